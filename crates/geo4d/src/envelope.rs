@@ -1,0 +1,122 @@
+//! Conservative lon/lat boxes around buffered geometries, for the index.
+//!
+//! A box must hold every place within the buffer of the geometry. Moving a
+//! geodesic distance `d` changes latitude by at most `d / R_MIN` radians (no
+//! radius of curvature is smaller) and longitude by at most `d / (a cos φ)`,
+//! where `φ` is the latitude nearest a pole the path can reach. Boxes that
+//! reach a pole span every longitude; boxes that cross the antimeridian are
+//! cut in two so that every box lies in `[-180, 180] × [-90, 90]`.
+
+use crate::earth::{A, R_MIN};
+use rstar::AABB;
+
+/// Expansion is padded by this many degrees so rounding never shrinks a box.
+const PAD_DEG: f64 = 1e-9;
+
+pub(crate) type Rect = AABB<[f64; 2]>;
+
+/// One or two boxes: two when the area crosses the antimeridian.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Envelopes {
+    boxes: [Rect; 2],
+    len: u8,
+}
+
+impl Envelopes {
+    /// The boxes around everything within `buffer_m` of the extent
+    /// `[lon_lo, lat_lo, lon_hi, lat_hi]` (longitudes may be unwrapped).
+    pub(crate) fn around(extent: [f64; 4], buffer_m: f64) -> Envelopes {
+        let [lon_lo, lat_lo, lon_hi, lat_hi] = extent;
+        let dlat = (buffer_m / R_MIN).to_degrees() + PAD_DEG;
+        let (lat_lo, lat_hi) = ((lat_lo - dlat).max(-90.0), (lat_hi + dlat).min(90.0));
+        let polar = lat_lo.abs().max(lat_hi.abs());
+        let cos = polar.to_radians().cos();
+        let dlon = if polar >= 90.0 || cos <= 0.0 {
+            f64::INFINITY
+        } else {
+            (buffer_m / (A * cos)).to_degrees() * (1.0 + 1e-12) + PAD_DEG
+        };
+        Envelopes::wrapped(lon_lo - dlon, lon_hi + dlon, lat_lo, lat_hi)
+    }
+
+    /// The same boxes grown by `margin` degrees each way, for entries that
+    /// move often and should not need re-indexing on every small move.
+    pub(crate) fn grown(&self, margin: f64) -> Envelopes {
+        let mut out = *self;
+        for b in &mut out.boxes[..self.len as usize] {
+            let (lo, hi) = (b.lower(), b.upper());
+            *b = Rect::from_corners(
+                [(lo[0] - margin).max(-180.0), (lo[1] - margin).max(-90.0)],
+                [(hi[0] + margin).min(180.0), (hi[1] + margin).min(90.0)],
+            );
+        }
+        out
+    }
+
+    fn wrapped(lon_lo: f64, lon_hi: f64, lat_lo: f64, lat_hi: f64) -> Envelopes {
+        let rect = |lo: f64, hi: f64| Rect::from_corners([lo, lat_lo], [hi, lat_hi]);
+        let width = lon_hi - lon_lo;
+        if width >= 360.0 || !width.is_finite() {
+            return Envelopes {
+                boxes: [rect(-180.0, 180.0); 2],
+                len: 1,
+            };
+        }
+        let lo = lon_lo - 360.0 * ((lon_lo + 180.0) / 360.0).floor();
+        let hi = lo + width;
+        if hi <= 180.0 {
+            Envelopes {
+                boxes: [rect(lo, hi); 2],
+                len: 1,
+            }
+        } else {
+            Envelopes {
+                boxes: [rect(lo, 180.0), rect(-180.0, hi - 360.0)],
+                len: 2,
+            }
+        }
+    }
+
+    pub(crate) fn as_slice(&self) -> &[Rect] {
+        &self.boxes[..self.len as usize]
+    }
+
+    /// Whether every box of `inner` lies within the matching box of `self`.
+    pub(crate) fn holds(&self, inner: &Envelopes) -> bool {
+        self.len == inner.len
+            && self
+                .as_slice()
+                .iter()
+                .zip(inner.as_slice())
+                .all(|(outer, inner)| {
+                    let (olo, ohi, ilo, ihi) =
+                        (outer.lower(), outer.upper(), inner.lower(), inner.upper());
+                    olo[0] <= ilo[0] && olo[1] <= ilo[1] && ohi[0] >= ihi[0] && ohi[1] >= ihi[1]
+                })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn crossing_the_antimeridian_cuts_the_box_in_two() {
+        let e = Envelopes::around([179.0, 10.0, 181.0, 11.0], 0.0);
+        assert_eq!(e.as_slice().len(), 2);
+        assert!((e.as_slice()[0].lower()[0] - 179.0).abs() < 1e-6);
+        assert!((e.as_slice()[1].upper()[0] - -179.0).abs() < 1e-6);
+    }
+
+    #[test]
+    fn reaching_a_pole_spans_every_longitude() {
+        let e = Envelopes::around([10.0, 89.99, 10.0, 89.99], 5_000.0);
+        assert_eq!(
+            e.as_slice(),
+            &[Rect::from_corners(
+                [-180.0, e.as_slice()[0].lower()[1]],
+                [180.0, 90.0]
+            )]
+        );
+    }
+}

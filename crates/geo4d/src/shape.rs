@@ -1,0 +1,339 @@
+//! Geometries prepared for distance queries, and the decision "are these two
+//! geometries within `limit` metres of each other?".
+//!
+//! A geometry is cut into pieces (its points and its straight lon/lat edges)
+//! held in a ball tree: each node has a centre on the geometry and a radius in
+//! metres that no piece below it reaches beyond. Two trees are compared by
+//! branch and bound: the geodesic between two centres, less both radii, is a
+//! lower bound on the distance of everything below them, and the geodesic
+//! itself is an upper bound. Pairs whose lower bound exceeds the limit are
+//! dropped, a pair whose upper bound is within it decides, and otherwise the
+//! larger ball is split (edges are halved once their node is a leaf). The
+//! search stops splitting when both radii together are within the tolerance,
+//! which is how a reported pair may exceed the limit by at most that much and
+//! never more, while no pair within the limit is ever missed.
+//!
+//! Interiors are decided in the plane: a polygon covers whatever its region
+//! holds in lon/lat, where RFC 7946 draws its edges.
+
+use crate::LonLat;
+use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
+use crate::geometry::{Geometry, GeometryKind, lon_range};
+use crate::planar;
+
+/// How far past the limit a reported pair may be: max(1 m, 0.05 %), kept a
+/// hair inside so rounding cannot push a report over the promise.
+pub fn tolerance_m(limit_m: f64) -> f64 {
+    0.999 * (0.0005 * limit_m).max(1.0)
+}
+
+#[derive(Debug, Clone)]
+pub(crate) enum Shape {
+    Point(LonLat),
+    Complex(Box<Complex>),
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct Complex {
+    pieces: Vec<[LonLat; 2]>,
+    nodes: Vec<Node>,
+    /// One position of every part (each point, line and outer ring): when
+    /// no edges come close, one geometry is inside a polygon of the other
+    /// exactly when these are.
+    probes: Vec<LonLat>,
+    polygons: Vec<PolygonArea>,
+}
+
+#[derive(Debug, Clone)]
+struct PolygonArea {
+    rings: Vec<Vec<LonLat>>,
+    lon_lo: f64,
+    lon_hi: f64,
+    lat_lo: f64,
+    lat_hi: f64,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Node {
+    center: LonLat,
+    radius: f64,
+    /// `LEAF` for a leaf, whose `right` is then the piece index.
+    left: u32,
+    right: u32,
+}
+
+const LEAF: u32 = u32::MAX;
+
+/// A part of a shape under comparison: a tree node, or a stretch `[s0, s1]`
+/// of a piece's edge.
+#[derive(Debug, Clone, Copy)]
+enum Part {
+    Node(u32),
+    Stretch { piece: u32, s0: f64, s1: f64 },
+}
+
+impl Shape {
+    pub(crate) fn new(geometry: &Geometry) -> Shape {
+        if let GeometryKind::Point(p) = geometry.kind() {
+            return Shape::Point(*p);
+        }
+        Shape::Complex(Box::new(Complex::new(geometry.kind())))
+    }
+
+    fn center_radius(&self, part: Part) -> (LonLat, f64) {
+        match (self, part) {
+            (Shape::Point(p), _) => (*p, 0.0),
+            (Shape::Complex(c), Part::Node(n)) => {
+                let node = &c.nodes[n as usize];
+                (node.center, node.radius)
+            }
+            (Shape::Complex(c), Part::Stretch { piece, s0, s1 }) => {
+                let [a, b] = c.pieces[piece as usize];
+                let (p0, p1) = (lerp(a, b, s0), lerp(a, b, s1));
+                (
+                    lerp(a, b, 0.5 * (s0 + s1)),
+                    0.5 * segment_length_bound(p0, p1),
+                )
+            }
+        }
+    }
+
+    fn split(&self, part: Part) -> [Part; 2] {
+        let Shape::Complex(c) = self else {
+            unreachable!("a point has no radius to split")
+        };
+        match part {
+            Part::Node(n) => {
+                let node = &c.nodes[n as usize];
+                if node.left == LEAF {
+                    let piece = node.right;
+                    [
+                        Part::Stretch {
+                            piece,
+                            s0: 0.0,
+                            s1: 0.5,
+                        },
+                        Part::Stretch {
+                            piece,
+                            s0: 0.5,
+                            s1: 1.0,
+                        },
+                    ]
+                } else {
+                    [Part::Node(node.left), Part::Node(node.right)]
+                }
+            }
+            Part::Stretch { piece, s0, s1 } => {
+                let mid = 0.5 * (s0 + s1);
+                [
+                    Part::Stretch { piece, s0, s1: mid },
+                    Part::Stretch { piece, s0: mid, s1 },
+                ]
+            }
+        }
+    }
+
+    fn probes(&self) -> &[LonLat] {
+        match self {
+            Shape::Point(p) => std::slice::from_ref(p),
+            Shape::Complex(c) => &c.probes,
+        }
+    }
+
+    fn covers_any_of(&self, points: &[LonLat]) -> bool {
+        let Shape::Complex(c) = self else {
+            return false;
+        };
+        c.polygons
+            .iter()
+            .any(|area| points.iter().any(|p| area.covers(*p)))
+    }
+}
+
+impl Complex {
+    fn new(kind: &GeometryKind) -> Complex {
+        let mut pieces = Vec::new();
+        let mut probes = Vec::new();
+        let mut polygons = Vec::new();
+        let add_line = |pieces: &mut Vec<[LonLat; 2]>, line: &[LonLat]| {
+            pieces.extend(line.windows(2).map(|w| [w[0], w[1]]));
+        };
+        match kind {
+            GeometryKind::Point(p) => {
+                pieces.push([*p, *p]);
+                probes.push(*p);
+            }
+            GeometryKind::MultiPoint(points) => {
+                pieces.extend(points.iter().map(|p| [*p, *p]));
+                probes.extend(points);
+            }
+            GeometryKind::LineString(line) => {
+                add_line(&mut pieces, line);
+                probes.push(line[0]);
+            }
+            GeometryKind::MultiLineString(lines) => {
+                for line in lines {
+                    add_line(&mut pieces, line);
+                    probes.push(line[0]);
+                }
+            }
+            GeometryKind::Polygon(rings) => {
+                rings.iter().for_each(|r| add_line(&mut pieces, r));
+                probes.push(rings[0][0]);
+                polygons.push(PolygonArea::new(rings));
+            }
+            GeometryKind::MultiPolygon(polys) => {
+                for rings in polys {
+                    rings.iter().for_each(|r| add_line(&mut pieces, r));
+                    probes.push(rings[0][0]);
+                    polygons.push(PolygonArea::new(rings));
+                }
+            }
+        }
+        let mut nodes = Vec::with_capacity(2 * pieces.len());
+        build(&pieces, 0, pieces.len(), &mut nodes);
+        Complex {
+            pieces,
+            nodes,
+            probes,
+            polygons,
+        }
+    }
+}
+
+fn piece_ball(piece: [LonLat; 2]) -> (LonLat, f64) {
+    (
+        lerp(piece[0], piece[1], 0.5),
+        0.5 * segment_length_bound(piece[0], piece[1]),
+    )
+}
+
+/// Builds the subtree over `pieces[lo..hi]` and returns its index; the root
+/// of the whole tree is node 0 because it is the first one pushed.
+fn build(pieces: &[[LonLat; 2]], lo: usize, hi: usize, nodes: &mut Vec<Node>) -> u32 {
+    let index = nodes.len();
+    if hi - lo == 1 {
+        let (center, radius) = piece_ball(pieces[lo]);
+        nodes.push(Node {
+            center,
+            radius,
+            left: LEAF,
+            right: lo as u32,
+        });
+        return index as u32;
+    }
+    let mid = lo + (hi - lo) / 2;
+    let center = pieces[mid][0];
+    let radius = pieces[lo..hi]
+        .iter()
+        .map(|&p| {
+            let (c, r) = piece_ball(p);
+            central_angle(center, c) * R_MAX + r
+        })
+        .fold(0.0, f64::max);
+    nodes.push(Node {
+        center,
+        radius,
+        left: 0,
+        right: 0,
+    });
+    let left = build(pieces, lo, mid, nodes);
+    let right = build(pieces, mid, hi, nodes);
+    nodes[index].left = left;
+    nodes[index].right = right;
+    index as u32
+}
+
+fn lerp(a: LonLat, b: LonLat, s: f64) -> LonLat {
+    [a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s]
+}
+
+impl PolygonArea {
+    fn new(rings: &[Vec<LonLat>]) -> PolygonArea {
+        let shell = &rings[0];
+        let fold = |f: fn(f64, f64) -> f64, i: usize, init: f64| {
+            shell.iter().fold(init, |m, p| f(m, p[i]))
+        };
+        PolygonArea {
+            rings: rings.to_vec(),
+            lon_lo: fold(f64::min, 0, f64::INFINITY),
+            lon_hi: fold(f64::max, 0, f64::NEG_INFINITY),
+            lat_lo: fold(f64::min, 1, f64::INFINITY),
+            lat_hi: fold(f64::max, 1, f64::NEG_INFINITY),
+        }
+    }
+
+    /// Whether the region holds `p`, taking `p` at whichever of its
+    /// longitudes (±360°) falls in the polygon's own longitude range.
+    fn covers(&self, p: LonLat) -> bool {
+        if p[1] < self.lat_lo || p[1] > self.lat_hi {
+            return false;
+        }
+        let lon = p[0] + 360.0 * ((self.lon_lo - p[0]) / 360.0).ceil();
+        lon <= self.lon_hi && planar::polygon_covers(&self.rings, [lon, p[1]])
+    }
+}
+
+/// Whether the shortest geodesic distance between the two shapes is at most
+/// `limit_m`, up to [`tolerance_m`] over.
+pub(crate) fn within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
+    if let (Shape::Point(p), Shape::Point(q)) = (a, b) {
+        return points_within(*p, *q, limit_m);
+    }
+    if a.covers_any_of(b.probes()) || b.covers_any_of(a.probes()) {
+        return true;
+    }
+    let tolerance = tolerance_m(limit_m);
+    let mut stack = vec![(Part::Node(0), Part::Node(0))];
+    while let Some((pa, pb)) = stack.pop() {
+        let (ca, ra) = a.center_radius(pa);
+        let (cb, rb) = b.center_radius(pb);
+        let angle = central_angle(ca, cb);
+        if angle * R_MIN - ra - rb > limit_m {
+            continue;
+        }
+        if angle * R_MAX <= limit_m {
+            return true;
+        }
+        let g = geodesic_m(ca, cb);
+        if g <= limit_m {
+            return true;
+        }
+        if g - ra - rb > limit_m {
+            continue;
+        }
+        if ra + rb <= tolerance {
+            // Nothing in these balls is farther apart than g, which is
+            // within the limit plus the tolerance.
+            return true;
+        }
+        if ra >= rb {
+            let [x, y] = a.split(pa);
+            stack.push((x, pb));
+            stack.push((y, pb));
+        } else {
+            let [x, y] = b.split(pb);
+            stack.push((pa, x));
+            stack.push((pa, y));
+        }
+    }
+    false
+}
+
+fn points_within(p: LonLat, q: LonLat, limit_m: f64) -> bool {
+    let angle = central_angle(p, q);
+    if angle * R_MIN > limit_m {
+        return false;
+    }
+    angle * R_MAX <= limit_m || geodesic_m(p, q) <= limit_m
+}
+
+/// The extent of a geometry in unwrapped longitude and latitude.
+pub(crate) fn extent(geometry: &Geometry) -> [f64; 4] {
+    let (lon_lo, lon_hi) = lon_range(geometry.kind());
+    let (lat_lo, lat_hi) = crate::geometry::positions(geometry.kind())
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
+            (lo.min(p[1]), hi.max(p[1]))
+        });
+    [lon_lo, lat_lo, lon_hi, lat_hi]
+}

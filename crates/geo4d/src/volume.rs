@@ -1,0 +1,220 @@
+//! Volumes: where and when something is, and the one rule of conflict.
+
+use crate::error::{Field, Invalid, Reason};
+use crate::geometry::Geometry;
+use crate::shape::{self, Shape};
+
+/// The largest buffer, in metres: a thousand kilometres.
+pub const MAX_BUFFER_M: f64 = 1_000_000.0;
+/// The largest altitude magnitude, in metres above ground.
+pub const MAX_ALTITUDE_M: f64 = 100_000.0;
+
+/// A point in time: milliseconds since the Unix epoch, UTC.
+pub type Millis = i64;
+
+/// A half-open time window `[from, to)`; `to == None` never ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Window {
+    from: Millis,
+    to: Option<Millis>,
+}
+
+impl Window {
+    pub fn new(from: Millis, to: Option<Millis>) -> Result<Window, Invalid> {
+        match to {
+            Some(to) if to <= from => Err(Invalid::new(Field::WindowEnd, Reason::WindowInverted)),
+            _ => Ok(Window { from, to }),
+        }
+    }
+
+    /// The single instant `t`, as a window of one millisecond.
+    pub fn instant(t: Millis) -> Window {
+        Window {
+            from: t,
+            to: Some(t.saturating_add(1)),
+        }
+    }
+
+    pub fn from(&self) -> Millis {
+        self.from
+    }
+
+    pub fn to(&self) -> Option<Millis> {
+        self.to
+    }
+
+    fn end(&self) -> Millis {
+        self.to.unwrap_or(Millis::MAX)
+    }
+
+    pub fn overlaps(&self, other: &Window) -> bool {
+        self.from < other.end() && other.from < self.end()
+    }
+
+    /// The shared part of two windows, if any.
+    pub fn intersection(&self, other: &Window) -> Option<Window> {
+        let from = self.from.max(other.from);
+        let to = match (self.to, other.to) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        };
+        Window::new(from, to).ok()
+    }
+
+    pub fn contains(&self, t: Millis) -> bool {
+        self.from <= t && t < self.end()
+    }
+}
+
+/// A closed band of altitude above ground, in metres; touching bands overlap.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AltitudeBand {
+    lo: f64,
+    hi: f64,
+}
+
+impl AltitudeBand {
+    /// The surface: `[0, 0]`.
+    pub const SURFACE: AltitudeBand = AltitudeBand { lo: 0.0, hi: 0.0 };
+    /// Every altitude, for questions that do not care about height.
+    pub const ALL: AltitudeBand = AltitudeBand {
+        lo: -MAX_ALTITUDE_M,
+        hi: MAX_ALTITUDE_M,
+    };
+
+    pub fn new(lo: f64, hi: f64) -> Result<AltitudeBand, Invalid> {
+        for (value, field) in [(lo, Field::AltitudeLow), (hi, Field::AltitudeHigh)] {
+            if !value.is_finite() {
+                return Err(Invalid::new(field, Reason::NotFinite));
+            }
+            if value.abs() > MAX_ALTITUDE_M {
+                return Err(Invalid::new(
+                    field,
+                    Reason::TooLarge {
+                        value,
+                        max: MAX_ALTITUDE_M,
+                    },
+                ));
+            }
+        }
+        if lo > hi {
+            return Err(Invalid::new(
+                Field::AltitudeLow,
+                Reason::AltitudeInverted { lo, hi },
+            ));
+        }
+        Ok(AltitudeBand { lo, hi })
+    }
+
+    pub fn lo(&self) -> f64 {
+        self.lo
+    }
+
+    pub fn hi(&self) -> f64 {
+        self.hi
+    }
+
+    pub fn overlaps(&self, other: &AltitudeBand) -> bool {
+        self.lo <= other.hi && other.lo <= self.hi
+    }
+}
+
+impl Default for AltitudeBand {
+    fn default() -> Self {
+        AltitudeBand::SURFACE
+    }
+}
+
+/// A validated 4-D volume: a geometry grown by a buffer, an altitude band
+/// and a time window.
+#[derive(Debug, Clone)]
+pub struct Volume {
+    geometry: Geometry,
+    shape: Shape,
+    buffer_m: f64,
+    altitude: AltitudeBand,
+    window: Window,
+}
+
+impl Volume {
+    pub fn new(
+        geometry: Geometry,
+        buffer_m: f64,
+        altitude: AltitudeBand,
+        window: Window,
+    ) -> Result<Volume, Invalid> {
+        check_buffer(buffer_m)?;
+        let shape = Shape::new(&geometry);
+        Ok(Volume {
+            geometry,
+            shape,
+            buffer_m,
+            altitude,
+            window,
+        })
+    }
+
+    pub fn geometry(&self) -> &Geometry {
+        &self.geometry
+    }
+
+    pub fn buffer_m(&self) -> f64 {
+        self.buffer_m
+    }
+
+    pub fn altitude(&self) -> AltitudeBand {
+        self.altitude
+    }
+
+    pub fn window(&self) -> Window {
+        self.window
+    }
+
+    /// The one rule: windows overlap, altitude bands overlap, and the
+    /// geometries are no farther apart than the two buffers together.
+    pub fn conflicts_with(&self, other: &Volume) -> bool {
+        self.window.overlaps(&other.window)
+            && self.altitude.overlaps(&other.altitude)
+            && shape::within(&self.shape, &other.shape, self.buffer_m + other.buffer_m)
+    }
+
+    /// The same volume somewhere else, as when a tracked unit moves: the
+    /// buffer, band and window are kept.
+    pub fn moved_to(&self, geometry: Geometry) -> Volume {
+        let shape = Shape::new(&geometry);
+        Volume {
+            geometry,
+            shape,
+            ..*self
+        }
+    }
+
+    /// The same volume with another buffer, as when a position grows
+    /// uncertain.
+    pub fn with_buffer(&self, buffer_m: f64) -> Result<Volume, Invalid> {
+        check_buffer(buffer_m)?;
+        Ok(Volume {
+            buffer_m,
+            ..self.clone()
+        })
+    }
+}
+
+fn check_buffer(buffer_m: f64) -> Result<(), Invalid> {
+    if !buffer_m.is_finite() {
+        return Err(Invalid::new(Field::Buffer, Reason::NotFinite));
+    }
+    if buffer_m < 0.0 {
+        return Err(Invalid::new(Field::Buffer, Reason::Negative(buffer_m)));
+    }
+    if buffer_m > MAX_BUFFER_M {
+        return Err(Invalid::new(
+            Field::Buffer,
+            Reason::TooLarge {
+                value: buffer_m,
+                max: MAX_BUFFER_M,
+            },
+        ));
+    }
+    Ok(())
+}

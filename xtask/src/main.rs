@@ -1,0 +1,104 @@
+//! Project automation: `cargo xtask <task>`.
+//!
+//! `cargo xtask test` is the one command that checks everything: formatting,
+//! lints and the whole test suite. It installs what the tests need when it is
+//! missing, so a fresh clone needs nothing else first.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+const USAGE: &str = "\
+usage: cargo xtask <task>
+
+tasks:
+  test     formatting, clippy (-D warnings) and every test of the workspace
+  fuzz     run the fuzz targets for a while (needs cargo-fuzz; installs it)
+";
+
+fn main() -> ExitCode {
+    let task = std::env::args().nth(1);
+    let result = match task.as_deref() {
+        Some("test") => test(),
+        Some("fuzz") => fuzz(),
+        Some("-h" | "--help" | "help") => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        _ => {
+            eprint!("{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("xtask: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn test() -> Result<(), String> {
+    let root = workspace_root();
+    run(cargo(&root).args(["fmt", "--all", "--check"]))?;
+    run(cargo(&root).args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--locked",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    run(cargo(&root).args(["test", "--workspace", "--locked"]))?;
+    Ok(())
+}
+
+fn fuzz() -> Result<(), String> {
+    let root = workspace_root();
+    if !Command::new("cargo")
+        .args(["fuzz", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+    {
+        run(cargo(&root).args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let seconds = std::env::var("FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
+    for target in ["volume"] {
+        // cargo-fuzz needs unstable sanitizer flags; the stable toolchain
+        // accepts them when told it is bootstrapping itself.
+        run(cargo(&root.join("fuzz")).env("RUSTC_BOOTSTRAP", "1").args([
+            "fuzz",
+            "run",
+            target,
+            "--",
+            &format!("-max_total_time={seconds}"),
+        ]))?;
+    }
+    Ok(())
+}
+
+fn cargo(dir: &Path) -> Command {
+    let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+    command.current_dir(dir);
+    command
+}
+
+fn run(command: &mut Command) -> Result<(), String> {
+    eprintln!("xtask: running {command:?}");
+    let status = command
+        .status()
+        .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("{command:?} failed with {status}"))
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
