@@ -15,6 +15,24 @@ const PAD_DEG: f64 = 1e-9;
 
 pub(crate) type Rect = AABB<[f64; 2]>;
 
+/// The extent `[lon_lo, lat_lo, lon_hi, lat_hi]` grown to hold everything
+/// within `buffer_m` of it, longitudes unwrapped; `[-180, 180]` near a pole.
+pub(crate) fn reach(extent: [f64; 4], buffer_m: f64) -> [f64; 4] {
+    let [lon_lo, lat_lo, lon_hi, lat_hi] = extent;
+    let dlat = (buffer_m / R_MIN).to_degrees() + PAD_DEG;
+    let (lat_lo, lat_hi) = ((lat_lo - dlat).max(-90.0), (lat_hi + dlat).min(90.0));
+    let polar = lat_lo.abs().max(lat_hi.abs());
+    let cos = polar.to_radians().cos();
+    if polar >= 90.0 || cos <= 0.0 {
+        return [-180.0, lat_lo, 180.0, lat_hi];
+    }
+    let dlon = (buffer_m / (A * cos)).to_degrees() * (1.0 + 1e-12) + PAD_DEG;
+    if lon_hi - lon_lo + 2.0 * dlon >= 360.0 {
+        return [-180.0, lat_lo, 180.0, lat_hi];
+    }
+    [lon_lo - dlon, lat_lo, lon_hi + dlon, lat_hi]
+}
+
 /// One or two boxes: two when the area crosses the antimeridian.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Envelopes {
@@ -26,17 +44,8 @@ impl Envelopes {
     /// The boxes around everything within `buffer_m` of the extent
     /// `[lon_lo, lat_lo, lon_hi, lat_hi]` (longitudes may be unwrapped).
     pub(crate) fn around(extent: [f64; 4], buffer_m: f64) -> Envelopes {
-        let [lon_lo, lat_lo, lon_hi, lat_hi] = extent;
-        let dlat = (buffer_m / R_MIN).to_degrees() + PAD_DEG;
-        let (lat_lo, lat_hi) = ((lat_lo - dlat).max(-90.0), (lat_hi + dlat).min(90.0));
-        let polar = lat_lo.abs().max(lat_hi.abs());
-        let cos = polar.to_radians().cos();
-        let dlon = if polar >= 90.0 || cos <= 0.0 {
-            f64::INFINITY
-        } else {
-            (buffer_m / (A * cos)).to_degrees() * (1.0 + 1e-12) + PAD_DEG
-        };
-        Envelopes::wrapped(lon_lo - dlon, lon_hi + dlon, lat_lo, lat_hi)
+        let [lon_lo, lat_lo, lon_hi, lat_hi] = reach(extent, buffer_m);
+        Envelopes::wrapped(lon_lo, lon_hi, lat_lo, lat_hi)
     }
 
     /// The same boxes grown by `margin` degrees each way, for entries that

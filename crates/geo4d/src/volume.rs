@@ -170,6 +170,13 @@ impl Volume {
         self.window
     }
 
+    /// A lon/lat box `[west, south, east, north]` holding every place within
+    /// the buffer of the geometry. Longitudes are unwrapped (`east` may pass
+    /// 180°), and a box that reaches a pole spans `[-180, 180]`.
+    pub fn bounds(&self) -> [f64; 4] {
+        crate::envelope::reach(crate::shape::extent(&self.geometry), self.buffer_m)
+    }
+
     /// The one rule: windows overlap, altitude bands overlap, and the
     /// geometries are no farther apart than the two buffers together.
     pub fn conflicts_with(&self, other: &Volume) -> bool {
