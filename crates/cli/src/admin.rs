@@ -1,0 +1,102 @@
+//! `deconflict party …` and `deconflict token …`: the directory of parties
+//! and credentials, managed offline against the data directory. A running
+//! server reads the same tables on every request, so changes apply at once.
+
+use crate::DataDir;
+use clap::Subcommand;
+use deconflict_store::{Directory, Role, StoreError};
+use std::io::Write;
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum PartyCommand {
+    /// Add a party, e.g. `deconflict party add joc --coordinator`.
+    Add {
+        /// Lowercase name: a letter, then letters, digits, `_` or `-` (at most 32).
+        name: String,
+        /// This party is the coordinating authority (at most one).
+        #[arg(long)]
+        coordinator: bool,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// List the parties.
+    List {
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TokenCommand {
+    /// Issue a token and print only the token on standard output (it is shown
+    /// once and stored only as a SHA-256 digest).
+    Create {
+        /// The party the token acts for.
+        #[arg(long)]
+        party: String,
+        /// viewer (reads), operator (declares and submits), approver
+        /// (coordinator only: clears, holds, overrides) or auditor (reads the record).
+        #[arg(long)]
+        role: Role,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// Revoke a credential by its id (see `token list`); applies at once, also
+    /// to a running server.
+    Revoke {
+        /// The credential id, `cred_` and 8 hex digits.
+        id: String,
+        #[command(flatten)]
+        data: DataDir,
+    },
+    /// List credentials (never their tokens).
+    List {
+        #[command(flatten)]
+        data: DataDir,
+    },
+}
+
+pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
+    match command {
+        PartyCommand::Add { name, coordinator, data } => {
+            let party = Directory::open(&data.path)?.add_party(&name, coordinator)?;
+            let role = if party.coordinator { " (coordinator)" } else { "" };
+            eprintln!("added party {}{role}", party.name);
+        }
+        PartyCommand::List { data } => {
+            let mut out = std::io::stdout().lock();
+            for party in Directory::open(&data.path)?.parties()? {
+                let role = if party.coordinator { "coordinator" } else { "party" };
+                // A closed pipe (e.g. `| head`) is not an error worth reporting.
+                if writeln!(out, "{}\t{role}", party.name).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
+    match command {
+        TokenCommand::Create { party, role, data } => {
+            let issued = Directory::open(&data.path)?.issue_token(&party, role)?;
+            println!("{}", issued.token);
+            eprintln!("issued {} for {} as {}", issued.credential.id, issued.credential.party, issued.credential.role);
+        }
+        TokenCommand::Revoke { id, data } => {
+            let revoked = Directory::open(&data.path)?.revoke(&id)?;
+            eprintln!("revoked {} ({} {})", revoked.id, revoked.party, revoked.role);
+        }
+        TokenCommand::List { data } => {
+            let mut out = std::io::stdout().lock();
+            for c in Directory::open(&data.path)?.credentials()? {
+                let state = if c.revoked_ms.is_some() { "revoked" } else { "active" };
+                if writeln!(out, "{}\t{}\t{}\t{state}", c.id, c.party, c.role).is_err() {
+                    break;
+                }
+            }
+        }
+    }
+    Ok(())
+}
