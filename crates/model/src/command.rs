@@ -1,0 +1,186 @@
+//! Commands: everything a party can ask of the service, as it is logged.
+
+use crate::id::{ActivityId, ConflictId, DeclarationId};
+use crate::object::ActivityState;
+use serde::{Deserialize, Serialize};
+
+/// Who may see a declaration in full.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Visibility {
+    /// Its own party and the coordinator.
+    #[default]
+    Private,
+    /// Every party: a no-strike list entry, a camp, a hospital.
+    Public,
+}
+
+/// What another party in conflict with an object may learn of it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    /// Its kind, the overlapping window and an area of about 5 km.
+    #[default]
+    Coarse,
+    /// Only that the coordinator will contact them.
+    CoordinatorOnly,
+}
+
+/// Where and when, as the caller wrote it. The geometry is kept as GeoJSON so
+/// that it round-trips exactly; the model validates it into a
+/// [`geo4d::Volume`](deconflict_geo4d::Volume) whenever it needs one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VolumeSpec {
+    pub geometry: geojson::Geometry,
+    pub buffer_m: f64,
+    /// Metres above ground, `[lo, hi]`; `[0, 0]` is the surface.
+    #[serde(default)]
+    pub altitude_m: [f64; 2],
+    /// Unix milliseconds: `valid_from` of a declaration, `start` of an activity.
+    pub from_ms: i64,
+    /// Unix milliseconds, exclusive: `valid_to` of a declaration (may be
+    /// open), `end` of an activity (required).
+    pub to_ms: Option<i64>,
+}
+
+/// A party's protected thing: a unit position, a base, a route, a camp.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeclarationSpec {
+    /// `unit_position`, `base`, `checkpoint`, `route`, `camp`, ... (1–64 of `a-z0-9_`).
+    pub kind: String,
+    pub label: String,
+    pub volume: VolumeSpec,
+    #[serde(default)]
+    pub visibility: Visibility,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// A party's planned activity and its hazard volume.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ActivitySpec {
+    /// `air_strike`, `survey`, `patrol`, ... (1–64 of `a-z0-9_`).
+    pub kind: String,
+    pub label: String,
+    pub volume: VolumeSpec,
+    #[serde(default)]
+    pub disclosure: Disclosure,
+}
+
+/// Everything a party can ask of the model. Each accepted command becomes
+/// one [`Entry`](crate::Entry).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Command {
+    /// Operator: a new declaration of the actor's party.
+    Declare(DeclarationSpec),
+    /// Operator of the owner: replaces a declaration with a new version.
+    /// `version`, when given, must be the current one (optimistic locking).
+    Amend {
+        id: DeclarationId,
+        version: Option<u64>,
+        spec: DeclarationSpec,
+    },
+    /// Operator of the owner: the declaration no longer stands.
+    Withdraw { id: DeclarationId },
+    /// Operator: a new activity of the actor's party.
+    SubmitActivity(ActivitySpec),
+    /// Approver of the coordinator: held → cleared; `reason` required.
+    Clear {
+        id: ActivityId,
+        reason: Option<String>,
+    },
+    /// Approver of the coordinator: cleared → held.
+    Hold {
+        id: ActivityId,
+        reason: Option<String>,
+    },
+    /// Approver of the coordinator: held or cleared → denied; `reason` required.
+    Deny {
+        id: ActivityId,
+        reason: Option<String>,
+    },
+    /// Operator of the owner: cleared → active.
+    Start { id: ActivityId },
+    /// Operator of the owner: active → completed.
+    Complete { id: ActivityId },
+    /// Operator of the owner: held, cleared or active → cancelled.
+    Cancel { id: ActivityId },
+    /// Operator of a party involved: it has taken note. Clears nothing.
+    Acknowledge { conflict: ConflictId },
+    /// Approver of the coordinator: the conflict is accepted; `reason` required.
+    Override {
+        conflict: ConflictId,
+        reason: Option<String>,
+    },
+    /// Any credential of a party involved: the server delivered the
+    /// conflict's notification to it (an event stream, a poll).
+    MarkDelivered { conflict: ConflictId },
+}
+
+impl Command {
+    /// The verb, as error messages say it.
+    pub fn verb(&self) -> &'static str {
+        match self {
+            Command::Declare(_) => "declare",
+            Command::Amend { .. } => "amend",
+            Command::Withdraw { .. } => "withdraw",
+            Command::SubmitActivity(_) => "submit",
+            Command::Clear { .. } => "clear",
+            Command::Hold { .. } => "hold",
+            Command::Deny { .. } => "deny",
+            Command::Start { .. } => "start",
+            Command::Complete { .. } => "complete",
+            Command::Cancel { .. } => "cancel",
+            Command::Acknowledge { .. } => "acknowledge",
+            Command::Override { .. } => "override",
+            Command::MarkDelivered { .. } => "mark delivered",
+        }
+    }
+
+    /// For a command that moves an activity: which one, the state it leads
+    /// to, the states it may start from, and those as a message says them.
+    pub(crate) fn activity_move(&self) -> Option<ActivityMove<'_>> {
+        use ActivityState::*;
+        let (id, to, from, needs): (_, _, &'static [ActivityState], _) = match self {
+            Command::Clear { id, .. } => (id, Cleared, &[Held], "held"),
+            Command::Hold { id, .. } => (id, Held, &[Cleared], "cleared"),
+            Command::Deny { id, .. } => (id, Denied, &[Held, Cleared], "held or cleared"),
+            Command::Start { id } => (id, Active, &[Cleared], "cleared"),
+            Command::Complete { id } => (id, Completed, &[Active], "active"),
+            Command::Cancel { id } => (
+                id,
+                Cancelled,
+                &[Held, Cleared, Active],
+                "held, cleared or active",
+            ),
+            _ => return None,
+        };
+        Some(ActivityMove {
+            id,
+            to,
+            from,
+            needs,
+        })
+    }
+
+    /// The same command with its reason replaced (for those that have one).
+    pub(crate) fn with_reason(self, reason: Option<String>) -> Command {
+        match self {
+            Command::Clear { id, .. } => Command::Clear { id, reason },
+            Command::Hold { id, .. } => Command::Hold { id, reason },
+            Command::Deny { id, .. } => Command::Deny { id, reason },
+            Command::Override { conflict, .. } => Command::Override { conflict, reason },
+            other => other,
+        }
+    }
+}
+
+/// How a command moves an activity.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ActivityMove<'a> {
+    pub(crate) id: &'a ActivityId,
+    pub(crate) to: ActivityState,
+    pub(crate) from: &'static [ActivityState],
+    pub(crate) needs: &'static str,
+}

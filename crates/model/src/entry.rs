@@ -1,0 +1,174 @@
+//! Log entries: one accepted command, who sent it, when, and everything it
+//! caused. This is the log's own persistent format.
+
+use crate::actor::Actor;
+use crate::area::CoarseArea;
+use crate::command::Command;
+use crate::error::ModelError;
+use crate::id::{ActivityId, ConflictId, ObjectRef};
+use crate::object::ActivityState;
+use serde::{Deserialize, Serialize};
+
+/// The version of the entry encoding that [`Entry::encode`] writes and
+/// [`Entry::decode`] reads, as the `v` field of every encoded entry.
+pub const ENTRY_VERSION: u32 = 1;
+
+/// One entry of the log: the store keeps it as opaque bytes
+/// ([`Entry::encode`]); the state is the fold of all entries
+/// ([`State::apply`](crate::State::apply)).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Entry {
+    pub seq: u64,
+    /// Server time of acceptance, Unix milliseconds.
+    pub time_ms: i64,
+    pub actor: Actor,
+    pub command: Command,
+    pub outcome: Outcome,
+}
+
+/// An accepted command before the store has given it a sequence number:
+/// what [`State::execute`](crate::State::execute) returns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EntryDraft {
+    pub time_ms: i64,
+    pub actor: Actor,
+    pub command: Command,
+    pub outcome: Outcome,
+}
+
+impl EntryDraft {
+    /// The entry, numbered.
+    pub fn seal(self, seq: u64) -> Entry {
+        Entry {
+            seq,
+            time_ms: self.time_ms,
+            actor: self.actor,
+            command: self.command,
+            outcome: self.outcome,
+        }
+    }
+}
+
+/// What a command caused, as decided against the state it was accepted in.
+/// Replay applies it as written and never evaluates again, so a log keeps
+/// its meaning when the policy or the engine changes.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The declaration or activity the command created.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub created: Option<ObjectRef>,
+    /// The state the command's activity is in afterwards.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub activity_state: Option<ActivityState>,
+    /// Conflicts opened.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opened: Vec<OpenedConflict>,
+    /// Conflicts whose overlap no longer holds.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub resolved: Vec<ConflictId>,
+    /// Other cleared activities put back on hold by a conflict opened here.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub held: Vec<ActivityId>,
+    /// What each party is told.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub notices: Vec<Notice>,
+}
+
+/// A conflict as it opened.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OpenedConflict {
+    pub id: ConflictId,
+    pub activity: ActivityId,
+    /// The declaration or activity of another party it meets.
+    pub other: ObjectRef,
+    /// The owners: of `activity`, then of `other`.
+    pub parties: [String; 2],
+    /// The overlap of the two windows, Unix milliseconds, `to` exclusive.
+    pub from_ms: i64,
+    pub to_ms: Option<i64>,
+    pub area: CoarseArea,
+}
+
+/// A message addressed to one party about one conflict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Notice {
+    pub party: String,
+    pub conflict: ConflictId,
+    pub event: NoticeEvent,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeEvent {
+    Opened,
+    Resolved,
+    Overridden,
+    /// The other party acknowledged.
+    Acknowledged,
+}
+
+#[derive(Serialize)]
+struct Encoded<'a> {
+    v: u32,
+    seq: u64,
+    time_ms: i64,
+    actor: &'a Actor,
+    command: &'a Command,
+    outcome: &'a Outcome,
+}
+
+#[derive(Deserialize)]
+struct Decoded {
+    v: u32,
+    seq: u64,
+    time_ms: i64,
+    actor: Actor,
+    command: Command,
+    outcome: Outcome,
+}
+
+#[derive(Deserialize)]
+struct VersionOnly {
+    v: u32,
+}
+
+impl Entry {
+    /// JSON, with the format version `v` first.
+    pub fn encode(&self) -> Vec<u8> {
+        let encoded = Encoded {
+            v: ENTRY_VERSION,
+            seq: self.seq,
+            time_ms: self.time_ms,
+            actor: &self.actor,
+            command: &self.command,
+            outcome: &self.outcome,
+        };
+        // Every map in an entry has string keys and every number is finite
+        // (validated before acceptance), so serialising cannot fail.
+        serde_json::to_vec(&encoded).expect("entries serialise")
+    }
+
+    pub fn decode(bytes: &[u8]) -> Result<Entry, ModelError> {
+        let unsupported = |v: u32| ModelError::Undecodable {
+            detail: format!(
+                "format version {v} is not supported (this build reads version {ENTRY_VERSION})"
+            ),
+        };
+        match serde_json::from_slice::<Decoded>(bytes) {
+            Ok(d) if d.v == ENTRY_VERSION => Ok(Entry {
+                seq: d.seq,
+                time_ms: d.time_ms,
+                actor: d.actor,
+                command: d.command,
+                outcome: d.outcome,
+            }),
+            Ok(d) => Err(unsupported(d.v)),
+            Err(e) => match serde_json::from_slice::<VersionOnly>(bytes) {
+                Ok(VersionOnly { v }) if v != ENTRY_VERSION => Err(unsupported(v)),
+                _ => Err(ModelError::Undecodable {
+                    detail: e.to_string(),
+                }),
+            },
+        }
+    }
+}

@@ -1,0 +1,471 @@
+//! Evaluating a command against the state, without changing it.
+
+use crate::actor::{Actor, Role};
+use crate::area::CoarseArea;
+use crate::command::{ActivityMove, Command};
+use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
+use crate::error::{ModelError, Noun};
+use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, ObjectRef};
+use crate::object::{
+    Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
+};
+use crate::sight::{Sight, sight};
+use crate::state::State;
+use crate::validate;
+use deconflict_geo4d::{Volume, Window};
+
+impl State {
+    /// Decides a command: checks the role, the fields, what the actor may
+    /// see and own, and the objects' states; finds the conflicts it opens
+    /// and resolves and whom to tell. Changes nothing: the caller numbers
+    /// the draft, appends it to the log and [`apply`](State::apply)s it.
+    ///
+    /// Execute, append and apply must happen in log order against one
+    /// state (the server holds one lock across them): a draft is only valid
+    /// for the state it was decided in.
+    ///
+    /// Refusals are checked in an order that leaks nothing: the role first
+    /// (it depends only on the actor), then the fields, then whether the
+    /// actor may see the object ([`ModelError::NotFound`] if not, exactly as
+    /// for an id that does not exist), then ownership, then state.
+    pub fn execute(
+        &self,
+        actor: &Actor,
+        command: Command,
+        now_ms: i64,
+        entropy: Entropy,
+    ) -> Result<EntryDraft, ModelError> {
+        authorize(actor, &command)?;
+        let mut plan = Plan {
+            state: self,
+            actor,
+            ids: Ids::new(entropy),
+            outcome: Outcome::default(),
+        };
+        let command = plan.decide(command)?;
+        Ok(EntryDraft {
+            time_ms: now_ms,
+            actor: actor.clone(),
+            command,
+            outcome: plan.outcome,
+        })
+    }
+}
+
+/// Whether the actor's role allows this kind of command at all.
+fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
+    let verb = command.verb();
+    match command {
+        Command::Clear { .. }
+        | Command::Hold { .. }
+        | Command::Deny { .. }
+        | Command::Override { .. } => match actor.role {
+            Role::Approver if actor.coordinator => Ok(()),
+            Role::Approver => Err(ModelError::NotCoordinator { verb }),
+            role => Err(ModelError::RoleForbidden { role, verb }),
+        },
+        // A record of receipt, not a decision: any credential receives.
+        Command::MarkDelivered { .. } => Ok(()),
+        _ if actor.role == Role::Operator => Ok(()),
+        _ => Err(ModelError::RoleForbidden {
+            role: actor.role,
+            verb,
+        }),
+    }
+}
+
+/// The overlap a conflict between two volumes records: the shared window
+/// and the coarse area.
+fn overlap(a: &Volume, b: &Volume) -> Option<(Window, CoarseArea)> {
+    let window = a.window().intersection(&b.window())?;
+    Some((window, CoarseArea::around_overlap(a.bounds(), b.bounds())))
+}
+
+/// A live object another party owns whose volume conflicts with a query.
+struct Meeting<'s> {
+    object: &'s ObjectRef,
+    owner: &'s str,
+    volume: &'s Volume,
+}
+
+struct Plan<'s> {
+    state: &'s State,
+    actor: &'s Actor,
+    ids: Ids,
+    outcome: Outcome,
+}
+
+impl<'s> Plan<'s> {
+    /// Decides the command; returns it as it will be logged (reasons trimmed).
+    fn decide(&mut self, command: Command) -> Result<Command, ModelError> {
+        let verb = command.verb();
+        match &command {
+            Command::Declare(spec) => {
+                let volume = validate::declaration(spec)?;
+                let state = self.state;
+                let id = DeclarationId::new(self.ids.next(DeclarationId::PREFIX, |s| {
+                    state.declarations.contains_key(s)
+                }));
+                let subject = ObjectRef::Declaration(id);
+                for m in self.meetings(&volume, None, true) {
+                    self.open_with_activity(m, &subject, &volume);
+                }
+                self.outcome.created = Some(subject);
+                Ok(command)
+            }
+            Command::Amend { id, version, spec } => {
+                let volume = validate::declaration(spec)?;
+                let d = self.own_declaration(id, verb)?;
+                if let Some(given) = (*version).filter(|&v| v != d.version) {
+                    return Err(ModelError::VersionMismatch {
+                        given,
+                        current: d.version,
+                    });
+                }
+                let subject = ObjectRef::Declaration(id.clone());
+                let meetings = self.meetings(&volume, Some(d.key), true);
+                let mut kept = Vec::new();
+                for (cid, c) in self.standing(&d.conflicts) {
+                    let activity = &c.sides[0].object;
+                    // Kept only if the other party would be told nothing new.
+                    let same = c.sides[1].kind == spec.kind
+                        && meetings
+                            .iter()
+                            .find(|m| m.object == activity)
+                            .is_some_and(|m| {
+                                overlap(m.volume, &volume) == Some((c.window, c.area))
+                            });
+                    if same {
+                        kept.push(activity);
+                    } else {
+                        self.resolve(cid, c);
+                    }
+                }
+                for m in meetings {
+                    if !kept.contains(&m.object) {
+                        self.open_with_activity(m, &subject, &volume);
+                    }
+                }
+                Ok(command)
+            }
+            Command::Withdraw { id } => {
+                let d = self.own_declaration(id, verb)?;
+                for (cid, c) in self.standing(&d.conflicts) {
+                    self.resolve(cid, c);
+                }
+                Ok(command)
+            }
+            Command::SubmitActivity(spec) => {
+                let volume = validate::activity(spec)?;
+                let state = self.state;
+                let id = ActivityId::new(
+                    self.ids
+                        .next(ActivityId::PREFIX, |s| state.activities.contains_key(s)),
+                );
+                let actor = self.actor;
+                for m in self.meetings(&volume, None, false) {
+                    self.open(&id, &actor.party, &volume, m.object, m.owner, m.volume);
+                }
+                let held =
+                    !self.outcome.opened.is_empty() || state.policy.needs_clearance(&spec.kind);
+                self.outcome.created = Some(ObjectRef::Activity(id));
+                self.outcome.activity_state = Some(if held {
+                    ActivityState::Held
+                } else {
+                    ActivityState::Cleared
+                });
+                Ok(command)
+            }
+            Command::Clear { reason, .. } => {
+                let reason = validate::required_reason(reason.as_deref(), "clearing")?;
+                let a = self.move_activity(&command)?;
+                let unacknowledged: Vec<ConflictId> = self
+                    .standing(&a.conflicts)
+                    .filter(|(_, c)| c.state == ConflictState::Open && !c.acknowledged())
+                    .map(|(cid, _)| cid.clone())
+                    .collect();
+                if !unacknowledged.is_empty() {
+                    return Err(ModelError::Unacknowledged {
+                        conflicts: unacknowledged,
+                    });
+                }
+                Ok(command.with_reason(Some(reason)))
+            }
+            Command::Hold { reason, .. } => {
+                let reason = validate::optional_reason(reason.as_deref())?;
+                self.move_activity(&command)?;
+                Ok(command.with_reason(reason))
+            }
+            Command::Deny { reason, .. } => {
+                let reason = validate::required_reason(reason.as_deref(), "denying")?;
+                let a = self.move_activity(&command)?;
+                self.resolve_all(&a.conflicts);
+                Ok(command.with_reason(Some(reason)))
+            }
+            Command::Start { .. } | Command::Complete { .. } | Command::Cancel { .. } => {
+                let a = self.move_activity(&command)?;
+                if !self.outcome.activity_state.is_some_and(|s| s.is_live()) {
+                    self.resolve_all(&a.conflicts);
+                }
+                Ok(command)
+            }
+            Command::Acknowledge { conflict } => {
+                let (c, side) = self.own_side(conflict, verb)?;
+                if c.state == ConflictState::Resolved {
+                    return Err(wrong_state(
+                        Noun::Conflict,
+                        "resolved",
+                        verb,
+                        "open or overridden",
+                    ));
+                }
+                let state = c.sides[side].notification.state;
+                if state == NotificationState::Acknowledged {
+                    return Err(wrong_state(
+                        Noun::Notification,
+                        state.as_str(),
+                        verb,
+                        "pending or delivered",
+                    ));
+                }
+                self.notify(
+                    &c.sides[1 - side].party,
+                    conflict,
+                    NoticeEvent::Acknowledged,
+                );
+                Ok(command)
+            }
+            Command::Override { conflict, reason } => {
+                let reason = validate::required_reason(reason.as_deref(), "overriding")?;
+                let c = self.visible_conflict(conflict)?;
+                if c.state != ConflictState::Open {
+                    return Err(wrong_state(Noun::Conflict, c.state.as_str(), verb, "open"));
+                }
+                for side in &c.sides {
+                    self.notify(&side.party, conflict, NoticeEvent::Overridden);
+                }
+                Ok(command.with_reason(Some(reason)))
+            }
+            Command::MarkDelivered { conflict } => {
+                let (c, side) = self.own_side(conflict, verb)?;
+                let state = c.sides[side].notification.state;
+                if state != NotificationState::Pending {
+                    return Err(wrong_state(
+                        Noun::Notification,
+                        state.as_str(),
+                        verb,
+                        "pending",
+                    ));
+                }
+                Ok(command)
+            }
+        }
+    }
+
+    /// Checks an activity command against the actor and the activity's
+    /// state, and records the state it leads to.
+    fn move_activity(&mut self, command: &Command) -> Result<&'s Activity, ModelError> {
+        let ActivityMove {
+            id,
+            to,
+            from,
+            needs,
+        } = command
+            .activity_move()
+            .expect("only activity commands move activities");
+        let verb = command.verb();
+        let a = match sight(self.state, self.actor, &ObjectRef::Activity(id.clone())) {
+            Sight::Full => &self.state.activities[id],
+            _ => return Err(ModelError::NotFound(Noun::Activity)),
+        };
+        if self.actor.role == Role::Operator && a.owner != self.actor.party {
+            return Err(ModelError::NotOwner {
+                noun: Noun::Activity,
+                verb,
+            });
+        }
+        if !from.contains(&a.state) {
+            return Err(wrong_state(Noun::Activity, a.state.as_str(), verb, needs));
+        }
+        self.outcome.activity_state = Some(to);
+        Ok(a)
+    }
+
+    fn own_declaration(
+        &self,
+        id: &DeclarationId,
+        verb: &'static str,
+    ) -> Result<&'s Declaration, ModelError> {
+        let d = match sight(self.state, self.actor, &ObjectRef::Declaration(id.clone())) {
+            Sight::Full => &self.state.declarations[id],
+            _ => return Err(ModelError::NotFound(Noun::Declaration)),
+        };
+        if d.owner != self.actor.party {
+            return Err(ModelError::NotOwner {
+                noun: Noun::Declaration,
+                verb,
+            });
+        }
+        if d.withdrawn {
+            return Err(wrong_state(
+                Noun::Declaration,
+                "withdrawn",
+                verb,
+                "standing",
+            ));
+        }
+        Ok(d)
+    }
+
+    fn visible_conflict(&self, id: &ConflictId) -> Result<&'s Conflict, ModelError> {
+        match sight(self.state, self.actor, &ObjectRef::Conflict(id.clone())) {
+            Sight::Full => Ok(&self.state.conflicts[id]),
+            _ => Err(ModelError::NotFound(Noun::Conflict)),
+        }
+    }
+
+    /// The conflict and the index of the actor's side in it.
+    fn own_side(
+        &self,
+        id: &ConflictId,
+        verb: &'static str,
+    ) -> Result<(&'s Conflict, usize), ModelError> {
+        let c = self.visible_conflict(id)?;
+        let side = c
+            .side_of(&self.actor.party)
+            .ok_or(ModelError::NotInvolved { verb })?;
+        Ok((c, side))
+    }
+
+    /// The live objects of other parties whose volumes conflict with
+    /// `volume` (only activities if `activities_only`), by id.
+    fn meetings(
+        &self,
+        volume: &Volume,
+        except: Option<u64>,
+        activities_only: bool,
+    ) -> Vec<Meeting<'s>> {
+        let state = self.state;
+        let mut found: Vec<Meeting<'s>> = state
+            .index
+            .conflicting(volume)
+            .into_iter()
+            .filter(|&key| Some(key) != except)
+            .filter_map(|key| state.live(key))
+            .filter(|(object, owner, _)| {
+                *owner != self.actor.party
+                    && (!activities_only || matches!(object, ObjectRef::Activity(_)))
+            })
+            .map(|(object, owner, volume)| Meeting {
+                object,
+                owner,
+                volume,
+            })
+            .collect();
+        found.sort_by(|a, b| a.object.cmp(b.object));
+        found
+    }
+
+    /// The conflicts among `ids` whose overlap still holds.
+    fn standing(
+        &self,
+        ids: &'s [ConflictId],
+    ) -> impl Iterator<Item = (&'s ConflictId, &'s Conflict)> + use<'s> {
+        let state = self.state;
+        ids.iter()
+            .filter_map(move |id| Some((id, state.conflicts.get(id)?)))
+            .filter(|(_, c)| c.state.is_standing())
+    }
+
+    /// Opens a conflict between an existing live activity and the subject
+    /// declaration.
+    fn open_with_activity(&mut self, activity: Meeting<'s>, subject: &ObjectRef, volume: &Volume) {
+        if let ObjectRef::Activity(id) = activity.object {
+            let actor = self.actor;
+            self.open(
+                id,
+                activity.owner,
+                activity.volume,
+                subject,
+                &actor.party,
+                volume,
+            );
+        }
+    }
+
+    fn open(
+        &mut self,
+        activity: &ActivityId,
+        activity_owner: &str,
+        activity_volume: &Volume,
+        other: &ObjectRef,
+        other_owner: &str,
+        other_volume: &Volume,
+    ) {
+        // Conflicting volumes always share a window.
+        let Some((window, area)) = overlap(activity_volume, other_volume) else {
+            return;
+        };
+        let state = self.state;
+        let id = ConflictId::new(
+            self.ids
+                .next(ConflictId::PREFIX, |s| state.conflicts.contains_key(s)),
+        );
+        for object in [&ObjectRef::Activity(activity.clone()), other] {
+            if let ObjectRef::Activity(a) = object
+                && state.activities.get(a).map(|a| a.state) == Some(ActivityState::Cleared)
+                && !self.outcome.held.contains(a)
+            {
+                self.outcome.held.push(a.clone());
+            }
+        }
+        for party in [activity_owner, other_owner] {
+            self.notify(party, &id, NoticeEvent::Opened);
+        }
+        self.outcome.opened.push(OpenedConflict {
+            id,
+            activity: activity.clone(),
+            other: other.clone(),
+            parties: [activity_owner.to_owned(), other_owner.to_owned()],
+            from_ms: window.from(),
+            to_ms: window.to(),
+            area,
+        });
+    }
+
+    fn resolve(&mut self, id: &ConflictId, conflict: &Conflict) {
+        self.outcome.resolved.push(id.clone());
+        for side in &conflict.sides {
+            self.notify(&side.party, id, NoticeEvent::Resolved);
+        }
+    }
+
+    fn resolve_all(&mut self, ids: &'s [ConflictId]) {
+        let standing: Vec<_> = self.standing(ids).collect();
+        for (id, c) in standing {
+            self.resolve(id, c);
+        }
+    }
+
+    fn notify(&mut self, party: &str, conflict: &ConflictId, event: NoticeEvent) {
+        self.outcome.notices.push(Notice {
+            party: party.to_owned(),
+            conflict: conflict.clone(),
+            event,
+        });
+    }
+}
+
+fn wrong_state(
+    noun: Noun,
+    state: &'static str,
+    verb: &'static str,
+    needs: &'static str,
+) -> ModelError {
+    ModelError::WrongState {
+        noun,
+        state,
+        verb,
+        needs,
+    }
+}

@@ -1,0 +1,192 @@
+//! The objects of the state: declarations, activities, conflicts.
+//!
+//! The records themselves are private to the crate: outside it they are read
+//! only through the views of [`crate::sight`], so that nothing can show an
+//! object without asking what the viewer may see of it.
+
+use crate::area::CoarseArea;
+use crate::command::{ActivitySpec, DeclarationSpec};
+use crate::id::{ConflictId, ObjectRef};
+use deconflict_geo4d::Window;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// Where an activity stands. There is no lasting `submitted`: a submission
+/// is decided at once, `cleared` or `held`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ActivityState {
+    /// Waiting for an approver: open conflicts, or the policy asks for clearance.
+    Held,
+    /// May start.
+    Cleared,
+    /// Refused by an approver; final.
+    Denied,
+    /// Under way.
+    Active,
+    /// Done; final.
+    Completed,
+    /// Called off by its owner; final.
+    Cancelled,
+}
+
+impl ActivityState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ActivityState::Held => "held",
+            ActivityState::Cleared => "cleared",
+            ActivityState::Denied => "denied",
+            ActivityState::Active => "active",
+            ActivityState::Completed => "completed",
+            ActivityState::Cancelled => "cancelled",
+        }
+    }
+
+    /// Whether the activity still stands, and so can be in conflict.
+    pub fn is_live(&self) -> bool {
+        matches!(
+            self,
+            ActivityState::Held | ActivityState::Cleared | ActivityState::Active
+        )
+    }
+}
+
+impl fmt::Display for ActivityState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Where a conflict stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ConflictState {
+    /// The overlap holds and nobody has accepted it.
+    Open,
+    /// The overlap no longer holds: a side moved, was withdrawn, or ended.
+    Resolved,
+    /// An approver accepted the overlap, with a reason.
+    Overridden,
+}
+
+impl ConflictState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ConflictState::Open => "open",
+            ConflictState::Resolved => "resolved",
+            ConflictState::Overridden => "overridden",
+        }
+    }
+
+    /// Whether the overlap still holds (open or overridden).
+    pub fn is_standing(&self) -> bool {
+        !matches!(self, ConflictState::Resolved)
+    }
+}
+
+/// How far a conflict's notification to one party has gone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NotificationState {
+    Pending,
+    Delivered,
+    Acknowledged,
+}
+
+impl NotificationState {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            NotificationState::Pending => "pending",
+            NotificationState::Delivered => "delivered",
+            NotificationState::Acknowledged => "acknowledged",
+        }
+    }
+}
+
+/// One party's notification of a conflict, with the times it moved on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notification {
+    pub state: NotificationState,
+    pub delivered_ms: Option<i64>,
+    pub acknowledged_ms: Option<i64>,
+}
+
+/// One step in an activity's life.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transition {
+    pub state: ActivityState,
+    /// The approver's reason, or why the model moved it.
+    pub reason: Option<String>,
+    pub time_ms: i64,
+}
+
+/// An approver's acceptance of a conflict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Override {
+    pub reason: String,
+    pub time_ms: i64,
+}
+
+#[derive(Debug)]
+pub(crate) struct Declaration {
+    pub(crate) key: u64,
+    pub(crate) version: u64,
+    pub(crate) owner: String,
+    pub(crate) spec: DeclarationSpec,
+    pub(crate) withdrawn: bool,
+    pub(crate) created_ms: i64,
+    pub(crate) updated_ms: i64,
+    /// Every conflict this declaration was ever part of, oldest first.
+    pub(crate) conflicts: Vec<ConflictId>,
+}
+
+#[derive(Debug)]
+pub(crate) struct Activity {
+    pub(crate) key: u64,
+    pub(crate) owner: String,
+    pub(crate) spec: ActivitySpec,
+    pub(crate) state: ActivityState,
+    pub(crate) history: Vec<Transition>,
+    /// Every conflict this activity was ever part of, oldest first.
+    pub(crate) conflicts: Vec<ConflictId>,
+}
+
+/// One side of a conflict: an object, its kind, and its owner's notification.
+#[derive(Debug)]
+pub(crate) struct Side {
+    pub(crate) object: ObjectRef,
+    pub(crate) party: String,
+    /// The object's kind when the conflict opened.
+    pub(crate) kind: String,
+    pub(crate) notification: Notification,
+}
+
+#[derive(Debug)]
+pub(crate) struct Conflict {
+    /// The activity's side first, then the declaration or activity it meets.
+    pub(crate) sides: [Side; 2],
+    /// The party whose command opened the conflict; it was told in the
+    /// answer to that command.
+    pub(crate) opened_by: String,
+    pub(crate) window: Window,
+    pub(crate) area: CoarseArea,
+    pub(crate) state: ConflictState,
+    pub(crate) opened_ms: i64,
+    pub(crate) resolved_ms: Option<i64>,
+    pub(crate) overridden: Option<Override>,
+}
+
+impl Conflict {
+    pub(crate) fn involves(&self, party: &str) -> bool {
+        self.side_of(party).is_some()
+    }
+
+    pub(crate) fn side_of(&self, party: &str) -> Option<usize> {
+        self.sides.iter().position(|s| s.party == party)
+    }
+
+    /// Whether every party that did not open the conflict has acknowledged it.
+    pub(crate) fn acknowledged(&self) -> bool {
+        self.sides.iter().all(|s| {
+            s.party == self.opened_by || s.notification.state == NotificationState::Acknowledged
+        })
+    }
+}

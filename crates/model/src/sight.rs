@@ -1,0 +1,345 @@
+//! Need-to-know: what a party may see of each object, and every view built
+//! from that.
+//!
+//! [`sight`] is the one rule. Every view below, and every lookup that
+//! [`State::execute`] makes on a caller's behalf, asks it first; the raw
+//! records never leave the crate. Views are plain structs without a wire
+//! format: the server maps them to its own JSON.
+
+use crate::actor::Actor;
+use crate::area::CoarseArea;
+use crate::command::{Disclosure, Visibility, VolumeSpec};
+use crate::error::{ModelError, Noun};
+use crate::id::{ActivityId, ConflictId, DeclarationId, ObjectRef};
+use crate::object::{
+    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, Override, Side,
+    Transition,
+};
+use crate::state::State;
+use deconflict_geo4d::Window;
+
+/// What a viewer may see of one object.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Sight {
+    /// Everything: its own objects, public declarations, anything for the
+    /// coordinator; a conflict it is involved in.
+    Full,
+    /// Another party's declaration or activity in conflict with one of the
+    /// viewer's: only through that conflict, and only as the object's
+    /// disclosure allows — its kind (`Coarse`), or that the coordinator will
+    /// make contact (`CoordinatorOnly`). Never its id, label, owner or place
+    /// beyond the conflict's coarse area.
+    Conflict(Disclosure),
+    /// Nothing, not even that it exists.
+    Hidden,
+}
+
+/// What `viewer`'s party may see of `object`: the one rule of need-to-know.
+///
+/// The role does not matter (a viewer, an operator and an auditor of a party
+/// see the same); the party and whether it is the coordinator do. An object
+/// that does not exist is [`Sight::Hidden`], like one the viewer may not
+/// see.
+pub fn sight(state: &State, viewer: &Actor, object: &ObjectRef) -> Sight {
+    let party = viewer.party.as_str();
+    // Another party's object, seen only if it ever met one of the viewer's.
+    let through = |conflicts: &[ConflictId], disclosure: Disclosure| {
+        let met = conflicts
+            .iter()
+            .any(|id| state.conflicts.get(id).is_some_and(|c| c.involves(party)));
+        if met {
+            Sight::Conflict(disclosure)
+        } else {
+            Sight::Hidden
+        }
+    };
+    match object {
+        ObjectRef::Declaration(id) => match state.declarations.get(id) {
+            None => Sight::Hidden,
+            Some(d)
+                if viewer.coordinator
+                    || d.owner == party
+                    || d.spec.visibility == Visibility::Public =>
+            {
+                Sight::Full
+            }
+            Some(d) => through(&d.conflicts, d.spec.disclosure),
+        },
+        ObjectRef::Activity(id) => match state.activities.get(id) {
+            None => Sight::Hidden,
+            Some(a) if viewer.coordinator || a.owner == party => Sight::Full,
+            Some(a) => through(&a.conflicts, a.spec.disclosure),
+        },
+        ObjectRef::Conflict(id) => match state.conflicts.get(id) {
+            Some(c) if viewer.coordinator || c.involves(party) => Sight::Full,
+            _ => Sight::Hidden,
+        },
+    }
+}
+
+/// A declaration, in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DeclarationView {
+    pub id: DeclarationId,
+    pub version: u64,
+    pub owner: String,
+    pub kind: String,
+    pub label: String,
+    pub volume: VolumeSpec,
+    pub visibility: Visibility,
+    pub disclosure: Disclosure,
+    pub withdrawn: bool,
+    pub created_ms: i64,
+    pub updated_ms: i64,
+    /// The conflicts of this declaration that the viewer may see.
+    pub conflicts: Vec<ConflictId>,
+}
+
+/// An activity, in full.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ActivityView {
+    pub id: ActivityId,
+    pub owner: String,
+    pub kind: String,
+    pub label: String,
+    pub volume: VolumeSpec,
+    pub disclosure: Disclosure,
+    pub state: ActivityState,
+    /// Every state it went through, with the approvers' reasons.
+    pub history: Vec<Transition>,
+    /// The conflicts of this activity that the viewer may see.
+    pub conflicts: Vec<ConflictId>,
+}
+
+/// A conflict as one viewer may see it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictView {
+    pub id: ConflictId,
+    pub state: ConflictState,
+    pub opened_ms: i64,
+    pub resolved_ms: Option<i64>,
+    /// The approver's override, read by both parties: approvers write it
+    /// for them.
+    pub overridden: Option<Override>,
+    /// Where and when the two volumes overlap; `None` when the viewer is
+    /// told only that the coordinator will contact it.
+    pub overlap: Option<Overlap>,
+    /// The viewer's own side first when it is involved; otherwise the
+    /// activity's side first.
+    pub sides: [SideView; 2],
+}
+
+/// The overlap of a conflict: the shared window and an area of whole
+/// 0.05° cells that contains it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Overlap {
+    pub window: Window,
+    pub area: CoarseArea,
+}
+
+/// One side of a conflict, as the viewer may see its object.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SideView {
+    /// An object the viewer sees in full.
+    Full {
+        party: String,
+        object: ObjectRef,
+        kind: String,
+        notification: Notification,
+    },
+    /// Another party's object under coarse disclosure: its kind, and how far
+    /// that party's notification has gone; never its id, owner or label.
+    Coarse {
+        kind: String,
+        notification: Notification,
+    },
+    /// Another party's object under coordinator-only disclosure.
+    CoordinatorWillContact,
+}
+
+/// Everything a viewer may see, as of the state's last entry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateView {
+    pub seq: Option<u64>,
+    pub declarations: Vec<DeclarationView>,
+    pub activities: Vec<ActivityView>,
+    pub conflicts: Vec<ConflictView>,
+}
+
+impl State {
+    /// A declaration the viewer sees in full, or the same
+    /// [`ModelError::NotFound`] whether it is hidden or does not exist.
+    pub fn declaration(
+        &self,
+        viewer: &Actor,
+        id: &DeclarationId,
+    ) -> Result<DeclarationView, ModelError> {
+        match (
+            sight(self, viewer, &ObjectRef::Declaration(id.clone())),
+            self.declarations.get(id),
+        ) {
+            (Sight::Full, Some(d)) => Ok(self.declaration_view(viewer, id, d)),
+            _ => Err(ModelError::NotFound(Noun::Declaration)),
+        }
+    }
+
+    /// An activity the viewer sees in full, or [`ModelError::NotFound`].
+    pub fn activity(&self, viewer: &Actor, id: &ActivityId) -> Result<ActivityView, ModelError> {
+        match (
+            sight(self, viewer, &ObjectRef::Activity(id.clone())),
+            self.activities.get(id),
+        ) {
+            (Sight::Full, Some(a)) => Ok(self.activity_view(viewer, id, a)),
+            _ => Err(ModelError::NotFound(Noun::Activity)),
+        }
+    }
+
+    /// A conflict the viewer is involved in (or any, for the coordinator),
+    /// or [`ModelError::NotFound`].
+    pub fn conflict(&self, viewer: &Actor, id: &ConflictId) -> Result<ConflictView, ModelError> {
+        match (
+            sight(self, viewer, &ObjectRef::Conflict(id.clone())),
+            self.conflicts.get(id),
+        ) {
+            (Sight::Full, Some(c)) => Ok(self.conflict_view(viewer, id, c)),
+            _ => Err(ModelError::NotFound(Noun::Conflict)),
+        }
+    }
+
+    /// Every declaration the viewer sees in full, by id.
+    pub fn declarations(&self, viewer: &Actor) -> Vec<DeclarationView> {
+        self.declarations
+            .iter()
+            .filter(|(id, _)| {
+                sight(self, viewer, &ObjectRef::Declaration((*id).clone())) == Sight::Full
+            })
+            .map(|(id, d)| self.declaration_view(viewer, id, d))
+            .collect()
+    }
+
+    /// Every activity the viewer sees in full, by id.
+    pub fn activities(&self, viewer: &Actor) -> Vec<ActivityView> {
+        self.activities
+            .iter()
+            .filter(|(id, _)| {
+                sight(self, viewer, &ObjectRef::Activity((*id).clone())) == Sight::Full
+            })
+            .map(|(id, a)| self.activity_view(viewer, id, a))
+            .collect()
+    }
+
+    /// Every conflict the viewer may see, by id.
+    pub fn conflicts(&self, viewer: &Actor) -> Vec<ConflictView> {
+        self.conflicts
+            .iter()
+            .filter(|(id, _)| {
+                sight(self, viewer, &ObjectRef::Conflict((*id).clone())) == Sight::Full
+            })
+            .map(|(id, c)| self.conflict_view(viewer, id, c))
+            .collect()
+    }
+
+    /// Everything the viewer may see: `GET /v1/state`. For `as_of`, call it
+    /// on the state replayed up to that entry.
+    pub fn view(&self, viewer: &Actor) -> StateView {
+        StateView {
+            seq: self.seq,
+            declarations: self.declarations(viewer),
+            activities: self.activities(viewer),
+            conflicts: self.conflicts(viewer),
+        }
+    }
+
+    fn visible_conflicts(&self, viewer: &Actor, ids: &[ConflictId]) -> Vec<ConflictId> {
+        let mut ids: Vec<ConflictId> = ids
+            .iter()
+            .filter(|id| sight(self, viewer, &ObjectRef::Conflict((*id).clone())) == Sight::Full)
+            .cloned()
+            .collect();
+        // By id, like every list: the order they opened in is not shown.
+        ids.sort();
+        ids
+    }
+
+    fn declaration_view(
+        &self,
+        viewer: &Actor,
+        id: &DeclarationId,
+        d: &Declaration,
+    ) -> DeclarationView {
+        DeclarationView {
+            id: id.clone(),
+            version: d.version,
+            owner: d.owner.clone(),
+            kind: d.spec.kind.clone(),
+            label: d.spec.label.clone(),
+            volume: d.spec.volume.clone(),
+            visibility: d.spec.visibility,
+            disclosure: d.spec.disclosure,
+            withdrawn: d.withdrawn,
+            created_ms: d.created_ms,
+            updated_ms: d.updated_ms,
+            conflicts: self.visible_conflicts(viewer, &d.conflicts),
+        }
+    }
+
+    fn activity_view(&self, viewer: &Actor, id: &ActivityId, a: &Activity) -> ActivityView {
+        ActivityView {
+            id: id.clone(),
+            owner: a.owner.clone(),
+            kind: a.spec.kind.clone(),
+            label: a.spec.label.clone(),
+            volume: a.spec.volume.clone(),
+            disclosure: a.spec.disclosure,
+            state: a.state,
+            history: a.history.clone(),
+            conflicts: self.visible_conflicts(viewer, &a.conflicts),
+        }
+    }
+
+    fn conflict_view(&self, viewer: &Actor, id: &ConflictId, c: &Conflict) -> ConflictView {
+        let [first, second] = c.sides.each_ref().map(|side| self.side_view(viewer, side));
+        let sides = if c.side_of(&viewer.party) == Some(1) {
+            [second, first]
+        } else {
+            [first, second]
+        };
+        let overlap = if sides.contains(&SideView::CoordinatorWillContact) {
+            None
+        } else {
+            Some(Overlap {
+                window: c.window,
+                area: c.area,
+            })
+        };
+        ConflictView {
+            id: id.clone(),
+            state: c.state,
+            opened_ms: c.opened_ms,
+            resolved_ms: c.resolved_ms,
+            overridden: c.overridden.clone(),
+            overlap,
+            sides,
+        }
+    }
+
+    fn side_view(&self, viewer: &Actor, side: &Side) -> SideView {
+        match sight(self, viewer, &side.object) {
+            Sight::Full => SideView::Full {
+                party: side.party.clone(),
+                object: side.object.clone(),
+                kind: side.kind.clone(),
+                notification: side.notification.clone(),
+            },
+            Sight::Conflict(Disclosure::Coarse) => SideView::Coarse {
+                kind: side.kind.clone(),
+                notification: side.notification.clone(),
+            },
+            // A conflict's sides are never hidden from those who see the
+            // conflict; were one, the least is said.
+            Sight::Conflict(Disclosure::CoordinatorOnly) | Sight::Hidden => {
+                SideView::CoordinatorWillContact
+            }
+        }
+    }
+}

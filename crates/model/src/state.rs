@@ -1,0 +1,357 @@
+//! The state: the fold of the log.
+
+use crate::command::Command;
+use crate::entry::Entry;
+use crate::error::ModelError;
+use crate::id::{ActivityId, ConflictId, DeclarationId, ObjectRef};
+use crate::object::{
+    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, NotificationState,
+    Override, Side, Transition,
+};
+use crate::policy::Policy;
+use crate::validate::{self, ACTIVITY_WINDOW, DECLARATION_WINDOW};
+use deconflict_geo4d::{Index, Volume, Window};
+use std::borrow::Borrow;
+use std::collections::BTreeMap;
+
+/// Why the model moved a cleared activity back to held.
+pub(crate) const HELD_BY_CONFLICT: &str = "a new conflict opened";
+
+/// Every declaration, activity and conflict, and an index of the volumes of
+/// those that are live. Built only by folding entries ([`State::apply`]);
+/// read only through the views of [`crate::sight`].
+#[derive(Debug)]
+pub struct State {
+    pub(crate) policy: Policy,
+    pub(crate) seq: Option<u64>,
+    pub(crate) declarations: BTreeMap<DeclarationId, Declaration>,
+    pub(crate) activities: BTreeMap<ActivityId, Activity>,
+    pub(crate) conflicts: BTreeMap<ConflictId, Conflict>,
+    /// The object behind each internal index key; keys count up in log
+    /// order and never leave the state.
+    pub(crate) keys: Vec<ObjectRef>,
+    /// The volumes of every declaration not withdrawn and every live activity.
+    pub(crate) index: Index,
+}
+
+impl State {
+    /// An empty state: the fold of no entries.
+    pub fn new(policy: Policy) -> State {
+        State {
+            policy,
+            seq: None,
+            declarations: BTreeMap::new(),
+            activities: BTreeMap::new(),
+            conflicts: BTreeMap::new(),
+            keys: Vec::new(),
+            index: Index::new(),
+        }
+    }
+
+    /// The fold of `entries`, in order: the state as of the last of them.
+    /// `State::replay(policy, log.take_while(|e| e.seq <= n))` is the state
+    /// as of `n`.
+    pub fn replay<I>(policy: Policy, entries: I) -> Result<State, ModelError>
+    where
+        I: IntoIterator,
+        I::Item: Borrow<Entry>,
+    {
+        let mut state = State::new(policy);
+        for entry in entries {
+            state.apply(entry.borrow())?;
+        }
+        Ok(state)
+    }
+
+    /// The sequence number of the last entry applied.
+    pub fn seq(&self) -> Option<u64> {
+        self.seq
+    }
+
+    pub fn policy(&self) -> &Policy {
+        &self.policy
+    }
+
+    /// Applies one entry: the command's own effect, then the conflicts its
+    /// outcome records. Deterministic and self-contained: it reads nothing
+    /// but the entry and the state, evaluates nothing again (geometry is
+    /// re-validated only to rebuild the engine's volumes), and never
+    /// consults the policy.
+    ///
+    /// An entry must come from [`State::execute`] on this same state (then
+    /// sealed with a higher sequence number) or from a log of such entries.
+    /// An error means the log is at fault, and the state must be dropped:
+    /// an entry that fails may have been applied in part.
+    pub fn apply(&mut self, entry: &Entry) -> Result<(), ModelError> {
+        let seq = entry.seq;
+        if let Some(last) = self.seq.filter(|&last| seq <= last) {
+            return Err(corrupt(seq, format!("comes after entry {last}")));
+        }
+        self.apply_command(entry)?;
+        self.apply_conflicts(entry)?;
+        self.seq = Some(seq);
+        Ok(())
+    }
+
+    fn apply_command(&mut self, entry: &Entry) -> Result<(), ModelError> {
+        let (seq, t, party) = (entry.seq, entry.time_ms, &entry.actor.party);
+        let outcome = &entry.outcome;
+        let volume =
+            |spec, names| validate::volume(spec, names).map_err(|e| corrupt(seq, e.to_string()));
+        match &entry.command {
+            Command::Declare(spec) => {
+                let Some(ObjectRef::Declaration(id)) = &outcome.created else {
+                    return Err(corrupt(seq, "a declaration without its id"));
+                };
+                if self.declarations.contains_key(id) {
+                    return Err(corrupt(seq, format!("{id} exists already")));
+                }
+                let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
+                let key = self.new_key(ObjectRef::Declaration(id.clone()));
+                let declaration = Declaration {
+                    key,
+                    version: 1,
+                    owner: party.clone(),
+                    spec: spec.clone(),
+                    withdrawn: false,
+                    created_ms: t,
+                    updated_ms: t,
+                    conflicts: Vec::new(),
+                };
+                self.index.insert(key, volume);
+                self.declarations.insert(id.clone(), declaration);
+            }
+            Command::Amend { id, spec, .. } => {
+                let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
+                let d = self
+                    .declarations
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                d.version += 1;
+                d.spec = spec.clone();
+                d.updated_ms = t;
+                self.index.insert(d.key, volume);
+            }
+            Command::Withdraw { id } => {
+                let d = self
+                    .declarations
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                d.withdrawn = true;
+                d.updated_ms = t;
+                self.index.remove(d.key);
+            }
+            Command::SubmitActivity(spec) => {
+                let (Some(ObjectRef::Activity(id)), Some(state)) =
+                    (&outcome.created, outcome.activity_state)
+                else {
+                    return Err(corrupt(seq, "an activity without its id or state"));
+                };
+                if self.activities.contains_key(id) {
+                    return Err(corrupt(seq, format!("{id} exists already")));
+                }
+                let volume = volume(&spec.volume, ACTIVITY_WINDOW)?;
+                let key = self.new_key(ObjectRef::Activity(id.clone()));
+                let activity = Activity {
+                    key,
+                    owner: party.clone(),
+                    spec: spec.clone(),
+                    state,
+                    history: vec![Transition {
+                        state,
+                        reason: None,
+                        time_ms: t,
+                    }],
+                    conflicts: Vec::new(),
+                };
+                if state.is_live() {
+                    self.index.insert(key, volume);
+                }
+                self.activities.insert(id.clone(), activity);
+            }
+            Command::Clear { id, reason }
+            | Command::Hold { id, reason }
+            | Command::Deny { id, reason } => {
+                self.move_activity(seq, t, id, outcome.activity_state, reason.clone())?;
+            }
+            Command::Start { id } | Command::Complete { id } | Command::Cancel { id } => {
+                self.move_activity(seq, t, id, outcome.activity_state, None)?;
+            }
+            Command::Acknowledge { conflict } => {
+                let n = self.notification_mut(seq, conflict, party)?;
+                n.state = NotificationState::Acknowledged;
+                n.acknowledged_ms = Some(t);
+                n.delivered_ms.get_or_insert(t);
+            }
+            Command::MarkDelivered { conflict } => {
+                let n = self.notification_mut(seq, conflict, party)?;
+                n.state = NotificationState::Delivered;
+                n.delivered_ms = Some(t);
+            }
+            Command::Override { conflict, reason } => {
+                let c = self
+                    .conflicts
+                    .get_mut(conflict)
+                    .ok_or_else(|| missing(seq, conflict))?;
+                c.state = ConflictState::Overridden;
+                c.overridden = Some(Override {
+                    reason: reason.clone().unwrap_or_default(),
+                    time_ms: t,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn apply_conflicts(&mut self, entry: &Entry) -> Result<(), ModelError> {
+        let (seq, t, party) = (entry.seq, entry.time_ms, &entry.actor.party);
+        let outcome = &entry.outcome;
+        for id in &outcome.held {
+            let reason = Some(HELD_BY_CONFLICT.to_owned());
+            self.move_activity(seq, t, id, Some(ActivityState::Held), reason)?;
+        }
+        for opened in &outcome.opened {
+            if self.conflicts.contains_key(&opened.id) {
+                return Err(corrupt(seq, format!("{} exists already", opened.id)));
+            }
+            if !opened.area.is_well_formed() || opened.parties[0] == opened.parties[1] {
+                return Err(corrupt(seq, format!("{} is malformed", opened.id)));
+            }
+            let window = Window::new(opened.from_ms, opened.to_ms)
+                .map_err(|e| corrupt(seq, e.to_string()))?;
+            let activity = ObjectRef::Activity(opened.activity.clone());
+            let sides = [
+                (&activity, &opened.parties[0]),
+                (&opened.other, &opened.parties[1]),
+            ];
+            let mut kinds = Vec::with_capacity(2);
+            for (object, owner) in sides {
+                let found = match object {
+                    ObjectRef::Declaration(id) => self
+                        .declarations
+                        .get_mut(id)
+                        .filter(|d| d.owner == *owner)
+                        .map(|d| (&mut d.conflicts, &d.spec.kind)),
+                    ObjectRef::Activity(id) => self
+                        .activities
+                        .get_mut(id)
+                        .filter(|a| a.owner == *owner)
+                        .map(|a| (&mut a.conflicts, &a.spec.kind)),
+                    ObjectRef::Conflict(_) => None,
+                };
+                let (conflicts, kind) = found.ok_or_else(|| {
+                    corrupt(seq, format!("{} names {object} of {owner}", opened.id))
+                })?;
+                conflicts.push(opened.id.clone());
+                kinds.push(kind.clone());
+            }
+            let mut kinds = kinds.into_iter();
+            let mut side = |object: ObjectRef, owner: &String| Side {
+                object,
+                party: owner.clone(),
+                // As it was when the conflict opened: a later amend does not
+                // tell the other party what the object has become.
+                kind: kinds.next().unwrap_or_default(),
+                notification: if owner == party {
+                    // The opener was told in the answer to its own command.
+                    Notification {
+                        state: NotificationState::Delivered,
+                        delivered_ms: Some(t),
+                        acknowledged_ms: None,
+                    }
+                } else {
+                    Notification {
+                        state: NotificationState::Pending,
+                        delivered_ms: None,
+                        acknowledged_ms: None,
+                    }
+                },
+            };
+            let conflict = Conflict {
+                sides: [
+                    side(activity, &opened.parties[0]),
+                    side(opened.other.clone(), &opened.parties[1]),
+                ],
+                opened_by: party.clone(),
+                window,
+                area: opened.area,
+                state: ConflictState::Open,
+                opened_ms: t,
+                resolved_ms: None,
+                overridden: None,
+            };
+            self.conflicts.insert(opened.id.clone(), conflict);
+        }
+        for id in &outcome.resolved {
+            let c = self.conflicts.get_mut(id).ok_or_else(|| missing(seq, id))?;
+            c.state = ConflictState::Resolved;
+            c.resolved_ms = Some(t);
+        }
+        Ok(())
+    }
+
+    fn move_activity(
+        &mut self,
+        seq: u64,
+        t: i64,
+        id: &ActivityId,
+        state: Option<ActivityState>,
+        reason: Option<String>,
+    ) -> Result<(), ModelError> {
+        let state = state.ok_or_else(|| corrupt(seq, format!("no new state for {id}")))?;
+        let a = self
+            .activities
+            .get_mut(id)
+            .ok_or_else(|| missing(seq, id))?;
+        a.state = state;
+        a.history.push(Transition {
+            state,
+            reason,
+            time_ms: t,
+        });
+        if !state.is_live() {
+            self.index.remove(a.key);
+        }
+        Ok(())
+    }
+
+    fn notification_mut(
+        &mut self,
+        seq: u64,
+        id: &ConflictId,
+        party: &str,
+    ) -> Result<&mut Notification, ModelError> {
+        let c = self.conflicts.get_mut(id).ok_or_else(|| missing(seq, id))?;
+        let side = c
+            .side_of(party)
+            .ok_or_else(|| corrupt(seq, format!("{party} is not in {id}")))?;
+        Ok(&mut c.sides[side].notification)
+    }
+
+    fn new_key(&mut self, object: ObjectRef) -> u64 {
+        self.keys.push(object);
+        self.keys.len() as u64 - 1
+    }
+
+    /// The owner and live volume of the object behind an index key.
+    pub(crate) fn live(&self, key: u64) -> Option<(&ObjectRef, &str, &Volume)> {
+        let object = self.keys.get(usize::try_from(key).ok()?)?;
+        let owner = match object {
+            ObjectRef::Declaration(id) => &self.declarations.get(id)?.owner,
+            ObjectRef::Activity(id) => &self.activities.get(id)?.owner,
+            ObjectRef::Conflict(_) => return None,
+        };
+        Some((object, owner, self.index.get(key)?))
+    }
+}
+
+fn corrupt(seq: u64, detail: impl Into<String>) -> ModelError {
+    ModelError::Corrupt {
+        seq,
+        detail: detail.into(),
+    }
+}
+
+fn missing(seq: u64, id: impl std::fmt::Display) -> ModelError {
+    corrupt(seq, format!("{id} does not exist"))
+}

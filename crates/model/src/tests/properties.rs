@@ -1,0 +1,613 @@
+//! Properties over random histories: random parties, objects and commands
+//! (refused ones included), then for every viewer everything it can obtain
+//! is scanned for what it must not see; the conflicts are checked against a
+//! brute-force oracle; and the log replays to the same views.
+
+use super::*;
+use crate::object::ConflictState;
+use crate::sight::{Sight, sight};
+use crate::{ActivityState, CoarseArea};
+use deconflict_geo4d::{GeometryKind, Volume, geodesic_m};
+use proptest::prelude::*;
+use std::collections::BTreeSet;
+
+const PARTIES: [&str; 4] = ["alpha", "bravo", "charlie", "joc"];
+/// Every reader: the parties, and one that owns nothing.
+const VIEWERS: [&str; 5] = ["alpha", "bravo", "charlie", "joc", "delta"];
+const KINDS: [&str; 4] = ["survey", "air_strike", "patrol", "flight"];
+const VERBS: [&str; 6] = ["clear", "hold", "deny", "start", "complete", "cancel"];
+
+/// A coordinate in a 0.2° square by Balad, with nine decimals ending in 7,
+/// so that its printed form is long and cannot turn up by chance.
+fn coord(base: f64, n: u32) -> f64 {
+    base + f64::from(n / 10 * 10 + 7) * 1e-9
+}
+
+#[derive(Debug, Clone)]
+struct Place {
+    at: [u32; 2],
+    /// A second point, for a line: an offset of up to about 0.03°.
+    to: Option<[u32; 2]>,
+}
+
+impl Place {
+    fn geometry(&self) -> geojson::Geometry {
+        let start = [coord(44.0, self.at[0]), coord(34.0, self.at[1])];
+        match self.to {
+            None => point(start[0], start[1]),
+            Some(d) => line(&[start, [coord(start[0], d[0]), coord(start[1], d[1])]]),
+        }
+    }
+}
+
+fn place() -> impl Strategy<Value = Place> {
+    (
+        [0u32..200_000_000, 0u32..200_000_000],
+        proptest::option::weighted(0.3, [0u32..30_000_000, 0u32..30_000_000]),
+    )
+        .prop_map(|(at, to)| Place { at, to })
+}
+
+#[derive(Debug, Clone)]
+enum Op {
+    Declare {
+        party: usize,
+        place: Place,
+        buffer: f64,
+        from: i64,
+        open: bool,
+        public: bool,
+        hush: bool,
+    },
+    Amend {
+        pick: usize,
+        by: Option<usize>,
+        place: Place,
+        buffer: f64,
+        public: bool,
+    },
+    Withdraw {
+        pick: usize,
+        by: Option<usize>,
+    },
+    Submit {
+        party: usize,
+        kind: usize,
+        place: Place,
+        buffer: f64,
+        from: i64,
+        hours: i64,
+        hush: bool,
+    },
+    Move {
+        pick: usize,
+        verb: usize,
+        by: Option<usize>,
+    },
+    Ack {
+        pick: usize,
+        party: usize,
+    },
+    Override {
+        pick: usize,
+    },
+    Deliver {
+        pick: usize,
+        party: usize,
+    },
+}
+
+fn op() -> impl Strategy<Value = Op> {
+    let party = 0..PARTIES.len();
+    // `None`: the owner acts; `Some(p)`: party `p` tries.
+    let by = proptest::option::weighted(0.25, 0..PARTIES.len());
+    let buffer = 100.0..6000.0f64;
+    prop_oneof![
+        3 => (party.clone(), place(), buffer.clone(), -5i64..8, any::<bool>(), proptest::bool::weighted(0.2), proptest::bool::weighted(0.2))
+            .prop_map(|(party, place, buffer, from, open, public, hush)| Op::Declare { party, place, buffer, from, open, public, hush }),
+        1 => (any::<usize>(), by.clone(), place(), buffer.clone(), proptest::bool::weighted(0.2))
+            .prop_map(|(pick, by, place, buffer, public)| Op::Amend { pick, by, place, buffer, public }),
+        1 => (any::<usize>(), by.clone()).prop_map(|(pick, by)| Op::Withdraw { pick, by }),
+        4 => (party, 0..KINDS.len(), place(), buffer, 0i64..10, 1i64..6, proptest::bool::weighted(0.2))
+            .prop_map(|(party, kind, place, buffer, from, hours, hush)| Op::Submit { party, kind, place, buffer, from, hours, hush }),
+        3 => (any::<usize>(), 0..VERBS.len(), by).prop_map(|(pick, verb, by)| Op::Move { pick, verb, by }),
+        2 => (any::<usize>(), 0..PARTIES.len()).prop_map(|(pick, party)| Op::Ack { pick, party }),
+        1 => any::<usize>().prop_map(|pick| Op::Override { pick }),
+        1 => (any::<usize>(), 0..PARTIES.len()).prop_map(|(pick, party)| Op::Deliver { pick, party }),
+    ]
+}
+
+fn label(party: &str, n: usize) -> String {
+    format!("<secret {party} {n}>")
+}
+
+/// Plays the ops; refusals are part of the history and are skipped.
+fn play(ops: &[Op]) -> World {
+    let mut w = World::new();
+    for (n, op) in ops.iter().enumerate() {
+        let decls: Vec<_> = w
+            .state
+            .declarations
+            .iter()
+            .map(|(id, d)| (id.clone(), d.owner.clone()))
+            .collect();
+        let acts: Vec<_> = w
+            .state
+            .activities
+            .iter()
+            .map(|(id, a)| (id.clone(), a.owner.clone()))
+            .collect();
+        let cons: Vec<_> = w.state.conflicts.keys().cloned().collect();
+        let operator = |by: &Option<usize>, owner: &str| match by {
+            Some(p) => format!("{}/operator", PARTIES[*p]),
+            None => format!("{owner}/operator"),
+        };
+        let (who, command) = match op {
+            Op::Declare {
+                party,
+                place,
+                buffer,
+                from,
+                open,
+                public: p,
+                hush,
+            } => {
+                let party = PARTIES[*party];
+                let to = (!open).then_some(from + 12);
+                let mut command = declare(
+                    "unit_position",
+                    &label(party, n),
+                    vol(place.geometry(), *buffer, *from, to),
+                );
+                if *p {
+                    command = super::public(command);
+                }
+                if *hush {
+                    command = coordinator_only(command);
+                }
+                (format!("{party}/operator"), command)
+            }
+            Op::Amend {
+                pick,
+                by,
+                place,
+                buffer,
+                public,
+            } => {
+                let Some((id, owner)) = decls.get(pick % decls.len().max(1)) else {
+                    continue;
+                };
+                let spec = crate::DeclarationSpec {
+                    kind: "position".into(),
+                    label: label(owner, n),
+                    volume: vol(place.geometry(), *buffer, -5, None),
+                    visibility: if *public {
+                        crate::Visibility::Public
+                    } else {
+                        crate::Visibility::Private
+                    },
+                    disclosure: crate::Disclosure::Coarse,
+                };
+                (
+                    operator(by, owner),
+                    Command::Amend {
+                        id: id.clone(),
+                        version: None,
+                        spec,
+                    },
+                )
+            }
+            Op::Withdraw { pick, by } => {
+                let Some((id, owner)) = decls.get(pick % decls.len().max(1)) else {
+                    continue;
+                };
+                (operator(by, owner), Command::Withdraw { id: id.clone() })
+            }
+            Op::Submit {
+                party,
+                kind,
+                place,
+                buffer,
+                from,
+                hours,
+                hush,
+            } => {
+                let party = PARTIES[*party];
+                let mut command = submit(
+                    KINDS[*kind],
+                    &label(party, n),
+                    vol(place.geometry(), *buffer, *from, Some(from + hours)),
+                );
+                if *hush {
+                    command = coordinator_only(command);
+                }
+                (format!("{party}/operator"), command)
+            }
+            Op::Move { pick, verb, by } => {
+                let Some((id, owner)) = acts.get(pick % acts.len().max(1)) else {
+                    continue;
+                };
+                let (id, reason) = (id.clone(), Some("as planned".to_owned()));
+                match VERBS[*verb] {
+                    "clear" => ("joc/approver".into(), Command::Clear { id, reason }),
+                    "hold" => ("joc/approver".into(), Command::Hold { id, reason }),
+                    "deny" => ("joc/approver".into(), Command::Deny { id, reason }),
+                    "start" => (operator(by, owner), Command::Start { id }),
+                    "complete" => (operator(by, owner), Command::Complete { id }),
+                    _ => (operator(by, owner), Command::Cancel { id }),
+                }
+            }
+            Op::Ack { pick, party } => {
+                let Some(id) = cons.get(pick % cons.len().max(1)) else {
+                    continue;
+                };
+                (format!("{}/operator", PARTIES[*party]), ack(id))
+            }
+            Op::Override { pick } => {
+                let Some(id) = cons.get(pick % cons.len().max(1)) else {
+                    continue;
+                };
+                (
+                    "joc/approver".into(),
+                    Command::Override {
+                        conflict: id.clone(),
+                        reason: Some("accepted".into()),
+                    },
+                )
+            }
+            Op::Deliver { pick, party } => {
+                let Some(id) = cons.get(pick % cons.len().max(1)) else {
+                    continue;
+                };
+                (
+                    format!("{}/viewer", PARTIES[*party]),
+                    Command::MarkDelivered {
+                        conflict: id.clone(),
+                    },
+                )
+            }
+        };
+        let _refused_or_applied = w.run(&who, command);
+    }
+    w
+}
+
+/// Every live object: its reference, owner, volume.
+fn live(state: &State) -> Vec<(ObjectRef, String, &Volume)> {
+    let decls = state
+        .declarations
+        .iter()
+        .filter(|(_, d)| !d.withdrawn)
+        .map(|(id, d)| {
+            (
+                ObjectRef::Declaration(id.clone()),
+                d.owner.clone(),
+                state.index.get(d.key).expect("live objects are indexed"),
+            )
+        });
+    let acts = state
+        .activities
+        .iter()
+        .filter(|(_, a)| a.state.is_live())
+        .map(|(id, a)| {
+            (
+                ObjectRef::Activity(id.clone()),
+                a.owner.clone(),
+                state.index.get(a.key).expect("live objects are indexed"),
+            )
+        });
+    decls.chain(acts).collect()
+}
+
+/// The standing conflicts are exactly the conflicting pairs of live
+/// objects of different parties with at least one activity, each once.
+fn check_conflicts_match_the_oracle(state: &State) {
+    let objects = live(state);
+    let mut expected = BTreeSet::new();
+    for (i, (a, a_owner, a_volume)) in objects.iter().enumerate() {
+        for (b, b_owner, b_volume) in &objects[i + 1..] {
+            let one_activity =
+                matches!(a, ObjectRef::Activity(_)) || matches!(b, ObjectRef::Activity(_));
+            if one_activity && a_owner != b_owner && a_volume.conflicts_with(b_volume) {
+                expected.insert(if a < b {
+                    (a.clone(), b.clone())
+                } else {
+                    (b.clone(), a.clone())
+                });
+            }
+        }
+    }
+    let mut standing = BTreeSet::new();
+    for c in state.conflicts.values().filter(|c| c.state.is_standing()) {
+        let (a, b) = (c.sides[0].object.clone(), c.sides[1].object.clone());
+        assert!(matches!(a, ObjectRef::Activity(_)));
+        let pair = if a < b { (a, b) } else { (b, a) };
+        assert!(standing.insert(pair), "a pair with two standing conflicts");
+    }
+    assert_eq!(standing, expected);
+}
+
+/// No activity is cleared while a party it endangers has not acknowledged
+/// one of its open conflicts.
+fn check_clearance(state: &State) {
+    for a in state
+        .activities
+        .values()
+        .filter(|a| a.state == ActivityState::Cleared)
+    {
+        for id in &a.conflicts {
+            let c = &state.conflicts[id];
+            assert!(
+                c.state != ConflictState::Open || c.acknowledged(),
+                "cleared over {id}"
+            );
+        }
+    }
+}
+
+/// The coarse area holds the true overlap and is at least a cell each way.
+fn check_areas(state: &State) {
+    let volume = |object: &ObjectRef| {
+        let key = match object {
+            ObjectRef::Declaration(id) => state.declarations[id].key,
+            ObjectRef::Activity(id) => state.activities[id].key,
+            ObjectRef::Conflict(_) => unreachable!("sides are objects"),
+        };
+        state
+            .index
+            .get(key)
+            .expect("standing conflicts are between live objects")
+    };
+    for c in state.conflicts.values().filter(|c| c.state.is_standing()) {
+        let (a, b) = (volume(&c.sides[0].object), volume(&c.sides[1].object));
+        check_area(c.area, a, b);
+    }
+}
+
+fn check_area(area: CoarseArea, a: &Volume, b: &Volume) {
+    let [west, south, east, north] = area.bbox();
+    assert!(east - west >= crate::GRID_DEG - 1e-9 && north - south >= crate::GRID_DEG - 1e-9);
+    let (ab, bb) = (a.bounds(), b.bounds());
+    let box_ = [
+        ab[0].max(bb[0]),
+        ab[1].max(bb[1]),
+        ab[2].min(bb[2]),
+        ab[3].min(bb[3]),
+    ];
+    let steps = 16;
+    for i in 0..=steps {
+        for j in 0..=steps {
+            let lon = box_[0] + (box_[2] - box_[0]) * f64::from(i) / f64::from(steps);
+            let lat = box_[1] + (box_[3] - box_[1]) * f64::from(j) / f64::from(steps);
+            let on_edge = i == 0 || j == 0 || i == steps || j == steps;
+            if box_[0] <= box_[2] && box_[1] <= box_[3] && on_edge {
+                // The intersection of the bounds, which holds the overlap.
+                assert!(area.contains(lon, lat), "{area:?} misses {lon} {lat}");
+            }
+            let near = |v: &Volume| match v.geometry().kind() {
+                GeometryKind::Point(p) => Some(geodesic_m(*p, [lon, lat]) <= v.buffer_m()),
+                _ => None,
+            };
+            if let (Some(true), Some(true)) = (near(a), near(b)) {
+                assert!(
+                    area.contains(lon, lat),
+                    "{area:?} misses overlap point {lon} {lat}"
+                );
+            }
+        }
+    }
+}
+
+/// The printed forms of a geometry's coordinates.
+fn coordinates(geometry: &geojson::Geometry) -> Vec<String> {
+    let json = serde_json::to_value(geometry).expect("geometry serialises");
+    let mut out = Vec::new();
+    let mut stack = vec![&json["coordinates"]];
+    while let Some(v) = stack.pop() {
+        match v {
+            serde_json::Value::Array(items) => stack.extend(items),
+            serde_json::Value::Number(n) => {
+                out.push(format!("{:?}", n.as_f64().expect("a number")))
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Everything `party` can obtain: its state view, every lookup by every
+/// id in the state, and the refusals of commands naming those ids.
+fn everything_seen_by(state: &State, party: &str) -> String {
+    let (reader, operator) = (viewer(party), actor(&format!("{party}/operator")));
+    let mut seen = format!("{:?}", state.view(&reader));
+    let entropy = Entropy::new([7; 32]);
+    let refusal = |command: Command| match state.execute(&operator, command, T0, entropy) {
+        Ok(_) => String::new(),
+        Err(e) => format!("{e} {e:?}"),
+    };
+    for id in state.declarations.keys() {
+        seen += &format!("{:?}", state.declaration(&reader, id));
+        seen += &refusal(Command::Withdraw { id: id.clone() });
+    }
+    for id in state.activities.keys() {
+        seen += &format!("{:?}", state.activity(&reader, id));
+        seen += &refusal(Command::Cancel { id: id.clone() });
+    }
+    for id in state.conflicts.keys() {
+        seen += &format!("{:?}", state.conflict(&reader, id));
+        seen += &refusal(ack(id));
+    }
+    seen
+}
+
+fn check_need_to_know(state: &State) {
+    for party in VIEWERS {
+        let reader = viewer(party);
+        let seen = everything_seen_by(state, party);
+        // The role never matters for reading.
+        assert_eq!(
+            state.view(&reader),
+            state.view(&actor(&format!("{party}/auditor")))
+        );
+        let mut secrets: Vec<(ObjectRef, Vec<String>)> = Vec::new();
+        for (id, d) in &state.declarations {
+            let object = ObjectRef::Declaration(id.clone());
+            let mut words = coordinates(&d.spec.volume.geometry);
+            words.extend([d.spec.label.clone(), id.to_string()]);
+            secrets.push((object, words));
+        }
+        for (id, a) in &state.activities {
+            let object = ObjectRef::Activity(id.clone());
+            let mut words = coordinates(&a.spec.volume.geometry);
+            words.extend([a.spec.label.clone(), id.to_string()]);
+            secrets.push((object, words));
+        }
+        for id in state.conflicts.keys() {
+            secrets.push((ObjectRef::Conflict(id.clone()), vec![id.to_string()]));
+        }
+        for (object, words) in &secrets {
+            let sight = sight(state, &reader, object);
+            assert_eq!(sight, rule(state, party, object), "{party} {object}");
+            let obtainable = match object {
+                ObjectRef::Declaration(id) => state.declaration(&reader, id).is_ok(),
+                ObjectRef::Activity(id) => state.activity(&reader, id).is_ok(),
+                ObjectRef::Conflict(id) => state.conflict(&reader, id).is_ok(),
+            };
+            assert_eq!(obtainable, sight == Sight::Full, "{party} {object}");
+            if sight == Sight::Full {
+                continue;
+            }
+            for word in words {
+                assert!(
+                    !seen.contains(word.as_str()),
+                    "{party} ({sight:?}) learns {word:?} of {object}"
+                );
+            }
+        }
+        check_not_found_is_uniform(state, party);
+    }
+}
+
+/// The need-to-know rule, written again from the brief, to hold `sight` to.
+fn rule(state: &State, party: &str, object: &ObjectRef) -> Sight {
+    let coordinator = party == "joc";
+    let (owner, public, disclosure) = match object {
+        ObjectRef::Declaration(id) => {
+            let d = &state.declarations[id];
+            (
+                &d.owner,
+                d.spec.visibility == crate::Visibility::Public,
+                d.spec.disclosure,
+            )
+        }
+        ObjectRef::Activity(id) => {
+            let a = &state.activities[id];
+            (&a.owner, false, a.spec.disclosure)
+        }
+        ObjectRef::Conflict(id) => {
+            let c = &state.conflicts[id];
+            let involved = c.sides.iter().any(|s| s.party == party);
+            return if coordinator || involved {
+                Sight::Full
+            } else {
+                Sight::Hidden
+            };
+        }
+    };
+    if coordinator || owner == party || public {
+        return Sight::Full;
+    }
+    let met = state.conflicts.values().any(|c| {
+        let sides = [&c.sides[0], &c.sides[1]];
+        sides.iter().any(|s| s.object == *object)
+            && sides
+                .iter()
+                .any(|s| s.object != *object && s.party == party)
+    });
+    if met {
+        Sight::Conflict(disclosure)
+    } else {
+        Sight::Hidden
+    }
+}
+
+/// A hidden object's id is refused exactly like an id that never existed.
+fn check_not_found_is_uniform(state: &State, party: &str) {
+    let operator = actor(&format!("{party}/operator"));
+    let reader = viewer(party);
+    let entropy = Entropy::new([3; 32]);
+    let refuse = |command: Command| state.execute(&operator, command, T0, entropy).err();
+    let nowhere = (
+        DeclarationId::new("dec_ffffffffffff"),
+        ActivityId::new("act_ffffffffffff"),
+        ConflictId::new("con_ffffffffffff"),
+    );
+    for id in state.declarations.keys() {
+        if sight(state, &reader, &ObjectRef::Declaration(id.clone())) != Sight::Full {
+            assert_eq!(
+                refuse(Command::Withdraw { id: id.clone() }),
+                refuse(Command::Withdraw {
+                    id: nowhere.0.clone()
+                })
+            );
+            assert_eq!(
+                state.declaration(&reader, id),
+                state.declaration(&reader, &nowhere.0)
+            );
+        }
+    }
+    for id in state.activities.keys() {
+        if sight(state, &reader, &ObjectRef::Activity(id.clone())) != Sight::Full {
+            assert_eq!(
+                refuse(Command::Start { id: id.clone() }),
+                refuse(Command::Start {
+                    id: nowhere.1.clone()
+                })
+            );
+            assert_eq!(
+                state.activity(&reader, id),
+                state.activity(&reader, &nowhere.1)
+            );
+        }
+    }
+    for id in state.conflicts.keys() {
+        if sight(state, &reader, &ObjectRef::Conflict(id.clone())) != Sight::Full {
+            assert_eq!(refuse(ack(id)), refuse(ack(&nowhere.2)));
+            assert_eq!(
+                state.conflict(&reader, id),
+                state.conflict(&reader, &nowhere.2)
+            );
+        }
+    }
+}
+
+fn check_replay(w: &World) {
+    let decoded: Vec<Entry> = w
+        .entries
+        .iter()
+        .map(|e| Entry::decode(&e.encode()).expect("decodes"))
+        .collect();
+    assert_eq!(decoded, w.entries);
+    let replayed = State::replay(Policy::default(), decoded).expect("replays");
+    for party in VIEWERS {
+        assert_eq!(
+            replayed.view(&viewer(party)),
+            w.state.view(&viewer(party)),
+            "{party}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn random_histories_keep_every_promise(ops in proptest::collection::vec(op(), 1..60)) {
+        let w = play(&ops);
+        check_conflicts_match_the_oracle(&w.state);
+        check_clearance(&w.state);
+        check_areas(&w.state);
+        check_need_to_know(&w.state);
+        check_replay(&w);
+    }
+}
