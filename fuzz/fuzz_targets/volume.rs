@@ -16,7 +16,7 @@ fn fixed() -> Vec<Volume> {
 
 fuzz_target!(|data: &[u8]| {
     let (buffer, text) = match data.split_first() {
-        Some((b, rest)) => (f64::from(*b) * 4_000.0, rest),
+        Some((b, rest)) => (f64::from(*b) * 3_900.0, rest),
         None => return,
     };
     let Ok(text) = std::str::from_utf8(text) else { return };
