@@ -137,10 +137,11 @@ fn check_position(p: LonLat, path: &str) -> Result<(), Invalid> {
 }
 
 fn check_positions(points: &[LonLat], path: &str) -> Result<(), Invalid> {
-    for (i, p) in points.iter().enumerate() {
-        check_position(*p, &format!("{path}[{i}]"))?;
+    // Most input is valid: find the culprit first, name it only then.
+    match points.iter().position(|p| check_position(*p, "").is_err()) {
+        Some(i) => check_position(points[i], &format!("{path}[{i}]")),
+        None => Ok(()),
     }
-    Ok(())
 }
 
 fn check_line(line: &[LonLat], path: &str) -> Result<(), Invalid> {

@@ -2,9 +2,13 @@
 //!
 //! An R-tree ([`rstar`]) over conservative 2-D lon/lat boxes finds candidates;
 //! the time window and altitude band are then checked as plain comparisons,
-//! and only the survivors get the exact distance decision. Time and altitude
-//! are filters rather than index dimensions because a 4-D tree answered the
-//! same queries several times slower (see the crate docs and BENCHMARKS.md).
+//! and only the survivors get the exact distance decision.
+//!
+//! A volume at most 0.05° across has one box (two across the
+//! antimeridian). A wider one has a box per chunk of its edges, so that a
+//! long route does not put one huge box in every query's way, and a query
+//! checks only the chunks near it; a wide polygon has, besides, one box over
+//! its whole area that answers only "is the query inside?".
 //!
 //! Entries that move (replaced with a new geometry) are stored with a
 //! margin around their box, so that the small moves of a tracked unit only
@@ -12,7 +16,7 @@
 
 use crate::envelope::{Envelopes, Rect};
 use crate::geometry::Geometry;
-use crate::shape::extent;
+use crate::shape::{self, extent};
 use crate::volume::{AltitudeBand, Millis, Volume, Window};
 use rstar::{RTree, RTreeObject};
 use std::collections::HashMap;
@@ -28,8 +32,31 @@ const MOVING_MARGIN_DEG: f64 = 0.005;
 struct Entry {
     rect: Rect,
     slot: u32,
-    /// Whether this volume has more than one box, so a query may meet it twice.
-    split: bool,
+    /// What this box stands for: [`WHOLE`], [`AREA`] or a chunk number; the
+    /// top bit marks a volume with more than one box, which a query may meet
+    /// more than once.
+    tag: u32,
+    /// The volume's window, `[from, to)`, copied here so that the time
+    /// filter needs no visit to the slot. (An R-tree leaf is as large as an
+    /// inner node anyway, so these bytes are free.)
+    from: Millis,
+    to: Millis,
+}
+
+/// The whole volume.
+const WHOLE: u32 = 0x7fff_ffff;
+/// The area of a wide polygon, for containment only.
+const AREA: u32 = 0x7fff_fffe;
+const MANY: u32 = 0x8000_0000;
+
+impl Entry {
+    fn part(&self) -> u32 {
+        self.tag & !MANY
+    }
+
+    fn many(&self) -> bool {
+        self.tag & MANY != 0
+    }
 }
 
 impl RTreeObject for Entry {
@@ -43,8 +70,8 @@ impl RTreeObject for Entry {
 struct Slot {
     id: Id,
     volume: Volume,
-    /// The boxes this slot has in the tree (possibly grown by a margin).
-    indexed: Envelopes,
+    /// Whether its boxes are grown by [`MOVING_MARGIN_DEG`] (it has moved).
+    grown: bool,
 }
 
 /// Volumes keyed by [`Id`], answering conflict and area queries.
@@ -60,6 +87,57 @@ fn envelopes(volume: &Volume) -> Envelopes {
     Envelopes::around(extent(volume.geometry()), volume.buffer_m())
 }
 
+/// The boxes `volume` has in the tree when held in `slot`: deterministic,
+/// so that removal can find them again from the volume alone.
+fn entries(slot: u32, volume: &Volume, grown: bool) -> Vec<Entry> {
+    let shape = volume.shape();
+    let buffer = volume.buffer_m();
+    let mut boxes: Vec<(Rect, u32)> = Vec::new();
+    if shape.chunks().is_empty() {
+        let mut whole = envelopes(volume);
+        if grown {
+            whole = whole.grown(MOVING_MARGIN_DEG);
+        }
+        boxes.extend(whole.as_slice().iter().map(|r| (*r, WHOLE)));
+    } else {
+        for (i, chunk) in shape.chunks().iter().enumerate() {
+            let around = Envelopes::around(chunk.extent, buffer);
+            let part = u32::try_from(i).expect("fewer than 2³¹ chunks");
+            boxes.extend(around.as_slice().iter().map(|r| (*r, part)));
+        }
+        if shape.has_area() {
+            boxes.extend(envelopes(volume).as_slice().iter().map(|r| (*r, AREA)));
+        }
+    }
+    let many = if boxes.len() > 1 { MANY } else { 0 };
+    let window = volume.window();
+    boxes
+        .into_iter()
+        .map(|(rect, part)| Entry {
+            rect,
+            slot,
+            tag: part | many,
+            from: window.from(),
+            to: window.to().unwrap_or(Millis::MAX),
+        })
+        .collect()
+}
+
+/// Whether the stored `volume`, reached through a box tagged `part`,
+/// conflicts with `query` (whose window and band already overlap).
+fn part_conflicts(volume: &Volume, part: u32, query: &Volume) -> bool {
+    let limit = volume.buffer_m() + query.buffer_m();
+    let (stored, asked) = (volume.shape(), query.shape());
+    match part {
+        WHOLE => shape::within(stored, asked, limit),
+        AREA => shape::covers(stored, asked),
+        chunk => {
+            shape::chunk_within(stored, chunk as usize, asked, limit)
+                || shape::covers(asked, stored)
+        }
+    }
+}
+
 impl Index {
     pub fn new() -> Index {
         Index::default()
@@ -70,11 +148,10 @@ impl Index {
     pub fn bulk_load(volumes: impl IntoIterator<Item = (Id, Volume)>) -> Index {
         let mut index = Index::new();
         for (id, volume) in volumes {
-            let indexed = envelopes(&volume);
             let slot = Slot {
                 id,
                 volume,
-                indexed,
+                grown: false,
             };
             match index.by_id.get(&id) {
                 Some(&existing) => index.slots[existing as usize] = Some(slot),
@@ -83,16 +160,14 @@ impl Index {
                 }
             }
         }
-        let entries: Vec<Entry> = index
+        let all: Vec<Entry> = index
             .slots
             .iter()
             .enumerate()
-            .filter_map(|(i, slot)| {
-                Some(Self::entries(i as u32, &slot.as_ref()?.indexed).collect::<Vec<_>>())
-            })
+            .filter_map(|(i, slot)| Some(entries(i as u32, &slot.as_ref()?.volume, false)))
             .flatten()
             .collect();
-        index.tree = RTree::bulk_load(entries);
+        index.tree = RTree::bulk_load(all);
         index
     }
 
@@ -109,49 +184,62 @@ impl Index {
         self.slots[slot as usize].as_ref().map(|s| &s.volume)
     }
 
-    /// Stores `volume` under `id`, replacing what was there. A replacement
-    /// whose boxes fit those already indexed (a unit moving a little) does
-    /// not touch the tree.
+    /// Stores `volume` under `id`, replacing what was there. A small
+    /// replacement whose box fits the one already indexed (a unit moving a
+    /// little) does not touch the tree.
     pub fn insert(&mut self, id: Id, volume: Volume) {
-        let exact = envelopes(&volume);
-        let Some(&slot_index) = self.by_id.get(&id) else {
+        let Some(&index) = self.by_id.get(&id) else {
             let slot = self.allocate(Slot {
                 id,
                 volume,
-                indexed: exact,
+                grown: false,
             });
-            for entry in Self::entries(slot, &exact) {
+            let volume = &self.slots[slot as usize]
+                .as_ref()
+                .expect("just allocated")
+                .volume;
+            for entry in entries(slot, volume, false) {
                 self.tree.insert(entry);
             }
             return;
         };
-        let slot = self.slots[slot_index as usize]
+        let slot = self.slots[index as usize]
             .as_mut()
             .expect("indexed ids have slots");
-        slot.volume = volume;
-        if slot.indexed.holds(&exact) {
+        let small = volume.shape().chunks().is_empty();
+        // The tree's boxes also carry the window, so only a move that keeps
+        // it can skip the tree.
+        if small
+            && slot.grown
+            && slot.volume.window() == volume.window()
+            && slot.volume.shape().chunks().is_empty()
+            && envelopes(&slot.volume)
+                .grown(MOVING_MARGIN_DEG)
+                .holds(&envelopes(&volume))
+        {
+            slot.volume = volume;
             return;
         }
-        let old = std::mem::replace(&mut slot.indexed, exact.grown(MOVING_MARGIN_DEG));
-        let new = slot.indexed;
-        for entry in Self::entries(slot_index, &old) {
+        for entry in entries(index, &slot.volume, slot.grown) {
             self.tree.remove(&entry);
         }
-        for entry in Self::entries(slot_index, &new) {
+        slot.volume = volume;
+        slot.grown = small;
+        for entry in entries(index, &slot.volume, slot.grown) {
             self.tree.insert(entry);
         }
     }
 
     /// Removes and returns the volume stored under `id`.
     pub fn remove(&mut self, id: Id) -> Option<Volume> {
-        let slot_index = self.by_id.remove(&id)?;
-        let slot = self.slots[slot_index as usize]
+        let index = self.by_id.remove(&id)?;
+        let slot = self.slots[index as usize]
             .take()
             .expect("indexed ids have slots");
-        for entry in Self::entries(slot_index, &slot.indexed) {
+        for entry in entries(index, &slot.volume, slot.grown) {
             self.tree.remove(&entry);
         }
-        self.free.push(slot_index);
+        self.free.push(index);
         Some(slot.volume)
     }
 
@@ -167,28 +255,31 @@ impl Index {
     pub fn conflicting_into(&self, volume: &Volume, out: &mut Vec<Id>) {
         let start = out.len();
         let query = envelopes(volume);
-        let mut maybe_twice = query.as_slice().len() > 1;
+        let band = volume.altitude();
+        let (from, to) = (
+            volume.window().from(),
+            volume.window().to().unwrap_or(Millis::MAX),
+        );
+        let twice = query.as_slice().len() > 1;
         for rect in query.as_slice() {
             for entry in self.tree.locate_in_envelope_intersecting(*rect) {
+                if entry.from >= to || from >= entry.to {
+                    continue;
+                }
                 let slot = self.slots[entry.slot as usize]
                     .as_ref()
                     .expect("tree entries have slots");
-                if slot.volume.conflicts_with(volume) {
-                    maybe_twice |= entry.split;
+                let stored = &slot.volume;
+                if !stored.altitude().overlaps(&band) {
+                    continue;
+                }
+                if (twice || entry.many()) && out[start..].contains(&slot.id) {
+                    continue;
+                }
+                if part_conflicts(stored, entry.part(), volume) {
                     out.push(slot.id);
                 }
             }
-        }
-        if maybe_twice {
-            out[start..].sort_unstable();
-            let mut kept = start;
-            for i in start..out.len() {
-                if i == start || out[i] != out[kept - 1] {
-                    out[kept] = out[i];
-                    kept += 1;
-                }
-            }
-            out.truncate(kept);
         }
     }
 
@@ -219,14 +310,6 @@ impl Index {
         };
         self.by_id.insert(id, index);
         index
-    }
-
-    fn entries(slot: u32, envelopes: &Envelopes) -> impl Iterator<Item = Entry> + '_ {
-        let split = envelopes.as_slice().len() > 1;
-        envelopes
-            .as_slice()
-            .iter()
-            .map(move |&rect| Entry { rect, slot, split })
     }
 }
 

@@ -8,13 +8,19 @@
 //! lower bound on the distance of everything below them, and the geodesic
 //! itself is an upper bound. Pairs whose lower bound exceeds the limit are
 //! dropped, a pair whose upper bound is within it decides, and otherwise the
-//! larger ball is split (edges are halved once their node is a leaf). The
-//! search stops splitting when both radii together are within the tolerance,
-//! which is how a reported pair may exceed the limit by at most that much and
-//! never more, while no pair within the limit is ever missed.
+//! larger ball is split (edges are halved once their node is a leaf). A pair
+//! is accepted once two of its real points are within the limit plus the
+//! tolerance, which is how a reported pair may exceed the limit by at most
+//! that much and never more; the balls shrink with every split, so the
+//! search ends, and no pair within the limit is ever missed.
 //!
 //! Interiors are decided in the plane: a polygon covers whatever its region
 //! holds in lon/lat, where RFC 7946 draws its edges.
+//!
+//! A geometry wider than [`CHUNK_DEG`] is also cut into chunks — tree nodes
+//! or stretches of long edges, each within that size — so that the index can
+//! hold a small box per chunk instead of one box over a whole 100 km route,
+//! and check only the chunks near a query.
 
 use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
@@ -42,6 +48,20 @@ pub(crate) struct Complex {
     /// exactly when these are.
     probes: Vec<LonLat>,
     polygons: Vec<PolygonArea>,
+    /// Empty when the whole geometry fits in one chunk.
+    chunks: Vec<Chunk>,
+}
+
+/// The largest extent, in degrees of latitude or longitude, of a geometry
+/// the index holds as one box; wider ones are held chunk by chunk.
+pub(crate) const CHUNK_DEG: f64 = 0.05;
+
+/// A part of a geometry at most [`CHUNK_DEG`] across, and its extent
+/// `[lon_lo, lat_lo, lon_hi, lat_hi]`.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Chunk {
+    part: Part,
+    pub(crate) extent: [f64; 4],
 }
 
 #[derive(Debug, Clone)]
@@ -133,6 +153,18 @@ impl Shape {
         }
     }
 
+    /// The chunks of a geometry wider than [`CHUNK_DEG`]; empty otherwise.
+    pub(crate) fn chunks(&self) -> &[Chunk] {
+        match self {
+            Shape::Point(_) => &[],
+            Shape::Complex(c) => &c.chunks,
+        }
+    }
+
+    pub(crate) fn has_area(&self) -> bool {
+        matches!(self, Shape::Complex(c) if !c.polygons.is_empty())
+    }
+
     fn probes(&self) -> &[LonLat] {
         match self {
             Shape::Point(p) => std::slice::from_ref(p),
@@ -191,12 +223,18 @@ impl Complex {
             }
         }
         let mut nodes = Vec::with_capacity(2 * pieces.len());
-        build(&pieces, 0, pieces.len(), &mut nodes);
+        let mut extents = Vec::with_capacity(2 * pieces.len());
+        build(&pieces, 0, pieces.len(), &mut nodes, &mut extents);
+        let mut chunks = Vec::new();
+        if !fits(extents[0]) {
+            select_chunks(&pieces, &nodes, &extents, 0, &mut chunks);
+        }
         Complex {
             pieces,
             nodes,
             probes,
             polygons,
+            chunks,
         }
     }
 }
@@ -210,7 +248,14 @@ fn piece_ball(piece: [LonLat; 2]) -> (LonLat, f64) {
 
 /// Builds the subtree over `pieces[lo..hi]` and returns its index; the root
 /// of the whole tree is node 0 because it is the first one pushed.
-fn build(pieces: &[[LonLat; 2]], lo: usize, hi: usize, nodes: &mut Vec<Node>) -> u32 {
+/// `extents[i]` receives node `i`'s lon/lat extent.
+fn build(
+    pieces: &[[LonLat; 2]],
+    lo: usize,
+    hi: usize,
+    nodes: &mut Vec<Node>,
+    extents: &mut Vec<[f64; 4]>,
+) -> u32 {
     let index = nodes.len();
     if hi - lo == 1 {
         let (center, radius) = piece_ball(pieces[lo]);
@@ -220,6 +265,8 @@ fn build(pieces: &[[LonLat; 2]], lo: usize, hi: usize, nodes: &mut Vec<Node>) ->
             left: LEAF,
             right: lo as u32,
         });
+        let [a, b] = pieces[lo];
+        extents.push(span(a, b));
         return index as u32;
     }
     let mid = lo + (hi - lo) / 2;
@@ -237,11 +284,71 @@ fn build(pieces: &[[LonLat; 2]], lo: usize, hi: usize, nodes: &mut Vec<Node>) ->
         left: 0,
         right: 0,
     });
-    let left = build(pieces, lo, mid, nodes);
-    let right = build(pieces, mid, hi, nodes);
+    extents.push([0.0; 4]);
+    let left = build(pieces, lo, mid, nodes, extents);
+    let right = build(pieces, mid, hi, nodes, extents);
     nodes[index].left = left;
     nodes[index].right = right;
+    let (l, r) = (extents[left as usize], extents[right as usize]);
+    extents[index] = [
+        l[0].min(r[0]),
+        l[1].min(r[1]),
+        l[2].max(r[2]),
+        l[3].max(r[3]),
+    ];
     index as u32
+}
+
+fn span(a: LonLat, b: LonLat) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[0].max(b[0]),
+        a[1].max(b[1]),
+    ]
+}
+
+fn fits(extent: [f64; 4]) -> bool {
+    extent[2] - extent[0] <= CHUNK_DEG && extent[3] - extent[1] <= CHUNK_DEG
+}
+
+/// Covers the subtree of `node` with chunks: the node itself if it fits,
+/// else its children, and a long edge in equal stretches that fit.
+fn select_chunks(
+    pieces: &[[LonLat; 2]],
+    nodes: &[Node],
+    extents: &[[f64; 4]],
+    node: u32,
+    out: &mut Vec<Chunk>,
+) {
+    let extent = extents[node as usize];
+    if fits(extent) {
+        out.push(Chunk {
+            part: Part::Node(node),
+            extent,
+        });
+        return;
+    }
+    let n = &nodes[node as usize];
+    if n.left != LEAF {
+        select_chunks(pieces, nodes, extents, n.left, out);
+        select_chunks(pieces, nodes, extents, n.right, out);
+        return;
+    }
+    let [a, b] = pieces[n.right as usize];
+    let widest = (b[0] - a[0]).abs().max((b[1] - a[1]).abs());
+    let count = (widest / CHUNK_DEG).ceil().max(1.0) as usize;
+    for i in 0..count {
+        let (s0, s1) = (i as f64 / count as f64, (i + 1) as f64 / count as f64);
+        out.push(Chunk {
+            part: Part::Stretch {
+                piece: n.right,
+                s0,
+                s1,
+            },
+            extent: span(lerp(a, b, s0), lerp(a, b, s1)),
+        });
+    }
 }
 
 fn lerp(a: LonLat, b: LonLat, s: f64) -> LonLat {
@@ -280,32 +387,50 @@ pub(crate) fn within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
     if let (Shape::Point(p), Shape::Point(q)) = (a, b) {
         return points_within(*p, *q, limit_m);
     }
-    if a.covers_any_of(b.probes()) || b.covers_any_of(a.probes()) {
-        return true;
-    }
+    covers(a, b) || covers(b, a) || search(a, Part::Node(0), b, limit_m)
+}
+
+/// Whether a polygon of `a` holds a part of `b`: with no edges within the
+/// limit, that is the only other way to be within it.
+pub(crate) fn covers(a: &Shape, b: &Shape) -> bool {
+    a.covers_any_of(b.probes())
+}
+
+/// Whether chunk `chunk` of `a` comes within `limit_m` of `b`'s edges and
+/// points (interiors are [`covers`]' business).
+pub(crate) fn chunk_within(a: &Shape, chunk: usize, b: &Shape, limit_m: f64) -> bool {
+    let Shape::Complex(c) = a else {
+        unreachable!("only complex shapes have chunks")
+    };
+    search(a, c.chunks[chunk].part, b, limit_m)
+}
+
+/// Branch and bound from `start` of `a` against the whole of `b`.
+fn search(a: &Shape, start: Part, b: &Shape, limit_m: f64) -> bool {
     let tolerance = tolerance_m(limit_m);
-    let mut stack = vec![(Part::Node(0), Part::Node(0))];
+    let mut stack = vec![(start, Part::Node(0))];
     while let Some((pa, pb)) = stack.pop() {
         let (ca, ra) = a.center_radius(pa);
         let (cb, rb) = b.center_radius(pb);
+        // The latitude difference alone bounds the angle from below, and
+        // costs no trigonometry.
+        if (ca[1] - cb[1]).abs().to_radians() * R_MIN - ra - rb > limit_m {
+            continue;
+        }
         let angle = central_angle(ca, cb);
         if angle * R_MIN - ra - rb > limit_m {
             continue;
         }
-        if angle * R_MAX <= limit_m {
+        // Real points within the limit plus the tolerance may be reported.
+        if angle * R_MAX <= limit_m + tolerance {
             return true;
         }
         let g = geodesic_m(ca, cb);
-        if g <= limit_m {
+        if g <= limit_m + tolerance {
             return true;
         }
         if g - ra - rb > limit_m {
             continue;
-        }
-        if ra + rb <= tolerance {
-            // Nothing in these balls is farther apart than g, which is
-            // within the limit plus the tolerance.
-            return true;
         }
         if ra >= rb {
             let [x, y] = a.split(pa);
@@ -321,6 +446,9 @@ pub(crate) fn within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
 }
 
 fn points_within(p: LonLat, q: LonLat, limit_m: f64) -> bool {
+    if (p[1] - q[1]).abs().to_radians() * R_MIN > limit_m {
+        return false;
+    }
     let angle = central_angle(p, q);
     if angle * R_MIN > limit_m {
         return false;

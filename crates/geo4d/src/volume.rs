@@ -177,6 +177,10 @@ impl Volume {
         crate::envelope::reach(crate::shape::extent(&self.geometry), self.buffer_m)
     }
 
+    pub(crate) fn shape(&self) -> &Shape {
+        &self.shape
+    }
+
     /// The one rule: windows overlap, altitude bands overlap, and the
     /// geometries are no farther apart than the two buffers together.
     pub fn conflicts_with(&self, other: &Volume) -> bool {

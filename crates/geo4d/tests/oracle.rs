@@ -453,3 +453,28 @@ fn a_polar_cap_covers_the_pole_and_everything_on_it() {
         vec![7]
     );
 }
+
+#[test]
+fn a_long_route_inside_a_wide_polygon_is_found_through_the_index() {
+    // A 50 km route held chunk by chunk, wholly inside a 1° square with no
+    // edge near it: only the interior says they meet.
+    let route = volume(
+        GeometryKind::LineString(vec![[44.2, 33.2], [44.7, 33.5]]),
+        0.0,
+    )
+    .unwrap();
+    let ring = vec![
+        [44.0, 33.0],
+        [45.0, 33.0],
+        [45.0, 34.0],
+        [44.0, 34.0],
+        [44.0, 33.0],
+    ];
+    let square = volume(GeometryKind::Polygon(vec![ring]), 0.0).unwrap();
+    let mut index = Index::new();
+    index.insert(1, route.clone());
+    assert_eq!(index.conflicting(&square), vec![1]);
+    let mut index = Index::new();
+    index.insert(2, square);
+    assert_eq!(index.conflicting(&route), vec![2]);
+}
