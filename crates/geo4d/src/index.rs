@@ -240,11 +240,12 @@ impl Index {
             .as_mut()
             .expect("indexed ids have slots");
         let small = volume.shape().chunks().is_empty();
-        // The tree's boxes also carry the window, so only a move that keeps
-        // it can skip the tree.
+        // The tree's boxes also carry the window and band, so only a move
+        // that keeps them can skip the tree.
         if small
             && slot.grown
             && slot.volume.window() == volume.window()
+            && slot.volume.altitude() == volume.altitude()
             && slot.volume.shape().chunks().is_empty()
             && envelopes(&slot.volume)
                 .grown(MOVING_MARGIN_DEG)
