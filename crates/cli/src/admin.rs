@@ -58,15 +58,27 @@ pub(crate) enum TokenCommand {
 
 pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
     match command {
-        PartyCommand::Add { name, coordinator, data } => {
+        PartyCommand::Add {
+            name,
+            coordinator,
+            data,
+        } => {
             let party = Directory::open(&data.path)?.add_party(&name, coordinator)?;
-            let role = if party.coordinator { " (coordinator)" } else { "" };
+            let role = if party.coordinator {
+                " (coordinator)"
+            } else {
+                ""
+            };
             eprintln!("added party {}{role}", party.name);
         }
         PartyCommand::List { data } => {
             let mut out = std::io::stdout().lock();
             for party in Directory::open(&data.path)?.parties()? {
-                let role = if party.coordinator { "coordinator" } else { "party" };
+                let role = if party.coordinator {
+                    "coordinator"
+                } else {
+                    "party"
+                };
                 // A closed pipe (e.g. `| head`) is not an error worth reporting.
                 if writeln!(out, "{}\t{role}", party.name).is_err() {
                     break;
@@ -82,16 +94,26 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
         TokenCommand::Create { party, role, data } => {
             let issued = Directory::open(&data.path)?.issue_token(&party, role)?;
             println!("{}", issued.token);
-            eprintln!("issued {} for {} as {}", issued.credential.id, issued.credential.party, issued.credential.role);
+            eprintln!(
+                "issued {} for {} as {}",
+                issued.credential.id, issued.credential.party, issued.credential.role
+            );
         }
         TokenCommand::Revoke { id, data } => {
             let revoked = Directory::open(&data.path)?.revoke(&id)?;
-            eprintln!("revoked {} ({} {})", revoked.id, revoked.party, revoked.role);
+            eprintln!(
+                "revoked {} ({} {})",
+                revoked.id, revoked.party, revoked.role
+            );
         }
         TokenCommand::List { data } => {
             let mut out = std::io::stdout().lock();
             for c in Directory::open(&data.path)?.credentials()? {
-                let state = if c.revoked_ms.is_some() { "revoked" } else { "active" };
+                let state = if c.revoked_ms.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
                 if writeln!(out, "{}\t{}\t{}\t{state}", c.id, c.party, c.role).is_err() {
                     break;
                 }

@@ -1,7 +1,9 @@
 //! The `deconflict` command line: parties and tokens against a data
-//! directory, and (with the service) `serve` and `demo`.
+//! directory, `serve` and `demo`.
 
 mod admin;
+mod config;
+mod serve;
 
 use clap::{Parser, Subcommand};
 use std::error::Error;
@@ -29,21 +31,47 @@ enum Command {
         #[command(subcommand)]
         command: admin::TokenCommand,
     },
+    /// Serve the HTTP API on a data directory until SIGINT or SIGTERM.
+    ///
+    /// Every accepted command is in the log on disk before it is answered;
+    /// at start-up the log is replayed into memory. Parties and tokens are
+    /// managed with `party` and `token`, also while the service runs.
+    Serve {
+        #[command(flatten)]
+        config: config::ServeConfig,
+    },
+    /// Run the service on a fresh store loaded with the Iraq demo scenario.
+    ///
+    /// Adds the parties joc (coordinator), coalition, isf, pmf, peshmerga and
+    /// ocha, issues one token per party and role (approver only for joc),
+    /// runs the scenario's declarations, activities, acknowledgements and
+    /// clearances through the same path as the API, then serves and prints
+    /// the URL and the tokens.
+    Demo {
+        #[command(flatten)]
+        config: config::ServeConfig,
+    },
 }
 
 /// Where the service keeps its database.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DataDir {
     /// The data directory (created if missing); holds `deconflict.db`.
-    #[arg(long = "data", env = "DECONFLICT_DATA", default_value = "deconflict-data")]
+    #[arg(
+        long = "data",
+        env = "DECONFLICT_DATA",
+        default_value = "deconflict-data"
+    )]
     pub(crate) path: PathBuf,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let result = match cli.command {
-        Command::Party { command } => admin::party(command),
-        Command::Token { command } => admin::token(command),
+    let result: Result<(), Box<dyn Error>> = match cli.command {
+        Command::Party { command } => admin::party(command).map_err(Into::into),
+        Command::Token { command } => admin::token(command).map_err(Into::into),
+        Command::Serve { config } => serve::serve(config),
+        Command::Demo { config } => serve::demo(config),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,298 @@
+//! The one configuration struct of `deconflict serve` and `deconflict demo`.
+//!
+//! Each setting is described once, here: as a flag, as a `DECONFLICT_*`
+//! environment variable, and as a key of the TOML file given by `--config`.
+//! A flag or variable wins over the file, the file over the default. The raw
+//! settings are then validated into [`Settings`] in a second step.
+
+use deconflict_model::Policy;
+use deconflict_server::{Config, RateLimit};
+use serde::Deserialize;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_DATA: &str = "deconflict-data";
+
+/// Settings of the HTTP service. Every one can also be set as
+/// `DECONFLICT_<NAME>` in the environment or as `<name> = ...` in the TOML
+/// file given by `--config`; flags and environment win over the file.
+#[derive(Debug, Default, Clone, clap::Args, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ServeConfig {
+    /// A TOML file holding any of the settings below, e.g. `listen =
+    /// "127.0.0.1:9000"` and `rate_limit_per_s = 50`.
+    #[arg(long, env = "DECONFLICT_CONFIG", value_name = "FILE")]
+    #[serde(skip)]
+    pub(crate) config: Option<PathBuf>,
+
+    /// The data directory, created if missing: holds `deconflict.db` with
+    /// the log, the parties and the hashed tokens. [default: deconflict-data;
+    /// for `demo`, a fresh temporary directory removed on exit]
+    #[arg(long, env = "DECONFLICT_DATA", value_name = "DIR")]
+    pub(crate) data: Option<PathBuf>,
+
+    /// The address to listen on. Plain HTTP is served only on a loopback
+    /// address unless --insecure-http is given. [default: 127.0.0.1:8080]
+    #[arg(long, env = "DECONFLICT_LISTEN", value_name = "ADDR")]
+    pub(crate) listen: Option<SocketAddr>,
+
+    /// Serve plain HTTP on a non-loopback address. TLS is not built in yet:
+    /// terminate it in a reverse proxy in front of the service.
+    #[arg(
+        long,
+        env = "DECONFLICT_INSECURE_HTTP",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub(crate) insecure_http: Option<bool>,
+
+    /// The largest request body in bytes; larger ones get 413 `too_large`.
+    /// [default: 1048576]
+    #[arg(long, env = "DECONFLICT_BODY_LIMIT", value_name = "BYTES")]
+    pub(crate) body_limit: Option<usize>,
+
+    /// Seconds one request may take before it is answered 503 `timeout`.
+    /// [default: 30]
+    #[arg(long, env = "DECONFLICT_REQUEST_TIMEOUT_S", value_name = "SECONDS")]
+    pub(crate) request_timeout_s: Option<f64>,
+
+    /// Requests per second each credential may make on average (a token
+    /// bucket per credential; beyond it, 429 with Retry-After); 0 turns the
+    /// limit off. [default: 100]
+    #[arg(long, env = "DECONFLICT_RATE_LIMIT_PER_S", value_name = "N")]
+    pub(crate) rate_limit_per_s: Option<f64>,
+
+    /// Requests a credential may make in one burst before the average
+    /// applies. [default: 200]
+    #[arg(long, env = "DECONFLICT_RATE_LIMIT_BURST", value_name = "N")]
+    pub(crate) rate_limit_burst: Option<f64>,
+
+    /// Activity kinds that always wait for an approver's clearance, even
+    /// without a conflict (comma-separated). Any activity with an open
+    /// conflict is held regardless. [default:
+    /// air_strike,indirect_fire,ground_operation,flight]
+    #[arg(
+        long,
+        env = "DECONFLICT_NEEDS_CLEARANCE",
+        value_name = "KINDS",
+        value_delimiter = ','
+    )]
+    pub(crate) needs_clearance: Option<Vec<String>>,
+
+    /// The most items one page of a list may hold. [default: 1000]
+    #[arg(long, env = "DECONFLICT_MAX_PAGE", value_name = "N")]
+    pub(crate) max_page: Option<usize>,
+
+    /// What to log, in tracing's filter syntax: `info`, `warn`,
+    /// `deconflict_server=debug` (one line per request). Tokens are never
+    /// logged. [default: info]
+    #[arg(long, env = "DECONFLICT_LOG", value_name = "FILTER")]
+    pub(crate) log: Option<String>,
+}
+
+/// The validated settings.
+#[derive(Debug, Clone)]
+pub(crate) struct Settings {
+    /// `None` only for `demo` without `--data`.
+    pub(crate) data: Option<PathBuf>,
+    pub(crate) listen: SocketAddr,
+    pub(crate) server: Config,
+    pub(crate) log: String,
+}
+
+/// A configuration that cannot be used, with what to change.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ConfigError {
+    #[error("cannot read the config file `{path}`: {error}")]
+    Read {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    #[error("config file `{path}`: {error}")]
+    Parse {
+        path: PathBuf,
+        error: Box<toml::de::Error>,
+    },
+    #[error(
+        "refusing to serve plain HTTP on {0}, which is not a loopback address: TLS is not built \
+         in yet, so put a TLS-terminating proxy in front and pass --insecure-http (or set \
+         DECONFLICT_INSECURE_HTTP=true) to accept that"
+    )]
+    PlainHttp(SocketAddr),
+    #[error("{name}: {message}")]
+    Invalid { name: &'static str, message: String },
+}
+
+impl ServeConfig {
+    /// The flags and environment, over the TOML file, over the defaults;
+    /// `default_data` is used when no data directory is set anywhere.
+    pub(crate) fn resolve(self, default_data: bool) -> Result<Settings, ConfigError> {
+        let file = match &self.config {
+            Some(path) => read_file(path)?,
+            None => ServeConfig::default(),
+        };
+        self.or(file).validate(default_data)
+    }
+
+    fn or(self, file: ServeConfig) -> ServeConfig {
+        ServeConfig {
+            config: self.config,
+            data: self.data.or(file.data),
+            listen: self.listen.or(file.listen),
+            insecure_http: self.insecure_http.or(file.insecure_http),
+            body_limit: self.body_limit.or(file.body_limit),
+            request_timeout_s: self.request_timeout_s.or(file.request_timeout_s),
+            rate_limit_per_s: self.rate_limit_per_s.or(file.rate_limit_per_s),
+            rate_limit_burst: self.rate_limit_burst.or(file.rate_limit_burst),
+            needs_clearance: self.needs_clearance.or(file.needs_clearance),
+            max_page: self.max_page.or(file.max_page),
+            log: self.log.or(file.log),
+        }
+    }
+
+    fn validate(self, default_data: bool) -> Result<Settings, ConfigError> {
+        let invalid = |name, message: &str| ConfigError::Invalid {
+            name,
+            message: message.to_owned(),
+        };
+        let defaults = Config::default();
+        let listen = self
+            .listen
+            .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses"));
+        if !listen.ip().is_loopback() && !self.insecure_http.unwrap_or(false) {
+            return Err(ConfigError::PlainHttp(listen));
+        }
+        let body_limit = self.body_limit.unwrap_or(defaults.body_limit);
+        if body_limit < 1024 {
+            return Err(invalid("body_limit", "must be at least 1024 bytes"));
+        }
+        let timeout = self
+            .request_timeout_s
+            .unwrap_or(defaults.request_timeout.as_secs_f64());
+        if !(timeout.is_finite() && timeout > 0.0 && timeout <= 3600.0) {
+            return Err(invalid(
+                "request_timeout_s",
+                "must be more than 0 and at most 3600 seconds",
+            ));
+        }
+        let default_rate = defaults.rate_limit.expect("limited by default");
+        let per_second = self.rate_limit_per_s.unwrap_or(default_rate.per_second);
+        let burst = self.rate_limit_burst.unwrap_or(default_rate.burst);
+        if !(per_second.is_finite() && per_second >= 0.0) {
+            return Err(invalid("rate_limit_per_s", "must be 0 (off) or more"));
+        }
+        if !(burst.is_finite() && burst >= 1.0) {
+            return Err(invalid("rate_limit_burst", "must be at least 1"));
+        }
+        let policy = match self.needs_clearance {
+            None => defaults.policy,
+            Some(kinds) => {
+                let kinds: Vec<String> = kinds
+                    .into_iter()
+                    .map(|k| k.trim().to_owned())
+                    .filter(|k| !k.is_empty())
+                    .collect();
+                let bad = kinds.iter().find(|k| {
+                    !k.bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+                });
+                if let Some(bad) = bad {
+                    return Err(ConfigError::Invalid {
+                        name: "needs_clearance",
+                        message: format!("`{bad}` is not a kind (a-z, 0-9 and _)"),
+                    });
+                }
+                Policy::new(kinds)
+            }
+        };
+        let max_page = self.max_page.unwrap_or(defaults.max_page);
+        if max_page == 0 {
+            return Err(invalid("max_page", "must be at least 1"));
+        }
+        let data = match self.data {
+            Some(data) => Some(data),
+            None if default_data => Some(PathBuf::from(DEFAULT_DATA)),
+            None => None,
+        };
+        Ok(Settings {
+            data,
+            listen,
+            server: Config {
+                body_limit,
+                request_timeout: Duration::from_secs_f64(timeout),
+                rate_limit: (per_second > 0.0).then_some(RateLimit { per_second, burst }),
+                policy,
+                max_page,
+            },
+            log: self.log.unwrap_or_else(|| "info".to_owned()),
+        })
+    }
+}
+
+fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
+        path: path.to_owned(),
+        error,
+    })?;
+    toml::from_str(&text).map_err(|error| ConfigError::Parse {
+        path: path.to_owned(),
+        error: Box::new(error),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_win_over_the_file_and_the_file_over_defaults() {
+        let file: ServeConfig = toml::from_str(
+            "listen = \"127.0.0.1:9000\"\nrate_limit_per_s = 5\nneeds_clearance = [\"survey\"]\n",
+        )
+        .unwrap();
+        let flags = ServeConfig {
+            rate_limit_per_s: Some(7.0),
+            ..ServeConfig::default()
+        };
+        let s = flags.or(file).validate(true).unwrap();
+        assert_eq!(s.listen, "127.0.0.1:9000".parse().unwrap());
+        assert_eq!(s.server.rate_limit.unwrap().per_second, 7.0);
+        assert!(s.server.policy.needs_clearance("survey"));
+        assert!(!s.server.policy.needs_clearance("air_strike"));
+        assert_eq!(s.data, Some(PathBuf::from("deconflict-data")));
+        assert_eq!(s.server.body_limit, 1 << 20);
+    }
+
+    #[test]
+    fn refuses_plain_http_beyond_loopback_unless_asked() {
+        let public = |insecure| ServeConfig {
+            listen: Some("0.0.0.0:8080".parse().unwrap()),
+            insecure_http: insecure,
+            ..ServeConfig::default()
+        };
+        let err = public(None).validate(true).unwrap_err();
+        assert!(err.to_string().contains("--insecure-http"), "{err}");
+        assert!(public(Some(true)).validate(true).is_ok());
+        let v6 = ServeConfig {
+            listen: Some("[::1]:8080".parse().unwrap()),
+            ..ServeConfig::default()
+        };
+        assert!(v6.validate(true).is_ok());
+    }
+
+    #[test]
+    fn zero_rate_turns_the_limit_off_and_unknown_keys_are_refused() {
+        let s = ServeConfig {
+            rate_limit_per_s: Some(0.0),
+            ..ServeConfig::default()
+        }
+        .validate(false)
+        .unwrap();
+        assert!(s.server.rate_limit.is_none());
+        assert_eq!(s.data, None);
+        assert!(toml::from_str::<ServeConfig>("listne = \"x\"").is_err());
+    }
+}

@@ -1,0 +1,202 @@
+//! `deconflict serve` and `deconflict demo`: the HTTP service on a data
+//! directory, and the same service on a fresh store loaded with the demo
+//! scenario.
+
+use crate::config::{ServeConfig, Settings};
+use deconflict_model::Actor;
+use deconflict_server::scenario::{IRAQ, Scenario};
+use deconflict_server::{AppState, shutdown_signal};
+use deconflict_store::{Directory, IssuedToken, Role, db_path};
+use std::error::Error;
+use std::io::{IsTerminal, Write};
+use std::path::Path;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+type Result<T> = std::result::Result<T, Box<dyn Error>>;
+
+/// Logs to standard error with the configured filter.
+fn init_tracing(filter: &str) -> Result<()> {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .map_err(|e| format!("log: `{filter}` is not a log filter: {e}"))?;
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::stderr().is_terminal())
+        .init();
+    Ok(())
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    Ok(tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?)
+}
+
+/// Serves a data directory until SIGINT or SIGTERM.
+pub(crate) fn serve(config: ServeConfig) -> Result<()> {
+    let settings = config.resolve(true)?;
+    init_tracing(&settings.log)?;
+    let data = settings.data.clone().expect("serve has a data directory");
+    let state = AppState::open(&data, settings.server.clone())?;
+    runtime()?.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+        let url = format!("http://{}", listener.local_addr()?);
+        println!("deconflict: serving {} on {url}", data.display());
+        std::io::stdout().flush()?;
+        deconflict_server::serve(listener, state, shutdown_signal()).await?;
+        eprintln!("deconflict: stopped");
+        Ok(())
+    })
+}
+
+/// A fresh store with the demo's parties, tokens and scenario, served.
+pub(crate) fn demo(config: ServeConfig) -> Result<()> {
+    let settings = config.resolve(false)?;
+    init_tracing(&settings.log)?;
+    let temp;
+    let (dir, removed) = match &settings.data {
+        Some(dir) => {
+            if db_path(dir).exists() {
+                return Err(format!(
+                    "{} already holds a deconflict database; the demo needs a fresh one \
+                     (serve this one with `deconflict serve --data {}`)",
+                    dir.display(),
+                    dir.display()
+                )
+                .into());
+            }
+            (dir.clone(), false)
+        }
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("deconflict-demo-")
+                .tempdir()?;
+            (temp.path().to_owned(), true)
+        }
+    };
+    let scenario = Scenario::parse(IRAQ)?;
+    let tokens = issue_tokens(&dir, &scenario)?;
+    let state = AppState::open(&dir, settings.server.clone())?;
+    runtime()?.block_on(async move {
+        let loaded = scenario
+            .load(&state, now_ms(), |party, role| {
+                let (_, _, issued) = tokens
+                    .iter()
+                    .find(|(p, r, _)| p == party && r.as_str() == role.as_str())?;
+                let coordinator = scenario
+                    .parties
+                    .iter()
+                    .any(|p| p.name == party && p.coordinator);
+                Some(Actor::new(
+                    party,
+                    role,
+                    issued.credential.id.clone(),
+                    coordinator,
+                ))
+            })
+            .await?;
+        let listener = tokio::net::TcpListener::bind(settings.listen)
+            .await
+            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+        let url = format!("http://{}", listener.local_addr()?);
+        print_welcome(
+            &settings,
+            &dir,
+            removed,
+            &url,
+            &scenario,
+            loaded.objects.len(),
+            &tokens,
+        )?;
+        deconflict_server::serve(listener, state, shutdown_signal()).await?;
+        eprintln!("deconflict: stopped");
+        Ok(())
+    })
+}
+
+/// Adds the scenario's parties and issues one token per party and role
+/// (approver only for the coordinator).
+fn issue_tokens(dir: &Path, scenario: &Scenario) -> Result<Vec<(String, Role, IssuedToken)>> {
+    let mut directory = Directory::open(dir)?;
+    let mut tokens = Vec::new();
+    for party in &scenario.parties {
+        directory.add_party(&party.name, party.coordinator)?;
+        for role in Role::ALL {
+            if role == Role::Approver && !party.coordinator {
+                continue;
+            }
+            let issued = directory.issue_token(&party.name, role)?;
+            tokens.push((party.name.clone(), role, issued));
+        }
+    }
+    Ok(tokens)
+}
+
+fn print_welcome(
+    settings: &Settings,
+    dir: &Path,
+    removed: bool,
+    url: &str,
+    scenario: &Scenario,
+    objects: usize,
+    tokens: &[(String, Role, IssuedToken)],
+) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    let removed = if removed { " (removed on exit)" } else { "" };
+    writeln!(out, "deconflict demo: {}", scenario.title)?;
+    writeln!(out, "  url:      {url}")?;
+    writeln!(out, "  openapi:  {url}/v1/openapi.json")?;
+    writeln!(out, "  data:     {}{removed}", dir.display())?;
+    writeln!(
+        out,
+        "  scenario: {} ({} steps, {objects} declarations and activities; times relative to now)",
+        scenario.name,
+        scenario.steps.len()
+    )?;
+    if let Some(limit) = settings.server.rate_limit {
+        writeln!(
+            out,
+            "  limits:   {} requests/s per token (burst {})",
+            limit.per_second, limit.burst
+        )?;
+    }
+    writeln!(out)?;
+    writeln!(out, "{:<10}  {:<9}  TOKEN", "PARTY", "ROLE")?;
+    for (party, role, issued) in tokens {
+        writeln!(out, "{party:<10}  {:<9}  {}", role.as_str(), issued.token)?;
+    }
+    writeln!(out)?;
+    writeln!(
+        out,
+        "For the curl tour in README.md, paste into another shell:"
+    )?;
+    writeln!(out, "  export DCF={url}")?;
+    for (party, role) in [
+        ("joc", Role::Approver),
+        ("coalition", Role::Operator),
+        ("pmf", Role::Operator),
+        ("ocha", Role::Viewer),
+    ] {
+        if let Some((_, _, issued)) = tokens.iter().find(|(p, r, _)| p == party && *r == role) {
+            writeln!(
+                out,
+                "  export {}_{}={}",
+                party.to_uppercase(),
+                role.as_str().to_uppercase(),
+                issued.token
+            )?;
+        }
+    }
+    writeln!(out)?;
+    writeln!(out, "Ctrl-C stops the service.")?;
+    out.flush()?;
+    Ok(())
+}
+
+fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}

@@ -1,0 +1,104 @@
+//! `deconflict serve`: its configuration, its refusals, its signals.
+
+use crate::{Server, bin, data_dir, in_hours, run};
+
+#[test]
+fn serves_until_sigterm_then_exits_cleanly() {
+    let (dir, tokens) = data_dir(&["coalition/operator"]);
+    let mut server = Server::serve(dir.path(), &[]);
+    let (status, body) = server.call("GET", "/healthz", None, None);
+    assert_eq!(
+        (status, body.as_str()),
+        (200, r#"{"log_entries":0,"status":"ok"}"#)
+    );
+    let patrol = format!(
+        r#"{{"kind":"patrol","label":"p","geometry":{{"type":"Point","coordinates":[44,33]}},"buffer_m":10,"start":"{}","end":"{}"}}"#,
+        in_hours(1.0),
+        in_hours(2.0)
+    );
+    let (status, body) = server.call("POST", "/v1/activities", Some(&tokens[0]), Some(&patrol));
+    assert_eq!(status, 201, "{body}");
+    server.signal("TERM");
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    // What was answered is there after a restart.
+    let server = Server::serve(dir.path(), &[]);
+    let (_, body) = server.call("GET", "/healthz", None, None);
+    assert!(body.contains("\"log_entries\":1"), "{body}");
+}
+
+#[test]
+fn refuses_plain_http_beyond_loopback_without_insecure_http() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = run(&[
+        "serve",
+        "--data",
+        dir.path().to_str().unwrap(),
+        "--listen",
+        "0.0.0.0:0",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("refusing to serve plain HTTP on 0.0.0.0:0"),
+        "{err}"
+    );
+    assert!(err.contains("--insecure-http"), "{err}");
+}
+
+#[test]
+fn the_config_file_is_read_and_flags_and_environment_win() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("deconflict.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data = {:?}\nlisten = \"0.0.0.0:0\"\nbody_limit = 2048\n",
+            dir.path().join("data")
+        ),
+    )
+    .unwrap();
+    // The file asks for a public address: refused, naming it.
+    let out = run(&["serve", "--config", config.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("0.0.0.0:0"), "{err}");
+    // The environment overrides the file.
+    let mut command = bin();
+    command
+        .args(["serve", "--config", config.to_str().unwrap()])
+        .env("DECONFLICT_LISTEN", "127.0.0.1:0");
+    let server = Server::start(command, "deconflict: serving");
+    assert!(server.banner.contains("data"), "{}", server.banner);
+    let big = "x".repeat(4096);
+    let (status, body) = server.call("POST", "/v1/declarations", Some("dcf_x"), Some(&big));
+    // No valid token: refused before the body is read.
+    assert_eq!(status, 401, "{body}");
+    // An unknown key is refused, naming it.
+    std::fs::write(&config, "listne = \"127.0.0.1:0\"\n").unwrap();
+    let out = run(&["serve", "--config", config.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains("listne"), "{err}");
+}
+
+#[test]
+fn help_teaches_every_setting() {
+    let out = run(&["serve", "--help"]);
+    let help = String::from_utf8_lossy(&out.stdout);
+    for setting in [
+        "--data",
+        "--listen",
+        "--config",
+        "--insecure-http",
+        "--body-limit",
+        "--request-timeout-s",
+        "--rate-limit-per-s",
+        "--rate-limit-burst",
+        "--needs-clearance",
+        "--max-page",
+        "--log",
+        "DECONFLICT_LISTEN",
+    ] {
+        assert!(help.contains(setting), "{setting} missing from\n{help}");
+    }
+}

@@ -1,0 +1,186 @@
+//! The HTTP service of deconflict: parse, authorise, call the model, append
+//! to the log, answer.
+//!
+//! [`app`] builds the whole service as one axum [`Router`] from an
+//! [`AppState`]; `deconflict serve` runs it on a socket and the tests drive
+//! the very same router in-process with `tower::ServiceExt::oneshot`.
+//!
+//! # Architecture invariants
+//!
+//! - **Only this crate knows HTTP and JSON.** The model has no wire format;
+//!   [`wire`] owns every request and response type and maps them to and
+//!   from the model at the edge.
+//! - **Every response is built from a need-to-know view.** Handlers get
+//!   objects only through the model's views (`State::declaration`,
+//!   `State::conflicts`, `State::view`, ...), which all go through
+//!   `deconflict_model::sight`; errors come from the model's refusals, which
+//!   never tell a hidden object from a missing one. The problem+json body
+//!   of a 404 carries nothing of the request, so it is byte-identical for
+//!   another party's private id and for an id that never existed.
+//! - **Durable before the answer.** A command is answered only after the log
+//!   entry recording it is fsynced (see [`AppState`]).
+//! - **One error table** ([`ApiError`]), **one config struct** ([`Config`]),
+//!   **one middleware stack** (below), **one module per resource**
+//!   (`routes/`), each with its OpenAPI fragment.
+//!
+//! # The middleware stack, outermost first
+//!
+//! 1. request id (`x-request-id`, made if absent, echoed back);
+//! 2. the `Authorization` header marked sensitive, so no log shows it;
+//! 3. tracing: one span per request with method, path, request id, and the
+//!    party and credential id once authenticated — never the token or the
+//!    query;
+//! 4. a caught panic becomes a 500 problem;
+//! 5. responses counted by status class for `/metrics`;
+//! 6. the request timeout (503 `timeout`);
+//! 7. the body limit (413 `too_large`, enforced as the body is read).
+//!
+//! Authentication is the [`Caller`] extractor rather than a layer: every
+//! `/v1` handler takes one first, so no body is read before the token is
+//! checked, and the routes that need none (`/healthz`, `/metrics`, the
+//! OpenAPI document) simply do not ask. The per-credential rate limit sits
+//! in the same extractor, since it needs the credential.
+
+mod auth;
+mod config;
+mod extract;
+mod metrics;
+mod openapi;
+mod problem;
+mod routes;
+pub mod scenario;
+mod state;
+pub mod time;
+mod wire;
+
+pub use auth::Caller;
+pub use config::{Config, RateLimit};
+pub use problem::ApiError;
+pub use state::{AppState, StartError};
+
+use axum::Router;
+use axum::error_handling::HandleErrorLayer;
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderName, Request, header};
+use axum::response::IntoResponse;
+use std::sync::atomic::{AtomicU64, Ordering};
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::sensitive_headers::SetSensitiveRequestHeadersLayer;
+use tower_http::trace::TraceLayer;
+
+const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// The whole HTTP service over `state`: every route, the middleware stack,
+/// problem+json for unknown routes and methods.
+pub fn app(state: AppState) -> Router {
+    let mut router = Router::new();
+    for route in routes::all() {
+        router = router.route(route.path, route.handler);
+    }
+    let stack = ServiceBuilder::new()
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
+        .layer(SetSensitiveRequestHeadersLayer::new([
+            header::AUTHORIZATION,
+        ]))
+        .layer(TraceLayer::new_for_http().make_span_with(span))
+        .layer(PropagateRequestIdLayer::new(REQUEST_ID))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal.into_response()
+        }))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            metrics::count,
+        ))
+        .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
+            ApiError::Timeout
+        }))
+        .layer(tower::timeout::TimeoutLayer::new(
+            state.config().request_timeout,
+        ))
+        .layer(DefaultBodyLimit::max(state.config().body_limit));
+    router
+        .fallback(|| async { ApiError::NoRoute })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(stack)
+        .with_state(state)
+}
+
+/// Serves `app(state)` on `listener` until `shutdown` resolves, then
+/// finishes the requests under way.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Resolves on SIGINT (Ctrl-C) or SIGTERM.
+pub async fn shutdown_signal() {
+    let interrupt = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut term) => {
+                term.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {}
+        () = terminate => {}
+    }
+}
+
+/// Request ids: a random per-process prefix and a counter.
+#[derive(Clone, Debug)]
+struct RequestIds {
+    prefix: u32,
+    next: std::sync::Arc<AtomicU64>,
+}
+
+impl Default for RequestIds {
+    fn default() -> RequestIds {
+        let mut bytes = [0u8; 4];
+        let _ = getrandom::fill(&mut bytes);
+        RequestIds {
+            prefix: u32::from_le_bytes(bytes),
+            next: std::sync::Arc::default(),
+        }
+    }
+}
+
+impl MakeRequestId for RequestIds {
+    fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
+        let n = self.next.fetch_add(1, Ordering::Relaxed);
+        let id = format!("{:08x}-{n}", self.prefix);
+        Some(RequestId::new(id.parse().ok()?))
+    }
+}
+
+fn span<B>(request: &Request<B>) -> tracing::Span {
+    let id = request
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("-");
+    tracing::info_span!(
+        "request",
+        method = %request.method(),
+        path = request.uri().path(),
+        id,
+        party = tracing::field::Empty,
+        credential = tracing::field::Empty,
+    )
+}

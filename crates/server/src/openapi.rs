@@ -1,0 +1,108 @@
+//! The OpenAPI 3.1 description served at `/v1/openapi.json`: the shared
+//! parts in `openapi.json` beside this file, merged with each resource
+//! module's fragment (its `paths` and the `components` only it uses). Tests
+//! check that every served route is described and every description served.
+
+use serde_json::{Map, Value};
+use std::sync::OnceLock;
+
+const BASE: &str = include_str!("openapi.json");
+
+/// The whole document, as JSON text.
+pub(crate) fn document() -> &'static str {
+    static DOCUMENT: OnceLock<String> = OnceLock::new();
+    DOCUMENT.get_or_init(|| {
+        serde_json::to_string_pretty(&merged()).expect("the OpenAPI document serialises")
+    })
+}
+
+fn merged() -> Value {
+    let mut doc: Value = serde_json::from_str(BASE).expect("openapi.json is JSON");
+    for fragment in crate::routes::OPENAPI_FRAGMENTS {
+        let fragment: Value = serde_json::from_str(fragment).expect("a fragment is JSON");
+        for (section, key) in [("paths", None), ("components", Some("schemas"))] {
+            let Some(from) = fragment.get(section) else {
+                continue;
+            };
+            let from = match key {
+                Some(key) => from.get(key),
+                None => Some(from),
+            };
+            let Some(Value::Object(from)) = from else {
+                continue;
+            };
+            let into = match key {
+                Some(key) => &mut doc[section][key],
+                None => &mut doc[section],
+            };
+            if !into.is_object() {
+                *into = Value::Object(Map::new());
+            }
+            let into = into.as_object_mut().expect("an object");
+            for (name, value) in from {
+                let previous = into.insert(name.clone(), value.clone());
+                assert!(previous.is_none(), "{name} is described twice");
+            }
+        }
+    }
+    doc
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn refs(value: &Value, found: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(map) => {
+                for (k, v) in map {
+                    if k == "$ref" {
+                        found.insert(v.as_str().unwrap_or_default().to_owned());
+                    }
+                    refs(v, found);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|v| refs(v, found)),
+            _ => {}
+        }
+    }
+
+    #[test]
+    fn every_route_is_described_and_every_description_served() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        assert_eq!(doc["openapi"], "3.1.0");
+        let mut served = BTreeSet::new();
+        for route in crate::routes::all() {
+            let method = route.method.as_str().to_lowercase();
+            let op = &doc["paths"][route.path][&method];
+            assert!(op.is_object(), "{method} {} is not described", route.path);
+            assert!(op["operationId"].is_string(), "{method} {}", route.path);
+            assert!(op["responses"].is_object(), "{method} {}", route.path);
+            served.insert((route.path.to_owned(), method));
+        }
+        let methods = ["get", "put", "post", "delete", "patch"];
+        for (path, item) in doc["paths"].as_object().unwrap() {
+            for (method, _) in item.as_object().unwrap() {
+                if methods.contains(&method.as_str()) {
+                    assert!(
+                        served.contains(&(path.clone(), method.clone())),
+                        "{method} {path} is described but not served"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_reference_resolves() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        let mut found = BTreeSet::new();
+        refs(&doc, &mut found);
+        assert!(!found.is_empty());
+        for r in found {
+            let pointer = r.strip_prefix('#').expect("local references only");
+            assert!(doc.pointer(pointer).is_some(), "{r} does not resolve");
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! One error table: every failure the API can answer, with its stable code,
+//! HTTP status and a message naming the field at fault, rendered as RFC 7807
+//! `application/problem+json`.
+//!
+//! | code | status | when |
+//! |---|---|---|
+//! | `unauthenticated` | 401 | no bearer token, or an unknown or revoked one |
+//! | `role_forbidden`, `not_coordinator`, `not_owner`, `not_involved` | 403 | the model's refusals by role, party or ownership |
+//! | `not_found` | 404 | no such object — or one the caller may not know exists: the body is byte-identical |
+//! | `no_route` | 404 | no such path |
+//! | `method_not_allowed` | 405 | the path exists, the method does not |
+//! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
+//! | `too_large` | 413 | the body exceeds the configured limit |
+//! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
+//! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |
+//! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
+//! | `rate_limited` | 429 | the credential's token bucket is empty; `Retry-After` says when to come back |
+//! | `internal` | 500 | a fault of the service; details only in its own log |
+//! | `timeout` | 503 | the request took longer than the configured timeout |
+//! | `unavailable` | 503 | the log refuses appends after a failed write; restart the service |
+//!
+//! Every body has `type` (`urn:deconflict:problem:CODE`), `title`, `status`,
+//! `detail` and `code`, and `field` where one is at fault. No body ever
+//! echoes an id, a path or anything else the caller sent that could tell
+//! apart an object it may not see from one that does not exist.
+
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use deconflict_model::{ErrorKind, ModelError};
+use serde::Serialize;
+
+/// An API failure. `detail` names the field where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    #[error("missing or invalid bearer token")]
+    Unauthenticated,
+    /// The model's refusals by role, party or ownership; `code` is the model's.
+    #[error("{detail}")]
+    Forbidden { code: &'static str, detail: String },
+    /// Deliberately the same for "does not exist" and "not yours to see".
+    #[error("no such {0}")]
+    NotFound(&'static str),
+    #[error("no such route")]
+    NoRoute,
+    #[error("this route does not take that method")]
+    MethodNotAllowed,
+    /// A field's value is refused (`invalid_field`, `reason_required`).
+    #[error("{detail}")]
+    Invalid {
+        code: &'static str,
+        field: String,
+        detail: String,
+    },
+    /// The body is not the JSON the route takes.
+    #[error("{detail}")]
+    MalformedBody {
+        field: Option<String>,
+        detail: String,
+    },
+    /// A query parameter is malformed or unknown.
+    #[error("{detail}")]
+    InvalidQuery {
+        field: Option<String>,
+        detail: String,
+    },
+    /// The object's state does not allow the command; `code` is the model's.
+    #[error("{detail}")]
+    StateConflict { code: &'static str, detail: String },
+    #[error("request body exceeds {limit} bytes")]
+    TooLarge { limit: usize },
+    #[error("too many requests; retry after {retry_after_s} s")]
+    RateLimited { retry_after_s: u64 },
+    #[error("the request took longer than the service allows")]
+    Timeout,
+    #[error("the log refuses appends after a failed write; the service must be restarted")]
+    Unavailable,
+    #[error("the service could not complete the request")]
+    Internal,
+}
+
+impl ApiError {
+    /// The stable snake_case code clients can match on.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "unauthenticated",
+            ApiError::Forbidden { code, .. } => code,
+            ApiError::NotFound(_) => "not_found",
+            ApiError::NoRoute => "no_route",
+            ApiError::MethodNotAllowed => "method_not_allowed",
+            ApiError::Invalid { code, .. } => code,
+            ApiError::MalformedBody { .. } => "malformed_body",
+            ApiError::InvalidQuery { .. } => "invalid_query",
+            ApiError::StateConflict { code, .. } => code,
+            ApiError::TooLarge { .. } => "too_large",
+            ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::Timeout => "timeout",
+            ApiError::Unavailable => "unavailable",
+            ApiError::Internal => "internal",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::Unauthenticated => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Invalid { .. }
+            | ApiError::MalformedBody { .. }
+            | ApiError::InvalidQuery { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::StateConflict { .. } => StatusCode::CONFLICT,
+            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            ApiError::Unauthenticated => "Unauthenticated",
+            ApiError::Forbidden { .. } => "Forbidden",
+            ApiError::NotFound(_) => "Not found",
+            ApiError::NoRoute => "No such route",
+            ApiError::MethodNotAllowed => "Method not allowed",
+            ApiError::Invalid { .. } => "Invalid field",
+            ApiError::MalformedBody { .. } => "Malformed request body",
+            ApiError::InvalidQuery { .. } => "Invalid query parameter",
+            ApiError::StateConflict { .. } => "Not allowed in the current state",
+            ApiError::TooLarge { .. } => "Request too large",
+            ApiError::RateLimited { .. } => "Too many requests",
+            ApiError::Timeout => "Timed out",
+            ApiError::Unavailable => "Service unavailable",
+            ApiError::Internal => "Internal error",
+        }
+    }
+
+    fn field(&self) -> Option<&str> {
+        match self {
+            ApiError::Invalid { field, .. } => Some(field),
+            ApiError::MalformedBody { field, .. } | ApiError::InvalidQuery { field, .. } => {
+                field.as_deref()
+            }
+            _ => None,
+        }
+    }
+
+    /// A malformed body, naming the field.
+    pub(crate) fn malformed(field: Option<String>, detail: impl Into<String>) -> ApiError {
+        ApiError::MalformedBody {
+            field,
+            detail: detail.into(),
+        }
+    }
+
+    /// A bad query parameter, naming it.
+    pub(crate) fn query(field: impl Into<String>, detail: impl Into<String>) -> ApiError {
+        let field = field.into();
+        let detail = format!("{field}: {}", detail.into());
+        ApiError::InvalidQuery {
+            field: Some(field),
+            detail,
+        }
+    }
+}
+
+impl From<ModelError> for ApiError {
+    /// The model's refusals keep their code and message (which never carry
+    /// what the caller may not see); faults of the log become `internal`,
+    /// their details logged, not answered.
+    fn from(error: ModelError) -> ApiError {
+        let detail = error.to_string();
+        match (&error, error.kind()) {
+            (ModelError::NotFound(noun), _) => ApiError::NotFound(match noun {
+                deconflict_model::Noun::Declaration => "declaration",
+                deconflict_model::Noun::Activity => "activity",
+                deconflict_model::Noun::Conflict => "conflict",
+                deconflict_model::Noun::Notification => "notification",
+            }),
+            (_, ErrorKind::NotFound) => ApiError::NotFound("object"),
+            (_, ErrorKind::Forbidden) => ApiError::Forbidden {
+                code: error.code(),
+                detail,
+            },
+            (ModelError::ReasonRequired { .. }, ErrorKind::Invalid { field }) => {
+                ApiError::Invalid {
+                    code: "reason_required",
+                    field: field.to_owned(),
+                    detail,
+                }
+            }
+            (_, ErrorKind::Invalid { field }) => ApiError::Invalid {
+                code: "invalid_field",
+                field: field.to_owned(),
+                detail,
+            },
+            (_, ErrorKind::Conflict { .. }) => ApiError::StateConflict {
+                code: error.code(),
+                detail,
+            },
+            (_, ErrorKind::Internal) => {
+                tracing::error!(error = %detail, "the model refused the log");
+                ApiError::Internal
+            }
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct Body<'a> {
+    #[serde(rename = "type")]
+    kind: String,
+    title: &'static str,
+    status: u16,
+    detail: String,
+    code: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = Body {
+            kind: format!("urn:deconflict:problem:{}", self.code()),
+            title: self.title(),
+            status: self.status().as_u16(),
+            detail: self.to_string(),
+            code: self.code(),
+            field: self.field(),
+        };
+        let json = serde_json::to_vec(&body).expect("problem bodies serialise");
+        let mut response = (self.status(), json).into_response();
+        let headers = response.headers_mut();
+        headers.insert(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/problem+json"),
+        );
+        if let ApiError::Unauthenticated = self {
+            headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        if let ApiError::RateLimited { retry_after_s } = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
+        }
+        response
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn model_errors_keep_their_code_and_field() {
+        let e = ApiError::from(ModelError::Invalid {
+            field: "geometry.coordinates[0][1]".into(),
+            message: "latitude 91 is outside -90..=90".into(),
+        });
+        assert_eq!(e.code(), "invalid_field");
+        assert_eq!(e.field(), Some("geometry.coordinates[0][1]"));
+        assert_eq!(e.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let e = ApiError::from(ModelError::ReasonRequired { doing: "clearing" });
+        assert_eq!((e.code(), e.field()), ("reason_required", Some("reason")));
+        let e = ApiError::from(ModelError::NotFound(deconflict_model::Noun::Activity));
+        assert_eq!(e, ApiError::NotFound("activity"));
+    }
+}

@@ -1,0 +1,236 @@
+//! One module per resource, each owning its routes and its OpenAPI fragment
+//! (`<resource>.openapi.json` beside it). [`all`] is the one list the router
+//! and the OpenAPI test both read, so a route cannot be served undocumented.
+
+pub(crate) mod activities;
+pub(crate) mod conflicts;
+pub(crate) mod declarations;
+pub(crate) mod state;
+pub(crate) mod system;
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::routing::{MethodFilter, MethodRouter, on};
+use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
+use deconflict_model::VolumeSpec;
+use serde::Deserialize;
+
+/// One route: its method, its path (axum and OpenAPI write parameters the
+/// same way, `{id}`) and its handler.
+pub(crate) struct Route {
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    pub(crate) handler: MethodRouter<AppState>,
+}
+
+pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a standard method");
+    Route {
+        method,
+        path,
+        handler: on(filter, handler),
+    }
+}
+
+/// Every route of the service.
+pub(crate) fn all() -> Vec<Route> {
+    [
+        declarations::routes(),
+        activities::routes(),
+        conflicts::routes(),
+        state::routes(),
+        system::routes(),
+    ]
+    .into_iter()
+    .flatten()
+    .collect()
+}
+
+/// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 5] = [
+    include_str!("declarations.openapi.json"),
+    include_str!("activities.openapi.json"),
+    include_str!("conflicts.openapi.json"),
+    include_str!("state.openapi.json"),
+    include_str!("system.openapi.json"),
+];
+
+/// Query parameters shared by the lists of declarations and activities.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ListParams {
+    /// Items per page (default 100, at most the configured maximum).
+    pub(crate) limit: Option<usize>,
+    /// The `next_after` of the previous page.
+    pub(crate) after: Option<String>,
+    /// `west,south,east,north` in degrees: items whose volume's box meets it.
+    pub(crate) bbox: Option<String>,
+    /// RFC 3339: items whose window ends after this.
+    pub(crate) from: Option<String>,
+    /// RFC 3339: items whose window starts before this.
+    pub(crate) to: Option<String>,
+    pub(crate) kind: Option<String>,
+    /// Activities: `held`, `cleared`, `denied`, `active`, `completed`, `cancelled`.
+    /// Conflicts: `open`, `resolved`, `overridden`.
+    pub(crate) state: Option<String>,
+    /// Declarations: include withdrawn ones (default false).
+    pub(crate) include_withdrawn: Option<bool>,
+}
+
+/// The filters of [`ListParams`], parsed.
+#[derive(Debug, Default)]
+pub(crate) struct Filter {
+    bbox: Option<[f64; 4]>,
+    from: Option<i64>,
+    to: Option<i64>,
+    kind: Option<String>,
+}
+
+impl Filter {
+    pub(crate) fn parse(params: &ListParams) -> Result<Filter, ApiError> {
+        let time = |name: &str, text: &Option<String>| {
+            text.as_deref()
+                .map(crate::time::parse)
+                .transpose()
+                .map_err(|e| ApiError::query(name, e))
+        };
+        let bbox = match &params.bbox {
+            None => None,
+            Some(text) => {
+                let numbers: Vec<f64> = text
+                    .split(',')
+                    .map(|n| n.trim().parse::<f64>())
+                    .collect::<Result<_, _>>()
+                    .map_err(|_| ApiError::query("bbox", "four numbers: west,south,east,north"))?;
+                match numbers[..] {
+                    [w, s, e, n] if numbers.iter().all(|x| x.is_finite()) && s <= n => {
+                        Some([w, s, e, n])
+                    }
+                    _ => {
+                        return Err(ApiError::query(
+                            "bbox",
+                            "four numbers: west,south,east,north (south <= north)",
+                        ));
+                    }
+                }
+            }
+        };
+        Ok(Filter {
+            bbox,
+            from: time("from", &params.from)?,
+            to: time("to", &params.to)?,
+            kind: params.kind.clone(),
+        })
+    }
+
+    /// Whether an item of `kind` with this volume passes.
+    pub(crate) fn admits(&self, kind: &str, volume: &VolumeSpec) -> bool {
+        if self.kind.as_deref().is_some_and(|k| k != kind) {
+            return false;
+        }
+        if self
+            .from
+            .is_some_and(|f| volume.to_ms.is_some_and(|t| t <= f))
+        {
+            return false;
+        }
+        if self.to.is_some_and(|t| volume.from_ms >= t) {
+            return false;
+        }
+        match self.bbox {
+            None => true,
+            Some(query) => bounds(volume).is_some_and(|b| boxes_meet(b, query)),
+        }
+    }
+}
+
+/// The box of a stored volume, buffer included (unwrapped longitudes).
+fn bounds(spec: &VolumeSpec) -> Option<[f64; 4]> {
+    let geometry = Geometry::from_geojson(&spec.geometry).ok()?;
+    let [lo, hi] = spec.altitude_m;
+    let volume = Volume::new(
+        geometry,
+        spec.buffer_m,
+        AltitudeBand::new(lo, hi).ok()?,
+        Window::new(spec.from_ms, spec.to_ms).ok()?,
+    )
+    .ok()?;
+    Some(volume.bounds())
+}
+
+/// Whether two boxes meet, longitudes compared modulo 360°.
+fn boxes_meet(a: [f64; 4], b: [f64; 4]) -> bool {
+    if a[1] > b[3] || b[1] > a[3] {
+        return false;
+    }
+    [-360.0, 0.0, 360.0]
+        .iter()
+        .any(|k| a[0] <= b[2] + k && b[0] + k <= a[2])
+}
+
+/// One page of `items` (already sorted by id) after the cursor `after`.
+pub(crate) fn paginate<T>(
+    items: impl IntoIterator<Item = (String, T)>,
+    limit: Option<usize>,
+    after: Option<&str>,
+    max_page: usize,
+) -> crate::wire::Page<T> {
+    let limit = limit.unwrap_or(100).clamp(1, max_page.max(1));
+    let mut page = Vec::with_capacity(limit.min(1024));
+    let mut next_after = None;
+    let items = items
+        .into_iter()
+        .filter(|(id, _)| after.is_none_or(|after| id.as_str() > after));
+    for (id, item) in items {
+        if page.len() == limit {
+            next_after = Some(page_last(&page));
+            break;
+        }
+        page.push((id, item));
+    }
+    crate::wire::Page {
+        items: page.into_iter().map(|(_, item)| item).collect(),
+        next_after,
+    }
+}
+
+fn page_last<T>(page: &[(String, T)]) -> String {
+    page.last().map(|(id, _)| id.clone()).unwrap_or_default()
+}
+
+/// The conflicts a command opened, as the caller sees them.
+pub(crate) fn opened(
+    state: &deconflict_model::State,
+    caller: &deconflict_model::Actor,
+    entry: &deconflict_model::Entry,
+) -> Vec<crate::wire::ConflictOut> {
+    entry
+        .outcome
+        .opened
+        .iter()
+        .filter_map(|o| state.conflict(caller, &o.id).ok())
+        .map(Into::into)
+        .collect()
+}
+
+/// The conflicts a command resolved that the caller may see.
+pub(crate) fn resolved(
+    state: &deconflict_model::State,
+    caller: &deconflict_model::Actor,
+    entry: &deconflict_model::Entry,
+) -> Vec<String> {
+    entry
+        .outcome
+        .resolved
+        .iter()
+        .filter(|id| state.conflict(caller, id).is_ok())
+        .map(ToString::to_string)
+        .collect()
+}

@@ -1,0 +1,361 @@
+//! Demo scenarios as data (`scenarios/*.json`): parties, sourced places, and
+//! steps — declarations, activities, acknowledgements, clearances — that are
+//! run through the same command path as the API ([`AppState::execute`]), so
+//! the log records them like any other command.
+//!
+//! Times in a scenario are hours relative to the moment it is loaded
+//! (`from_h`, `to_h`, `start_h`, `end_h`), so a demo always shows activities
+//! in the near future. A step may say what it must lead to (`expect`: the
+//! activity's state, how many conflicts it opened); loading fails if the
+//! story does not happen as written.
+
+use crate::problem::ApiError;
+use crate::state::AppState;
+use crate::wire::{DisclosureWire, VisibilityWire};
+use deconflict_model::{
+    ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationSpec, ObjectRef, Role,
+    VolumeSpec,
+};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// The Iraq demo scenario (`scenarios/iraq.json`).
+pub const IRAQ: &str = include_str!("../../../scenarios/iraq.json");
+
+const HOUR_MS: f64 = 3_600_000.0;
+
+/// A parsed scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scenario {
+    pub name: String,
+    pub title: String,
+    /// How to read the scenario: times, illustrative positions, sources.
+    pub note: String,
+    pub parties: Vec<Party>,
+    pub places: Vec<Place>,
+    pub steps: Vec<Step>,
+}
+
+/// A party of the scenario.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Party {
+    pub name: String,
+    #[serde(default)]
+    pub coordinator: bool,
+    pub about: String,
+}
+
+/// A real place, with where its coordinate comes from.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    pub lat: f64,
+    pub lon: f64,
+    pub source: String,
+}
+
+/// One command of the story, run as `as` (a party) in `role`.
+#[derive(Debug, Clone, Deserialize)]
+pub struct Step {
+    #[serde(rename = "as")]
+    pub party: String,
+    /// Default: `operator`, or `approver` for clear, hold, deny and override.
+    #[serde(default)]
+    pub role: Option<Role>,
+    #[serde(flatten)]
+    pub action: Action,
+    /// What the step must lead to.
+    #[serde(default)]
+    pub expect: Option<Expect>,
+    /// Why the step is in the story.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// What a step does.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Declare(Object),
+    Submit(Object),
+    /// Acknowledge the conflict between an activity and another object.
+    Acknowledge(Between),
+    /// Override the conflict between an activity and another object.
+    Override(Between),
+    Clear(Decision),
+    Hold(Decision),
+    Deny(Decision),
+}
+
+/// A declaration or an activity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Object {
+    /// The name later steps use for it.
+    #[serde(rename = "ref")]
+    pub name: String,
+    pub kind: String,
+    pub label: String,
+    /// The sourced place it is at or near.
+    #[serde(default)]
+    pub place: Option<String>,
+    /// GeoJSON; a point at `place` if left out.
+    #[serde(default)]
+    pub geometry: Option<geojson::Geometry>,
+    pub buffer_m: f64,
+    #[serde(default)]
+    pub altitude_m: Option<[f64; 2]>,
+    /// Declarations: `from_h`, `to_h`; activities: `start_h`, `end_h`.
+    #[serde(default, alias = "start_h")]
+    pub from_h: f64,
+    #[serde(default, alias = "end_h")]
+    pub to_h: Option<f64>,
+    #[serde(default)]
+    pub(crate) visibility: VisibilityWire,
+    #[serde(default)]
+    pub(crate) disclosure: DisclosureWire,
+    /// Whether the position is illustrative, and how it was chosen.
+    #[serde(default)]
+    pub note: Option<String>,
+}
+
+/// The conflict between an activity and another object, by their names.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Between {
+    pub activity: String,
+    pub other: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// An approver's decision on an activity.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Decision {
+    pub activity: String,
+    #[serde(default)]
+    pub reason: Option<String>,
+}
+
+/// What a step must lead to.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Expect {
+    /// The activity's state afterwards.
+    #[serde(default)]
+    pub state: Option<String>,
+    /// How many conflicts the step opened.
+    #[serde(default)]
+    pub conflicts: Option<usize>,
+}
+
+/// What loading created: each named object's id, and each conflict by the
+/// names of its two sides.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    pub objects: BTreeMap<String, ObjectRef>,
+    pub conflicts: BTreeMap<(String, String), ConflictId>,
+}
+
+/// Why a scenario could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum ScenarioError {
+    #[error("the scenario is not valid JSON of its format: {0}")]
+    Parse(#[from] serde_json::Error),
+    #[error("step {step}: {message}")]
+    Step { step: usize, message: String },
+    #[error("step {step} was refused: {error}")]
+    Refused { step: usize, error: ApiError },
+}
+
+impl Scenario {
+    pub fn parse(json: &str) -> Result<Scenario, ScenarioError> {
+        Ok(serde_json::from_str(json)?)
+    }
+
+    /// Runs every step against `app` with times relative to `start_ms`;
+    /// `actor(party, role)` gives the credential each step acts through.
+    pub async fn load(
+        &self,
+        app: &AppState,
+        start_ms: i64,
+        actor: impl Fn(&str, Role) -> Option<Actor>,
+    ) -> Result<Loaded, ScenarioError> {
+        let mut loaded = Loaded::default();
+        for (i, step) in self.steps.iter().enumerate() {
+            let n = i + 1;
+            let fail = |message: String| ScenarioError::Step { step: n, message };
+            let approves = matches!(
+                step.action,
+                Action::Clear(_) | Action::Hold(_) | Action::Deny(_) | Action::Override(_)
+            );
+            let role = step.role.unwrap_or(if approves {
+                Role::Approver
+            } else {
+                Role::Operator
+            });
+            let actor = actor(&step.party, role)
+                .ok_or_else(|| fail(format!("no {role} credential for {}", step.party)))?;
+            let (command, name) = self.command(step, &loaded, start_ms).map_err(fail)?;
+            let entry = app
+                .execute(&actor, command, |_, entry| entry.clone())
+                .await
+                .map_err(|error| ScenarioError::Refused { step: n, error })?;
+            let outcome = &entry.outcome;
+            if let (Some(name), Some(created)) = (name, &outcome.created) {
+                loaded.objects.insert(name, created.clone());
+            }
+            for opened in &outcome.opened {
+                let name_of = |object: &ObjectRef| {
+                    loaded
+                        .objects
+                        .iter()
+                        .find(|(_, o)| *o == object)
+                        .map(|(name, _)| name.clone())
+                        .unwrap_or_else(|| object.to_string())
+                };
+                let activity = name_of(&ObjectRef::Activity(opened.activity.clone()));
+                let other = name_of(&opened.other);
+                loaded
+                    .conflicts
+                    .insert((activity, other), opened.id.clone());
+            }
+            if let Some(expect) = &step.expect {
+                if let Some(want) = &expect.state {
+                    let got = outcome.activity_state.map(|s| s.as_str());
+                    if got != Some(want.as_str()) {
+                        return Err(fail(format!("expected state {want}, got {got:?}")));
+                    }
+                }
+                if let Some(want) = expect.conflicts
+                    && outcome.opened.len() != want
+                {
+                    return Err(fail(format!(
+                        "expected {want} conflicts, opened {}",
+                        outcome.opened.len()
+                    )));
+                }
+            }
+        }
+        Ok(loaded)
+    }
+
+    fn command(
+        &self,
+        step: &Step,
+        loaded: &Loaded,
+        start_ms: i64,
+    ) -> Result<(Command, Option<String>), String> {
+        let activity = |name: &str| match loaded.objects.get(name) {
+            Some(ObjectRef::Activity(id)) => Ok(id.clone()),
+            _ => Err(format!("no activity named {name} before this step")),
+        };
+        let conflict = |between: &Between| {
+            loaded
+                .conflicts
+                .get(&(between.activity.clone(), between.other.clone()))
+                .cloned()
+                .ok_or_else(|| {
+                    format!(
+                        "no conflict between {} and {} before this step",
+                        between.activity, between.other
+                    )
+                })
+        };
+        Ok(match &step.action {
+            Action::Declare(o) => (
+                Command::Declare(DeclarationSpec {
+                    kind: o.kind.clone(),
+                    label: o.label.clone(),
+                    volume: self.volume(o, start_ms)?,
+                    visibility: o.visibility.into(),
+                    disclosure: o.disclosure.into(),
+                }),
+                Some(o.name.clone()),
+            ),
+            Action::Submit(o) => (
+                Command::SubmitActivity(ActivitySpec {
+                    kind: o.kind.clone(),
+                    label: o.label.clone(),
+                    volume: self.volume(o, start_ms)?,
+                    disclosure: o.disclosure.into(),
+                }),
+                Some(o.name.clone()),
+            ),
+            Action::Acknowledge(b) => (
+                Command::Acknowledge {
+                    conflict: conflict(b)?,
+                },
+                None,
+            ),
+            Action::Override(b) => (
+                Command::Override {
+                    conflict: conflict(b)?,
+                    reason: b.reason.clone(),
+                },
+                None,
+            ),
+            Action::Clear(d) => (
+                Command::Clear {
+                    id: activity(&d.activity)?,
+                    reason: d.reason.clone(),
+                },
+                None,
+            ),
+            Action::Hold(d) => (
+                Command::Hold {
+                    id: activity(&d.activity)?,
+                    reason: d.reason.clone(),
+                },
+                None,
+            ),
+            Action::Deny(d) => (
+                Command::Deny {
+                    id: activity(&d.activity)?,
+                    reason: d.reason.clone(),
+                },
+                None,
+            ),
+        })
+    }
+
+    fn volume(&self, o: &Object, start_ms: i64) -> Result<VolumeSpec, String> {
+        let place = match &o.place {
+            Some(id) => Some(
+                self.places
+                    .iter()
+                    .find(|p| p.id == *id)
+                    .ok_or_else(|| format!("{}: no place {id}", o.name))?,
+            ),
+            None => None,
+        };
+        let geometry = match (&o.geometry, place) {
+            (Some(g), _) => g.clone(),
+            (None, Some(p)) => geojson::Geometry::new(geojson::GeometryValue::Point {
+                coordinates: [p.lon, p.lat].into(),
+            }),
+            (None, None) => return Err(format!("{}: needs a geometry or a place", o.name)),
+        };
+        let at = |h: f64| start_ms + (h * HOUR_MS).round() as i64;
+        Ok(VolumeSpec {
+            geometry,
+            buffer_m: o.buffer_m,
+            altitude_m: o.altitude_m.unwrap_or([0.0, 0.0]),
+            from_ms: at(o.from_h),
+            to_ms: o.to_h.map(at),
+        })
+    }
+}
+
+/// The activity id a scenario name stands for, if it is one.
+pub fn activity_id(loaded: &Loaded, name: &str) -> Option<ActivityId> {
+    match loaded.objects.get(name) {
+        Some(ObjectRef::Activity(id)) => Some(id.clone()),
+        _ => None,
+    }
+}

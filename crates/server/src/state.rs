@@ -1,0 +1,369 @@
+//! The service's state: the model's fold behind one lock, the durable log,
+//! the party directory, and the command path that ties them together.
+//!
+//! # The command path
+//!
+//! Under one async mutex, in log order: [`State::execute`] decides the
+//! command, the draft is sealed with the next sequence number, applied to
+//! the state, and submitted to the [`Log`] writer; the response is built from
+//! the state as it now stands. Then, *outside* the lock, the handler awaits
+//! the log's [`Ticket`](deconflict_store::Ticket): while one request waits
+//! for its fsync, the next ones take the lock and queue their entries, and
+//! the writer commits them all in one transaction (group commit). Nobody is
+//! answered before their entry is durable.
+//!
+//! The entry is applied before it is submitted, so an entry the state could
+//! not apply (a bug in the model) never reaches the log; the service then
+//! refuses everything (`unavailable`) and a restart rebuilds a good state
+//! from the log. A failed write poisons the log the same way: the state has
+//! moved past what is on disk, so the service stops answering from it.
+
+use crate::auth::RateLimiter;
+use crate::config::Config;
+use crate::metrics::Metrics;
+use crate::problem::ApiError;
+use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, State};
+use deconflict_store::{Credential, Directory, Log, StoreError};
+use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+/// Entries read from the log per batch during replay.
+const REPLAY_BATCH: usize = 8192;
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    core: tokio::sync::Mutex<Core>,
+    log: Log,
+    directory: Mutex<Directory>,
+    config: Config,
+    metrics: Metrics,
+    limiter: RateLimiter,
+    failed: AtomicBool,
+}
+
+/// What the lock guards: the fold and the time of its last entry.
+pub(crate) struct Core {
+    pub(crate) state: State,
+    /// Entry times never go backwards, even when the system clock does, so
+    /// `as_of` a time is a prefix of the log.
+    last_time_ms: i64,
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("log", &self.inner.log)
+            .field("config", &self.inner.config)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Why the service could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("replaying the log: {0}")]
+    Replay(ModelError),
+    #[error("replaying the log: entry {0} is missing")]
+    Gap(u64),
+    #[error("cannot start the replay thread: {0}")]
+    Thread(String),
+}
+
+impl AppState {
+    /// Opens the log and directory of data directory `dir` and replays the
+    /// whole log into the state.
+    pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
+        let log = Log::open(dir)?;
+        let directory = Directory::open(dir)?;
+        let started = Instant::now();
+        let (state, last_time_ms) = replay(&log, config.policy.clone(), None)?;
+        let replay = started.elapsed();
+        tracing::info!(
+            entries = state.seq().unwrap_or(0),
+            seconds = replay.as_secs_f64(),
+            "replayed the log"
+        );
+        let metrics = Metrics::default();
+        metrics.set_replay(replay);
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                core: tokio::sync::Mutex::new(Core {
+                    state,
+                    last_time_ms,
+                }),
+                log,
+                directory: Mutex::new(directory),
+                limiter: RateLimiter::new(config.rate_limit),
+                config,
+                metrics,
+                failed: AtomicBool::new(false),
+            }),
+        })
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub(crate) fn metrics(&self) -> &Metrics {
+        &self.inner.metrics
+    }
+
+    pub(crate) fn limiter(&self) -> &RateLimiter {
+        &self.inner.limiter
+    }
+
+    pub(crate) fn log(&self) -> &Log {
+        &self.inner.log
+    }
+
+    /// Whether the service stopped trusting its state (see the module docs).
+    pub fn failed(&self) -> bool {
+        self.inner.failed.load(Ordering::Relaxed)
+    }
+
+    fn fail(&self, why: &dyn std::fmt::Display) {
+        tracing::error!(error = %why, "the service refuses all requests from now on");
+        self.inner.failed.store(true, Ordering::Relaxed);
+    }
+
+    /// The credential of a bearer token, looked up on every request so that
+    /// a revocation applies at once.
+    pub(crate) fn authenticate(&self, token: &str) -> Result<Option<Credential>, StoreError> {
+        self.inner
+            .directory
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .authenticate(token)
+    }
+
+    /// Reads the current state under the lock.
+    pub(crate) async fn read<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, ApiError> {
+        if self.failed() {
+            return Err(ApiError::Unavailable);
+        }
+        let core = self.inner.core.lock().await;
+        Ok(f(&core.state))
+    }
+
+    /// Runs one command through the log (see the module docs) and answers
+    /// with `respond`'s view of the state right after it.
+    pub async fn execute<R>(
+        &self,
+        actor: &Actor,
+        command: Command,
+        respond: impl FnOnce(&State, &Entry) -> R,
+    ) -> Result<R, ApiError> {
+        let (mut results, response) = self
+            .transact(
+                actor,
+                move |_| vec![command],
+                |state, entries| entries.first().map(|entry| respond(state, entry)),
+            )
+            .await?;
+        results.pop().unwrap_or(Err(ApiError::Internal))?;
+        response.ok_or(ApiError::Internal)
+    }
+
+    /// Runs the commands `plan` picks from the current state, in order and
+    /// under one lock hold; answers with `respond`'s view once all the
+    /// accepted ones are durable. A refused command does not stop the rest.
+    pub(crate) async fn transact<R>(
+        &self,
+        actor: &Actor,
+        plan: impl FnOnce(&State) -> Vec<Command>,
+        respond: impl FnOnce(&State, &[Entry]) -> R,
+    ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
+        if self.failed() {
+            return Err(ApiError::Unavailable);
+        }
+        let mut tickets = Vec::new();
+        let mut results = Vec::new();
+        let response = {
+            let mut core = self.inner.core.lock().await;
+            let mut entries = Vec::new();
+            for command in plan(&core.state) {
+                let verb = command.verb();
+                let now = now_ms().max(core.last_time_ms);
+                let draft = match core.state.execute(actor, command, now, entropy()?) {
+                    Ok(draft) => draft,
+                    Err(refused) => {
+                        results.push(Err(ApiError::from(refused)));
+                        continue;
+                    }
+                };
+                let seq = core.state.seq().map_or(1, |s| s + 1);
+                let entry = draft.seal(seq);
+                if let Err(e) = core.state.apply(&entry) {
+                    self.fail(&e);
+                    return Err(ApiError::Internal);
+                }
+                core.last_time_ms = now;
+                tickets.push(self.inner.log.submit(deconflict_store::Entry {
+                    seq,
+                    time_ms: entry.time_ms,
+                    body: entry.encode(),
+                }));
+                self.inner.metrics.command(verb);
+                results.push(Ok(()));
+                entries.push(entry);
+            }
+            respond(&core.state, &entries)
+        };
+        for ticket in tickets {
+            if let Err(e) = ticket.await {
+                self.fail(&e);
+                return Err(ApiError::Unavailable);
+            }
+        }
+        Ok((results, response))
+    }
+
+    /// The state as of entry `seq` (or of the last entry at or before
+    /// `time_ms`), replayed from the log; `None` if the log has no such entry.
+    pub(crate) fn replay_until(&self, until: Until) -> Result<Option<State>, ApiError> {
+        match replay(
+            &self.inner.log,
+            self.inner.config.policy.clone(),
+            Some(until),
+        ) {
+            Ok((state, _)) if state.seq().is_some() => Ok(Some(state)),
+            Ok(_) => Ok(None),
+            Err(e) => {
+                tracing::error!(error = %e, "replaying for as_of");
+                Err(ApiError::Internal)
+            }
+        }
+    }
+}
+
+/// Where a replay stops.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Until {
+    Seq(u64),
+    TimeMs(i64),
+}
+
+/// The fold of the log (up to `until`), with the time of its last entry.
+///
+/// Two threads: this one applies entries in order while a helper reads the
+/// next batches from the log and decodes them, so reading, decoding and
+/// applying overlap on two cores.
+fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64), StartError> {
+    let limit = match until {
+        Some(Until::Seq(seq)) => seq,
+        _ => u64::MAX,
+    };
+    let stop_at_time = match until {
+        Some(Until::TimeMs(t)) => Some(t),
+        _ => None,
+    };
+    let (batches, decoded) = std::sync::mpsc::sync_channel::<Result<Vec<Entry>, StartError>>(4);
+    let reader = log.clone();
+    let read = std::thread::Builder::new()
+        .name("deconflict-replay-reader".into())
+        .spawn(move || {
+            let mut next = 1u64;
+            while next <= limit {
+                let batch = match reader.read(next, REPLAY_BATCH) {
+                    Ok(batch) if batch.is_empty() => return,
+                    Ok(batch) => batch,
+                    Err(e) => {
+                        let _ = batches.send(Err(e.into()));
+                        return;
+                    }
+                };
+                let mut entries = Vec::with_capacity(batch.len());
+                for stored in batch {
+                    if stored.seq != next {
+                        let _ = batches.send(Err(StartError::Gap(next)));
+                        return;
+                    }
+                    if stored.seq > limit || stop_at_time.is_some_and(|t| stored.time_ms > t) {
+                        let _ = batches.send(Ok(entries));
+                        return;
+                    }
+                    match Entry::decode(&stored.body) {
+                        Ok(entry) if entry.seq == stored.seq => entries.push(entry),
+                        Ok(entry) => {
+                            let _ = batches.send(Err(StartError::Replay(ModelError::Corrupt {
+                                seq: stored.seq,
+                                detail: format!("the entry says it is {}", entry.seq),
+                            })));
+                            return;
+                        }
+                        Err(e) => {
+                            let _ = batches.send(Err(StartError::Replay(e)));
+                            return;
+                        }
+                    }
+                    next += 1;
+                }
+                if batches.send(Ok(entries)).is_err() {
+                    return;
+                }
+            }
+        })
+        .map_err(|e| StartError::Thread(e.to_string()))?;
+    // Applied entries are freed on a third thread: freeing what another
+    // thread allocated is slow, and the applying thread is the bottleneck.
+    let (spent, to_free) = std::sync::mpsc::sync_channel::<Vec<Entry>>(4);
+    let free = std::thread::Builder::new()
+        .name("deconflict-replay-free".into())
+        .spawn(move || to_free.into_iter().for_each(drop))
+        .map_err(|e| StartError::Thread(e.to_string()))?;
+    let mut state = State::new(policy);
+    let mut last_time_ms = i64::MIN;
+    let mut outcome = Ok(());
+    for batch in decoded {
+        let entries = match batch {
+            Ok(entries) => entries,
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        };
+        for entry in &entries {
+            if let Err(e) = state.apply(entry) {
+                outcome = Err(StartError::Replay(e));
+                break;
+            }
+            last_time_ms = entry.time_ms;
+        }
+        let _ = spent.send(entries);
+        if outcome.is_err() {
+            break;
+        }
+    }
+    // Dropping the receiver (end of the loop) stops the reader.
+    drop(spent);
+    let _ = read.join();
+    let _ = free.join();
+    outcome.map(|()| (state, last_time_ms))
+}
+
+/// The system clock, Unix milliseconds.
+pub(crate) fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// 32 bytes from the operating system for the ids one command creates.
+fn entropy() -> Result<Entropy, ApiError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        tracing::error!(error = %e, "no entropy from the operating system");
+        ApiError::Internal
+    })?;
+    Ok(Entropy::new(bytes))
+}

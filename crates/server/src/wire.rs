@@ -1,0 +1,476 @@
+//! The JSON the API speaks, mapped to and from the model at the edge. The
+//! model has no wire format of its own: every response here is built from one
+//! of its need-to-know views, and nothing else.
+
+use crate::time::{rfc3339, rfc3339_opt};
+use deconflict_model::{
+    ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationView,
+    Disclosure, Notification, ObjectRef, SideView, StateView, Visibility, VolumeSpec,
+};
+use serde::{Deserialize, Serialize};
+
+/// Who may see a declaration in full.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum VisibilityWire {
+    #[default]
+    Private,
+    Public,
+}
+
+impl From<VisibilityWire> for Visibility {
+    fn from(v: VisibilityWire) -> Visibility {
+        match v {
+            VisibilityWire::Private => Visibility::Private,
+            VisibilityWire::Public => Visibility::Public,
+        }
+    }
+}
+
+impl From<Visibility> for VisibilityWire {
+    fn from(v: Visibility) -> VisibilityWire {
+        match v {
+            Visibility::Private => VisibilityWire::Private,
+            Visibility::Public => VisibilityWire::Public,
+        }
+    }
+}
+
+/// What a party in conflict with an object may learn of it.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum DisclosureWire {
+    #[default]
+    Coarse,
+    CoordinatorOnly,
+}
+
+impl From<DisclosureWire> for Disclosure {
+    fn from(d: DisclosureWire) -> Disclosure {
+        match d {
+            DisclosureWire::Coarse => Disclosure::Coarse,
+            DisclosureWire::CoordinatorOnly => Disclosure::CoordinatorOnly,
+        }
+    }
+}
+
+impl From<Disclosure> for DisclosureWire {
+    fn from(d: Disclosure) -> DisclosureWire {
+        match d {
+            Disclosure::Coarse => DisclosureWire::Coarse,
+            Disclosure::CoordinatorOnly => DisclosureWire::CoordinatorOnly,
+        }
+    }
+}
+
+/// A reference to one of the caller's (or a fully visible) objects.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct ObjectWire {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+}
+
+impl From<&ObjectRef> for ObjectWire {
+    fn from(object: &ObjectRef) -> ObjectWire {
+        let (kind, id) = match object {
+            ObjectRef::Declaration(id) => ("declaration", id.to_string()),
+            ObjectRef::Activity(id) => ("activity", id.to_string()),
+            ObjectRef::Conflict(id) => ("conflict", id.to_string()),
+        };
+        ObjectWire { kind, id }
+    }
+}
+
+/// `POST /v1/declarations`, `PUT /v1/declarations/{id}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct DeclarationIn {
+    pub(crate) kind: String,
+    pub(crate) label: String,
+    pub(crate) geometry: geojson::Geometry,
+    pub(crate) buffer_m: f64,
+    #[serde(default)]
+    pub(crate) altitude_m: Option<[f64; 2]>,
+    #[serde(with = "rfc3339")]
+    pub(crate) valid_from: i64,
+    #[serde(default, with = "rfc3339_opt")]
+    pub(crate) valid_to: Option<i64>,
+    #[serde(default)]
+    pub(crate) visibility: VisibilityWire,
+    #[serde(default)]
+    pub(crate) disclosure: DisclosureWire,
+    /// `PUT` only: the version being replaced (optimistic locking).
+    #[serde(default)]
+    pub(crate) version: Option<u64>,
+}
+
+impl DeclarationIn {
+    pub(crate) fn spec(self) -> deconflict_model::DeclarationSpec {
+        deconflict_model::DeclarationSpec {
+            kind: self.kind,
+            label: self.label,
+            volume: VolumeSpec {
+                geometry: self.geometry,
+                buffer_m: self.buffer_m,
+                altitude_m: self.altitude_m.unwrap_or([0.0, 0.0]),
+                from_ms: self.valid_from,
+                to_ms: self.valid_to,
+            },
+            visibility: self.visibility.into(),
+            disclosure: self.disclosure.into(),
+        }
+    }
+}
+
+/// `POST /v1/activities`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ActivityIn {
+    pub(crate) kind: String,
+    pub(crate) label: String,
+    pub(crate) geometry: geojson::Geometry,
+    pub(crate) buffer_m: f64,
+    #[serde(default)]
+    pub(crate) altitude_m: Option<[f64; 2]>,
+    #[serde(with = "rfc3339")]
+    pub(crate) start: i64,
+    #[serde(default, with = "rfc3339_opt")]
+    pub(crate) end: Option<i64>,
+    #[serde(default)]
+    pub(crate) disclosure: DisclosureWire,
+}
+
+impl ActivityIn {
+    pub(crate) fn spec(self) -> deconflict_model::ActivitySpec {
+        deconflict_model::ActivitySpec {
+            kind: self.kind,
+            label: self.label,
+            volume: VolumeSpec {
+                geometry: self.geometry,
+                buffer_m: self.buffer_m,
+                altitude_m: self.altitude_m.unwrap_or([0.0, 0.0]),
+                from_ms: self.start,
+                to_ms: self.end,
+            },
+            disclosure: self.disclosure.into(),
+        }
+    }
+}
+
+/// The body of an action that may carry a reason (`clear`, `hold`, `deny`,
+/// `override`) or none (`start`, `complete`, `cancel`, `acknowledge`).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ReasonIn {
+    #[serde(default)]
+    pub(crate) reason: Option<String>,
+}
+
+/// An action body that takes no fields: empty, or `{}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct EmptyIn {}
+
+/// A declaration, in full.
+#[derive(Debug, Serialize)]
+pub(crate) struct DeclarationOut {
+    id: String,
+    version: u64,
+    owner: String,
+    kind: String,
+    label: String,
+    geometry: geojson::Geometry,
+    buffer_m: f64,
+    altitude_m: [f64; 2],
+    #[serde(with = "rfc3339")]
+    valid_from: i64,
+    #[serde(with = "rfc3339_opt")]
+    valid_to: Option<i64>,
+    visibility: VisibilityWire,
+    disclosure: DisclosureWire,
+    withdrawn: bool,
+    #[serde(with = "rfc3339")]
+    created_at: i64,
+    #[serde(with = "rfc3339")]
+    updated_at: i64,
+    conflicts: Vec<String>,
+}
+
+impl From<DeclarationView> for DeclarationOut {
+    fn from(d: DeclarationView) -> DeclarationOut {
+        DeclarationOut {
+            id: d.id.to_string(),
+            version: d.version,
+            owner: d.owner,
+            kind: d.kind,
+            label: d.label,
+            geometry: d.volume.geometry,
+            buffer_m: d.volume.buffer_m,
+            altitude_m: d.volume.altitude_m,
+            valid_from: d.volume.from_ms,
+            valid_to: d.volume.to_ms,
+            visibility: d.visibility.into(),
+            disclosure: d.disclosure.into(),
+            withdrawn: d.withdrawn,
+            created_at: d.created_ms,
+            updated_at: d.updated_ms,
+            conflicts: d.conflicts.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// One step of an activity's life.
+#[derive(Debug, Serialize)]
+pub(crate) struct TransitionOut {
+    state: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<String>,
+    #[serde(with = "rfc3339")]
+    at: i64,
+}
+
+/// An activity, in full.
+#[derive(Debug, Serialize)]
+pub(crate) struct ActivityOut {
+    id: String,
+    owner: String,
+    kind: String,
+    label: String,
+    geometry: geojson::Geometry,
+    buffer_m: f64,
+    altitude_m: [f64; 2],
+    #[serde(with = "rfc3339")]
+    start: i64,
+    #[serde(with = "rfc3339_opt")]
+    end: Option<i64>,
+    disclosure: DisclosureWire,
+    state: &'static str,
+    history: Vec<TransitionOut>,
+    conflicts: Vec<String>,
+}
+
+impl From<ActivityView> for ActivityOut {
+    fn from(a: ActivityView) -> ActivityOut {
+        ActivityOut {
+            id: a.id.to_string(),
+            owner: a.owner,
+            kind: a.kind,
+            label: a.label,
+            geometry: a.volume.geometry,
+            buffer_m: a.volume.buffer_m,
+            altitude_m: a.volume.altitude_m,
+            start: a.volume.from_ms,
+            end: a.volume.to_ms,
+            disclosure: a.disclosure.into(),
+            state: a.state.as_str(),
+            history: a
+                .history
+                .into_iter()
+                .map(|t| TransitionOut {
+                    state: t.state.as_str(),
+                    reason: t.reason,
+                    at: t.time_ms,
+                })
+                .collect(),
+            conflicts: a.conflicts.iter().map(ToString::to_string).collect(),
+        }
+    }
+}
+
+/// How far a conflict's notification to one party has gone.
+#[derive(Debug, Serialize)]
+pub(crate) struct NotificationOut {
+    state: &'static str,
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
+    delivered_at: Option<i64>,
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
+    acknowledged_at: Option<i64>,
+}
+
+impl From<Notification> for NotificationOut {
+    fn from(n: Notification) -> NotificationOut {
+        NotificationOut {
+            state: n.state.as_str(),
+            delivered_at: n.delivered_ms,
+            acknowledged_at: n.acknowledged_ms,
+        }
+    }
+}
+
+/// One side of a conflict, as the caller may see it: `full` (its own object,
+/// or anything for the coordinator), `coarse` (another party's object: its
+/// kind and notification state only) or `coordinator_only` (nothing but that
+/// the coordinator will make contact).
+#[derive(Debug, Serialize)]
+pub(crate) struct SideOut {
+    view: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    party: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    object: Option<ObjectWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    notification: Option<NotificationOut>,
+}
+
+impl From<SideView> for SideOut {
+    fn from(side: SideView) -> SideOut {
+        match side {
+            SideView::Full {
+                party,
+                object,
+                kind,
+                notification,
+            } => SideOut {
+                view: "full",
+                party: Some(party),
+                object: Some(ObjectWire::from(&object)),
+                kind: Some(kind),
+                notification: Some(notification.into()),
+            },
+            SideView::Coarse { kind, notification } => SideOut {
+                view: "coarse",
+                party: None,
+                object: None,
+                kind: Some(kind),
+                notification: Some(notification.into()),
+            },
+            SideView::CoordinatorWillContact => SideOut {
+                view: "coordinator_only",
+                party: None,
+                object: None,
+                kind: None,
+                notification: None,
+            },
+        }
+    }
+}
+
+/// An area of whole 0.05° cells: its box and the same as a GeoJSON polygon.
+#[derive(Debug, Serialize)]
+pub(crate) struct AreaOut {
+    bbox: [f64; 4],
+    geometry: BoxPolygon,
+}
+
+#[derive(Debug, Serialize)]
+struct BoxPolygon {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    coordinates: [[[f64; 2]; 5]; 1],
+}
+
+impl From<CoarseArea> for AreaOut {
+    fn from(area: CoarseArea) -> AreaOut {
+        let [w, s, e, n] = area.bbox();
+        AreaOut {
+            bbox: [w, s, e, n],
+            geometry: BoxPolygon {
+                kind: "Polygon",
+                coordinates: [[[w, s], [e, s], [e, n], [w, n], [w, s]]],
+            },
+        }
+    }
+}
+
+/// Where and when a conflict's volumes overlap.
+#[derive(Debug, Serialize)]
+pub(crate) struct OverlapOut {
+    #[serde(with = "rfc3339")]
+    from: i64,
+    #[serde(with = "rfc3339_opt")]
+    to: Option<i64>,
+    area: AreaOut,
+}
+
+/// An approver's override.
+#[derive(Debug, Serialize)]
+pub(crate) struct OverrideOut {
+    reason: String,
+    #[serde(with = "rfc3339")]
+    at: i64,
+}
+
+/// A conflict as the caller may see it. The caller's own side comes first.
+#[derive(Debug, Serialize)]
+pub(crate) struct ConflictOut {
+    id: String,
+    state: &'static str,
+    #[serde(with = "rfc3339")]
+    opened_at: i64,
+    #[serde(with = "rfc3339_opt")]
+    resolved_at: Option<i64>,
+    #[serde(rename = "override")]
+    overridden: Option<OverrideOut>,
+    /// `null` when the caller is told only that the coordinator will contact it.
+    overlap: Option<OverlapOut>,
+    sides: [SideOut; 2],
+}
+
+impl From<ConflictView> for ConflictOut {
+    fn from(c: ConflictView) -> ConflictOut {
+        ConflictOut {
+            id: c.id.to_string(),
+            state: c.state.as_str(),
+            opened_at: c.opened_ms,
+            resolved_at: c.resolved_ms,
+            overridden: c.overridden.map(|o| OverrideOut {
+                reason: o.reason,
+                at: o.time_ms,
+            }),
+            overlap: c.overlap.map(|o| OverlapOut {
+                from: o.window.from(),
+                to: o.window.to(),
+                area: o.area.into(),
+            }),
+            sides: c.sides.map(SideOut::from),
+        }
+    }
+}
+
+/// `GET /v1/state`.
+#[derive(Debug, Serialize)]
+pub(crate) struct StateOut {
+    /// The last entry the view includes; `null` for an empty log.
+    seq: Option<u64>,
+    declarations: Vec<DeclarationOut>,
+    activities: Vec<ActivityOut>,
+    conflicts: Vec<ConflictOut>,
+}
+
+impl From<StateView> for StateOut {
+    fn from(v: StateView) -> StateOut {
+        StateOut {
+            seq: v.seq,
+            declarations: v.declarations.into_iter().map(Into::into).collect(),
+            activities: v.activities.into_iter().map(Into::into).collect(),
+            conflicts: v.conflicts.into_iter().map(Into::into).collect(),
+        }
+    }
+}
+
+/// One page of a list. Pass `next_after` as `after` for the next page; it is
+/// `null` on the last.
+#[derive(Debug, Serialize)]
+pub(crate) struct Page<T> {
+    pub(crate) items: Vec<T>,
+    pub(crate) next_after: Option<String>,
+}
+
+/// Parses a state filter of activities.
+pub(crate) fn activity_state(text: &str) -> Option<ActivityState> {
+    use ActivityState::*;
+    [Held, Cleared, Denied, Active, Completed, Cancelled]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}
+
+/// Parses a state filter of conflicts.
+pub(crate) fn conflict_state(text: &str) -> Option<ConflictState> {
+    use ConflictState::*;
+    [Open, Resolved, Overridden]
+        .into_iter()
+        .find(|s| s.as_str() == text)
+}

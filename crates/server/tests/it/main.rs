@@ -1,0 +1,296 @@
+//! The HTTP API, driven in-process: `app(state)` over a temporary data
+//! directory, called with `tower::ServiceExt::oneshot`.
+//!
+//! - `api`: every endpoint's happy path;
+//! - `refusals`: bad input, roles, tokens, limits — each answer problem+json
+//!   naming the field;
+//! - `need_to_know`: after the demo scenario, what each party's every
+//!   response holds and never holds;
+//! - `stories`: the demo's stories, told through the API;
+//! - `replay`: a restart rebuilds the same state, and `as_of` replays it.
+
+mod api;
+mod need_to_know;
+mod refusals;
+mod replay;
+mod stories;
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use deconflict_model::Actor;
+use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
+use deconflict_server::{AppState, Config, app};
+use deconflict_store::{Directory, Role};
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use tower::ServiceExt;
+
+pub(crate) const PARTIES: [&str; 6] = ["joc", "coalition", "isf", "pmf", "peshmerga", "ocha"];
+
+/// A service on a temporary data directory with the demo's six parties and
+/// one token per party and role.
+pub(crate) struct Harness {
+    pub(crate) app: Router,
+    pub(crate) state: AppState,
+    tokens: BTreeMap<(String, &'static str), (String, String)>,
+    pub(crate) loaded: Option<Loaded>,
+    pub(crate) dir: tempfile::TempDir,
+}
+
+/// A response, read whole.
+#[derive(Debug)]
+pub(crate) struct Reply {
+    pub(crate) status: StatusCode,
+    pub(crate) headers: HeaderMap,
+    pub(crate) body: Vec<u8>,
+}
+
+impl Reply {
+    pub(crate) fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// Asserts the status, showing the body when it is not.
+    pub(crate) fn expect(self, status: u16) -> Reply {
+        assert_eq!(self.status.as_u16(), status, "{}", self.text());
+        self
+    }
+
+    /// Asserts a problem+json answer with this status and code.
+    pub(crate) fn problem(self, status: u16, code: &str) -> Value {
+        let reply = self.expect(status);
+        assert_eq!(
+            reply.headers["content-type"],
+            "application/problem+json",
+            "{}",
+            reply.text()
+        );
+        let body = reply.json();
+        assert_eq!(body["code"], code, "{body}");
+        assert_eq!(body["status"], status);
+        assert_eq!(body["type"], format!("urn:deconflict:problem:{code}"));
+        body
+    }
+}
+
+/// The default configuration without a rate limit (tests call fast).
+pub(crate) fn config() -> Config {
+    Config {
+        rate_limit: None,
+        ..Config::default()
+    }
+}
+
+impl Harness {
+    pub(crate) fn new() -> Harness {
+        Harness::with_config(config())
+    }
+
+    pub(crate) fn with_config(config: Config) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let mut directory = Directory::open(dir.path()).unwrap();
+        let mut tokens = BTreeMap::new();
+        for party in PARTIES {
+            directory.add_party(party, party == "joc").unwrap();
+            for role in Role::ALL {
+                if role == Role::Approver && party != "joc" {
+                    continue;
+                }
+                let issued = directory.issue_token(party, role).unwrap();
+                tokens.insert(
+                    (party.to_owned(), role.as_str()),
+                    (issued.token, issued.credential.id),
+                );
+            }
+        }
+        let state = AppState::open(dir.path(), config).unwrap();
+        Harness {
+            app: app(state.clone()),
+            state,
+            tokens,
+            loaded: None,
+            dir,
+        }
+    }
+
+    /// A harness with the demo scenario loaded, times relative to now.
+    pub(crate) async fn demo() -> Harness {
+        let mut h = Harness::new();
+        h.load_demo().await;
+        h
+    }
+
+    pub(crate) async fn load_demo(&mut self) {
+        let scenario = Scenario::parse(IRAQ).unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let loaded = scenario
+            .load(&self.state, now, |party, role| {
+                Some(self.actor(party, role))
+            })
+            .await
+            .unwrap();
+        self.loaded = Some(loaded);
+    }
+
+    /// Reopens the service on the same directory: a restart.
+    pub(crate) fn restart(self, config: Config) -> Harness {
+        let Harness {
+            app: router,
+            state,
+            tokens,
+            loaded,
+            dir,
+        } = self;
+        // Every handle on the old state goes first, and with the last one
+        // the log writer finishes and closes the database.
+        drop(router);
+        drop(state);
+        let state = AppState::open(dir.path(), config).unwrap();
+        Harness {
+            app: app(state.clone()),
+            state,
+            tokens,
+            loaded,
+            dir,
+        }
+    }
+
+    pub(crate) fn actor(&self, party: &str, role: deconflict_model::Role) -> Actor {
+        let (_, id) = &self.tokens[&(party.to_owned(), role.as_str())];
+        Actor::new(party, role, id.clone(), party == "joc")
+    }
+
+    /// The token of `party/role`, e.g. `pmf/viewer`.
+    pub(crate) fn token(&self, who: &str) -> String {
+        let (party, role) = who.split_once('/').expect("party/role");
+        let role = Role::ALL
+            .into_iter()
+            .find(|r| r.as_str() == role)
+            .expect("a role");
+        self.tokens[&(party.to_owned(), role.as_str())].0.clone()
+    }
+
+    /// The credential id of `party/role`.
+    pub(crate) fn credential(&self, who: &str) -> String {
+        let (party, role) = who.split_once('/').expect("party/role");
+        self.tokens
+            .iter()
+            .find(|((p, r), _)| p == party && *r == role)
+            .map(|(_, (_, id))| id.clone())
+            .expect("a credential")
+    }
+
+    /// The id the demo scenario gave the object it calls `name`.
+    pub(crate) fn id(&self, name: &str) -> String {
+        self.loaded.as_ref().expect("the demo is loaded").objects[name].to_string()
+    }
+
+    /// Sends a request as `who` (`party/role`, or `""` for no token).
+    pub(crate) async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        who: &str,
+        body: Option<Value>,
+    ) -> Reply {
+        let bytes = body.map(|b| serde_json::to_vec(&b).unwrap());
+        self.raw(method, path, who, bytes).await
+    }
+
+    pub(crate) async fn raw(
+        &self,
+        method: Method,
+        path: &str,
+        who: &str,
+        body: Option<Vec<u8>>,
+    ) -> Reply {
+        let mut request = Request::builder().method(method).uri(path);
+        if !who.is_empty() {
+            request = request.header("authorization", format!("Bearer {}", self.token(who)));
+        }
+        let request = match body {
+            Some(bytes) => request
+                .header("content-type", "application/json")
+                .body(Body::from(bytes)),
+            None => request.body(Body::empty()),
+        }
+        .unwrap();
+        self.send(request).await
+    }
+
+    pub(crate) async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response
+            .into_body()
+            .collect()
+            .await
+            .unwrap()
+            .to_bytes()
+            .to_vec();
+        Reply {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub(crate) async fn get(&self, path: &str, who: &str) -> Reply {
+        self.call(Method::GET, path, who, None).await
+    }
+
+    pub(crate) async fn post(&self, path: &str, who: &str, body: Value) -> Reply {
+        self.call(Method::POST, path, who, Some(body)).await
+    }
+}
+
+/// An RFC 3339 time `hours` from now.
+pub(crate) fn in_hours(hours: f64) -> String {
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    deconflict_server::time::format(now + (hours * 3_600_000.0) as i64)
+}
+
+/// A declaration body: a point with a buffer, valid from an hour ago.
+pub(crate) fn declaration(kind: &str, label: &str, lon: f64, lat: f64, buffer_m: f64) -> Value {
+    json!({
+        "kind": kind,
+        "label": label,
+        "geometry": { "type": "Point", "coordinates": [lon, lat] },
+        "buffer_m": buffer_m,
+        "valid_from": in_hours(-1.0),
+    })
+}
+
+/// An activity body: a point with a buffer, from `start_h` to `end_h` hours from now.
+pub(crate) fn activity(
+    kind: &str,
+    label: &str,
+    lon: f64,
+    lat: f64,
+    buffer_m: f64,
+    start_h: f64,
+    end_h: f64,
+) -> Value {
+    json!({
+        "kind": kind,
+        "label": label,
+        "geometry": { "type": "Point", "coordinates": [lon, lat] },
+        "buffer_m": buffer_m,
+        "start": in_hours(start_h),
+        "end": in_hours(end_h),
+    })
+}
