@@ -8,7 +8,7 @@
 //! cut in two so that every box lies in `[-180, 180] × [-90, 90]`.
 
 use crate::earth::{A, R_MIN};
-use rstar::AABB;
+use rstar::{AABB, Envelope};
 
 /// Expansion is padded by this many degrees so rounding never shrinks a box.
 const PAD_DEG: f64 = 1e-9;
@@ -88,6 +88,14 @@ impl Envelopes {
 
     pub(crate) fn as_slice(&self) -> &[Rect] {
         &self.boxes[..self.len as usize]
+    }
+
+    /// Whether any box of `self` meets any box of `other` (touching counts),
+    /// as the R-tree judges it.
+    pub(crate) fn meets(&self, other: &Envelopes) -> bool {
+        self.as_slice()
+            .iter()
+            .any(|a| other.as_slice().iter().any(|b| a.intersects(b)))
     }
 
     /// Whether every box of `inner` lies within the matching box of `self`.

@@ -17,7 +17,7 @@
 
 use crate::envelope::{Envelopes, Rect};
 use crate::geometry::Geometry;
-use crate::shape::{self, extent};
+use crate::shape;
 use crate::volume::{AltitudeBand, Millis, Volume, Window};
 use rstar::{RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
 use std::collections::HashMap;
@@ -101,8 +101,11 @@ impl RTreeObject for Entry {
 struct Slot {
     id: Id,
     volume: Volume,
-    /// Whether its boxes are grown by [`MOVING_MARGIN_DEG`] (it has moved).
-    grown: bool,
+    /// For a volume that has moved: the boxes it has in the tree, grown by
+    /// [`MOVING_MARGIN_DEG`] around where it was when they were set, and
+    /// kept while it moves within them. Otherwise its boxes follow from its
+    /// volume alone.
+    grown: Option<Box<Envelopes>>,
 }
 
 /// Volumes keyed by [`Id`], answering conflict and area queries.
@@ -115,24 +118,20 @@ pub struct Index {
 }
 
 fn envelopes(volume: &Volume) -> Envelopes {
-    Envelopes::around(extent(volume.geometry()), volume.buffer_m())
+    volume.envelopes()
 }
 
 /// The boxes `volume` has in the tree when held in `slot`: deterministic,
 /// so that removal can find them again from the volume alone.
-fn entries(slot: u32, volume: &Volume, grown: bool) -> Vec<Entry> {
+fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> {
     let shape = volume.shape();
-    let buffer = volume.buffer_m();
     let mut boxes: Vec<(Rect, u32)> = Vec::new();
     if shape.chunks().is_empty() {
-        let mut whole = envelopes(volume);
-        if grown {
-            whole = whole.grown(MOVING_MARGIN_DEG);
-        }
+        let whole = grown.copied().unwrap_or_else(|| envelopes(volume));
         boxes.extend(whole.as_slice().iter().map(|r| (*r, WHOLE)));
     } else {
-        for (i, chunk) in shape.chunks().iter().enumerate() {
-            let around = Envelopes::around(chunk.extent, buffer);
+        for i in 0..shape.chunks().len() {
+            let around = volume.chunk_envelopes(i);
             let part = u32::try_from(i).expect("fewer than 2³¹ chunks");
             boxes.extend(around.as_slice().iter().map(|r| (*r, part)));
         }
@@ -157,17 +156,20 @@ fn entries(slot: u32, volume: &Volume, grown: bool) -> Vec<Entry> {
 }
 
 /// Whether the stored `volume`, reached through a box tagged `part`,
-/// conflicts with `query` (whose window and band already overlap).
+/// conflicts with `query` (whose window and band already overlap). This
+/// answers exactly as [`Volume::conflicts_with`] does: a stored volume that
+/// goes first is decided chunk by chunk through the chunks the tree found,
+/// and its area through its area box; otherwise the whole pair is decided.
 fn part_conflicts(volume: &Volume, part: u32, query: &Volume) -> bool {
-    let limit = volume.buffer_m() + query.buffer_m();
     let (stored, asked) = (volume.shape(), query.shape());
     match part {
-        WHOLE => shape::within(stored, asked, limit),
         AREA => shape::covers(stored, asked),
-        chunk => {
-            shape::chunk_within(stored, chunk as usize, asked, limit)
-                || shape::covers(asked, stored)
+        chunk if part != WHOLE && volume.goes_first(query) => {
+            let limit = volume.buffer_m() + query.buffer_m();
+            shape::covers(asked, stored)
+                || shape::chunk_within(stored, chunk as usize, asked, limit)
         }
+        _ => volume.within_reach(query),
     }
 }
 
@@ -184,7 +186,7 @@ impl Index {
             let slot = Slot {
                 id,
                 volume,
-                grown: false,
+                grown: None,
             };
             match index.by_id.get(&id) {
                 Some(&existing) => index.slots[existing as usize] = Some(slot),
@@ -197,7 +199,7 @@ impl Index {
             .slots
             .iter()
             .enumerate()
-            .filter_map(|(i, slot)| Some(entries(i as u32, &slot.as_ref()?.volume, false)))
+            .filter_map(|(i, slot)| Some(entries(i as u32, &slot.as_ref()?.volume, None)))
             .flatten()
             .collect();
         index.tree = RTree::bulk_load_with_params(all);
@@ -225,13 +227,13 @@ impl Index {
             let slot = self.allocate(Slot {
                 id,
                 volume,
-                grown: false,
+                grown: None,
             });
             let volume = &self.slots[slot as usize]
                 .as_ref()
                 .expect("just allocated")
                 .volume;
-            for entry in entries(slot, volume, false) {
+            for entry in entries(slot, volume, None) {
                 self.tree.insert(entry);
             }
             return;
@@ -242,24 +244,21 @@ impl Index {
         let small = volume.shape().chunks().is_empty();
         // The tree's boxes also carry the window and band, so only a move
         // that keeps them can skip the tree.
-        if small
-            && slot.grown
+        if let Some(boxes) = &slot.grown
+            && small
             && slot.volume.window() == volume.window()
             && slot.volume.altitude() == volume.altitude()
-            && slot.volume.shape().chunks().is_empty()
-            && envelopes(&slot.volume)
-                .grown(MOVING_MARGIN_DEG)
-                .holds(&envelopes(&volume))
+            && boxes.holds(&envelopes(&volume))
         {
             slot.volume = volume;
             return;
         }
-        for entry in entries(index, &slot.volume, slot.grown) {
+        for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
             self.tree.remove(&entry);
         }
+        slot.grown = small.then(|| Box::new(envelopes(&volume).grown(MOVING_MARGIN_DEG)));
         slot.volume = volume;
-        slot.grown = small;
-        for entry in entries(index, &slot.volume, slot.grown) {
+        for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
             self.tree.insert(entry);
         }
     }
@@ -270,7 +269,7 @@ impl Index {
         let slot = self.slots[index as usize]
             .take()
             .expect("indexed ids have slots");
-        for entry in entries(index, &slot.volume, slot.grown) {
+        for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
             self.tree.remove(&entry);
         }
         self.free.push(index);

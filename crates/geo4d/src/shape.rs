@@ -381,13 +381,51 @@ impl PolygonArea {
     }
 }
 
-/// Whether the shortest geodesic distance between the two shapes is at most
-/// `limit_m`, up to [`tolerance_m`] over.
-pub(crate) fn within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
-    if let (Shape::Point(p), Shape::Point(q)) = (a, b) {
-        return points_within(*p, *q, limit_m);
+/// Whether two points are within `limit_m`, exactly (no tolerance needed:
+/// one geodesic decides).
+pub(crate) fn points_within_limit(a: &Shape, b: &Shape, limit_m: f64) -> Option<bool> {
+    match (a, b) {
+        (Shape::Point(p), Shape::Point(q)) => Some(points_within(*p, *q, limit_m)),
+        _ => None,
     }
-    covers(a, b) || covers(b, a) || search(a, Part::Node(0), b, limit_m)
+}
+
+/// Whether `a` comes first when a pair is decided. Pairs within the
+/// tolerance past the limit may be decided either way, and which way can
+/// depend on where the search starts; deciding every pair from the same end
+/// makes the answer a property of the pair alone, the same both ways round
+/// and through the index. Chunked shapes come first so that the index can
+/// decide them chunk by chunk.
+pub(crate) fn goes_first(a: &Shape, b: &Shape) -> bool {
+    let key = |s: &Shape| match s {
+        Shape::Point(p) => (false, 1, *p),
+        Shape::Complex(c) => (!c.chunks.is_empty(), c.pieces.len(), c.pieces[0][0]),
+    };
+    let (ka, kb) = (key(a), key(b));
+    match (ka.0, ka.1).cmp(&(kb.0, kb.1)) {
+        std::cmp::Ordering::Greater => true,
+        std::cmp::Ordering::Less => false,
+        std::cmp::Ordering::Equal => vertices(a) >= vertices(b),
+    }
+}
+
+/// Every edge end in order, for a total order on shapes.
+fn vertices(s: &Shape) -> Vec<[u64; 4]> {
+    let bits = |p: LonLat| [p[0].to_bits(), p[1].to_bits()];
+    match s {
+        Shape::Point(p) => vec![[bits(*p)[0], bits(*p)[1], 0, 0]],
+        Shape::Complex(c) => c
+            .pieces
+            .iter()
+            .map(|[x, y]| [bits(*x)[0], bits(*x)[1], bits(*y)[0], bits(*y)[1]])
+            .collect(),
+    }
+}
+
+/// Whether the edges and points of `a`, from its root, come within
+/// `limit_m` of `b` (interiors are [`covers`]' business).
+pub(crate) fn edges_within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
+    search(a, Part::Node(0), b, limit_m)
 }
 
 /// Whether a polygon of `a` holds a part of `b`: with no edges within the

@@ -1,5 +1,6 @@
 //! Volumes: where and when something is, and the one rule of conflict.
 
+use crate::envelope::Envelopes;
 use crate::error::{Field, Invalid, Reason};
 use crate::geometry::Geometry;
 use crate::shape::{self, Shape};
@@ -186,7 +187,54 @@ impl Volume {
     pub fn conflicts_with(&self, other: &Volume) -> bool {
         self.window.overlaps(&other.window)
             && self.altitude.overlaps(&other.altitude)
-            && shape::within(&self.shape, &other.shape, self.buffer_m + other.buffer_m)
+            && self.within_reach(other)
+    }
+
+    /// The distance part of the rule, decided the same way whichever volume
+    /// asks (see `shape::goes_first`) and whether asked directly or through
+    /// the index: within the boxes the index uses, a polygon of either
+    /// holding a part of the other, or the edges of the first (chunk by
+    /// chunk, where its chunks' boxes meet the other's) within the limit.
+    pub(crate) fn within_reach(&self, other: &Volume) -> bool {
+        let limit = self.buffer_m + other.buffer_m;
+        if let Some(near) = shape::points_within_limit(&self.shape, &other.shape, limit) {
+            return near;
+        }
+        let (first, second) = if shape::goes_first(&self.shape, &other.shape) {
+            (self, other)
+        } else {
+            (other, self)
+        };
+        let reach = second.envelopes();
+        if !first.envelopes().meets(&reach) {
+            return false;
+        }
+        if shape::covers(&first.shape, &second.shape) || shape::covers(&second.shape, &first.shape)
+        {
+            return true;
+        }
+        let chunks = first.shape.chunks();
+        if chunks.is_empty() {
+            return shape::edges_within(&first.shape, &second.shape, limit);
+        }
+        (0..chunks.len()).any(|i| {
+            first.chunk_envelopes(i).meets(&reach)
+                && shape::chunk_within(&first.shape, i, &second.shape, limit)
+        })
+    }
+
+    /// The index boxes of the whole volume.
+    pub(crate) fn envelopes(&self) -> Envelopes {
+        Envelopes::around(shape::extent(&self.geometry), self.buffer_m)
+    }
+
+    /// The index boxes of chunk `i` of a wide volume.
+    pub(crate) fn chunk_envelopes(&self, i: usize) -> Envelopes {
+        Envelopes::around(self.shape.chunks()[i].extent, self.buffer_m)
+    }
+
+    pub(crate) fn goes_first(&self, other: &Volume) -> bool {
+        shape::goes_first(&self.shape, &other.shape)
     }
 
     /// The same volume somewhere else, as when a tracked unit moves: the
