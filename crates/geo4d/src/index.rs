@@ -160,12 +160,23 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
 /// answers exactly as [`Volume::conflicts_with`] does: a stored volume that
 /// goes first is decided chunk by chunk through the chunks the tree found,
 /// and its area through its area box; otherwise the whole pair is decided.
-fn part_conflicts(volume: &Volume, part: u32, query: &Volume) -> bool {
+fn part_conflicts(volume: &Volume, part: u32, exact_box: bool, query: &Volume) -> bool {
     let (stored, asked) = (volume.shape(), query.shape());
+    let limit = volume.buffer_m() + query.buffer_m();
     match part {
         AREA => shape::covers(stored, asked),
-        chunk if part != WHOLE && volume.goes_first(query) => {
-            let limit = volume.buffer_m() + query.buffer_m();
+        WHOLE if exact_box => {
+            // The tree met the volume's own box, so the box test is done.
+            if let Some(near) = shape::points_within_limit(stored, asked, limit) {
+                near
+            } else if volume.goes_first(query) {
+                volume.decide_given_boxes_meet(query, limit)
+            } else {
+                query.decide_given_boxes_meet(volume, limit)
+            }
+        }
+        WHOLE => volume.within_reach(query),
+        chunk if volume.goes_first(query) => {
             shape::covers(asked, stored)
                 || shape::chunk_within(stored, chunk as usize, asked, limit)
         }
@@ -310,7 +321,7 @@ impl Index {
                 if (twice || entry.many()) && out[start..].contains(&slot.id) {
                     continue;
                 }
-                if part_conflicts(stored, entry.part(), volume) {
+                if part_conflicts(stored, entry.part(), slot.grown.is_none(), volume) {
                     out.push(slot.id);
                 }
             }

@@ -205,10 +205,16 @@ impl Volume {
         } else {
             (other, self)
         };
-        let reach = second.envelopes();
-        if !first.envelopes().meets(&reach) {
+        if !first.envelopes().meets(&second.envelopes()) {
             return false;
         }
+        first.decide_given_boxes_meet(second, limit)
+    }
+
+    /// [`Volume::within_reach`] once the whole boxes are known to meet, with
+    /// `self` the volume that goes first.
+    pub(crate) fn decide_given_boxes_meet(&self, second: &Volume, limit: f64) -> bool {
+        let first = self;
         if shape::covers(&first.shape, &second.shape) || shape::covers(&second.shape, &first.shape)
         {
             return true;
@@ -217,6 +223,7 @@ impl Volume {
         if chunks.is_empty() {
             return shape::edges_within(&first.shape, &second.shape, limit);
         }
+        let reach = second.envelopes();
         (0..chunks.len()).any(|i| {
             first.chunk_envelopes(i).meets(&reach)
                 && shape::chunk_within(&first.shape, i, &second.shape, limit)
