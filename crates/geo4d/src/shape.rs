@@ -26,6 +26,7 @@ use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
 use crate::geometry::{Geometry, GeometryKind, lon_range};
 use crate::planar;
+use std::cmp::Ordering;
 
 /// How far past the limit a reported pair may be: max(1 m, 0.05 %), kept a
 /// hair inside so rounding cannot push a report over the promise.
@@ -398,27 +399,21 @@ pub(crate) fn points_within_limit(a: &Shape, b: &Shape, limit_m: f64) -> Option<
 /// decide them chunk by chunk.
 pub(crate) fn goes_first(a: &Shape, b: &Shape) -> bool {
     let key = |s: &Shape| match s {
-        Shape::Point(p) => (false, 1, *p),
-        Shape::Complex(c) => (!c.chunks.is_empty(), c.pieces.len(), c.pieces[0][0]),
+        Shape::Point(_) => (false, 1),
+        Shape::Complex(c) => (!c.chunks.is_empty(), c.pieces.len()),
     };
-    let (ka, kb) = (key(a), key(b));
-    match (ka.0, ka.1).cmp(&(kb.0, kb.1)) {
-        std::cmp::Ordering::Greater => true,
-        std::cmp::Ordering::Less => false,
-        std::cmp::Ordering::Equal => vertices(a) >= vertices(b),
-    }
-}
-
-/// Every edge end in order, for a total order on shapes.
-fn vertices(s: &Shape) -> Vec<[u64; 4]> {
-    let bits = |p: LonLat| [p[0].to_bits(), p[1].to_bits()];
-    match s {
-        Shape::Point(p) => vec![[bits(*p)[0], bits(*p)[1], 0, 0]],
-        Shape::Complex(c) => c
-            .pieces
-            .iter()
-            .map(|[x, y]| [bits(*x)[0], bits(*x)[1], bits(*y)[0], bits(*y)[1]])
-            .collect(),
+    match key(a).cmp(&key(b)) {
+        Ordering::Greater => true,
+        Ordering::Less => false,
+        Ordering::Equal => match (a, b) {
+            // Equal keys: order by the edges themselves, bit for bit.
+            (Shape::Complex(x), Shape::Complex(y)) => {
+                let bits = |e: &[LonLat; 2]| e.map(|p| p.map(f64::to_bits));
+                x.pieces.iter().map(bits).cmp(y.pieces.iter().map(bits)) != Ordering::Less
+            }
+            // Two points are decided exactly, whichever way round.
+            _ => true,
+        },
     }
 }
 
