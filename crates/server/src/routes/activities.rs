@@ -127,18 +127,29 @@ async fn act(
     Ok(Json(a.into()))
 }
 
+/// An approver's decision on an activity, with its optional reason.
+async fn decide(
+    app: &AppState,
+    caller: &Actor,
+    id: String,
+    body: ReasonIn,
+    command: fn(ActivityId, Option<String>) -> Command,
+) -> Result<Json<ActivityOut>, ApiError> {
+    let id = ActivityId::new(id);
+    act(app, caller, id.clone(), command(id, body.reason)).await
+}
+
 async fn clear(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    let command = Command::Clear {
-        id: id.clone(),
-        reason: body.reason,
-    };
-    act(&app, &caller, id, command).await
+    decide(&app, &caller, id, body, |id, reason| Command::Clear {
+        id,
+        reason,
+    })
+    .await
 }
 
 async fn hold(
@@ -147,12 +158,11 @@ async fn hold(
     Id(id): Id,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    let command = Command::Hold {
-        id: id.clone(),
-        reason: body.reason,
-    };
-    act(&app, &caller, id, command).await
+    decide(&app, &caller, id, body, |id, reason| Command::Hold {
+        id,
+        reason,
+    })
+    .await
 }
 
 async fn deny(
@@ -161,12 +171,11 @@ async fn deny(
     Id(id): Id,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    let command = Command::Deny {
-        id: id.clone(),
-        reason: body.reason,
-    };
-    act(&app, &caller, id, command).await
+    decide(&app, &caller, id, body, |id, reason| Command::Deny {
+        id,
+        reason,
+    })
+    .await
 }
 
 async fn start(
