@@ -17,6 +17,7 @@
 
 use crate::envelope::{Envelopes, Rect};
 use crate::geometry::Geometry;
+use crate::round::{f32_down, f32_up};
 use crate::shape;
 use crate::volume::{AltitudeBand, Millis, Volume, Window};
 use rstar::{RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
@@ -60,18 +61,6 @@ struct Entry {
     /// needed to spare most visits; the slot's band decides.
     lo: f32,
     hi: f32,
-}
-
-/// `x` as an `f32` no greater than it.
-fn f32_down(x: f64) -> f32 {
-    let y = x as f32;
-    if f64::from(y) > x { y.next_down() } else { y }
-}
-
-/// `x` as an `f32` no less than it.
-fn f32_up(x: f64) -> f32 {
-    let y = x as f32;
-    if f64::from(y) < x { y.next_up() } else { y }
 }
 
 /// The whole volume.

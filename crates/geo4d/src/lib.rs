@@ -79,6 +79,7 @@ mod geojson_io;
 mod geometry;
 mod index;
 mod planar;
+mod round;
 mod shape;
 mod volume;
 

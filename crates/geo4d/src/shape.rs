@@ -26,6 +26,7 @@ use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
 use crate::geometry::{Geometry, GeometryKind, lon_range};
 use crate::planar;
+use crate::round::f32_up;
 use std::cmp::Ordering;
 
 /// How far past the limit a reported pair may be: max(1 m, 0.05 %), kept a
@@ -76,9 +77,13 @@ struct PolygonArea {
 
 #[derive(Debug, Clone, Copy)]
 struct Node {
-    center: LonLat,
-    radius: f64,
-    /// `LEAF` for a leaf, whose `right` is then the piece index.
+    /// In metres, rounded up to an `f32`: a looser ball is still a bound,
+    /// and half the bytes keep a polygon's tree small.
+    radius: f32,
+    /// The centre: the start of piece `center` for an inner node, the
+    /// middle of it for a leaf (whose piece it is).
+    center: u32,
+    /// `LEAF` for a leaf.
     left: u32,
     right: u32,
 }
@@ -106,7 +111,13 @@ impl Shape {
             (Shape::Point(p), _) => (*p, 0.0),
             (Shape::Complex(c), Part::Node(n)) => {
                 let node = &c.nodes[n as usize];
-                (node.center, node.radius)
+                let [a, b] = c.pieces[node.center as usize];
+                let center = if node.left == LEAF {
+                    lerp(a, b, 0.5)
+                } else {
+                    a
+                };
+                (center, f64::from(node.radius))
             }
             (Shape::Complex(c), Part::Stretch { piece, s0, s1 }) => {
                 let [a, b] = c.pieces[piece as usize];
@@ -127,7 +138,7 @@ impl Shape {
             Part::Node(n) => {
                 let node = &c.nodes[n as usize];
                 if node.left == LEAF {
-                    let piece = node.right;
+                    let piece = node.center;
                     [
                         Part::Stretch {
                             piece,
@@ -259,12 +270,12 @@ fn build(
 ) -> u32 {
     let index = nodes.len();
     if hi - lo == 1 {
-        let (center, radius) = piece_ball(pieces[lo]);
+        let (_, radius) = piece_ball(pieces[lo]);
         nodes.push(Node {
-            center,
-            radius,
+            radius: f32_up(radius),
+            center: lo as u32,
             left: LEAF,
-            right: lo as u32,
+            right: LEAF,
         });
         let [a, b] = pieces[lo];
         extents.push(span(a, b));
@@ -280,8 +291,8 @@ fn build(
         })
         .fold(0.0, f64::max);
     nodes.push(Node {
-        center,
-        radius,
+        radius: f32_up(radius),
+        center: mid as u32,
         left: 0,
         right: 0,
     });
@@ -336,14 +347,14 @@ fn select_chunks(
         select_chunks(pieces, nodes, extents, n.right, out);
         return;
     }
-    let [a, b] = pieces[n.right as usize];
+    let [a, b] = pieces[n.center as usize];
     let widest = (b[0] - a[0]).abs().max((b[1] - a[1]).abs());
     let count = (widest / CHUNK_DEG).ceil().max(1.0) as usize;
     for i in 0..count {
         let (s0, s1) = (i as f64 / count as f64, (i + 1) as f64 / count as f64);
         out.push(Chunk {
             part: Part::Stretch {
-                piece: n.right,
+                piece: n.center,
                 s0,
                 s1,
             },
