@@ -55,9 +55,13 @@ pub(crate) enum Side {
 
 /// Crossing-number test, with points on an edge reported as `Boundary`.
 pub(crate) fn ring_side(ring: &[LonLat], p: LonLat) -> Side {
+    edges_side(ring.windows(2).map(|w| [w[0], w[1]]), p)
+}
+
+/// [`ring_side`] for a ring given as its edges.
+pub(crate) fn edges_side(edges: impl IntoIterator<Item = [LonLat; 2]>, p: LonLat) -> Side {
     let mut inside = false;
-    for edge in ring.windows(2) {
-        let (a, b) = (edge[0], edge[1]);
+    for [a, b] in edges {
         if orient(a, b, p) == 0.0 && on_segment(a, b, p) {
             return Side::Boundary;
         }
@@ -74,14 +78,18 @@ pub(crate) fn ring_side(ring: &[LonLat], p: LonLat) -> Side {
     if inside { Side::Inside } else { Side::Outside }
 }
 
-/// Whether `p` is in the closed region of a polygon (shell minus holes).
-pub(crate) fn polygon_covers(rings: &[Vec<LonLat>], p: LonLat) -> bool {
-    let Some((shell, holes)) = rings.split_first() else {
+/// Whether `p` is in the closed region of a polygon (shell minus holes),
+/// its rings given as their edges.
+pub(crate) fn polygon_covers<'a>(
+    mut rings: impl Iterator<Item = &'a [[LonLat; 2]]>,
+    p: LonLat,
+) -> bool {
+    let Some(shell) = rings.next() else {
         return false;
     };
-    match ring_side(shell, p) {
+    match edges_side(shell.iter().copied(), p) {
         Side::Outside => false,
         Side::Boundary => true,
-        Side::Inside => holes.iter().all(|h| ring_side(h, p) != Side::Inside),
+        Side::Inside => rings.all(|h| edges_side(h.iter().copied(), p) != Side::Inside),
     }
 }

@@ -68,7 +68,8 @@ pub(crate) struct Chunk {
 
 #[derive(Debug, Clone)]
 struct PolygonArea {
-    rings: Vec<Vec<LonLat>>,
+    /// Each ring as a range of `pieces` (its edges), the outer ring first.
+    rings: Vec<std::ops::Range<u32>>,
     lon_lo: f64,
     lon_hi: f64,
     lat_lo: f64,
@@ -190,7 +191,7 @@ impl Shape {
         };
         c.polygons
             .iter()
-            .any(|area| points.iter().any(|p| area.covers(*p)))
+            .any(|area| points.iter().any(|p| area.covers(&c.pieces, *p)))
     }
 }
 
@@ -222,15 +223,13 @@ impl Complex {
                 }
             }
             GeometryKind::Polygon(rings) => {
-                rings.iter().for_each(|r| add_line(&mut pieces, r));
+                polygons.push(PolygonArea::new(rings, &mut pieces));
                 probes.push(rings[0][0]);
-                polygons.push(PolygonArea::new(rings));
             }
             GeometryKind::MultiPolygon(polys) => {
                 for rings in polys {
-                    rings.iter().for_each(|r| add_line(&mut pieces, r));
+                    polygons.push(PolygonArea::new(rings, &mut pieces));
                     probes.push(rings[0][0]);
-                    polygons.push(PolygonArea::new(rings));
                 }
             }
         }
@@ -368,13 +367,22 @@ fn lerp(a: LonLat, b: LonLat, s: f64) -> LonLat {
 }
 
 impl PolygonArea {
-    fn new(rings: &[Vec<LonLat>]) -> PolygonArea {
+    /// Appends the rings' edges to `pieces` and remembers where they are.
+    fn new(rings: &[Vec<LonLat>], pieces: &mut Vec<[LonLat; 2]>) -> PolygonArea {
         let shell = &rings[0];
         let fold = |f: fn(f64, f64) -> f64, i: usize, init: f64| {
             shell.iter().fold(init, |m, p| f(m, p[i]))
         };
+        let ranges = rings
+            .iter()
+            .map(|ring| {
+                let start = pieces.len() as u32;
+                pieces.extend(ring.windows(2).map(|w| [w[0], w[1]]));
+                start..pieces.len() as u32
+            })
+            .collect();
         PolygonArea {
-            rings: rings.to_vec(),
+            rings: ranges,
             lon_lo: fold(f64::min, 0, f64::INFINITY),
             lon_hi: fold(f64::max, 0, f64::NEG_INFINITY),
             lat_lo: fold(f64::min, 1, f64::INFINITY),
@@ -384,12 +392,16 @@ impl PolygonArea {
 
     /// Whether the region holds `p`, taking `p` at whichever of its
     /// longitudes (±360°) falls in the polygon's own longitude range.
-    fn covers(&self, p: LonLat) -> bool {
+    fn covers(&self, pieces: &[[LonLat; 2]], p: LonLat) -> bool {
         if p[1] < self.lat_lo || p[1] > self.lat_hi {
             return false;
         }
         let lon = p[0] + 360.0 * ((self.lon_lo - p[0]) / 360.0).ceil();
-        lon <= self.lon_hi && planar::polygon_covers(&self.rings, [lon, p[1]])
+        let rings = self
+            .rings
+            .iter()
+            .map(|r| &pieces[r.start as usize..r.end as usize]);
+        lon <= self.lon_hi && planar::polygon_covers(rings, [lon, p[1]])
     }
 }
 
