@@ -333,7 +333,7 @@ fn check_holes(rings: &[Vec<LonLat>], path: &str) -> Result<(), Invalid> {
 /// Longitudes may run past ±180 so that a geometry can cross the antimeridian
 /// as one piece, but one geometry may not wrap around the Earth more than once.
 fn check_span(kind: &GeometryKind) -> Result<(), Invalid> {
-    let (lo, hi) = lon_range(kind);
+    let [lo, _, hi, _] = extent(kind);
     let span = hi - lo;
     if span > 360.0 {
         return Err(Invalid::at(
@@ -344,19 +344,25 @@ fn check_span(kind: &GeometryKind) -> Result<(), Invalid> {
     Ok(())
 }
 
-pub(crate) fn positions(kind: &GeometryKind) -> Box<dyn Iterator<Item = LonLat> + '_> {
+/// `[lon_lo, lat_lo, lon_hi, lat_hi]` over every position, longitudes as
+/// written (possibly past ±180).
+pub(crate) fn extent(kind: &GeometryKind) -> [f64; 4] {
+    let grow = |[x0, y0, x1, y1]: [f64; 4], [x, y]: &LonLat| {
+        [x0.min(*x), y0.min(*y), x1.max(*x), y1.max(*y)]
+    };
+    let empty = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    // No boxed iterator: this runs for every query and every candidate's box.
     match kind {
-        GeometryKind::Point(p) => Box::new(std::iter::once(*p)),
-        GeometryKind::MultiPoint(p) | GeometryKind::LineString(p) => Box::new(p.iter().copied()),
+        GeometryKind::Point([x, y]) => [*x, *y, *x, *y],
+        GeometryKind::MultiPoint(p) | GeometryKind::LineString(p) => p.iter().fold(empty, grow),
         GeometryKind::MultiLineString(l) | GeometryKind::Polygon(l) => {
-            Box::new(l.iter().flatten().copied())
+            l.iter().flatten().fold(empty, grow)
         }
-        GeometryKind::MultiPolygon(polys) => Box::new(polys.iter().flatten().flatten().copied()),
+        GeometryKind::MultiPolygon(polys) => polys.iter().flatten().flatten().fold(empty, grow),
     }
-}
-
-pub(crate) fn lon_range(kind: &GeometryKind) -> (f64, f64) {
-    positions(kind).fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-        (lo.min(p[0]), hi.max(p[0]))
-    })
 }

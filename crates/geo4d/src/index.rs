@@ -106,17 +106,13 @@ pub struct Index {
     by_id: HashMap<Id, u32>,
 }
 
-fn envelopes(volume: &Volume) -> Envelopes {
-    volume.envelopes()
-}
-
 /// The boxes `volume` has in the tree when held in `slot`: deterministic,
 /// so that removal can find them again from the volume alone.
 fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> {
     let shape = volume.shape();
     let mut boxes: Vec<(Rect, u32)> = Vec::new();
     if shape.chunks().is_empty() {
-        let whole = grown.copied().unwrap_or_else(|| envelopes(volume));
+        let whole = grown.copied().unwrap_or_else(|| volume.envelopes());
         boxes.extend(whole.as_slice().iter().map(|r| (*r, WHOLE)));
     } else {
         for i in 0..shape.chunks().len() {
@@ -125,7 +121,7 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
             boxes.extend(around.as_slice().iter().map(|r| (*r, part)));
         }
         if shape.has_area() {
-            boxes.extend(envelopes(volume).as_slice().iter().map(|r| (*r, AREA)));
+            boxes.extend(volume.envelopes().as_slice().iter().map(|r| (*r, AREA)));
         }
     }
     let many = if boxes.len() > 1 { MANY } else { 0 };
@@ -248,7 +244,7 @@ impl Index {
             && small
             && slot.volume.window() == volume.window()
             && slot.volume.altitude() == volume.altitude()
-            && boxes.holds(&envelopes(&volume))
+            && boxes.holds(&volume.envelopes())
         {
             slot.volume = volume;
             return;
@@ -256,7 +252,7 @@ impl Index {
         for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
             self.tree.remove(&entry);
         }
-        slot.grown = small.then(|| Box::new(envelopes(&volume).grown(MOVING_MARGIN_DEG)));
+        slot.grown = small.then(|| Box::new(volume.envelopes().grown(MOVING_MARGIN_DEG)));
         slot.volume = volume;
         for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
             self.tree.insert(entry);
@@ -287,7 +283,7 @@ impl Index {
     /// As [`Index::conflicting`], appending to `out` to spare an allocation.
     pub fn conflicting_into(&self, volume: &Volume, out: &mut Vec<Id>) {
         let start = out.len();
-        let query = envelopes(volume);
+        let query = volume.envelopes();
         let band = volume.altitude();
         let (lo, hi) = (f32_down(band.lo()), f32_up(band.hi()));
         let (from, to) = (

@@ -24,7 +24,7 @@
 
 use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
-use crate::geometry::{Geometry, GeometryKind, lon_range};
+use crate::geometry::{Geometry, GeometryKind};
 use crate::planar;
 use crate::round::f32_up;
 use std::cmp::Ordering;
@@ -514,10 +514,5 @@ fn points_within(p: LonLat, q: LonLat, limit_m: f64) -> bool {
 
 /// The extent of a geometry in unwrapped longitude and latitude.
 pub(crate) fn extent(geometry: &Geometry) -> [f64; 4] {
-    let (lon_lo, lon_hi) = lon_range(geometry.kind());
-    let (lat_lo, lat_hi) = crate::geometry::positions(geometry.kind())
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), p| {
-            (lo.min(p[1]), hi.max(p[1]))
-        });
-    [lon_lo, lat_lo, lon_hi, lat_hi]
+    crate::geometry::extent(geometry.kind())
 }
