@@ -82,7 +82,7 @@ pub enum ModelError {
 
 fn list(ids: &[ConflictId]) -> String {
     ids.iter()
-        .map(ConflictId::as_str)
+        .map(ConflictId::to_string)
         .collect::<Vec<_>>()
         .join(", ")
 }

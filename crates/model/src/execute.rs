@@ -103,9 +103,9 @@ impl<'s> Plan<'s> {
             Command::Declare(spec) => {
                 let volume = validate::declaration(spec)?;
                 let state = self.state;
-                let id = DeclarationId::new(self.ids.next(DeclarationId::PREFIX, |s| {
-                    state.declarations.contains_key(s)
-                }));
+                let id = self
+                    .ids
+                    .declaration(|d| state.declarations.contains_key(&d));
                 let subject = ObjectRef::Declaration(id);
                 for m in self.meetings(&volume, None, true) {
                     self.open_with_activity(m, &subject, &volume);
@@ -122,7 +122,7 @@ impl<'s> Plan<'s> {
                         current: d.version,
                     });
                 }
-                let subject = ObjectRef::Declaration(id.clone());
+                let subject = ObjectRef::Declaration(*id);
                 let meetings = self.meetings(&volume, Some(d.key), true);
                 let mut kept = Vec::new();
                 for (cid, c) in self.standing(&d.conflicts) {
@@ -158,10 +158,7 @@ impl<'s> Plan<'s> {
             Command::SubmitActivity(spec) => {
                 let volume = validate::activity(spec)?;
                 let state = self.state;
-                let id = ActivityId::new(
-                    self.ids
-                        .next(ActivityId::PREFIX, |s| state.activities.contains_key(s)),
-                );
+                let id = self.ids.activity(|a| state.activities.contains_key(&a));
                 let actor = self.actor;
                 for m in self.meetings(&volume, None, false) {
                     self.open(&id, &actor.party, &volume, m.object, m.owner, m.volume);
@@ -182,7 +179,7 @@ impl<'s> Plan<'s> {
                 let unacknowledged: Vec<ConflictId> = self
                     .standing(&a.conflicts)
                     .filter(|(_, c)| c.state == ConflictState::Open && !c.acknowledged())
-                    .map(|(cid, _)| cid.clone())
+                    .map(|(cid, _)| *cid)
                     .collect();
                 if !unacknowledged.is_empty() {
                     return Err(ModelError::Unacknowledged {
@@ -274,7 +271,7 @@ impl<'s> Plan<'s> {
             .activity_move()
             .expect("only activity commands move activities");
         let verb = command.verb();
-        let a = match sight(self.state, self.actor, &ObjectRef::Activity(id.clone())) {
+        let a = match sight(self.state, self.actor, &ObjectRef::Activity(*id)) {
             Sight::Full => &self.state.activities[id],
             _ => return Err(ModelError::NotFound(Noun::Activity)),
         };
@@ -296,7 +293,7 @@ impl<'s> Plan<'s> {
         id: &DeclarationId,
         verb: &'static str,
     ) -> Result<&'s Declaration, ModelError> {
-        let d = match sight(self.state, self.actor, &ObjectRef::Declaration(id.clone())) {
+        let d = match sight(self.state, self.actor, &ObjectRef::Declaration(*id)) {
             Sight::Full => &self.state.declarations[id],
             _ => return Err(ModelError::NotFound(Noun::Declaration)),
         };
@@ -318,7 +315,7 @@ impl<'s> Plan<'s> {
     }
 
     fn visible_conflict(&self, id: &ConflictId) -> Result<&'s Conflict, ModelError> {
-        match sight(self.state, self.actor, &ObjectRef::Conflict(id.clone())) {
+        match sight(self.state, self.actor, &ObjectRef::Conflict(*id)) {
             Sight::Full => Ok(&self.state.conflicts[id]),
             _ => Err(ModelError::NotFound(Noun::Conflict)),
         }
@@ -407,16 +404,13 @@ impl<'s> Plan<'s> {
             return;
         };
         let state = self.state;
-        let id = ConflictId::new(
-            self.ids
-                .next(ConflictId::PREFIX, |s| state.conflicts.contains_key(s)),
-        );
-        for object in [&ObjectRef::Activity(activity.clone()), other] {
+        let id = self.ids.conflict(|c| state.conflicts.contains_key(&c));
+        for object in [&ObjectRef::Activity(*activity), other] {
             if let ObjectRef::Activity(a) = object
                 && state.activities.get(a).map(|a| a.state) == Some(ActivityState::Cleared)
                 && !self.outcome.held.contains(a)
             {
-                self.outcome.held.push(a.clone());
+                self.outcome.held.push(*a);
             }
         }
         for party in [activity_owner, other_owner] {
@@ -424,7 +418,7 @@ impl<'s> Plan<'s> {
         }
         self.outcome.opened.push(OpenedConflict {
             id,
-            activity: activity.clone(),
+            activity: *activity,
             other: other.clone(),
             parties: [activity_owner.to_owned(), other_owner.to_owned()],
             from_ms: window.from(),
@@ -434,7 +428,7 @@ impl<'s> Plan<'s> {
     }
 
     fn resolve(&mut self, id: &ConflictId, conflict: &Conflict) {
-        self.outcome.resolved.push(id.clone());
+        self.outcome.resolved.push(*id);
         for side in &conflict.sides {
             self.notify(&side.party, id, NoticeEvent::Resolved);
         }
@@ -450,7 +444,7 @@ impl<'s> Plan<'s> {
     fn notify(&mut self, party: &str, conflict: &ConflictId, event: NoticeEvent) {
         self.outcome.notices.push(Notice {
             party: party.to_owned(),
-            conflict: conflict.clone(),
+            conflict: *conflict,
             event,
         });
     }

@@ -175,7 +175,7 @@ impl State {
         id: &DeclarationId,
     ) -> Result<DeclarationView, ModelError> {
         match (
-            sight(self, viewer, &ObjectRef::Declaration(id.clone())),
+            sight(self, viewer, &ObjectRef::Declaration(*id)),
             self.declarations.get(id),
         ) {
             (Sight::Full, Some(d)) => Ok(self.declaration_view(viewer, id, d)),
@@ -186,7 +186,7 @@ impl State {
     /// An activity the viewer sees in full, or [`ModelError::NotFound`].
     pub fn activity(&self, viewer: &Actor, id: &ActivityId) -> Result<ActivityView, ModelError> {
         match (
-            sight(self, viewer, &ObjectRef::Activity(id.clone())),
+            sight(self, viewer, &ObjectRef::Activity(*id)),
             self.activities.get(id),
         ) {
             (Sight::Full, Some(a)) => Ok(self.activity_view(viewer, id, a)),
@@ -198,7 +198,7 @@ impl State {
     /// or [`ModelError::NotFound`].
     pub fn conflict(&self, viewer: &Actor, id: &ConflictId) -> Result<ConflictView, ModelError> {
         match (
-            sight(self, viewer, &ObjectRef::Conflict(id.clone())),
+            sight(self, viewer, &ObjectRef::Conflict(*id)),
             self.conflicts.get(id),
         ) {
             (Sight::Full, Some(c)) => Ok(self.conflict_view(viewer, id, c)),
@@ -210,9 +210,7 @@ impl State {
     pub fn declarations(&self, viewer: &Actor) -> Vec<DeclarationView> {
         self.declarations
             .iter()
-            .filter(|(id, _)| {
-                sight(self, viewer, &ObjectRef::Declaration((*id).clone())) == Sight::Full
-            })
+            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Declaration(*(*id))) == Sight::Full)
             .map(|(id, d)| self.declaration_view(viewer, id, d))
             .collect()
     }
@@ -221,9 +219,7 @@ impl State {
     pub fn activities(&self, viewer: &Actor) -> Vec<ActivityView> {
         self.activities
             .iter()
-            .filter(|(id, _)| {
-                sight(self, viewer, &ObjectRef::Activity((*id).clone())) == Sight::Full
-            })
+            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Activity(*(*id))) == Sight::Full)
             .map(|(id, a)| self.activity_view(viewer, id, a))
             .collect()
     }
@@ -232,9 +228,7 @@ impl State {
     pub fn conflicts(&self, viewer: &Actor) -> Vec<ConflictView> {
         self.conflicts
             .iter()
-            .filter(|(id, _)| {
-                sight(self, viewer, &ObjectRef::Conflict((*id).clone())) == Sight::Full
-            })
+            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Conflict(*(*id))) == Sight::Full)
             .map(|(id, c)| self.conflict_view(viewer, id, c))
             .collect()
     }
@@ -253,7 +247,7 @@ impl State {
     fn visible_conflicts(&self, viewer: &Actor, ids: &[ConflictId]) -> Vec<ConflictId> {
         let mut ids: Vec<ConflictId> = ids
             .iter()
-            .filter(|id| sight(self, viewer, &ObjectRef::Conflict((*id).clone())) == Sight::Full)
+            .filter(|id| sight(self, viewer, &ObjectRef::Conflict(*(*id))) == Sight::Full)
             .cloned()
             .collect();
         // By id, like every list: the order they opened in is not shown.
@@ -268,7 +262,7 @@ impl State {
         d: &Declaration,
     ) -> DeclarationView {
         DeclarationView {
-            id: id.clone(),
+            id: *id,
             version: d.version,
             owner: d.owner.clone(),
             kind: d.spec.kind.clone(),
@@ -285,7 +279,7 @@ impl State {
 
     fn activity_view(&self, viewer: &Actor, id: &ActivityId, a: &Activity) -> ActivityView {
         ActivityView {
-            id: id.clone(),
+            id: *id,
             owner: a.owner.clone(),
             kind: a.spec.kind.clone(),
             label: a.spec.label.clone(),
@@ -313,7 +307,7 @@ impl State {
             })
         };
         ConflictView {
-            id: id.clone(),
+            id: *id,
             state: c.state,
             opened_ms: c.opened_ms,
             resolved_ms: c.resolved_ms,

@@ -107,7 +107,7 @@ impl State {
                     return Err(corrupt(seq, format!("{id} exists already")));
                 }
                 let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
-                let key = self.new_key(ObjectRef::Declaration(id.clone()));
+                let key = self.new_key(ObjectRef::Declaration(*id));
                 let declaration = Declaration {
                     key,
                     version: 1,
@@ -119,7 +119,7 @@ impl State {
                     conflicts: Vec::new(),
                 };
                 self.index.insert(key, volume);
-                self.declarations.insert(id.clone(), declaration);
+                self.declarations.insert(*id, declaration);
             }
             Command::Amend { id, spec, .. } => {
                 let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
@@ -151,7 +151,7 @@ impl State {
                     return Err(corrupt(seq, format!("{id} exists already")));
                 }
                 let volume = volume(&spec.volume, ACTIVITY_WINDOW)?;
-                let key = self.new_key(ObjectRef::Activity(id.clone()));
+                let key = self.new_key(ObjectRef::Activity(*id));
                 let activity = Activity {
                     key,
                     owner: party.clone(),
@@ -167,7 +167,7 @@ impl State {
                 if state.is_live() {
                     self.index.insert(key, volume);
                 }
-                self.activities.insert(id.clone(), activity);
+                self.activities.insert(*id, activity);
             }
             Command::Clear { id, reason }
             | Command::Hold { id, reason }
@@ -219,7 +219,7 @@ impl State {
             }
             let window = Window::new(opened.from_ms, opened.to_ms)
                 .map_err(|e| corrupt(seq, e.to_string()))?;
-            let activity = ObjectRef::Activity(opened.activity.clone());
+            let activity = ObjectRef::Activity(opened.activity);
             let sides = [
                 (&activity, &opened.parties[0]),
                 (&opened.other, &opened.parties[1]),
@@ -242,7 +242,7 @@ impl State {
                 let (conflicts, kind) = found.ok_or_else(|| {
                     corrupt(seq, format!("{} names {object} of {owner}", opened.id))
                 })?;
-                conflicts.push(opened.id.clone());
+                conflicts.push(opened.id);
                 kinds.push(kind.clone());
             }
             let mut kinds = kinds.into_iter();
@@ -280,7 +280,7 @@ impl State {
                 resolved_ms: None,
                 overridden: None,
             };
-            self.conflicts.insert(opened.id.clone(), conflict);
+            self.conflicts.insert(opened.id, conflict);
         }
         for id in &outcome.resolved {
             let c = self.conflicts.get_mut(id).ok_or_else(|| missing(seq, id))?;

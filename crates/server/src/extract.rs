@@ -8,6 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
+use deconflict_model::{ActivityId, ConflictId, DeclarationId, ModelError, Noun};
 use serde::de::DeserializeOwned;
 
 /// A JSON request body of type `T`.
@@ -18,19 +19,44 @@ pub(crate) struct Body<T>(pub(crate) T);
 #[derive(Debug)]
 pub(crate) struct OptionalBody<T>(pub(crate) T);
 
-/// The `{id}` of a route's path. Ids are not checked: an id that names
-/// nothing is simply not found, exactly like one the caller may not see.
+/// The `{id}` of a route's path, as the id type `T`. Text that is not an id
+/// of that type is refused with the very 404 of an id that names nothing
+/// (or that the caller may not see).
 #[derive(Debug)]
-pub(crate) struct Id(pub(crate) String);
+pub(crate) struct Id<T>(pub(crate) T);
 
-impl FromRequestParts<AppState> for Id {
+/// An id type of the model, as a path names it.
+pub(crate) trait PathId: Sized {
+    const NOUN: Noun;
+    fn parse(text: &str) -> Option<Self>;
+}
+
+macro_rules! path_id {
+    ($name:ident, $noun:ident) => {
+        impl PathId for $name {
+            const NOUN: Noun = Noun::$noun;
+            fn parse(text: &str) -> Option<$name> {
+                $name::parse(text)
+            }
+        }
+    };
+}
+
+path_id!(DeclarationId, Declaration);
+path_id!(ActivityId, Activity);
+path_id!(ConflictId, Conflict);
+
+impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Id, ApiError> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(id)| Id(id))
-            .map_err(|_| ApiError::NoRoute)
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Id<T>, ApiError> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|_| ApiError::NoRoute)?;
+        T::parse(&text)
+            .map(Id)
+            .ok_or_else(|| ModelError::NotFound(T::NOUN).into())
     }
 }
 

@@ -47,22 +47,16 @@ fn busy_world() -> World {
     w.ok(
         "pmf/viewer",
         "delivered",
-        Command::MarkDelivered {
-            conflict: c_strike.clone(),
-        },
+        Command::MarkDelivered { conflict: c_strike },
     );
     w.ok("pmf/operator", "ack", ack(&c_survey));
     w.ok("joc/approver", "clear", clear(&survey, "acknowledged"));
-    w.ok(
-        "coalition/operator",
-        "start",
-        Command::Start { id: survey.clone() },
-    );
+    w.ok("coalition/operator", "start", Command::Start { id: survey });
     w.ok(
         "joc/approver",
         "override",
         Command::Override {
-            conflict: c_strike.clone(),
+            conflict: c_strike,
             reason: Some("vacated".into()),
         },
     );
@@ -71,7 +65,7 @@ fn busy_world() -> World {
         "joc/approver",
         "hold",
         Command::Hold {
-            id: strike.clone(),
+            id: strike,
             reason: None,
         },
     );

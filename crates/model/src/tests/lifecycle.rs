@@ -24,7 +24,6 @@ fn check_steps(
     let id = w.act("a");
     for (i, (who, verb, expected)) in steps.iter().enumerate() {
         let reason = Some(format!("step {i}"));
-        let id = id.clone();
         let command = match *verb {
             "clear" => Command::Clear { id, reason },
             "hold" => Command::Hold { id, reason },
@@ -121,7 +120,7 @@ fn a_conflict_opening_on_a_cleared_activity_holds_it_again() {
             vol(point(44.15, 34.002), 100.0, 0, None),
         ),
     );
-    assert_eq!(entry.outcome.held, vec![patrol.clone()]);
+    assert_eq!(entry.outcome.held, vec![patrol]);
     let seen = w.state.activity(&viewer("coalition"), &patrol).unwrap();
     assert_eq!(seen.state, ActivityState::Held);
     assert_eq!(
@@ -142,11 +141,7 @@ fn a_conflict_opening_on_a_cleared_activity_holds_it_again() {
     w.ok("joc/approver", "clear", clear(&patrol, "both sides aware"));
     // Cleared with an acknowledged open conflict; an active activity is not
     // put back on hold by a new one.
-    w.ok(
-        "coalition/operator",
-        "start",
-        Command::Start { id: patrol.clone() },
-    );
+    w.ok("coalition/operator", "start", Command::Start { id: patrol });
     let entry = w.ok(
         "isf/operator",
         "checkpoint",
@@ -194,7 +189,7 @@ fn amending_a_declaration_re_evaluates_its_conflicts() {
     );
     let (id, first) = (w.decl("post"), w.con("post", 0));
     let amend = |spec| Command::Amend {
-        id: id.clone(),
+        id,
         version: None,
         spec,
     };
@@ -216,8 +211,8 @@ fn amending_a_declaration_re_evaluates_its_conflicts() {
     let mut headquarters = post("post", 44.131, 34.031);
     headquarters.kind = "headquarters".into();
     let entry = w.ok("pmf/operator", "rekind", amend(headquarters));
-    assert_eq!(entry.outcome.resolved, vec![first.clone()]);
-    let rekinded = entry.outcome.opened[0].id.clone();
+    assert_eq!(entry.outcome.resolved, vec![first]);
+    let rekinded = entry.outcome.opened[0].id;
     let coarse_kind =
         |id: &ConflictId| match &w.state.conflict(&viewer("coalition"), id).unwrap().sides[1] {
             SideView::Coarse { kind, .. } => kind.clone(),
@@ -228,14 +223,14 @@ fn amending_a_declaration_re_evaluates_its_conflicts() {
 
     // A move into other cells: the old overlap is resolved, a new one opens.
     let entry = w.ok("pmf/operator", "move", amend(post("post", 44.17, 34.07)));
-    assert_eq!(entry.outcome.resolved, vec![rekinded.clone()]);
+    assert_eq!(entry.outcome.resolved, vec![rekinded]);
     assert_eq!(entry.outcome.opened.len(), 1);
-    let second = entry.outcome.opened[0].id.clone();
+    let second = entry.outcome.opened[0].id;
     assert_ne!(second, rekinded);
 
     // Away from the survey: resolved, nothing opens; both parties told.
     let entry = w.ok("pmf/operator", "away", amend(post("post", 44.30, 34.20)));
-    assert_eq!(entry.outcome.resolved, vec![second.clone()]);
+    assert_eq!(entry.outcome.resolved, vec![second]);
     assert!(entry.outcome.opened.is_empty());
     let told: Vec<_> = entry
         .outcome
@@ -253,16 +248,10 @@ fn amending_a_declaration_re_evaluates_its_conflicts() {
 
     // Back, then withdrawn.
     let entry = w.ok("pmf/operator", "back", amend(post("post", 44.13, 34.03)));
-    let third = entry.outcome.opened[0].id.clone();
-    let entry = w.ok(
-        "pmf/operator",
-        "withdraw",
-        Command::Withdraw { id: id.clone() },
-    );
+    let third = entry.outcome.opened[0].id;
+    let entry = w.ok("pmf/operator", "withdraw", Command::Withdraw { id });
     assert_eq!(entry.outcome.resolved, vec![third]);
-    let e = w
-        .run("pmf/operator", Command::Withdraw { id: id.clone() })
-        .unwrap_err();
+    let e = w.run("pmf/operator", Command::Withdraw { id }).unwrap_err();
     assert_eq!(
         e.to_string(),
         "the declaration is withdrawn; withdraw needs standing"
@@ -301,7 +290,7 @@ fn an_override_lets_the_approver_clear() {
     );
     let (strike, conflict) = (w.act("strike"), w.con("strike", 0));
     let override_ = |reason: &str| Command::Override {
-        conflict: conflict.clone(),
+        conflict,
         reason: Some(reason.into()),
     };
     let entry = w.ok(
@@ -345,18 +334,13 @@ fn an_override_lets_the_approver_clear() {
         "joc/approver",
         "deny",
         Command::Deny {
-            id: strike.clone(),
+            id: strike,
             reason: Some("changed plan".into()),
         },
     );
-    assert_eq!(entry.outcome.resolved, vec![conflict.clone()]);
+    assert_eq!(entry.outcome.resolved, vec![conflict]);
     let e = w
-        .run(
-            "pmf/operator",
-            Command::MarkDelivered {
-                conflict: conflict.clone(),
-            },
-        )
+        .run("pmf/operator", Command::MarkDelivered { conflict })
         .unwrap_err();
     assert_eq!(e.code(), "wrong_state");
 }
@@ -384,7 +368,7 @@ fn two_parties_activities_conflict_once_and_both_are_held() {
         ),
     );
     assert_eq!(entry.outcome.activity_state, Some(ActivityState::Held));
-    assert_eq!(entry.outcome.held, vec![pmf_patrol.clone()]);
+    assert_eq!(entry.outcome.held, vec![pmf_patrol]);
     let opened = &entry.outcome.opened[0];
     assert_eq!(opened.parties, ["coalition".to_owned(), "pmf".to_owned()]);
     assert_eq!(

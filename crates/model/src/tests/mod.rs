@@ -84,7 +84,7 @@ impl World {
             self.names.insert(name.to_owned(), created.clone());
         }
         for (i, opened) in entry.outcome.opened.iter().enumerate() {
-            let object = ObjectRef::Conflict(opened.id.clone());
+            let object = ObjectRef::Conflict(opened.id);
             self.names.insert(format!("{name}#{i}"), object);
         }
         entry
@@ -92,14 +92,14 @@ impl World {
 
     pub(crate) fn decl(&self, name: &str) -> DeclarationId {
         match &self.names[name] {
-            ObjectRef::Declaration(id) => id.clone(),
+            ObjectRef::Declaration(id) => *id,
             other => panic!("{name} is {other}"),
         }
     }
 
     pub(crate) fn act(&self, name: &str) -> ActivityId {
         match &self.names[name] {
-            ObjectRef::Activity(id) => id.clone(),
+            ObjectRef::Activity(id) => *id,
             other => panic!("{name} is {other}"),
         }
     }
@@ -107,7 +107,7 @@ impl World {
     /// The `i`-th conflict opened by the command that created `name`.
     pub(crate) fn con(&self, name: &str, i: usize) -> ConflictId {
         match &self.names[&format!("{name}#{i}")] {
-            ObjectRef::Conflict(id) => id.clone(),
+            ObjectRef::Conflict(id) => *id,
             other => panic!("{name}#{i} is {other}"),
         }
     }
@@ -193,14 +193,14 @@ pub(crate) fn coordinator_only(command: Command) -> Command {
 
 pub(crate) fn clear(id: &ActivityId, reason: &str) -> Command {
     Command::Clear {
-        id: id.clone(),
+        id: *id,
         reason: Some(reason.into()),
     }
 }
 
 pub(crate) fn ack(conflict: &ConflictId) -> Command {
     Command::Acknowledge {
-        conflict: conflict.clone(),
+        conflict: *conflict,
     }
 }
 

@@ -129,13 +129,13 @@ fn play(ops: &[Op]) -> World {
             .state
             .declarations
             .iter()
-            .map(|(id, d)| (id.clone(), d.owner.clone()))
+            .map(|(id, d)| (*id, d.owner.clone()))
             .collect();
         let acts: Vec<_> = w
             .state
             .activities
             .iter()
-            .map(|(id, a)| (id.clone(), a.owner.clone()))
+            .map(|(id, a)| (*id, a.owner.clone()))
             .collect();
         let cons: Vec<_> = w.state.conflicts.keys().cloned().collect();
         let operator = |by: &Option<usize>, owner: &str| match by {
@@ -191,7 +191,7 @@ fn play(ops: &[Op]) -> World {
                 (
                     operator(by, owner),
                     Command::Amend {
-                        id: id.clone(),
+                        id: *id,
                         version: None,
                         spec,
                     },
@@ -201,7 +201,7 @@ fn play(ops: &[Op]) -> World {
                 let Some((id, owner)) = decls.get(pick % decls.len().max(1)) else {
                     continue;
                 };
-                (operator(by, owner), Command::Withdraw { id: id.clone() })
+                (operator(by, owner), Command::Withdraw { id: *id })
             }
             Op::Submit {
                 party,
@@ -227,7 +227,7 @@ fn play(ops: &[Op]) -> World {
                 let Some((id, owner)) = acts.get(pick % acts.len().max(1)) else {
                     continue;
                 };
-                let (id, reason) = (id.clone(), Some("as planned".to_owned()));
+                let (id, reason) = (*id, Some("as planned".to_owned()));
                 match VERBS[*verb] {
                     "clear" => ("joc/approver".into(), Command::Clear { id, reason }),
                     "hold" => ("joc/approver".into(), Command::Hold { id, reason }),
@@ -250,7 +250,7 @@ fn play(ops: &[Op]) -> World {
                 (
                     "joc/approver".into(),
                     Command::Override {
-                        conflict: id.clone(),
+                        conflict: *id,
                         reason: Some("accepted".into()),
                     },
                 )
@@ -261,9 +261,7 @@ fn play(ops: &[Op]) -> World {
                 };
                 (
                     format!("{}/viewer", PARTIES[*party]),
-                    Command::MarkDelivered {
-                        conflict: id.clone(),
-                    },
+                    Command::MarkDelivered { conflict: *id },
                 )
             }
         };
@@ -280,7 +278,7 @@ fn live(state: &State) -> Vec<(ObjectRef, String, &Volume)> {
         .filter(|(_, d)| !d.withdrawn)
         .map(|(id, d)| {
             (
-                ObjectRef::Declaration(id.clone()),
+                ObjectRef::Declaration(*id),
                 d.owner.clone(),
                 state.index.get(d.key).expect("live objects are indexed"),
             )
@@ -291,7 +289,7 @@ fn live(state: &State) -> Vec<(ObjectRef, String, &Volume)> {
         .filter(|(_, a)| a.state.is_live())
         .map(|(id, a)| {
             (
-                ObjectRef::Activity(id.clone()),
+                ObjectRef::Activity(*id),
                 a.owner.clone(),
                 state.index.get(a.key).expect("live objects are indexed"),
             )
@@ -427,11 +425,11 @@ fn everything_seen_by(state: &State, party: &str) -> String {
     };
     for id in state.declarations.keys() {
         seen += &format!("{:?}", state.declaration(&reader, id));
-        seen += &refusal(Command::Withdraw { id: id.clone() });
+        seen += &refusal(Command::Withdraw { id: *id });
     }
     for id in state.activities.keys() {
         seen += &format!("{:?}", state.activity(&reader, id));
-        seen += &refusal(Command::Cancel { id: id.clone() });
+        seen += &refusal(Command::Cancel { id: *id });
     }
     for id in state.conflicts.keys() {
         seen += &format!("{:?}", state.conflict(&reader, id));
@@ -451,19 +449,19 @@ fn check_need_to_know(state: &State) {
         );
         let mut secrets: Vec<(ObjectRef, Vec<String>)> = Vec::new();
         for (id, d) in &state.declarations {
-            let object = ObjectRef::Declaration(id.clone());
+            let object = ObjectRef::Declaration(*id);
             let mut words = coordinates(&d.spec.volume.geometry);
             words.extend([d.spec.label.clone(), id.to_string()]);
             secrets.push((object, words));
         }
         for (id, a) in &state.activities {
-            let object = ObjectRef::Activity(id.clone());
+            let object = ObjectRef::Activity(*id);
             let mut words = coordinates(&a.spec.volume.geometry);
             words.extend([a.spec.label.clone(), id.to_string()]);
             secrets.push((object, words));
         }
         for id in state.conflicts.keys() {
-            secrets.push((ObjectRef::Conflict(id.clone()), vec![id.to_string()]));
+            secrets.push((ObjectRef::Conflict(*id), vec![id.to_string()]));
         }
         // Two objects may share a coordinate: a word the party sees in an
         // object open to it is no evidence of a leak from another.
@@ -545,17 +543,15 @@ fn check_not_found_is_uniform(state: &State, party: &str) {
     let entropy = Entropy::new([3; 32]);
     let refuse = |command: Command| state.execute(&operator, command, T0, entropy).err();
     let nowhere = (
-        DeclarationId::new("dec_ffffffffffff"),
-        ActivityId::new("act_ffffffffffff"),
-        ConflictId::new("con_ffffffffffff"),
+        DeclarationId::parse("dec_ffffffffffff").unwrap(),
+        ActivityId::parse("act_ffffffffffff").unwrap(),
+        ConflictId::parse("con_ffffffffffff").unwrap(),
     );
     for id in state.declarations.keys() {
-        if sight(state, &reader, &ObjectRef::Declaration(id.clone())) != Sight::Full {
+        if sight(state, &reader, &ObjectRef::Declaration(*id)) != Sight::Full {
             assert_eq!(
-                refuse(Command::Withdraw { id: id.clone() }),
-                refuse(Command::Withdraw {
-                    id: nowhere.0.clone()
-                })
+                refuse(Command::Withdraw { id: *id }),
+                refuse(Command::Withdraw { id: nowhere.0 })
             );
             assert_eq!(
                 state.declaration(&reader, id),
@@ -564,12 +560,10 @@ fn check_not_found_is_uniform(state: &State, party: &str) {
         }
     }
     for id in state.activities.keys() {
-        if sight(state, &reader, &ObjectRef::Activity(id.clone())) != Sight::Full {
+        if sight(state, &reader, &ObjectRef::Activity(*id)) != Sight::Full {
             assert_eq!(
-                refuse(Command::Start { id: id.clone() }),
-                refuse(Command::Start {
-                    id: nowhere.1.clone()
-                })
+                refuse(Command::Start { id: *id }),
+                refuse(Command::Start { id: nowhere.1 })
             );
             assert_eq!(
                 state.activity(&reader, id),
@@ -578,7 +572,7 @@ fn check_not_found_is_uniform(state: &State, party: &str) {
         }
     }
     for id in state.conflicts.keys() {
-        if sight(state, &reader, &ObjectRef::Conflict(id.clone())) != Sight::Full {
+        if sight(state, &reader, &ObjectRef::Conflict(*id)) != Sight::Full {
             assert_eq!(refuse(ack(id)), refuse(ack(&nowhere.2)));
             assert_eq!(
                 state.conflict(&reader, id),

@@ -89,7 +89,12 @@ fn balad_air_strike_near_pmf_position_is_held() {
     check_unseen(
         &w,
         "pmf",
-        &["HAMMER", w.act("strike").as_str(), "coalition", "44.165"],
+        &[
+            "HAMMER",
+            &w.act("strike").to_string(),
+            "coalition",
+            "44.165",
+        ],
     );
 
     // The coalition: its strike, and of the position only its kind.
@@ -104,7 +109,13 @@ fn balad_air_strike_near_pmf_position_is_held() {
     check_unseen(
         &w,
         "coalition",
-        &["35th", w.decl("post").as_str(), "pmf", "44.1453", "34.0164"],
+        &[
+            "35th",
+            &w.decl("post").to_string(),
+            "pmf",
+            "44.1453",
+            "34.0164",
+        ],
     );
 
     // The joc sees both sides in full; a bystander sees nothing at all.
@@ -123,9 +134,7 @@ fn balad_air_strike_near_pmf_position_is_held() {
     w.ok(
         "pmf/viewer",
         "delivered",
-        Command::MarkDelivered {
-            conflict: conflict.clone(),
-        },
+        Command::MarkDelivered { conflict },
     );
     let coalition = only_conflict(&w, "coalition");
     assert_eq!(
@@ -140,7 +149,7 @@ fn balad_air_strike_near_pmf_position_is_held() {
         )
         .expect_err("the PMF has not acknowledged");
     assert_eq!(refused.code(), "unacknowledged_conflicts");
-    assert!(refused.to_string().contains(conflict.as_str()));
+    assert!(refused.to_string().contains(&conflict.to_string()));
 }
 
 /// Al-Qaim: a coalition border survey conflicts with PMF border posts; the
@@ -205,7 +214,7 @@ fn al_qaim_survey_is_acknowledged_by_the_pmf_and_cleared_by_the_joc() {
     assert_eq!(
         refused,
         crate::ModelError::Unacknowledged {
-            conflicts: vec![c1.clone()]
+            conflicts: vec![c1]
         }
     );
     // Acknowledging clears nothing.
@@ -222,7 +231,7 @@ fn al_qaim_survey_is_acknowledged_by_the_pmf_and_cleared_by_the_joc() {
         .run(
             "joc/approver",
             Command::Clear {
-                id: survey_id.clone(),
+                id: survey_id,
                 reason: None,
             },
         )
@@ -257,22 +266,18 @@ fn al_qaim_survey_is_acknowledged_by_the_pmf_and_cleared_by_the_joc() {
     check_unseen(
         &w,
         "pmf",
-        &["Border survey", survey_id.as_str(), "coalition"],
+        &["Border survey", &survey_id.to_string(), "coalition"],
     );
 
     w.ok(
         "coalition/operator",
         "start",
-        Command::Start {
-            id: survey_id.clone(),
-        },
+        Command::Start { id: survey_id },
     );
     let done = w.ok(
         "coalition/operator",
         "done",
-        Command::Complete {
-            id: survey_id.clone(),
-        },
+        Command::Complete { id: survey_id },
     );
     assert_eq!(done.outcome.resolved.len(), 2);
     assert!(
@@ -395,7 +400,10 @@ fn ocha_public_camp_west_of_mosul_is_visible_to_all() {
     check_unseen(
         &w,
         "pmf",
-        &[w.con("strike", 0).as_str(), w.act("strike").as_str()],
+        &[
+            &w.con("strike", 0).to_string(),
+            &w.act("strike").to_string(),
+        ],
     );
 }
 

@@ -107,9 +107,8 @@ async fn list(
 async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
     let a = app.read(|state| state.activity(&caller, &id)).await??;
     Ok(Json(a.into()))
 }
@@ -131,18 +130,17 @@ async fn act(
 async fn decide(
     app: &AppState,
     caller: &Actor,
-    id: String,
+    id: ActivityId,
     body: ReasonIn,
     command: fn(ActivityId, Option<String>) -> Command,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    act(app, caller, id.clone(), command(id, body.reason)).await
+    act(app, caller, id, command(id, body.reason)).await
 }
 
 async fn clear(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
     decide(&app, &caller, id, body, |id, reason| Command::Clear {
@@ -155,7 +153,7 @@ async fn clear(
 async fn hold(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
     decide(&app, &caller, id, body, |id, reason| Command::Hold {
@@ -168,7 +166,7 @@ async fn hold(
 async fn deny(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
     decide(&app, &caller, id, body, |id, reason| Command::Deny {
@@ -181,29 +179,26 @@ async fn deny(
 async fn start(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(EmptyIn {}): OptionalBody<EmptyIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    act(&app, &caller, id.clone(), Command::Start { id }).await
+    act(&app, &caller, id, Command::Start { id }).await
 }
 
 async fn complete(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(EmptyIn {}): OptionalBody<EmptyIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    act(&app, &caller, id.clone(), Command::Complete { id }).await
+    act(&app, &caller, id, Command::Complete { id }).await
 }
 
 async fn cancel(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ActivityId>,
     OptionalBody(EmptyIn {}): OptionalBody<EmptyIn>,
 ) -> Result<Json<ActivityOut>, ApiError> {
-    let id = ActivityId::new(id);
-    act(&app, &caller, id.clone(), Command::Cancel { id }).await
+    act(&app, &caller, id, Command::Cancel { id }).await
 }

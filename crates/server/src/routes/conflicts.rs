@@ -55,9 +55,7 @@ pub(crate) fn deliveries<'a>(
     shown
         .into_iter()
         .filter(|c| pending_for(caller, c))
-        .map(|c| Command::MarkDelivered {
-            conflict: c.id.clone(),
-        })
+        .map(|c| Command::MarkDelivered { conflict: c.id })
         .collect()
 }
 
@@ -98,9 +96,8 @@ async fn list(
 async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ConflictId>,
 ) -> Result<Json<ConflictOut>, ApiError> {
-    let id = ConflictId::new(id);
     let (_, view) = app
         .transact(
             &caller,
@@ -114,13 +111,10 @@ async fn get(
 async fn acknowledge(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ConflictId>,
     OptionalBody(EmptyIn {}): OptionalBody<EmptyIn>,
 ) -> Result<Json<ConflictOut>, ApiError> {
-    let id = ConflictId::new(id);
-    let command = Command::Acknowledge {
-        conflict: id.clone(),
-    };
+    let command = Command::Acknowledge { conflict: id };
     let view = app
         .execute(&caller, command, |state, _| state.conflict(&caller, &id))
         .await??;
@@ -130,12 +124,11 @@ async fn acknowledge(
 async fn override_(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<ConflictId>,
     OptionalBody(body): OptionalBody<ReasonIn>,
 ) -> Result<Json<ConflictOut>, ApiError> {
-    let id = ConflictId::new(id);
     let command = Command::Override {
-        conflict: id.clone(),
+        conflict: id,
         reason: body.reason,
     };
     let view = app

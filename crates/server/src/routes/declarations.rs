@@ -100,9 +100,8 @@ async fn list(
 async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<DeclarationId>,
 ) -> Result<Json<DeclarationOut>, ApiError> {
-    let id = DeclarationId::new(id);
     let d = app.read(|state| state.declaration(&caller, &id)).await??;
     Ok(Json(d.into()))
 }
@@ -110,12 +109,11 @@ async fn get(
 async fn amend(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<DeclarationId>,
     Body(body): Body<DeclarationIn>,
 ) -> Result<Json<Change>, ApiError> {
-    let id = DeclarationId::new(id);
     let command = Command::Amend {
-        id: id.clone(),
+        id,
         version: body.version,
         spec: body.spec(),
     };
@@ -136,10 +134,9 @@ async fn amend(
 async fn withdraw(
     Caller(caller): Caller,
     State(app): State<AppState>,
-    Id(id): Id,
+    Id(id): Id<DeclarationId>,
 ) -> Result<Json<Change>, ApiError> {
-    let id = DeclarationId::new(id);
-    let command = Command::Withdraw { id: id.clone() };
+    let command = Command::Withdraw { id };
     let change = app
         .execute(&caller, command, |state, entry| {
             let d = state.declaration(&caller, &id)?;

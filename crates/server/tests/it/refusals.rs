@@ -393,3 +393,55 @@ async fn unknown_routes_and_methods_are_problems_too() {
         .await
         .problem(404, "not_found");
 }
+
+/// Text that cannot be an id is not found exactly like an id that names
+/// nothing, whatever the route does with it.
+#[tokio::test]
+async fn a_malformed_id_is_the_same_404_as_a_missing_one() {
+    let h = Harness::new();
+    let calls = [
+        (Method::GET, "/v1/declarations/{}", "dec_", None),
+        (Method::DELETE, "/v1/declarations/{}", "dec_", None),
+        (Method::GET, "/v1/activities/{}", "act_", None),
+        (
+            Method::POST,
+            "/v1/activities/{}/cancel",
+            "act_",
+            Some(json!({})),
+        ),
+        (Method::GET, "/v1/conflicts/{}", "con_", None),
+        (
+            Method::POST,
+            "/v1/conflicts/{}/acknowledge",
+            "con_",
+            Some(json!({})),
+        ),
+    ];
+    for (method, template, prefix, body) in calls {
+        let missing = h
+            .call(
+                method.clone(),
+                &template.replace("{}", &format!("{prefix}00000000abcd")),
+                "isf/operator",
+                body.clone(),
+            )
+            .await;
+        let expected = (missing.status, missing.body.clone());
+        missing.problem(404, "not_found");
+        for malformed in ["x", "dec_00000000ABCD", "act_1", "con_00000000abcd0", "%20"] {
+            let reply = h
+                .call(
+                    method.clone(),
+                    &template.replace("{}", malformed),
+                    "isf/operator",
+                    body.clone(),
+                )
+                .await;
+            assert_eq!(
+                (reply.status, reply.body),
+                expected,
+                "{method} {template} with {malformed}"
+            );
+        }
+    }
+}
