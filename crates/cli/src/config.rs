@@ -14,6 +14,10 @@ use std::time::Duration;
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_DATA: &str = "deconflict-data";
+const MISSING_TLS_KEY: &str =
+    "missing: tls_cert is set, so give its private key too (--tls-key FILE), or neither";
+const MISSING_TLS_CERT: &str =
+    "missing: tls_key is set, so give its certificate too (--tls-cert FILE), or neither";
 
 /// Settings of the HTTP service. Every one can also be set as
 /// `DECONFLICT_<NAME>` in the environment or as `<name> = ...` in the TOML
@@ -33,13 +37,23 @@ pub(crate) struct ServeConfig {
     #[arg(long, env = "DECONFLICT_DATA", value_name = "DIR")]
     pub(crate) data: Option<PathBuf>,
 
-    /// The address to listen on. Plain HTTP is served only on a loopback
-    /// address unless --insecure-http is given. [default: 127.0.0.1:8080]
+    /// The address to listen on. HTTPS (with --tls-cert and --tls-key) may
+    /// listen anywhere; plain HTTP only on a loopback address unless
+    /// --insecure-http is given. [default: 127.0.0.1:8080]
     #[arg(long, env = "DECONFLICT_LISTEN", value_name = "ADDR")]
     pub(crate) listen: Option<SocketAddr>,
 
-    /// Serve plain HTTP on a non-loopback address. TLS is not built in yet:
-    /// terminate it in a reverse proxy in front of the service.
+    /// The TLS certificate chain, PEM, the service's own certificate first:
+    /// with --tls-key, the service speaks HTTPS (TLS 1.2 and 1.3) only.
+    #[arg(long, env = "DECONFLICT_TLS_CERT", value_name = "FILE")]
+    pub(crate) tls_cert: Option<PathBuf>,
+
+    /// The private key of --tls-cert, PEM (PKCS#8, PKCS#1 or SEC1).
+    #[arg(long, env = "DECONFLICT_TLS_KEY", value_name = "FILE")]
+    pub(crate) tls_key: Option<PathBuf>,
+
+    /// Serve plain HTTP on a non-loopback address, for a TLS-terminating
+    /// reverse proxy in front of the service. Not needed with --tls-cert.
     #[arg(
         long,
         env = "DECONFLICT_INSECURE_HTTP",
@@ -99,8 +113,17 @@ pub(crate) struct Settings {
     /// `None` only for `demo` without `--data`.
     pub(crate) data: Option<PathBuf>,
     pub(crate) listen: SocketAddr,
+    /// `None` for plain HTTP.
+    pub(crate) tls: Option<TlsFiles>,
     pub(crate) server: Config,
     pub(crate) log: String,
+}
+
+/// The PEM files HTTPS is served with; read when the service starts.
+#[derive(Debug, Clone)]
+pub(crate) struct TlsFiles {
+    pub(crate) cert: PathBuf,
+    pub(crate) key: PathBuf,
 }
 
 /// A configuration that cannot be used, with what to change.
@@ -117,9 +140,9 @@ pub(crate) enum ConfigError {
         error: Box<toml::de::Error>,
     },
     #[error(
-        "refusing to serve plain HTTP on {0}, which is not a loopback address: TLS is not built \
-         in yet, so put a TLS-terminating proxy in front and pass --insecure-http (or set \
-         DECONFLICT_INSECURE_HTTP=true) to accept that"
+        "refusing to serve plain HTTP on {0}, which is not a loopback address: give a \
+         certificate and key (--tls-cert FILE --tls-key FILE) to serve HTTPS, or, behind a \
+         TLS-terminating proxy, pass --insecure-http (or set DECONFLICT_INSECURE_HTTP=true)"
     )]
     PlainHttp(SocketAddr),
     #[error("{name}: {message}")]
@@ -142,6 +165,8 @@ impl ServeConfig {
             config: self.config,
             data: self.data.or(file.data),
             listen: self.listen.or(file.listen),
+            tls_cert: self.tls_cert.or(file.tls_cert),
+            tls_key: self.tls_key.or(file.tls_key),
             insecure_http: self.insecure_http.or(file.insecure_http),
             body_limit: self.body_limit.or(file.body_limit),
             request_timeout_s: self.request_timeout_s.or(file.request_timeout_s),
@@ -162,7 +187,13 @@ impl ServeConfig {
         let listen = self
             .listen
             .unwrap_or_else(|| DEFAULT_LISTEN.parse().expect("the default address parses"));
-        if !listen.ip().is_loopback() && !self.insecure_http.unwrap_or(false) {
+        let tls = match (self.tls_cert, self.tls_key) {
+            (Some(cert), Some(key)) => Some(TlsFiles { cert, key }),
+            (None, None) => None,
+            (Some(_), None) => return Err(invalid("tls_key", MISSING_TLS_KEY)),
+            (None, Some(_)) => return Err(invalid("tls_cert", MISSING_TLS_CERT)),
+        };
+        if tls.is_none() && !listen.ip().is_loopback() && !self.insecure_http.unwrap_or(false) {
             return Err(ConfigError::PlainHttp(listen));
         }
         let body_limit = self.body_limit.unwrap_or(defaults.body_limit);
@@ -220,6 +251,7 @@ impl ServeConfig {
         Ok(Settings {
             data,
             listen,
+            tls,
             server: Config {
                 body_limit,
                 request_timeout: Duration::from_secs_f64(timeout),
@@ -281,6 +313,29 @@ mod tests {
             ..ServeConfig::default()
         };
         assert!(v6.validate(true).is_ok());
+    }
+
+    #[test]
+    fn tls_needs_both_files_and_then_listens_anywhere() {
+        let file: ServeConfig =
+            toml::from_str("listen = \"0.0.0.0:8443\"\ntls_cert = \"cert.pem\"\n").unwrap();
+        let with_key = |key: Option<&str>| ServeConfig {
+            tls_key: key.map(PathBuf::from),
+            ..ServeConfig::default()
+        };
+        let s = with_key(Some("key.pem"))
+            .or(file.clone())
+            .validate(true)
+            .unwrap();
+        let tls = s.tls.unwrap();
+        assert_eq!(
+            (tls.cert, tls.key),
+            (PathBuf::from("cert.pem"), PathBuf::from("key.pem"))
+        );
+        let err = with_key(None).or(file).validate(true).unwrap_err();
+        assert!(err.to_string().starts_with("tls_key: missing"), "{err}");
+        let err = with_key(Some("key.pem")).validate(true).unwrap_err();
+        assert!(err.to_string().starts_with("tls_cert: missing"), "{err}");
     }
 
     #[test]

@@ -1,16 +1,19 @@
 //! `deconflict serve` and `deconflict demo`: the HTTP service on a data
 //! directory, and the same service on a fresh store loaded with the demo
-//! scenario.
+//! scenario; HTTPS when a certificate and key are configured.
 
-use crate::config::{ServeConfig, Settings};
+use crate::config::{ServeConfig, Settings, TlsFiles};
 use deconflict_model::Actor;
 use deconflict_server::scenario::{IRAQ, Scenario};
+use deconflict_server::tls::ServerConfig;
 use deconflict_server::{AppState, shutdown_signal};
 use deconflict_store::{Directory, IssuedToken, Role, db_path};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
+use tokio::net::TcpListener;
 
 type Result<T> = std::result::Result<T, Box<dyn Error>>;
 
@@ -32,22 +35,45 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
+/// The TLS configuration when a certificate and key are set, read before
+/// anything else so that a bad file stops the start at once.
+fn tls(settings: &Settings) -> Result<Option<Arc<ServerConfig>>> {
+    let config = |files: &TlsFiles| deconflict_server::tls::config(&files.cert, &files.key);
+    Ok(settings.tls.as_ref().map(config).transpose()?)
+}
+
+/// Binds the listen address; the URL the service is reached at.
+async fn bind(settings: &Settings, tls: bool) -> Result<(TcpListener, String)> {
+    let listener = TcpListener::bind(settings.listen)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
+    let scheme = if tls { "https" } else { "http" };
+    let url = format!("{scheme}://{}", listener.local_addr()?);
+    Ok((listener, url))
+}
+
+/// Serves, over TLS when configured, until SIGINT or SIGTERM.
+async fn run(listener: TcpListener, tls: Option<Arc<ServerConfig>>, state: AppState) -> Result<()> {
+    match tls {
+        Some(tls) => deconflict_server::serve_tls(listener, tls, state, shutdown_signal()).await?,
+        None => deconflict_server::serve(listener, state, shutdown_signal()).await?,
+    }
+    eprintln!("deconflict: stopped");
+    Ok(())
+}
+
 /// Serves a data directory until SIGINT or SIGTERM.
 pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     let settings = config.resolve(true)?;
     init_tracing(&settings.log)?;
+    let tls = tls(&settings)?;
     let data = settings.data.clone().expect("serve has a data directory");
     let state = AppState::open(&data, settings.server.clone())?;
     runtime()?.block_on(async move {
-        let listener = tokio::net::TcpListener::bind(settings.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
-        let url = format!("http://{}", listener.local_addr()?);
+        let (listener, url) = bind(&settings, tls.is_some()).await?;
         println!("deconflict: serving {} on {url}", data.display());
         std::io::stdout().flush()?;
-        deconflict_server::serve(listener, state, shutdown_signal()).await?;
-        eprintln!("deconflict: stopped");
-        Ok(())
+        run(listener, tls, state).await
     })
 }
 
@@ -55,6 +81,7 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
 pub(crate) fn demo(config: ServeConfig) -> Result<()> {
     let settings = config.resolve(false)?;
     init_tracing(&settings.log)?;
+    let tls = tls(&settings)?;
     let temp;
     let (dir, removed) = match &settings.data {
         Some(dir) => {
@@ -97,10 +124,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
                 ))
             })
             .await?;
-        let listener = tokio::net::TcpListener::bind(settings.listen)
-            .await
-            .map_err(|e| format!("cannot listen on {}: {e}", settings.listen))?;
-        let url = format!("http://{}", listener.local_addr()?);
+        let (listener, url) = bind(&settings, tls.is_some()).await?;
         print_welcome(
             &settings,
             &dir,
@@ -110,9 +134,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
             loaded.objects.len(),
             &tokens,
         )?;
-        deconflict_server::serve(listener, state, shutdown_signal()).await?;
-        eprintln!("deconflict: stopped");
-        Ok(())
+        run(listener, tls, state).await
     })
 }
 

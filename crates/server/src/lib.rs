@@ -51,6 +51,7 @@ mod routes;
 pub mod scenario;
 mod state;
 pub mod time;
+pub mod tls;
 mod wire;
 
 pub use auth::Caller;
@@ -117,6 +118,19 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Serves `app(state)` over TLS on `listener` until `shutdown` resolves,
+/// then finishes the requests under way; see [`tls::config`].
+pub async fn serve_tls(
+    listener: tokio::net::TcpListener,
+    tls: std::sync::Arc<tls::ServerConfig>,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(tls::TlsListener::new(listener, tls), app(state))
         .with_graceful_shutdown(shutdown)
         .await
 }

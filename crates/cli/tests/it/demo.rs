@@ -2,7 +2,8 @@
 
 use crate::{Server, bin, ok};
 
-fn demo(extra: &[&str]) -> Server {
+/// `deconflict demo --listen 127.0.0.1:0 EXTRA`, once it has printed the tokens.
+pub(crate) fn demo(extra: &[&str]) -> Server {
     let mut command = bin();
     command
         .args(["demo", "--listen", "127.0.0.1:0"])

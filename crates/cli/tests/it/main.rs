@@ -1,12 +1,14 @@
 //! The `deconflict` binary, run as a real process on a free port — only
 //! where the process boundary matters: the command line and its config,
-//! signals, the demo as a user starts it, and durability across SIGKILL.
+//! signals, HTTPS, the demo as a user starts it, and durability across
+//! SIGKILL.
 //! The API itself is tested in-process in `crates/server/tests`.
 
 mod admin;
 mod demo;
 mod durability;
 mod serve;
+mod tls;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -106,8 +108,10 @@ impl Server {
                 panic!("the server exited before listening: {banner}");
             }
             banner.push_str(&line);
-            if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                addr.get_or_insert(url.trim_start_matches("http://").to_owned());
+            let mut words = line.split_whitespace();
+            let url = words.find_map(|w| w.strip_prefix("http://").or(w.strip_prefix("https://")));
+            if let Some(url) = url {
+                addr.get_or_insert(url.to_owned());
             }
             if line.contains(marker) && addr.is_some() {
                 break;
@@ -181,8 +185,26 @@ pub(crate) fn http(
     token: Option<&str>,
     body: Option<&str>,
 ) -> std::io::Result<(u16, String)> {
-    let mut stream = TcpStream::connect(addr)?;
+    exchange(connect(addr)?, addr, method, path, token, body)
+}
+
+/// A connection to `addr` that gives up on a silent server after a minute.
+pub(crate) fn connect(addr: &str) -> std::io::Result<TcpStream> {
+    let stream = TcpStream::connect(addr)?;
     stream.set_read_timeout(Some(Duration::from_secs(60)))?;
+    Ok(stream)
+}
+
+/// One HTTP/1.1 request on `stream`, which the server then closes; the
+/// status and the body.
+pub(crate) fn exchange(
+    mut stream: impl Read + Write,
+    addr: &str,
+    method: &str,
+    path: &str,
+    token: Option<&str>,
+    body: Option<&str>,
+) -> std::io::Result<(u16, String)> {
     let body = body.unwrap_or("");
     let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     if let Some(token) = token {

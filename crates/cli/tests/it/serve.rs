@@ -28,7 +28,7 @@ fn serves_until_sigterm_then_exits_cleanly() {
 }
 
 #[test]
-fn refuses_plain_http_beyond_loopback_without_insecure_http() {
+fn refuses_plain_http_beyond_loopback_without_tls_or_insecure_http() {
     let dir = tempfile::tempdir().unwrap();
     let out = run(&[
         "serve",
@@ -44,6 +44,7 @@ fn refuses_plain_http_beyond_loopback_without_insecure_http() {
         "{err}"
     );
     assert!(err.contains("--insecure-http"), "{err}");
+    assert!(err.contains("--tls-cert"), "{err}");
 }
 
 #[test]
@@ -90,6 +91,9 @@ fn help_teaches_every_setting() {
         "--listen",
         "--config",
         "--insecure-http",
+        "--tls-cert",
+        "--tls-key",
+        "DECONFLICT_TLS_CERT",
         "--body-limit",
         "--request-timeout-s",
         "--rate-limit-per-s",
