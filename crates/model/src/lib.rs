@@ -122,4 +122,4 @@ pub use policy::Policy;
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
-pub use state::State;
+pub use state::{Replay, State};

@@ -22,7 +22,7 @@ use crate::auth::RateLimiter;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
-use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, State};
+use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, Replay, State};
 use deconflict_store::{Credential, Directory, Log, StoreError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -321,7 +321,7 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
         .name("deconflict-replay-free".into())
         .spawn(move || to_free.into_iter().for_each(drop))
         .map_err(|e| StartError::Thread(e.to_string()))?;
-    let mut state = State::new(policy);
+    let mut state = Replay::new(policy);
     let mut last_time_ms = i64::MIN;
     let mut outcome = Ok(());
     for batch in decoded {
@@ -348,7 +348,7 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
     drop(spent);
     let _ = read.join();
     let _ = free.join();
-    outcome.map(|()| (state, last_time_ms))
+    outcome.map(|()| (state.finish(), last_time_ms))
 }
 
 /// The system clock, Unix milliseconds.

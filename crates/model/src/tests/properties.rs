@@ -590,6 +590,17 @@ fn check_replay(w: &World) {
         .collect();
     assert_eq!(decoded, w.entries);
     let replayed = State::replay(Policy::default(), decoded).expect("replays");
+    // The replay bulk-loads its index: it must hold the same volumes under
+    // the same keys and answer every query the same.
+    assert_eq!(replayed.index.len(), w.state.index.len());
+    for (_, _, volume) in live(&w.state) {
+        let mut then = replayed.index.conflicting(volume);
+        let mut now = w.state.index.conflicting(volume);
+        then.sort_unstable();
+        now.sort_unstable();
+        assert_eq!(then, now);
+    }
+    check_conflicts_match_the_oracle(&replayed);
     for party in VIEWERS {
         assert_eq!(
             replayed.view(&viewer(party)),
