@@ -219,11 +219,9 @@ impl Scenario {
                         .map(|(name, _)| name.clone())
                         .unwrap_or_else(|| object.to_string())
                 };
-                let activity = name_of(&ObjectRef::Activity(opened.activity.clone()));
+                let activity = name_of(&ObjectRef::Activity(opened.activity));
                 let other = name_of(&opened.other);
-                loaded
-                    .conflicts
-                    .insert((activity, other), opened.id.clone());
+                loaded.conflicts.insert((activity, other), opened.id);
             }
             if let Some(expect) = &step.expect {
                 if let Some(want) = &expect.state {
@@ -252,7 +250,7 @@ impl Scenario {
         start_ms: i64,
     ) -> Result<(Command, Option<String>), String> {
         let activity = |name: &str| match loaded.objects.get(name) {
-            Some(ObjectRef::Activity(id)) => Ok(id.clone()),
+            Some(ObjectRef::Activity(id)) => Ok(*id),
             _ => Err(format!("no activity named {name} before this step")),
         };
         let conflict = |between: &Between| {
@@ -355,7 +353,7 @@ impl Scenario {
 /// The activity id a scenario name stands for, if it is one.
 pub fn activity_id(loaded: &Loaded, name: &str) -> Option<ActivityId> {
     match loaded.objects.get(name) {
-        Some(ObjectRef::Activity(id)) => Some(id.clone()),
+        Some(ObjectRef::Activity(id)) => Some(*id),
         _ => None,
     }
 }
