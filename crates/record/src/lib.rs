@@ -1,0 +1,42 @@
+//! The public form of deconflict's log.
+//!
+//! Every party may download the whole log, so the log it downloads must tell
+//! who did what and when, and nothing about where or why. Each entry of the
+//! private log ([`deconflict_model::Entry`]) is published as one Merkle leaf
+//! ([`Published::leaf`]): the entry as JSON, with the value of every
+//! sensitive field replaced by a salted commitment
+//! (`{"commitment": "<hex SHA-256>"}`, see [`deconflict_ledger::commit`]).
+//!
+//! # What a leaf shows and hides
+//!
+//! Shown: sequence number, server time, the acting party, role and
+//! credential id, the command's type, every object id and version, the
+//! states the command led to, the parties of each conflict and who was
+//! notified of what. Hidden behind commitments ([`SENSITIVE`]): volumes
+//! (geometry, buffer, altitude band and window), labels, free-text reasons,
+//! and each conflict's coarse area and overlapping window.
+//!
+//! # Salts and payloads
+//!
+//! The salt of a field is `SHA-256("deconflict/salt/v1\0" ‖ secret ‖
+//! u64be(seq) ‖ pointer)`, where `secret` is 32 random bytes the log keeps
+//! with its signing key and `pointer` is the field's JSON Pointer (RFC 6901)
+//! in the leaf, such as `/command/declare/label`. Salts are therefore
+//! unpredictable to anyone without the secret, distinct per field and entry,
+//! and can be recomputed from the private log, which stays the one place the
+//! payloads are stored. A [`Payload`] reveals one field: its pointer, salt
+//! and canonical value; [`Payload::opens`] checks it against a leaf.
+//!
+//! # Canonical form
+//!
+//! JSON as `serde_json` writes a `Value`: no whitespace, object keys sorted,
+//! numbers in their shortest round-trip form. A leaf is rebuilt from its
+//! entry at every start and must come out byte for byte the same, or the log
+//! no longer matches its signed checkpoints; [`LEAF_VERSION`] is in every
+//! leaf so that the form can change without a leaf changing its meaning.
+
+mod payload;
+mod public;
+
+pub use payload::{Payload, PayloadError};
+pub use public::{LEAF_VERSION, Published, SENSITIVE, SaltSecret, publish};
