@@ -78,6 +78,10 @@ pub enum StoreError {
     #[error("party `{0}` does not exist")]
     NoSuchParty(String),
 
+    /// A witness key sent by a party other than the one that first used it.
+    #[error("witness key `{0}` belongs to another party")]
+    WitnessOfOtherParty(String),
+
     /// A second coordinator was requested.
     #[error("party `{existing}` is already the coordinator; there can be only one")]
     CoordinatorExists {

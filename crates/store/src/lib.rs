@@ -67,12 +67,14 @@
 //! server looks each token up on every request, a revocation applies at once.
 
 mod backend;
+mod checkpoints;
 mod directory;
 mod error;
 mod log;
 mod schema;
 
 pub use backend::{Entry, LogBackend, SqliteLog};
+pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint};
 pub use directory::{
     Credential, CredentialInfo, Directory, IssuedToken, Party, Role, TOKEN_PREFIX,
     validate_party_name,

@@ -50,6 +50,40 @@ const MIGRATIONS: &[&str] = &[
         revoked_ms   INTEGER
     ) STRICT;
     ",
+    // v1 -> v2: what makes the log verifiable. One row of keys; the checkpoints the log signed,
+    // and the witnesses' cosignatures of them.
+    "
+    CREATE TABLE ledger_keys (
+        id          INTEGER PRIMARY KEY CHECK (id = 1),
+        origin      TEXT    NOT NULL,
+        signer_key  TEXT    NOT NULL,
+        salt_secret BLOB    NOT NULL CHECK (length(salt_secret) = 32),
+        created_ms  INTEGER NOT NULL
+    ) STRICT;
+    CREATE TRIGGER ledger_keys_no_update BEFORE UPDATE ON ledger_keys
+    BEGIN SELECT RAISE(ABORT, 'the log keys never change'); END;
+
+    CREATE TABLE checkpoints (
+        size    INTEGER PRIMARY KEY CHECK (size >= 0),
+        time_ms INTEGER NOT NULL,
+        note    TEXT    NOT NULL
+    ) STRICT;
+    CREATE TRIGGER checkpoints_no_update BEFORE UPDATE ON checkpoints
+    BEGIN SELECT RAISE(ABORT, 'a signed checkpoint never changes'); END;
+
+    CREATE TABLE cosignatures (
+        size      INTEGER NOT NULL REFERENCES checkpoints (size),
+        witness   TEXT    NOT NULL,
+        party     TEXT    NOT NULL REFERENCES parties (name),
+        signature TEXT    NOT NULL,
+        time_ms   INTEGER NOT NULL,
+        PRIMARY KEY (size, witness)
+    ) STRICT;
+    CREATE TABLE witnesses (
+        witness TEXT PRIMARY KEY,
+        party   TEXT NOT NULL REFERENCES parties (name)
+    ) STRICT;
+    ",
 ];
 
 /// The schema version this binary writes and understands.

@@ -1,5 +1,6 @@
 //! The store's integration tests, in one binary (one link, one place for the helpers).
 
+mod checkpoints;
 mod crash;
 mod directory;
 mod log;

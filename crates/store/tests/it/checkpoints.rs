@@ -1,0 +1,86 @@
+//! The log's keys, checkpoints and cosignatures: made once, never rewritten.
+
+use deconflict_store::{
+    Checkpoints, Cosignature, Directory, LogKeys, StoreError, StoredCheckpoint,
+};
+
+fn keys(origin: &str) -> LogKeys {
+    LogKeys {
+        origin: origin.into(),
+        signer_key: format!("PRIVATE+KEY+{origin}+00000000+AA"),
+        salt_secret: [9; 32],
+    }
+}
+
+fn checkpoint(size: u64) -> StoredCheckpoint {
+    StoredCheckpoint {
+        size,
+        time_ms: 1_000 + size as i64,
+        note: format!("origin\n{size}\nroot\n\n— origin sig\n"),
+    }
+}
+
+#[test]
+fn the_keys_are_made_once_and_kept_across_opens() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Checkpoints::open(dir.path()).unwrap();
+    assert_eq!(store.keys().unwrap(), None);
+    let first = store.keys_or_insert(|| keys("deconflict/a"), 1).unwrap();
+    let again = store.keys_or_insert(|| panic!("made twice"), 2).unwrap();
+    assert_eq!(first, again);
+    drop(store);
+    let reopened = Checkpoints::open(dir.path()).unwrap();
+    assert_eq!(reopened.keys().unwrap(), Some(keys("deconflict/a")));
+}
+
+#[test]
+fn checkpoints_are_found_by_size_and_never_rewritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Checkpoints::open(dir.path()).unwrap();
+    assert_eq!(store.latest().unwrap(), None);
+    for size in [0, 3, 10] {
+        store.add_checkpoint(&checkpoint(size)).unwrap();
+    }
+    assert_eq!(store.latest().unwrap(), Some(checkpoint(10)));
+    assert_eq!(store.checkpoint(3).unwrap(), Some(checkpoint(3)));
+    assert_eq!(store.checkpoint(4).unwrap(), None);
+    let other = StoredCheckpoint {
+        note: "forged".into(),
+        ..checkpoint(3)
+    };
+    assert!(store.add_checkpoint(&other).is_err());
+    assert_eq!(store.checkpoint(3).unwrap(), Some(checkpoint(3)));
+}
+
+#[test]
+fn a_witness_key_belongs_to_the_first_party_that_uses_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut directory = Directory::open(dir.path()).unwrap();
+    directory.add_party("pmf", false).unwrap();
+    directory.add_party("isf", false).unwrap();
+    let mut store = Checkpoints::open(dir.path()).unwrap();
+    store.add_checkpoint(&checkpoint(5)).unwrap();
+    let by = |party: &str, signature: &str| Cosignature {
+        witness: "pmf-witness+01020304+BA".into(),
+        party: party.into(),
+        signature: signature.into(),
+        time_ms: 7,
+    };
+    store.add_cosignature(5, &by("pmf", "— pmf one")).unwrap();
+    store.add_cosignature(5, &by("pmf", "— pmf two")).unwrap();
+    assert!(matches!(
+        store.add_cosignature(5, &by("isf", "— isf")),
+        Err(StoreError::WitnessOfOtherParty(_))
+    ));
+    assert_eq!(store.cosignatures(5).unwrap(), vec![by("pmf", "— pmf two")]);
+    assert_eq!(store.cosignatures(6).unwrap(), vec![]);
+    let stranger = Cosignature {
+        witness: "stranger+01020305+BA".into(),
+        ..by("nobody", "— x")
+    };
+    assert!(matches!(
+        store.add_cosignature(5, &stranger),
+        Err(StoreError::NoSuchParty(_))
+    ));
+    assert!(store.add_cosignature(6, &by("pmf", "— early")).is_err());
+}
