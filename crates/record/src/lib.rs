@@ -3,18 +3,22 @@
 //! Every party may download the whole log, so the log it downloads must tell
 //! who did what and when, and nothing about where or why. Each entry of the
 //! private log ([`deconflict_model::Entry`]) is published as one Merkle leaf
-//! ([`Published::leaf`]): the entry as JSON, with the value of every
+//! ([`publish`], [`Published::leaf`]): the entry as JSON, with the value of every
 //! sensitive field replaced by a salted commitment
 //! (`{"commitment": "<hex SHA-256>"}`, see [`deconflict_ledger::commit`]).
 //!
 //! # What a leaf shows and hides
 //!
-//! Shown: sequence number, server time, the acting party, role and
-//! credential id, the command's type, every object id and version, the
-//! states the command led to, the parties of each conflict and who was
-//! notified of what. Hidden behind commitments ([`SENSITIVE`]): volumes
-//! (geometry, buffer, altitude band and window), labels, free-text reasons,
-//! and each conflict's coarse area and overlapping window.
+//! Shown: sequence number, server time, the acting party, its role and
+//! credential id, the command's type, the id (and version) of the object the
+//! command created or acted on, the state it led to, and the ids of the
+//! conflicts it opened or resolved. Hidden behind commitments
+//! ([`SENSITIVE`]): an object's kind, volume (geometry, buffer, altitude band
+//! and window) and label; free-text reasons; each conflict's coarse area,
+//! overlapping window, two sides and parties; the notices sent; other
+//! activities put back on hold. So a party reading the whole log learns who
+//! acted and when, but not where, on what, or against whom: not even the
+//! party on the other side of a coordinator-only conflict.
 //!
 //! # Salts and payloads
 //!
@@ -39,4 +43,4 @@ mod payload;
 mod public;
 
 pub use payload::{Payload, PayloadError};
-pub use public::{LEAF_VERSION, Published, SENSITIVE, SaltSecret, publish};
+pub use public::{LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, publish};

@@ -2,6 +2,7 @@
 
 use crate::payload::Payload;
 use deconflict_ledger::{Hash, commit, leaf_hash};
+#[cfg(doc)]
 use deconflict_model::Entry;
 use serde_json::{Map, Value, json};
 use sha2::{Digest, Sha256};
@@ -9,10 +10,42 @@ use sha2::{Digest, Sha256};
 /// The format of a leaf, written into each as `"leaf": 1`.
 pub const LEAF_VERSION: u32 = 1;
 
-/// The object keys whose values a leaf holds only as commitments, wherever
-/// they appear in an entry. A new sensitive field must be named here; the
-/// tests check that no label, coordinate or reason reaches a leaf.
-pub const SENSITIVE: &[&str] = &["volume", "label", "reason", "area", "from_ms", "to_ms"];
+/// Where an entry's sensitive fields are, as JSON Pointers in which `*`
+/// stands for any one token (a command's name, an array index). A leaf holds
+/// the value at each only as a commitment. A new sensitive field must be
+/// named here; the tests check that no label, kind, coordinate, reason or
+/// other party reaches a leaf.
+pub const SENSITIVE: &[&str] = &[
+    // What and where: an object's kind, volume and label; a decision's reason.
+    "/command/*/kind",
+    "/command/*/volume",
+    "/command/*/label",
+    "/command/*/reason",
+    "/command/*/spec/kind",
+    "/command/*/spec/volume",
+    "/command/*/spec/label",
+    // A conflict: where and when the two meet, and with whom. Under
+    // coordinator-only disclosure not even the parties involved learn that.
+    "/outcome/opened/*/area",
+    "/outcome/opened/*/from_ms",
+    "/outcome/opened/*/to_ms",
+    "/outcome/opened/*/activity",
+    "/outcome/opened/*/other",
+    "/outcome/opened/*/parties",
+    // Who was told what, and other parties' activities put back on hold.
+    "/outcome/notices",
+    "/outcome/held",
+];
+
+fn is_sensitive(tokens: &[&str]) -> bool {
+    SENSITIVE.iter().any(|pattern| {
+        let mut parts = pattern.split('/').skip(1);
+        tokens
+            .iter()
+            .all(|t| parts.next().is_some_and(|p| p == "*" || p == *t))
+            && parts.next().is_none()
+    })
+}
 
 /// The log's secret behind every salt: 32 random bytes, kept with its
 /// signing key and never published.
@@ -62,55 +95,62 @@ impl Published {
     }
 }
 
-/// The public form of `entry`.
-pub fn publish(entry: &Entry, secret: &SaltSecret) -> Published {
+/// An entry that cannot be published: not what [`Entry::encode`] writes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("not an encoded log entry: {0}")]
+pub struct NotAnEntry(String);
+
+/// The public form of an entry, from its bytes as the log stores them
+/// ([`Entry::encode`]): the leaf is rebuilt from exactly what was written.
+pub fn publish(encoded: &[u8], secret: &SaltSecret) -> Result<Published, NotAnEntry> {
     let mut value =
-        serde_json::from_slice::<Value>(&entry.encode()).expect("an encoded entry is JSON");
+        serde_json::from_slice::<Value>(encoded).map_err(|e| NotAnEntry(e.to_string()))?;
     let Value::Object(fields) = &mut value else {
-        unreachable!("an encoded entry is a JSON object")
+        return Err(NotAnEntry("not a JSON object".into()));
     };
-    fields.remove("v");
+    let seq = fields
+        .get("seq")
+        .and_then(Value::as_u64)
+        .ok_or_else(|| NotAnEntry("no sequence number".into()))?;
+    fields
+        .remove("v")
+        .ok_or_else(|| NotAnEntry("no format version".into()))?;
     fields.insert("leaf".into(), json!(LEAF_VERSION));
     let mut payloads = Vec::new();
-    let mut pointer = String::new();
-    redact(&mut value, &mut pointer, entry.seq, secret, &mut payloads);
-    Published {
+    redact(&mut value, &mut Vec::new(), seq, secret, &mut payloads);
+    Ok(Published {
         leaf: serde_json::to_vec(&value).expect("JSON values serialise"),
         payloads,
-    }
+    })
 }
 
-/// Replaces, depth first, the value of every sensitive key under `value` by
-/// its commitment, collecting the payloads. `pointer` is where `value` is.
+/// Replaces, depth first, the value of every sensitive field under `value`
+/// by its commitment, collecting the payloads. `path` is where `value` is.
 fn redact(
     value: &mut Value,
-    pointer: &mut String,
+    path: &mut Vec<String>,
     seq: u64,
     secret: &SaltSecret,
     payloads: &mut Vec<Payload>,
 ) {
-    let at = pointer.len();
-    match value {
-        Value::Object(fields) => {
-            for (key, child) in fields.iter_mut() {
-                push_token(pointer, key);
-                if SENSITIVE.contains(&key.as_str()) {
-                    payloads.push(seal(child, pointer, seq, secret));
-                } else {
-                    redact(child, pointer, seq, secret, payloads);
-                }
-                pointer.truncate(at);
-            }
+    let children: Vec<(String, &mut Value)> = match value {
+        Value::Object(fields) => fields.iter_mut().map(|(k, v)| (k.clone(), v)).collect(),
+        Value::Array(items) => items
+            .iter_mut()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v))
+            .collect(),
+        _ => return,
+    };
+    for (token, child) in children {
+        path.push(token);
+        let tokens: Vec<&str> = path.iter().map(String::as_str).collect();
+        if is_sensitive(&tokens) {
+            payloads.push(seal(child, &pointer(path), seq, secret));
+        } else {
+            redact(child, path, seq, secret, payloads);
         }
-        Value::Array(items) => {
-            for (i, child) in items.iter_mut().enumerate() {
-                pointer.push('/');
-                pointer.push_str(&i.to_string());
-                redact(child, pointer, seq, secret, payloads);
-                pointer.truncate(at);
-            }
-        }
-        _ => {}
+        path.pop();
     }
 }
 
@@ -134,16 +174,11 @@ pub(crate) fn commitment_value(commitment: &Hash) -> Value {
     Value::Object(fields)
 }
 
-/// Appends `/key` to a JSON Pointer, escaped as RFC 6901 §3 asks.
-fn push_token(pointer: &mut String, key: &str) {
-    pointer.push('/');
-    for c in key.chars() {
-        match c {
-            '~' => pointer.push_str("~0"),
-            '/' => pointer.push_str("~1"),
-            c => pointer.push(c),
-        }
-    }
+/// A path as a JSON Pointer, its tokens escaped as RFC 6901 §3 asks.
+fn pointer(path: &[String]) -> String {
+    path.iter()
+        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
+        .collect()
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {

@@ -132,10 +132,13 @@ proptest! {
         let entries = history(&s);
         prop_assert!(entries[2].outcome.opened.len() == 1, "the strike meets the post");
         for entry in &entries {
-            let published = publish(entry, &secret());
+            let published = publish(&entry.encode(), &secret()).unwrap();
             let text = String::from_utf8(published.leaf.clone()).unwrap();
             for hidden in s.labels.iter().chain([&s.reason]) {
                 prop_assert!(!text.contains(hidden.as_str()), "{hidden} in {text}");
+            }
+            for kind in ["unit_position", "base", "air_strike"] {
+                prop_assert!(!text.contains(kind), "{kind} in {text}");
             }
             for (lon, lat) in s.points {
                 for c in [lon, lat] {
@@ -151,7 +154,7 @@ proptest! {
             let mut original: Value = serde_json::from_slice(&entry.encode()).unwrap();
             original.as_object_mut().unwrap().remove("v");
             prop_assert_eq!(reassemble(&published.leaf, &published.payloads), original);
-            prop_assert_eq!(&publish(entry, &secret()), &published);
+            prop_assert_eq!(&publish(&entry.encode(), &secret()).unwrap(), &published);
         }
     }
 }
@@ -164,17 +167,32 @@ fn who_did_what_and_when_stays_public() {
         points: [(44.1453, 34.0164), (42.4412, 33.7856), (44.2344, 33.2625)],
     };
     let entries = history(&s);
-    let leaf: Value = serde_json::from_slice(&publish(&entries[2], &secret()).leaf).unwrap();
+    let leaf: Value =
+        serde_json::from_slice(&publish(&entries[2].encode(), &secret()).unwrap().leaf).unwrap();
     assert_eq!(leaf["leaf"], 1);
     assert_eq!(leaf["seq"], 3);
     assert_eq!(leaf["actor"]["party"], "coalition");
-    assert_eq!(leaf["command"]["submit_activity"]["kind"], "air_strike");
     assert_eq!(leaf["outcome"]["activity_state"], "held");
+    assert_eq!(
+        leaf["outcome"]["created"]["activity"]
+            .as_str()
+            .map(|s| &s[..4]),
+        Some("act_")
+    );
     let opened = &leaf["outcome"]["opened"][0];
-    assert_eq!(opened["parties"], json!(["coalition", "pmf"]));
-    assert!(opened["area"]["commitment"].is_string());
-    assert!(opened["from_ms"]["commitment"].is_string());
-    let clear: Value = serde_json::from_slice(&publish(&entries[4], &secret()).leaf).unwrap();
+    assert_eq!(opened["id"].as_str().map(|s| &s[..4]), Some("con_"));
+    for hidden in ["area", "from_ms", "to_ms", "activity", "other", "parties"] {
+        assert!(
+            opened[hidden]["commitment"].is_string(),
+            "{hidden}: {opened}"
+        );
+    }
+    let text = String::from_utf8(publish(&entries[2].encode(), &secret()).unwrap().leaf).unwrap();
+    for hidden in ["air_strike", "pmf"] {
+        assert!(!text.contains(hidden), "{hidden} in {text}");
+    }
+    let clear: Value =
+        serde_json::from_slice(&publish(&entries[4].encode(), &secret()).unwrap().leaf).unwrap();
     assert_eq!(clear["actor"]["party"], "joc");
     assert!(clear["command"]["clear"]["reason"]["commitment"].is_string());
 }
@@ -187,7 +205,7 @@ fn a_payload_opens_only_its_own_commitment() {
         points: [(44.1453, 34.0164), (42.4412, 33.7856), (44.2344, 33.2625)],
     };
     let entries = history(&s);
-    let strike = publish(&entries[2], &secret());
+    let strike = publish(&entries[2].encode(), &secret()).unwrap();
     let label = strike
         .payloads
         .iter()
@@ -223,14 +241,14 @@ fn a_payload_opens_only_its_own_commitment() {
         Err(PayloadError::Mismatch(_))
     ));
     let public = Payload {
-        pointer: "/command/submit_activity/kind".into(),
+        pointer: "/actor/party".into(),
         ..label.clone()
     };
     assert!(matches!(
         public.opens(&strike.leaf),
         Err(PayloadError::NoCommitment(_))
     ));
-    let other_entry = publish(&entries[1], &secret());
+    let other_entry = publish(&entries[1].encode(), &secret()).unwrap();
     assert_eq!(
         label.opens(&other_entry.leaf),
         Err(PayloadError::OtherEntry {
@@ -238,7 +256,7 @@ fn a_payload_opens_only_its_own_commitment() {
             leaf: 2
         })
     );
-    let other_secret = publish(&entries[2], &SaltSecret::new([7; 32]));
+    let other_secret = publish(&entries[2].encode(), &SaltSecret::new([7; 32])).unwrap();
     assert_ne!(other_secret.leaf, strike.leaf);
     assert!(matches!(
         label.opens(&other_secret.leaf),
@@ -250,6 +268,23 @@ fn a_payload_opens_only_its_own_commitment() {
     for bad_salt in ["+f".repeat(32), "AB".repeat(32), "ab".repeat(31)] {
         let bad = text.replace(&deconflict_salt(&label), &bad_salt);
         assert!(serde_json::from_str::<Payload>(&bad).is_err(), "{bad_salt}");
+    }
+}
+
+#[test]
+fn what_is_not_an_entry_is_refused() {
+    for bad in [
+        &b"not json"[..],
+        b"[1]",
+        b"{\"v\":1}",
+        b"{\"seq\":1}",
+        b"{\"v\":1,\"seq\":-1}",
+    ] {
+        assert!(
+            publish(bad, &secret()).is_err(),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
     }
 }
 
