@@ -47,6 +47,7 @@ mod extract;
 mod metrics;
 mod openapi;
 mod problem;
+mod record;
 mod routes;
 pub mod scenario;
 mod state;
@@ -57,6 +58,7 @@ mod wire;
 pub use auth::Caller;
 pub use config::{Config, RateLimit};
 pub use problem::ApiError;
+pub use record::RecordError;
 pub use state::{AppState, StartError};
 
 use axum::Router;
@@ -117,6 +119,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _signer = Signer::start(&state);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -130,9 +133,32 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let _signer = Signer::start(&state);
     axum::serve(tls::TlsListener::new(listener, tls), app(state))
         .with_graceful_shutdown(shutdown)
         .await
+}
+
+/// How often the log signs a checkpoint of what has landed since the last.
+const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The task that signs checkpoints while the service runs; stopped when
+/// dropped.
+struct Signer(tokio::task::JoinHandle<()>);
+
+impl Signer {
+    fn start(state: &AppState) -> Signer {
+        Signer(tokio::spawn(record::sign_every(
+            state.clone(),
+            CHECKPOINT_PERIOD,
+        )))
+    }
+}
+
+impl Drop for Signer {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
 
 /// Resolves on SIGINT (Ctrl-C) or SIGTERM.

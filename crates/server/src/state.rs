@@ -22,7 +22,10 @@ use crate::auth::RateLimiter;
 use crate::config::Config;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
+use crate::record::{Record, RecordError};
+use deconflict_ledger::Hash;
 use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, Replay, State};
+use deconflict_record::SaltSecret;
 use deconflict_store::{Credential, Directory, Log, StoreError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -45,6 +48,7 @@ struct Inner {
     config: Config,
     metrics: Metrics,
     limiter: RateLimiter,
+    record: Record,
     failed: AtomicBool,
 }
 
@@ -76,6 +80,8 @@ pub enum StartError {
     Gap(u64),
     #[error("cannot start the replay thread: {0}")]
     Thread(String),
+    #[error("the log does not match what it signed: {0}")]
+    Tampered(String),
 }
 
 impl AppState {
@@ -84,8 +90,12 @@ impl AppState {
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
         let log = Log::open(dir)?;
         let directory = Directory::open(dir)?;
+        let (checkpoints, keys) = Record::keys(dir)?;
+        let secret = SaltSecret::new(keys.salt_secret);
         let started = Instant::now();
-        let (state, last_time_ms) = replay(&log, config.policy.clone(), None)?;
+        let (state, last_time_ms, leaves) =
+            replay(&log, config.policy.clone(), None, Some(&secret))?;
+        let record = Record::new(checkpoints, keys, leaves)?;
         let replay = started.elapsed();
         tracing::info!(
             entries = state.seq().unwrap_or(0),
@@ -103,6 +113,7 @@ impl AppState {
                 log,
                 directory: Mutex::new(directory),
                 limiter: RateLimiter::new(config.rate_limit),
+                record,
                 config,
                 metrics,
                 failed: AtomicBool::new(false),
@@ -124,6 +135,21 @@ impl AppState {
 
     pub(crate) fn log(&self) -> &Log {
         &self.inner.log
+    }
+
+    pub(crate) fn record(&self) -> &Record {
+        &self.inner.record
+    }
+
+    /// Signs a checkpoint of every durable entry unless the latest covers
+    /// them already; returns the latest. Nothing is signed once the service
+    /// has stopped trusting its state.
+    pub fn sign_checkpoint(&self) -> Result<u64, RecordError> {
+        if self.failed() {
+            return Err(RecordError::Failed);
+        }
+        let durable = self.inner.log.stats().durable_seq;
+        Ok(self.inner.record.sign_up_to(durable)?.size)
     }
 
     /// Whether the service stopped trusting its state (see the module docs).
@@ -207,11 +233,16 @@ impl AppState {
                     self.fail(&e);
                     return Err(ApiError::Internal);
                 }
+                let body = entry.encode();
+                if let Err(e) = self.inner.record.append(&body) {
+                    self.fail(&e);
+                    return Err(ApiError::Internal);
+                }
                 core.last_time_ms = now;
                 tickets.push(self.inner.log.submit(deconflict_store::Entry {
                     seq,
                     time_ms: entry.time_ms,
-                    body: entry.encode(),
+                    body,
                 }));
                 self.inner.metrics.command(verb);
                 results.push(Ok(()));
@@ -235,8 +266,9 @@ impl AppState {
             &self.inner.log,
             self.inner.config.policy.clone(),
             Some(until),
+            None,
         ) {
-            Ok((state, _)) if state.seq().is_some() => Ok(Some(state)),
+            Ok((state, _, _)) if state.seq().is_some() => Ok(Some(state)),
             Ok(_) => Ok(None),
             Err(e) => {
                 tracing::error!(error = %e, "replaying for as_of");
@@ -253,12 +285,18 @@ pub(crate) enum Until {
     TimeMs(i64),
 }
 
-/// The fold of the log (up to `until`), with the time of its last entry.
+/// The fold of the log (up to `until`), with the time of its last entry
+/// and, given the salt secret, the leaf hash of every entry.
 ///
 /// Two threads: this one applies entries in order while a helper reads the
-/// next batches from the log and decodes them, so reading, decoding and
-/// applying overlap on two cores.
-fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64), StartError> {
+/// next batches from the log, decodes them and hashes their leaves, so
+/// reading, decoding and applying overlap on two cores.
+fn replay(
+    log: &Log,
+    policy: Policy,
+    until: Option<Until>,
+    secret: Option<&SaltSecret>,
+) -> Result<(State, i64, Vec<Hash>), StartError> {
     let limit = match until {
         Some(Until::Seq(seq)) => seq,
         _ => u64::MAX,
@@ -269,6 +307,17 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
     };
     let (batches, decoded) = std::sync::mpsc::sync_channel::<Result<Vec<Entry>, StartError>>(4);
     let reader = log.clone();
+    // The leaves are hashed on a thread of their own, from the bytes stored.
+    let (bodies, to_hash) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(4);
+    let hash = secret
+        .cloned()
+        .map(|secret| {
+            std::thread::Builder::new()
+                .name("deconflict-replay-leaves".into())
+                .spawn(move || leaf_hashes(&secret, to_hash))
+        })
+        .transpose()
+        .map_err(|e| StartError::Thread(e.to_string()))?;
     let read = std::thread::Builder::new()
         .name("deconflict-replay-reader".into())
         .spawn(move || {
@@ -283,6 +332,7 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
                     }
                 };
                 let mut entries = Vec::with_capacity(batch.len());
+                let mut raw = Vec::with_capacity(batch.len());
                 for stored in batch {
                     if stored.seq != next {
                         let _ = batches.send(Err(StartError::Gap(next)));
@@ -306,8 +356,11 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
                             return;
                         }
                     }
+                    raw.push(stored.body);
                     next += 1;
                 }
+                // Without a secret nobody hashes: the send fails, harmlessly.
+                let _ = bodies.send(raw);
                 if batches.send(Ok(entries)).is_err() {
                     return;
                 }
@@ -348,7 +401,27 @@ fn replay(log: &Log, policy: Policy, until: Option<Until>) -> Result<(State, i64
     drop(spent);
     let _ = read.join();
     let _ = free.join();
-    outcome.map(|()| (state.finish(), last_time_ms))
+    outcome?;
+    let leaves = match hash.map(std::thread::JoinHandle::join) {
+        None => Vec::new(),
+        Some(Ok(leaves)) => leaves?,
+        Some(Err(_)) => return Err(StartError::Thread("hashing the leaves failed".into())),
+    };
+    Ok((state.finish(), last_time_ms, leaves))
+}
+
+/// The leaf hash of every entry sent, in order.
+fn leaf_hashes(
+    secret: &SaltSecret,
+    bodies: std::sync::mpsc::Receiver<Vec<Vec<u8>>>,
+) -> Result<Vec<Hash>, StartError> {
+    let mut leaves = Vec::new();
+    for body in bodies.into_iter().flatten() {
+        let published = deconflict_record::publish(&body, secret)
+            .map_err(|e| StartError::Tampered(e.to_string()))?;
+        leaves.push(published.leaf_hash());
+    }
+    Ok(leaves)
 }
 
 /// The system clock, Unix milliseconds.

@@ -5,6 +5,7 @@
 pub(crate) mod activities;
 pub(crate) mod conflicts;
 pub(crate) mod declarations;
+pub(crate) mod log;
 pub(crate) mod state;
 pub(crate) mod system;
 
@@ -45,6 +46,7 @@ pub(crate) fn all() -> Vec<Route> {
         declarations::routes(),
         activities::routes(),
         conflicts::routes(),
+        log::routes(),
         state::routes(),
         system::routes(),
     ]
@@ -54,10 +56,11 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 5] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 6] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
+    include_str!("log.openapi.json"),
     include_str!("state.openapi.json"),
     include_str!("system.openapi.json"),
 ];

@@ -7,9 +7,11 @@
 //! - `need_to_know`: after the demo scenario, what each party's every
 //!   response holds and never holds;
 //! - `stories`: the demo's stories, told through the API;
-//! - `replay`: a restart rebuilds the same state, and `as_of` replays it.
+//! - `replay`: a restart rebuilds the same state, and `as_of` replays it;
+//! - `log`: the public log, its proofs, checkpoints and cosignatures.
 
 mod api;
+mod log;
 mod need_to_know;
 mod refusals;
 mod replay;

@@ -1,0 +1,266 @@
+//! `/v1/log`: the public log, its proofs, its signed checkpoints and the
+//! witnesses' cosignatures.
+//!
+//! Every party, whatever its role, may read all of it: the leaves carry
+//! sensitive fields only as commitments (see `deconflict_record`). Entries
+//! are numbered from 0 here, as Merkle leaves are (`index = seq - 1`), and
+//! only durable entries are shown, so that every proof can be checked
+//! against a checkpoint the log has signed or will sign.
+
+use super::{Route, route};
+use crate::auth::Caller;
+use crate::extract::{Body, Query};
+use crate::problem::ApiError;
+use crate::record::CosignError;
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{Method, header};
+use axum::response::{IntoResponse, Response};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use deconflict_ledger::{Hash, VerifierKey};
+use serde::{Deserialize, Serialize};
+
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route(Method::GET, "/v1/log/key", key),
+        route(Method::GET, "/v1/log/checkpoint", checkpoint),
+        route(Method::GET, "/v1/log/entries", entries),
+        route(Method::GET, "/v1/log/proof/inclusion", inclusion),
+        route(Method::GET, "/v1/log/proof/consistency", consistency),
+        route(Method::POST, "/v1/log/cosignature", cosignature),
+    ]
+}
+
+fn text(body: String) -> Response {
+    ([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], body).into_response()
+}
+
+/// The log's verifier key, as `deconflict verify --key` takes it.
+async fn key(Caller(_): Caller, State(app): State<AppState>) -> Response {
+    text(format!("{}\n", app.record().verifier()))
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckpointParams {
+    size: Option<u64>,
+}
+
+/// The latest checkpoint (signed now if entries landed since the last), or
+/// the one of `size` entries, with every cosignature the log holds for it.
+async fn checkpoint(
+    Caller(_): Caller,
+    State(app): State<AppState>,
+    Query(params): Query<CheckpointParams>,
+) -> Result<Response, ApiError> {
+    let size = match params.size {
+        Some(size) => size,
+        None => app.sign_checkpoint().map_err(internal)?,
+    };
+    let note = app
+        .record()
+        .published(size)
+        .map_err(internal)?
+        .ok_or(ApiError::NotFound("checkpoint"))?;
+    Ok(text(note))
+}
+
+fn internal(e: impl std::fmt::Display) -> ApiError {
+    tracing::error!(error = %e, "the verifiable record");
+    ApiError::Internal
+}
+
+/// The number of durable entries: the most any answer here covers.
+fn durable(app: &AppState) -> u64 {
+    app.log().stats().durable_seq
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EntriesParams {
+    start: u64,
+    end: Option<u64>,
+}
+
+#[derive(Debug, Serialize)]
+struct EntriesOut {
+    /// Durable entries in the log now.
+    size: u64,
+    entries: Vec<LeafOut>,
+}
+
+#[derive(Debug, Serialize)]
+struct LeafOut {
+    index: u64,
+    /// The leaf's exact bytes, as text: its Merkle hash is of these.
+    leaf: String,
+}
+
+/// Leaves `start` to `end` (exclusive), at most a page of them.
+async fn entries(
+    Caller(_): Caller,
+    State(app): State<AppState>,
+    Query(params): Query<EntriesParams>,
+) -> Result<Json<EntriesOut>, ApiError> {
+    let size = durable(&app);
+    let page = app.config().max_page as u64;
+    let end = params.end.unwrap_or(params.start.saturating_add(page));
+    if params.start > size {
+        return Err(ApiError::query(
+            "start",
+            format!("the log has {size} entries"),
+        ));
+    }
+    if end < params.start {
+        return Err(ApiError::query("end", "must not be before start"));
+    }
+    let end = end.min(size).min(params.start + page);
+    let reader = app.clone();
+    let leaves = tokio::task::spawn_blocking(move || reader.leaves(params.start, end))
+        .await
+        .map_err(internal)??;
+    Ok(Json(EntriesOut {
+        size,
+        entries: leaves
+            .into_iter()
+            .zip(params.start..)
+            .map(|(leaf, index)| LeafOut { index, leaf })
+            .collect(),
+    }))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct InclusionParams {
+    index: u64,
+    size: u64,
+}
+
+#[derive(Debug, Serialize)]
+struct ProofOut {
+    /// The sizes or index the proof is for, as asked.
+    #[serde(flatten)]
+    of: ProofOf,
+    /// The proof's hashes, base64, in the order RFC 9162 §2.1 gives them.
+    hashes: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum ProofOf {
+    Inclusion { index: u64, size: u64 },
+    Consistency { from: u64, to: u64 },
+}
+
+fn proof(of: ProofOf, hashes: Vec<Hash>) -> Json<ProofOut> {
+    Json(ProofOut {
+        of,
+        hashes: hashes.iter().map(|h| BASE64.encode(h)).collect(),
+    })
+}
+
+/// That entry `index` is in the tree of the first `size` entries.
+async fn inclusion(
+    Caller(_): Caller,
+    State(app): State<AppState>,
+    Query(InclusionParams { index, size }): Query<InclusionParams>,
+) -> Result<Json<ProofOut>, ApiError> {
+    within_durable(&app, "size", size)?;
+    if index >= size {
+        return Err(ApiError::query("index", "must be below size"));
+    }
+    let hashes = app
+        .record()
+        .tree()
+        .inclusion_proof(index, size)
+        .map_err(internal)?;
+    Ok(proof(ProofOf::Inclusion { index, size }, hashes))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsistencyParams {
+    from: u64,
+    to: u64,
+}
+
+/// That the tree of `from` entries is a prefix of the tree of `to`.
+async fn consistency(
+    Caller(_): Caller,
+    State(app): State<AppState>,
+    Query(ConsistencyParams { from, to }): Query<ConsistencyParams>,
+) -> Result<Json<ProofOut>, ApiError> {
+    within_durable(&app, "to", to)?;
+    if from > to {
+        return Err(ApiError::query("from", "must not be above to"));
+    }
+    let hashes = app
+        .record()
+        .tree()
+        .consistency_proof(from, to)
+        .map_err(internal)?;
+    Ok(proof(ProofOf::Consistency { from, to }, hashes))
+}
+
+fn within_durable(app: &AppState, field: &str, size: u64) -> Result<(), ApiError> {
+    let durable = durable(app);
+    if size > durable {
+        return Err(ApiError::query(
+            field,
+            format!("the log has {durable} entries"),
+        ));
+    }
+    Ok(())
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CosignatureIn {
+    /// The witness's verifier key (`cosignature/v1`, type 0x04).
+    key: String,
+    /// The checkpoint as the log signed it, with the witness's signature line added.
+    note: String,
+}
+
+#[derive(Debug, Serialize)]
+struct CosignatureOut {
+    size: u64,
+}
+
+/// A witness's cosignature of one of the log's checkpoints. The witness
+/// key is bound to the caller's party on first use.
+async fn cosignature(
+    Caller(caller): Caller,
+    State(app): State<AppState>,
+    Body(body): Body<CosignatureIn>,
+) -> Result<Json<CosignatureOut>, ApiError> {
+    let invalid = |field: &str, detail: String| ApiError::Invalid {
+        code: "invalid_field",
+        field: field.to_owned(),
+        detail: format!("{field}: {detail}"),
+    };
+    let key = VerifierKey::parse(&body.key).map_err(|e| invalid("key", e.to_string()))?;
+    let writer = app.clone();
+    let party = caller.party.clone();
+    let taken =
+        tokio::task::spawn_blocking(move || writer.record().cosign(&party, &key, &body.note))
+            .await
+            .map_err(internal)?;
+    match taken {
+        Ok(Some(size)) => Ok(Json(CosignatureOut { size })),
+        Ok(None) => Err(ApiError::NotFound("checkpoint")),
+        Err(CosignError::NotAWitnessKey) => {
+            Err(invalid("key", CosignError::NotAWitnessKey.to_string()))
+        }
+        Err(CosignError::Invalid(detail)) => Err(invalid("note", detail)),
+        Err(CosignError::Store(deconflict_store::StoreError::WitnessOfOtherParty(_))) => {
+            Err(ApiError::Forbidden {
+                code: "not_owner",
+                detail: "that witness key belongs to another party".into(),
+            })
+        }
+        Err(e) => Err(internal(e)),
+    }
+}

@@ -1,0 +1,333 @@
+//! The public log: its leaves are what the log signed, its proofs verify,
+//! witnesses cosign it, it shows no party another's secrets, and a log
+//! changed on disk does not start.
+
+use crate::{Harness, config};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
+use deconflict_ledger::{
+    Hash, KeyType, SignedCheckpoint, SignerKey, Tree, VerifierKey, leaf_hash, verify_consistency,
+    verify_inclusion,
+};
+use serde_json::{Value, json};
+
+async fn log_key(h: &Harness) -> VerifierKey {
+    let text = h.get("/v1/log/key", "isf/viewer").await.expect(200).text();
+    VerifierKey::parse(text.trim_end()).unwrap()
+}
+
+async fn checkpoint(h: &Harness, key: &VerifierKey) -> SignedCheckpoint {
+    let note = h.get("/v1/log/checkpoint", "isf/auditor").await.expect(200);
+    assert!(
+        note.headers["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/plain")
+    );
+    SignedCheckpoint::open(&note.text(), key.name(), key).unwrap()
+}
+
+/// Every leaf from 0 to `size`, a page at a time, as `who` reads them.
+async fn leaves(h: &Harness, size: u64, who: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    while (out.len() as u64) < size {
+        let page = h
+            .get(&format!("/v1/log/entries?start={}", out.len()), who)
+            .await
+            .expect(200)
+            .json();
+        let entries = page["entries"].as_array().unwrap();
+        assert!(!entries.is_empty());
+        for e in entries {
+            assert_eq!(e["index"], out.len() as u64);
+            out.push(e["leaf"].as_str().unwrap().to_owned());
+        }
+    }
+    out
+}
+
+fn hashes(proof: &Value) -> Vec<Hash> {
+    proof["hashes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            BASE64
+                .decode(h.as_str().unwrap())
+                .unwrap()
+                .try_into()
+                .unwrap()
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_leaves_are_what_the_log_signed_and_every_proof_verifies() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    let first = checkpoint(&h, &key).await;
+    let size = first.checkpoint().size();
+    let head = h.get("/v1/state", "joc/viewer").await.json()["seq"]
+        .as_u64()
+        .unwrap();
+    assert!(size >= head - 1 && size > 10, "{size} of {head}");
+
+    let leaves = leaves(&h, size, "pmf/auditor").await;
+    let mut tree = Tree::new();
+    for leaf in &leaves {
+        tree.append(leaf_hash(leaf.as_bytes())).unwrap();
+    }
+    assert_eq!(tree.root().unwrap(), *first.checkpoint().root());
+
+    for index in [0, size / 2, size - 1] {
+        let proof = h
+            .get(
+                &format!("/v1/log/proof/inclusion?index={index}&size={size}"),
+                "pmf/viewer",
+            )
+            .await
+            .expect(200)
+            .json();
+        let leaf = leaf_hash(leaves[index as usize].as_bytes());
+        verify_inclusion(
+            &leaf,
+            index,
+            size,
+            &hashes(&proof),
+            first.checkpoint().root(),
+        )
+        .unwrap();
+    }
+
+    // More entries, a new checkpoint, and a proof that it extends the first.
+    h.post(
+        "/v1/declarations",
+        "isf/operator",
+        crate::declaration("checkpoint", "Camp Taji gate", 44.2775, 33.5294, 300.0),
+    )
+    .await
+    .expect(201);
+    let second = checkpoint(&h, &key).await;
+    assert!(second.checkpoint().size() > size);
+    let to = second.checkpoint().size();
+    let proof = h
+        .get(
+            &format!("/v1/log/proof/consistency?from={size}&to={to}"),
+            "isf/viewer",
+        )
+        .await
+        .expect(200)
+        .json();
+    verify_consistency(
+        size,
+        to,
+        &hashes(&proof),
+        first.checkpoint().root(),
+        second.checkpoint().root(),
+    )
+    .unwrap();
+    // The older checkpoint stays published.
+    let again = h
+        .get(&format!("/v1/log/checkpoint?size={size}"), "isf/viewer")
+        .await
+        .expect(200);
+    assert_eq!(again.text(), first.to_string());
+}
+
+#[tokio::test]
+async fn no_party_reads_another_partys_labels_kinds_or_places_in_the_log() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    let size = checkpoint(&h, &key).await.checkpoint().size();
+    let all = h.get("/v1/state", "joc/viewer").await.json();
+    let mut secrets = Vec::new();
+    for list in ["declarations", "activities"] {
+        for object in all[list].as_array().unwrap() {
+            secrets.push(object["label"].as_str().unwrap().to_owned());
+            let coordinates = object["geometry"]["coordinates"].to_string();
+            secrets.extend(
+                coordinates
+                    .split(['[', ']', ','])
+                    .filter(|n| n.contains('.'))
+                    .map(str::to_owned),
+            );
+            secrets.push(format!("\"{}\"", object["kind"].as_str().unwrap()));
+        }
+    }
+    assert!(secrets.len() > 50);
+    for who in ["pmf/auditor", "ocha/viewer", "coalition/operator"] {
+        let text = leaves(&h, size, who).await.join("\n");
+        for secret in &secrets {
+            assert!(
+                !text.contains(secret.as_str()),
+                "{who} reads `{secret}` in the log"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_witness_cosignature_is_checked_kept_and_published() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    let signed = checkpoint(&h, &key).await;
+    let size = signed.checkpoint().size();
+    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [5; 32]).unwrap();
+    let mut cosigned = signed.clone();
+    cosigned.cosign(&witness, 1_700_000_000).unwrap();
+    let body = |key: &str, note: &str| json!({"key": key, "note": note});
+    let vkey = witness.verifier().to_string();
+
+    let taken = h
+        .post(
+            "/v1/log/cosignature",
+            "pmf/auditor",
+            body(&vkey, &cosigned.to_string()),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(taken["size"], size);
+    let published = h
+        .get(&format!("/v1/log/checkpoint?size={size}"), "isf/viewer")
+        .await
+        .expect(200);
+    let opened = SignedCheckpoint::open(&published.text(), key.name(), &key).unwrap();
+    assert_eq!(
+        opened
+            .verify_cosignatures(&[witness.verifier()])
+            .unwrap()
+            .len(),
+        1
+    );
+
+    // The key is the PMF's now.
+    h.post(
+        "/v1/log/cosignature",
+        "isf/auditor",
+        body(&vkey, &cosigned.to_string()),
+    )
+    .await
+    .problem(403, "not_owner");
+    // A cosignature by another key than the one named.
+    let other = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [6; 32]).unwrap();
+    let problem = h
+        .post(
+            "/v1/log/cosignature",
+            "pmf/auditor",
+            body(&other.verifier().to_string(), &cosigned.to_string()),
+        )
+        .await
+        .problem(422, "invalid_field");
+    assert_eq!(problem["field"], "note");
+    // The log's own key is not a witness key.
+    let problem = h
+        .post(
+            "/v1/log/cosignature",
+            "pmf/auditor",
+            body(&key.to_string(), &cosigned.to_string()),
+        )
+        .await
+        .problem(422, "invalid_field");
+    assert_eq!(problem["field"], "key");
+    let problem = h
+        .post(
+            "/v1/log/cosignature",
+            "pmf/auditor",
+            body("not a key", &cosigned.to_string()),
+        )
+        .await
+        .problem(422, "invalid_field");
+    assert_eq!(problem["field"], "key");
+    // A checkpoint the log never signed.
+    let forged = cosigned
+        .to_string()
+        .replacen(&format!("\n{size}\n"), "\n1\n", 1);
+    h.post("/v1/log/cosignature", "pmf/auditor", body(&vkey, &forged))
+        .await
+        .problem(422, "invalid_field");
+    h.get("/v1/log/checkpoint?size=999999", "pmf/auditor")
+        .await
+        .problem(404, "not_found");
+}
+
+#[tokio::test]
+async fn out_of_range_queries_are_refused_naming_the_parameter() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    let size = checkpoint(&h, &key).await.checkpoint().size();
+    for (path, field) in [
+        (format!("/v1/log/entries?start={}", size + 1), "start"),
+        ("/v1/log/entries?start=3&end=2".to_owned(), "end"),
+        ("/v1/log/entries".to_owned(), "start"),
+        (
+            format!("/v1/log/proof/inclusion?index={size}&size={size}"),
+            "index",
+        ),
+        (
+            format!("/v1/log/proof/inclusion?index=0&size={}", size + 100),
+            "size",
+        ),
+        (
+            format!("/v1/log/proof/consistency?from=2&to={}", size + 100),
+            "to",
+        ),
+        ("/v1/log/proof/consistency?from=5&to=4".to_owned(), "from"),
+        ("/v1/log/proof/inclusion?index=x&size=2".to_owned(), "index"),
+        ("/v1/log/checkpoint?sice=2".to_owned(), "sice"),
+    ] {
+        let problem = h
+            .get(&path, "isf/viewer")
+            .await
+            .problem(422, "invalid_query");
+        assert_eq!(problem["field"], field, "{path}");
+    }
+    h.get("/v1/log/entries?start=0", "")
+        .await
+        .problem(401, "unauthenticated");
+}
+
+/// Flips one byte of every copy of `needle` in the data directory's files.
+fn flip(dir: &std::path::Path, needle: &[u8]) -> usize {
+    let mut flipped = 0;
+    for file in std::fs::read_dir(dir).unwrap() {
+        let path = file.unwrap().path();
+        let mut bytes = std::fs::read(&path).unwrap();
+        let mut at = 0;
+        while let Some(found) = bytes[at..].windows(needle.len()).position(|w| w == needle) {
+            let i = at + found;
+            bytes[i] ^= 0x01;
+            at = i + needle.len();
+            flipped += 1;
+        }
+        std::fs::write(&path, bytes).unwrap();
+    }
+    flipped
+}
+
+#[tokio::test]
+async fn a_log_changed_on_disk_after_it_was_signed_does_not_start() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    checkpoint(&h, &key).await;
+    let label = h.get("/v1/state", "joc/viewer").await.json()["activities"][0]["label"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let Harness {
+        app, state, dir, ..
+    } = h;
+    drop(app);
+    drop(state);
+    let dir = dir.path();
+    // A label stays valid JSON with one letter changed: the state would
+    // replay, but the leaf is no longer the one signed.
+    assert!(flip(dir, label.as_bytes()) > 0);
+    let refused = deconflict_server::AppState::open(dir, config()).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("does not match what it signed"),
+        "{refused}"
+    );
+}
