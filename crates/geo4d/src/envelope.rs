@@ -6,14 +6,48 @@
 //! where `φ` is the latitude nearest a pole the path can reach. Boxes that
 //! reach a pole span every longitude; boxes that cross the antimeridian are
 //! cut in two so that every box lies in `[-180, 180] × [-90, 90]`.
+//!
+//! Boxes are kept as `f32` rounded outwards: still conservative, half the
+//! bytes in the index, and the rule and the index test the very same boxes,
+//! so they agree bit for bit on which pairs get the exact decision.
 
 use crate::earth::{A, R_MIN};
-use rstar::{AABB, Envelope};
+use crate::round::{f32_down, f32_up};
 
 /// Expansion is padded by this many degrees so rounding never shrinks a box.
 const PAD_DEG: f64 = 1e-9;
 
-pub(crate) type Rect = AABB<[f64; 2]>;
+/// A closed lon/lat box, `lo` and `hi` as `[lon, lat]`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Rect {
+    pub(crate) lo: [f32; 2],
+    pub(crate) hi: [f32; 2],
+}
+
+impl Rect {
+    /// The smallest `f32` box holding `[lon_lo, lon_hi] × [lat_lo, lat_hi]`.
+    pub(crate) fn outward(lon_lo: f64, lat_lo: f64, lon_hi: f64, lat_hi: f64) -> Rect {
+        Rect {
+            lo: [f32_down(lon_lo), f32_down(lat_lo)],
+            hi: [f32_up(lon_hi), f32_up(lat_hi)],
+        }
+    }
+
+    /// Whether the boxes share a point (touching counts).
+    pub(crate) fn intersects(&self, other: &Rect) -> bool {
+        self.lo[0] <= other.hi[0]
+            && other.lo[0] <= self.hi[0]
+            && self.lo[1] <= other.hi[1]
+            && other.lo[1] <= self.hi[1]
+    }
+
+    fn holds(&self, inner: &Rect) -> bool {
+        self.lo[0] <= inner.lo[0]
+            && self.lo[1] <= inner.lo[1]
+            && self.hi[0] >= inner.hi[0]
+            && self.hi[1] >= inner.hi[1]
+    }
+}
 
 /// The extent `[lon_lo, lat_lo, lon_hi, lat_hi]` grown to hold everything
 /// within `buffer_m` of it, longitudes unwrapped; `[-180, 180]` near a pole.
@@ -53,17 +87,19 @@ impl Envelopes {
     pub(crate) fn grown(&self, margin: f64) -> Envelopes {
         let mut out = *self;
         for b in &mut out.boxes[..self.len as usize] {
-            let (lo, hi) = (b.lower(), b.upper());
-            *b = Rect::from_corners(
-                [(lo[0] - margin).max(-180.0), (lo[1] - margin).max(-90.0)],
-                [(hi[0] + margin).min(180.0), (hi[1] + margin).min(90.0)],
+            let (lo, hi) = (b.lo.map(f64::from), b.hi.map(f64::from));
+            *b = Rect::outward(
+                (lo[0] - margin).max(-180.0),
+                (lo[1] - margin).max(-90.0),
+                (hi[0] + margin).min(180.0),
+                (hi[1] + margin).min(90.0),
             );
         }
         out
     }
 
     fn wrapped(lon_lo: f64, lon_hi: f64, lat_lo: f64, lat_hi: f64) -> Envelopes {
-        let rect = |lo: f64, hi: f64| Rect::from_corners([lo, lat_lo], [hi, lat_hi]);
+        let rect = |lo: f64, hi: f64| Rect::outward(lo, lat_lo, hi, lat_hi);
         let width = lon_hi - lon_lo;
         if width >= 360.0 || !width.is_finite() {
             return Envelopes {
@@ -91,7 +127,7 @@ impl Envelopes {
     }
 
     /// Whether any box of `self` meets any box of `other` (touching counts),
-    /// as the R-tree judges it.
+    /// as the index judges it.
     pub(crate) fn meets(&self, other: &Envelopes) -> bool {
         self.as_slice()
             .iter()
@@ -105,11 +141,7 @@ impl Envelopes {
                 .as_slice()
                 .iter()
                 .zip(inner.as_slice())
-                .all(|(outer, inner)| {
-                    let (olo, ohi, ilo, ihi) =
-                        (outer.lower(), outer.upper(), inner.lower(), inner.upper());
-                    olo[0] <= ilo[0] && olo[1] <= ilo[1] && ohi[0] >= ihi[0] && ohi[1] >= ihi[1]
-                })
+                .all(|(outer, inner)| outer.holds(inner))
     }
 }
 
@@ -121,8 +153,8 @@ mod tests {
     fn crossing_the_antimeridian_cuts_the_box_in_two() {
         let e = Envelopes::around([179.0, 10.0, 181.0, 11.0], 0.0);
         assert_eq!(e.as_slice().len(), 2);
-        assert!((e.as_slice()[0].lower()[0] - 179.0).abs() < 1e-6);
-        assert!((e.as_slice()[1].upper()[0] - -179.0).abs() < 1e-6);
+        assert!((e.as_slice()[0].lo[0] - 179.0).abs() < 1e-4);
+        assert!((e.as_slice()[1].hi[0] - -179.0).abs() < 1e-4);
     }
 
     #[test]
@@ -130,10 +162,10 @@ mod tests {
         let e = Envelopes::around([10.0, 89.99, 10.0, 89.99], 5_000.0);
         assert_eq!(
             e.as_slice(),
-            &[Rect::from_corners(
-                [-180.0, e.as_slice()[0].lower()[1]],
-                [180.0, 90.0]
-            )]
+            &[Rect {
+                lo: [-180.0, e.as_slice()[0].lo[1]],
+                hi: [180.0, 90.0]
+            }]
         );
     }
 }

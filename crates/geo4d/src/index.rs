@@ -1,9 +1,9 @@
 //! The spatial-temporal index: which stored volumes conflict with this one?
 //!
-//! An R-tree ([`rstar`]) over conservative 2-D lon/lat boxes finds candidates;
-//! the time window (copied into each box) and the altitude band are checked
-//! as plain comparisons, and only the survivors get the exact distance
-//! decision.
+//! A hierarchical grid (module `grid`) of conservative 2-D lon/lat boxes
+//! finds candidates; the time window and the altitude band (copied into
+//! each box) are checked as plain comparisons in the same scan, and only the
+//! survivors get the exact distance decision.
 //!
 //! A volume at most 0.05° across has one box (two across the
 //! antimeridian). A wider one has a box per chunk of its edges, so that a
@@ -13,14 +13,14 @@
 //!
 //! Entries that move (replaced with a new geometry) are stored with a
 //! margin around their box, so that the small moves of a tracked unit only
-//! update the stored volume and leave the tree alone.
+//! update the stored volume and leave the grid alone.
 
 use crate::envelope::{Envelopes, Rect};
 use crate::geometry::Geometry;
+use crate::grid::{self, Grid};
 use crate::round::{f32_down, f32_up};
 use crate::shape;
 use crate::volume::{AltitudeBand, Millis, Volume, Window};
-use rstar::{RStarInsertionStrategy, RTree, RTreeObject, RTreeParams};
 use std::collections::HashMap;
 
 /// The key callers give each stored volume.
@@ -30,31 +30,18 @@ pub type Id = u64;
 /// that following moves of a few hundred metres need no re-indexing.
 const MOVING_MARGIN_DEG: f64 = 0.005;
 
-/// Wider nodes than `rstar`'s default (6): fewer levels and fewer cache
-/// misses per query walk, measured in BENCHMARKS.md.
-#[derive(Debug)]
-struct Params;
+type Entry = grid::Entry<Item>;
 
-impl RTreeParams for Params {
-    const MIN_SIZE: usize = 5;
-    const MAX_SIZE: usize = NODE_SIZE;
-    const REINSERTION_COUNT: usize = 3;
-    type DefaultInsertionStrategy = RStarInsertionStrategy;
-}
-
-const NODE_SIZE: usize = 10;
-
+/// What the grid holds beside each box.
 #[derive(Debug, Clone, Copy, PartialEq)]
-struct Entry {
-    rect: Rect,
+struct Item {
     slot: u32,
     /// What this box stands for: [`WHOLE`], [`AREA`] or a chunk number; the
     /// top bit marks a volume with more than one box, which a query may meet
     /// more than once.
     tag: u32,
     /// The volume's window, `[from, to)`, copied here so that the time
-    /// filter needs no visit to the slot. (An R-tree leaf is as large as an
-    /// inner node anyway, so these bytes are free.)
+    /// filter needs no visit to the slot.
     from: Millis,
     to: Millis,
     /// The altitude band rounded outwards to `f32`, a filter as exact as
@@ -63,13 +50,39 @@ struct Entry {
     hi: f32,
 }
 
+/// How many filtered boxes are gathered before their exact decisions.
+const BATCH: usize = 64;
+
+#[derive(Debug)]
+struct Batch {
+    items: [Item; BATCH],
+    len: usize,
+}
+
+impl Default for Batch {
+    fn default() -> Self {
+        let none = Item {
+            slot: 0,
+            tag: 0,
+            from: 0,
+            to: 0,
+            lo: 0.0,
+            hi: 0.0,
+        };
+        Batch {
+            items: [none; BATCH],
+            len: 0,
+        }
+    }
+}
+
 /// The whole volume.
 const WHOLE: u32 = 0x7fff_ffff;
 /// The area of a wide polygon, for containment only.
 const AREA: u32 = 0x7fff_fffe;
 const MANY: u32 = 0x8000_0000;
 
-impl Entry {
+impl Item {
     fn part(&self) -> u32 {
         self.tag & !MANY
     }
@@ -79,18 +92,11 @@ impl Entry {
     }
 }
 
-impl RTreeObject for Entry {
-    type Envelope = Rect;
-    fn envelope(&self) -> Rect {
-        self.rect
-    }
-}
-
 #[derive(Debug)]
 struct Slot {
     id: Id,
     volume: Volume,
-    /// For a volume that has moved: the boxes it has in the tree, grown by
+    /// For a volume that has moved: the boxes it has in the grid, grown by
     /// [`MOVING_MARGIN_DEG`] around where it was when they were set, and
     /// kept while it moves within them. Otherwise its boxes follow from its
     /// volume alone.
@@ -100,13 +106,13 @@ struct Slot {
 /// Volumes keyed by [`Id`], answering conflict and area queries.
 #[derive(Debug, Default)]
 pub struct Index {
-    tree: RTree<Entry, Params>,
+    grid: Grid<Item>,
     slots: Vec<Option<Slot>>,
     free: Vec<u32>,
     by_id: HashMap<Id, u32>,
 }
 
-/// The boxes `volume` has in the tree when held in `slot`: deterministic,
+/// The boxes `volume` has in the grid when held in `slot`: deterministic,
 /// so that removal can find them again from the volume alone.
 fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> {
     let shape = volume.shape();
@@ -130,12 +136,14 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
         .into_iter()
         .map(|(rect, part)| Entry {
             rect,
-            slot,
-            tag: part | many,
-            from: window.from(),
-            to: window.to().unwrap_or(Millis::MAX),
-            lo: f32_down(band.lo()),
-            hi: f32_up(band.hi()),
+            item: Item {
+                slot,
+                tag: part | many,
+                from: window.from(),
+                to: window.to().unwrap_or(Millis::MAX),
+                lo: f32_down(band.lo()),
+                hi: f32_up(band.hi()),
+            },
         })
         .collect()
 }
@@ -143,7 +151,7 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
 /// Whether the stored `volume`, reached through a box tagged `part`,
 /// conflicts with `query` (whose window and band already overlap). This
 /// answers exactly as [`Volume::conflicts_with`] does: a stored volume that
-/// goes first is decided chunk by chunk through the chunks the tree found,
+/// goes first is decided chunk by chunk through the chunks the grid found,
 /// and its area through its area box; otherwise the whole pair is decided.
 fn part_conflicts(volume: &Volume, part: u32, exact_box: bool, query: &Volume) -> bool {
     let (stored, asked) = (volume.shape(), query.shape());
@@ -151,7 +159,7 @@ fn part_conflicts(volume: &Volume, part: u32, exact_box: bool, query: &Volume) -
     match part {
         AREA => shape::covers(stored, asked),
         WHOLE if exact_box => {
-            // The tree met the volume's own box, so the box test is done.
+            // The grid met the volume's own box, so the box test is done.
             if let Some(near) = shape::points_within_limit(stored, asked, limit) {
                 near
             } else if volume.goes_first(query) {
@@ -198,7 +206,7 @@ impl Index {
             .filter_map(|(i, slot)| Some(entries(i as u32, &slot.as_ref()?.volume, None)))
             .flatten()
             .collect();
-        index.tree = RTree::bulk_load_with_params(all);
+        index.grid = Grid::bulk_load(all);
         index
     }
 
@@ -217,7 +225,7 @@ impl Index {
 
     /// Stores `volume` under `id`, replacing what was there. A small
     /// replacement whose box fits the one already indexed (a unit moving a
-    /// little) does not touch the tree.
+    /// little) does not touch the grid.
     pub fn insert(&mut self, id: Id, volume: Volume) {
         let Some(&index) = self.by_id.get(&id) else {
             let slot = self.allocate(Slot {
@@ -230,7 +238,7 @@ impl Index {
                 .expect("just allocated")
                 .volume;
             for entry in entries(slot, volume, None) {
-                self.tree.insert(entry);
+                self.grid.insert(entry);
             }
             return;
         };
@@ -238,8 +246,8 @@ impl Index {
             .as_mut()
             .expect("indexed ids have slots");
         let small = volume.shape().chunks().is_empty();
-        // The tree's boxes also carry the window and band, so only a move
-        // that keeps them can skip the tree.
+        // The grid's boxes also carry the window and band, so only a move
+        // that keeps them can skip the grid.
         if let Some(boxes) = &slot.grown
             && small
             && slot.volume.window() == volume.window()
@@ -250,12 +258,12 @@ impl Index {
             return;
         }
         for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
-            self.tree.remove(&entry);
+            self.grid.remove(&entry);
         }
         slot.grown = small.then(|| Box::new(volume.envelopes().grown(MOVING_MARGIN_DEG)));
         slot.volume = volume;
         for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
-            self.tree.insert(entry);
+            self.grid.insert(entry);
         }
     }
 
@@ -266,7 +274,7 @@ impl Index {
             .take()
             .expect("indexed ids have slots");
         for entry in entries(index, &slot.volume, slot.grown.as_deref()) {
-            self.tree.remove(&entry);
+            self.grid.remove(&entry);
         }
         self.free.push(index);
         Some(slot.volume)
@@ -291,26 +299,55 @@ impl Index {
             volume.window().to().unwrap_or(Millis::MAX),
         );
         let twice = query.as_slice().len() > 1;
+        let mut batch = Batch::default();
         for rect in query.as_slice() {
-            for entry in self.tree.locate_in_envelope_intersecting(*rect) {
-                if entry.from >= to || from >= entry.to || entry.lo > hi || lo > entry.hi {
-                    continue;
+            self.grid.for_each_meeting(rect, |entry| {
+                let item = entry.item;
+                if item.from >= to || from >= item.to || item.lo > hi || lo > item.hi {
+                    return;
                 }
-                let slot = self.slots[entry.slot as usize]
-                    .as_ref()
-                    .expect("tree entries have slots");
-                let stored = &slot.volume;
-                if !stored.altitude().overlaps(&band) {
-                    continue;
+                if batch.len == BATCH {
+                    self.decide(&batch.items, volume, twice, start, out);
+                    batch.len = 0;
                 }
-                if (twice || entry.many()) && out[start..].contains(&slot.id) {
-                    continue;
-                }
-                if part_conflicts(stored, entry.part(), slot.grown.is_none(), volume) {
-                    out.push(slot.id);
-                }
+                batch.items[batch.len] = item;
+                batch.len += 1;
+            });
+        }
+        self.decide(&batch.items[..batch.len], volume, twice, start, out);
+    }
+
+    /// The exact decisions on the boxes that passed the filters. Every slot
+    /// is touched first, for the same reason the grid looks up all cells
+    /// before scanning them: the cache misses overlap.
+    fn decide(
+        &self,
+        items: &[Item],
+        volume: &Volume,
+        twice: bool,
+        start: usize,
+        out: &mut Vec<Id>,
+    ) {
+        let band = volume.altitude();
+        let mut near = [false; BATCH];
+        for (item, near) in items.iter().zip(&mut near) {
+            *near = self.slot(item.slot).volume.altitude().overlaps(&band);
+        }
+        for (item, _) in items.iter().zip(near).filter(|(_, near)| *near) {
+            let slot = self.slot(item.slot);
+            if (twice || item.many()) && out[start..].contains(&slot.id) {
+                continue;
+            }
+            if part_conflicts(&slot.volume, item.part(), slot.grown.is_none(), volume) {
+                out.push(slot.id);
             }
         }
+    }
+
+    fn slot(&self, slot: u32) -> &Slot {
+        self.slots[slot as usize]
+            .as_ref()
+            .expect("grid entries have slots")
     }
 
     /// The ids of every stored volume active at `t` (its window holds `t`)

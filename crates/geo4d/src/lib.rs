@@ -77,6 +77,7 @@ mod envelope;
 mod error;
 mod geojson_io;
 mod geometry;
+mod grid;
 mod index;
 mod planar;
 mod round;
