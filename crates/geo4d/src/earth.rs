@@ -17,8 +17,10 @@ use std::sync::LazyLock;
 
 /// WGS84 semi-major axis, metres.
 pub(crate) const A: f64 = 6_378_137.0;
-#[cfg(test)]
+/// WGS84 flattening.
 const F: f64 = 1.0 / 298.257_223_563;
+/// WGS84 first eccentricity squared.
+pub(crate) const E2: f64 = F * (2.0 - F);
 
 /// The smallest radius of curvature on WGS84 (meridional, at the equator),
 /// shaved by a part in 10⁹ so rounding cannot make a lower bound too high.

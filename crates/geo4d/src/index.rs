@@ -19,8 +19,8 @@ use crate::envelope::{Envelopes, Rect};
 use crate::geometry::Geometry;
 use crate::grid::{self, Grid};
 use crate::round::{f32_down, f32_up};
-use crate::shape;
-use crate::volume::{AltitudeBand, Millis, Volume, Window};
+use crate::shape::{self, View};
+use crate::volume::{AltitudeBand, Millis, Volume, Window, decide_given_boxes_meet, within_reach};
 use std::collections::HashMap;
 
 /// The key callers give each stored volume.
@@ -115,18 +115,18 @@ pub struct Index {
 /// The boxes `volume` has in the grid when held in `slot`: deterministic,
 /// so that removal can find them again from the volume alone.
 fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> {
-    let shape = volume.shape();
+    let view = volume.view();
     let mut boxes: Vec<(Rect, u32)> = Vec::new();
-    if shape.chunks().is_empty() {
+    if !view.is_chunked() {
         let whole = grown.copied().unwrap_or_else(|| volume.envelopes());
         boxes.extend(whole.as_slice().iter().map(|r| (*r, WHOLE)));
     } else {
-        for i in 0..shape.chunks().len() {
-            let around = volume.chunk_envelopes(i);
+        for (i, chunk) in view.chunks().enumerate() {
+            let around = Envelopes::around(chunk.extent, volume.buffer_m());
             let part = u32::try_from(i).expect("fewer than 2³¹ chunks");
             boxes.extend(around.as_slice().iter().map(|r| (*r, part)));
         }
-        if shape.has_area() {
+        if view.has_area() {
             boxes.extend(volume.envelopes().as_slice().iter().map(|r| (*r, AREA)));
         }
     }
@@ -153,27 +153,34 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
 /// answers exactly as [`Volume::conflicts_with`] does: a stored volume that
 /// goes first is decided chunk by chunk through the chunks the grid found,
 /// and its area through its area box; otherwise the whole pair is decided.
-fn part_conflicts(volume: &Volume, part: u32, exact_box: bool, query: &Volume) -> bool {
-    let (stored, asked) = (volume.shape(), query.shape());
+fn part_conflicts(
+    volume: &Volume,
+    part: u32,
+    exact_box: bool,
+    (query, asked): (&Volume, &View<'_>),
+) -> bool {
+    let stored = volume.view();
     let limit = volume.buffer_m() + query.buffer_m();
     match part {
-        AREA => shape::covers(stored, asked),
+        AREA => shape::covers(&stored, asked),
         WHOLE if exact_box => {
             // The grid met the volume's own box, so the box test is done.
-            if let Some(near) = shape::points_within_limit(stored, asked, limit) {
+            if let Some(near) = shape::points_within_limit(&stored, asked, limit) {
                 near
-            } else if volume.goes_first(query) {
-                volume.decide_given_boxes_meet(query, limit)
+            } else if shape::goes_first(&stored, asked) {
+                decide_given_boxes_meet((volume, &stored), (query, asked), limit)
             } else {
-                query.decide_given_boxes_meet(volume, limit)
+                decide_given_boxes_meet((query, asked), (volume, &stored), limit)
             }
         }
-        WHOLE => volume.within_reach(query),
-        chunk if volume.goes_first(query) => {
-            shape::covers(asked, stored)
-                || shape::chunk_within(stored, chunk as usize, asked, limit)
+        chunk if chunk != WHOLE && shape::goes_first(&stored, asked) => {
+            let chunk = stored
+                .chunks()
+                .nth(chunk as usize)
+                .expect("tagged chunks exist");
+            shape::covers(asked, &stored) || shape::chunk_within(&stored, &chunk, asked, limit)
         }
-        _ => volume.within_reach(query),
+        _ => within_reach(volume, &stored, query, asked),
     }
 }
 
@@ -245,7 +252,7 @@ impl Index {
         let slot = self.slots[index as usize]
             .as_mut()
             .expect("indexed ids have slots");
-        let small = volume.shape().chunks().is_empty();
+        let small = !volume.view().is_chunked();
         // The grid's boxes also carry the window and band, so only a move
         // that keeps them can skip the grid.
         if let Some(boxes) = &slot.grown
@@ -299,6 +306,7 @@ impl Index {
             volume.window().to().unwrap_or(Millis::MAX),
         );
         let twice = query.as_slice().len() > 1;
+        let asked = (volume, &volume.view());
         let mut batch = Batch::default();
         for rect in query.as_slice() {
             self.grid.for_each_meeting(rect, |entry| {
@@ -307,14 +315,14 @@ impl Index {
                     return;
                 }
                 if batch.len == BATCH {
-                    self.decide(&batch.items, volume, twice, start, out);
+                    self.decide(&batch.items, asked, twice, start, out);
                     batch.len = 0;
                 }
                 batch.items[batch.len] = item;
                 batch.len += 1;
             });
         }
-        self.decide(&batch.items[..batch.len], volume, twice, start, out);
+        self.decide(&batch.items[..batch.len], asked, twice, start, out);
     }
 
     /// The exact decisions on the boxes that passed the filters. Every slot
@@ -323,12 +331,12 @@ impl Index {
     fn decide(
         &self,
         items: &[Item],
-        volume: &Volume,
+        asked: (&Volume, &View<'_>),
         twice: bool,
         start: usize,
         out: &mut Vec<Id>,
     ) {
-        let band = volume.altitude();
+        let band = asked.0.altitude();
         let mut near = [false; BATCH];
         for (item, near) in items.iter().zip(&mut near) {
             *near = self.slot(item.slot).volume.altitude().overlaps(&band);
@@ -338,7 +346,7 @@ impl Index {
             if (twice || item.many()) && out[start..].contains(&slot.id) {
                 continue;
             }
-            if part_conflicts(&slot.volume, item.part(), slot.grown.is_none(), volume) {
+            if part_conflicts(&slot.volume, item.part(), slot.grown.is_none(), asked) {
                 out.push(slot.id);
             }
         }

@@ -75,6 +75,7 @@
 mod earth;
 mod envelope;
 mod error;
+mod flat;
 mod geojson_io;
 mod geometry;
 mod grid;

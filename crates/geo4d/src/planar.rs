@@ -80,16 +80,16 @@ pub(crate) fn edges_side(edges: impl IntoIterator<Item = [LonLat; 2]>, p: LonLat
 
 /// Whether `p` is in the closed region of a polygon (shell minus holes),
 /// its rings given as their edges.
-pub(crate) fn polygon_covers<'a>(
-    mut rings: impl Iterator<Item = &'a [[LonLat; 2]]>,
+pub(crate) fn polygon_covers<R: IntoIterator<Item = [LonLat; 2]>>(
+    mut rings: impl Iterator<Item = R>,
     p: LonLat,
 ) -> bool {
     let Some(shell) = rings.next() else {
         return false;
     };
-    match edges_side(shell.iter().copied(), p) {
+    match edges_side(shell, p) {
         Side::Outside => false,
         Side::Boundary => true,
-        Side::Inside => rings.all(|h| edges_side(h.iter().copied(), p) != Side::Inside),
+        Side::Inside => rings.all(|h| edges_side(h, p) != Side::Inside),
     }
 }

@@ -1,29 +1,44 @@
 //! Geometries prepared for distance queries, and the decision "are these two
 //! geometries within `limit` metres of each other?".
 //!
-//! A geometry is cut into pieces (its points and its straight lon/lat edges)
-//! held in a ball tree: each node has a centre on the geometry and a radius in
-//! metres that no piece below it reaches beyond. Two trees are compared by
-//! branch and bound: the geodesic between two centres, less both radii, is a
-//! lower bound on the distance of everything below them, and the geodesic
-//! itself is an upper bound. Pairs whose lower bound exceeds the limit are
-//! dropped, a pair whose upper bound is within it decides, and otherwise the
-//! larger ball is split (edges are halved once their node is a leaf). A pair
-//! is accepted once two of its real points are within the limit plus the
+//! A geometry is cut into pieces: its points and its straight lon/lat
+//! edges. Two geometries are compared by branch and bound over parts of
+//! them — runs of consecutive pieces, stretches of one edge, and, for large
+//! geometries, nodes of a ball tree — with a proven lower bound to drop a
+//! pair of parts and a distance between two real points to accept one:
+//!
+//! - two stretches (or points) are bounded by their distance in the locally
+//!   scaled plane of module `flat`, which also names the pair of their
+//!   points to measure: the length of the straight lon/lat path between
+//!   them accepts, and when it cannot, Karney's geodesic between them does;
+//! - two runs, or a run and a stretch, are bounded by their lon/lat boxes in
+//!   the same plane;
+//! - a ball-tree node has a centre on the geometry and a radius in metres no
+//!   piece below it reaches beyond, and is bounded through its centre.
+//!
+//! Otherwise the larger part is split (an edge in halves). A pair is
+//! accepted once two of its real points are within the limit plus the
 //! tolerance, which is how a reported pair may exceed the limit by at most
-//! that much and never more; the balls shrink with every split, so the
-//! search ends, and no pair within the limit is ever missed.
+//! that much and never more; parts shrink with every split, so the search
+//! ends, and no pair within the limit is ever dropped.
+//!
+//! A geometry of at most [`SMALL`] pieces keeps nothing beside itself: its
+//! pieces are read from it, into a buffer on the stack, when a decision
+//! needs them. A larger one keeps a copy of its pieces and a ball tree over
+//! them, so that a decision visits only the few pieces near the other
+//! geometry.
 //!
 //! Interiors are decided in the plane: a polygon covers whatever its region
 //! holds in lon/lat, where RFC 7946 draws its edges.
 //!
-//! A geometry wider than [`CHUNK_DEG`] is also cut into chunks — tree nodes
-//! or stretches of long edges, each within that size — so that the index can
-//! hold a small box per chunk instead of one box over a whole 100 km route,
-//! and check only the chunks near a query.
+//! A geometry wider than [`CHUNK_DEG`] is also cut into chunks — runs of
+//! pieces, tree nodes or stretches of long edges, each within that size —
+//! so that the index can hold a small box per chunk instead of one box over
+//! a whole 100 km route, and check only the chunks near a query.
 
 use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
+use crate::flat::{Plane, lerp, path_length};
 use crate::geometry::{Geometry, GeometryKind};
 use crate::planar;
 use crate::round::f32_up;
@@ -35,10 +50,17 @@ pub fn tolerance_m(limit_m: f64) -> f64 {
     0.999 * (0.0005 * limit_m).max(1.0)
 }
 
+/// The most pieces a geometry may have and still be read straight from its
+/// positions. Up to here, looking at every piece costs less than a tree
+/// would, in time and far more in memory.
+pub(crate) const SMALL: usize = 64;
+
+/// What a volume keeps beside its geometry for distance decisions.
 #[derive(Debug, Clone)]
 pub(crate) enum Shape {
-    Point(LonLat),
-    Complex(Box<Complex>),
+    /// Nothing: at most [`SMALL`] pieces, read from the geometry.
+    Small,
+    Large(Box<Complex>),
 }
 
 #[derive(Debug, Clone)]
@@ -91,28 +113,196 @@ struct Node {
 
 const LEAF: u32 = u32::MAX;
 
-/// A part of a shape under comparison: a tree node, or a stretch `[s0, s1]`
-/// of a piece's edge.
+/// A part of a geometry under comparison.
 #[derive(Debug, Clone, Copy)]
 enum Part {
+    /// A node of a large geometry's ball tree.
     Node(u32),
+    /// Pieces `lo..hi`, at least two.
+    Run { lo: u32, hi: u32 },
+    /// The stretch `[s0, s1]` of a piece's edge (all of it for `[0, 1]`).
     Stretch { piece: u32, s0: f64, s1: f64 },
+}
+
+/// Pieces `lo..hi` as a part.
+fn run(lo: u32, hi: u32) -> Part {
+    if hi - lo == 1 {
+        Part::Stretch {
+            piece: lo,
+            s0: 0.0,
+            s1: 1.0,
+        }
+    } else {
+        Part::Run { lo, hi }
+    }
 }
 
 impl Shape {
     pub(crate) fn new(geometry: &Geometry) -> Shape {
-        if let GeometryKind::Point(p) = geometry.kind() {
-            return Shape::Point(*p);
+        if piece_count(geometry.kind()) <= SMALL {
+            Shape::Small
+        } else {
+            Shape::Large(Box::new(Complex::new(geometry.kind())))
         }
-        Shape::Complex(Box::new(Complex::new(geometry.kind())))
+    }
+}
+
+/// The pieces of a geometry: one per point, one per edge.
+fn piece_count(kind: &GeometryKind) -> usize {
+    let edges = |line: &Vec<LonLat>| line.len() - 1;
+    match kind {
+        GeometryKind::Point(_) => 1,
+        GeometryKind::MultiPoint(points) => points.len(),
+        GeometryKind::LineString(line) => edges(line),
+        GeometryKind::MultiLineString(lines) | GeometryKind::Polygon(lines) => {
+            lines.iter().map(edges).sum()
+        }
+        GeometryKind::MultiPolygon(polygons) => polygons.iter().flatten().map(edges).sum(),
+    }
+}
+
+/// Calls `f` with every piece, in the order [`Complex::new`] stores them.
+fn for_each_piece(kind: &GeometryKind, mut f: impl FnMut([LonLat; 2])) {
+    let mut line = |l: &Vec<LonLat>| l.windows(2).for_each(|w| f([w[0], w[1]]));
+    match kind {
+        GeometryKind::Point(p) => f([*p, *p]),
+        GeometryKind::MultiPoint(points) => points.iter().for_each(|p| f([*p, *p])),
+        GeometryKind::LineString(l) => line(l),
+        GeometryKind::MultiLineString(lines) | GeometryKind::Polygon(lines) => {
+            lines.iter().for_each(line)
+        }
+        GeometryKind::MultiPolygon(polygons) => polygons.iter().flatten().for_each(line),
+    }
+}
+
+/// One position of every part: see [`Complex::probes`].
+fn any_probe(kind: &GeometryKind, mut f: impl FnMut(LonLat) -> bool) -> bool {
+    match kind {
+        GeometryKind::Point(p) => f(*p),
+        GeometryKind::MultiPoint(points) => points.iter().any(|p| f(*p)),
+        GeometryKind::LineString(line) => f(line[0]),
+        GeometryKind::MultiLineString(lines) => lines.iter().any(|l| f(l[0])),
+        GeometryKind::Polygon(rings) => f(rings[0][0]),
+        GeometryKind::MultiPolygon(polygons) => polygons.iter().any(|rings| f(rings[0][0])),
+    }
+}
+
+/// The pieces a decision reads: borrowed from a large geometry, copied
+/// from a small one. It lives on the stack for one decision; boxing the
+/// buffer would cost an allocation per decision.
+#[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
+enum Pieces<'a> {
+    One([[LonLat; 2]; 1]),
+    Few {
+        buf: [[LonLat; 2]; SMALL],
+        len: usize,
+    },
+    Stored(&'a [[LonLat; 2]]),
+}
+
+/// A geometry ready for a decision.
+#[derive(Debug)]
+pub(crate) struct View<'a> {
+    kind: &'a GeometryKind,
+    large: Option<&'a Complex>,
+    pieces: Pieces<'a>,
+    /// Whether the geometry is wider than one chunk.
+    chunked: bool,
+}
+
+impl<'a> View<'a> {
+    pub(crate) fn new(geometry: &'a Geometry, shape: &'a Shape) -> View<'a> {
+        let kind = geometry.kind();
+        if let Shape::Large(c) = shape {
+            return View {
+                kind,
+                large: Some(c),
+                pieces: Pieces::Stored(&c.pieces),
+                chunked: !c.chunks.is_empty(),
+            };
+        }
+        let pieces = if let GeometryKind::Point(p) = kind {
+            Pieces::One([[*p, *p]])
+        } else {
+            let mut buf = [[[0.0; 2]; 2]; SMALL];
+            let mut len = 0;
+            for_each_piece(kind, |piece| {
+                buf[len] = piece;
+                len += 1;
+            });
+            Pieces::Few { buf, len }
+        };
+        View {
+            kind,
+            large: None,
+            pieces,
+            chunked: !fits(crate::geometry::extent(kind)),
+        }
     }
 
-    fn center_radius(&self, part: Part) -> (LonLat, f64) {
-        match (self, part) {
-            (Shape::Point(p), _) => (*p, 0.0),
-            (Shape::Complex(c), Part::Node(n)) => {
-                let node = &c.nodes[n as usize];
-                let [a, b] = c.pieces[node.center as usize];
+    fn pieces(&self) -> &[[LonLat; 2]] {
+        match &self.pieces {
+            Pieces::One(one) => one,
+            Pieces::Few { buf, len } => &buf[..*len],
+            Pieces::Stored(pieces) => pieces,
+        }
+    }
+
+    fn root(&self) -> Part {
+        match self.large {
+            Some(_) => Part::Node(0),
+            None => run(0, self.pieces().len() as u32),
+        }
+    }
+
+    /// The chunks of a geometry wider than [`CHUNK_DEG`]; none otherwise.
+    pub(crate) fn chunks(&self) -> Chunks<'_> {
+        match self.large {
+            Some(c) => Chunks::Stored(c.chunks.iter()),
+            None if self.chunked => Chunks::Runs {
+                pieces: self.pieces(),
+                next: 0,
+                cut: None,
+            },
+            None => Chunks::Stored([].iter()),
+        }
+    }
+
+    pub(crate) fn is_chunked(&self) -> bool {
+        self.chunked
+    }
+
+    pub(crate) fn has_area(&self) -> bool {
+        matches!(
+            self.kind,
+            GeometryKind::Polygon(_) | GeometryKind::MultiPolygon(_)
+        )
+    }
+
+    /// The edge of a part that is one stretch of a piece (a leaf of the
+    /// tree is its whole piece).
+    fn segment(&self, part: Part) -> Option<[LonLat; 2]> {
+        match part {
+            Part::Node(n) => {
+                let node = self.large.expect("nodes are a large shape's").nodes[n as usize];
+                (node.left == LEAF).then(|| self.pieces()[node.center as usize])
+            }
+            Part::Stretch { piece, s0, s1 } => {
+                let [a, b] = self.pieces()[piece as usize];
+                Some([lerp(a, b, s0), lerp(a, b, s1)])
+            }
+            Part::Run { .. } => None,
+        }
+    }
+
+    /// A ball around a node or a stretch: a centre on the geometry and a
+    /// radius in metres that nothing of the part reaches beyond.
+    fn ball(&self, part: Part) -> (LonLat, f64) {
+        match part {
+            Part::Node(n) => {
+                let node = self.large.expect("nodes are a large shape's").nodes[n as usize];
+                let [a, b] = self.pieces()[node.center as usize];
                 let center = if node.left == LEAF {
                     lerp(a, b, 0.5)
                 } else {
@@ -120,24 +310,34 @@ impl Shape {
                 };
                 (center, f64::from(node.radius))
             }
-            (Shape::Complex(c), Part::Stretch { piece, s0, s1 }) => {
-                let [a, b] = c.pieces[piece as usize];
-                let (p0, p1) = (lerp(a, b, s0), lerp(a, b, s1));
-                (
-                    lerp(a, b, 0.5 * (s0 + s1)),
-                    0.5 * segment_length_bound(p0, p1),
-                )
+            Part::Stretch { .. } => {
+                let [p0, p1] = self.segment(part).expect("a stretch is a segment");
+                (lerp(p0, p1, 0.5), 0.5 * segment_length_bound(p0, p1))
+            }
+            Part::Run { .. } => unreachable!("runs are bounded by their boxes"),
+        }
+    }
+
+    /// The lon/lat extent of a run or a stretch.
+    fn extent(&self, part: Part) -> [f64; 4] {
+        match part {
+            Part::Run { lo, hi } => self.pieces()[lo as usize..hi as usize]
+                .iter()
+                .map(|&[a, b]| span(a, b))
+                .fold(EMPTY, union),
+            _ => {
+                let [a, b] = self
+                    .segment(part)
+                    .expect("only runs and stretches have boxes");
+                span(a, b)
             }
         }
     }
 
     fn split(&self, part: Part) -> [Part; 2] {
-        let Shape::Complex(c) = self else {
-            unreachable!("a point has no radius to split")
-        };
         match part {
             Part::Node(n) => {
-                let node = &c.nodes[n as usize];
+                let node = self.large.expect("nodes are a large shape's").nodes[n as usize];
                 if node.left == LEAF {
                     let piece = node.center;
                     [
@@ -156,6 +356,10 @@ impl Shape {
                     [Part::Node(node.left), Part::Node(node.right)]
                 }
             }
+            Part::Run { lo, hi } => {
+                let mid = lo + (hi - lo) / 2;
+                [run(lo, mid), run(mid, hi)]
+            }
             Part::Stretch { piece, s0, s1 } => {
                 let mid = 0.5 * (s0 + s1);
                 [
@@ -166,33 +370,127 @@ impl Shape {
         }
     }
 
-    /// The chunks of a geometry wider than [`CHUNK_DEG`]; empty otherwise.
-    pub(crate) fn chunks(&self) -> &[Chunk] {
-        match self {
-            Shape::Point(_) => &[],
-            Shape::Complex(c) => &c.chunks,
+    /// Whether a polygon of this geometry holds `p`.
+    fn covers_point(&self, p: LonLat) -> bool {
+        if let Some(c) = self.large {
+            return c.polygons.iter().any(|area| area.covers(&c.pieces, p));
         }
-    }
-
-    pub(crate) fn has_area(&self) -> bool {
-        matches!(self, Shape::Complex(c) if !c.polygons.is_empty())
-    }
-
-    fn probes(&self) -> &[LonLat] {
-        match self {
-            Shape::Point(p) => std::slice::from_ref(p),
-            Shape::Complex(c) => &c.probes,
-        }
-    }
-
-    fn covers_any_of(&self, points: &[LonLat]) -> bool {
-        let Shape::Complex(c) = self else {
-            return false;
+        let edges = |ring: &'a Vec<LonLat>| ring.windows(2).map(|w| [w[0], w[1]]);
+        let covers = |rings: &'a Vec<Vec<LonLat>>| {
+            let shell = &rings[0];
+            let bounds = shell.iter().fold(EMPTY, |e, q| union(e, span(*q, *q)));
+            match normalise(p, bounds) {
+                Some(q) => planar::polygon_covers(rings.iter().map(edges), q),
+                None => false,
+            }
         };
-        c.polygons
-            .iter()
-            .any(|area| points.iter().any(|p| area.covers(&c.pieces, *p)))
+        match self.kind {
+            GeometryKind::Polygon(rings) => covers(rings),
+            GeometryKind::MultiPolygon(polygons) => polygons.iter().any(covers),
+            _ => false,
+        }
     }
+
+    fn any_probe(&self, f: impl FnMut(LonLat) -> bool) -> bool {
+        match self.large {
+            Some(c) => c.probes.iter().copied().any(f),
+            None => any_probe(self.kind, f),
+        }
+    }
+}
+
+/// The chunks of a geometry, stored (large) or found as they go (small):
+/// the longest runs of consecutive pieces that fit, and the pieces too long
+/// to fit cut into equal stretches that do.
+#[derive(Debug)]
+pub(crate) enum Chunks<'v> {
+    Stored(std::slice::Iter<'v, Chunk>),
+    Runs {
+        pieces: &'v [[LonLat; 2]],
+        next: usize,
+        /// The long piece being cut: its number, the next stretch, how many.
+        cut: Option<(usize, usize, usize)>,
+    },
+}
+
+impl Iterator for Chunks<'_> {
+    type Item = Chunk;
+
+    fn next(&mut self) -> Option<Chunk> {
+        let (pieces, next, cut) = match self {
+            Chunks::Stored(chunks) => return chunks.next().copied(),
+            Chunks::Runs { pieces, next, cut } => (*pieces, next, cut),
+        };
+        if let Some((piece, i, count)) = *cut {
+            *cut = (i + 1 < count).then_some((piece, i + 1, count));
+            return Some(stretch_chunk(pieces[piece], piece, i, count));
+        }
+        let first = *pieces.get(*next)?;
+        let lo = *next;
+        *next += 1;
+        let mut extent = span(first[0], first[1]);
+        if !fits(extent) {
+            let count = stretch_count(first);
+            *cut = (count > 1).then_some((lo, 1, count));
+            return Some(stretch_chunk(first, lo, 0, count));
+        }
+        while let Some(&[a, b]) = pieces.get(*next) {
+            let grown = union(extent, span(a, b));
+            if !fits(grown) {
+                break;
+            }
+            extent = grown;
+            *next += 1;
+        }
+        Some(Chunk {
+            part: run(lo as u32, *next as u32),
+            extent,
+        })
+    }
+}
+
+/// How many equal stretches of a long edge fit in a chunk each.
+fn stretch_count([a, b]: [LonLat; 2]) -> usize {
+    let widest = (b[0] - a[0]).abs().max((b[1] - a[1]).abs());
+    (widest / CHUNK_DEG).ceil().max(1.0) as usize
+}
+
+fn stretch_chunk([a, b]: [LonLat; 2], piece: usize, i: usize, count: usize) -> Chunk {
+    let (s0, s1) = (i as f64 / count as f64, (i + 1) as f64 / count as f64);
+    Chunk {
+        part: Part::Stretch {
+            piece: piece as u32,
+            s0,
+            s1,
+        },
+        extent: span(lerp(a, b, s0), lerp(a, b, s1)),
+    }
+}
+
+const EMPTY: [f64; 4] = [
+    f64::INFINITY,
+    f64::INFINITY,
+    f64::NEG_INFINITY,
+    f64::NEG_INFINITY,
+];
+
+fn union(a: [f64; 4], b: [f64; 4]) -> [f64; 4] {
+    [
+        a[0].min(b[0]),
+        a[1].min(b[1]),
+        a[2].max(b[2]),
+        a[3].max(b[3]),
+    ]
+}
+
+/// `p` at whichever of its longitudes (±360°) falls in the longitude range
+/// of `bounds`, if it falls in `bounds` at all.
+fn normalise(p: LonLat, bounds: [f64; 4]) -> Option<LonLat> {
+    if p[1] < bounds[1] || p[1] > bounds[3] {
+        return None;
+    }
+    let lon = p[0] + 360.0 * ((bounds[0] - p[0]) / 360.0).ceil();
+    (lon <= bounds[2]).then_some([lon, p[1]])
 }
 
 impl Complex {
@@ -346,24 +644,9 @@ fn select_chunks(
         select_chunks(pieces, nodes, extents, n.right, out);
         return;
     }
-    let [a, b] = pieces[n.center as usize];
-    let widest = (b[0] - a[0]).abs().max((b[1] - a[1]).abs());
-    let count = (widest / CHUNK_DEG).ceil().max(1.0) as usize;
-    for i in 0..count {
-        let (s0, s1) = (i as f64 / count as f64, (i + 1) as f64 / count as f64);
-        out.push(Chunk {
-            part: Part::Stretch {
-                piece: n.center,
-                s0,
-                s1,
-            },
-            extent: span(lerp(a, b, s0), lerp(a, b, s1)),
-        });
-    }
-}
-
-fn lerp(a: LonLat, b: LonLat, s: f64) -> LonLat {
-    [a[0] + (b[0] - a[0]) * s, a[1] + (b[1] - a[1]) * s]
+    let piece = pieces[n.center as usize];
+    let count = stretch_count(piece);
+    out.extend((0..count).map(|i| stretch_chunk(piece, n.center as usize, i, count)));
 }
 
 impl PolygonArea {
@@ -393,23 +676,31 @@ impl PolygonArea {
     /// Whether the region holds `p`, taking `p` at whichever of its
     /// longitudes (±360°) falls in the polygon's own longitude range.
     fn covers(&self, pieces: &[[LonLat; 2]], p: LonLat) -> bool {
-        if p[1] < self.lat_lo || p[1] > self.lat_hi {
+        let bounds = [self.lon_lo, self.lat_lo, self.lon_hi, self.lat_hi];
+        let Some(q) = normalise(p, bounds) else {
             return false;
-        }
-        let lon = p[0] + 360.0 * ((self.lon_lo - p[0]) / 360.0).ceil();
+        };
         let rings = self
             .rings
             .iter()
-            .map(|r| &pieces[r.start as usize..r.end as usize]);
-        lon <= self.lon_hi && planar::polygon_covers(rings, [lon, p[1]])
+            .map(|r| pieces[r.start as usize..r.end as usize].iter().copied());
+        planar::polygon_covers(rings, q)
     }
+}
+
+/// What one step of the search found for a pair of parts.
+enum Step {
+    Accept,
+    Drop,
+    SplitFirst,
+    SplitSecond,
 }
 
 /// Whether two points are within `limit_m`, exactly (no tolerance needed:
 /// one geodesic decides).
-pub(crate) fn points_within_limit(a: &Shape, b: &Shape, limit_m: f64) -> Option<bool> {
-    match (a, b) {
-        (Shape::Point(p), Shape::Point(q)) => Some(points_within(*p, *q, limit_m)),
+pub(crate) fn points_within_limit(a: &View<'_>, b: &View<'_>, limit_m: f64) -> Option<bool> {
+    match (a.kind, b.kind) {
+        (GeometryKind::Point(p), GeometryKind::Point(q)) => Some(points_within(*p, *q, limit_m)),
         _ => None,
     }
 }
@@ -420,96 +711,164 @@ pub(crate) fn points_within_limit(a: &Shape, b: &Shape, limit_m: f64) -> Option<
 /// makes the answer a property of the pair alone, the same both ways round
 /// and through the index. Chunked shapes come first so that the index can
 /// decide them chunk by chunk.
-pub(crate) fn goes_first(a: &Shape, b: &Shape) -> bool {
-    let key = |s: &Shape| match s {
-        Shape::Point(_) => (false, 1),
-        Shape::Complex(c) => (!c.chunks.is_empty(), c.pieces.len()),
-    };
+pub(crate) fn goes_first(a: &View<'_>, b: &View<'_>) -> bool {
+    let key = |v: &View<'_>| (v.chunked, v.pieces().len());
     match key(a).cmp(&key(b)) {
         Ordering::Greater => true,
         Ordering::Less => false,
-        Ordering::Equal => match (a, b) {
-            // Equal keys: order by the edges themselves, bit for bit.
-            (Shape::Complex(x), Shape::Complex(y)) => {
-                let bits = |e: &[LonLat; 2]| e.map(|p| p.map(f64::to_bits));
-                x.pieces.iter().map(bits).cmp(y.pieces.iter().map(bits)) != Ordering::Less
-            }
-            // Two points are decided exactly, whichever way round.
-            _ => true,
-        },
+        // Equal keys: order by the pieces themselves, bit for bit.
+        Ordering::Equal => {
+            let bits = |e: &[LonLat; 2]| e.map(|p| p.map(f64::to_bits));
+            a.pieces().iter().map(bits).cmp(b.pieces().iter().map(bits)) != Ordering::Less
+        }
     }
 }
 
-/// Whether the edges and points of `a`, from its root, come within
-/// `limit_m` of `b` (interiors are [`covers`]' business).
-pub(crate) fn edges_within(a: &Shape, b: &Shape, limit_m: f64) -> bool {
-    search(a, Part::Node(0), b, limit_m)
+/// Whether the edges and points of `a` come within `limit_m` of `b`
+/// (interiors are [`covers`]' business).
+pub(crate) fn edges_within(a: &View<'_>, b: &View<'_>, limit_m: f64) -> bool {
+    search(a, a.root(), b, limit_m)
 }
 
 /// Whether a polygon of `a` holds a part of `b`: with no edges within the
 /// limit, that is the only other way to be within it.
-pub(crate) fn covers(a: &Shape, b: &Shape) -> bool {
-    a.covers_any_of(b.probes())
+pub(crate) fn covers(a: &View<'_>, b: &View<'_>) -> bool {
+    a.has_area() && b.any_probe(|p| a.covers_point(p))
 }
 
-/// Whether chunk `chunk` of `a` comes within `limit_m` of `b`'s edges and
-/// points (interiors are [`covers`]' business).
-pub(crate) fn chunk_within(a: &Shape, chunk: usize, b: &Shape, limit_m: f64) -> bool {
-    let Shape::Complex(c) = a else {
-        unreachable!("only complex shapes have chunks")
-    };
-    search(a, c.chunks[chunk].part, b, limit_m)
+/// Whether `chunk` of `a` comes within `limit_m` of `b`'s edges and points
+/// (interiors are [`covers`]' business).
+pub(crate) fn chunk_within(a: &View<'_>, chunk: &Chunk, b: &View<'_>, limit_m: f64) -> bool {
+    search(a, chunk.part, b, limit_m)
 }
 
 /// Branch and bound from `start` of `a` against the whole of `b`.
-fn search(a: &Shape, start: Part, b: &Shape, limit_m: f64) -> bool {
+fn search(a: &View<'_>, start: Part, b: &View<'_>, limit_m: f64) -> bool {
     let tolerance = tolerance_m(limit_m);
-    let mut stack = vec![(start, Part::Node(0))];
+    let mut stack = vec![(start, b.root())];
     while let Some((pa, pb)) = stack.pop() {
-        let (ca, ra) = a.center_radius(pa);
-        let (cb, rb) = b.center_radius(pb);
-        // The latitude difference alone bounds the angle from below, and
-        // costs no trigonometry.
-        if (ca[1] - cb[1]).abs().to_radians() * R_MIN - ra - rb > limit_m {
-            continue;
-        }
-        let angle = central_angle(ca, cb);
-        if angle * R_MIN - ra - rb > limit_m {
-            continue;
-        }
-        // Real points within the limit plus the tolerance may be reported.
-        if angle * R_MAX <= limit_m + tolerance {
-            return true;
-        }
-        let g = geodesic_m(ca, cb);
-        if g <= limit_m + tolerance {
-            return true;
-        }
-        if g - ra - rb > limit_m {
-            continue;
-        }
-        if ra >= rb {
-            let [x, y] = a.split(pa);
-            stack.push((x, pb));
-            stack.push((y, pb));
-        } else {
-            let [x, y] = b.split(pb);
-            stack.push((pa, x));
-            stack.push((pa, y));
+        let step = match (pa, pb) {
+            (Part::Run { .. }, _) | (_, Part::Run { .. }) => run_step(a, pa, b, pb, limit_m),
+            _ => match (a.segment(pa), b.segment(pb)) {
+                (Some(sa), Some(sb)) => segment_step(sa, sb, limit_m, tolerance),
+                _ => ball_step(a, pa, b, pb, limit_m, tolerance),
+            },
+        };
+        match step {
+            Step::Accept => return true,
+            Step::Drop => {}
+            Step::SplitFirst => {
+                let [x, y] = a.split(pa);
+                stack.push((x, pb));
+                stack.push((y, pb));
+            }
+            Step::SplitSecond => {
+                let [x, y] = b.split(pb);
+                stack.push((pa, x));
+                stack.push((pa, y));
+            }
         }
     }
     false
 }
 
+/// A pair with a run: dropped when the boxes are too far apart, else the
+/// run is split (the longer one of two). A tree node has no box, so a run
+/// facing one is split until it is a stretch.
+fn run_step(a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Step {
+    let split = match (pa, pb) {
+        (Part::Run { lo, hi }, Part::Run { lo: l, hi: h }) if h - l > hi - lo => Step::SplitSecond,
+        (Part::Run { .. }, _) => Step::SplitFirst,
+        _ => Step::SplitSecond,
+    };
+    if matches!(pa, Part::Node(_)) || matches!(pb, Part::Node(_)) {
+        return split;
+    }
+    let (ea, eb) = (a.extent(pa), b.extent(pb));
+    if Plane::new(ea, eb, limit_m).box_gap(ea, eb) > limit_m {
+        return Step::Drop;
+    }
+    split
+}
+
+/// Two stretches (or points): the scaled plane drops them or names their
+/// closest points, whose straight path or else geodesic may accept them;
+/// failing both, the geodesic less how far each stretch reaches from its
+/// point is a lower bound, and the longer stretch is split.
+fn segment_step(sa: [LonLat; 2], sb: [LonLat; 2], limit_m: f64, tolerance: f64) -> Step {
+    let (ea, eb) = (span(sa[0], sa[1]), span(sb[0], sb[1]));
+    let gap = Plane::new(ea, eb, limit_m).segment_gap(sa, sb);
+    if gap.lower > limit_m {
+        return Step::Drop;
+    }
+    if path_length(gap.x, gap.y) <= limit_m + tolerance {
+        return Step::Accept;
+    }
+    let g = geodesic_m(gap.x, gap.y);
+    if g <= limit_m + tolerance {
+        return Step::Accept;
+    }
+    let reach = |x: LonLat, s: [LonLat; 2]| {
+        segment_length_bound(x, s[0]).max(segment_length_bound(x, s[1]))
+    };
+    let (ra, rb) = (reach(gap.x, sa), reach(gap.y, sb));
+    if g - ra - rb > limit_m {
+        return Step::Drop;
+    }
+    if ra >= rb {
+        Step::SplitFirst
+    } else {
+        Step::SplitSecond
+    }
+}
+
+/// A pair with a tree node, bounded through both parts' balls. A node can
+/// always be split; a stretch is split only when its ball is the larger,
+/// so it is never split to nothing against a node.
+fn ball_step(a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64, tolerance: f64) -> Step {
+    let ((ca, ra), (cb, rb)) = (a.ball(pa), b.ball(pb));
+    let reach = limit_m + ra + rb;
+    let (ea, eb) = (span(ca, ca), span(cb, cb));
+    if Plane::new(ea, eb, reach)
+        .segment_gap([ca, ca], [cb, cb])
+        .lower
+        - ra
+        - rb
+        > limit_m
+    {
+        return Step::Drop;
+    }
+    if path_length(ca, cb) <= limit_m + tolerance {
+        return Step::Accept;
+    }
+    let (node_a, node_b) = (matches!(pa, Part::Node(_)), matches!(pb, Part::Node(_)));
+    let first = match (node_a, node_b) {
+        (true, false) => ra >= rb,
+        (false, true) => ra > rb,
+        _ => ra >= rb,
+    };
+    if first {
+        Step::SplitFirst
+    } else {
+        Step::SplitSecond
+    }
+}
+
 fn points_within(p: LonLat, q: LonLat, limit_m: f64) -> bool {
+    // The latitude difference alone bounds the distance from below, and
+    // costs no trigonometry.
     if (p[1] - q[1]).abs().to_radians() * R_MIN > limit_m {
         return false;
     }
-    let angle = central_angle(p, q);
-    if angle * R_MIN > limit_m {
+    let (ep, eq) = (span(p, p), span(q, q));
+    if Plane::new(ep, eq, limit_m)
+        .segment_gap([p, p], [q, q])
+        .lower
+        > limit_m
+    {
         return false;
     }
-    angle * R_MAX <= limit_m || geodesic_m(p, q) <= limit_m
+    path_length(p, q) <= limit_m || geodesic_m(p, q) <= limit_m
 }
 
 /// The extent of a geometry in unwrapped longitude and latitude.

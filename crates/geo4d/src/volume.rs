@@ -3,7 +3,7 @@
 use crate::envelope::Envelopes;
 use crate::error::{Field, Invalid, Reason};
 use crate::geometry::Geometry;
-use crate::shape::{self, Shape};
+use crate::shape::{self, Shape, View};
 
 /// The largest buffer, in metres: a thousand kilometres.
 pub const MAX_BUFFER_M: f64 = 1_000_000.0;
@@ -178,10 +178,6 @@ impl Volume {
         crate::envelope::reach(crate::shape::extent(&self.geometry), self.buffer_m)
     }
 
-    pub(crate) fn shape(&self) -> &Shape {
-        &self.shape
-    }
-
     /// The one rule: windows overlap, altitude bands overlap, and the
     /// geometries are no farther apart than the two buffers together.
     pub fn conflicts_with(&self, other: &Volume) -> bool {
@@ -196,52 +192,17 @@ impl Volume {
     /// holding a part of the other, or the edges of the first (chunk by
     /// chunk, where its chunks' boxes meet the other's) within the limit.
     pub(crate) fn within_reach(&self, other: &Volume) -> bool {
-        let limit = self.buffer_m + other.buffer_m;
-        if let Some(near) = shape::points_within_limit(&self.shape, &other.shape, limit) {
-            return near;
-        }
-        let (first, second) = if shape::goes_first(&self.shape, &other.shape) {
-            (self, other)
-        } else {
-            (other, self)
-        };
-        if !first.envelopes().meets(&second.envelopes()) {
-            return false;
-        }
-        first.decide_given_boxes_meet(second, limit)
+        within_reach(self, &self.view(), other, &other.view())
     }
 
-    /// [`Volume::within_reach`] once the whole boxes are known to meet, with
-    /// `self` the volume that goes first.
-    pub(crate) fn decide_given_boxes_meet(&self, second: &Volume, limit: f64) -> bool {
-        let first = self;
-        if shape::covers(&first.shape, &second.shape) || shape::covers(&second.shape, &first.shape)
-        {
-            return true;
-        }
-        let chunks = first.shape.chunks();
-        if chunks.is_empty() {
-            return shape::edges_within(&first.shape, &second.shape, limit);
-        }
-        let reach = second.envelopes();
-        (0..chunks.len()).any(|i| {
-            first.chunk_envelopes(i).meets(&reach)
-                && shape::chunk_within(&first.shape, i, &second.shape, limit)
-        })
+    /// The geometry ready for a decision.
+    pub(crate) fn view(&self) -> View<'_> {
+        View::new(&self.geometry, &self.shape)
     }
 
     /// The index boxes of the whole volume.
     pub(crate) fn envelopes(&self) -> Envelopes {
         Envelopes::around(shape::extent(&self.geometry), self.buffer_m)
-    }
-
-    /// The index boxes of chunk `i` of a wide volume.
-    pub(crate) fn chunk_envelopes(&self, i: usize) -> Envelopes {
-        Envelopes::around(self.shape.chunks()[i].extent, self.buffer_m)
-    }
-
-    pub(crate) fn goes_first(&self, other: &Volume) -> bool {
-        shape::goes_first(&self.shape, &other.shape)
     }
 
     /// The same volume somewhere else, as when a tracked unit moves: the
@@ -264,6 +225,43 @@ impl Volume {
             ..self.clone()
         })
     }
+}
+
+/// [`Volume::within_reach`] with both geometries ready.
+pub(crate) fn within_reach(a: &Volume, va: &View<'_>, b: &Volume, vb: &View<'_>) -> bool {
+    let limit = a.buffer_m + b.buffer_m;
+    if let Some(near) = shape::points_within_limit(va, vb, limit) {
+        return near;
+    }
+    let (first, second) = if shape::goes_first(va, vb) {
+        ((a, va), (b, vb))
+    } else {
+        ((b, vb), (a, va))
+    };
+    if !first.0.envelopes().meets(&second.0.envelopes()) {
+        return false;
+    }
+    decide_given_boxes_meet(first, second, limit)
+}
+
+/// [`within_reach`] once the whole boxes are known to meet, with `first`
+/// the volume that goes first.
+pub(crate) fn decide_given_boxes_meet(
+    (first, fv): (&Volume, &View<'_>),
+    (second, sv): (&Volume, &View<'_>),
+    limit: f64,
+) -> bool {
+    if shape::covers(fv, sv) || shape::covers(sv, fv) {
+        return true;
+    }
+    if !fv.is_chunked() {
+        return shape::edges_within(fv, sv, limit);
+    }
+    let reach = second.envelopes();
+    fv.chunks().any(|chunk| {
+        Envelopes::around(chunk.extent, first.buffer_m).meets(&reach)
+            && shape::chunk_within(fv, &chunk, sv, limit)
+    })
 }
 
 fn check_buffer(buffer_m: f64) -> Result<(), Invalid> {

@@ -213,13 +213,14 @@ fn star(c: LonLat, n: usize, radii: &[f64], phase: f64, scale: f64) -> Vec<LonLa
 fn geometry_near(c: LonLat) -> impl Strategy<Value = GeometryKind> {
     let offset = || (-0.08..0.08f64, -0.08..0.08f64);
     let shift = move |(dx, dy): (f64, f64)| [c[0] + dx, (c[1] + dy).clamp(-90.0, 90.0)];
+    let radii = || proptest::collection::vec(0.01..0.06f64, 4..9);
     prop_oneof![
-        offset().prop_map(move |o| GeometryKind::Point(shift(o))),
-        proptest::collection::vec(offset(), 2..5)
+        2 => offset().prop_map(move |o| GeometryKind::Point(shift(o))),
+        2 => proptest::collection::vec(offset(), 2..5)
             .prop_map(move |os| GeometryKind::LineString(os.into_iter().map(shift).collect())),
-        (
+        2 => (
             4usize..9,
-            proptest::collection::vec(0.01..0.06f64, 4..9),
+            radii(),
             0.0..1.0f64,
             any::<bool>(),
             offset()
@@ -233,6 +234,23 @@ fn geometry_near(c: LonLat) -> impl Strategy<Value = GeometryKind> {
                     rings.push(star(centre, 4, &[min * 0.3], phase, 1.0));
                 }
                 GeometryKind::Polygon(rings)
+            }),
+        // More than 64 pieces: these are decided through a ball tree.
+        1 => (65usize..90, radii(), 0.0..1.0f64, offset()).prop_map(move |(n, radii, phase, o)| {
+            let centre = shift((o.0 * 0.3, o.1 * 0.3));
+            GeometryKind::Polygon(vec![star(centre, n, &radii, phase, 1.0)])
+        }),
+        1 => (
+            proptest::collection::vec((-0.003..0.003f64, -0.003..0.003f64), 66..80),
+            offset()
+        )
+            .prop_map(move |(steps, o)| {
+                let mut at = shift(o);
+                let walk = steps.into_iter().map(|(dx, dy)| {
+                    at = [at[0] + dx, (at[1] + dy).clamp(-90.0, 90.0)];
+                    at
+                });
+                GeometryKind::LineString(walk.collect())
             }),
     ]
 }
