@@ -1,9 +1,10 @@
 //! The `deconflict` command line: parties and tokens against a data
-//! directory, `serve` and `demo`.
+//! directory, `serve` and `demo`, and `witness`.
 
 mod admin;
 mod config;
 mod serve;
+mod witness;
 
 use clap::{Parser, Subcommand};
 use std::error::Error;
@@ -51,6 +52,17 @@ enum Command {
         #[command(flatten)]
         config: config::ServeConfig,
     },
+    /// Keep a log honest: check that each of its checkpoints extends the
+    /// last one accepted, and cosign it.
+    ///
+    /// Each round fetches the log's latest checkpoint, verifies the log's
+    /// signature with the pinned log key and a consistency proof from the
+    /// checkpoint accepted before, cosigns it and hands the cosignature to
+    /// the log; only then is it remembered in the state file. A log that
+    /// contradicts itself (a fork or a rollback) stops the witness with exit
+    /// status 2 and its checkpoint saved as `STATE.fork`. Make a key first
+    /// with `deconflict witness keygen`.
+    Witness(witness::WitnessArgs),
 }
 
 /// Where the service keeps its database.
@@ -72,6 +84,7 @@ fn main() -> ExitCode {
         Command::Token { command } => admin::token(command).map_err(Into::into),
         Command::Serve { config } => serve::serve(config),
         Command::Demo { config } => serve::demo(config),
+        Command::Witness(args) => return witness::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

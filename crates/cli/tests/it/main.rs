@@ -1,7 +1,7 @@
 //! The `deconflict` binary, run as a real process on a free port — only
 //! where the process boundary matters: the command line and its config,
-//! signals, HTTPS, the demo as a user starts it, and durability across
-//! SIGKILL.
+//! signals, HTTPS, the demo as a user starts it, durability across
+//! SIGKILL, and the witness against real (and deliberately forked) logs.
 //! The API itself is tested in-process in `crates/server/tests`.
 
 mod admin;
@@ -9,6 +9,7 @@ mod demo;
 mod durability;
 mod serve;
 mod tls;
+mod witness;
 
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;

@@ -8,15 +8,15 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 /// A self-signed certificate for `localhost`, as PEM files.
-struct Cert {
-    cert: PathBuf,
+pub(crate) struct Cert {
+    pub(crate) cert: PathBuf,
     key: PathBuf,
     der: CertificateDer<'static>,
 }
 
 impl Cert {
     /// Writes `NAME.crt` and `NAME.key` into `dir`.
-    fn new(dir: &Path, name: &str) -> Cert {
+    pub(crate) fn new(dir: &Path, name: &str) -> Cert {
         let made = rcgen::generate_simple_self_signed(vec!["localhost".to_owned()]).unwrap();
         let cert = dir.join(format!("{name}.crt"));
         let key = dir.join(format!("{name}.key"));
@@ -30,7 +30,7 @@ impl Cert {
     }
 
     /// `--tls-cert CERT --tls-key KEY`.
-    fn flags(&self) -> [&str; 4] {
+    pub(crate) fn flags(&self) -> [&str; 4] {
         [
             "--tls-cert",
             self.cert.to_str().unwrap(),
