@@ -53,6 +53,16 @@ impl Geometry {
         &self.0
     }
 
+    /// The first position, for reading ahead: every geometry has one.
+    pub(crate) fn first_position(&self) -> LonLat {
+        match &self.0 {
+            GeometryKind::Point(p) => *p,
+            GeometryKind::MultiPoint(p) | GeometryKind::LineString(p) => p[0],
+            GeometryKind::MultiLineString(l) | GeometryKind::Polygon(l) => l[0][0],
+            GeometryKind::MultiPolygon(p) => p[0][0][0],
+        }
+    }
+
     /// The number of positions, closing positions of rings included.
     pub fn vertex_count(&self) -> usize {
         vertex_count(&self.0)

@@ -40,9 +40,8 @@ struct Item {
     /// top bit marks a volume with more than one box, which a query may meet
     /// more than once.
     tag: u32,
-    /// The volume's window, `[from, to)`, copied here so that the time
-    /// filter needs no visit to the slot.
-    from: Millis,
+    /// The end of the volume's window (its start is the entry's `from`),
+    /// copied here so that the time filter needs no visit to the slot.
     to: Millis,
     /// The altitude band rounded outwards to `f32`, a filter as exact as
     /// needed to spare most visits; the slot's band decides.
@@ -64,7 +63,6 @@ impl Default for Batch {
         let none = Item {
             slot: 0,
             tag: 0,
-            from: 0,
             to: 0,
             lo: 0.0,
             hi: 0.0,
@@ -136,10 +134,10 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
         .into_iter()
         .map(|(rect, part)| Entry {
             rect,
+            from: window.from(),
             item: Item {
                 slot,
                 tag: part | many,
-                from: window.from(),
                 to: window.to().unwrap_or(Millis::MAX),
                 lo: f32_down(band.lo()),
                 hi: f32_up(band.hi()),
@@ -309,9 +307,9 @@ impl Index {
         let asked = (volume, &volume.view());
         let mut batch = Batch::default();
         for rect in query.as_slice() {
-            self.grid.for_each_meeting(rect, |entry| {
+            self.grid.for_each_meeting(rect, to, |entry| {
                 let item = entry.item;
-                if item.from >= to || from >= item.to || item.lo > hi || lo > item.hi {
+                if from >= item.to || item.lo > hi || lo > item.hi {
                     return;
                 }
                 if batch.len == BATCH {
@@ -339,7 +337,10 @@ impl Index {
         let band = asked.0.altitude();
         let mut near = [false; BATCH];
         for (item, near) in items.iter().zip(&mut near) {
-            *near = self.slot(item.slot).volume.altitude().overlaps(&band);
+            let volume = &self.slot(item.slot).volume;
+            *near = volume.altitude().overlaps(&band);
+            // Likewise the geometry's positions, which a decision reads next.
+            std::hint::black_box(volume.geometry().first_position());
         }
         for (item, _) in items.iter().zip(near).filter(|(_, near)| *near) {
             let slot = self.slot(item.slot);

@@ -318,6 +318,15 @@ impl<'a> View<'a> {
         }
     }
 
+    /// The lon/lat extent of everything under `part`: the whole geometry's
+    /// for a tree node.
+    fn whole_extent(&self, part: Part) -> [f64; 4] {
+        match part {
+            Part::Node(_) => crate::geometry::extent(self.kind),
+            _ => self.extent(part),
+        }
+    }
+
     /// The lon/lat extent of a run or a stretch.
     fn extent(&self, part: Part) -> [f64; 4] {
         match part {
@@ -745,12 +754,18 @@ pub(crate) fn chunk_within(a: &View<'_>, chunk: &Chunk, b: &View<'_>, limit_m: f
 /// Branch and bound from `start` of `a` against the whole of `b`.
 fn search(a: &View<'_>, start: Part, b: &View<'_>, limit_m: f64) -> bool {
     let tolerance = tolerance_m(limit_m);
+    // One plane for the whole search: its band holds every pair of parts
+    // below the two it starts from, so its bounds hold for all of them.
+    let (ea, eb) = (a.whole_extent(start), b.whole_extent(b.root()));
+    let plane = Plane::new(ea, eb, limit_m);
     let mut stack = vec![(start, b.root())];
     while let Some((pa, pb)) = stack.pop() {
         let step = match (pa, pb) {
-            (Part::Run { .. }, _) | (_, Part::Run { .. }) => run_step(a, pa, b, pb, limit_m),
+            (Part::Run { .. }, _) | (_, Part::Run { .. }) => {
+                run_step(&plane, a, pa, b, pb, limit_m)
+            }
             _ => match (a.segment(pa), b.segment(pb)) {
-                (Some(sa), Some(sb)) => segment_step(sa, sb, limit_m, tolerance),
+                (Some(sa), Some(sb)) => segment_step(&plane, sa, sb, limit_m, tolerance),
                 _ => ball_step(a, pa, b, pb, limit_m, tolerance),
             },
         };
@@ -775,7 +790,7 @@ fn search(a: &View<'_>, start: Part, b: &View<'_>, limit_m: f64) -> bool {
 /// A pair with a run: dropped when the boxes are too far apart, else the
 /// run is split (the longer one of two). A tree node has no box, so a run
 /// facing one is split until it is a stretch.
-fn run_step(a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Step {
+fn run_step(plane: &Plane, a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Step {
     let split = match (pa, pb) {
         (Part::Run { lo, hi }, Part::Run { lo: l, hi: h }) if h - l > hi - lo => Step::SplitSecond,
         (Part::Run { .. }, _) => Step::SplitFirst,
@@ -784,8 +799,7 @@ fn run_step(a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Ste
     if matches!(pa, Part::Node(_)) || matches!(pb, Part::Node(_)) {
         return split;
     }
-    let (ea, eb) = (a.extent(pa), b.extent(pb));
-    if Plane::new(ea, eb, limit_m).box_gap(ea, eb) > limit_m {
+    if plane.box_gap(a.extent(pa), b.extent(pb)) > limit_m {
         return Step::Drop;
     }
     split
@@ -795,9 +809,14 @@ fn run_step(a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Ste
 /// closest points, whose straight path or else geodesic may accept them;
 /// failing both, the geodesic less how far each stretch reaches from its
 /// point is a lower bound, and the longer stretch is split.
-fn segment_step(sa: [LonLat; 2], sb: [LonLat; 2], limit_m: f64, tolerance: f64) -> Step {
-    let (ea, eb) = (span(sa[0], sa[1]), span(sb[0], sb[1]));
-    let gap = Plane::new(ea, eb, limit_m).segment_gap(sa, sb);
+fn segment_step(
+    plane: &Plane,
+    sa: [LonLat; 2],
+    sb: [LonLat; 2],
+    limit_m: f64,
+    tolerance: f64,
+) -> Step {
+    let gap = plane.segment_gap(sa, sb);
     if gap.lower > limit_m {
         return Step::Drop;
     }
