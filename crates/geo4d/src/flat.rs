@@ -214,6 +214,86 @@ fn closest(a0: [f64; 2], a1: [f64; 2], b0: [f64; 2], b1: [f64; 2]) -> (f64, f64,
 mod tests {
     use super::*;
     use crate::earth::geodesic_m;
+    use proptest::prelude::*;
+
+    fn extent(s: [LonLat; 2]) -> [f64; 4] {
+        [
+            s[0][0].min(s[1][0]),
+            s[0][1].min(s[1][1]),
+            s[0][0].max(s[1][0]),
+            s[0][1].max(s[1][1]),
+        ]
+    }
+
+    /// A segment up to about 0.1° long (or a point) near `c`.
+    fn segment_near(c: LonLat) -> impl Strategy<Value = [LonLat; 2]> {
+        let end = move |(dx, dy): (f64, f64)| [c[0] + dx, (c[1] + dy).clamp(-90.0, 90.0)];
+        (
+            (-0.06..0.06f64, -0.06..0.06f64),
+            (-0.05..0.05f64, -0.05..0.05f64),
+            any::<bool>(),
+        )
+            .prop_map(move |(o, d, point)| {
+                let a = end(o);
+                let b = if point {
+                    a
+                } else {
+                    end((o.0 + d.0, o.1 + d.1))
+                };
+                [a, b]
+            })
+    }
+
+    fn place() -> impl Strategy<Value = LonLat> {
+        prop_oneof![
+            (38.7..48.6f64, 29.0..37.5f64).prop_map(|(x, y)| [x, y]),
+            (-0.1..0.1f64, -0.1..0.1f64).prop_map(|(x, y)| [x, y]),
+            (
+                prop_oneof![179.9..180.0f64, -180.0..-179.9f64],
+                -70.0..70.0f64
+            )
+                .prop_map(|(x, y)| [x, y]),
+            (
+                -180.0..180.0f64,
+                prop_oneof![89.0..89.95f64, -89.95..-89.0f64]
+            )
+                .prop_map(|(x, y)| [x, y]),
+        ]
+    }
+
+    fn samples(s: [LonLat; 2]) -> Vec<LonLat> {
+        (0..=48)
+            .map(|i| lerp(s[0], s[1], f64::from(i) / 48.0))
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// The lower bounds never exceed a real distance between the sets,
+        /// and the upper bound is never below the geodesic.
+        #[test]
+        fn bounds_hold_against_sampled_geodesics(
+            (a, b) in place().prop_flat_map(|c| (segment_near(c), segment_near(c))),
+        ) {
+            let (sa, sb) = (samples(a), samples(b));
+            let nearest = sa
+                .iter()
+                .flat_map(|x| sb.iter().map(move |y| geodesic_m(*x, *y)))
+                .fold(f64::INFINITY, f64::min);
+            // Whatever the true distance is, it is at most `nearest`, which
+            // is what the band of the plane must allow for.
+            let plane = Plane::new(extent(a), extent(b), nearest);
+            let gap = plane.segment_gap(a, b);
+            prop_assert!(gap.lower <= nearest, "segments: {} > {nearest}", gap.lower);
+            let boxes = plane.box_gap(extent(a), extent(b));
+            prop_assert!(boxes <= gap.lower + 1e-6, "boxes: {boxes} > {}", gap.lower);
+            prop_assert!(geodesic_m(gap.x, gap.y) <= path_length(gap.x, gap.y));
+            for (x, y) in sa.iter().zip(sb.iter().rev()) {
+                prop_assert!(geodesic_m(*x, *y) <= path_length(*x, *y));
+            }
+        }
+    }
 
     #[test]
     fn radii_match_their_extremes() {

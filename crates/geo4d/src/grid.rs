@@ -18,9 +18,11 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The width of a cell on the lowest level, in degrees: a power of two, so
-/// that cell numbers are exact. About the size of a point's box with a
-/// 1.5 km buffer, measured against 1/16° and 1/64° in BENCHMARKS.md.
-const BASE_DEG: f64 = 1.0 / 32.0;
+/// that cell numbers are exact. Each cell a query looks at costs a cache
+/// miss or two, and each box it scans a few nanoseconds: 1/16° (twice a
+/// point's box with a 1.5 km buffer) was measured against 1/8°, 1/32° and
+/// 1/64° (BENCHMARKS.md).
+const BASE_DEG: f64 = 1.0 / 16.0;
 /// Enough levels for a box 360° wide.
 const LEVELS: usize = 15;
 
