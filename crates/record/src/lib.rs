@@ -33,14 +33,19 @@
 //!
 //! # Canonical form
 //!
-//! JSON as `serde_json` writes a `Value`: no whitespace, object keys sorted,
-//! numbers in their shortest round-trip form. A leaf is rebuilt from its
-//! entry at every start and must come out byte for byte the same, or the log
-//! no longer matches its signed checkpoints; [`LEAF_VERSION`] is in every
-//! leaf so that the form can change without a leaf changing its meaning.
+//! A leaf is built from the entry's bytes as the log stores them (compact
+//! JSON): the objects on a path to a sensitive field are written again with
+//! their keys sorted, `"v"` gives way to `"leaf": `[`LEAF_VERSION`], and
+//! everything else is the stored text byte for byte. A commitment binds the
+//! stored text of its value, which is what a [`Payload`] carries. A leaf is
+//! rebuilt at every start and must come out the same, or the log no longer
+//! matches its signed checkpoints: it never depends on how the model would
+//! encode the entry today, only on what was written.
 
 mod payload;
 mod public;
 
 pub use payload::{Payload, PayloadError};
-pub use public::{LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, publish};
+pub use public::{
+    LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, leaf_hash_of, publish,
+};

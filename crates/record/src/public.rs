@@ -4,48 +4,45 @@ use crate::payload::Payload;
 use deconflict_ledger::{Hash, commit, leaf_hash};
 #[cfg(doc)]
 use deconflict_model::Entry;
-use serde_json::{Map, Value, json};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
+use std::collections::BTreeMap;
 
 /// The format of a leaf, written into each as `"leaf": 1`.
 pub const LEAF_VERSION: u32 = 1;
 
-/// Where an entry's sensitive fields are, as JSON Pointers in which `*`
-/// stands for any one token (a command's name, an array index). A leaf holds
-/// the value at each only as a commitment. A new sensitive field must be
-/// named here; the tests check that no label, kind, coordinate, reason or
+/// Where an entry's sensitive fields are: paths of object keys in which
+/// `*` stands for any one token (a command's name, an array index). A leaf
+/// holds the value at each only as a commitment. A new sensitive field must
+/// be named here; the tests check that no label, kind, coordinate, reason or
 /// other party reaches a leaf.
-pub const SENSITIVE: &[&str] = &[
+pub const SENSITIVE: &[&[&str]] = &[
     // What and where: an object's kind, volume and label; a decision's reason.
-    "/command/*/kind",
-    "/command/*/volume",
-    "/command/*/label",
-    "/command/*/reason",
-    "/command/*/spec/kind",
-    "/command/*/spec/volume",
-    "/command/*/spec/label",
+    &["command", "*", "kind"],
+    &["command", "*", "volume"],
+    &["command", "*", "label"],
+    &["command", "*", "reason"],
+    &["command", "*", "spec", "kind"],
+    &["command", "*", "spec", "volume"],
+    &["command", "*", "spec", "label"],
     // A conflict: where and when the two meet, and with whom. Under
     // coordinator-only disclosure not even the parties involved learn that.
-    "/outcome/opened/*/area",
-    "/outcome/opened/*/from_ms",
-    "/outcome/opened/*/to_ms",
-    "/outcome/opened/*/activity",
-    "/outcome/opened/*/other",
-    "/outcome/opened/*/parties",
+    &["outcome", "opened", "*", "area"],
+    &["outcome", "opened", "*", "from_ms"],
+    &["outcome", "opened", "*", "to_ms"],
+    &["outcome", "opened", "*", "activity"],
+    &["outcome", "opened", "*", "other"],
+    &["outcome", "opened", "*", "parties"],
     // Who was told what, and other parties' activities put back on hold.
-    "/outcome/notices",
-    "/outcome/held",
+    &["outcome", "notices"],
+    &["outcome", "held"],
 ];
 
-fn is_sensitive(tokens: &[&str]) -> bool {
-    SENSITIVE.iter().any(|pattern| {
-        let mut parts = pattern.split('/').skip(1);
-        tokens
-            .iter()
-            .all(|t| parts.next().is_some_and(|p| p == "*" || p == *t))
-            && parts.next().is_none()
-    })
-}
+/// A set of [`SENSITIVE`] paths, by position.
+type Paths = u32;
+const ALL_PATHS: Paths = (1 << SENSITIVE.len()) - 1;
+const _: () = assert!(SENSITIVE.len() <= 32, "one bit a path");
 
 /// The log's secret behind every salt: 32 random bytes, kept with its
 /// signing key and never published.
@@ -102,69 +99,159 @@ pub struct NotAnEntry(String);
 
 /// The public form of an entry, from its bytes as the log stores them
 /// ([`Entry::encode`]): the leaf is rebuilt from exactly what was written.
+///
+/// Only the objects on a path to a sensitive field are parsed (into raw
+/// spans of the stored text); everything else, and every sensitive value
+/// committed to, is the stored text itself.
 pub fn publish(encoded: &[u8], secret: &SaltSecret) -> Result<Published, NotAnEntry> {
-    let mut value =
-        serde_json::from_slice::<Value>(encoded).map_err(|e| NotAnEntry(e.to_string()))?;
-    let Value::Object(fields) = &mut value else {
-        return Err(NotAnEntry("not a JSON object".into()));
-    };
-    let seq = fields
-        .get("seq")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| NotAnEntry("no sequence number".into()))?;
-    fields
-        .remove("v")
-        .ok_or_else(|| NotAnEntry("no format version".into()))?;
-    fields.insert("leaf".into(), json!(LEAF_VERSION));
-    let mut payloads = Vec::new();
-    redact(&mut value, &mut Vec::new(), seq, secret, &mut payloads);
+    let walk = walk(encoded, secret, true)?;
     Ok(Published {
-        leaf: serde_json::to_vec(&value).expect("JSON values serialise"),
-        payloads,
+        leaf: walk.leaf.into_bytes(),
+        payloads: walk.payloads,
     })
 }
 
-/// Replaces, depth first, the value of every sensitive field under `value`
-/// by its commitment, collecting the payloads. `path` is where `value` is.
-fn redact(
-    value: &mut Value,
-    path: &mut Vec<String>,
-    seq: u64,
-    secret: &SaltSecret,
-    payloads: &mut Vec<Payload>,
-) {
-    let children: Vec<(String, &mut Value)> = match value {
-        Value::Object(fields) => fields.iter_mut().map(|(k, v)| (k.clone(), v)).collect(),
-        Value::Array(items) => items
-            .iter_mut()
-            .enumerate()
-            .map(|(i, v)| (i.to_string(), v))
-            .collect(),
-        _ => return,
-    };
-    for (token, child) in children {
-        path.push(token);
-        let tokens: Vec<&str> = path.iter().map(String::as_str).collect();
-        if is_sensitive(&tokens) {
-            payloads.push(seal(child, &pointer(path), seq, secret));
-        } else {
-            redact(child, path, seq, secret, payloads);
-        }
-        path.pop();
-    }
+/// The Merkle hash of an entry's leaf, as [`publish`] makes it, without
+/// keeping the payloads: what a restart needs of every entry.
+pub fn leaf_hash_of(encoded: &[u8], secret: &SaltSecret) -> Result<Hash, NotAnEntry> {
+    Ok(leaf_hash(walk(encoded, secret, false)?.leaf.as_bytes()))
 }
 
-/// Swaps `value` for its commitment and returns the payload that opens it.
-fn seal(value: &mut Value, pointer: &str, seq: u64, secret: &SaltSecret) -> Payload {
-    let canonical = serde_json::to_string(value).expect("JSON values serialise");
-    let salt = secret.salt(seq, pointer);
-    let commitment = commit(salt, pointer, canonical.as_bytes());
-    *value = commitment_value(&commitment);
-    Payload {
+fn walk<'a>(encoded: &[u8], secret: &'a SaltSecret, keep: bool) -> Result<Walk<'a>, NotAnEntry> {
+    let text = std::str::from_utf8(encoded).map_err(|e| NotAnEntry(e.to_string()))?;
+    let mut fields = fields(text)?;
+    let seq = fields
+        .iter()
+        .find(|(key, _)| *key == "seq")
+        .and_then(|(_, raw)| raw.get().parse::<u64>().ok())
+        .ok_or_else(|| NotAnEntry("no sequence number".into()))?;
+    let before = fields.len();
+    fields.retain(|(key, _)| *key != "v");
+    if fields.len() == before {
+        return Err(NotAnEntry("no format version".into()));
+    }
+    let version = RawValue::from_string(LEAF_VERSION.to_string()).expect("a number is JSON");
+    fields.push(("leaf", &version));
+    fields.sort_unstable_by_key(|(key, _)| *key);
+    let mut walk = Walk {
+        pointer: String::new(),
         seq,
-        pointer: pointer.to_owned(),
-        salt,
-        value: canonical,
+        secret,
+        keep,
+        payloads: Vec::new(),
+        leaf: String::with_capacity(text.len()),
+    };
+    walk.object(&fields, 0, ALL_PATHS)?;
+    Ok(walk)
+}
+
+/// An object's fields as spans of its text, in the order written.
+fn fields(text: &str) -> Result<Vec<(&str, &RawValue)>, NotAnEntry> {
+    let map: BTreeMap<&str, &RawValue> = parse(text)?;
+    Ok(map.into_iter().collect())
+}
+
+fn parse<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, NotAnEntry> {
+    serde_json::from_str(text).map_err(|e| NotAnEntry(e.to_string()))
+}
+
+/// Where the walk is, what it has written of the leaf and what it sealed.
+struct Walk<'a> {
+    pointer: String,
+    seq: u64,
+    secret: &'a SaltSecret,
+    /// Whether to keep the payloads, or only write the leaf.
+    keep: bool,
+    payloads: Vec<Payload>,
+    leaf: String,
+}
+
+impl Walk<'_> {
+    /// Writes an object, keys sorted, its values visited.
+    fn object(
+        &mut self,
+        fields: &[(&str, &RawValue)],
+        depth: usize,
+        live: Paths,
+    ) -> Result<(), NotAnEntry> {
+        self.leaf.push('{');
+        for (i, (key, value)) in fields.iter().enumerate() {
+            if i > 0 {
+                self.leaf.push(',');
+            }
+            // A borrowed key holds no escape, so it is written as read.
+            self.leaf.push('"');
+            self.leaf.push_str(key);
+            self.leaf.push_str("\":");
+            self.visit(value, key, depth, live)?;
+        }
+        self.leaf.push('}');
+        Ok(())
+    }
+
+    /// Writes the value at `token` below the current place: as stored,
+    /// sealed, or walked into if a sensitive path leads there.
+    fn visit(
+        &mut self,
+        value: &RawValue,
+        token: &str,
+        depth: usize,
+        live: Paths,
+    ) -> Result<(), NotAnEntry> {
+        let (mut deeper, mut here) = (0, false);
+        for (i, path) in SENSITIVE.iter().enumerate() {
+            if live & (1 << i) != 0 && (path[depth] == "*" || path[depth] == token) {
+                if path.len() == depth + 1 {
+                    here = true;
+                } else {
+                    deeper |= 1 << i;
+                }
+            }
+        }
+        let text = value.get();
+        if !here && deeper == 0 {
+            self.leaf.push_str(text);
+            return Ok(());
+        }
+        let at = self.pointer.len();
+        push_token(&mut self.pointer, token);
+        if here {
+            self.seal(text);
+        } else if text.starts_with('{') {
+            self.object(&fields(text)?, depth + 1, deeper)?;
+        } else if text.starts_with('[') {
+            let items: Vec<&RawValue> = parse(text)?;
+            self.leaf.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    self.leaf.push(',');
+                }
+                self.visit(item, &i.to_string(), depth + 1, deeper)?;
+            }
+            self.leaf.push(']');
+        } else {
+            self.leaf.push_str(text);
+        }
+        self.pointer.truncate(at);
+        Ok(())
+    }
+
+    /// Writes the commitment to `value` (its stored text) and keeps the
+    /// payload that opens it.
+    fn seal(&mut self, value: &str) {
+        let salt = self.secret.salt(self.seq, &self.pointer);
+        let commitment = commit(salt, &self.pointer, value.as_bytes());
+        self.leaf.push_str("{\"commitment\":\"");
+        self.leaf.push_str(&hex(&commitment));
+        self.leaf.push_str("\"}");
+        if self.keep {
+            self.payloads.push(Payload {
+                seq: self.seq,
+                pointer: self.pointer.clone(),
+                salt,
+                value: value.to_owned(),
+            });
+        }
     }
 }
 
@@ -174,19 +261,24 @@ pub(crate) fn commitment_value(commitment: &Hash) -> Value {
     Value::Object(fields)
 }
 
-/// A path as a JSON Pointer, its tokens escaped as RFC 6901 §3 asks.
-fn pointer(path: &[String]) -> String {
-    path.iter()
-        .map(|t| format!("/{}", t.replace('~', "~0").replace('/', "~1")))
-        .collect()
+/// Appends `/token` to a JSON Pointer, escaped as RFC 6901 §3 asks.
+fn push_token(pointer: &mut String, token: &str) {
+    pointer.push('/');
+    for c in token.chars() {
+        match c {
+            '~' => pointer.push_str("~0"),
+            '/' => pointer.push_str("~1"),
+            c => pointer.push(c),
+        }
+    }
 }
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
-    use std::fmt::Write;
-    bytes
-        .iter()
-        .fold(String::with_capacity(2 * bytes.len()), |mut s, b| {
-            let _ = write!(s, "{b:02x}");
-            s
-        })
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(2 * bytes.len());
+    for b in bytes {
+        out.push(char::from(DIGITS[usize::from(b >> 4)]));
+        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
+    }
+    out
 }

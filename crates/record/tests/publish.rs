@@ -2,7 +2,7 @@
 //! entries from the model, with random labels, reasons and coordinates.
 
 use deconflict_model::{Actor, Command, Entropy, Entry, Policy, Role, State};
-use deconflict_record::{Payload, PayloadError, SaltSecret, publish};
+use deconflict_record::{Payload, PayloadError, SaltSecret, leaf_hash_of, publish};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -155,6 +155,7 @@ proptest! {
             original.as_object_mut().unwrap().remove("v");
             prop_assert_eq!(reassemble(&published.leaf, &published.payloads), original);
             prop_assert_eq!(&publish(&entry.encode(), &secret()).unwrap(), &published);
+            prop_assert_eq!(leaf_hash_of(&entry.encode(), &secret()).unwrap(), published.leaf_hash());
         }
     }
 }

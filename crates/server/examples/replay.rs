@@ -11,8 +11,9 @@
 use deconflict_model::{
     ActivitySpec, Actor, Command, Disclosure, Entropy, Policy, Role, State, VolumeSpec,
 };
+use deconflict_record::{SaltSecret, leaf_hash_of};
 use deconflict_server::{AppState, Config};
-use deconflict_store::Log;
+use deconflict_store::{Checkpoints, Log};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -60,6 +61,11 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 }
 
 fn build(dir: &std::path::Path, n: u64) -> Result<(), Box<dyn std::error::Error>> {
+    // The service makes the log's keys on first open; each entry is stored
+    // with its leaf hash, as the service stores it.
+    drop(AppState::open(dir, Config::default())?);
+    let keys = Checkpoints::open(dir)?.keys()?.ok_or("no log keys")?;
+    let secret = SaltSecret::new(keys.salt_secret);
     let log = Log::open(dir)?;
     let mut state = State::new(Policy::default());
     let actors: Vec<Actor> = ["coalition", "isf", "pmf"]
@@ -104,10 +110,12 @@ fn build(dir: &std::path::Path, n: u64) -> Result<(), Box<dyn std::error::Error>
         )?;
         let entry = draft.seal(seq);
         state.apply(&entry)?;
+        let body = entry.encode();
         pending.push(log.submit(deconflict_store::Entry {
             seq,
             time_ms: entry.time_ms,
-            body: entry.encode(),
+            leaf: Some(leaf_hash_of(&body, &secret)?),
+            body,
         }));
         if pending.len() == 4096 {
             for ticket in pending.drain(..) {

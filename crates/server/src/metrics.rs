@@ -20,6 +20,8 @@ pub(crate) struct Metrics {
     /// Accepted commands by verb.
     commands: Mutex<Vec<(&'static str, u64)>>,
     replay_ms: AtomicU64,
+    /// Entries found, since start, to still give the leaf the log signed.
+    checked: AtomicU64,
 }
 
 impl Metrics {
@@ -47,6 +49,10 @@ impl Metrics {
             u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
         );
+    }
+
+    pub(crate) fn checked(&self, entries: u64) {
+        self.checked.fetch_add(entries, Ordering::Relaxed);
     }
 
     fn response(&self, status: u16) {
@@ -145,6 +151,12 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "gauge",
         "How long replaying the log took at start-up.",
         &[(String::new(), m.replay_ms.load(Ordering::Relaxed))],
+    );
+    family(
+        "deconflict_log_entries_checked",
+        "gauge",
+        "Entries checked since start against the leaf the log keeps for them (all of them, soon after start).",
+        &[(String::new(), m.checked.load(Ordering::Relaxed))],
     );
     out
 }

@@ -1,10 +1,14 @@
 //! The verifiable record: every entry's public leaf in a Merkle tree, the
 //! checkpoints the log signs over it, and the cosignatures of witnesses.
 //!
-//! Leaves are rebuilt from the stored entries at every start and the tree's
-//! root is checked against the last checkpoint the log signed: an entry
-//! changed on disk since then stops the service from starting. Checkpoints
-//! are signed only over durable entries, at most a second after they land
+//! Each entry's leaf hash is stored with it. At start the tree is rebuilt
+//! from those hashes and its root checked against the last checkpoint the
+//! log signed: a leaf or checkpoint changed on disk stops the service from
+//! starting. Then a thread of its own recomputes every entry's leaf from
+//! the entry ([`check_entries`]): an entry changed on disk makes the service
+//! refuse everything from then on. (Recomputing a million leaves takes
+//! longer than the rest of a restart, hence the split.) Checkpoints are
+//! signed only over durable entries, at most half a second after they land
 //! ([`AppState::sign_checkpoint`], driven by [`sign_every`]) and whenever
 //! one is asked for.
 
@@ -12,8 +16,10 @@ use crate::state::{AppState, StartError, now_ms};
 use deconflict_ledger::{
     Checkpoint, Hash, KeyType, SignedCheckpoint, SignerKey, Tree, VerifierKey,
 };
-use deconflict_record::{SaltSecret, publish};
-use deconflict_store::{Checkpoints, Cosignature, LogKeys, StoreError, StoredCheckpoint};
+use deconflict_record::{SaltSecret, leaf_hash_of, publish};
+use deconflict_store::{
+    Checkpoints, Cosignature, LogBackend, LogKeys, SqliteLog, StoreError, StoredCheckpoint,
+};
 use std::path::Path;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -120,13 +126,12 @@ impl Record {
         self.tree.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
-    /// Appends the leaf of an entry, given as the log stores it.
-    pub(crate) fn append(&self, encoded: &[u8]) -> Result<(), String> {
-        let leaf = publish(encoded, &self.secret).map_err(|e| e.to_string())?;
-        self.tree()
-            .append(leaf.leaf_hash())
-            .map(drop)
-            .map_err(|e| e.to_string())
+    /// Appends the leaf of an entry, given as the log stores it, and
+    /// returns its hash for the log to keep with the entry.
+    pub(crate) fn append(&self, encoded: &[u8]) -> Result<Hash, String> {
+        let leaf = leaf_hash_of(encoded, &self.secret).map_err(|e| e.to_string())?;
+        self.tree().append(leaf).map_err(|e| e.to_string())?;
+        Ok(leaf)
     }
 
     fn store(&self) -> std::sync::MutexGuard<'_, Checkpoints> {
@@ -290,4 +295,78 @@ impl AppState {
             })
             .collect()
     }
+}
+
+/// Entries read per batch by [`check_entries`].
+const CHECK_BATCH: usize = 4096;
+
+/// Starts checking, on a thread of its own, that every entry in the log
+/// still gives the leaf the tree holds for it. The tree was built from the
+/// leaf hashes stored with the entries and checked against the last signed
+/// checkpoint, so it is what the log published; an entry changed on disk
+/// since no longer matches, and the service then refuses everything. The
+/// check reads through its own connection and stops if the service does.
+pub(crate) fn check_entries(state: &AppState, dir: &Path) -> Result<(), StartError> {
+    let reader = SqliteLog::open_reader(dir)?;
+    let size = state.record().tree().size();
+    let secret = state.record().secret().clone();
+    let weak = state.downgrade();
+    std::thread::Builder::new()
+        .name("deconflict-check-entries".into())
+        .spawn(move || {
+            let started = std::time::Instant::now();
+            let mut next = 1;
+            while next <= size {
+                let Some(state) = weak.upgrade() else { return };
+                match check_batch(&state, &reader, &secret, next, size) {
+                    Ok(checked) => {
+                        state.metrics().checked(checked);
+                        next += checked.max(1);
+                    }
+                    Err(why) => {
+                        state.fail(&why);
+                        return;
+                    }
+                }
+            }
+            tracing::info!(
+                entries = size,
+                seconds = started.elapsed().as_secs_f64(),
+                "every entry matches the leaf the log published"
+            );
+        })
+        .map_err(|e| StartError::Thread(e.to_string()))?;
+    Ok(())
+}
+
+/// Checks the entries from `next` on (at most a batch, none past `size`);
+/// returns how many.
+fn check_batch(
+    state: &AppState,
+    reader: &SqliteLog,
+    secret: &SaltSecret,
+    next: u64,
+    size: u64,
+) -> Result<u64, String> {
+    let count = usize::try_from(size - next + 1).map_or(CHECK_BATCH, |n| n.min(CHECK_BATCH));
+    let batch = reader.read(next, count).map_err(|e| e.to_string())?;
+    if batch.is_empty() {
+        return Err(format!("entry {next} is missing from the log"));
+    }
+    for stored in &batch {
+        let computed = leaf_hash_of(&stored.body, secret).map_err(|e| e.to_string())?;
+        let published = state
+            .record()
+            .tree()
+            .leaf(stored.seq - 1)
+            .map_err(|e| e.to_string())?;
+        if computed != published {
+            return Err(format!(
+                "entry {} no longer gives the leaf the log published for it: it was changed \
+                 on disk",
+                stored.seq
+            ));
+        }
+    }
+    Ok(batch.len() as u64)
 }

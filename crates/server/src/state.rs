@@ -35,6 +35,16 @@ use std::time::{Instant, SystemTime, UNIX_EPOCH};
 /// Entries read from the log per batch during replay.
 const REPLAY_BATCH: usize = 8192;
 
+/// A handle that does not keep the service alive, for threads that should
+/// stop with it.
+pub(crate) struct WeakAppState(std::sync::Weak<Inner>);
+
+impl WeakAppState {
+    pub(crate) fn upgrade(&self) -> Option<AppState> {
+        self.0.upgrade().map(|inner| AppState { inner })
+    }
+}
+
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
@@ -104,7 +114,7 @@ impl AppState {
         );
         let metrics = Metrics::default();
         metrics.set_replay(replay);
-        Ok(AppState {
+        let app = AppState {
             inner: Arc::new(Inner {
                 core: tokio::sync::Mutex::new(Core {
                     state,
@@ -118,7 +128,13 @@ impl AppState {
                 metrics,
                 failed: AtomicBool::new(false),
             }),
-        })
+        };
+        crate::record::check_entries(&app, dir)?;
+        Ok(app)
+    }
+
+    pub(crate) fn downgrade(&self) -> WeakAppState {
+        WeakAppState(Arc::downgrade(&self.inner))
     }
 
     pub fn config(&self) -> &Config {
@@ -157,7 +173,7 @@ impl AppState {
         self.inner.failed.load(Ordering::Relaxed)
     }
 
-    fn fail(&self, why: &dyn std::fmt::Display) {
+    pub(crate) fn fail(&self, why: &dyn std::fmt::Display) {
         tracing::error!(error = %why, "the service refuses all requests from now on");
         self.inner.failed.store(true, Ordering::Relaxed);
     }
@@ -234,15 +250,19 @@ impl AppState {
                     return Err(ApiError::Internal);
                 }
                 let body = entry.encode();
-                if let Err(e) = self.inner.record.append(&body) {
-                    self.fail(&e);
-                    return Err(ApiError::Internal);
-                }
+                let leaf = match self.inner.record.append(&body) {
+                    Ok(leaf) => leaf,
+                    Err(e) => {
+                        self.fail(&e);
+                        return Err(ApiError::Internal);
+                    }
+                };
                 core.last_time_ms = now;
                 tickets.push(self.inner.log.submit(deconflict_store::Entry {
                     seq,
                     time_ms: entry.time_ms,
                     body,
+                    leaf: Some(leaf),
                 }));
                 self.inner.metrics.command(verb);
                 results.push(Ok(()));
@@ -307,40 +327,30 @@ fn replay(
     };
     let (batches, decoded) = std::sync::mpsc::sync_channel::<Result<Vec<Entry>, StartError>>(4);
     let reader = log.clone();
-    // The leaves are hashed on a thread of their own, from the bytes stored.
-    let (bodies, to_hash) = std::sync::mpsc::sync_channel::<Vec<Vec<u8>>>(4);
-    let hash = secret
-        .cloned()
-        .map(|secret| {
-            std::thread::Builder::new()
-                .name("deconflict-replay-leaves".into())
-                .spawn(move || leaf_hashes(&secret, to_hash))
-        })
-        .transpose()
-        .map_err(|e| StartError::Thread(e.to_string()))?;
+    let secret = secret.cloned();
     let read = std::thread::Builder::new()
         .name("deconflict-replay-reader".into())
         .spawn(move || {
+            let mut leaves = Vec::new();
             let mut next = 1u64;
             while next <= limit {
                 let batch = match reader.read(next, REPLAY_BATCH) {
-                    Ok(batch) if batch.is_empty() => return,
+                    Ok(batch) if batch.is_empty() => break,
                     Ok(batch) => batch,
                     Err(e) => {
                         let _ = batches.send(Err(e.into()));
-                        return;
+                        break;
                     }
                 };
                 let mut entries = Vec::with_capacity(batch.len());
-                let mut raw = Vec::with_capacity(batch.len());
                 for stored in batch {
                     if stored.seq != next {
                         let _ = batches.send(Err(StartError::Gap(next)));
-                        return;
+                        return leaves;
                     }
                     if stored.seq > limit || stop_at_time.is_some_and(|t| stored.time_ms > t) {
                         let _ = batches.send(Ok(entries));
-                        return;
+                        return leaves;
                     }
                     match Entry::decode(&stored.body) {
                         Ok(entry) if entry.seq == stored.seq => entries.push(entry),
@@ -349,22 +359,29 @@ fn replay(
                                 seq: stored.seq,
                                 detail: format!("the entry says it is {}", entry.seq),
                             })));
-                            return;
+                            return leaves;
                         }
                         Err(e) => {
                             let _ = batches.send(Err(StartError::Replay(e)));
-                            return;
+                            return leaves;
                         }
                     }
-                    raw.push(stored.body);
+                    if let Some(secret) = &secret {
+                        match stored_leaf(&stored, secret) {
+                            Ok(leaf) => leaves.push(leaf),
+                            Err(e) => {
+                                let _ = batches.send(Err(e));
+                                return leaves;
+                            }
+                        }
+                    }
                     next += 1;
                 }
-                // Without a secret nobody hashes: the send fails, harmlessly.
-                let _ = bodies.send(raw);
                 if batches.send(Ok(entries)).is_err() {
-                    return;
+                    break;
                 }
             }
+            leaves
         })
         .map_err(|e| StartError::Thread(e.to_string()))?;
     // Applied entries are freed on a third thread: freeing what another
@@ -399,29 +416,21 @@ fn replay(
     }
     // Dropping the receiver (end of the loop) stops the reader.
     drop(spent);
-    let _ = read.join();
+    let leaves = read.join();
     let _ = free.join();
     outcome?;
-    let leaves = match hash.map(std::thread::JoinHandle::join) {
-        None => Vec::new(),
-        Some(Ok(leaves)) => leaves?,
-        Some(Err(_)) => return Err(StartError::Thread("hashing the leaves failed".into())),
-    };
+    let leaves = leaves.map_err(|_| StartError::Thread("the replay reader failed".into()))?;
     Ok((state.finish(), last_time_ms, leaves))
 }
 
-/// The leaf hash of every entry sent, in order.
-fn leaf_hashes(
-    secret: &SaltSecret,
-    bodies: std::sync::mpsc::Receiver<Vec<Vec<u8>>>,
-) -> Result<Vec<Hash>, StartError> {
-    let mut leaves = Vec::new();
-    for body in bodies.into_iter().flatten() {
-        let published = deconflict_record::publish(&body, secret)
-            .map_err(|e| StartError::Tampered(e.to_string()))?;
-        leaves.push(published.leaf_hash());
+/// The leaf hash the log keeps with an entry; for an entry written before
+/// it kept one, computed from the entry.
+fn stored_leaf(stored: &deconflict_store::Entry, secret: &SaltSecret) -> Result<Hash, StartError> {
+    match stored.leaf {
+        Some(leaf) => Ok(leaf),
+        None => deconflict_record::leaf_hash_of(&stored.body, secret)
+            .map_err(|e| StartError::Tampered(format!("entry {}: {e}", stored.seq))),
     }
-    Ok(leaves)
 }
 
 /// The system clock, Unix milliseconds.

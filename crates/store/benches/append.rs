@@ -17,6 +17,7 @@ fn entry(seq: u64) -> Entry {
         seq,
         time_ms: 1_750_000_000_000,
         body: vec![0xab; BODY_LEN],
+        leaf: Some([0xcd; 32]),
     }
 }
 

@@ -14,6 +14,9 @@ pub struct Entry {
     pub time_ms: i64,
     /// The encoded entry, opaque to the store.
     pub body: Vec<u8>,
+    /// A digest the caller keeps with the entry (the server's Merkle leaf hash), as opaque as
+    /// the body; `None` only for entries written before the store kept one.
+    pub leaf: Option<[u8; 32]>,
 }
 
 /// Where the log is kept. SQLite implements it now; PostgreSQL is meant to, later.
@@ -92,7 +95,9 @@ impl LogBackend for SqliteLog {
         }
         {
             let mut insert = tx
-                .prepare_cached("INSERT INTO log (seq, time_ms, body) VALUES (?1, ?2, ?3)")
+                .prepare_cached(
+                    "INSERT INTO log (seq, time_ms, body, leaf) VALUES (?1, ?2, ?3, ?4)",
+                )
                 .during("preparing the log insert")?;
             for entry in entries {
                 if entry.seq != expected {
@@ -102,7 +107,12 @@ impl LogBackend for SqliteLog {
                     });
                 }
                 insert
-                    .execute(params![to_sql_seq(entry.seq)?, entry.time_ms, entry.body])
+                    .execute(params![
+                        to_sql_seq(entry.seq)?,
+                        entry.time_ms,
+                        entry.body,
+                        entry.leaf
+                    ])
                     .during("appending to the log")?;
                 expected += 1;
             }
@@ -121,7 +131,7 @@ impl LogBackend for SqliteLog {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT seq, time_ms, body FROM log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
+                "SELECT seq, time_ms, body, leaf FROM log WHERE seq >= ?1 ORDER BY seq LIMIT ?2",
             )
             .during("preparing the log read")?;
         let rows = stmt
@@ -130,6 +140,7 @@ impl LogBackend for SqliteLog {
                     seq: u64::try_from(row.get::<_, i64>(0)?).unwrap_or_default(),
                     time_ms: row.get(1)?,
                     body: row.get(2)?,
+                    leaf: row.get(3)?,
                 })
             })
             .during("reading the log")?;
@@ -146,6 +157,7 @@ mod tests {
             seq,
             time_ms: 1_700_000_000_000 + i64::try_from(seq).unwrap(),
             body: format!("body of {seq}").into_bytes(),
+            leaf: None,
         }
     }
 

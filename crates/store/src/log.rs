@@ -363,6 +363,7 @@ mod tests {
             seq,
             time_ms: 0,
             body: vec![u8::try_from(seq % 256).unwrap()],
+            leaf: None,
         }
     }
 

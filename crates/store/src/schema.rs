@@ -50,9 +50,11 @@ const MIGRATIONS: &[&str] = &[
         revoked_ms   INTEGER
     ) STRICT;
     ",
-    // v1 -> v2: what makes the log verifiable. One row of keys; the checkpoints the log signed,
-    // and the witnesses' cosignatures of them.
+    // v1 -> v2: what makes the log verifiable. Each entry's leaf hash; one row of keys; the
+    // checkpoints the log signed, and the witnesses' cosignatures of them.
     "
+    ALTER TABLE log ADD COLUMN leaf BLOB CHECK (leaf IS NULL OR length(leaf) = 32);
+
     CREATE TABLE ledger_keys (
         id          INTEGER PRIMARY KEY CHECK (id = 1),
         origin      TEXT    NOT NULL,
@@ -229,7 +231,9 @@ mod tests {
         let err = open(dir.path()).unwrap_err();
         assert_eq!(
             err.to_string(),
-            "database schema version 7 is newer than this binary supports (1)"
+            format!(
+                "database schema version 7 is newer than this binary supports ({SCHEMA_VERSION})"
+            )
         );
     }
 
@@ -267,9 +271,10 @@ mod tests {
     fn log_table_refuses_gaps_updates_and_deletes_even_from_raw_sql() {
         let dir = tempfile::tempdir().unwrap();
         let conn = open(dir.path()).unwrap();
-        conn.execute("INSERT INTO log VALUES (1, 0, x'00')", [])
+        let insert = "INSERT INTO log (seq, time_ms, body) VALUES";
+        conn.execute(&format!("{insert} (1, 0, x'00')"), [])
             .unwrap();
-        let gap = conn.execute("INSERT INTO log VALUES (3, 0, x'00')", []);
+        let gap = conn.execute(&format!("{insert} (3, 0, x'00')"), []);
         assert!(gap.unwrap_err().to_string().contains("log sequence gap"));
         let update = conn.execute("UPDATE log SET body = x'01'", []);
         assert!(update.unwrap_err().to_string().contains("append-only"));

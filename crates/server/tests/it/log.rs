@@ -305,11 +305,12 @@ fn flip(dir: &std::path::Path, needle: &[u8]) -> usize {
     flipped
 }
 
-#[tokio::test]
-async fn a_log_changed_on_disk_after_it_was_signed_does_not_start() {
+/// The demo, signed, closed: its data directory and the texts of its leaves.
+async fn signed_and_closed() -> (tempfile::TempDir, Vec<String>, String) {
     let h = Harness::demo().await;
     let key = log_key(&h).await;
-    checkpoint(&h, &key).await;
+    let size = checkpoint(&h, &key).await.checkpoint().size();
+    let leaves = leaves(&h, size, "joc/auditor").await;
     let label = h.get("/v1/state", "joc/viewer").await.json()["activities"][0]["label"]
         .as_str()
         .unwrap()
@@ -319,15 +320,58 @@ async fn a_log_changed_on_disk_after_it_was_signed_does_not_start() {
     } = h;
     drop(app);
     drop(state);
-    let dir = dir.path();
-    // A label stays valid JSON with one letter changed: the state would
-    // replay, but the leaf is no longer the one signed.
-    assert!(flip(dir, label.as_bytes()) > 0);
-    let refused = deconflict_server::AppState::open(dir, config()).unwrap_err();
+    (dir, leaves, label)
+}
+
+async fn wait_until_checked(h: &Harness, entries: u64) {
+    for _ in 0..200 {
+        let metrics = h.get("/metrics", "").await.text();
+        let checked = metrics
+            .lines()
+            .find_map(|l| l.strip_prefix("deconflict_log_entries_checked "))
+            .and_then(|n| n.parse::<u64>().ok());
+        if checked >= Some(entries) {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the entries were not checked");
+}
+
+#[tokio::test]
+async fn an_entry_changed_on_disk_stops_the_service() {
+    let (dir, _, label) = signed_and_closed().await;
+    // A label stays valid JSON with one letter changed: the state replays,
+    // but the entry no longer gives the leaf the log published.
+    assert!(flip(dir.path(), label.as_bytes()) > 0);
+    let state = deconflict_server::AppState::open(dir.path(), config()).unwrap();
+    for _ in 0..250 {
+        if state.failed() {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    panic!("the service still serves a changed entry");
+}
+
+#[tokio::test]
+async fn a_leaf_changed_on_disk_after_it_was_signed_does_not_start() {
+    let (dir, leaves, _) = signed_and_closed().await;
+    let leaf = leaf_hash(leaves[leaves.len() / 2].as_bytes());
+    assert_eq!(flip(dir.path(), &leaf), 1);
+    let refused = deconflict_server::AppState::open(dir.path(), config()).unwrap_err();
     assert!(
-        refused
-            .to_string()
-            .contains("does not match what it signed"),
+        refused.to_string().contains("an entry was changed"),
         "{refused}"
     );
+}
+
+#[tokio::test]
+async fn an_untouched_log_passes_every_check() {
+    let h = Harness::demo().await;
+    let size = checkpoint(&h, &log_key(&h).await).await.checkpoint().size();
+    let h = h.restart(config());
+    wait_until_checked(&h, size).await;
+    assert!(!h.state.failed());
+    h.get("/healthz", "").await.expect(200);
 }

@@ -20,6 +20,8 @@ pub(crate) fn entry(seq: u64) -> Entry {
         seq,
         time_ms: 1_750_000_000_000 + i64::try_from(seq).unwrap(),
         body: body(seq),
+        // Kept and given back with the entry, byte for byte.
+        leaf: Some([u8::try_from(seq % 251).unwrap(); 32]),
     }
 }
 
