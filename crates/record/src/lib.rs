@@ -42,9 +42,11 @@
 //! matches its signed checkpoints: it never depends on how the model would
 //! encode the entry today, only on what was written.
 
+mod bundle;
 mod payload;
 mod public;
 
+pub use bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
 pub use payload::{Payload, PayloadError};
 pub use public::{
     LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, leaf_hash_of, publish,
