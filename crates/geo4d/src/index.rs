@@ -157,7 +157,8 @@ fn part_conflicts(
     exact_box: bool,
     (query, asked): (&Volume, &View<'_>),
 ) -> bool {
-    let stored = volume.view();
+    // Only a chunked volume has boxes other than its whole one.
+    let stored = volume.view().chunked(part != WHOLE);
     let limit = volume.buffer_m() + query.buffer_m();
     match part {
         AREA => shape::covers(&stored, asked),

@@ -42,6 +42,7 @@ use crate::flat::{Plane, lerp, path_length};
 use crate::geometry::{Geometry, GeometryKind};
 use crate::planar;
 use crate::round::f32_up;
+use std::cell::OnceCell;
 use std::cmp::Ordering;
 
 /// How far past the limit a reported pair may be: max(1 m, 0.05 %), kept a
@@ -187,17 +188,15 @@ fn any_probe(kind: &GeometryKind, mut f: impl FnMut(LonLat) -> bool) -> bool {
     }
 }
 
-/// The pieces a decision reads: borrowed from a large geometry, copied
-/// from a small one. It lives on the stack for one decision; boxing the
-/// buffer would cost an allocation per decision.
+/// The pieces a decision reads: borrowed from a large geometry or read in
+/// place from a line or a ring; only a small geometry of several parts is
+/// copied (a rare shape, and one allocation).
 #[derive(Debug)]
-#[allow(clippy::large_enum_variant)]
 enum Pieces<'a> {
-    One([[LonLat; 2]; 1]),
-    Few {
-        buf: [[LonLat; 2]; SMALL],
-        len: usize,
-    },
+    One([LonLat; 2]),
+    /// Piece `i` is positions `i` and `i + 1`.
+    Line(&'a [LonLat]),
+    Copied(Vec<[LonLat; 2]>),
     Stored(&'a [[LonLat; 2]]),
 }
 
@@ -207,8 +206,9 @@ pub(crate) struct View<'a> {
     kind: &'a GeometryKind,
     large: Option<&'a Complex>,
     pieces: Pieces<'a>,
-    /// Whether the geometry is wider than one chunk.
-    chunked: bool,
+    /// Whether the geometry is wider than one chunk: found when first
+    /// asked (it takes a pass over the positions), unless told.
+    chunked: OnceCell<bool>,
 }
 
 impl<'a> View<'a> {
@@ -219,40 +219,52 @@ impl<'a> View<'a> {
                 kind,
                 large: Some(c),
                 pieces: Pieces::Stored(&c.pieces),
-                chunked: !c.chunks.is_empty(),
+                chunked: OnceCell::from(!c.chunks.is_empty()),
             };
         }
-        let pieces = if let GeometryKind::Point(p) = kind {
-            Pieces::One([[*p, *p]])
-        } else {
-            let mut buf = [[[0.0; 2]; 2]; SMALL];
-            let mut len = 0;
-            for_each_piece(kind, |piece| {
-                buf[len] = piece;
-                len += 1;
-            });
-            Pieces::Few { buf, len }
+        let pieces = match kind {
+            GeometryKind::Point(p) => Pieces::One([*p, *p]),
+            GeometryKind::LineString(line) => Pieces::Line(line),
+            GeometryKind::Polygon(rings) if rings.len() == 1 => Pieces::Line(&rings[0]),
+            _ => {
+                let mut copied = Vec::with_capacity(piece_count(kind));
+                for_each_piece(kind, |piece| copied.push(piece));
+                Pieces::Copied(copied)
+            }
         };
         View {
             kind,
             large: None,
             pieces,
-            chunked: !fits(crate::geometry::extent(kind)),
+            chunked: match kind {
+                GeometryKind::Point(_) => OnceCell::from(false),
+                _ => OnceCell::new(),
+            },
         }
     }
 
-    fn pieces(&self) -> &[[LonLat; 2]] {
+    fn len(&self) -> usize {
         match &self.pieces {
-            Pieces::One(one) => one,
-            Pieces::Few { buf, len } => &buf[..*len],
-            Pieces::Stored(pieces) => pieces,
+            Pieces::One(_) => 1,
+            Pieces::Line(line) => line.len() - 1,
+            Pieces::Copied(pieces) => pieces.len(),
+            Pieces::Stored(pieces) => pieces.len(),
+        }
+    }
+
+    fn piece(&self, i: usize) -> [LonLat; 2] {
+        match &self.pieces {
+            Pieces::One(piece) => *piece,
+            Pieces::Line(line) => [line[i], line[i + 1]],
+            Pieces::Copied(pieces) => pieces[i],
+            Pieces::Stored(pieces) => pieces[i],
         }
     }
 
     fn root(&self) -> Part {
         match self.large {
             Some(_) => Part::Node(0),
-            None => run(0, self.pieces().len() as u32),
+            None => run(0, self.len() as u32),
         }
     }
 
@@ -260,8 +272,8 @@ impl<'a> View<'a> {
     pub(crate) fn chunks(&self) -> Chunks<'_> {
         match self.large {
             Some(c) => Chunks::Stored(c.chunks.iter()),
-            None if self.chunked => Chunks::Runs {
-                pieces: self.pieces(),
+            None if self.is_chunked() => Chunks::Runs {
+                view: self,
                 next: 0,
                 cut: None,
             },
@@ -270,7 +282,19 @@ impl<'a> View<'a> {
     }
 
     pub(crate) fn is_chunked(&self) -> bool {
-        self.chunked
+        *self
+            .chunked
+            .get_or_init(|| !fits(crate::geometry::extent(self.kind)))
+    }
+
+    /// The same view, told whether the geometry is chunked by one who knows
+    /// (the index, from how it holds the volume).
+    pub(crate) fn chunked(self, chunked: bool) -> View<'a> {
+        debug_assert!(self.chunked.get().is_none_or(|c| *c == chunked));
+        View {
+            chunked: OnceCell::from(chunked),
+            ..self
+        }
     }
 
     pub(crate) fn has_area(&self) -> bool {
@@ -286,10 +310,10 @@ impl<'a> View<'a> {
         match part {
             Part::Node(n) => {
                 let node = self.large.expect("nodes are a large shape's").nodes[n as usize];
-                (node.left == LEAF).then(|| self.pieces()[node.center as usize])
+                (node.left == LEAF).then(|| self.piece(node.center as usize))
             }
             Part::Stretch { piece, s0, s1 } => {
-                let [a, b] = self.pieces()[piece as usize];
+                let [a, b] = self.piece(piece as usize);
                 Some([lerp(a, b, s0), lerp(a, b, s1)])
             }
             Part::Run { .. } => None,
@@ -302,7 +326,7 @@ impl<'a> View<'a> {
         match part {
             Part::Node(n) => {
                 let node = self.large.expect("nodes are a large shape's").nodes[n as usize];
-                let [a, b] = self.pieces()[node.center as usize];
+                let [a, b] = self.piece(node.center as usize);
                 let center = if node.left == LEAF {
                     lerp(a, b, 0.5)
                 } else {
@@ -330,9 +354,11 @@ impl<'a> View<'a> {
     /// The lon/lat extent of a run or a stretch.
     fn extent(&self, part: Part) -> [f64; 4] {
         match part {
-            Part::Run { lo, hi } => self.pieces()[lo as usize..hi as usize]
-                .iter()
-                .map(|&[a, b]| span(a, b))
+            Part::Run { lo, hi } => (lo as usize..hi as usize)
+                .map(|i| {
+                    let [a, b] = self.piece(i);
+                    span(a, b)
+                })
                 .fold(EMPTY, union),
             _ => {
                 let [a, b] = self
@@ -415,7 +441,7 @@ impl<'a> View<'a> {
 pub(crate) enum Chunks<'v> {
     Stored(std::slice::Iter<'v, Chunk>),
     Runs {
-        pieces: &'v [[LonLat; 2]],
+        view: &'v View<'v>,
         next: usize,
         /// The long piece being cut: its number, the next stretch, how many.
         cut: Option<(usize, usize, usize)>,
@@ -426,15 +452,18 @@ impl Iterator for Chunks<'_> {
     type Item = Chunk;
 
     fn next(&mut self) -> Option<Chunk> {
-        let (pieces, next, cut) = match self {
+        let (view, next, cut) = match self {
             Chunks::Stored(chunks) => return chunks.next().copied(),
-            Chunks::Runs { pieces, next, cut } => (*pieces, next, cut),
+            Chunks::Runs { view, next, cut } => (*view, next, cut),
         };
         if let Some((piece, i, count)) = *cut {
             *cut = (i + 1 < count).then_some((piece, i + 1, count));
-            return Some(stretch_chunk(pieces[piece], piece, i, count));
+            return Some(stretch_chunk(view.piece(piece), piece, i, count));
         }
-        let first = *pieces.get(*next)?;
+        if *next >= view.len() {
+            return None;
+        }
+        let first = view.piece(*next);
         let lo = *next;
         *next += 1;
         let mut extent = span(first[0], first[1]);
@@ -443,7 +472,8 @@ impl Iterator for Chunks<'_> {
             *cut = (count > 1).then_some((lo, 1, count));
             return Some(stretch_chunk(first, lo, 0, count));
         }
-        while let Some(&[a, b]) = pieces.get(*next) {
+        while *next < view.len() {
+            let [a, b] = view.piece(*next);
             let grown = union(extent, span(a, b));
             if !fits(grown) {
                 break;
@@ -721,14 +751,18 @@ pub(crate) fn points_within_limit(a: &View<'_>, b: &View<'_>, limit_m: f64) -> O
 /// and through the index. Chunked shapes come first so that the index can
 /// decide them chunk by chunk.
 pub(crate) fn goes_first(a: &View<'_>, b: &View<'_>) -> bool {
-    let key = |v: &View<'_>| (v.chunked, v.pieces().len());
+    let key = |v: &View<'_>| (v.is_chunked(), v.len());
     match key(a).cmp(&key(b)) {
         Ordering::Greater => true,
         Ordering::Less => false,
         // Equal keys: order by the pieces themselves, bit for bit.
         Ordering::Equal => {
-            let bits = |e: &[LonLat; 2]| e.map(|p| p.map(f64::to_bits));
-            a.pieces().iter().map(bits).cmp(b.pieces().iter().map(bits)) != Ordering::Less
+            let bits = |v: &View<'_>, i: usize| v.piece(i).map(|p| p.map(f64::to_bits));
+            let (pa, pb) = (
+                (0..a.len()).map(|i| bits(a, i)),
+                (0..b.len()).map(|i| bits(b, i)),
+            );
+            pa.cmp(pb) != Ordering::Less
         }
     }
 }
