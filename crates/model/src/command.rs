@@ -1,6 +1,7 @@
 //! Commands: everything a party can ask of the service, as it is logged.
 
-use crate::id::{ActivityId, ConflictId, DeclarationId};
+use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId};
+use crate::incident::{IncidentSpec, IncidentStatus};
 use crate::object::ActivityState;
 use serde::{Deserialize, Serialize};
 
@@ -116,6 +117,17 @@ pub enum Command {
     /// Any credential of a party involved: the server delivered the
     /// conflict's notification to it (an event stream, a poll).
     MarkDelivered { conflict: ConflictId },
+    /// Operator: what the party alleges or reports happened.
+    ReportIncident(IncidentSpec),
+    /// Approver of the coordinator: judges an incident (or reopens it); an
+    /// operator of the reporting party may reopen a judged one. `reason`
+    /// required; `duplicate_of` required for, and only for, `duplicate`.
+    SetIncidentStatus {
+        id: IncidentId,
+        status: IncidentStatus,
+        reason: Option<String>,
+        duplicate_of: Option<IncidentId>,
+    },
 }
 
 impl Command {
@@ -135,6 +147,8 @@ impl Command {
             Command::Acknowledge { .. } => "acknowledge",
             Command::Override { .. } => "override",
             Command::MarkDelivered { .. } => "mark delivered",
+            Command::ReportIncident(_) => "report incidents",
+            Command::SetIncidentStatus { .. } => "set an incident's status",
         }
     }
 
@@ -171,6 +185,17 @@ impl Command {
             Command::Hold { id, .. } => Command::Hold { id, reason },
             Command::Deny { id, .. } => Command::Deny { id, reason },
             Command::Override { conflict, .. } => Command::Override { conflict, reason },
+            Command::SetIncidentStatus {
+                id,
+                status,
+                duplicate_of,
+                ..
+            } => Command::SetIncidentStatus {
+                id,
+                status,
+                reason,
+                duplicate_of,
+            },
             other => other,
         }
     }

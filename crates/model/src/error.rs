@@ -18,6 +18,7 @@ pub enum Noun {
     Conflict,
     /// A party's notification of a conflict.
     Notification,
+    Incident,
 }
 
 impl fmt::Display for Noun {
@@ -27,6 +28,7 @@ impl fmt::Display for Noun {
             Noun::Activity => "activity",
             Noun::Conflict => "conflict",
             Noun::Notification => "notification",
+            Noun::Incident => "incident",
         })
     }
 }

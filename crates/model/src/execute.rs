@@ -11,6 +11,7 @@ use crate::object::{
 };
 use crate::sight::{Sight, sight};
 use crate::state::State;
+use crate::incident::{self, IncidentStatus};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
 
@@ -66,6 +67,12 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         },
         // A record of receipt, not a decision: any credential receives.
         Command::MarkDelivered { .. } => Ok(()),
+        // Who may set which status is decided with the incident in hand.
+        Command::SetIncidentStatus { .. }
+            if actor.role == Role::Approver || actor.role == Role::Operator =>
+        {
+            Ok(())
+        }
         _ if actor.role == Role::Operator => Ok(()),
         _ => Err(ModelError::RoleForbidden {
             role: actor.role,
@@ -255,6 +262,42 @@ impl<'s> Plan<'s> {
                     ));
                 }
                 Ok(command)
+            }
+            Command::ReportIncident(spec) => {
+                incident::validate(spec)?;
+                let state = self.state;
+                let id = self.ids.incident(|i| state.incidents.contains_key(&i));
+                self.outcome.created = Some(ObjectRef::Incident(id));
+                Ok(command)
+            }
+            Command::SetIncidentStatus {
+                id,
+                status,
+                reason,
+                duplicate_of,
+            } => {
+                let found = self.state.visible_incident(self.actor, id)?;
+                incident::may_set(self.actor, found, *status)?;
+                let reason = validate::required_reason(reason.as_deref(), "setting a status")?;
+                match (status, duplicate_of) {
+                    (IncidentStatus::Duplicate, Some(original)) if original != id => {
+                        self.state.visible_incident(self.actor, original)?;
+                    }
+                    (IncidentStatus::Duplicate, _) => {
+                        return Err(ModelError::invalid(
+                            "duplicate_of",
+                            "required: another incident, which this one repeats",
+                        ));
+                    }
+                    (_, Some(_)) => {
+                        return Err(ModelError::invalid(
+                            "duplicate_of",
+                            "only for the status duplicate",
+                        ));
+                    }
+                    (_, None) => {}
+                }
+                Ok(command.with_reason(Some(reason)))
             }
         }
     }

@@ -92,6 +92,11 @@ id_type!(
     ConflictId,
     "con_"
 );
+id_type!(
+    /// The id of an incident, `inc_` and 12 hex digits.
+    IncidentId,
+    "inc_"
+);
 
 /// A reference to any object of the model.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -100,6 +105,7 @@ pub enum ObjectRef {
     Declaration(DeclarationId),
     Activity(ActivityId),
     Conflict(ConflictId),
+    Incident(IncidentId),
 }
 
 impl fmt::Display for ObjectRef {
@@ -108,6 +114,7 @@ impl fmt::Display for ObjectRef {
             ObjectRef::Declaration(id) => id.fmt(f),
             ObjectRef::Activity(id) => id.fmt(f),
             ObjectRef::Conflict(id) => id.fmt(f),
+            ObjectRef::Incident(id) => id.fmt(f),
         }
     }
 }
@@ -163,6 +170,10 @@ impl Ids {
 
     pub(crate) fn conflict(&mut self, taken: impl Fn(ConflictId) -> bool) -> ConflictId {
         ConflictId(self.next(ConflictId::PREFIX, |n| taken(ConflictId(n))))
+    }
+
+    pub(crate) fn incident(&mut self, taken: impl Fn(IncidentId) -> bool) -> IncidentId {
+        IncidentId(self.next(IncidentId::PREFIX, |n| taken(IncidentId(n))))
     }
 
     /// The digits of the next id with `prefix` for which `taken` is false.

@@ -100,6 +100,7 @@ mod entry;
 mod error;
 mod execute;
 mod id;
+mod incident;
 mod object;
 mod policy;
 mod sight;
@@ -114,7 +115,10 @@ pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
 pub use entry::{ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
 pub use error::{ErrorKind, ModelError, Noun};
-pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, ObjectRef};
+pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef};
+pub use incident::{
+    IncidentKind, IncidentSpec, IncidentStatus, IncidentView, StatusChange, incident_volume,
+};
 pub use object::{
     ActivityState, ConflictState, Notification, NotificationState, Override, Transition,
 };

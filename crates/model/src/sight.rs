@@ -74,6 +74,10 @@ pub fn sight(state: &State, viewer: &Actor, object: &ObjectRef) -> Sight {
             Some(c) if viewer.coordinator || c.involves(party) => Sight::Full,
             _ => Sight::Hidden,
         },
+        ObjectRef::Incident(id) => match state.visible_incident(viewer, id) {
+            Ok(_) => Sight::Full,
+            Err(_) => Sight::Hidden,
+        },
     }
 }
 

@@ -3,7 +3,8 @@
 use crate::command::Command;
 use crate::entry::Entry;
 use crate::error::ModelError;
-use crate::id::{ActivityId, ConflictId, DeclarationId, ObjectRef};
+use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, ObjectRef};
+use crate::incident::{Incident, StatusChange};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, NotificationState,
     Override, Side, Transition,
@@ -27,6 +28,7 @@ pub struct State {
     pub(crate) declarations: BTreeMap<DeclarationId, Declaration>,
     pub(crate) activities: BTreeMap<ActivityId, Activity>,
     pub(crate) conflicts: BTreeMap<ConflictId, Conflict>,
+    pub(crate) incidents: BTreeMap<IncidentId, Incident>,
     /// The object behind each internal index key; keys count up in log
     /// order and never leave the state.
     pub(crate) keys: Vec<ObjectRef>,
@@ -43,6 +45,7 @@ impl State {
             declarations: BTreeMap::new(),
             activities: BTreeMap::new(),
             conflicts: BTreeMap::new(),
+            incidents: BTreeMap::new(),
             keys: Vec::new(),
             index: Index::new(),
         }
@@ -211,6 +214,35 @@ impl State {
                     time_ms: t,
                 });
             }
+            Command::ReportIncident(spec) => {
+                let Some(ObjectRef::Incident(id)) = &outcome.created else {
+                    return Err(corrupt(seq, "an incident without its id"));
+                };
+                if self.incidents.contains_key(id) {
+                    return Err(corrupt(seq, format!("{id} exists already")));
+                }
+                let incident = Incident {
+                    reporter: party.clone(),
+                    spec: spec.clone(),
+                    history: Vec::new(),
+                };
+                self.incidents.insert(*id, incident);
+            }
+            Command::SetIncidentStatus {
+                id,
+                status,
+                reason,
+                duplicate_of,
+            } => {
+                let i = self.incidents.get_mut(id).ok_or_else(|| missing(seq, id))?;
+                i.history.push(StatusChange {
+                    status: *status,
+                    party: party.clone(),
+                    reason: reason.clone(),
+                    duplicate_of: *duplicate_of,
+                    time_ms: t,
+                });
+            }
         }
         Ok(())
     }
@@ -253,7 +285,7 @@ impl State {
                         .get_mut(id)
                         .filter(|a| a.owner == *owner)
                         .map(|a| (&mut a.conflicts, &a.spec.kind)),
-                    ObjectRef::Conflict(_) => None,
+                    ObjectRef::Conflict(_) | ObjectRef::Incident(_) => None,
                 };
                 let (conflicts, kind) = found.ok_or_else(|| {
                     corrupt(seq, format!("{} names {object} of {owner}", opened.id))
@@ -356,7 +388,7 @@ impl State {
         let owner = match object {
             ObjectRef::Declaration(id) => &self.declarations.get(id)?.owner,
             ObjectRef::Activity(id) => &self.activities.get(id)?.owner,
-            ObjectRef::Conflict(_) => return None,
+            ObjectRef::Conflict(_) | ObjectRef::Incident(_) => return None,
         };
         Some((object, owner, self.index.get(key)?))
     }

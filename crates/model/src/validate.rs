@@ -106,7 +106,7 @@ pub(crate) fn optional_reason(reason: Option<&str>) -> Result<Option<String>, Mo
     }
 }
 
-fn text(field: &str, value: &str, max: usize) -> Result<(), ModelError> {
+pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<(), ModelError> {
     let count = value.chars().count();
     if value.trim().is_empty() {
         return Err(ModelError::invalid(field, "must not be blank"));

@@ -176,6 +176,7 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Activity => "activity",
                 deconflict_model::Noun::Conflict => "conflict",
                 deconflict_model::Noun::Notification => "notification",
+                deconflict_model::Noun::Incident => "incident",
             }),
             (_, ErrorKind::NotFound) => ApiError::NotFound("object"),
             (_, ErrorKind::Forbidden) => ApiError::Forbidden {

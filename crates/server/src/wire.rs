@@ -77,6 +77,7 @@ impl From<&ObjectRef> for ObjectWire {
             ObjectRef::Declaration(id) => ("declaration", id.to_string()),
             ObjectRef::Activity(id) => ("activity", id.to_string()),
             ObjectRef::Conflict(id) => ("conflict", id.to_string()),
+            ObjectRef::Incident(id) => ("incident", id.to_string()),
         };
         ObjectWire { kind, id }
     }

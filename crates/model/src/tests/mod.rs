@@ -7,6 +7,7 @@
 
 mod area;
 mod entries;
+mod incidents;
 mod lifecycle;
 mod properties;
 mod refusals;

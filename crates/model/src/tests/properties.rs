@@ -349,7 +349,7 @@ fn check_areas(state: &State) {
         let key = match object {
             ObjectRef::Declaration(id) => state.declarations[id].key,
             ObjectRef::Activity(id) => state.activities[id].key,
-            ObjectRef::Conflict(_) => unreachable!("sides are objects"),
+            ObjectRef::Conflict(_) | ObjectRef::Incident(_) => unreachable!("sides are objects"),
         };
         state
             .index
@@ -477,6 +477,7 @@ fn check_need_to_know(state: &State) {
                 ObjectRef::Declaration(id) => state.declaration(&reader, id).is_ok(),
                 ObjectRef::Activity(id) => state.activity(&reader, id).is_ok(),
                 ObjectRef::Conflict(id) => state.conflict(&reader, id).is_ok(),
+                ObjectRef::Incident(id) => state.incident(&reader, id).is_ok(),
             };
             assert_eq!(obtainable, sight == Sight::Full, "{party} {object}");
             if sight == Sight::Full {
@@ -518,6 +519,7 @@ fn rule(state: &State, party: &str, object: &ObjectRef) -> Sight {
                 Sight::Hidden
             };
         }
+        ObjectRef::Incident(_) => unreachable!("these histories report no incidents"),
     };
     if coordinator || owner == party || public {
         return Sight::Full;
