@@ -26,6 +26,8 @@ pub const SENSITIVE: &[&[&str]] = &[
     &["command", "*", "spec", "kind"],
     &["command", "*", "spec", "volume"],
     &["command", "*", "spec", "label"],
+    // An incident report: what, where, when, who says so and against whom.
+    &["command", "report_incident"],
     // A conflict: where and when the two meet, and with whom. Under
     // coordinator-only disclosure not even the parties involved learn that.
     &["outcome", "opened", "*", "area"],
