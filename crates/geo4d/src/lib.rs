@@ -20,10 +20,14 @@
 //! farther apart than the limit plus max(1 m, 0.05 % of the limit)
 //! ([`tolerance_m`]). Both follow from how distance is decided (module
 //! `shape`): every comparison uses a proven lower bound to discard and a
-//! distance between two real points of the geometries to accept, with Karney's
-//! geodesic algorithm (`geographiclib-rs`, accurate to nanometres) where the
-//! cheap great-circle bounds (module `earth`) cannot decide. Property tests check
-//! both promises against a brute-force oracle that densifies every edge.
+//! distance between two real points of the geometries to accept. The bounds
+//! come from the ellipsoid's own metric in a locally scaled lon/lat plane
+//! (module `flat`: within a few kilometres its lower and upper bounds differ
+//! by a few parts in 10⁴), from great-circle balls for the trees of large
+//! geometries (module `earth`), and, for the few pairs these leave within a
+//! hair of the limit, from Karney's geodesic algorithm (`geographiclib-rs`,
+//! accurate to nanometres). Property tests check both promises, and each
+//! bound, against brute force: an oracle that densifies every edge.
 //!
 //! # Antimeridian and poles
 //!
@@ -53,24 +57,36 @@
 //!
 //! # The index
 //!
-//! [`Index`] keeps volumes by [`Id`] in an R-tree (`rstar`) of conservative
-//! 2-D lon/lat boxes: each box holds every place within the volume's buffer
-//! of its geometry, cut in two at the antimeridian and widened to every
-//! longitude near a pole. A geometry wider than 0.05° is held as several
-//! boxes, one per chunk of its edges (plus one over a polygon's area that
-//! only answers "is the query inside?"), so a 100 km route does not lie in
-//! every query's way. Each box carries its volume's window, so the time
-//! filter runs inside the tree walk; the altitude band is checked next, and
-//! only the survivors get the exact decision, on the chunks that met.
+//! [`Index`] keeps volumes by [`Id`] in a hierarchical grid of conservative
+//! 2-D lon/lat boxes (module `grid`): each box holds every place within the
+//! volume's buffer of its geometry, rounded outwards to `f32`, cut in two at
+//! the antimeridian and widened to every longitude near a pole. A box lives
+//! in one cell, on the lowest level whose cells (1/16° and up, doubling) are
+//! as wide as it is, so a query looks at a handful of cells per level. A
+//! geometry wider than 0.05° is held as several boxes, one per chunk of its
+//! edges (plus one over a polygon's area that only answers "is the query
+//! inside?"), so a 100 km route does not lie in every query's way. Each box
+//! carries its volume's window and altitude band; a cell is sorted by window
+//! start, so its scan stops at the first box that starts after the query
+//! ends, and the window end and the band are checked in the same pass. Only
+//! the survivors get the exact decision, on the chunks that met.
 //!
 //! Why this layout, measured at a million declarations over Iraq with the
-//! `tree_layouts` example (BENCHMARKS.md): with one box per route, a 3-D tree
-//! over (lon, lat, time) answered faster than a 2-D tree plus a time filter
-//! (109 µs against 144 µs median), because long routes swelled every 2-D
-//! node; cutting routes into chunks and carrying the window in each entry
-//! made the 2-D tree faster than either (58 µs in that harness), and it keeps
-//! a moving unit cheap: a unit re-indexes only when it leaves a margin around
-//! its last box, and a time dimension would add nothing to that.
+//! `query_latency` example (BENCHMARKS.md): a 2-D R-tree (`rstar`) with the
+//! same chunks and filters answered in 31–34 µs median, half of it chasing
+//! child pointers through nodes that barely filter; the grid replaced it,
+//! with every cell of a query looked up before any is scanned and every
+//! survivor's slot touched before any is decided, so that the cache misses
+//! overlap. The layout also keeps a moving unit cheap: a unit re-indexes
+//! only when it leaves a margin around its last box, and then it is one
+//! removal and one insertion in a flat cell.
+//!
+//! # Memory
+//!
+//! A geometry of at most 64 edges (all points, most polygons and routes)
+//! keeps nothing beside its positions: decisions read its edges from it. A
+//! larger one keeps a copy of its edges and a ball tree over them, so that a
+//! decision visits only the few edges near the other geometry.
 
 mod earth;
 mod envelope;
