@@ -41,13 +41,24 @@
 //! rebuilt at every start and must come out the same, or the log no longer
 //! matches its signed checkpoints: it never depends on how the model would
 //! encode the entry today, only on what was written.
+//!
+//! # Evidence bundles
+//!
+//! A [`Bundle`] carries some entries' leaves with inclusion proofs, the
+//! payloads its reader may see and a signed checkpoint. [`Bundle::verify`]
+//! checks it offline against keys the reader already trusts and, only if
+//! every part holds, gives a [`Verified`]: the entries with their revealed
+//! fields put back, told in plain words by [`Verified::story`].
 
 mod bundle;
 mod payload;
 mod public;
+mod story;
+mod verify;
 
 pub use bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
 pub use payload::{Payload, PayloadError};
 pub use public::{
     LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, leaf_hash_of, publish,
 };
+pub use verify::{BundleError, Cosigner, Verified};
