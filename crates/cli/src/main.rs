@@ -1,9 +1,10 @@
 //! The `deconflict` command line: parties and tokens against a data
-//! directory, `serve` and `demo`, and `witness`.
+//! directory, `serve` and `demo`, `witness`, and `verify`.
 
 mod admin;
 mod config;
 mod serve;
+mod verify;
 mod witness;
 
 use clap::{Parser, Subcommand};
@@ -63,6 +64,15 @@ enum Command {
     /// status 2 and its checkpoint saved as `STATE.fork`. Make a key first
     /// with `deconflict witness keygen`.
     Witness(witness::WitnessArgs),
+    /// Check an evidence bundle offline and tell what it proves.
+    ///
+    /// The checkpoint must be signed by a log key given (named as the
+    /// checkpoint's origin); witness keys given are reported as cosigned or
+    /// absent; every entry must be in the checkpoint's tree and every
+    /// revealed field must open its commitment. Prints one line per entry;
+    /// exit status 1 with the reason if any part fails, 2 if a file or key
+    /// cannot be read.
+    Verify(verify::VerifyArgs),
 }
 
 /// Where the service keeps its database.
@@ -85,6 +95,7 @@ fn main() -> ExitCode {
         Command::Serve { config } => serve::serve(config),
         Command::Demo { config } => serve::demo(config),
         Command::Witness(args) => return witness::main(args),
+        Command::Verify(args) => return verify::main(args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

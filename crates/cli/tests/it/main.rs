@@ -9,6 +9,7 @@ mod demo;
 mod durability;
 mod serve;
 mod tls;
+mod verify;
 mod witness;
 
 use std::io::{BufRead, BufReader, Read, Write};
