@@ -462,7 +462,7 @@ impl<'s> Plan<'s> {
         self.outcome.opened.push(OpenedConflict {
             id,
             activity: *activity,
-            other: other.clone(),
+            other: *other,
             parties: [activity_owner.to_owned(), other_owner.to_owned()],
             from_ms: window.from(),
             to_ms: window.to(),

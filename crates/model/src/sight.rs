@@ -325,7 +325,7 @@ impl State {
         match sight(self, viewer, &side.object) {
             Sight::Full => SideView::Full {
                 party: side.party.clone(),
-                object: side.object.clone(),
+                object: side.object,
                 kind: side.kind.clone(),
                 notification: side.notification.clone(),
             },

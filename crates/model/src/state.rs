@@ -318,7 +318,7 @@ impl State {
             let conflict = Conflict {
                 sides: [
                     side(activity, &opened.parties[0]),
-                    side(opened.other.clone(), &opened.parties[1]),
+                    side(opened.other, &opened.parties[1]),
                 ],
                 opened_by: party.clone(),
                 window,

@@ -87,7 +87,7 @@ fn history(s: &Secrets) -> Vec<Entry> {
         actor("coalition", Role::Operator),
         strike,
     );
-    let activity = entries[2].outcome.created.clone().expect("an activity");
+    let activity = entries[2].outcome.created.expect("an activity");
     let conflicts: Vec<_> = entries[2].outcome.opened.iter().map(|c| c.id).collect();
     for conflict in conflicts {
         let ack = json!({"acknowledge": {"conflict": conflict}});

@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use deconflict_model::{ActivityId, ConflictId, DeclarationId, ModelError, Noun};
+use deconflict_model::{ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun};
 use serde::de::DeserializeOwned;
 
 /// A JSON request body of type `T`.
@@ -45,6 +45,7 @@ macro_rules! path_id {
 path_id!(DeclarationId, Declaration);
 path_id!(ActivityId, Activity);
 path_id!(ConflictId, Conflict);
+path_id!(IncidentId, Incident);
 
 impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     type Rejection = ApiError;

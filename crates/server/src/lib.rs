@@ -43,6 +43,7 @@
 
 mod auth;
 mod config;
+mod evidence;
 mod extract;
 mod metrics;
 mod openapi;

@@ -170,7 +170,9 @@ impl Record {
             return Ok(None);
         };
         let mut note = stored.note;
-        for c in store.cosignatures(size)? {
+        // A note holds at most MAX_SIGNATURES lines, the log's own among them.
+        let room = deconflict_ledger::MAX_SIGNATURES - 1;
+        for c in store.cosignatures(size)?.into_iter().take(room) {
             note.push_str(&c.signature);
             note.push('\n');
         }

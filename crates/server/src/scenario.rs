@@ -208,7 +208,7 @@ impl Scenario {
                 .map_err(|error| ScenarioError::Refused { step: n, error })?;
             let outcome = &entry.outcome;
             if let (Some(name), Some(created)) = (name, &outcome.created) {
-                loaded.objects.insert(name, created.clone());
+                loaded.objects.insert(name, *created);
             }
             for opened in &outcome.opened {
                 let name_of = |object: &ObjectRef| {

@@ -5,7 +5,8 @@
 use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
     ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationView,
-    Disclosure, Notification, ObjectRef, SideView, StateView, Visibility, VolumeSpec,
+    Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView, Notification, ObjectRef,
+    SideView, StateView, Visibility, VolumeSpec,
 };
 use serde::{Deserialize, Serialize};
 
@@ -474,4 +475,193 @@ pub(crate) fn conflict_state(text: &str) -> Option<ConflictState> {
     [Open, Resolved, Overridden]
         .into_iter()
         .find(|s| s.as_str() == text)
+}
+
+/// An incident's kind, as the API writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum IncidentKindWire {
+    Allegation,
+    Attack,
+    BlockedMovement,
+    FriendlyFire,
+    CivilianHarm,
+}
+
+impl From<IncidentKindWire> for IncidentKind {
+    fn from(kind: IncidentKindWire) -> IncidentKind {
+        match kind {
+            IncidentKindWire::Allegation => IncidentKind::Allegation,
+            IncidentKindWire::Attack => IncidentKind::Attack,
+            IncidentKindWire::BlockedMovement => IncidentKind::BlockedMovement,
+            IncidentKindWire::FriendlyFire => IncidentKind::FriendlyFire,
+            IncidentKindWire::CivilianHarm => IncidentKind::CivilianHarm,
+        }
+    }
+}
+
+impl From<IncidentKind> for IncidentKindWire {
+    fn from(kind: IncidentKind) -> IncidentKindWire {
+        match kind {
+            IncidentKind::Allegation => IncidentKindWire::Allegation,
+            IncidentKind::Attack => IncidentKindWire::Attack,
+            IncidentKind::BlockedMovement => IncidentKindWire::BlockedMovement,
+            IncidentKind::FriendlyFire => IncidentKindWire::FriendlyFire,
+            IncidentKind::CivilianHarm => IncidentKindWire::CivilianHarm,
+        }
+    }
+}
+
+/// An incident's status, as the API writes it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum IncidentStatusWire {
+    Open,
+    Credible,
+    NotCredible,
+    Duplicate,
+    Reopened,
+}
+
+impl From<IncidentStatusWire> for IncidentStatus {
+    fn from(status: IncidentStatusWire) -> IncidentStatus {
+        match status {
+            IncidentStatusWire::Open => IncidentStatus::Open,
+            IncidentStatusWire::Credible => IncidentStatus::Credible,
+            IncidentStatusWire::NotCredible => IncidentStatus::NotCredible,
+            IncidentStatusWire::Duplicate => IncidentStatus::Duplicate,
+            IncidentStatusWire::Reopened => IncidentStatus::Reopened,
+        }
+    }
+}
+
+impl From<IncidentStatus> for IncidentStatusWire {
+    fn from(status: IncidentStatus) -> IncidentStatusWire {
+        match status {
+            IncidentStatus::Open => IncidentStatusWire::Open,
+            IncidentStatus::Credible => IncidentStatusWire::Credible,
+            IncidentStatus::NotCredible => IncidentStatusWire::NotCredible,
+            IncidentStatus::Duplicate => IncidentStatusWire::Duplicate,
+            IncidentStatus::Reopened => IncidentStatusWire::Reopened,
+        }
+    }
+}
+
+/// When an incident happened: `to` exclusive.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct WindowWire {
+    #[serde(with = "rfc3339")]
+    pub(crate) from: i64,
+    #[serde(with = "rfc3339")]
+    pub(crate) to: i64,
+}
+
+/// `POST /v1/incidents`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IncidentIn {
+    kind: IncidentKindWire,
+    place: geojson::Geometry,
+    precision_m: f64,
+    window: WindowWire,
+    reported_by: String,
+    #[serde(default)]
+    against: Option<String>,
+    source: String,
+    source_grade: String,
+}
+
+impl IncidentIn {
+    pub(crate) fn spec(self) -> IncidentSpec {
+        IncidentSpec {
+            kind: self.kind.into(),
+            place: self.place,
+            precision_m: self.precision_m,
+            from_ms: self.window.from,
+            to_ms: self.window.to,
+            reported_by: self.reported_by,
+            against: self.against,
+            source: self.source,
+            source_grade: self.source_grade,
+        }
+    }
+}
+
+/// `POST /v1/incidents/{id}/status`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct IncidentStatusIn {
+    pub(crate) status: IncidentStatusWire,
+    #[serde(default)]
+    pub(crate) reason: Option<String>,
+    #[serde(default)]
+    pub(crate) duplicate_of: Option<String>,
+}
+
+/// An incident, in full.
+#[derive(Debug, Serialize)]
+pub(crate) struct IncidentOut {
+    id: String,
+    reporter: String,
+    kind: IncidentKindWire,
+    place: geojson::Geometry,
+    precision_m: f64,
+    window: WindowWire,
+    reported_by: String,
+    against: Option<String>,
+    source: String,
+    source_grade: String,
+    status: IncidentStatusWire,
+    history: Vec<StatusChangeOut>,
+}
+
+/// One change of an incident's status: who, when, why.
+#[derive(Debug, Serialize)]
+pub(crate) struct StatusChangeOut {
+    status: IncidentStatusWire,
+    party: String,
+    reason: Option<String>,
+    duplicate_of: Option<String>,
+    #[serde(with = "rfc3339")]
+    at: i64,
+}
+
+impl IncidentOut {
+    pub(crate) fn id(&self) -> &str {
+        &self.id
+    }
+}
+
+impl From<IncidentView> for IncidentOut {
+    fn from(i: IncidentView) -> IncidentOut {
+        let spec = i.spec;
+        IncidentOut {
+            id: i.id.to_string(),
+            reporter: i.reporter,
+            kind: spec.kind.into(),
+            place: spec.place,
+            precision_m: spec.precision_m,
+            window: WindowWire {
+                from: spec.from_ms,
+                to: spec.to_ms,
+            },
+            reported_by: spec.reported_by,
+            against: spec.against,
+            source: spec.source,
+            source_grade: spec.source_grade,
+            status: i.status.into(),
+            history: i
+                .history
+                .into_iter()
+                .map(|c| StatusChangeOut {
+                    status: c.status.into(),
+                    party: c.party,
+                    reason: c.reason,
+                    duplicate_of: c.duplicate_of.map(|d| d.to_string()),
+                    at: c.time_ms,
+                })
+                .collect(),
+        }
+    }
 }

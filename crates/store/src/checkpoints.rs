@@ -9,6 +9,11 @@ use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 use crate::error::{Context, StoreError};
 use crate::schema;
 
+/// How many witness keys one party may use: a few (a primary and its
+/// spares), so that no party can crowd a checkpoint with cosignatures until
+/// its note is too long for anyone to read.
+pub const WITNESSES_PER_PARTY: i64 = 4;
+
 /// The log's identity: made once, when the first server opens the data directory.
 #[derive(Clone, PartialEq, Eq)]
 pub struct LogKeys {
@@ -143,7 +148,8 @@ impl Checkpoints {
 
     /// Records a checked cosignature of checkpoint `size`. A witness key
     /// belongs to the first party that sends it; another party's use of it
-    /// is refused with [`StoreError::WitnessOfOtherParty`].
+    /// is refused with [`StoreError::WitnessOfOtherParty`], and a party's
+    /// key beyond [`WITNESSES_PER_PARTY`] with [`StoreError::TooManyWitnesses`].
     pub fn add_cosignature(&mut self, size: u64, c: &Cosignature) -> Result<(), StoreError> {
         let tx = self.conn.transaction().during("locking the cosignatures")?;
         let owner: Option<String> = tx
@@ -160,6 +166,19 @@ impl Checkpoints {
             }
             Some(_) => {}
             None => {
+                let keys: i64 = tx
+                    .query_row(
+                        "SELECT count(*) FROM witnesses WHERE party = ?1",
+                        [&c.party],
+                        |row| row.get(0),
+                    )
+                    .during("counting a party's witnesses")?;
+                if keys >= WITNESSES_PER_PARTY {
+                    return Err(StoreError::TooManyWitnesses {
+                        party: c.party.clone(),
+                        max: WITNESSES_PER_PARTY,
+                    });
+                }
                 tx.execute(
                     "INSERT INTO witnesses (witness, party) VALUES (?1, ?2)",
                     params![c.witness, c.party],

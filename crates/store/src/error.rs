@@ -82,6 +82,10 @@ pub enum StoreError {
     #[error("witness key `{0}` belongs to another party")]
     WitnessOfOtherParty(String),
 
+    /// A party's witness key beyond the number allowed.
+    #[error("party `{party}` already uses {max} witness keys, the most allowed")]
+    TooManyWitnesses { party: String, max: i64 },
+
     /// A second coordinator was requested.
     #[error("party `{existing}` is already the coordinator; there can be only one")]
     CoordinatorExists {

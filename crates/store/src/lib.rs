@@ -74,7 +74,7 @@ mod log;
 mod schema;
 
 pub use backend::{Entry, LogBackend, SqliteLog};
-pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint};
+pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint, WITNESSES_PER_PARTY};
 pub use directory::{
     Credential, CredentialInfo, Directory, IssuedToken, Party, Role, TOKEN_PREFIX,
     validate_party_name,

@@ -82,7 +82,7 @@ impl World {
             .run(who, command)
             .unwrap_or_else(|e| panic!("{who} {name}: {e}"));
         if let Some(created) = &entry.outcome.created {
-            self.names.insert(name.to_owned(), created.clone());
+            self.names.insert(name.to_owned(), *created);
         }
         for (i, opened) in entry.outcome.opened.iter().enumerate() {
             let object = ObjectRef::Conflict(opened.id);

@@ -308,16 +308,16 @@ fn check_conflicts_match_the_oracle(state: &State) {
                 matches!(a, ObjectRef::Activity(_)) || matches!(b, ObjectRef::Activity(_));
             if one_activity && a_owner != b_owner && a_volume.conflicts_with(b_volume) {
                 expected.insert(if a < b {
-                    (a.clone(), b.clone())
+                    (*a, *b)
                 } else {
-                    (b.clone(), a.clone())
+                    (*b, *a)
                 });
             }
         }
     }
     let mut standing = BTreeSet::new();
     for c in state.conflicts.values().filter(|c| c.state.is_standing()) {
-        let (a, b) = (c.sides[0].object.clone(), c.sides[1].object.clone());
+        let (a, b) = (c.sides[0].object, c.sides[1].object);
         assert!(matches!(a, ObjectRef::Activity(_)));
         let pair = if a < b { (a, b) } else { (b, a) };
         assert!(standing.insert(pair), "a pair with two standing conflicts");

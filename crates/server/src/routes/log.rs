@@ -261,6 +261,12 @@ async fn cosignature(
                 detail: "that witness key belongs to another party".into(),
             })
         }
+        Err(CosignError::Store(e @ deconflict_store::StoreError::TooManyWitnesses { .. })) => {
+            Err(ApiError::StateConflict {
+                code: "too_many_witnesses",
+                detail: e.to_string(),
+            })
+        }
         Err(e) => Err(internal(e)),
     }
 }

@@ -5,6 +5,7 @@
 pub(crate) mod activities;
 pub(crate) mod conflicts;
 pub(crate) mod declarations;
+pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod state;
 pub(crate) mod system;
@@ -46,6 +47,7 @@ pub(crate) fn all() -> Vec<Route> {
         declarations::routes(),
         activities::routes(),
         conflicts::routes(),
+        incidents::routes(),
         log::routes(),
         state::routes(),
         system::routes(),
@@ -56,10 +58,11 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 6] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 7] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
+    include_str!("incidents.openapi.json"),
     include_str!("log.openapi.json"),
     include_str!("state.openapi.json"),
     include_str!("system.openapi.json"),

@@ -201,6 +201,25 @@ async fn a_witness_cosignature_is_checked_kept_and_published() {
         1
     );
 
+    // A party uses a few witness keys at most.
+    for n in 0..deconflict_store::WITNESSES_PER_PARTY {
+        let spare =
+            SignerKey::from_seed(KeyType::CosignatureV1, "pmf-spare", [20 + n as u8; 32]).unwrap();
+        let mut note = signed.clone();
+        note.cosign(&spare, 1_700_000_000).unwrap();
+        let reply = h
+            .post(
+                "/v1/log/cosignature",
+                "pmf/auditor",
+                body(&spare.verifier().to_string(), &note.to_string()),
+            )
+            .await;
+        if n + 1 < deconflict_store::WITNESSES_PER_PARTY {
+            reply.expect(200);
+        } else {
+            reply.problem(409, "too_many_witnesses");
+        }
+    }
     // The key is the PMF's now.
     h.post(
         "/v1/log/cosignature",

@@ -11,6 +11,7 @@
 //! - `log`: the public log, its proofs, checkpoints and cosignatures.
 
 mod api;
+mod incidents;
 mod log;
 mod need_to_know;
 mod refusals;

@@ -84,3 +84,34 @@ fn a_witness_key_belongs_to_the_first_party_that_uses_it() {
     ));
     assert!(store.add_cosignature(6, &by("pmf", "— early")).is_err());
 }
+
+#[test]
+fn a_party_uses_a_few_witness_keys_at_most() {
+    let dir = tempfile::tempdir().unwrap();
+    Directory::open(dir.path())
+        .unwrap()
+        .add_party("pmf", false)
+        .unwrap();
+    let mut store = Checkpoints::open(dir.path()).unwrap();
+    store.add_checkpoint(&checkpoint(5)).unwrap();
+    let key = |n: i64| Cosignature {
+        witness: format!("pmf-{n}+0102030{n}+BA"),
+        party: "pmf".into(),
+        signature: format!("— pmf-{n} sig"),
+        time_ms: 7,
+    };
+    for n in 0..deconflict_store::WITNESSES_PER_PARTY {
+        store.add_cosignature(5, &key(n)).unwrap();
+    }
+    let beyond = store.add_cosignature(5, &key(deconflict_store::WITNESSES_PER_PARTY));
+    assert!(
+        matches!(beyond, Err(StoreError::TooManyWitnesses { .. })),
+        "{beyond:?}"
+    );
+    // A key already in use still cosigns.
+    store.add_cosignature(5, &key(0)).unwrap();
+    assert_eq!(
+        store.cosignatures(5).unwrap().len() as i64,
+        deconflict_store::WITNESSES_PER_PARTY
+    );
+}
