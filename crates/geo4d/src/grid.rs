@@ -37,9 +37,32 @@ pub(crate) struct Entry<T> {
 
 #[derive(Debug)]
 pub(crate) struct Grid<T> {
-    cells: HashMap<u64, Vec<Entry<T>>, BuildHasherDefault<CellHasher>>,
+    cells: HashMap<u64, Cell<T>, BuildHasherDefault<CellHasher>>,
     /// How many entries each level holds, so that empty levels cost nothing.
     counts: [usize; LEVELS],
+}
+
+/// A cell's boxes, sorted by `from`, and how far up and east any of them
+/// reaches (never lowered on removal: still a bound). It sits in the hash
+/// table beside the key, so a query can pass over a cell that cannot reach
+/// it without touching the boxes.
+#[derive(Debug)]
+struct Cell<T> {
+    reach: [f32; 2],
+    entries: Vec<Entry<T>>,
+}
+
+impl<T> Cell<T> {
+    fn new() -> Cell<T> {
+        Cell {
+            reach: [f32::NEG_INFINITY; 2],
+            entries: Vec::new(),
+        }
+    }
+
+    fn grow(&mut self, rect: &Rect) {
+        self.reach = [self.reach[0].max(rect.hi[0]), self.reach[1].max(rect.hi[1])];
+    }
 }
 
 impl<T> Default for Grid<T> {
@@ -97,8 +120,12 @@ impl<T: Copy + PartialEq> Grid<T> {
         for run in runs {
             let level = level_of(&run[0].1.rect);
             grid.counts[level] += run.len();
-            grid.cells
-                .insert(run[0].0, run.iter().map(|(_, e)| *e).collect());
+            let mut cell = Cell {
+                entries: run.iter().map(|(_, e)| *e).collect(),
+                ..Cell::new()
+            };
+            run.iter().for_each(|(_, e)| cell.grow(&e.rect));
+            grid.cells.insert(run[0].0, cell);
         }
         grid
     }
@@ -106,9 +133,10 @@ impl<T: Copy + PartialEq> Grid<T> {
     pub(crate) fn insert(&mut self, entry: Entry<T>) {
         let (level, key) = home(&entry.rect);
         self.counts[level] += 1;
-        let cell = self.cells.entry(key).or_default();
-        let at = cell.partition_point(|e| e.from <= entry.from);
-        cell.insert(at, entry);
+        let cell = self.cells.entry(key).or_insert_with(Cell::new);
+        cell.grow(&entry.rect);
+        let at = cell.entries.partition_point(|e| e.from <= entry.from);
+        cell.entries.insert(at, entry);
     }
 
     /// Removes one entry equal to `entry`; whether there was one.
@@ -117,11 +145,11 @@ impl<T: Copy + PartialEq> Grid<T> {
         let Some(cell) = self.cells.get_mut(&key) else {
             return false;
         };
-        let Some(at) = cell.iter().position(|e| e == entry) else {
+        let Some(at) = cell.entries.iter().position(|e| e == entry) else {
             return false;
         };
-        cell.remove(at);
-        if cell.is_empty() {
+        cell.entries.remove(at);
+        if cell.entries.is_empty() {
             self.cells.remove(&key);
         }
         self.counts[level] -= 1;
@@ -146,7 +174,11 @@ impl<T: Copy + PartialEq> Grid<T> {
             let rows = cell(rect.lo[1], level) - 1..=cell(rect.hi[1], level);
             for column in columns {
                 for row in rows.clone() {
-                    if let Some(entries) = self.cells.get(&key(level, column, row)) {
+                    let Some(cell) = self.cells.get(&key(level, column, row)) else {
+                        continue;
+                    };
+                    if cell.reach[0] >= rect.lo[0] && cell.reach[1] >= rect.lo[1] {
+                        let entries = &cell.entries[..];
                         // Reading the first box now starts its cache miss
                         // alongside the other lookups' instead of in the scan.
                         std::hint::black_box(entries[0].rect.lo[0]);
