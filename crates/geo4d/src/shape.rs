@@ -733,6 +733,21 @@ enum Step {
     Drop,
     SplitFirst,
     SplitSecond,
+    /// Replace a run by all its pieces, each a whole stretch.
+    ExpandFirst,
+    ExpandSecond,
+}
+
+/// The pieces of a run, each as a whole stretch.
+fn pieces_of(run: Part) -> impl Iterator<Item = Part> {
+    let Part::Run { lo, hi } = run else {
+        unreachable!("only runs are expanded")
+    };
+    (lo..hi).map(|piece| Part::Stretch {
+        piece,
+        s0: 0.0,
+        s1: 1.0,
+    })
 }
 
 /// Whether two points are within `limit_m`, exactly (no tolerance needed:
@@ -816,15 +831,25 @@ fn search(a: &View<'_>, start: Part, b: &View<'_>, limit_m: f64) -> bool {
                 stack.push((pa, x));
                 stack.push((pa, y));
             }
+            Step::ExpandFirst => stack.extend(pieces_of(pa).map(|x| (x, pb))),
+            Step::ExpandSecond => stack.extend(pieces_of(pb).map(|y| (pa, y))),
         }
     }
     false
 }
 
-/// A pair with a run: dropped when the boxes are too far apart, else the
-/// run is split (the longer one of two). A tree node has no box, so a run
-/// facing one is split until it is a stretch.
+/// A pair with a run. Facing one stretch, the run is replaced by its
+/// pieces: each is then bounded exactly in the plane, for less than the
+/// boxes of a run split in halves would cost. Facing another run, it is
+/// dropped when the boxes are too far apart, else the longer is split. A
+/// tree node has no box, so a run facing one is split until it is a
+/// stretch.
 fn run_step(plane: &Plane, a: &View<'_>, pa: Part, b: &View<'_>, pb: Part, limit_m: f64) -> Step {
+    match (pa, pb) {
+        (Part::Run { .. }, Part::Stretch { .. }) => return Step::ExpandFirst,
+        (Part::Stretch { .. }, Part::Run { .. }) => return Step::ExpandSecond,
+        _ => {}
+    }
     let split = match (pa, pb) {
         (Part::Run { lo, hi }, Part::Run { lo: l, hi: h }) if h - l > hi - lo => Step::SplitSecond,
         (Part::Run { .. }, _) => Step::SplitFirst,
