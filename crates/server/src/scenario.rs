@@ -11,10 +11,10 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{DisclosureWire, VisibilityWire};
+use crate::wire::{DisclosureWire, IncidentKindWire, IncidentStatusWire, VisibilityWire};
 use deconflict_model::{
-    ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationSpec, ObjectRef, Role,
-    VolumeSpec,
+    ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationSpec, IncidentSpec, ObjectRef,
+    Role, VolumeSpec,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -89,6 +89,41 @@ pub enum Action {
     Clear(Decision),
     Hold(Decision),
     Deny(Decision),
+    /// Report an incident.
+    Report(Report),
+    /// Set an incident's status (by default as the coordinator's approver).
+    Judge(Judgement),
+}
+
+/// An incident as a party reports it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Report {
+    #[serde(rename = "ref")]
+    pub name: String,
+    pub(crate) kind: IncidentKindWire,
+    /// The sourced place it happened at or near.
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub geometry: Option<geojson::Geometry>,
+    pub precision_m: f64,
+    pub from_h: f64,
+    pub to_h: f64,
+    pub reported_by: String,
+    #[serde(default)]
+    pub against: Option<String>,
+    pub source: String,
+    pub source_grade: String,
+}
+
+/// A judgement of an incident, by name.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Judgement {
+    pub incident: String,
+    pub(crate) status: IncidentStatusWire,
+    pub reason: String,
 }
 
 /// A declaration or an activity.
@@ -192,7 +227,11 @@ impl Scenario {
             let fail = |message: String| ScenarioError::Step { step: n, message };
             let approves = matches!(
                 step.action,
-                Action::Clear(_) | Action::Hold(_) | Action::Deny(_) | Action::Override(_)
+                Action::Clear(_)
+                    | Action::Hold(_)
+                    | Action::Deny(_)
+                    | Action::Override(_)
+                    | Action::Judge(_)
             );
             let role = step.role.unwrap_or(if approves {
                 Role::Approver
@@ -319,26 +358,65 @@ impl Scenario {
                 },
                 None,
             ),
+            Action::Report(r) => (
+                Command::ReportIncident(self.incident(r, start_ms)?),
+                Some(r.name.clone()),
+            ),
+            Action::Judge(j) => {
+                let Some(ObjectRef::Incident(id)) = loaded.objects.get(&j.incident) else {
+                    return Err(format!("no incident named {} before this step", j.incident));
+                };
+                (
+                    Command::SetIncidentStatus {
+                        id: *id,
+                        status: j.status.into(),
+                        reason: Some(j.reason.clone()),
+                        duplicate_of: None,
+                    },
+                    None,
+                )
+            }
         })
     }
 
+    fn incident(&self, r: &Report, start_ms: i64) -> Result<IncidentSpec, String> {
+        let at = |h: f64| start_ms + (h * HOUR_MS).round() as i64;
+        Ok(IncidentSpec {
+            kind: r.kind.into(),
+            place: self.geometry(&r.name, r.geometry.as_ref(), r.place.as_deref())?,
+            precision_m: r.precision_m,
+            from_ms: at(r.from_h),
+            to_ms: at(r.to_h),
+            reported_by: r.reported_by.clone(),
+            against: r.against.clone(),
+            source: r.source.clone(),
+            source_grade: r.source_grade.clone(),
+        })
+    }
+
+    /// `geometry` if given, else a point at the named place.
+    fn geometry(
+        &self,
+        name: &str,
+        geometry: Option<&geojson::Geometry>,
+        place: Option<&str>,
+    ) -> Result<geojson::Geometry, String> {
+        if let Some(g) = geometry {
+            return Ok(g.clone());
+        }
+        let id = place.ok_or_else(|| format!("{name}: needs a geometry or a place"))?;
+        let p = self
+            .places
+            .iter()
+            .find(|p| p.id == id)
+            .ok_or_else(|| format!("{name}: no place {id}"))?;
+        Ok(geojson::Geometry::new(geojson::GeometryValue::Point {
+            coordinates: [p.lon, p.lat].into(),
+        }))
+    }
+
     fn volume(&self, o: &Object, start_ms: i64) -> Result<VolumeSpec, String> {
-        let place = match &o.place {
-            Some(id) => Some(
-                self.places
-                    .iter()
-                    .find(|p| p.id == *id)
-                    .ok_or_else(|| format!("{}: no place {id}", o.name))?,
-            ),
-            None => None,
-        };
-        let geometry = match (&o.geometry, place) {
-            (Some(g), _) => g.clone(),
-            (None, Some(p)) => geojson::Geometry::new(geojson::GeometryValue::Point {
-                coordinates: [p.lon, p.lat].into(),
-            }),
-            (None, None) => return Err(format!("{}: needs a geometry or a place", o.name)),
-        };
+        let geometry = self.geometry(&o.name, o.geometry.as_ref(), o.place.as_deref())?;
         let at = |h: f64| start_ms + (h * HOUR_MS).round() as i64;
         Ok(VolumeSpec {
             geometry,

@@ -192,8 +192,7 @@ async fn an_incident_is_the_reporters_the_accuseds_and_the_coordinators() {
             .json();
         assert_eq!(seen["status"], "open");
         assert_eq!(seen["against"], "coalition");
-        let list = h.get("/v1/incidents", who).await.expect(200).json();
-        assert_eq!(list["items"].as_array().unwrap().len(), 1);
+        assert!(ids(&h, who).await.contains(&id));
     }
     for who in ["isf/operator", "ocha/viewer"] {
         let missing = h.get("/v1/incidents/inc_000000000000", who).await;
@@ -205,9 +204,19 @@ async fn an_incident_is_the_reporters_the_accuseds_and_the_coordinators() {
         h.get(&format!("/v1/incidents/{id}/evidence"), who)
             .await
             .problem(404, "not_found");
-        let list = h.get("/v1/incidents", who).await.expect(200).json();
-        assert!(list["items"].as_array().unwrap().is_empty());
+        assert!(!ids(&h, who).await.contains(&id));
     }
+}
+
+/// The ids of the incidents `who` sees.
+async fn ids(h: &Harness, who: &str) -> Vec<String> {
+    let list = h.get("/v1/incidents", who).await.expect(200).json();
+    list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap().to_owned())
+        .collect()
 }
 
 #[tokio::test]
@@ -267,6 +276,7 @@ async fn the_coordinator_judges_and_every_change_is_kept() {
 #[tokio::test]
 async fn a_bad_report_is_refused_naming_the_field() {
     let h = Harness::demo().await;
+    let before = ids(&h, "joc/viewer").await;
     for (field, value, expected) in [
         ("kind", json!("rumour"), "kind"),
         ("precision_m", json!(-5), "precision_m"),
@@ -294,6 +304,61 @@ async fn a_bad_report_is_refused_naming_the_field() {
     h.post("/v1/incidents", "pmf/viewer", balad_allegation())
         .await
         .problem(403, "role_forbidden");
-    let list = h.get("/v1/incidents", "joc/viewer").await.json();
-    assert!(list["items"].as_array().unwrap().is_empty());
+    assert_eq!(ids(&h, "joc/viewer").await, before);
+}
+
+/// The demo's seeded incidents, as the coordinator's evidence tells them
+/// once `deconflict verify`'s checks pass.
+#[tokio::test]
+async fn each_seeded_incident_has_evidence_that_tells_its_story() {
+    let h = Harness::demo().await;
+    let key = h.get("/v1/log/key", "joc/auditor").await.text();
+    let key = VerifierKey::parse(key.trim_end()).unwrap();
+    let story = |text: &str| {
+        let bundle = Bundle::parse(text).unwrap();
+        bundle
+            .verify(std::slice::from_ref(&key))
+            .unwrap()
+            .story()
+            .join("\n")
+    };
+    let (_, baiji) = evidence(&h, &h.id("incident_baiji"), "joc/auditor").await;
+    let baiji = story(&baiji);
+    let strike = h.id("coalition_baiji_strike");
+    assert!(
+        baiji.contains(&format!("joc (approver) cleared activity {strike}")),
+        "{baiji}"
+    );
+    assert!(!baiji.contains("opened conflict"), "{baiji}");
+
+    let (_, balad) = evidence(&h, &h.id("incident_balad"), "joc/auditor").await;
+    let balad = story(&balad);
+    let strike = h.id("coalition_balad_strike");
+    assert!(balad.contains(&strike), "{balad}");
+    assert!(balad.contains("held"), "{balad}");
+    assert!(
+        !balad.contains(&format!("cleared activity {strike}")),
+        "{balad}"
+    );
+
+    let (_, al_qaim) = evidence(&h, &h.id("incident_al_qaim"), "joc/auditor").await;
+    let al_qaim = story(&al_qaim);
+    let survey = h.id("coalition_al_qaim_survey");
+    assert_eq!(
+        al_qaim
+            .matches("pmf (operator) acknowledged conflict")
+            .count(),
+        2,
+        "{al_qaim}"
+    );
+    assert!(
+        al_qaim.contains(&format!("joc (approver) cleared activity {survey}")),
+        "{al_qaim}"
+    );
+
+    // The PMF's own copy proves the same entries without the coalition's fields.
+    let (_, pmf) = evidence(&h, &h.id("incident_al_qaim"), "pmf/auditor").await;
+    let pmf = story(&pmf);
+    assert_eq!(pmf.matches("acknowledged conflict").count(), 2, "{pmf}");
+    assert!(!pmf.contains("Border survey"), "{pmf}");
 }

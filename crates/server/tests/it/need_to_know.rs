@@ -249,8 +249,14 @@ async fn the_coordinator_sees_everything() {
     let h = Harness::demo().await;
     let loaded = h.loaded.as_ref().unwrap();
     let state = h.get("/v1/state", "joc/viewer").await.expect(200).json();
+    let incidents = h
+        .get("/v1/incidents", "joc/viewer")
+        .await
+        .expect(200)
+        .json();
     let shown = state["declarations"].as_array().unwrap().len()
-        + state["activities"].as_array().unwrap().len();
+        + state["activities"].as_array().unwrap().len()
+        + incidents["items"].as_array().unwrap().len();
     assert_eq!(shown, loaded.objects.len());
     assert_eq!(
         state["conflicts"].as_array().unwrap().len(),
@@ -262,10 +268,10 @@ async fn the_coordinator_sees_everything() {
         }
     }
     for id in loaded.objects.values() {
-        let resource = if id.to_string().starts_with("act_") {
-            "activities"
-        } else {
-            "declarations"
+        let resource = match &id.to_string()[..4] {
+            "act_" => "activities",
+            "inc_" => "incidents",
+            _ => "declarations",
         };
         let one = h
             .get(&format!("/v1/{resource}/{id}"), "joc/auditor")
