@@ -6,12 +6,12 @@ use crate::command::{ActivityMove, Command};
 use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
 use crate::error::{ModelError, Noun};
 use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, ObjectRef};
+use crate::incident::{self, IncidentStatus};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
 use crate::sight::{Sight, sight};
 use crate::state::State;
-use crate::incident::{self, IncidentStatus};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
 

@@ -125,7 +125,8 @@ const MAX_PRECISION_M: f64 = 1_000_000.0;
 /// Checks a report and returns the volume the record is searched with: the
 /// place grown by its precision, over its window, at every altitude.
 pub fn incident_volume(spec: &IncidentSpec) -> Result<Volume, ModelError> {
-    let invalid = |field: &str, e: &dyn std::fmt::Display| ModelError::invalid(field, e.to_string());
+    let invalid =
+        |field: &str, e: &dyn std::fmt::Display| ModelError::invalid(field, e.to_string());
     let place = Geometry::from_geojson(&spec.place).map_err(|e| invalid("place", &e))?;
     if !(0.0..=MAX_PRECISION_M).contains(&spec.precision_m) {
         return Err(ModelError::invalid(

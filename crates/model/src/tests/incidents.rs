@@ -24,7 +24,12 @@ fn balad_allegation() -> IncidentSpec {
 }
 
 fn report(w: &mut World, who: &str, spec: IncidentSpec) -> IncidentId {
-    match w.run(who, Command::ReportIncident(spec)).unwrap().outcome.created {
+    match w
+        .run(who, Command::ReportIncident(spec))
+        .unwrap()
+        .outcome
+        .created
+    {
         Some(ObjectRef::Incident(id)) => id,
         other => panic!("{other:?}"),
     }
@@ -63,7 +68,13 @@ fn an_incident_is_seen_by_its_reporter_the_accused_and_the_coordinator_only() {
         );
         assert!(w.state.incidents(&viewer(party)).is_empty());
         // A command on a hidden incident is refused like one on no incident.
-        let hidden = set(&mut w, &format!("{party}/operator"), id, IncidentStatus::Reopened, None);
+        let hidden = set(
+            &mut w,
+            &format!("{party}/operator"),
+            id,
+            IncidentStatus::Reopened,
+            None,
+        );
         assert_eq!(hidden, Err(ModelError::NotFound(Noun::Incident)));
     }
 }
@@ -84,21 +95,38 @@ fn the_coordinator_judges_and_the_reporter_may_reopen() {
         set(&mut w, "joc/approver", id, IncidentStatus::Reopened, None),
         Err(ModelError::WrongState { .. })
     ));
-    set(&mut w, "joc/approver", id, IncidentStatus::NotCredible, None).unwrap();
+    set(
+        &mut w,
+        "joc/approver",
+        id,
+        IncidentStatus::NotCredible,
+        None,
+    )
+    .unwrap();
     assert!(matches!(
         set(&mut w, "joc/approver", id, IncidentStatus::Credible, None),
         Err(ModelError::WrongState { .. })
     ));
     // The accused may not reopen; the reporter may.
     assert!(matches!(
-        set(&mut w, "coalition/operator", id, IncidentStatus::Reopened, None),
+        set(
+            &mut w,
+            "coalition/operator",
+            id,
+            IncidentStatus::Reopened,
+            None
+        ),
         Err(ModelError::NotOwner { .. })
     ));
     set(&mut w, "pmf/operator", id, IncidentStatus::Reopened, None).unwrap();
     set(&mut w, "joc/approver", id, IncidentStatus::Credible, None).unwrap();
     let seen = w.state.incident(&viewer("coalition"), &id).unwrap();
     assert_eq!(seen.status, IncidentStatus::Credible);
-    let history: Vec<_> = seen.history.iter().map(|c| (c.status, c.party.as_str())).collect();
+    let history: Vec<_> = seen
+        .history
+        .iter()
+        .map(|c| (c.status, c.party.as_str()))
+        .collect();
     assert_eq!(
         history,
         [
@@ -126,16 +154,35 @@ fn a_status_needs_a_reason_and_a_duplicate_its_original() {
         Err(ModelError::ReasonRequired { .. })
     ));
     for (duplicate_of, field) in [(None, "duplicate_of"), (Some(again), "duplicate_of")] {
-        match set(&mut w, "joc/approver", again, IncidentStatus::Duplicate, duplicate_of) {
+        match set(
+            &mut w,
+            "joc/approver",
+            again,
+            IncidentStatus::Duplicate,
+            duplicate_of,
+        ) {
             Err(ModelError::Invalid { field: f, .. }) => assert_eq!(f, field),
             other => panic!("{other:?}"),
         }
     }
-    match set(&mut w, "joc/approver", again, IncidentStatus::Credible, Some(first)) {
+    match set(
+        &mut w,
+        "joc/approver",
+        again,
+        IncidentStatus::Credible,
+        Some(first),
+    ) {
         Err(ModelError::Invalid { field, .. }) => assert_eq!(field, "duplicate_of"),
         other => panic!("{other:?}"),
     }
-    set(&mut w, "joc/approver", again, IncidentStatus::Duplicate, Some(first)).unwrap();
+    set(
+        &mut w,
+        "joc/approver",
+        again,
+        IncidentStatus::Duplicate,
+        Some(first),
+    )
+    .unwrap();
     let seen = w.state.incident(&viewer("pmf"), &again).unwrap();
     assert_eq!(seen.history[0].duplicate_of, Some(first));
 }

@@ -307,11 +307,7 @@ fn check_conflicts_match_the_oracle(state: &State) {
             let one_activity =
                 matches!(a, ObjectRef::Activity(_)) || matches!(b, ObjectRef::Activity(_));
             if one_activity && a_owner != b_owner && a_volume.conflicts_with(b_volume) {
-                expected.insert(if a < b {
-                    (*a, *b)
-                } else {
-                    (*b, *a)
-                });
+                expected.insert(if a < b { (*a, *b) } else { (*b, *a) });
             }
         }
     }
