@@ -28,7 +28,7 @@ fn group_commit(c: &mut Criterion) {
     group.throughput(Throughput::Elements(1));
     group.sample_size(10);
     group.measurement_time(Duration::from_secs(10));
-    for submitters in [1_u64, 16, 64] {
+    for submitters in [1_u64, 16, 64, 256] {
         let dir = tempfile::tempdir().unwrap();
         let log = Log::open(dir.path()).unwrap();
         let next_seq = Mutex::new(1_u64);
