@@ -119,10 +119,10 @@ fn entries(slot: u32, volume: &Volume, grown: Option<&Envelopes>) -> Vec<Entry> 
         let whole = grown.copied().unwrap_or_else(|| volume.envelopes());
         boxes.extend(whole.as_slice().iter().map(|r| (*r, WHOLE)));
     } else {
-        for (i, chunk) in view.chunks().enumerate() {
+        for chunk in view.chunks() {
             let around = Envelopes::around(chunk.extent, volume.buffer_m());
-            let part = u32::try_from(i).expect("fewer than 2³¹ chunks");
-            boxes.extend(around.as_slice().iter().map(|r| (*r, part)));
+            assert!(chunk.key < AREA, "fewer than 2³¹ chunks");
+            boxes.extend(around.as_slice().iter().map(|r| (*r, chunk.key)));
         }
         if view.has_area() {
             boxes.extend(volume.envelopes().as_slice().iter().map(|r| (*r, AREA)));
@@ -173,10 +173,7 @@ fn part_conflicts(
             }
         }
         chunk if chunk != WHOLE && shape::goes_first(&stored, asked) => {
-            let chunk = stored
-                .chunks()
-                .nth(chunk as usize)
-                .expect("tagged chunks exist");
+            let chunk = stored.chunk(chunk);
             shape::covers(asked, &stored) || shape::chunk_within(&stored, &chunk, asked, limit)
         }
         _ => within_reach(volume, &stored, query, asked),

@@ -83,11 +83,20 @@ pub(crate) const CHUNK_DEG: f64 = 0.05;
 
 /// A part of a geometry at most [`CHUNK_DEG`] across, and its extent
 /// `[lon_lo, lat_lo, lon_hi, lat_hi]`.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Chunk {
     part: Part,
     pub(crate) extent: [f64; 4],
+    /// What [`View::chunk`] finds it by, without walking the chunks before
+    /// it: for a large geometry its place in the stored list; for a small
+    /// one its first piece, or past [`SMALL`] its edge and its place along
+    /// that edge.
+    pub(crate) key: u32,
 }
+
+/// Keys of stretches of one edge: room for the most stretches an edge can
+/// be cut into (360° in 0.05° steps).
+const STRETCH_KEYS: u32 = 8192;
 
 #[derive(Debug, Clone)]
 struct PolygonArea {
@@ -115,7 +124,7 @@ struct Node {
 const LEAF: u32 = u32::MAX;
 
 /// A part of a geometry under comparison.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum Part {
     /// A node of a large geometry's ball tree.
     Node(u32),
@@ -279,6 +288,22 @@ impl<'a> View<'a> {
             },
             None => Chunks::Stored([].iter()),
         }
+    }
+
+    /// The chunk with this [`Chunk::key`].
+    pub(crate) fn chunk(&self, key: u32) -> Chunk {
+        if let Some(c) = self.large {
+            return c.chunks[key as usize];
+        }
+        let Some(stretch) = key.checked_sub(SMALL as u32) else {
+            return run_chunk(self, key as usize).0;
+        };
+        let (piece, i) = (
+            (stretch / STRETCH_KEYS) as usize,
+            (stretch % STRETCH_KEYS) as usize,
+        );
+        let edge = self.piece(piece);
+        stretch_chunk(edge, piece, i, stretch_count(edge))
     }
 
     pub(crate) fn is_chunked(&self) -> bool {
@@ -463,29 +488,41 @@ impl Iterator for Chunks<'_> {
         if *next >= view.len() {
             return None;
         }
-        let first = view.piece(*next);
         let lo = *next;
-        *next += 1;
-        let mut extent = span(first[0], first[1]);
-        if !fits(extent) {
+        let first = view.piece(lo);
+        if !fits(span(first[0], first[1])) {
+            *next += 1;
             let count = stretch_count(first);
             *cut = (count > 1).then_some((lo, 1, count));
             return Some(stretch_chunk(first, lo, 0, count));
         }
-        while *next < view.len() {
-            let [a, b] = view.piece(*next);
-            let grown = union(extent, span(a, b));
-            if !fits(grown) {
-                break;
-            }
-            extent = grown;
-            *next += 1;
-        }
-        Some(Chunk {
-            part: run(lo as u32, *next as u32),
-            extent,
-        })
+        let (chunk, hi) = run_chunk(view, lo);
+        *next = hi;
+        Some(chunk)
     }
+}
+
+/// The longest run of pieces from `lo` that fits in a chunk (piece `lo`
+/// fits by itself), and where it ends.
+fn run_chunk(view: &View<'_>, lo: usize) -> (Chunk, usize) {
+    let first = view.piece(lo);
+    let mut extent = span(first[0], first[1]);
+    let mut hi = lo + 1;
+    while hi < view.len() {
+        let [a, b] = view.piece(hi);
+        let grown = union(extent, span(a, b));
+        if !fits(grown) {
+            break;
+        }
+        extent = grown;
+        hi += 1;
+    }
+    let chunk = Chunk {
+        part: run(lo as u32, hi as u32),
+        extent,
+        key: lo as u32,
+    };
+    (chunk, hi)
 }
 
 /// How many equal stretches of a long edge fit in a chunk each.
@@ -503,6 +540,7 @@ fn stretch_chunk([a, b]: [LonLat; 2], piece: usize, i: usize, count: usize) -> C
             s1,
         },
         extent: span(lerp(a, b, s0), lerp(a, b, s1)),
+        key: SMALL as u32 + piece as u32 * STRETCH_KEYS + i as u32,
     }
 }
 
@@ -576,6 +614,9 @@ impl Complex {
         let mut chunks = Vec::new();
         if !fits(extents[0]) {
             select_chunks(&pieces, &nodes, &extents, 0, &mut chunks);
+        }
+        for (i, chunk) in chunks.iter_mut().enumerate() {
+            chunk.key = u32::try_from(i).expect("fewer than 2³² chunks");
         }
         Complex {
             pieces,
@@ -674,6 +715,7 @@ fn select_chunks(
         out.push(Chunk {
             part: Part::Node(node),
             extent,
+            key: 0,
         });
         return;
     }
@@ -952,4 +994,28 @@ fn points_within(p: LonLat, q: LonLat, limit_m: f64) -> bool {
 /// The extent of a geometry in unwrapped longitude and latitude.
 pub(crate) fn extent(geometry: &Geometry) -> [f64; 4] {
     crate::geometry::extent(geometry.kind())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_chunk_is_found_by_its_key() {
+        // Short edges grouped in runs, long ones cut in stretches, on a
+        // small line and on one large enough for a ball tree.
+        let mut line = vec![[44.0, 33.0], [44.01, 33.0], [44.02, 33.01], [44.5, 33.3]];
+        let small = Geometry::new(GeometryKind::LineString(line.clone())).unwrap();
+        line.extend((1..80).map(|i| [44.5 + 0.004 * f64::from(i), 33.3 + 0.01 * f64::from(i % 3)]));
+        let large = Geometry::new(GeometryKind::LineString(line)).unwrap();
+        for geometry in [small, large] {
+            let shape = Shape::new(&geometry);
+            let view = View::new(&geometry, &shape);
+            let chunks: Vec<Chunk> = view.chunks().collect();
+            assert!(chunks.len() > 3);
+            for chunk in chunks {
+                assert_eq!(view.chunk(chunk.key), chunk);
+            }
+        }
+    }
 }
