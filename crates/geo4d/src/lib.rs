@@ -62,14 +62,16 @@
 //! volume's buffer of its geometry, rounded outwards to `f32`, cut in two at
 //! the antimeridian and widened to every longitude near a pole. A box lives
 //! in one cell, on the lowest level whose cells (1/16° and up, doubling) are
-//! as wide as it is, so a query looks at a handful of cells per level. A
-//! geometry wider than 0.05° is held as several boxes, one per chunk of its
-//! edges (plus one over a polygon's area that only answers "is the query
-//! inside?"), so a 100 km route does not lie in every query's way. Each box
-//! carries its volume's window and altitude band; a cell is sorted by window
-//! start, so its scan stops at the first box that starts after the query
-//! ends, and the window end and the band are checked in the same pass. Only
-//! the survivors get the exact decision, on the chunks that met.
+//! as wide as it is, so a query looks at a handful of cells per level, and
+//! passes over those whose boxes cannot reach it (each cell keeps how far
+//! they reach beside its key). A geometry wider than 0.05° is held as
+//! several boxes, one per chunk of its edges (plus one over a polygon's area
+//! that only answers "is the query inside?"), so a 100 km route does not lie
+//! in every query's way. Each box carries its volume's window and altitude
+//! band; a cell is sorted by window start, so its scan stops at the first
+//! box that starts after the query ends, and the window end and the band are
+//! checked in the same pass. Only the survivors get the exact decision, on
+//! the chunks that met.
 //!
 //! Why this layout, measured at a million declarations over Iraq with the
 //! `query_latency` example (BENCHMARKS.md): a 2-D R-tree (`rstar`) with the

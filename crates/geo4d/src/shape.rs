@@ -11,8 +11,8 @@
 //!   scaled plane of module `flat`, which also names the pair of their
 //!   points to measure: the length of the straight lon/lat path between
 //!   them accepts, and when it cannot, Karney's geodesic between them does;
-//! - two runs, or a run and a stretch, are bounded by their lon/lat boxes in
-//!   the same plane;
+//! - two runs are bounded by their lon/lat boxes in the same plane; a run
+//!   facing a single stretch is replaced by its pieces;
 //! - a ball-tree node has a centre on the geometry and a radius in metres no
 //!   piece below it reaches beyond, and is bounded through its centre.
 //!
