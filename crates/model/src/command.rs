@@ -128,6 +128,11 @@ pub enum Command {
         reason: Option<String>,
         duplicate_of: Option<IncidentId>,
     },
+    /// One field of an earlier entry, hidden behind a commitment in the
+    /// public log, is made public. By an operator of the party whose entry
+    /// it is, or an approver of the coordinator; the service checks that
+    /// against the log before the model sees the command.
+    Reveal { seq: u64, pointer: String },
 }
 
 impl Command {
@@ -149,6 +154,7 @@ impl Command {
             Command::MarkDelivered { .. } => "mark delivered",
             Command::ReportIncident(_) => "report incidents",
             Command::SetIncidentStatus { .. } => "set an incident's status",
+            Command::Reveal { .. } => "reveal",
         }
     }
 

@@ -19,6 +19,8 @@ pub enum Noun {
     /// A party's notification of a conflict.
     Notification,
     Incident,
+    /// A field of a log entry, committed to in the public log.
+    Payload,
 }
 
 impl fmt::Display for Noun {
@@ -29,6 +31,7 @@ impl fmt::Display for Noun {
             Noun::Conflict => "conflict",
             Noun::Notification => "notification",
             Noun::Incident => "incident",
+            Noun::Payload => "payload",
         })
     }
 }

@@ -67,6 +67,11 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         },
         // A record of receipt, not a decision: any credential receives.
         Command::MarkDelivered { .. } => Ok(()),
+        Command::Reveal { .. } => match actor.role {
+            Role::Operator => Ok(()),
+            Role::Approver if actor.coordinator => Ok(()),
+            role => Err(ModelError::RoleForbidden { role, verb }),
+        },
         // Who may set which status is decided with the incident in hand.
         Command::SetIncidentStatus { .. }
             if actor.role == Role::Approver || actor.role == Role::Operator =>
@@ -298,6 +303,20 @@ impl<'s> Plan<'s> {
                     (_, None) => {}
                 }
                 Ok(command.with_reason(Some(reason)))
+            }
+            Command::Reveal { seq, pointer } => {
+                if self.state.seq.is_none_or(|last| *seq > last) || *seq == 0 {
+                    return Err(ModelError::invalid("seq", "no such entry in the log"));
+                }
+                if self.state.revealed.contains(&(*seq, pointer.clone())) {
+                    return Err(wrong_state(
+                        Noun::Payload,
+                        "revealed",
+                        verb,
+                        "not revealed yet",
+                    ));
+                }
+                Ok(command)
             }
         }
     }

@@ -29,6 +29,8 @@ pub struct State {
     pub(crate) activities: BTreeMap<ActivityId, Activity>,
     pub(crate) conflicts: BTreeMap<ConflictId, Conflict>,
     pub(crate) incidents: BTreeMap<IncidentId, Incident>,
+    /// The fields of earlier entries made public: (seq, JSON Pointer).
+    pub(crate) revealed: std::collections::BTreeSet<(u64, String)>,
     /// The object behind each internal index key; keys count up in log
     /// order and never leave the state.
     pub(crate) keys: Vec<ObjectRef>,
@@ -46,6 +48,7 @@ impl State {
             activities: BTreeMap::new(),
             conflicts: BTreeMap::new(),
             incidents: BTreeMap::new(),
+            revealed: std::collections::BTreeSet::new(),
             keys: Vec::new(),
             index: Index::new(),
         }
@@ -69,6 +72,19 @@ impl State {
     /// The sequence number of the last entry applied.
     pub fn seq(&self) -> Option<u64> {
         self.seq
+    }
+
+    /// Whether the field at `pointer` of entry `seq` was made public.
+    pub fn is_revealed(&self, seq: u64, pointer: &str) -> bool {
+        self.revealed.contains(&(seq, pointer.to_owned()))
+    }
+
+    /// The fields of entry `seq` made public, by JSON Pointer.
+    pub fn revealed_in(&self, seq: u64) -> Vec<String> {
+        self.revealed
+            .range((seq, String::new())..(seq + 1, String::new()))
+            .map(|(_, pointer)| pointer.clone())
+            .collect()
     }
 
     pub fn policy(&self) -> &Policy {
@@ -197,6 +213,9 @@ impl State {
                 n.state = NotificationState::Acknowledged;
                 n.acknowledged_ms = Some(t);
                 n.delivered_ms.get_or_insert(t);
+            }
+            Command::Reveal { seq, pointer } => {
+                self.revealed.insert((*seq, pointer.clone()));
             }
             Command::MarkDelivered { conflict } => {
                 let n = self.notification_mut(seq, conflict, party)?;

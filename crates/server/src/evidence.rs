@@ -8,7 +8,8 @@
 //! as it stands: a command's fields if the caller sees its object in full;
 //! a conflict's area and window if the caller sees the conflict with its
 //! overlap; its two sides and parties only if the caller sees both objects
-//! in full; notices and holds only for the coordinator. Everything else
+//! in full; notices and holds only for the coordinator; and to everyone, a
+//! field its owner made public (`POST /v1/log/reveal`). Everything else
 //! stays a commitment, which still proves the entry is what the log holds.
 
 use crate::problem::ApiError;
@@ -83,6 +84,7 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
         }
     })?;
     let mut conflicts: HashSet<ConflictId> = HashSet::new();
+    let mut chosen: HashSet<u64> = HashSet::new();
     let mut found = Vec::new();
     each_entry(app, size, |entry, body| {
         let mut bears = about_incident(entry, id);
@@ -98,6 +100,11 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
             other => objects.contains(&other),
         });
         bears |= entry.outcome.resolved.iter().any(|c| conflicts.contains(c));
+        // The act of making one of these entries' fields public.
+        bears |= matches!(&entry.command, Command::Reveal { seq, .. } if chosen.contains(seq));
+        if bears {
+            chosen.insert(entry.seq);
+        }
         if bears && let Ok(published) = publish(body, app.record().secret()) {
             found.push((entry.clone(), published));
         }
@@ -161,6 +168,7 @@ fn subject(entry: &Entry) -> Option<ObjectRef> {
         | Command::Override { conflict, .. }
         | Command::MarkDelivered { conflict } => Some(ObjectRef::Conflict(*conflict)),
         Command::SetIncidentStatus { id, .. } => Some(ObjectRef::Incident(*id)),
+        Command::Reveal { .. } => None,
     }
 }
 
@@ -169,7 +177,10 @@ fn revealed(state: &State, caller: &Actor, found: &Found) -> Vec<Payload> {
     let mut out = Vec::new();
     for (entry, published) in found {
         for payload in &published.payloads {
-            if caller.coordinator || may_see(state, caller, entry, &payload.pointer) {
+            if caller.coordinator
+                || state.is_revealed(entry.seq, &payload.pointer)
+                || may_see(state, caller, entry, &payload.pointer)
+            {
                 out.push(payload.clone());
             }
         }

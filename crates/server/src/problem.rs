@@ -178,6 +178,7 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Conflict => "conflict",
                 deconflict_model::Noun::Notification => "notification",
                 deconflict_model::Noun::Incident => "incident",
+                deconflict_model::Noun::Payload => "payload",
             }),
             (_, ErrorKind::NotFound) => ApiError::NotFound("object"),
             (_, ErrorKind::Forbidden) => ApiError::Forbidden {

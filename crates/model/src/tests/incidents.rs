@@ -220,3 +220,36 @@ fn a_report_is_refused_naming_the_field() {
     }
     assert!(w.entries.is_empty());
 }
+
+#[test]
+fn a_field_is_revealed_once_and_only_of_an_entry_that_exists() {
+    let mut w = World::new();
+    report(&mut w, "pmf/operator", balad_allegation());
+    let reveal = |seq: u64| Command::Reveal {
+        seq,
+        pointer: "/command/report_incident".into(),
+    };
+    for seq in [0, 2] {
+        match w.run("pmf/operator", reveal(seq)) {
+            Err(ModelError::Invalid { field, .. }) => assert_eq!(field, "seq"),
+            other => panic!("{seq}: {other:?}"),
+        }
+    }
+    assert!(matches!(
+        w.run("pmf/viewer", reveal(1)),
+        Err(ModelError::RoleForbidden { .. })
+    ));
+    assert!(matches!(
+        w.run("coalition/approver", reveal(1)),
+        Err(ModelError::NotCoordinator { .. }) | Err(ModelError::RoleForbidden { .. })
+    ));
+    assert!(!w.state.is_revealed(1, "/command/report_incident"));
+    w.run("pmf/operator", reveal(1)).unwrap();
+    assert!(w.state.is_revealed(1, "/command/report_incident"));
+    assert_eq!(w.state.revealed_in(1), ["/command/report_incident"]);
+    assert!(w.state.revealed_in(2).is_empty());
+    assert!(matches!(
+        w.run("joc/approver", reveal(1)),
+        Err(ModelError::WrongState { .. })
+    ));
+}

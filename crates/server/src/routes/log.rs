@@ -20,6 +20,8 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_ledger::{Hash, VerifierKey};
+use deconflict_model::{Command, Entry};
+use deconflict_record::{Payload, publish};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -30,6 +32,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/log/proof/inclusion", inclusion),
         route(Method::GET, "/v1/log/proof/consistency", consistency),
         route(Method::POST, "/v1/log/cosignature", cosignature),
+        route(Method::POST, "/v1/log/reveal", reveal),
+        route(Method::GET, "/v1/log/payloads", payloads),
     ]
 }
 
@@ -269,4 +273,108 @@ async fn cosignature(
         }
         Err(e) => Err(internal(e)),
     }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RevealIn {
+    seq: u64,
+    /// The field, as a JSON Pointer into the entry's leaf.
+    pointer: String,
+}
+
+/// The field of entry `seq` at `pointer`, and who may make it public: an
+/// operator of the party whose entry it is, or an approver of the
+/// coordinator. Read from the log, outside the command lock.
+fn payload_of(
+    app: &AppState,
+    caller: &deconflict_model::Actor,
+    seq: u64,
+    pointer: &str,
+) -> Result<Payload, ApiError> {
+    let stored = app
+        .log()
+        .read(seq, 1)
+        .map_err(internal)?
+        .into_iter()
+        .next()
+        .filter(|e| e.seq == seq && seq <= durable(app))
+        .ok_or_else(|| ApiError::query("seq", "no such entry in the log"))?;
+    let entry = Entry::decode(&stored.body).map_err(internal)?;
+    let approver = caller.coordinator && caller.role == deconflict_model::Role::Approver;
+    if !approver && entry.actor.party != caller.party {
+        return Err(ApiError::Forbidden {
+            code: "not_owner",
+            detail: "only the party whose entry it is, or an approver of the coordinator, may \
+                     reveal its fields"
+                .into(),
+        });
+    }
+    publish(&stored.body, app.record().secret())
+        .map_err(internal)?
+        .payloads
+        .into_iter()
+        .find(|p| p.pointer == pointer)
+        .ok_or_else(|| ApiError::Invalid {
+            code: "invalid_field",
+            field: "pointer".into(),
+            detail: format!("pointer: entry {seq} holds no commitment there"),
+        })
+}
+
+/// Makes one committed field of an earlier entry public, as a logged act;
+/// answers with the payload that opens it.
+async fn reveal(
+    Caller(caller): Caller,
+    State(app): State<AppState>,
+    Body(body): Body<RevealIn>,
+) -> Result<Json<Payload>, ApiError> {
+    let reader = app.clone();
+    let who = caller.clone();
+    let pointer = body.pointer.clone();
+    let payload =
+        tokio::task::spawn_blocking(move || payload_of(&reader, &who, body.seq, &pointer))
+            .await
+            .map_err(internal)??;
+    let command = Command::Reveal {
+        seq: body.seq,
+        pointer: body.pointer,
+    };
+    app.execute(&caller, command, |_, _| ()).await?;
+    Ok(Json(payload))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PayloadsParams {
+    seq: u64,
+}
+
+/// The fields of entry `seq` made public, each with the salt that opens its
+/// commitment.
+async fn payloads(
+    Caller(_): Caller,
+    State(app): State<AppState>,
+    Query(PayloadsParams { seq }): Query<PayloadsParams>,
+) -> Result<Json<Vec<Payload>>, ApiError> {
+    let revealed = app.read(|state| state.revealed_in(seq)).await?;
+    if revealed.is_empty() {
+        return Ok(Json(Vec::new()));
+    }
+    let reader = app.clone();
+    let stored = tokio::task::spawn_blocking(move || reader.log().read(seq, 1))
+        .await
+        .map_err(internal)?
+        .map_err(internal)?;
+    let Some(stored) = stored.into_iter().find(|e| e.seq == seq) else {
+        return Ok(Json(Vec::new()));
+    };
+    let published = publish(&stored.body, app.record().secret()).map_err(internal)?;
+    Ok(Json(
+        published
+            .payloads
+            .into_iter()
+            .filter(|p| revealed.contains(&p.pointer))
+            .collect(),
+    ))
 }

@@ -362,3 +362,33 @@ async fn each_seeded_incident_has_evidence_that_tells_its_story() {
     assert_eq!(pmf.matches("acknowledged conflict").count(), 2, "{pmf}");
     assert!(!pmf.contains("Border survey"), "{pmf}");
 }
+
+/// A field its owner made public is in every party's evidence, with the act
+/// of revealing it.
+#[tokio::test]
+async fn a_revealed_field_joins_every_partys_evidence() {
+    let h = Harness::demo().await;
+    let strike = h.id("coalition_balad_strike");
+    let (joc, _) = evidence(&h, &h.id("incident_balad"), "joc/auditor").await;
+    let seq = joc
+        .entries
+        .iter()
+        .find(|e| e.leaf.contains(&strike) && e.leaf.contains("submit_activity"))
+        .map(|e| e.index + 1)
+        .unwrap();
+    h.post(
+        "/v1/log/reveal",
+        "coalition/operator",
+        json!({"seq": seq, "pointer": "/command/submit_activity/label"}),
+    )
+    .await
+    .expect(200);
+    let (pmf, text) = evidence(&h, &h.id("incident_balad"), "pmf/operator").await;
+    check(&h, &pmf).await;
+    assert!(
+        text.contains("weapons cache"),
+        "the revealed label is in the PMF's bundle"
+    );
+    assert!(!text.contains("air_strike"), "the kind was not revealed");
+    assert!(pmf.entries.iter().any(|e| e.leaf.contains("\"reveal\"")));
+}

@@ -394,3 +394,88 @@ async fn an_untouched_log_passes_every_check() {
     assert!(!h.state.failed());
     h.get("/healthz", "").await.expect(200);
 }
+
+/// The sequence number of the entry that created `id`, from the public log.
+async fn created_at(h: &Harness, id: &str) -> u64 {
+    let key = log_key(h).await;
+    let size = checkpoint(h, &key).await.checkpoint().size();
+    let leaves = leaves(h, size, "joc/auditor").await;
+    leaves
+        .iter()
+        .map(|l| serde_json::from_str::<Value>(l).unwrap())
+        .find(|l| {
+            l["outcome"]["created"]
+                .as_object()
+                .is_some_and(|o| o.values().any(|v| v == id))
+        })
+        .map(|l| l["seq"].as_u64().unwrap())
+        .expect("the entry that created it")
+}
+
+#[tokio::test]
+async fn an_owner_reveals_a_field_and_everyone_can_check_it() {
+    let h = Harness::demo().await;
+    let strike = h.id("coalition_balad_strike");
+    let seq = created_at(&h, &strike).await;
+    let label = json!({"seq": seq, "pointer": "/command/submit_activity/label"});
+    // Not the PMF's to reveal; nothing revealed yet.
+    h.post("/v1/log/reveal", "pmf/operator", label.clone())
+        .await
+        .problem(403, "not_owner");
+    h.post("/v1/log/reveal", "coalition/viewer", label.clone())
+        .await
+        .problem(403, "role_forbidden");
+    let none = h
+        .get(&format!("/v1/log/payloads?seq={seq}"), "pmf/viewer")
+        .await
+        .expect(200);
+    assert_eq!(none.json(), json!([]));
+
+    let payload = h
+        .post("/v1/log/reveal", "coalition/operator", label.clone())
+        .await
+        .expect(200)
+        .json();
+    let payload: deconflict_record::Payload = serde_json::from_value(payload).unwrap();
+    assert!(payload.value.contains("weapons cache"), "{}", payload.value);
+    h.post("/v1/log/reveal", "coalition/operator", label)
+        .await
+        .problem(409, "wrong_state");
+
+    // Anyone reads it, and it opens the leaf the log published.
+    let read = h
+        .get(&format!("/v1/log/payloads?seq={seq}"), "pmf/viewer")
+        .await
+        .expect(200)
+        .json();
+    let read: Vec<deconflict_record::Payload> = serde_json::from_value(read).unwrap();
+    assert_eq!(read, [payload.clone()]);
+    let leaf = h
+        .get(
+            &format!("/v1/log/entries?start={}&end={seq}", seq - 1),
+            "pmf/viewer",
+        )
+        .await
+        .json()["entries"][0]["leaf"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    payload.opens(leaf.as_bytes()).unwrap();
+    // The kind stays hidden: only what was revealed is.
+    assert!(!serde_json::to_string(&read).unwrap().contains("air_strike"));
+
+    for (body, field) in [
+        (json!({"seq": seq, "pointer": "/actor/party"}), "pointer"),
+        (
+            json!({"seq": 999_999, "pointer": "/command/submit_activity/label"}),
+            "seq",
+        ),
+    ] {
+        let problem = h
+            .post("/v1/log/reveal", "coalition/operator", body)
+            .await
+            .json();
+        assert_eq!(problem["status"], 422, "{problem}");
+        assert_eq!(problem["field"], field, "{problem}");
+    }
+}
