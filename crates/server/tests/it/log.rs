@@ -449,7 +449,7 @@ async fn an_owner_reveals_a_field_and_everyone_can_check_it() {
         .expect(200)
         .json();
     let read: Vec<deconflict_record::Payload> = serde_json::from_value(read).unwrap();
-    assert_eq!(read, [payload.clone()]);
+    assert_eq!(read, std::slice::from_ref(&payload));
     let leaf = h
         .get(
             &format!("/v1/log/entries?start={}&end={seq}", seq - 1),
