@@ -6,7 +6,7 @@
 //! settings are then validated into [`Settings`] in a second step.
 
 use deconflict_model::Policy;
-use deconflict_server::{Config, RateLimit};
+use deconflict_server::{Config, ENGINE_MAX_VERTICES, RateLimit};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -96,6 +96,11 @@ pub(crate) struct ServeConfig {
     )]
     pub(crate) needs_clearance: Option<Vec<String>>,
 
+    /// The most positions one geometry may have; more get 413 `too_large`
+    /// naming the field. At most 100000. [default: 10000]
+    #[arg(long, env = "DECONFLICT_MAX_VERTICES", value_name = "N")]
+    pub(crate) max_vertices: Option<usize>,
+
     /// The most items one page of a list may hold. [default: 1000]
     #[arg(long, env = "DECONFLICT_MAX_PAGE", value_name = "N")]
     pub(crate) max_page: Option<usize>,
@@ -174,6 +179,7 @@ impl ServeConfig {
             rate_limit_burst: self.rate_limit_burst.or(file.rate_limit_burst),
             needs_clearance: self.needs_clearance.or(file.needs_clearance),
             max_page: self.max_page.or(file.max_page),
+            max_vertices: self.max_vertices.or(file.max_vertices),
             log: self.log.or(file.log),
         }
     }
@@ -243,6 +249,10 @@ impl ServeConfig {
         if max_page == 0 {
             return Err(invalid("max_page", "must be at least 1"));
         }
+        let max_vertices = self.max_vertices.unwrap_or(defaults.max_vertices);
+        if !(1..=ENGINE_MAX_VERTICES).contains(&max_vertices) {
+            return Err(invalid("max_vertices", "must be 1 to 100000"));
+        }
         let data = match self.data {
             Some(data) => Some(data),
             None if default_data => Some(PathBuf::from(DEFAULT_DATA)),
@@ -258,6 +268,7 @@ impl ServeConfig {
                 rate_limit: (per_second > 0.0).then_some(RateLimit { per_second, burst }),
                 policy,
                 max_page,
+                max_vertices,
             },
             log: self.log.unwrap_or_else(|| "info".to_owned()),
         })

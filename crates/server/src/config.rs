@@ -19,7 +19,14 @@ pub struct Config {
     pub policy: Policy,
     /// The most items one page of a list holds (`limit` is capped to it).
     pub max_page: usize,
+    /// The most positions one geometry may have; more get 413. At most the
+    /// engine's own limit, [`deconflict_geo4d::MAX_VERTICES`].
+    pub max_vertices: usize,
 }
+
+/// The most positions [`Config::max_vertices`] may allow: the engine's own
+/// limit.
+pub const ENGINE_MAX_VERTICES: usize = deconflict_geo4d::MAX_VERTICES;
 
 /// A token bucket per credential: `burst` requests at once, refilled at
 /// `per_second`.
@@ -40,6 +47,7 @@ impl Default for Config {
             }),
             policy: Policy::default(),
             max_page: 1000,
+            max_vertices: 10_000,
         }
     }
 }

@@ -57,7 +57,7 @@ pub mod tls;
 mod wire;
 
 pub use auth::Caller;
-pub use config::{Config, RateLimit};
+pub use config::{Config, ENGINE_MAX_VERTICES, RateLimit};
 pub use problem::ApiError;
 pub use record::RecordError;
 pub use state::{AppState, StartError};

@@ -11,7 +11,7 @@
 //! | `method_not_allowed` | 405 | the path exists, the method does not |
 //! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
-//! | `too_large` | 413 | the body exceeds the configured limit |
+//! | `too_large` | 413 | the body, or a geometry's number of positions (`field` names it), exceeds the configured limit |
 //! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |
 //! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
@@ -69,6 +69,13 @@ pub enum ApiError {
     StateConflict { code: &'static str, detail: String },
     #[error("request body exceeds {limit} bytes")]
     TooLarge { limit: usize },
+    /// A geometry with more positions than the service takes.
+    #[error("{field}: {vertices} positions; this service takes at most {limit} in one geometry")]
+    GeometryTooLarge {
+        field: &'static str,
+        vertices: usize,
+        limit: usize,
+    },
     #[error("too many requests; retry after {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
     #[error("the request took longer than the service allows")]
@@ -92,7 +99,7 @@ impl ApiError {
             ApiError::MalformedBody { .. } => "malformed_body",
             ApiError::InvalidQuery { .. } => "invalid_query",
             ApiError::StateConflict { code, .. } => code,
-            ApiError::TooLarge { .. } => "too_large",
+            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => "too_large",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::Timeout => "timeout",
             ApiError::Unavailable => "unavailable",
@@ -110,7 +117,9 @@ impl ApiError {
             | ApiError::MalformedBody { .. }
             | ApiError::InvalidQuery { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::StateConflict { .. } => StatusCode::CONFLICT,
-            ApiError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -128,7 +137,7 @@ impl ApiError {
             ApiError::MalformedBody { .. } => "Malformed request body",
             ApiError::InvalidQuery { .. } => "Invalid query parameter",
             ApiError::StateConflict { .. } => "Not allowed in the current state",
-            ApiError::TooLarge { .. } => "Request too large",
+            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => "Request too large",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::Timeout => "Timed out",
             ApiError::Unavailable => "Service unavailable",
@@ -139,6 +148,7 @@ impl ApiError {
     fn field(&self) -> Option<&str> {
         match self {
             ApiError::Invalid { field, .. } => Some(field),
+            ApiError::GeometryTooLarge { field, .. } => Some(field),
             ApiError::MalformedBody { field, .. } | ApiError::InvalidQuery { field, .. } => {
                 field.as_deref()
             }

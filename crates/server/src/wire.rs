@@ -573,6 +573,10 @@ pub(crate) struct IncidentIn {
 }
 
 impl IncidentIn {
+    pub(crate) fn place(&self) -> &geojson::Geometry {
+        &self.place
+    }
+
     pub(crate) fn spec(self) -> IncidentSpec {
         IncidentSpec {
             kind: self.kind.into(),

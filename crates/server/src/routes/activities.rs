@@ -43,6 +43,7 @@ async fn submit(
     State(app): State<AppState>,
     Body(body): Body<ActivityIn>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
     let command = Command::SubmitActivity(body.spec());
     let submitted = app
         .execute(&caller, command, |state, entry| {

@@ -39,6 +39,7 @@ async fn create(
     State(app): State<AppState>,
     Body(body): Body<DeclarationIn>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
     if body.version.is_some() {
         return Err(ApiError::Invalid {
             code: "invalid_field",
@@ -112,6 +113,7 @@ async fn amend(
     Id(id): Id<DeclarationId>,
     Body(body): Body<DeclarationIn>,
 ) -> Result<Json<Change>, ApiError> {
+    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
     let command = Command::Amend {
         id,
         version: body.version,

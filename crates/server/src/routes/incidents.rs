@@ -29,6 +29,7 @@ async fn create(
     State(app): State<AppState>,
     Body(body): Body<IncidentIn>,
 ) -> Result<impl IntoResponse, ApiError> {
+    super::within_vertex_limit(&app, "place", body.place())?;
     let incident = app
         .execute(
             &caller,

@@ -240,3 +240,38 @@ pub(crate) fn resolved(
         .map(ToString::to_string)
         .collect()
 }
+
+/// Refuses, with 413 naming `field`, a geometry with more positions than
+/// the service is configured to take: counted before anything is built
+/// from it.
+pub(crate) fn within_vertex_limit(
+    app: &AppState,
+    field: &'static str,
+    geometry: &geojson::Geometry,
+) -> Result<(), ApiError> {
+    let limit = app.config().max_vertices;
+    let vertices = positions(&geometry.value);
+    if vertices > limit {
+        return Err(ApiError::GeometryTooLarge {
+            field,
+            vertices,
+            limit,
+        });
+    }
+    Ok(())
+}
+
+fn positions(value: &geojson::GeometryValue) -> usize {
+    use geojson::GeometryValue as G;
+    match value {
+        G::Point { .. } => 1,
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => coordinates.len(),
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().map(Vec::len).sum()
+        }
+        G::MultiPolygon { coordinates } => coordinates.iter().flatten().map(Vec::len).sum(),
+        G::GeometryCollection { geometries } => {
+            geometries.iter().map(|g| positions(&g.value)).sum()
+        }
+    }
+}

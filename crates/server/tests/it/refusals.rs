@@ -357,6 +357,49 @@ async fn a_body_over_the_limit_is_413() {
 }
 
 #[tokio::test]
+async fn a_geometry_over_the_vertex_limit_is_413_naming_it() {
+    let h = Harness::with_config(Config {
+        max_vertices: 40,
+        ..config()
+    });
+    let line = |n: usize| {
+        let coordinates: Vec<_> = (0..n)
+            .map(|i| json!([44.0 + 0.001 * i as f64, 33.0]))
+            .collect();
+        json!({"type": "LineString", "coordinates": coordinates})
+    };
+    let mut body = declaration("route", "x", 44.0, 33.0, 100.0);
+    body["geometry"] = line(41);
+    let p = h
+        .post("/v1/declarations", "isf/operator", body.clone())
+        .await
+        .problem(413, "too_large");
+    assert_eq!(p["field"], "geometry");
+    let mut activity = body.clone();
+    for key in ["visibility", "valid_from"] {
+        activity.as_object_mut().unwrap().remove(key);
+    }
+    activity["start"] = json!(crate::in_hours(1.0));
+    activity["end"] = json!(crate::in_hours(2.0));
+    activity["kind"] = json!("patrol");
+    let p = h
+        .post("/v1/activities", "isf/operator", activity)
+        .await
+        .problem(413, "too_large");
+    assert_eq!(p["field"], "geometry");
+    // A multi-part geometry counts every part.
+    body["geometry"] = json!({"type": "MultiLineString",
+        "coordinates": [line(20)["coordinates"], line(21)["coordinates"]]});
+    h.post("/v1/declarations", "isf/operator", body.clone())
+        .await
+        .problem(413, "too_large");
+    body["geometry"] = line(40);
+    h.post("/v1/declarations", "isf/operator", body)
+        .await
+        .expect(201);
+}
+
+#[tokio::test]
 async fn a_credential_over_its_rate_is_429_with_retry_after() {
     let h = Harness::with_config(Config {
         rate_limit: Some(RateLimit {
