@@ -2,7 +2,8 @@
 //! incident's place (grown by its precision) during its window, the entries
 //! that acted on those objects and their conflicts, and the incident's own
 //! entries — each with its leaf and an inclusion proof to a checkpoint the
-//! log signed, and the payloads the caller may see revealed.
+//! log signed (the largest one witnesses cosigned, when it covers them all),
+//! and the payloads the caller may see revealed.
 //!
 //! Which payloads are revealed is need-to-know again, decided on the state
 //! as it stands: a command's fields if the caller sees its object in full;
@@ -47,6 +48,9 @@ pub(crate) async fn bundle(
         .await
         .map_err(internal)??;
     let payloads = app.read(|state| revealed(state, caller, &found)).await?;
+    // A checkpoint witnesses cosigned, if one covers every entry found.
+    let needed = found.last().map_or(0, |(entry, _)| entry.seq);
+    let size = app.record().proof_size(needed, size).map_err(internal)?;
     let checkpoint = app
         .record()
         .published(size)

@@ -179,6 +179,17 @@ impl Record {
         Ok(Some(note))
     }
 
+    /// The checkpoint a proof of the first `needed` entries is best made
+    /// to: the largest one a witness cosigned, if it covers them, else the
+    /// latest, `latest`.
+    pub(crate) fn proof_size(&self, needed: u64, latest: u64) -> Result<u64, RecordError> {
+        Ok(self
+            .store()
+            .latest_cosigned()?
+            .filter(|&cosigned| cosigned >= needed && cosigned <= latest)
+            .unwrap_or(latest))
+    }
+
     /// Takes a witness's cosignature of one of the log's checkpoints: `note`
     /// is the checkpoint as the log signed it plus the witness's line.
     pub(crate) fn cosign(

@@ -196,6 +196,16 @@ impl Checkpoints {
         tx.commit().during("committing a cosignature")
     }
 
+    /// The size of the largest checkpoint any witness cosigned.
+    pub fn latest_cosigned(&self) -> Result<Option<u64>, StoreError> {
+        self.conn
+            .query_row("SELECT max(size) FROM cosignatures", [], |row| {
+                row.get::<_, Option<i64>>(0)
+            })
+            .during("reading the latest cosigned checkpoint")
+            .map(|size| size.map(|s| s as u64))
+    }
+
     /// The cosignatures of checkpoint `size`, by witness key.
     pub fn cosignatures(&self, size: u64) -> Result<Vec<Cosignature>, StoreError> {
         let mut statement = self

@@ -392,3 +392,43 @@ async fn a_revealed_field_joins_every_partys_evidence() {
     assert!(!text.contains("air_strike"), "the kind was not revealed");
     assert!(pmf.entries.iter().any(|e| e.leaf.contains("\"reveal\"")));
 }
+
+/// Once a witness has cosigned a checkpoint that covers the evidence, the
+/// bundle is proved to that one, cosignature included.
+#[tokio::test]
+async fn evidence_is_proved_to_a_cosigned_checkpoint_when_one_covers_it() {
+    use deconflict_ledger::{KeyType, SignerKey};
+    let h = Harness::demo().await;
+    let key = h.get("/v1/log/key", "isf/viewer").await.text();
+    let key = VerifierKey::parse(key.trim_end()).unwrap();
+    let note = h.get("/v1/log/checkpoint", "pmf/auditor").await.text();
+    let mut signed = SignedCheckpoint::open(&note, key.name(), &key).unwrap();
+    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [3; 32]).unwrap();
+    signed.cosign(&witness, 1_700_000_000).unwrap();
+    h.post(
+        "/v1/log/cosignature",
+        "pmf/auditor",
+        json!({"key": witness.verifier().to_string(), "note": signed.to_string()}),
+    )
+    .await
+    .expect(200);
+    // Entries after the cosigned checkpoint do not bear on the incident.
+    h.post(
+        "/v1/declarations",
+        "isf/operator",
+        crate::declaration("checkpoint", "far away", 40.0, 30.0, 100.0),
+    )
+    .await
+    .expect(201);
+    let (bundle, text) = evidence(&h, &h.id("incident_al_qaim"), "pmf/operator").await;
+    check(&h, &bundle).await;
+    let verified = Bundle::parse(&text)
+        .unwrap()
+        .verify(&[key, witness.verifier()])
+        .unwrap();
+    assert!(
+        verified.summary().contains("pmf-witness"),
+        "{}",
+        verified.summary()
+    );
+}

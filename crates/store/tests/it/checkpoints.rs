@@ -66,7 +66,9 @@ fn a_witness_key_belongs_to_the_first_party_that_uses_it() {
         signature: signature.into(),
         time_ms: 7,
     };
+    assert_eq!(store.latest_cosigned().unwrap(), None);
     store.add_cosignature(5, &by("pmf", "— pmf one")).unwrap();
+    assert_eq!(store.latest_cosigned().unwrap(), Some(5));
     store.add_cosignature(5, &by("pmf", "— pmf two")).unwrap();
     assert!(matches!(
         store.add_cosignature(5, &by("isf", "— isf")),
