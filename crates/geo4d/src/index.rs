@@ -16,7 +16,8 @@
 //! update the stored volume and leave the grid alone.
 
 use crate::envelope::{Envelopes, Rect};
-use crate::geometry::Geometry;
+use crate::flat::Near;
+use crate::geometry::{Geometry, GeometryKind};
 use crate::grid::{self, Grid};
 use crate::round::{f32_down, f32_up};
 use crate::shape::{self, View};
@@ -48,6 +49,12 @@ struct Item {
     lo: f32,
     hi: f32,
 }
+
+/// How far past a point query's buffer a stored point's buffer may reach
+/// and still be decided by the query's precomputed bounds (`flat::Near`);
+/// pairs farther apart than that are decided as any other pair. Wider
+/// reaches loosen the bounds (they span a wider band of latitude).
+const NEAR_REACH_M: f64 = 5_000.0;
 
 /// How many filtered boxes are gathered before their exact decisions.
 const BATCH: usize = 64;
@@ -90,7 +97,11 @@ impl Item {
     }
 }
 
+/// Laid out so that what a point's decision reads (the id, the geometry,
+/// the buffer and the band, in that order in `Volume`) is the first cache
+/// line of a slot, and a slot starts on a line.
 #[derive(Debug)]
+#[repr(C, align(64))]
 struct Slot {
     id: Id,
     volume: Volume,
@@ -100,6 +111,9 @@ struct Slot {
     /// volume alone.
     grown: Option<Box<Envelopes>>,
 }
+
+// The id and a point's decision data share a slot's first cache line.
+const _: () = assert!(std::mem::offset_of!(Slot, volume) + crate::volume::HOT_BYTES <= 64);
 
 /// Volumes keyed by [`Id`], answering conflict and area queries.
 #[derive(Debug, Default)]
@@ -174,7 +188,7 @@ fn part_conflicts(
         }
         chunk if chunk != WHOLE && shape::goes_first(&stored, asked) => {
             let chunk = stored.chunk(chunk);
-            shape::covers(asked, &stored) || shape::chunk_within(&stored, &chunk, asked, limit)
+            shape::chunk_within(&stored, &chunk, asked, limit) || shape::covers(asked, &stored)
         }
         _ => within_reach(volume, &stored, query, asked),
     }
@@ -302,7 +316,11 @@ impl Index {
             volume.window().to().unwrap_or(Millis::MAX),
         );
         let twice = query.as_slice().len() > 1;
-        let asked = (volume, &volume.view());
+        let near = match volume.geometry().kind() {
+            GeometryKind::Point(q) => Some(Near::new(*q, volume.buffer_m() + NEAR_REACH_M)),
+            _ => None,
+        };
+        let asked = (volume, &volume.view(), near.as_ref());
         let mut batch = Batch::default();
         for rect in query.as_slice() {
             self.grid.for_each_meeting(rect, to, |entry| {
@@ -327,7 +345,7 @@ impl Index {
     fn decide(
         &self,
         items: &[Item],
-        asked: (&Volume, &View<'_>),
+        asked: (&Volume, &View<'_>, Option<&Near>),
         twice: bool,
         start: usize,
         out: &mut Vec<Id>,
@@ -345,7 +363,21 @@ impl Index {
             if (twice || item.many()) && out[start..].contains(&slot.id) {
                 continue;
             }
-            if part_conflicts(&slot.volume, item.part(), slot.grown.is_none(), asked) {
+            let volume = &slot.volume;
+            // A point against a point query: decided from the slot's first
+            // cache line (see `Slot`) and the query's precomputed bounds.
+            let within = match (asked.2, volume.geometry().kind()) {
+                (Some(near), GeometryKind::Point(p)) => {
+                    shape::point_within_near(*p, near, volume.buffer_m() + asked.0.buffer_m())
+                }
+                _ => part_conflicts(
+                    volume,
+                    item.part(),
+                    slot.grown.is_none(),
+                    (asked.0, asked.1),
+                ),
+            };
+            if within {
                 out.push(slot.id);
             }
         }

@@ -11,6 +11,9 @@
 //!   scaled plane of module `flat`, which also names the pair of their
 //!   points to measure: the length of the straight lon/lat path between
 //!   them accepts, and when it cannot, Karney's geodesic between them does;
+//! - the whole of what is searched is bounded first by the two boxes in
+//!   that plane, which drops a pair whose buffered boxes in the index met
+//!   only corner to corner;
 //! - two runs are bounded by their lon/lat boxes in the same plane; a run
 //!   facing a single stretch is replaced by its pieces;
 //! - a ball-tree node has a centre on the geometry and a radius in metres no
@@ -28,6 +31,10 @@
 //! them, so that a decision visits only the few pieces near the other
 //! geometry.
 //!
+//! Two points are decided by one geodesic, or, for a point query in the
+//! index, first by the bounds of `flat::Near`, made once per query: no
+//! trigonometry per pair, and the same answer.
+//!
 //! Interiors are decided in the plane: a polygon covers whatever its region
 //! holds in lon/lat, where RFC 7946 draws its edges.
 //!
@@ -38,7 +45,7 @@
 
 use crate::LonLat;
 use crate::earth::{R_MAX, R_MIN, central_angle, geodesic_m, segment_length_bound};
-use crate::flat::{Plane, lerp, path_length};
+use crate::flat::{Near, Plane, lerp, path_length};
 use crate::geometry::{Geometry, GeometryKind};
 use crate::planar;
 use crate::round::f32_up;
@@ -801,6 +808,14 @@ pub(crate) fn points_within_limit(a: &View<'_>, b: &View<'_>, limit_m: f64) -> O
     }
 }
 
+/// [`points_within_limit`] for a point `p` and the point `near` was made
+/// for, deciding by its bounds when they tell: the same answer, since both
+/// bounds are proven and the rest goes to the same exact decision.
+pub(crate) fn point_within_near(p: LonLat, near: &Near, limit_m: f64) -> bool {
+    near.within(p, limit_m)
+        .unwrap_or_else(|| points_within(p, near.point(), limit_m))
+}
+
 /// Whether `a` comes first when a pair is decided. Pairs within the
 /// tolerance past the limit may be decided either way, and which way can
 /// depend on where the search starts; deciding every pair from the same end
@@ -844,19 +859,44 @@ pub(crate) fn chunk_within(a: &View<'_>, chunk: &Chunk, b: &View<'_>, limit_m: f
 
 /// Branch and bound from `start` of `a` against the whole of `b`.
 fn search(a: &View<'_>, start: Part, b: &View<'_>, limit_m: f64) -> bool {
-    let tolerance = tolerance_m(limit_m);
     // One plane for the whole search: its band holds every pair of parts
     // below the two it starts from, so its bounds hold for all of them.
     let (ea, eb) = (a.whole_extent(start), b.whole_extent(b.root()));
     let plane = Plane::new(ea, eb, limit_m);
-    let mut stack = vec![(start, b.root())];
+    // The boxes of everything searched, apart in the plane by more than
+    // the limit, leave nothing to search: as for a polygon or a chunk whose
+    // buffered box met the query's only corner to corner.
+    if plane.box_gap(ea, eb) > limit_m {
+        return false;
+    }
+    // The stack is kept from one search to the next (a decision is a few
+    // hundred nanoseconds, an allocation a good part of that).
+    let mut stack = STACK.take();
+    stack.clear();
+    stack.push((start, b.root()));
+    let found = branch_and_bound(&plane, a, b, &mut stack, limit_m);
+    STACK.set(stack);
+    found
+}
+
+thread_local! {
+    static STACK: std::cell::Cell<Vec<(Part, Part)>> = const { std::cell::Cell::new(Vec::new()) };
+}
+
+/// The search proper, from the pairs on `stack`.
+fn branch_and_bound(
+    plane: &Plane,
+    a: &View<'_>,
+    b: &View<'_>,
+    stack: &mut Vec<(Part, Part)>,
+    limit_m: f64,
+) -> bool {
+    let tolerance = tolerance_m(limit_m);
     while let Some((pa, pb)) = stack.pop() {
         let step = match (pa, pb) {
-            (Part::Run { .. }, _) | (_, Part::Run { .. }) => {
-                run_step(&plane, a, pa, b, pb, limit_m)
-            }
+            (Part::Run { .. }, _) | (_, Part::Run { .. }) => run_step(plane, a, pa, b, pb, limit_m),
             _ => match (a.segment(pa), b.segment(pb)) {
-                (Some(sa), Some(sb)) => segment_step(&plane, sa, sb, limit_m, tolerance),
+                (Some(sa), Some(sb)) => segment_step(plane, sa, sb, limit_m, tolerance),
                 _ => ball_step(a, pa, b, pb, limit_m, tolerance),
             },
         };
