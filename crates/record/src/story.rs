@@ -124,8 +124,22 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
         "acknowledge" => format!("acknowledged conflict {}", id("conflict")),
         "override" => format!("overrode conflict {}", id("conflict")),
         "mark_delivered" => format!("received conflict {}", id("conflict")),
+        "report_incident" => format!("reported incident {} {}", created(), incident(body)),
+        "set_incident_status" => format!("set incident {} to {}", id("id"), id("status")),
+        "reveal" => format!("made public {} of entry #{}", id("pointer"), id("seq")),
         other if is_commitment(body) => format!("{} (details not revealed)", printable(other)),
         other => printable(other),
+    }
+}
+
+/// An incident's kind and whom it is against, if the report was revealed.
+fn incident(report: &Value) -> String {
+    match revealed(report) {
+        None => "(details not revealed)".to_owned(),
+        Some(r) => match r["against"].as_str() {
+            Some(against) => format!("({}, against {})", text(&r["kind"]), printable(against)),
+            None => format!("({})", text(&r["kind"])),
+        },
     }
 }
 
@@ -170,7 +184,7 @@ fn results(name: &str, outcome: &Value, actor: &str) -> Vec<String> {
             _ => results.push(format!("activity now {}", printable(state))),
         }
     }
-    if !matches!(name, "declare" | "submit_activity")
+    if !matches!(name, "declare" | "submit_activity" | "report_incident")
         && let Some((noun, id)) = outcome["created"].as_object().and_then(|o| o.iter().next())
     {
         results.push(format!("created {} {}", printable(noun), text(id)));

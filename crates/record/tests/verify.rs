@@ -311,7 +311,7 @@ fn a_good_bundle_tells_who_did_what_and_when() {
     assert!(line(&story, 17).starts_with("pmf (operator) withdrew declaration dec_"));
     assert_eq!(
         line(&story, INCIDENT),
-        "pmf (operator) report_incident (details not revealed): created incident inc_0123456789ab"
+        "pmf (operator) reported incident inc_0123456789ab (details not revealed)"
     );
     let summary = verified.summary();
     assert!(
