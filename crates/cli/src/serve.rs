@@ -3,8 +3,8 @@
 //! scenario; HTTPS when a certificate and key are configured.
 
 use crate::config::{ServeConfig, Settings, TlsFiles};
-use deconflict_model::Actor;
-use deconflict_server::scenario::{IRAQ, Scenario};
+use deconflict_model::{Actor, ObjectRef};
+use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_server::tls::ServerConfig;
 use deconflict_server::{AppState, shutdown_signal};
 use deconflict_store::{Directory, IssuedToken, Role, db_path};
@@ -125,15 +125,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
             })
             .await?;
         let (listener, url) = bind(&settings, tls.is_some()).await?;
-        print_welcome(
-            &settings,
-            &dir,
-            removed,
-            &url,
-            &scenario,
-            loaded.objects.len(),
-            &tokens,
-        )?;
+        print_welcome(&settings, &dir, removed, &url, &scenario, &loaded, &tokens)?;
         run(listener, tls, state).await
     })
 }
@@ -162,7 +154,7 @@ fn print_welcome(
     removed: bool,
     url: &str,
     scenario: &Scenario,
-    objects: usize,
+    loaded: &Loaded,
     tokens: &[(String, Role, IssuedToken)],
 ) -> Result<()> {
     let mut out = std::io::stdout().lock();
@@ -171,11 +163,18 @@ fn print_welcome(
     writeln!(out, "  url:      {url}")?;
     writeln!(out, "  openapi:  {url}/v1/openapi.json")?;
     writeln!(out, "  data:     {}{removed}", dir.display())?;
+    let incidents = loaded
+        .objects
+        .values()
+        .filter(|o| matches!(o, ObjectRef::Incident(_)))
+        .count();
     writeln!(
         out,
-        "  scenario: {} ({} steps, {objects} declarations and activities; times relative to now)",
+        "  scenario: {} ({} steps: {} declarations and activities, {incidents} incidents; every time \
+         relative to now, the historical incidents' too)",
         scenario.name,
-        scenario.steps.len()
+        scenario.steps.len(),
+        loaded.objects.len() - incidents,
     )?;
     if let Some(limit) = settings.server.rate_limit {
         writeln!(
