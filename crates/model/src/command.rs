@@ -44,6 +44,14 @@ pub struct VolumeSpec {
     pub to_ms: Option<i64>,
 }
 
+impl VolumeSpec {
+    /// The engine's volume, or `None` if the spec is not a valid one (the
+    /// commands that carry a spec refuse those, naming the field).
+    pub fn to_volume(&self) -> Option<deconflict_geo4d::Volume> {
+        crate::validate::volume(self, crate::validate::DECLARATION_WINDOW).ok()
+    }
+}
+
 /// A party's protected thing: a unit position, a base, a route, a camp.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct DeclarationSpec {

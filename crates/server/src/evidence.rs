@@ -18,7 +18,7 @@ use crate::state::AppState;
 use crate::wire::IncidentOut;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
+use deconflict_geo4d::Volume;
 use deconflict_model::{
     Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, State, VolumeSpec, sight,
 };
@@ -82,7 +82,7 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
     let mut objects: HashSet<ObjectRef> = HashSet::new();
     each_entry(app, size, |entry, _| {
         if let Some((object, spec)) = placed(entry)
-            && volume(spec).is_some_and(|v| v.conflicts_with(place))
+            && spec.to_volume().is_some_and(|v| v.conflicts_with(place))
         {
             objects.insert(object);
         }
@@ -141,14 +141,6 @@ fn placed(entry: &Entry) -> Option<(ObjectRef, &VolumeSpec)> {
         Command::Amend { id, spec, .. } => Some((ObjectRef::Declaration(*id), &spec.volume)),
         _ => None,
     }
-}
-
-fn volume(spec: &VolumeSpec) -> Option<Volume> {
-    let geometry = Geometry::from_geojson(&spec.geometry).ok()?;
-    let [lo, hi] = spec.altitude_m;
-    let band = AltitudeBand::new(lo, hi).ok()?;
-    let window = Window::new(spec.from_ms, spec.to_ms).ok()?;
-    Volume::new(geometry, spec.buffer_m, band, window).ok()
 }
 
 fn about_incident(entry: &Entry, id: IncidentId) -> bool {

@@ -15,7 +15,6 @@ use crate::state::AppState;
 use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
-use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
 use deconflict_model::VolumeSpec;
 use serde::Deserialize;
 
@@ -159,16 +158,7 @@ impl Filter {
 
 /// The box of a stored volume, buffer included (unwrapped longitudes).
 fn bounds(spec: &VolumeSpec) -> Option<[f64; 4]> {
-    let geometry = Geometry::from_geojson(&spec.geometry).ok()?;
-    let [lo, hi] = spec.altitude_m;
-    let volume = Volume::new(
-        geometry,
-        spec.buffer_m,
-        AltitudeBand::new(lo, hi).ok()?,
-        Window::new(spec.from_ms, spec.to_ms).ok()?,
-    )
-    .ok()?;
-    Some(volume.bounds())
+    Some(spec.to_volume()?.bounds())
 }
 
 /// Whether two boxes meet, longitudes compared modulo 360°.
