@@ -283,6 +283,15 @@ struct RevealIn {
     pointer: String,
 }
 
+/// Entry `seq` as the log stores it, if it is durable.
+fn durable_entry(app: &AppState, seq: u64) -> Result<Option<deconflict_store::Entry>, ApiError> {
+    if seq == 0 || seq > durable(app) {
+        return Ok(None);
+    }
+    let batch = app.log().read(seq, 1).map_err(internal)?;
+    Ok(batch.into_iter().find(|e| e.seq == seq))
+}
+
 /// The field of entry `seq` at `pointer`, and who may make it public: an
 /// operator of the party whose entry it is, or an approver of the
 /// coordinator. Read from the log, outside the command lock.
@@ -292,13 +301,7 @@ fn payload_of(
     seq: u64,
     pointer: &str,
 ) -> Result<Payload, ApiError> {
-    let stored = app
-        .log()
-        .read(seq, 1)
-        .map_err(internal)?
-        .into_iter()
-        .next()
-        .filter(|e| e.seq == seq && seq <= durable(app))
+    let stored = durable_entry(app, seq)?
         .ok_or_else(|| ApiError::query("seq", "no such entry in the log"))?;
     let entry = Entry::decode(&stored.body).map_err(internal)?;
     let approver = caller.coordinator && caller.role == deconflict_model::Role::Approver;
@@ -362,11 +365,10 @@ async fn payloads(
         return Ok(Json(Vec::new()));
     }
     let reader = app.clone();
-    let stored = tokio::task::spawn_blocking(move || reader.log().read(seq, 1))
+    let stored = tokio::task::spawn_blocking(move || durable_entry(&reader, seq))
         .await
-        .map_err(internal)?
-        .map_err(internal)?;
-    let Some(stored) = stored.into_iter().find(|e| e.seq == seq) else {
+        .map_err(internal)??;
+    let Some(stored) = stored else {
         return Ok(Json(Vec::new()));
     };
     let published = publish(&stored.body, app.record().secret()).map_err(internal)?;
