@@ -7,12 +7,12 @@ use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
 use crate::error::{ModelError, Noun};
 use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef};
 use crate::incident::{self, IncidentKind, IncidentSpec, IncidentStatus};
-use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
 use crate::sight::{Sight, sight};
 use crate::state::State;
+use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
 
@@ -458,8 +458,7 @@ impl<'s> Plan<'s> {
             .filter(|&key| Some(key) != except)
             .filter_map(|key| state.live(key))
             .filter(|(object, owner, _)| {
-                *owner != party
-                    && (!activities_only || matches!(object, ObjectRef::Activity(_)))
+                *owner != party && (!activities_only || matches!(object, ObjectRef::Activity(_)))
             })
             .map(|(object, owner, volume)| Meeting {
                 object,
@@ -494,14 +493,7 @@ impl<'s> Plan<'s> {
         let ObjectRef::Activity(id) = activity.object else {
             return None;
         };
-        self.open(
-            id,
-            activity.owner,
-            activity.volume,
-            subject,
-            owner,
-            volume,
-        )
+        self.open(id, activity.owner, activity.volume, subject, owner, volume)
     }
 
     fn open(

@@ -10,10 +10,10 @@ use crate::object::{
     Override, Side, Transition,
 };
 use crate::policy::Policy;
+use crate::track::{self, Track};
 use crate::validate::{self, ACTIVITY_WINDOW, DECLARATION_WINDOW};
 use deconflict_geo4d::{Index, Volume, Window};
 use std::borrow::Borrow;
-use crate::track::{self, Track};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Why the model moved a cleared activity back to held.
@@ -432,7 +432,10 @@ impl State {
             .declarations
             .get_mut(id)
             .ok_or_else(|| missing(seq, id))?;
-        if d.track.as_ref().is_some_and(|t| t.last.time_ms > report.time_ms) {
+        if d.track
+            .as_ref()
+            .is_some_and(|t| t.last.time_ms > report.time_ms)
+        {
             return Ok(());
         }
         let live = volumes

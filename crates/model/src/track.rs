@@ -331,11 +331,15 @@ mod tests {
 
     #[test]
     fn reports_name_the_field_at_fault() {
-        let cases: &[(fn(&mut TrackReport), &str)] = &[
+        type Spoil = fn(&mut TrackReport);
+        let cases: &[(Spoil, &str)] = &[
             (|r| r.position.lat = 90.5, "reports[1].lat"),
             (|r| r.position.lon = f64::NAN, "reports[1].lon"),
             (|r| r.position.ce_m = Some(-1.0), "reports[1].ce_m"),
-            (|r| r.position.speed_mps = Some(f64::INFINITY), "reports[1].speed"),
+            (
+                |r| r.position.speed_mps = Some(f64::INFINITY),
+                "reports[1].speed",
+            ),
             (|r| r.position.course_deg = Some(360.0), "reports[1].course"),
             (|r| r.time_ms = 10_000_000, "reports[1].time"),
         ];

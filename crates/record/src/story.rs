@@ -250,7 +250,9 @@ fn results(name: &str, outcome: &Value, actor: &str) -> Vec<String> {
         ));
     }
     match &outcome["alerts"] {
-        hidden if is_commitment(hidden) => results.push("raised alerts (to whom not revealed)".to_owned()),
+        hidden if is_commitment(hidden) => {
+            results.push("raised alerts (to whom not revealed)".to_owned())
+        }
         alerts => {
             for alert in alerts.as_array().into_iter().flatten() {
                 let subject = alert["subject"]

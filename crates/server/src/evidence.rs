@@ -111,8 +111,7 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
             other => objects.contains(&other),
         });
         bears |= entry.outcome.resolved.iter().any(|c| conflicts.contains(c));
-        bears |= reports(entry)
-            .any(|r| objects.contains(&ObjectRef::Declaration(r.declaration)));
+        bears |= reports(entry).any(|r| objects.contains(&ObjectRef::Declaration(r.declaration)));
         bears |= entry
             .outcome
             .stale

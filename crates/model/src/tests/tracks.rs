@@ -15,7 +15,11 @@ const TRUCK_PARK: (f64, f64) = (43.4750, 34.9370);
 const TIKRIT: (f64, f64) = (43.6800, 34.6000);
 
 fn tracked(name: &str, at: (f64, f64), interval_s: u32) -> Command {
-    let mut command = declare("unit_position", name, vol(point(at.0, at.1), 200.0, -48, None));
+    let mut command = declare(
+        "unit_position",
+        name,
+        vol(point(at.0, at.1), 200.0, -48, None),
+    );
     if let Command::Declare(spec) = &mut command {
         spec.tracking = Some(TrackingSpec {
             report_interval_s: interval_s,
@@ -60,7 +64,11 @@ fn world_with_cleared_strike() -> World {
         ),
     );
     let strike = w.act("strike");
-    w.ok("joc/approver", "cleared", clear(&strike, "no one declared there"));
+    w.ok(
+        "joc/approver",
+        "cleared",
+        clear(&strike, "no one declared there"),
+    );
     w
 }
 
@@ -69,7 +77,11 @@ fn a_unit_entering_a_cleared_hazard_opens_a_conflict_holds_it_and_alerts() {
     let mut w = world_with_cleared_strike();
     let (unit, strike) = (w.decl("company"), w.act("strike"));
     let now = w.now();
-    let entry = w.ok("pmf/operator", "enter", track(vec![report(unit, now, GATE)]));
+    let entry = w.ok(
+        "pmf/operator",
+        "enter",
+        track(vec![report(unit, now, GATE)]),
+    );
     let [opened] = entry.outcome.opened.as_slice() else {
         panic!("one conflict: {:?}", entry.outcome);
     };
@@ -88,7 +100,11 @@ fn a_unit_entering_a_cleared_hazard_opens_a_conflict_holds_it_and_alerts() {
 
     // Leaving resolves it; nothing to alert.
     let now = w.now();
-    let entry = w.ok("pmf/operator", "leave", track(vec![report(unit, now, TIKRIT)]));
+    let entry = w.ok(
+        "pmf/operator",
+        "leave",
+        track(vec![report(unit, now, TIKRIT)]),
+    );
     assert_eq!(entry.outcome.resolved, vec![opened.id]);
     assert!(entry.outcome.alerts.is_empty());
 }
@@ -98,10 +114,18 @@ fn staying_in_a_hazard_keeps_its_conflict_and_alerts_once() {
     let mut w = world_with_cleared_strike();
     let unit = w.decl("company");
     let now = w.now();
-    w.ok("pmf/operator", "enter", track(vec![report(unit, now, GATE)]));
+    w.ok(
+        "pmf/operator",
+        "enter",
+        track(vec![report(unit, now, GATE)]),
+    );
     let near_gate = (GATE.0 + 0.001, GATE.1);
     let now = w.now();
-    let entry = w.ok("pmf/operator", "stay", track(vec![report(unit, now, near_gate)]));
+    let entry = w.ok(
+        "pmf/operator",
+        "stay",
+        track(vec![report(unit, now, near_gate)]),
+    );
     assert!(entry.outcome.opened.is_empty() && entry.outcome.resolved.is_empty());
     assert!(entry.outcome.alerts.is_empty());
 }
@@ -112,7 +136,11 @@ fn a_held_hazard_conflicts_without_an_alert_and_a_new_one_over_a_unit_alerts() {
     w.ok("pmf/operator", "company", tracked("company", TIKRIT, 60));
     let unit = w.decl("company");
     let now = w.now();
-    w.ok("pmf/operator", "at gate", track(vec![report(unit, now, GATE)]));
+    w.ok(
+        "pmf/operator",
+        "at gate",
+        track(vec![report(unit, now, GATE)]),
+    );
     // A new strike over the reporting unit.
     let entry = w.ok(
         "coalition/operator",
@@ -138,7 +166,11 @@ fn a_held_hazard_conflicts_without_an_alert_and_a_new_one_over_a_unit_alerts() {
         ),
     );
     let now = w.now();
-    let entry = w.ok("pmf/operator", "walk", track(vec![report(unit, now, TIKRIT)]));
+    let entry = w.ok(
+        "pmf/operator",
+        "walk",
+        track(vec![report(unit, now, TIKRIT)]),
+    );
     assert_eq!(entry.outcome.opened.len(), 1);
     assert_eq!(entry.outcome.resolved.len(), 1);
     assert!(entry.outcome.alerts.is_empty());
@@ -149,7 +181,11 @@ fn an_older_report_is_recorded_but_does_not_move_the_unit() {
     let mut w = world_with_cleared_strike();
     let unit = w.decl("company");
     let now = w.now();
-    w.ok("pmf/operator", "now", track(vec![report(unit, now, TIKRIT)]));
+    w.ok(
+        "pmf/operator",
+        "now",
+        track(vec![report(unit, now, TIKRIT)]),
+    );
     let entry = w.ok(
         "pmf/operator",
         "late",
@@ -208,7 +244,10 @@ fn a_cot_uid_names_one_standing_unit_of_a_party() {
         w.state.unit_by_cot_uid("pmf", "ANDROID-company"),
         Some(unit)
     );
-    assert_eq!(w.state.unit_by_cot_uid("coalition", "ANDROID-company"), None);
+    assert_eq!(
+        w.state.unit_by_cot_uid("coalition", "ANDROID-company"),
+        None
+    );
     let again = w.run("pmf/operator", tracked("company", GATE, 60));
     assert!(matches!(again, Err(ModelError::Invalid { field, .. }) if field == "tracking.cot_uid"));
     // Another party may use the same uid; a withdrawn unit frees it.
@@ -225,7 +264,11 @@ fn a_silent_unit_goes_stale_and_its_volume_grows_with_time() {
     // 4.1 km from the truck park: outside the strike's 800 m.
     let away = (TRUCK_PARK.0 + 0.045, TRUCK_PARK.1);
     let heard = w.now();
-    w.ok("pmf/operator", "away", track(vec![report(unit, heard, away)]));
+    w.ok(
+        "pmf/operator",
+        "away",
+        track(vec![report(unit, heard, away)]),
+    );
 
     // Within twice the interval: nothing due.
     w.set_clock(heard + 100_000);
@@ -257,7 +300,11 @@ fn a_silent_unit_goes_stale_and_its_volume_grows_with_time() {
 
     // A fresh report far away ends it: not stale, the conflict resolves.
     let now = w.now() + 60_000;
-    let entry = w.ok("pmf/operator", "back", track(vec![report(unit, now, TIKRIT)]));
+    let entry = w.ok(
+        "pmf/operator",
+        "back",
+        track(vec![report(unit, now, TIKRIT)]),
+    );
     assert_eq!(entry.outcome.resolved.len(), 1);
     let seen = w.state.declaration(&viewer("pmf"), &unit).unwrap();
     assert!(seen.track.unwrap().stale.is_none());
@@ -298,8 +345,11 @@ fn unacknowledged_notifications_escalate_step_by_step_until_acknowledged() {
         }]
     );
     assert!(
-        first.outcome.notices.iter().all(|n| n.event == NoticeEvent::Escalated
-            && n.party == "pmf")
+        first
+            .outcome
+            .notices
+            .iter()
+            .all(|n| n.event == NoticeEvent::Escalated && n.party == "pmf")
     );
     w.set_clock(opened_at + 2 * after + 5);
     let second = w.ok("service", "second", Command::Sweep);
@@ -387,17 +437,28 @@ fn an_attack_alerts_every_party_with_declarations_within_the_radius() {
         source: "base report".into(),
         source_grade: "A1".into(),
     };
-    let entry = w.ok("coalition/operator", "attack", Command::ReportIncident(spec.clone()));
+    let entry = w.ok(
+        "coalition/operator",
+        "attack",
+        Command::ReportIncident(spec.clone()),
+    );
     let [alert] = entry.outcome.alerts.as_slice() else {
         panic!("{:?}", entry.outcome)
     };
-    assert_eq!(alert.parties, vec!["coalition".to_owned(), "isf".to_owned()]);
+    assert_eq!(
+        alert.parties,
+        vec!["coalition".to_owned(), "isf".to_owned()]
+    );
     // Anything but an attack alerts nobody.
     let allegation = IncidentSpec {
         kind: IncidentKind::Allegation,
         ..spec
     };
-    let entry = w.ok("coalition/operator", "claim", Command::ReportIncident(allegation));
+    let entry = w.ok(
+        "coalition/operator",
+        "claim",
+        Command::ReportIncident(allegation),
+    );
     assert!(entry.outcome.alerts.is_empty());
 }
 
@@ -406,12 +467,25 @@ fn a_track_is_seen_only_by_its_party_and_the_coordinator() {
     let mut w = world_with_cleared_strike();
     let unit = w.decl("company");
     let now = w.now();
-    w.ok("pmf/operator", "enter", track(vec![report(unit, now, GATE)]));
+    w.ok(
+        "pmf/operator",
+        "enter",
+        track(vec![report(unit, now, GATE)]),
+    );
     for party in ["pmf", "joc"] {
-        assert!(w.state.declaration(&viewer(party), &unit).unwrap().track.is_some());
+        assert!(
+            w.state
+                .declaration(&viewer(party), &unit)
+                .unwrap()
+                .track
+                .is_some()
+        );
     }
     let seen = w.seen_by("coalition");
-    assert!(!seen.contains("company") && !seen.contains("43.4712"), "{seen}");
+    assert!(
+        !seen.contains("company") && !seen.contains("43.4712"),
+        "{seen}"
+    );
 }
 
 #[test]
@@ -419,7 +493,11 @@ fn replaying_tracks_sweeps_and_escalations_gives_the_same_state() {
     let mut w = world_with_cleared_strike();
     let unit = w.decl("company");
     let heard = w.now();
-    w.ok("pmf/operator", "enter", track(vec![report(unit, heard, GATE)]));
+    w.ok(
+        "pmf/operator",
+        "enter",
+        track(vec![report(unit, heard, GATE)]),
+    );
     w.set_clock(heard + 11 * 60_000);
     w.ok("service", "sweep", Command::Sweep);
     w.set_clock(heard + 30 * 60_000);
