@@ -40,6 +40,7 @@ fn main() -> ExitCode {
 
 fn test() -> Result<(), String> {
     let root = workspace_root();
+    install_pytak()?;
     run(cargo(&root).args(["fmt", "--all", "--check"]))?;
     run(cargo(&root).args([
         "clippy",
@@ -66,11 +67,33 @@ fn fuzz() -> Result<(), String> {
     let seconds = std::env::var("FUZZ_SECONDS").unwrap_or_else(|_| "60".into());
     // cargo-fuzz needs unstable sanitizer flags; the stable toolchain
     // accepts them when told it is bootstrapping itself.
-    run(cargo(&root.join("fuzz"))
-        .env("RUSTC_BOOTSTRAP", "1")
-        .args(["fuzz", "run", "volume", "--"])
-        .arg(format!("-max_total_time={seconds}")))?;
+    for target in ["volume", "cot"] {
+        run(cargo(&root.join("fuzz"))
+            .env("RUSTC_BOOTSTRAP", "1")
+            .args(["fuzz", "run", target, "--"])
+            .arg(format!("-max_total_time={seconds}")))?;
+    }
     Ok(())
+}
+
+/// pytak, the TAK client library the Cursor-on-Target test drives the
+/// service with, from PyPI when it is missing.
+fn install_pytak() -> Result<(), String> {
+    let present = Command::new("python3")
+        .args(["-c", "import pytak"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if present {
+        return Ok(());
+    }
+    run(Command::new("python3").args([
+        "-m",
+        "pip",
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "pytak==7.6.1",
+    ]))
 }
 
 fn cargo(dir: &Path) -> Command {

@@ -13,6 +13,8 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+const DEFAULT_COT_LISTEN: &str = "127.0.0.1:8087";
+const DEFAULT_COT_TLS_LISTEN: &str = "0.0.0.0:8089";
 const DEFAULT_DATA: &str = "deconflict-data";
 const MISSING_TLS_KEY: &str =
     "missing: tls_cert is set, so give its private key too (--tls-key FILE), or neither";
@@ -62,6 +64,27 @@ pub(crate) struct ServeConfig {
         default_missing_value = "true"
     )]
     pub(crate) insecure_http: Option<bool>,
+
+    /// Where to take Cursor-on-Target from TAK clients over plain TCP, or
+    /// `off`. Like plain HTTP, only on a loopback address unless
+    /// --insecure-http is given. [default: 127.0.0.1:8087]
+    #[arg(long, env = "DECONFLICT_COT_LISTEN", value_name = "ADDR|off")]
+    pub(crate) cot_listen: Option<String>,
+
+    /// Where to take Cursor-on-Target over TLS (with --tls-cert and
+    /// --tls-key), or `off`. [default: 0.0.0.0:8089 when TLS is configured]
+    #[arg(long, env = "DECONFLICT_COT_TLS_LISTEN", value_name = "ADDR|off")]
+    pub(crate) cot_tls_listen: Option<String>,
+
+    /// A token every Cursor-on-Target connection acts as, for clients that
+    /// cannot send `<__deconflict token="..."/>` in their first event.
+    #[arg(
+        long,
+        env = "DECONFLICT_COT_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) cot_token: Option<String>,
 
     /// The largest request body in bytes; larger ones get 413 `too_large`.
     /// [default: 1048576]
@@ -120,6 +143,10 @@ pub(crate) struct Settings {
     pub(crate) listen: SocketAddr,
     /// `None` for plain HTTP.
     pub(crate) tls: Option<TlsFiles>,
+    /// Cursor-on-Target over plain TCP, and over TLS.
+    pub(crate) cot: Option<SocketAddr>,
+    pub(crate) cot_tls: Option<SocketAddr>,
+    pub(crate) cot_token: Option<String>,
     pub(crate) server: Config,
     pub(crate) log: String,
 }
@@ -173,6 +200,9 @@ impl ServeConfig {
             tls_cert: self.tls_cert.or(file.tls_cert),
             tls_key: self.tls_key.or(file.tls_key),
             insecure_http: self.insecure_http.or(file.insecure_http),
+            cot_listen: self.cot_listen.or(file.cot_listen),
+            cot_tls_listen: self.cot_tls_listen.or(file.cot_tls_listen),
+            cot_token: self.cot_token.or(file.cot_token),
             body_limit: self.body_limit.or(file.body_limit),
             request_timeout_s: self.request_timeout_s.or(file.request_timeout_s),
             rate_limit_per_s: self.rate_limit_per_s.or(file.rate_limit_per_s),
@@ -199,8 +229,21 @@ impl ServeConfig {
             (Some(_), None) => return Err(invalid("tls_key", MISSING_TLS_KEY)),
             (None, Some(_)) => return Err(invalid("tls_cert", MISSING_TLS_CERT)),
         };
-        if tls.is_none() && !listen.ip().is_loopback() && !self.insecure_http.unwrap_or(false) {
+        let insecure = self.insecure_http.unwrap_or(false);
+        if tls.is_none() && !listen.ip().is_loopback() && !insecure {
             return Err(ConfigError::PlainHttp(listen));
+        }
+        let cot = address("cot_listen", self.cot_listen, Some(DEFAULT_COT_LISTEN))?;
+        if let Some(cot) = cot.filter(|a| !a.ip().is_loopback() && !insecure) {
+            return Err(ConfigError::PlainHttp(cot));
+        }
+        let tls_default = tls.as_ref().map(|_| DEFAULT_COT_TLS_LISTEN);
+        let cot_tls = address("cot_tls_listen", self.cot_tls_listen, tls_default)?;
+        if cot_tls.is_some() && tls.is_none() {
+            return Err(invalid(
+                "cot_tls_listen",
+                "needs a certificate and key (--tls-cert FILE --tls-key FILE)",
+            ));
         }
         let body_limit = self.body_limit.unwrap_or(defaults.body_limit);
         if body_limit < 1024 {
@@ -262,6 +305,9 @@ impl ServeConfig {
             data,
             listen,
             tls,
+            cot,
+            cot_tls,
+            cot_token: self.cot_token,
             server: Config {
                 body_limit,
                 request_timeout: Duration::from_secs_f64(timeout),
@@ -269,9 +315,25 @@ impl ServeConfig {
                 policy,
                 max_page,
                 max_vertices,
+                ..Config::default()
             },
             log: self.log.unwrap_or_else(|| "info".to_owned()),
         })
+    }
+}
+
+/// An address setting: `off`, an address, or the default when unset.
+fn address(
+    name: &'static str,
+    value: Option<String>,
+    default: Option<&str>,
+) -> Result<Option<SocketAddr>, ConfigError> {
+    match value.as_deref().or(default) {
+        None | Some("off") => Ok(None),
+        Some(text) => text.parse().map(Some).map_err(|_| ConfigError::Invalid {
+            name,
+            message: format!("`{text}` is neither an address (host:port) nor `off`"),
+        }),
     }
 }
 

@@ -52,8 +52,80 @@ async fn bind(settings: &Settings, tls: bool) -> Result<(TcpListener, String)> {
     Ok((listener, url))
 }
 
-/// Serves, over TLS when configured, until SIGINT or SIGTERM.
-async fn run(listener: TcpListener, tls: Option<Arc<ServerConfig>>, state: AppState) -> Result<()> {
+/// The Cursor-on-Target listeners the settings ask for, each with the TLS
+/// configuration it speaks and the address a TAK client is given. In the
+/// demo, a port already taken is a warning: the map still works without
+/// TAK clients.
+async fn bind_cot(
+    settings: &Settings,
+    tls: Option<&Arc<ServerConfig>>,
+    required: bool,
+) -> Result<Vec<CotListener>> {
+    let wanted = [
+        (settings.cot, None, "tcp"),
+        (settings.cot_tls, tls.cloned(), "tls"),
+    ];
+    let mut listeners = Vec::new();
+    for (addr, tls, scheme) in wanted {
+        let Some(addr) = addr else { continue };
+        match TcpListener::bind(addr).await {
+            Ok(listener) => {
+                let url = format!("{scheme}://{}", listener.local_addr()?);
+                listeners.push(CotListener { listener, tls, url });
+            }
+            Err(e) if required => {
+                return Err(format!("cannot take Cursor-on-Target on {addr}: {e}").into());
+            }
+            Err(e) => eprintln!(
+                "deconflict: no Cursor-on-Target on {addr} ({e}); choose another with --cot-listen"
+            ),
+        }
+    }
+    Ok(listeners)
+}
+
+struct CotListener {
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    url: String,
+}
+
+/// Serves, over TLS when configured, until SIGINT or SIGTERM, with the
+/// Cursor-on-Target listeners beside it.
+async fn run(
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    state: AppState,
+    cot: Vec<CotListener>,
+    cot_token: Option<String>,
+) -> Result<()> {
+    let cot: Vec<_> = cot
+        .into_iter()
+        .map(|c| {
+            let serving = deconflict_server::cot::serve_cot(
+                c.listener,
+                c.tls,
+                state.clone(),
+                cot_token.clone(),
+                std::future::pending(),
+            );
+            tokio::spawn(async move {
+                if let Err(e) = serving.await {
+                    eprintln!("deconflict: Cursor-on-Target stopped: {e}");
+                }
+            })
+        })
+        .collect();
+    let served = run_http(listener, tls, state).await;
+    cot.iter().for_each(tokio::task::JoinHandle::abort);
+    served
+}
+
+async fn run_http(
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    state: AppState,
+) -> Result<()> {
     match tls {
         Some(tls) => deconflict_server::serve_tls(listener, tls, state, shutdown_signal()).await?,
         None => deconflict_server::serve(listener, state, shutdown_signal()).await?,
@@ -71,9 +143,13 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     let state = AppState::open(&data, settings.server.clone())?;
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
+        let cot = bind_cot(&settings, tls.as_ref(), true).await?;
         println!("deconflict: serving {} on {url}", data.display());
+        for c in &cot {
+            println!("deconflict: Cursor-on-Target on {}", c.url);
+        }
         std::io::stdout().flush()?;
-        run(listener, tls, state).await
+        run(listener, tls, state, cot, settings.cot_token.clone()).await
     })
 }
 
@@ -125,8 +201,16 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
             })
             .await?;
         let (listener, url) = bind(&settings, tls.is_some()).await?;
-        print_welcome(&settings, &dir, removed, &url, &scenario, &loaded, &tokens)?;
-        run(listener, tls, state).await
+        let cot = bind_cot(&settings, tls.as_ref(), false).await?;
+        let cot_urls: Vec<&str> = cot.iter().map(|c| c.url.as_str()).collect();
+        let welcome = Welcome {
+            url: &url,
+            cot: &cot_urls,
+            dir: &dir,
+            removed,
+        };
+        print_welcome(&settings, &welcome, &scenario, &loaded, &tokens)?;
+        run(listener, tls, state, cot, settings.cot_token.clone()).await
     })
 }
 
@@ -148,21 +232,35 @@ fn issue_tokens(dir: &Path, scenario: &Scenario) -> Result<Vec<(String, Role, Is
     Ok(tokens)
 }
 
+/// Where the demo is.
+struct Welcome<'a> {
+    url: &'a str,
+    cot: &'a [&'a str],
+    dir: &'a Path,
+    removed: bool,
+}
+
 fn print_welcome(
     settings: &Settings,
-    dir: &Path,
-    removed: bool,
-    url: &str,
+    welcome: &Welcome,
     scenario: &Scenario,
     loaded: &Loaded,
     tokens: &[(String, Role, IssuedToken)],
 ) -> Result<()> {
     let mut out = std::io::stdout().lock();
-    let removed = if removed { " (removed on exit)" } else { "" };
+    let url = welcome.url;
+    let removed = if welcome.removed {
+        " (removed on exit)"
+    } else {
+        ""
+    };
     writeln!(out, "deconflict demo: {}", scenario.title)?;
     writeln!(out, "  url:      {url}")?;
     writeln!(out, "  openapi:  {url}/v1/openapi.json")?;
-    writeln!(out, "  data:     {}{removed}", dir.display())?;
+    for cot in welcome.cot {
+        writeln!(out, "  cot:      {cot}")?;
+    }
+    writeln!(out, "  data:     {}{removed}", welcome.dir.display())?;
     let incidents = loaded
         .objects
         .values()

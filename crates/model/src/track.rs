@@ -175,6 +175,16 @@ pub(crate) fn validate_reports(reports: &[TrackReport], now_ms: i64) -> Result<(
     Ok(())
 }
 
+impl TrackReport {
+    /// Whether a command could carry this report at `now_ms` (its fields
+    /// only, not the unit it names): for a feed that drops a bad report
+    /// rather than its whole batch.
+    pub fn check(&self, now_ms: i64) -> Result<(), ModelError> {
+        validate_report(self, now_ms)
+            .map_err(|(field, message)| ModelError::invalid(field, message))
+    }
+}
+
 fn validate_report(report: &TrackReport, now_ms: i64) -> Result<(), (&'static str, String)> {
     let p = &report.position;
     let within = |field, value: f64, lo: f64, hi: f64| {

@@ -15,9 +15,10 @@
 //!     --token "$COALITION_OPERATOR,$ISF_OPERATOR,$PMF_OPERATOR" --connections 32 --seconds 20
 //! ```
 
+mod support;
+
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpStream;
+use support::{Client, Rng, rfc3339};
 
 const USAGE: &str = "\
 usage: load --url http://HOST:PORT --token T1[,T2,...] [--connections N] [--seconds S]
@@ -95,40 +96,6 @@ fn options() -> Result<Options, String> {
     Ok(o)
 }
 
-/// xorshift64*: enough randomness for places and times.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> f64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
-fn rfc3339(ms: i64) -> String {
-    // Days to civil date (H. Hinnant), as the server writes times.
-    let days = ms.div_euclid(86_400_000);
-    let in_day = ms.rem_euclid(86_400_000);
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let (h, min, s, milli) = (
-        in_day / 3_600_000,
-        in_day / 60_000 % 60,
-        in_day / 1000 % 60,
-        in_day % 1000,
-    );
-    format!("{y:04}-{m:02}-{d:02}T{h:02}:{min:02}:{s:02}.{milli:03}Z")
-}
-
 #[derive(Debug, Default)]
 struct Tally {
     latencies_us: Vec<u64>,
@@ -138,10 +105,7 @@ struct Tally {
 
 async fn connection(o: Options, i: usize, deadline: Instant) -> std::io::Result<Tally> {
     let token = &o.tokens[i % o.tokens.len()];
-    let stream = TcpStream::connect(&o.addr).await?;
-    stream.set_nodelay(true)?;
-    let (read, mut write) = stream.into_split();
-    let mut read = BufReader::new(read);
+    let mut client = Client::connect(&o.addr).await?;
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15 ^ (i as u64 + 1).wrapping_mul(0x1234_5678_9abc_def1));
     let now = SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -149,7 +113,6 @@ async fn connection(o: Options, i: usize, deadline: Instant) -> std::io::Result<
         .as_millis() as i64;
     let [w, s, e, n] = o.region;
     let mut tally = Tally::default();
-    let mut line = String::new();
     let mut seq = 0u64;
     while Instant::now() < deadline {
         seq += 1;
@@ -164,42 +127,13 @@ async fn connection(o: Options, i: usize, deadline: Instant) -> std::io::Result<
             rfc3339(start),
             rfc3339(end)
         );
-        let request = format!(
-            "POST /v1/activities HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
-            o.addr,
-            body.len()
-        );
         let sent = Instant::now();
-        write.write_all(request.as_bytes()).await?;
-        line.clear();
-        read.read_line(&mut line).await?;
-        let status: u16 = line
-            .split_whitespace()
-            .nth(1)
-            .and_then(|s| s.parse().ok())
-            .ok_or_else(|| std::io::Error::other(format!("bad status line {line:?}")))?;
-        let mut length = 0usize;
-        loop {
-            line.clear();
-            read.read_line(&mut line).await?;
-            if line == "\r\n" || line.is_empty() {
-                break;
-            }
-            if let Some((k, v)) = line.split_once(':')
-                && k.eq_ignore_ascii_case("content-length")
-            {
-                length = v.trim().parse().unwrap_or(0);
-            }
-        }
-        let mut answer = vec![0u8; length];
-        read.read_exact(&mut answer).await?;
+        let (status, answer) = client.call("POST", "/v1/activities", token, &body).await?;
         tally.latencies_us.push(sent.elapsed().as_micros() as u64);
         if status == 201 {
             tally.created += 1;
         } else if tally.other.len() < 5 {
-            tally
-                .other
-                .push((status, String::from_utf8_lossy(&answer).into_owned()));
+            tally.other.push((status, answer));
         }
     }
     Ok(tally)

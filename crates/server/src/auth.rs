@@ -71,19 +71,24 @@ impl FromRequestParts<AppState> for Caller {
             state.metrics().rate_limited();
             return Err(ApiError::RateLimited { retry_after_s });
         }
-        let role = match credential.role {
-            deconflict_store::Role::Viewer => Role::Viewer,
-            deconflict_store::Role::Operator => Role::Operator,
-            deconflict_store::Role::Approver => Role::Approver,
-            deconflict_store::Role::Auditor => Role::Auditor,
-        };
-        Ok(Caller(Actor::new(
-            credential.party,
-            role,
-            credential.id,
-            credential.coordinator,
-        )))
+        Ok(Caller(actor_of(credential)))
     }
+}
+
+/// The actor a credential acts as.
+pub(crate) fn actor_of(credential: deconflict_store::Credential) -> Actor {
+    let role = match credential.role {
+        deconflict_store::Role::Viewer => Role::Viewer,
+        deconflict_store::Role::Operator => Role::Operator,
+        deconflict_store::Role::Approver => Role::Approver,
+        deconflict_store::Role::Auditor => Role::Auditor,
+    };
+    Actor::new(
+        credential.party,
+        role,
+        credential.id,
+        credential.coordinator,
+    )
 }
 
 /// A token bucket per credential, in memory.

@@ -22,6 +22,9 @@ pub struct Config {
     /// The most positions one geometry may have; more get 413. At most the
     /// engine's own limit, [`deconflict_geo4d::MAX_VERTICES`].
     pub max_vertices: usize,
+    /// How long a webhook waits before sending a failed event again; each
+    /// failure in a row doubles the wait, up to five minutes.
+    pub webhook_backoff: Duration,
 }
 
 /// The most positions [`Config::max_vertices`] may allow: the engine's own
@@ -48,6 +51,7 @@ impl Default for Config {
             policy: Policy::default(),
             max_page: 1000,
             max_vertices: 10_000,
+            webhook_backoff: Duration::from_secs(1),
         }
     }
 }

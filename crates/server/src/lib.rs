@@ -43,6 +43,7 @@
 
 mod auth;
 mod config;
+pub mod cot;
 mod events;
 mod evidence;
 mod extract;
@@ -55,6 +56,7 @@ pub mod scenario;
 mod state;
 pub mod time;
 pub mod tls;
+pub mod webhooks;
 mod wire;
 
 pub use auth::Caller;
@@ -147,7 +149,8 @@ const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(
 const SWEEP_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The tasks that run beside the requests while the service runs: the
-/// checkpoint signer and the sweep; stopped when dropped.
+/// checkpoint signer, the sweep and the webhook deliveries; stopped when
+/// dropped.
 struct Background(Vec<tokio::task::JoinHandle<()>>);
 
 impl Background {
@@ -155,6 +158,7 @@ impl Background {
         Background(vec![
             tokio::spawn(record::sign_every(state.clone(), CHECKPOINT_PERIOD)),
             tokio::spawn(sweep_every(state.clone(), SWEEP_PERIOD)),
+            tokio::spawn(webhooks::supervise(state.clone())),
         ])
     }
 }

@@ -22,7 +22,25 @@ pub(crate) struct Metrics {
     replay_ms: AtomicU64,
     /// Entries found, since start, to still give the leaf the log signed.
     checked: AtomicU64,
+    /// Cursor-on-Target events read, by what became of them.
+    cot: [AtomicU64; COT_OUTCOMES.len()],
 }
+
+/// What became of a Cursor-on-Target event, as `/metrics` labels it.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CotOutcome {
+    /// A position report passed on to the log.
+    Position = 0,
+    /// A keep-alive ping, answered.
+    Ping = 1,
+    /// Not an event, or one that does not parse; skipped.
+    Malformed = 2,
+    /// A report that cannot be taken: no credential yet, a uid bound to no
+    /// unit of the party, a value the log refuses.
+    Dropped = 3,
+}
+
+const COT_OUTCOMES: [&str; 4] = ["position", "ping", "malformed", "dropped"];
 
 impl Metrics {
     pub(crate) fn auth_failure(&self) {
@@ -49,6 +67,10 @@ impl Metrics {
             u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
             Ordering::Relaxed,
         );
+    }
+
+    pub(crate) fn cot(&self, outcome: CotOutcome, n: u64) {
+        self.cot[outcome as usize].fetch_add(n, Ordering::Relaxed);
     }
 
     pub(crate) fn checked(&self, entries: u64) {
@@ -121,6 +143,22 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "counter",
         "Commands accepted and appended to the log since start, by verb.",
         &commands,
+    );
+    let cot: Vec<(String, u64)> = COT_OUTCOMES
+        .iter()
+        .zip(&m.cot)
+        .map(|(outcome, n)| {
+            (
+                format!("{{outcome=\"{outcome}\"}}"),
+                n.load(Ordering::Relaxed),
+            )
+        })
+        .collect();
+    family(
+        "deconflict_cot_events_total",
+        "counter",
+        "Cursor-on-Target events read, by what became of them.",
+        &cot,
     );
     family(
         "deconflict_log_entries",

@@ -11,6 +11,7 @@
 //! | `method_not_allowed` | 405 | the path exists, the method does not |
 //! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
+//! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
 //! | `too_large` | 413 | the body, or a geometry's number of positions (`field` names it), exceeds the configured limit |
 //! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |

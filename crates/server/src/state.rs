@@ -61,6 +61,7 @@ struct Inner {
     limiter: RateLimiter,
     record: Record,
     events: Hub,
+    webhooks: crate::webhooks::Registry,
     failed: AtomicBool,
 }
 
@@ -102,6 +103,7 @@ impl AppState {
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
         let log = Log::open(dir)?;
         let directory = Directory::open(dir)?;
+        let webhooks = crate::webhooks::Registry::open(dir)?;
         let (checkpoints, keys) = Record::keys(dir)?;
         let secret = SaltSecret::new(keys.salt_secret);
         let started = Instant::now();
@@ -128,6 +130,7 @@ impl AppState {
                 limiter: RateLimiter::new(config.rate_limit),
                 record,
                 events,
+                webhooks,
                 config,
                 metrics,
                 failed: AtomicBool::new(false),
@@ -163,6 +166,10 @@ impl AppState {
 
     pub(crate) fn events(&self) -> &Hub {
         &self.inner.events
+    }
+
+    pub(crate) fn webhooks(&self) -> &crate::webhooks::Registry {
+        &self.inner.webhooks
     }
 
     /// Signs a checkpoint of every durable entry unless the latest covers

@@ -230,7 +230,7 @@ impl Checkpoints {
     }
 }
 
-fn sql_size(size: u64) -> Result<i64, StoreError> {
+pub(crate) fn sql_size(size: u64) -> Result<i64, StoreError> {
     i64::try_from(size).map_err(|_| StoreError::SequenceOutOfRange(size))
 }
 

@@ -86,6 +86,10 @@ pub enum StoreError {
     #[error("party `{party}` already uses {max} witness keys, the most allowed")]
     TooManyWitnesses { party: String, max: i64 },
 
+    /// A party's webhook beyond the number allowed.
+    #[error("party `{party}` already has {max} webhooks, the most allowed")]
+    TooManyWebhooks { party: String, max: i64 },
+
     /// A second coordinator was requested.
     #[error("party `{existing}` is already the coordinator; there can be only one")]
     CoordinatorExists {
@@ -113,7 +117,7 @@ pub enum StoreError {
     AlreadyRevoked(String),
 
     /// The operating system's random source failed.
-    #[error("cannot draw random bytes for a token: {0}")]
+    #[error("cannot draw random bytes for a token or secret: {0}")]
     Random(getrandom::Error),
 
     /// A filesystem operation around the database failed.

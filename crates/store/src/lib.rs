@@ -65,6 +65,12 @@
 //! tokens) and for the server's auth layer ([`Directory::authenticate`]). It opens the same file;
 //! WAL and a busy timeout make a CLI process and a running server safe together, and because the
 //! server looks each token up on every request, a revocation applies at once.
+//!
+//! # Webhooks
+//!
+//! [`Webhooks`] keeps the URLs parties register for their events, each with the secret its
+//! deliveries are signed with and where its deliveries stand (the last entry delivered, the
+//! failures since); the server does the delivering.
 
 mod backend;
 mod checkpoints;
@@ -72,6 +78,7 @@ mod directory;
 mod error;
 mod log;
 mod schema;
+mod webhooks;
 
 pub use backend::{Entry, LogBackend, SqliteLog};
 pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint, WITNESSES_PER_PARTY};
@@ -82,3 +89,4 @@ pub use directory::{
 pub use error::StoreError;
 pub use log::{Log, LogStats, Ticket};
 pub use schema::{DB_FILE, SCHEMA_VERSION, db_path};
+pub use webhooks::{WEBHOOKS_PER_PARTY, Webhook, Webhooks};

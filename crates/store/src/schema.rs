@@ -86,6 +86,28 @@ const MIGRATIONS: &[&str] = &[
         party   TEXT NOT NULL REFERENCES parties (name)
     ) STRICT;
     ",
+    // v2 -> v3: webhooks, each with the secret its deliveries are signed with (kept as is: signing
+    // needs it) and where its deliveries stand: the last entry fully delivered and the failures
+    // since. A removed webhook keeps its row, so its id is never handed out again.
+    "
+    CREATE TABLE webhooks (
+        id              TEXT    PRIMARY KEY,
+        party           TEXT    NOT NULL REFERENCES parties (name),
+        credential_id   TEXT    NOT NULL REFERENCES credentials (id),
+        url             TEXT    NOT NULL,
+        secret          BLOB    NOT NULL CHECK (length(secret) = 32),
+        created_ms      INTEGER NOT NULL,
+        removed_ms      INTEGER,
+        cursor          INTEGER NOT NULL CHECK (cursor >= 0),
+        attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+        last_status     INTEGER,
+        last_error      TEXT,
+        last_attempt_ms INTEGER,
+        next_attempt_ms INTEGER,
+        delivered       INTEGER NOT NULL DEFAULT 0 CHECK (delivered >= 0)
+    ) STRICT;
+    CREATE INDEX webhooks_live ON webhooks (party) WHERE removed_ms IS NULL;
+    ",
 ];
 
 /// The schema version this binary writes and understands.

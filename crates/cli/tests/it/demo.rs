@@ -6,13 +6,19 @@ use crate::{Server, bin, ok};
 pub(crate) fn demo(extra: &[&str]) -> Server {
     let mut command = bin();
     command
-        .args(["demo", "--listen", "127.0.0.1:0"])
+        .args([
+            "demo",
+            "--listen",
+            "127.0.0.1:0",
+            "--cot-listen",
+            "127.0.0.1:0",
+        ])
         .args(extra);
     Server::start(command, "Ctrl-C stops the service")
 }
 
 /// The token the demo printed for `party role`.
-fn token(banner: &str, party: &str, role: &str) -> String {
+pub(crate) fn token(banner: &str, party: &str, role: &str) -> String {
     banner
         .lines()
         .find_map(|line| {

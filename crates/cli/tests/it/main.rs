@@ -1,10 +1,12 @@
 //! The `deconflict` binary, run as a real process on a free port — only
 //! where the process boundary matters: the command line and its config,
 //! signals, HTTPS, the demo as a user starts it, durability across
-//! SIGKILL, and the witness against real (and deliberately forked) logs.
+//! SIGKILL, the witness against real (and deliberately forked) logs, and
+//! Cursor-on-Target from a real TAK client library (pytak).
 //! The API itself is tested in-process in `crates/server/tests`.
 
 mod admin;
+mod cot;
 mod demo;
 mod durability;
 mod serve;
@@ -88,6 +90,10 @@ impl Server {
                 dir.to_str().unwrap(),
                 "--listen",
                 "127.0.0.1:0",
+                "--cot-listen",
+                "127.0.0.1:0",
+                "--cot-tls-listen",
+                "off",
             ])
             .args(extra)
             .env("DECONFLICT_RATE_LIMIT_PER_S", "0");

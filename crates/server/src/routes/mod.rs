@@ -8,9 +8,11 @@ pub(crate) mod declarations;
 pub(crate) mod events;
 pub(crate) mod incidents;
 pub(crate) mod log;
+pub(crate) mod me;
 pub(crate) mod state;
 pub(crate) mod system;
 pub(crate) mod tracks;
+pub(crate) mod webhooks;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -54,6 +56,8 @@ pub(crate) fn all() -> Vec<Route> {
         system::routes(),
         tracks::routes(),
         events::routes(),
+        me::routes(),
+        webhooks::routes(),
     ]
     .into_iter()
     .flatten()
@@ -61,7 +65,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 9] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 11] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -71,6 +75,8 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 9] = [
     include_str!("system.openapi.json"),
     include_str!("tracks.openapi.json"),
     include_str!("events.openapi.json"),
+    include_str!("me.openapi.json"),
+    include_str!("webhooks.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -489,3 +489,19 @@ async fn health_metrics_and_openapi_need_no_token() {
             .contains_key("x-request-id")
     );
 }
+
+#[tokio::test]
+async fn me_names_the_caller() {
+    let h = Harness::new();
+    let me = h.get("/v1/me", "pmf/operator").await.expect(200).json();
+    assert_eq!(me["party"], "pmf");
+    assert_eq!(me["role"], "operator");
+    assert_eq!(me["coordinator"], false);
+    assert_eq!(me["credential_id"], h.credential("pmf/operator"));
+    let joc = h.get("/v1/me", "joc/approver").await.expect(200).json();
+    assert_eq!(
+        (joc["role"].as_str(), joc["coordinator"].as_bool()),
+        (Some("approver"), Some(true))
+    );
+    h.get("/v1/me", "").await.problem(401, "unauthenticated");
+}

@@ -9,7 +9,8 @@
 //! - `stories`: the demo's stories, told through the API;
 //! - `replay`: a restart rebuilds the same state, and `as_of` replays it;
 //! - `log`: the public log, its proofs, checkpoints and cosignatures;
-//! - `live`: tracks, the event stream, alerts and deliveries.
+//! - `live`: tracks, the event stream, alerts and deliveries;
+//! - `webhooks`: registration, signed deliveries, retries, need-to-know.
 
 mod api;
 mod incidents;
@@ -19,6 +20,7 @@ mod need_to_know;
 mod refusals;
 mod replay;
 mod stories;
+mod webhooks;
 
 use axum::Router;
 use axum::body::Body;

@@ -1,0 +1,316 @@
+//! Cursor-on-Target, end to end: a real TAK client library (pytak) streams a
+//! unit's positions into the demo; the unit moves, the alert reaches the
+//! event streams of those who may know, and no one else's.
+
+use crate::demo::{demo, token};
+use crate::{Server, connect, in_hours};
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+/// West of ar-Rutba, where the demo scenario has nobody: a well, a truck
+/// park 400 m from it, and a camp 30 km off.
+const GATE: (f64, f64) = (40.2900, 33.0350);
+const TRUCK_PARK: (f64, f64) = (40.2938, 33.0365);
+const TIKRIT: (f64, f64) = (40.5000, 33.2000);
+
+/// The Cursor-on-Target address the demo printed (`tcp://...`).
+fn cot_url(banner: &str) -> String {
+    banner
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("cot:").map(|u| u.trim().to_owned()))
+        .unwrap_or_else(|| panic!("no cot: line in\n{banner}"))
+}
+
+fn call(server: &Server, method: &str, path: &str, token: &str, body: Option<Value>) -> Value {
+    let body = body.map(|b| b.to_string());
+    let (status, text) = server.call(method, path, Some(token), body.as_deref());
+    assert!(status < 300, "{method} {path}: {status} {text}");
+    serde_json::from_str(&text).unwrap_or(Value::Null)
+}
+
+/// What an event stream has sent so far, read on a thread of its own.
+struct Stream(Arc<Mutex<String>>);
+
+impl Stream {
+    fn open(server: &Server, token: &str) -> Stream {
+        let mut stream = connect(&server.addr).unwrap();
+        write!(
+            stream,
+            "GET /v1/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n\r\n",
+            server.addr
+        )
+        .unwrap();
+        let seen = Arc::new(Mutex::new(String::new()));
+        let sink = seen.clone();
+        std::thread::spawn(move || {
+            let mut reader = BufReader::new(stream);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 0) {
+                sink.lock().unwrap().push_str(&line);
+                line.clear();
+            }
+        });
+        Stream(seen)
+    }
+
+    fn text(&self) -> String {
+        self.0.lock().unwrap().clone()
+    }
+
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            let text = self.text();
+            if text.contains(needle) {
+                return text;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        panic!("no {needle:?} on the stream:\n{}", self.text());
+    }
+}
+
+/// The demo, with a PMF company that reports under a CoT uid near Tikrit
+/// and a coalition strike on the truck park cleared by the JOC.
+fn scene(uid: &str) -> (Server, String, String) {
+    let server = demo(&[]);
+    let pmf = token(&server.banner, "pmf", "operator");
+    let coalition = token(&server.banner, "coalition", "operator");
+    let joc = token(&server.banner, "joc", "approver");
+    let unit = call(
+        &server,
+        "POST",
+        "/v1/declarations",
+        &pmf,
+        Some(json!({
+            "kind": "unit_position", "label": "PMF 3rd company",
+            "geometry": {"type": "Point", "coordinates": [TIKRIT.0, TIKRIT.1]},
+            "buffer_m": 200, "valid_from": in_hours(-1.0),
+            "tracking": {"report_interval_s": 30, "cot_uid": uid}
+        })),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let strike = call(
+        &server,
+        "POST",
+        "/v1/activities",
+        &coalition,
+        Some(json!({
+            "kind": "air_strike", "label": "Strike on the truck park",
+            "geometry": {"type": "Point", "coordinates": [TRUCK_PARK.0, TRUCK_PARK.1]},
+            "buffer_m": 800, "start": in_hours(1.0), "end": in_hours(2.0)
+        })),
+    )["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    call(
+        &server,
+        "POST",
+        &format!("/v1/activities/{strike}/clear"),
+        &joc,
+        Some(json!({"reason": "nobody declared there"})),
+    );
+    (server, unit, strike)
+}
+
+/// Waits until the unit's track is at `at`, as its own party reads it.
+fn wait_for_track(server: &Server, unit: &str, at: (f64, f64)) -> Value {
+    let pmf = token(&server.banner, "pmf", "viewer");
+    let deadline = Instant::now() + Duration::from_secs(15);
+    loop {
+        let seen = call(
+            server,
+            "GET",
+            &format!("/v1/declarations/{unit}"),
+            &pmf,
+            None,
+        );
+        if seen["track"]["lat"] == at.1 && seen["track"]["lon"] == at.0 {
+            return seen;
+        }
+        assert!(Instant::now() < deadline, "the unit did not move: {seen}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn pytak_installed() -> bool {
+    Command::new("python3")
+        .args(["-c", "import pytak"])
+        .output()
+        .is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn pytak_positions_move_a_unit_and_alert_only_those_who_may_know() {
+    assert!(
+        pytak_installed(),
+        "this test drives the service with pytak: `cargo xtask test` installs it \
+         (or `python3 -m pip install pytak`)"
+    );
+    let (server, unit, strike) = scene("PYTAK-PMF-3");
+    let pmf_stream = Stream::open(&server, &token(&server.banner, "pmf", "viewer"));
+    let coalition_stream = Stream::open(&server, &token(&server.banner, "coalition", "viewer"));
+    let isf_stream = Stream::open(&server, &token(&server.banner, "isf", "operator"));
+
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pytak/send_positions.py");
+    let points = [
+        TIKRIT,
+        ((TIKRIT.0 + GATE.0) / 2.0, (TIKRIT.1 + GATE.1) / 2.0),
+        GATE,
+    ]
+    .map(|(lon, lat)| format!("{lat},{lon}"));
+    let sent = Command::new("python3")
+        .arg(script)
+        .arg(cot_url(&server.banner))
+        .arg(token(&server.banner, "pmf", "operator"))
+        .arg("PYTAK-PMF-3")
+        .args(&points)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        sent.status.success(),
+        "pytak: {}",
+        String::from_utf8_lossy(&sent.stderr)
+    );
+
+    let seen = wait_for_track(&server, &unit, GATE);
+    assert_eq!(seen["track"]["ce_m"], 15.0);
+    assert_eq!(seen["track"]["speed"], 4.0);
+
+    let pmf = pmf_stream.wait_for("event: alert");
+    for secret in [strike.as_str(), "truck park"] {
+        assert!(!pmf.contains(secret), "the PMF learned {secret}:\n{pmf}");
+    }
+    let coalition = coalition_stream.wait_for("event: alert");
+    for secret in [unit.as_str(), "3rd company", "PYTAK-PMF-3", "33.035"] {
+        assert!(
+            !coalition.contains(secret),
+            "the coalition learned {secret}"
+        );
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !isf_stream.text().contains("event:"),
+        "the ISF has nothing there: {}",
+        isf_stream.text()
+    );
+    let (_, metrics) = server.call("GET", "/metrics", None, None);
+    let positions = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("deconflict_cot_events_total{outcome=\"position\"} "))
+        .and_then(|n| n.trim().parse::<u64>().ok());
+    assert_eq!(positions, Some(3), "{metrics}");
+}
+
+/// Reads what the service writes back until `needle` appears.
+fn read_until(stream: &mut std::net::TcpStream, needle: &str) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 4096];
+    while !String::from_utf8_lossy(&got).contains(needle) {
+        let n = stream.read(&mut buf).unwrap_or(0);
+        assert!(
+            n > 0,
+            "closed before {needle:?}: {}",
+            String::from_utf8_lossy(&got)
+        );
+        got.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+fn position(uid: &str, at: (f64, f64), detail: &str) -> String {
+    let now = deconflict_server::time::format(
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64,
+    );
+    format!(
+        "<?xml version=\"1.0\"?>\n<event version=\"2.0\" uid=\"{uid}\" type=\"a-f-G-U-C\" how=\"m-g\" \
+         time=\"{now}\" start=\"{now}\" stale=\"{now}\"><point lat=\"{}\" lon=\"{}\" hae=\"0\" \
+         ce=\"10\" le=\"10\"/><detail>{detail}</detail></event>",
+        at.1, at.0
+    )
+}
+
+#[test]
+fn a_tak_stream_is_kept_alive_survives_malformed_events_and_gets_its_alerts_back() {
+    let (server, unit, _) = scene("ANDROID-RAW-1");
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+    let pmf = token(&server.banner, "pmf", "operator");
+    let now = "2026-01-01T00:00:00Z";
+    let stream = [
+        "garbage before any event\n".to_owned(),
+        "<event uid=\"x\" type=\"a-f-G\"><point lat=\"NaN\"/></event>".to_owned(),
+        "<!DOCTYPE lol [<!ENTITY a \"aaaa\">]><event>&a;</event>".to_owned(),
+        format!(
+            "<event version=\"2.0\" uid=\"ping-1\" type=\"t-x-c-t\" how=\"h-g-i-g-o\" time=\"{now}\" \
+             start=\"{now}\" stale=\"{now}\"><point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" \
+             le=\"9999999\"/><detail/></event>"
+        ),
+        position(
+            "ANDROID-RAW-1",
+            GATE,
+            &format!("<__deconflict token=\"{pmf}\"/><contact callsign=\"PMF-3\"/>"),
+        ),
+        // A uid bound to no unit of the party is dropped, not the stream.
+        position("SOMEONE-ELSE", TIKRIT, ""),
+    ]
+    .concat();
+    // Split mid-event, as TCP may.
+    let (a, b) = stream.split_at(stream.len() / 2);
+    tak.write_all(a.as_bytes()).unwrap();
+    tak.flush().unwrap();
+    std::thread::sleep(Duration::from_millis(50));
+    tak.write_all(b.as_bytes()).unwrap();
+
+    let answered = read_until(&mut tak, "t-x-c-t-r");
+    assert!(answered.contains("uid=\"ping-1\""), "{answered}");
+    wait_for_track(&server, &unit, GATE);
+    // The unit entered the cleared strike: an alert marker comes back.
+    let marker = read_until(&mut tak, "b-m-p-s-m");
+    assert!(marker.contains("deconflict alert"), "{marker}");
+    assert!(marker.contains("air_strike"), "{marker}");
+
+    let (_, metrics) = server.call("GET", "/metrics", None, None);
+    for (outcome, at_least) in [
+        ("malformed", 2),
+        ("ping", 1),
+        ("position", 1),
+        ("dropped", 1),
+    ] {
+        let n = metrics
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix(&format!(
+                    "deconflict_cot_events_total{{outcome=\"{outcome}\"}} "
+                ))
+            })
+            .and_then(|n| n.trim().parse::<u64>().ok())
+            .unwrap_or(0);
+        assert!(n >= at_least, "{outcome}: {n}\n{metrics}");
+    }
+
+    // A stranger's token closes the connection.
+    let mut stranger = std::net::TcpStream::connect(&addr).unwrap();
+    stranger
+        .write_all(position("X", GATE, "<__deconflict token=\"dcf_nope\"/>").as_bytes())
+        .unwrap();
+    stranger
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut rest = Vec::new();
+    assert!(stranger.read_to_end(&mut rest).is_ok_and(|n| n == 0));
+}

@@ -1,0 +1,385 @@
+//! Cursor-on-Target: TAK clients' positions in, their party's alerts out.
+//!
+//! A TCP listener (TLS when the service has a certificate) reads the CoT
+//! events TAK clients stream, back to back (see `deconflict_cot`).
+//!
+//! - **Authentication.** A connection acts as one credential: the port's own
+//!   when one is configured (`--cot-token`), else the first event carrying
+//!   `<detail><__deconflict token="dcf_..."/></detail>`. Positions before
+//!   that are dropped; a token that is unknown or revoked closes the
+//!   connection. Revoking the credential later stops what it may do at the
+//!   next batch, as for HTTP.
+//! - **Positions.** An event's `uid` names the tracked unit declared with
+//!   that `tracking.cot_uid` by the credential's party; `<point>`, `time`
+//!   and `<track speed course>` make a track report. Reports are batched
+//!   per connection, at most [`BATCH_WAIT`] or [`BATCH_MAX`] reports, into
+//!   one `Track` command: one log entry, so alerts follow within
+//!   milliseconds. A report the log would refuse is dropped alone, not with
+//!   its batch.
+//! - **Keep-alive.** A `t-x-c-t` ping is answered with `t-x-c-t-r`.
+//! - **Malformed input** is counted (`deconflict_cot_events_total`), logged
+//!   and skipped; it never stops the stream.
+//! - **Alerts back.** Once authenticated, the connection also receives its
+//!   party's alerts (a unit in a hazard, an attack nearby) as CoT spot
+//!   markers over the alert's coarse area; writing one records the conflict
+//!   delivered to the party, as the event stream does.
+
+use crate::auth::actor_of;
+use crate::events::Subscription;
+use crate::metrics::CotOutcome;
+use crate::state::{AppState, now_ms};
+use crate::tls::ServerConfig;
+use deconflict_cot::{Marker, Splitter};
+use deconflict_model::{Actor, Command, Position, TrackReport};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::net::TcpListener;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// How long a connection gathers reports before they go to the log.
+pub const BATCH_WAIT: Duration = Duration::from_millis(20);
+/// The most reports one batch holds.
+pub const BATCH_MAX: usize = 2_000;
+/// How long an alert marker stays on a client's map without an update.
+const MARKER_LIFE_MS: i64 = 60 * 60 * 1000;
+
+/// Serves Cursor-on-Target on `listener` (over TLS if `tls` is given)
+/// until `shutdown` resolves. `port_token` authenticates every connection.
+pub async fn serve_cot(
+    listener: TcpListener,
+    tls: Option<Arc<ServerConfig>>,
+    state: AppState,
+    port_token: Option<String>,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> std::io::Result<()> {
+    let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+    let port_token: Option<Arc<str>> = port_token.map(Into::into);
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => accepted?,
+            () = &mut shutdown => return Ok(()),
+        };
+        let _ = stream.set_nodelay(true);
+        let (state, acceptor, token) = (state.clone(), acceptor.clone(), port_token.clone());
+        tokio::spawn(async move {
+            let result = match acceptor {
+                Some(acceptor) => match acceptor.accept(stream).await {
+                    Ok(tls) => connection(tls, state, token).await,
+                    Err(e) => Err(e),
+                },
+                None => connection(stream, state, token).await,
+            };
+            match result {
+                Ok(()) => tracing::debug!(%peer, "CoT connection closed"),
+                Err(e) => tracing::info!(%peer, error = %e, "CoT connection ended"),
+            }
+        });
+    }
+}
+
+/// A position report waiting for its batch: the uid it came under.
+struct Pending {
+    uid: String,
+    time_ms: i64,
+    position: Position,
+}
+
+/// One client's connection, until it closes.
+async fn connection<S>(
+    stream: S,
+    state: AppState,
+    port_token: Option<Arc<str>>,
+) -> std::io::Result<()>
+where
+    S: AsyncRead + AsyncWrite + Send + 'static,
+{
+    let (mut reader, writer) = tokio::io::split(stream);
+    let (to_client, outgoing) = mpsc::channel::<String>(256);
+    let writing = tokio::spawn(write_all(writer, outgoing));
+    let mut conn = Connection {
+        state,
+        actor: None,
+        alerts: None,
+        splitter: Splitter::new(),
+        batch: Vec::new(),
+        due: None,
+        to_client,
+    };
+    if let Some(token) = port_token {
+        conn.authenticate(&token)?;
+    }
+    let mut buf = vec![0u8; 16 * 1024];
+    let outcome = loop {
+        let due = conn.due;
+        tokio::select! {
+            read = reader.read(&mut buf) => match read {
+                Ok(0) => break Ok(()),
+                Ok(n) => {
+                    conn.splitter.push(&buf[..n]);
+                    if let Err(e) = conn.drain().await {
+                        break Err(e);
+                    }
+                }
+                Err(e) => break Err(e),
+            },
+            () = sleep_until(due) => conn.flush().await,
+        }
+    };
+    conn.splitter.finish();
+    let _ = conn.drain().await;
+    conn.flush().await;
+    if let Some(alerts) = conn.alerts.take() {
+        alerts.abort();
+    }
+    drop(conn);
+    let _ = writing.await;
+    outcome
+}
+
+async fn sleep_until(due: Option<Instant>) {
+    match due {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn write_all<W: AsyncWrite>(writer: W, mut outgoing: mpsc::Receiver<String>) {
+    tokio::pin!(writer);
+    while let Some(message) = outgoing.recv().await {
+        if writer.write_all(message.as_bytes()).await.is_err() {
+            break;
+        }
+    }
+    let _ = writer.shutdown().await;
+}
+
+struct Connection {
+    state: AppState,
+    actor: Option<Actor>,
+    alerts: Option<tokio::task::JoinHandle<()>>,
+    splitter: Splitter,
+    batch: Vec<Pending>,
+    /// When the batch must go to the log.
+    due: Option<Instant>,
+    to_client: mpsc::Sender<String>,
+}
+
+impl Connection {
+    /// Handles every complete event read so far.
+    async fn drain(&mut self) -> std::io::Result<()> {
+        while let Some(item) = self.splitter.next() {
+            let state = self.state.clone();
+            let metrics = state.metrics();
+            let bytes = match item {
+                Ok(bytes) => bytes,
+                Err(skipped) => {
+                    metrics.cot(CotOutcome::Malformed, 1);
+                    tracing::debug!(?skipped, "CoT input skipped");
+                    continue;
+                }
+            };
+            let event = match deconflict_cot::parse(&bytes) {
+                Ok(event) => event,
+                Err(e) => {
+                    metrics.cot(CotOutcome::Malformed, 1);
+                    tracing::debug!(error = %e, "CoT event skipped");
+                    continue;
+                }
+            };
+            if self.actor.is_none()
+                && let Some(token) = &event.token
+            {
+                self.authenticate(token)?;
+            }
+            if event.is_ping() {
+                metrics.cot(CotOutcome::Ping, 1);
+                let pong = deconflict_cot::pong(&event.uid, now_ms());
+                let _ = self.to_client.send(pong).await;
+                continue;
+            }
+            if self.actor.is_none() {
+                metrics.cot(CotOutcome::Dropped, 1);
+                continue;
+            }
+            self.batch.push(Pending {
+                uid: event.uid,
+                time_ms: event.time_ms,
+                position: Position {
+                    lat: event.point.lat,
+                    lon: event.point.lon,
+                    hae: event.point.hae,
+                    ce_m: event.point.ce,
+                    speed_mps: event.track.map(|t| t.speed),
+                    course_deg: event.track.map(|t| t.course),
+                },
+            });
+            if self.batch.len() >= BATCH_MAX {
+                self.flush().await;
+            } else if self.due.is_none() {
+                self.due = Some(Instant::now() + BATCH_WAIT);
+            }
+        }
+        Ok(())
+    }
+
+    /// Takes the credential of `token`, and starts sending its alerts.
+    fn authenticate(&mut self, token: &str) -> std::io::Result<()> {
+        let refused = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "unknown token");
+        let credential = match self.state.authenticate(token) {
+            Ok(Some(credential)) => credential,
+            Ok(None) => {
+                self.state.metrics().auth_failure();
+                return Err(refused());
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "looking up a CoT token");
+                return Err(refused());
+            }
+        };
+        let actor = actor_of(credential);
+        tracing::info!(party = %actor.party, credential = %actor.credential_id, "CoT client authenticated");
+        self.alerts = Some(tokio::spawn(send_alerts(
+            self.state.clone(),
+            actor.clone(),
+            self.to_client.clone(),
+        )));
+        self.actor = Some(actor);
+        Ok(())
+    }
+
+    /// Sends the batch to the log as one `Track` command.
+    async fn flush(&mut self) {
+        self.due = None;
+        let (Some(actor), false) = (&self.actor, self.batch.is_empty()) else {
+            return;
+        };
+        let batch = std::mem::take(&mut self.batch);
+        let gathered = batch.len() as u64;
+        let mut taken = 0u64;
+        let plan = |state: &deconflict_model::State| {
+            let now = now_ms();
+            let reports: Vec<TrackReport> = batch
+                .into_iter()
+                .filter_map(|p| {
+                    let report = TrackReport {
+                        declaration: state.unit_by_cot_uid(&actor.party, &p.uid)?,
+                        time_ms: p.time_ms,
+                        position: p.position,
+                    };
+                    report.check(now).is_ok().then_some(report)
+                })
+                .collect();
+            taken = reports.len() as u64;
+            if reports.is_empty() {
+                Vec::new()
+            } else {
+                vec![Command::Track { reports }]
+            }
+        };
+        let metrics = self.state.metrics();
+        match self.state.transact(actor, plan, |_, _| ()).await {
+            Ok((results, ())) if results.iter().all(Result::is_ok) => {
+                metrics.cot(CotOutcome::Position, taken);
+                metrics.cot(CotOutcome::Dropped, gathered - taken);
+            }
+            Ok((results, ())) => {
+                metrics.cot(CotOutcome::Dropped, gathered);
+                for refused in results.into_iter().filter_map(Result::err) {
+                    tracing::warn!(error = %refused, party = %actor.party, "CoT batch refused");
+                }
+            }
+            Err(e) => {
+                metrics.cot(CotOutcome::Dropped, gathered);
+                tracing::warn!(error = %e, "CoT batch not recorded");
+            }
+        }
+    }
+}
+
+/// Sends `actor`'s party its alerts as markers, from the log's end on.
+async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
+    let durable = state.events().subscribe();
+    let cursor = *durable.borrow();
+    let mut subscription = Subscription::new(state, actor, cursor, durable);
+    while let Some(events) = subscription.next_batch().await {
+        let alerts: Vec<_> = events.into_iter().filter(|e| e.kind == "alert").collect();
+        for alert in &alerts {
+            let Some(marker) = marker(alert.seq, &alert.data) else {
+                continue;
+            };
+            if to_client.send(marker).await.is_err() {
+                return;
+            }
+        }
+        subscription.delivered(&alerts).await;
+    }
+}
+
+/// A spot marker over an alert's coarse area, saying what it is about.
+fn marker(seq: u64, data: &str) -> Option<String> {
+    let data: Value = serde_json::from_str(data).ok()?;
+    let (area, what, until) = match data["about"].as_str()? {
+        "conflict" => {
+            let conflict = &data["conflict"];
+            let overlap = &conflict["overlap"];
+            let kind = conflict["sides"][1]["kind"].as_str().unwrap_or("hazard");
+            let id = conflict["id"].as_str().unwrap_or("");
+            let when = format!(
+                "{} to {}",
+                overlap["from"].as_str().unwrap_or("?"),
+                overlap["to"].as_str().unwrap_or("open")
+            );
+            let what = format!("{kind} over your unit, {when} (conflict {id})");
+            let until = overlap["to"]
+                .as_str()
+                .and_then(|t| crate::time::parse(t).ok());
+            (&overlap["area"]["bbox"], what, until)
+        }
+        "attack" if data["attack"].is_object() => (
+            &data["attack"]["area"]["bbox"],
+            "attack reported nearby".to_owned(),
+            None,
+        ),
+        // A party that may read the report gets its place.
+        "attack" => {
+            let at = &data["incident"]["place"]["coordinates"];
+            let point = Value::from(vec![
+                at[0].clone(),
+                at[1].clone(),
+                at[0].clone(),
+                at[1].clone(),
+            ]);
+            return marker_at(seq, &point, "attack reported nearby", None);
+        }
+        _ => return None,
+    };
+    marker_at(seq, area, &what, until)
+}
+
+fn marker_at(seq: u64, area: &Value, what: &str, until: Option<i64>) -> Option<String> {
+    let [w, s, e, n] = bbox(area)?;
+    let now = now_ms();
+    // Half the box's diagonal, in metres: the whole box is within it.
+    let ce = deconflict_geo4d::geodesic_m([w, s], [e, n]) / 2.0;
+    let text = format!("deconflict alert: {what}");
+    Some(deconflict_cot::marker(&Marker {
+        uid: &format!("deconflict-alert-{seq}"),
+        callsign: "DECONFLICT ALERT",
+        remarks: &text,
+        lat: (s + n) / 2.0,
+        lon: (w + e) / 2.0,
+        ce: Some(ce),
+        time_ms: now,
+        stale_ms: until.unwrap_or(now + MARKER_LIFE_MS).max(now + 60_000),
+    }))
+}
+
+fn bbox(value: &Value) -> Option<[f64; 4]> {
+    let v = value.as_array()?;
+    let get = |i: usize| v.get(i)?.as_f64();
+    Some([get(0)?, get(1)?, get(2)?, get(3)?])
+}

@@ -1,0 +1,29 @@
+//! `GET /v1/me`: who the caller's token speaks for, so that a client (the
+//! console) can show it and offer only what the role may do.
+
+use super::{Route, route};
+use crate::auth::Caller;
+use axum::Json;
+use axum::http::Method;
+use serde::Serialize;
+
+pub(crate) fn routes() -> Vec<Route> {
+    vec![route(Method::GET, "/v1/me", me)]
+}
+
+#[derive(Debug, Serialize)]
+struct MeOut {
+    party: String,
+    role: &'static str,
+    coordinator: bool,
+    credential_id: String,
+}
+
+async fn me(Caller(caller): Caller) -> Json<MeOut> {
+    Json(MeOut {
+        role: caller.role.as_str(),
+        coordinator: caller.coordinator,
+        party: caller.party,
+        credential_id: caller.credential_id,
+    })
+}

@@ -1,0 +1,662 @@
+//! Webhooks: a party's events, POSTed as JSON to the URLs it registered
+//! (`/v1/webhooks`, see `routes/webhooks.rs`).
+//!
+//! # What is delivered
+//!
+//! A webhook delivers exactly what the event stream (`GET /v1/events`)
+//! gives the credential that registered it (see `crate::events`): the
+//! events its party may see, or every event once for the coordinator. One
+//! `POST` per event, in log order, whose body is the event's JSON object
+//! (`seq`, `time`, `type` and the rest), with these headers:
+//!
+//! - `Content-Type: application/json`;
+//! - `Deconflict-Event: <type>` (`conflict`, `alert`, `escalation`,
+//!   `activity`, `incident`, `notification`, `stale`);
+//! - `Deconflict-Delivery: <seq>-<n>`: the log entry's sequence number and
+//!   the event's place, from 1, among that entry's events for the webhook.
+//!   One entry can give a party several events of one type (a declaration
+//!   that meets two activities opens two conflicts), so the sequence number
+//!   alone does not name an event; this does;
+//! - `Deconflict-Signature: sha256=<hex>`: HMAC-SHA256 of the body's exact
+//!   bytes, keyed with the webhook's 32-byte secret (answered in hex, once,
+//!   when the webhook was registered).
+//!
+//! A receiver checks the signature over the raw body before parsing it,
+//! comparing in constant time; in Python:
+//!
+//! ```text
+//! import hashlib, hmac
+//! def genuine(body: bytes, header: str, secret_hex: str) -> bool:
+//!     mac = hmac.new(bytes.fromhex(secret_hex), body, hashlib.sha256)
+//!     return hmac.compare_digest("sha256=" + mac.hexdigest(), header)
+//! ```
+//!
+//! # Retries
+//!
+//! An answer in 2xx delivers the event. Any other answer, a connection or
+//! TLS failure, or no answer within 10 s is recorded on the webhook
+//! (`attempts`, `last_status`, `last_error`, `next_attempt_at`, which its
+//! party reads with `GET /v1/webhooks/{id}`) and the same event is sent
+//! again after 1 s, then 2 s, 4 s and so on, at most 5 minutes apart, for as
+//! long as it takes ([`crate::Config::webhook_backoff`] is the first wait).
+//! Events are never skipped nor reordered: a receiver that was down for a
+//! day gets the day's events, in order, when it is back.
+//!
+//! # At least once
+//!
+//! Once every event of a log entry is delivered, the webhook's cursor moves
+//! past the entry durably, and the credential's pending notifications of
+//! the conflicts those events told of become `delivered`, as on the event
+//! stream. A restart resumes after the cursor, so an event answered with a
+//! 2xx just before a stop can come again: receivers deduplicate on
+//! `Deconflict-Delivery`. An event sent again after a restart is rebuilt
+//! from the log and shows its objects as they stand then.
+//!
+//! # Tasks
+//!
+//! One task per webhook delivers its events. A supervisor ([`start`];
+//! `serve` starts it) starts one for each webhook at start-up and starts and
+//! stops them as webhooks are registered and removed. A webhook delivers
+//! only while the credential that registered it is valid: its task checks
+//! before each attempt and ends once the credential is revoked.
+
+use crate::auth::actor_of;
+use crate::events::{Event, Subscription};
+use crate::problem::ApiError;
+use crate::state::{AppState, now_ms};
+use axum::body::Bytes;
+use axum::http::{Request, StatusCode, Uri, header};
+use deconflict_store::{Credential, StoreError, Webhook, Webhooks};
+use hmac::{Hmac, KeyInit, Mac};
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::client::conn::http1::SendRequest;
+use hyper_util::rt::TokioIo;
+use sha2::Sha256;
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::TcpStream;
+use tokio::sync::watch;
+use tokio::task::{AbortHandle, JoinSet};
+use tokio_rustls::TlsConnector;
+use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::{self, RootCertStore};
+
+/// How long one attempt may take, connecting included.
+const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest wait between two attempts.
+const MAX_BACKOFF: Duration = Duration::from_secs(300);
+/// The longest URL taken.
+const MAX_URL: usize = 2048;
+/// The most of a receiver's answer read (and dropped) so that its
+/// connection can carry the next event; a longer answer closes it instead.
+const MAX_ANSWER: usize = 64 * 1024;
+/// How long the supervisor waits before reading the webhooks again after
+/// the store failed it.
+const RETRY_STORE: Duration = Duration::from_secs(5);
+
+/// The webhooks table and the signal that it changed; [`AppState`] holds
+/// one.
+pub(crate) struct Registry {
+    store: Mutex<Webhooks>,
+    changed: watch::Sender<()>,
+}
+
+impl Registry {
+    pub(crate) fn open(dir: &Path) -> Result<Registry, StoreError> {
+        Ok(Registry {
+            store: Mutex::new(Webhooks::open(dir)?),
+            changed: watch::Sender::new(()),
+        })
+    }
+
+    /// Tells the supervisor to start and stop tasks to match the table.
+    pub(crate) fn changed(&self) {
+        self.changed.send_replace(());
+    }
+}
+
+/// Runs `f` on the webhooks table on a blocking thread (a write waits for
+/// its fsync). A party's webhook beyond the allowed number is `409
+/// too_many_webhooks`; any other store failure is logged and `internal`.
+pub(crate) async fn store<R: Send + 'static>(
+    app: &AppState,
+    f: impl FnOnce(&mut Webhooks) -> Result<R, StoreError> + Send + 'static,
+) -> Result<R, ApiError> {
+    let app = app.clone();
+    let done = tokio::task::spawn_blocking(move || {
+        let mut webhooks = app
+            .webhooks()
+            .store
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        f(&mut webhooks)
+    })
+    .await;
+    match done {
+        Ok(Ok(value)) => Ok(value),
+        Ok(Err(e @ StoreError::TooManyWebhooks { .. })) => Err(ApiError::StateConflict {
+            code: "too_many_webhooks",
+            detail: e.to_string(),
+        }),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "the webhooks table");
+            Err(ApiError::Internal)
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "the webhooks table");
+            Err(ApiError::Internal)
+        }
+    }
+}
+
+/// The webhook deliveries, running until this is dropped.
+#[derive(Debug)]
+pub struct Deliveries(tokio::task::JoinHandle<()>);
+
+impl Drop for Deliveries {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
+/// Starts delivering to every webhook of `state`, and to each one
+/// registered later, until the returned handle is dropped. `serve` does
+/// this; a service built with [`crate::app`] alone (as in tests) delivers
+/// nothing until it is called.
+pub fn start(state: &AppState) -> Deliveries {
+    Deliveries(tokio::spawn(supervise(state.clone())))
+}
+
+/// Keeps one delivery task per live webhook. The tasks live in a
+/// [`JoinSet`], so they stop with the supervisor.
+pub(crate) async fn supervise(app: AppState) {
+    let mut changes = app.webhooks().changed.subscribe();
+    let mut running: HashMap<String, AbortHandle> = HashMap::new();
+    let mut tasks = JoinSet::new();
+    loop {
+        changes.mark_unchanged();
+        let live = match store(&app, |store| store.live()).await {
+            Ok(live) => live,
+            Err(_) => {
+                tokio::time::sleep(RETRY_STORE).await;
+                continue;
+            }
+        };
+        running.retain(|id, task| {
+            let keep = live.iter().any(|hook| hook.id == *id);
+            if !keep {
+                task.abort();
+            }
+            keep
+        });
+        for hook in live {
+            if !running.contains_key(&hook.id) {
+                let id = hook.id.clone();
+                running.insert(id, tasks.spawn(deliver(app.clone(), hook)));
+            }
+        }
+        // A task that ended (its credential revoked, the service stopping)
+        // is not restarted until the table changes again.
+        loop {
+            tokio::select! {
+                changed = changes.changed() => match changed {
+                    Ok(()) => break,
+                    Err(_) => return,
+                },
+                Some(ended) = tasks.join_next_with_id() => {
+                    let task = match ended {
+                        Ok((task, ())) => task,
+                        Err(e) => {
+                            if e.is_panic() {
+                                tracing::error!(error = %e, "a webhook's delivery task panicked");
+                            }
+                            e.id()
+                        }
+                    };
+                    running.retain(|_, handle| handle.id() != task);
+                }
+            }
+        }
+    }
+}
+
+/// Delivers the events of one webhook, in order, until it is removed, its
+/// credential revoked, or the service stops.
+async fn deliver(app: AppState, hook: Webhook) {
+    let id = hook.id;
+    let credential = loop {
+        match credential_of(&app, &id).await {
+            Ok(Some(credential)) => break credential,
+            Ok(None) => return,
+            Err(_) => tokio::time::sleep(RETRY_STORE).await,
+        }
+    };
+    let target = match Target::parse(&hook.url) {
+        Ok(target) => target,
+        Err(why) => {
+            tracing::error!(webhook = %id, why, "a stored webhook URL is not usable");
+            return;
+        }
+    };
+    let mut client = Client {
+        target,
+        tls: None,
+        kept: None,
+    };
+    let actor = actor_of(credential);
+    let durable = app.events().subscribe();
+    let mut subscription = Subscription::new(app.clone(), actor, hook.cursor, durable);
+    let first_wait = app.config().webhook_backoff;
+    let mut failures = hook.attempts;
+    while let Some(batch) = subscription.next_batch().await {
+        for entry in batch.chunk_by(|a, b| a.seq == b.seq) {
+            let mut status = StatusCode::OK;
+            for (n, event) in entry.iter().enumerate() {
+                let delivery = Delivery::new(event, n + 1, &hook.secret);
+                status = loop {
+                    // A store that fails to answer is no reason to stop:
+                    // the attempt goes ahead.
+                    if let Ok(None) = credential_of(&app, &id).await {
+                        tracing::info!(
+                            webhook = %id,
+                            "webhook removed or its credential revoked: its deliveries stop"
+                        );
+                        return;
+                    }
+                    let failure = match client.post(&delivery).await {
+                        Ok(status) if status.is_success() => break status,
+                        Ok(status) => Failure {
+                            status: Some(status),
+                            error: format!("the receiver answered {status}"),
+                        },
+                        Err(failure) => failure,
+                    };
+                    failures = failures.saturating_add(1);
+                    let wait = backoff(first_wait, failures);
+                    tracing::warn!(
+                        webhook = %id,
+                        error = failure.error,
+                        attempts = failures,
+                        "a webhook delivery failed"
+                    );
+                    record_failure(&app, &id, failure, wait).await;
+                    tokio::time::sleep(wait).await;
+                };
+            }
+            let Some(seq) = entry.first().map(|event| event.seq) else {
+                continue;
+            };
+            let events = entry.len() as u64;
+            let hook = id.clone();
+            let recorded = store(&app, move |store| {
+                store.record_success(&hook, seq, events, status.as_u16(), now_ms())
+            })
+            .await;
+            if recorded.is_err() {
+                tracing::warn!(
+                    webhook = %id,
+                    seq,
+                    "delivered, but the cursor was not recorded: the events may be sent again"
+                );
+            }
+            failures = 0;
+            subscription.delivered(entry).await;
+        }
+    }
+}
+
+/// The credential webhook `id` delivers for; `None` once the webhook is
+/// removed or the credential revoked.
+async fn credential_of(app: &AppState, id: &str) -> Result<Option<Credential>, ApiError> {
+    let hook = id.to_owned();
+    store(app, move |store| store.credential(&hook)).await
+}
+
+async fn record_failure(app: &AppState, id: &str, failure: Failure, wait: Duration) {
+    let hook = id.to_owned();
+    let now = now_ms();
+    let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
+    let status = failure.status.map(|s| s.as_u16());
+    let recorded = store(app, move |store| {
+        store.record_failure(&hook, status, &failure.error, next, now)
+    })
+    .await;
+    if recorded.is_err() {
+        tracing::warn!(webhook = %id, "a failed delivery could not be recorded");
+    }
+}
+
+/// The wait after the `failures`-th failure in a row: `first`, doubled
+/// each time, at most [`MAX_BACKOFF`].
+fn backoff(first: Duration, failures: u32) -> Duration {
+    let doublings = failures.saturating_sub(1).min(31);
+    first.saturating_mul(1 << doublings).min(MAX_BACKOFF)
+}
+
+/// One event as it is sent.
+struct Delivery {
+    kind: &'static str,
+    /// `<seq>-<n>` (see the module docs).
+    id: String,
+    signature: String,
+    body: Bytes,
+}
+
+impl Delivery {
+    fn new(event: &Event, n: usize, secret: &[u8; 32]) -> Delivery {
+        Delivery {
+            kind: event.kind,
+            id: format!("{}-{n}", event.seq),
+            signature: format!("sha256={}", hex(&sign(secret, event.data.as_bytes()))),
+            body: Bytes::from(event.data.clone()),
+        }
+    }
+}
+
+/// HMAC-SHA256 of `body` under `secret`.
+fn sign(secret: &[u8; 32], body: &[u8]) -> [u8; 32] {
+    // HMAC pads a key shorter than the hash's 64-byte block with zeros
+    // (RFC 2104), so this is the MAC under the 32-byte secret itself; the
+    // fixed-size key is what makes the constructor infallible.
+    let mut key = [0u8; 64];
+    key[..32].copy_from_slice(secret);
+    let mut mac = Hmac::<Sha256>::new(&key.into());
+    mac.update(body);
+    mac.finalize().into_bytes().into()
+}
+
+/// Lowercase hex.
+pub(crate) fn hex(bytes: &[u8]) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    bytes
+        .iter()
+        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
+        .map(char::from)
+        .collect()
+}
+
+/// Why an attempt failed.
+struct Failure {
+    /// The receiver's answer, if there was one.
+    status: Option<StatusCode>,
+    error: String,
+}
+
+fn failed(error: String) -> Failure {
+    Failure {
+        status: None,
+        error,
+    }
+}
+
+/// Where a webhook's events go: an `http` or `https` URL with a host.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Target {
+    tls: bool,
+    /// The host to connect to, without the brackets of an IPv6 address.
+    host: String,
+    port: u16,
+    /// The `Host` header: host and port as the URL wrote them.
+    authority: String,
+    /// The request target: path and query.
+    path: String,
+}
+
+impl Target {
+    /// Checks a webhook URL; the error says what is wrong with it.
+    pub(crate) fn parse(url: &str) -> Result<Target, String> {
+        if url.len() > MAX_URL {
+            return Err(format!("at most {MAX_URL} characters"));
+        }
+        let uri: Uri = url
+            .parse()
+            .map_err(|_| "not a URL such as https://example.org/hook".to_owned())?;
+        let tls = match uri.scheme_str() {
+            Some("https") => true,
+            Some("http") => false,
+            _ => return Err("must start with http:// or https://".to_owned()),
+        };
+        let authority = uri
+            .authority()
+            .ok_or_else(|| "must name a host".to_owned())?;
+        if authority.as_str().contains('@') {
+            return Err("must not hold a user name or password".to_owned());
+        }
+        let host = authority
+            .host()
+            .trim_start_matches('[')
+            .trim_end_matches(']');
+        if host.is_empty() {
+            return Err("must name a host".to_owned());
+        }
+        Ok(Target {
+            tls,
+            host: host.to_owned(),
+            port: authority.port_u16().unwrap_or(if tls { 443 } else { 80 }),
+            authority: authority.as_str().to_owned(),
+            path: uri
+                .path_and_query()
+                .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
+        })
+    }
+}
+
+/// An HTTP/1.1 client of one receiver, keeping its connection open between
+/// events while the receiver does.
+struct Client {
+    target: Target,
+    /// Made at the first https connection.
+    tls: Option<TlsConnector>,
+    kept: Option<SendRequest<Full<Bytes>>>,
+}
+
+impl Client {
+    /// Sends one event; the receiver's status, or why there is none.
+    async fn post(&mut self, delivery: &Delivery) -> Result<StatusCode, Failure> {
+        match tokio::time::timeout(ATTEMPT_TIMEOUT, self.exchange(delivery)).await {
+            Ok(answer) => answer,
+            Err(_) => {
+                self.kept = None;
+                Err(failed(format!(
+                    "no answer within {} s",
+                    ATTEMPT_TIMEOUT.as_secs()
+                )))
+            }
+        }
+    }
+
+    async fn exchange(&mut self, delivery: &Delivery) -> Result<StatusCode, Failure> {
+        // A kept connection may have been closed by the receiver since; the
+        // event then goes on a new one. (If it had in fact arrived, it
+        // arrives twice, which at-least-once allows.)
+        if let Some(kept) = self.kept.take()
+            && let Ok(status) = self.round_trip(kept, self.request(delivery)?).await
+        {
+            return Ok(status);
+        }
+        let sender = self.connect().await?;
+        self.round_trip(sender, self.request(delivery)?)
+            .await
+            .map_err(|e| {
+                failed(format!(
+                    "sending to {}: {}",
+                    self.target.authority,
+                    chain(&e)
+                ))
+            })
+    }
+
+    async fn round_trip(
+        &mut self,
+        mut sender: SendRequest<Full<Bytes>>,
+        request: Request<Full<Bytes>>,
+    ) -> Result<StatusCode, hyper::Error> {
+        sender.ready().await?;
+        let answer = sender.send_request(request).await?;
+        let status = answer.status();
+        if Limited::new(answer.into_body(), MAX_ANSWER)
+            .collect()
+            .await
+            .is_ok()
+        {
+            self.kept = Some(sender);
+        }
+        Ok(status)
+    }
+
+    fn request(&self, delivery: &Delivery) -> Result<Request<Full<Bytes>>, Failure> {
+        Request::post(self.target.path.as_str())
+            .header(header::HOST, self.target.authority.as_str())
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::USER_AGENT, USER_AGENT)
+            .header(EVENT, delivery.kind)
+            .header(DELIVERY, delivery.id.as_str())
+            .header(SIGNATURE, delivery.signature.as_str())
+            .body(Full::new(delivery.body.clone()))
+            .map_err(|e| failed(format!("building the request: {e}")))
+    }
+
+    async fn connect(&mut self) -> Result<SendRequest<Full<Bytes>>, Failure> {
+        let target = &self.target;
+        let tcp = TcpStream::connect((target.host.as_str(), target.port))
+            .await
+            .map_err(|e| failed(format!("connecting to {}: {e}", target.authority)))?;
+        // Each event is one small write; waiting to fill a packet only adds latency.
+        let _ = tcp.set_nodelay(true);
+        if !target.tls {
+            return handshake(tcp).await;
+        }
+        let name = ServerName::try_from(target.host.clone())
+            .map_err(|e| failed(format!("TLS with {}: {e}", target.authority)))?;
+        let tls = match &self.tls {
+            Some(tls) => tls.clone(),
+            None => {
+                let tls = tls_connector()
+                    .map_err(|e| failed(format!("TLS with {}: {e}", target.authority)))?;
+                self.tls.insert(tls).clone()
+            }
+        };
+        let stream = tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| failed(format!("TLS with {}: {e}", self.target.authority)))?;
+        handshake(stream).await
+    }
+}
+
+const USER_AGENT: &str = concat!("deconflict/", env!("CARGO_PKG_VERSION"));
+const EVENT: header::HeaderName = header::HeaderName::from_static("deconflict-event");
+const DELIVERY: header::HeaderName = header::HeaderName::from_static("deconflict-delivery");
+const SIGNATURE: header::HeaderName = header::HeaderName::from_static("deconflict-signature");
+
+/// HTTP/1.1 over `io`; the connection's own task does the I/O and ends
+/// when the sender is dropped or the receiver closes it.
+async fn handshake<S>(io: S) -> Result<SendRequest<Full<Bytes>>, Failure>
+where
+    S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(io))
+        .await
+        .map_err(|e| failed(format!("HTTP handshake: {}", chain(&e))))?;
+    tokio::spawn(async move {
+        if let Err(e) = connection.await {
+            tracing::debug!(error = %e, "a webhook connection ended");
+        }
+    });
+    Ok(sender)
+}
+
+/// TLS 1.2 and 1.3 with ring, checking receivers against Mozilla's roots.
+fn tls_connector() -> Result<TlsConnector, rustls::Error> {
+    let roots = RootCertStore {
+        roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
+    };
+    let config = rustls::ClientConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(TlsConnector::from(Arc::new(config)))
+}
+
+/// An error and its causes, on one line.
+fn chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_are_http_or_https_with_a_host() {
+        let target = Target::parse("https://hooks.example.org/in?party=7").unwrap();
+        assert_eq!(
+            target,
+            Target {
+                tls: true,
+                host: "hooks.example.org".into(),
+                port: 443,
+                authority: "hooks.example.org".into(),
+                path: "/in?party=7".into(),
+            }
+        );
+        let target = Target::parse("http://[::1]:8080").unwrap();
+        assert_eq!((target.host.as_str(), target.port), ("::1", 8080));
+        assert_eq!(
+            (target.authority.as_str(), target.path.as_str()),
+            ("[::1]:8080", "/")
+        );
+        assert_eq!(Target::parse("http://10.1.2.3/x").unwrap().port, 80);
+        let long = format!("https://example.org/{}", "a".repeat(MAX_URL));
+        for bad in [
+            "",
+            "example.org/hook",
+            "/hook",
+            "ftp://example.org/",
+            "https://",
+            "https:///hook",
+            "https://user:secret@example.org/",
+            "https://exa mple.org/",
+            long.as_str(),
+        ] {
+            assert!(Target::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_signature_is_hmac_sha256_of_the_body() {
+        // The zero-padded key gives the MAC under the secret itself.
+        let secret = [0x0b; 32];
+        let body = b"{\"seq\":1}";
+        let mut reference = Hmac::<Sha256>::new_from_slice(&secret).unwrap();
+        reference.update(body);
+        let expected: [u8; 32] = reference.finalize().into_bytes().into();
+        assert_eq!(sign(&secret, body), expected);
+        // What the Python check in the module docs computes for them.
+        assert_eq!(
+            hex(&expected),
+            "15f4e0f5a804d5c0a3d33df25e6aa923048bb7d20a40e9fcf68b9d83a8de4655"
+        );
+        assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
+    }
+
+    #[test]
+    fn the_backoff_doubles_up_to_five_minutes() {
+        let first = Duration::from_secs(1);
+        let waits: Vec<u64> = (1..=11).map(|n| backoff(first, n).as_secs()).collect();
+        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300]);
+        assert_eq!(backoff(first, u32::MAX), MAX_BACKOFF);
+    }
+}
