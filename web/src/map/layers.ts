@@ -164,17 +164,17 @@ function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boo
   };
   return L.geoJSON(geometry as GeoJsonGeometry, {
     style: geometry.type === "LineString" ? { ...style, weight: 4 } : style,
-    pointToLayer: (_feature, latlng) =>
-      buffer_m > 0
-        ? L.circle(latlng, { ...style, radius: buffer_m })
-        : L.circleMarker(latlng, { ...style, radius: 6, fillOpacity: 0.6 }),
+    // The buffer in metres, and a dot that stays visible at theatre zoom.
+    pointToLayer: (_feature, latlng) => {
+      const dot = L.circleMarker(latlng, { ...style, dashArray: undefined, radius: 5, fillOpacity: 0.8 });
+      return buffer_m > 0 ? L.featureGroup([L.circle(latlng, { ...style, radius: buffer_m }), dot]) : dot;
+    },
   });
 }
 
-function emphasise(layer: L.FeatureGroup | L.Path): void {
-  const style = { weight: 5, fillOpacity: 0.35 };
-  if (layer instanceof L.Path) layer.setStyle(style);
-  else layer.eachLayer((l) => l instanceof L.Path && l.setStyle(style));
+function emphasise(layer: L.Layer): void {
+  if (layer instanceof L.Path) layer.setStyle({ weight: 5, fillOpacity: 0.35 });
+  else if (layer instanceof L.LayerGroup) layer.eachLayer(emphasise);
 }
 
 function boundsOf(layer: L.FeatureGroup | L.Path): L.LatLngBounds | null {

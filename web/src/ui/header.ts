@@ -7,8 +7,8 @@ import { timeControls } from "./timebar";
 
 export function headerBar(header: HTMLElement, context: Context): void {
   const who = h("div", { class: "identity", "data-testid": "identity" });
-  const status = h("div", { class: "status", role: "status", "aria-live": "polite" });
-  const alert = h("div", { class: "status error", role: "alert" });
+  const status = h("div", { class: "status", role: "status", "aria-live": "polite", "data-testid": "notice" });
+  const alert = h("div", { class: "status error", role: "alert", "data-testid": "error" });
   header.append(
     h("h1", { class: "brand" }, "deconflict"),
     who,

@@ -174,8 +174,15 @@ function describeLeaf(text: string): string {
   }
 }
 
+/** A revealed value (the JSON text the commitment opens to), shortened. */
 function shortValue(value: unknown): string {
-  const text = typeof value === "string" ? value : JSON.stringify(value);
+  let text = typeof value === "string" ? value : JSON.stringify(value);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "string") text = parsed;
+  } catch {
+    // Not JSON text: shown as it is.
+  }
   return text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 

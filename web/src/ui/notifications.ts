@@ -80,7 +80,7 @@ function conflictCard(context: Context, state: ConsoleState, c: Conflict, mine: 
   const [own, other] = c.sides;
   const unacknowledged = mine || c.sides.some((s) => s.notification?.state !== "acknowledged");
   const title = mine
-    ? `Your ${words(own.kind ?? "object")} meets ${other.view === "coordinator_only" ? "an object the coordinator will tell you about" : `a ${words(other.kind ?? "object")}`}`
+    ? `Your ${words(own.kind ?? "object")} meets ${other.view === "coordinator_only" ? "an object the coordinator will tell you about" : `another party's ${words(other.kind ?? "object")}`}`
     : `${own.party ?? "?"} ${words(own.kind ?? "")} × ${other.party ?? "?"} ${words(other.kind ?? "")}`;
   const when = c.overlap ? `${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld";
   const states = c.sides.map((s) => `${s.party ?? "other side"}: ${s.notification?.state ?? "—"}`).join(" · ");

@@ -18,16 +18,20 @@ interface Tab {
 }
 
 export function sidePanel(context: Context): HTMLElement {
-  const tabs: Tab[] = [
-    { id: "notifications", name: "Notifications", panel: notificationsPanel(context) },
-    { id: "conflicts", name: "Conflicts", panel: conflictsPanel(context) },
-    { id: "objects", name: "Objects", panel: objectsPanel(context) },
-    { id: "incidents", name: "Incidents", panel: incidentsPanel(context) },
+  const contents: [string, string, HTMLElement][] = [
+    ["notifications", "Notifications", notificationsPanel(context)],
+    ["conflicts", "Conflicts", conflictsPanel(context)],
+    ["objects", "Objects", objectsPanel(context)],
+    ["incidents", "Incidents", incidentsPanel(context)],
   ];
   if (context.store.state.identity.role === "operator") {
-    tabs.push({ id: "declare", name: "Declare", panel: declareForm(context) });
-    tabs.push({ id: "submit", name: "Submit", panel: submitForm(context) });
+    contents.push(["declare", "Declare", declareForm(context)], ["submit", "Submit", submitForm(context)]);
   }
+  const tabs: Tab[] = contents.map(([id, name, content]) => ({
+    id,
+    name,
+    panel: h("div", { id: `panel-${id}`, role: "tabpanel", "aria-labelledby": `tab-${id}`, class: "panel" }, content),
+  }));
   const buttons = tabs.map((tab) =>
     h(
       "button",
@@ -57,12 +61,6 @@ export function sidePanel(context: Context): HTMLElement {
       if (step !== 0) choose((i + step + tabs.length) % tabs.length, true);
     });
   });
-  for (const tab of tabs) {
-    tab.panel.id = `panel-${tab.id}`;
-    tab.panel.setAttribute("role", "tabpanel");
-    tab.panel.setAttribute("aria-labelledby", `tab-${tab.id}`);
-    tab.panel.classList.add("panel");
-  }
   const count = h("span", { class: "count", "data-testid": "unattended" });
   buttons[0]?.append(count);
   context.store.subscribe((state) => {
