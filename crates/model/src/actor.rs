@@ -16,6 +16,9 @@ pub enum Role {
     Approver,
     /// Reads what its party may see (and, later, the public log).
     Auditor,
+    /// The service itself, recording what its clock decides (stale units,
+    /// escalations). No credential has it.
+    Service,
 }
 
 impl Role {
@@ -25,6 +28,7 @@ impl Role {
             Role::Operator => "operator",
             Role::Approver => "approver",
             Role::Auditor => "auditor",
+            Role::Service => "service",
         }
     }
 }
@@ -62,4 +66,12 @@ impl Actor {
             coordinator,
         }
     }
+    /// The service itself: the actor of [`Command::Sweep`](crate::Command::Sweep).
+    /// Its party name cannot be a party's (those start with a letter).
+    pub fn service() -> Actor {
+        Actor::new(SERVICE, Role::Service, SERVICE, false)
+    }
 }
+
+/// The party and credential name the service acts under.
+pub const SERVICE: &str = "@service";

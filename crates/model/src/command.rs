@@ -3,6 +3,7 @@
 use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId};
 use crate::incident::{IncidentSpec, IncidentStatus};
 use crate::object::ActivityState;
+use crate::track::{TrackReport, TrackingSpec};
 use serde::{Deserialize, Serialize};
 
 /// Who may see a declaration in full.
@@ -63,6 +64,9 @@ pub struct DeclarationSpec {
     pub visibility: Visibility,
     #[serde(default)]
     pub disclosure: Disclosure,
+    /// Present for a unit that reports its position: it becomes a track.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tracking: Option<TrackingSpec>,
 }
 
 /// A party's planned activity and its hazard volume.
@@ -141,6 +145,12 @@ pub enum Command {
     /// it is, or an approver of the coordinator; the service checks that
     /// against the log before the model sees the command.
     Reveal { seq: u64, pointer: String },
+    /// Operator of the units' party: where its tracked units say they are.
+    /// Each report moves its unit; conflicts are found again at once.
+    Track { reports: Vec<TrackReport> },
+    /// The service itself, on its clock: tracked units gone stale get their
+    /// conservative volumes, unacknowledged notifications escalate.
+    Sweep,
 }
 
 impl Command {
@@ -163,6 +173,8 @@ impl Command {
             Command::ReportIncident(_) => "report incidents",
             Command::SetIncidentStatus { .. } => "set an incident's status",
             Command::Reveal { .. } => "reveal",
+            Command::Track { .. } => "report tracks",
+            Command::Sweep => "sweep",
         }
     }
 

@@ -7,6 +7,7 @@ use crate::command::Command;
 use crate::error::ModelError;
 use crate::id::{ActivityId, ConflictId, ObjectRef};
 use crate::object::ActivityState;
+use crate::track::{Alert, Escalation, StaleUnit};
 use serde::{Deserialize, Serialize};
 
 /// The version of the entry encoding that [`Entry::encode`] writes and
@@ -72,6 +73,23 @@ pub struct Outcome {
     /// What each party is told.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notices: Vec<Notice>,
+    /// Who must be told at once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alerts: Vec<Alert>,
+    /// Tracked units gone (or still) stale, with their conservative buffers.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stale: Vec<StaleUnit>,
+    /// Notifications escalated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub escalations: Vec<Escalation>,
+}
+
+impl Outcome {
+    /// Whether the command changed nothing beyond itself (a sweep with
+    /// nothing due is not worth an entry).
+    pub fn is_empty(&self) -> bool {
+        *self == Outcome::default()
+    }
 }
 
 /// A conflict as it opened.
@@ -105,6 +123,8 @@ pub enum NoticeEvent {
     Overridden,
     /// The other party acknowledged.
     Acknowledged,
+    /// Still unacknowledged: told again, louder (see [`Outcome::escalations`]).
+    Escalated,
 }
 
 #[derive(Serialize)]

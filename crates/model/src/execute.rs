@@ -2,16 +2,17 @@
 
 use crate::actor::{Actor, Role};
 use crate::area::CoarseArea;
-use crate::command::{ActivityMove, Command};
+use crate::command::{ActivityMove, Command, DeclarationSpec};
 use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
 use crate::error::{ModelError, Noun};
-use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, ObjectRef};
-use crate::incident::{self, IncidentStatus};
+use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef};
+use crate::incident::{self, IncidentKind, IncidentSpec, IncidentStatus};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
 use crate::sight::{Sight, sight};
 use crate::state::State;
+use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
 
@@ -40,6 +41,7 @@ impl State {
         let mut plan = Plan {
             state: self,
             actor,
+            now_ms,
             ids: Ids::new(entropy),
             outcome: Outcome::default(),
         };
@@ -57,6 +59,15 @@ impl State {
 fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
     let verb = command.verb();
     match command {
+        Command::Sweep if actor.role == Role::Service => Ok(()),
+        Command::Sweep => Err(ModelError::RoleForbidden {
+            role: actor.role,
+            verb,
+        }),
+        _ if actor.role == Role::Service => Err(ModelError::RoleForbidden {
+            role: actor.role,
+            verb,
+        }),
         Command::Clear { .. }
         | Command::Hold { .. }
         | Command::Deny { .. }
@@ -103,6 +114,7 @@ struct Meeting<'s> {
 struct Plan<'s> {
     state: &'s State,
     actor: &'s Actor,
+    now_ms: i64,
     ids: Ids,
     outcome: Outcome,
 }
@@ -114,13 +126,16 @@ impl<'s> Plan<'s> {
         match &command {
             Command::Declare(spec) => {
                 let volume = validate::declaration(spec)?;
+                self.check_tracking(spec, None)?;
                 let state = self.state;
                 let id = self
                     .ids
                     .declaration(|d| state.declarations.contains_key(&d));
                 let subject = ObjectRef::Declaration(id);
-                for m in self.meetings(&volume, None, true) {
-                    self.open_with_activity(m, &subject, &volume);
+                let actor = self.actor;
+                let party = &actor.party;
+                for m in self.meetings(&volume, None, true, party) {
+                    self.open_with_activity(m, &subject, party, &volume);
                 }
                 self.outcome.created = Some(subject);
                 Ok(command)
@@ -128,6 +143,7 @@ impl<'s> Plan<'s> {
             Command::Amend { id, version, spec } => {
                 let volume = validate::declaration(spec)?;
                 let d = self.own_declaration(id, verb)?;
+                self.check_tracking(spec, Some(id))?;
                 if let Some(given) = (*version).filter(|&v| v != d.version) {
                     return Err(ModelError::VersionMismatch {
                         given,
@@ -135,7 +151,9 @@ impl<'s> Plan<'s> {
                     });
                 }
                 let subject = ObjectRef::Declaration(*id);
-                let meetings = self.meetings(&volume, Some(d.key), true);
+                let actor = self.actor;
+                let party = &actor.party;
+                let meetings = self.meetings(&volume, Some(d.key), true, party);
                 let mut kept = Vec::new();
                 for (cid, c) in self.standing(&d.conflicts) {
                     let activity = &c.sides[0].object;
@@ -155,7 +173,7 @@ impl<'s> Plan<'s> {
                 }
                 for m in meetings {
                     if !kept.contains(&m.object) {
-                        self.open_with_activity(m, &subject, &volume);
+                        self.open_with_activity(m, &subject, party, &volume);
                     }
                 }
                 Ok(command)
@@ -172,8 +190,15 @@ impl<'s> Plan<'s> {
                 let state = self.state;
                 let id = self.ids.activity(|a| state.activities.contains_key(&a));
                 let actor = self.actor;
-                for m in self.meetings(&volume, None, false) {
-                    self.open(&id, &actor.party, &volume, m.object, m.owner, m.volume);
+                let party = actor.party.as_str();
+                for m in self.meetings(&volume, None, false, party) {
+                    let opened = self.open(&id, party, &volume, m.object, m.owner, m.volume);
+                    // A new hazard over a unit that reports where it is.
+                    if let (Some(conflict), ObjectRef::Declaration(unit)) = (opened, m.object)
+                        && state.declarations[unit].track.is_some()
+                    {
+                        self.alert(ObjectRef::Conflict(conflict), [party, m.owner]);
+                    }
                 }
                 let held =
                     !self.outcome.opened.is_empty() || state.policy.needs_clearance(&spec.kind);
@@ -273,6 +298,26 @@ impl<'s> Plan<'s> {
                 let state = self.state;
                 let id = self.ids.incident(|i| state.incidents.contains_key(&i));
                 self.outcome.created = Some(ObjectRef::Incident(id));
+                if spec.kind == IncidentKind::Attack {
+                    self.alert_near_attack(id, spec)?;
+                }
+                Ok(command)
+            }
+            Command::Track { reports } => {
+                track::validate_reports(reports, self.now_ms)?;
+                let units = self.tracked_units(reports)?;
+                for (report, d) in track::moves(reports).into_iter().zip(units) {
+                    let Some(d) = d else { continue };
+                    let live = self.live_volume(d);
+                    let volume =
+                        track::unit_volume(live, d.spec.volume.buffer_m, &report.position, 0.0)?;
+                    self.move_unit(&report.declaration, d, &volume);
+                }
+                Ok(command)
+            }
+            Command::Sweep => {
+                self.sweep_stale();
+                self.sweep_escalations();
                 Ok(command)
             }
             Command::SetIncidentStatus {
@@ -396,13 +441,14 @@ impl<'s> Plan<'s> {
         Ok((c, side))
     }
 
-    /// The live objects of other parties whose volumes conflict with
-    /// `volume` (only activities if `activities_only`), by id.
+    /// The live objects of parties other than `party` whose volumes
+    /// conflict with `volume` (only activities if `activities_only`), by id.
     fn meetings(
         &self,
         volume: &Volume,
         except: Option<u64>,
         activities_only: bool,
+        party: &str,
     ) -> Vec<Meeting<'s>> {
         let state = self.state;
         let mut found: Vec<Meeting<'s>> = state
@@ -412,8 +458,7 @@ impl<'s> Plan<'s> {
             .filter(|&key| Some(key) != except)
             .filter_map(|key| state.live(key))
             .filter(|(object, owner, _)| {
-                *owner != self.actor.party
-                    && (!activities_only || matches!(object, ObjectRef::Activity(_)))
+                *owner != party && (!activities_only || matches!(object, ObjectRef::Activity(_)))
             })
             .map(|(object, owner, volume)| Meeting {
                 object,
@@ -437,19 +482,18 @@ impl<'s> Plan<'s> {
     }
 
     /// Opens a conflict between an existing live activity and the subject
-    /// declaration.
-    fn open_with_activity(&mut self, activity: Meeting<'s>, subject: &ObjectRef, volume: &Volume) {
-        if let ObjectRef::Activity(id) = activity.object {
-            let actor = self.actor;
-            self.open(
-                id,
-                activity.owner,
-                activity.volume,
-                subject,
-                &actor.party,
-                volume,
-            );
-        }
+    /// declaration of `owner`.
+    fn open_with_activity(
+        &mut self,
+        activity: Meeting<'s>,
+        subject: &ObjectRef,
+        owner: &str,
+        volume: &Volume,
+    ) -> Option<ConflictId> {
+        let ObjectRef::Activity(id) = activity.object else {
+            return None;
+        };
+        self.open(id, activity.owner, activity.volume, subject, owner, volume)
     }
 
     fn open(
@@ -460,11 +504,9 @@ impl<'s> Plan<'s> {
         other: &ObjectRef,
         other_owner: &str,
         other_volume: &Volume,
-    ) {
+    ) -> Option<ConflictId> {
         // Conflicting volumes always share a window.
-        let Some((window, area)) = overlap(activity_volume, other_volume) else {
-            return;
-        };
+        let (window, area) = overlap(activity_volume, other_volume)?;
         let state = self.state;
         let id = self.ids.conflict(|c| state.conflicts.contains_key(&c));
         for object in [&ObjectRef::Activity(*activity), other] {
@@ -487,6 +529,7 @@ impl<'s> Plan<'s> {
             to_ms: window.to(),
             area,
         });
+        Some(id)
     }
 
     fn resolve(&mut self, id: &ConflictId, conflict: &Conflict) {
@@ -503,6 +546,200 @@ impl<'s> Plan<'s> {
         }
     }
 
+    /// Checks a declaration's tracking, and that its CoT uid names no other
+    /// standing declaration of the party.
+    fn check_tracking(
+        &self,
+        spec: &DeclarationSpec,
+        this: Option<&DeclarationId>,
+    ) -> Result<(), ModelError> {
+        let Some(tracking) = &spec.tracking else {
+            return Ok(());
+        };
+        track::validate_spec(tracking)?;
+        if let Some(uid) = &tracking.cot_uid
+            && let Some(other) = self.state.unit_by_cot_uid(&self.actor.party, uid)
+            && Some(&other) != this
+        {
+            return Err(ModelError::invalid(
+                "tracking.cot_uid",
+                "another standing declaration of your party reports under this uid",
+            ));
+        }
+        Ok(())
+    }
+
+    /// For each report of a batch, checks that it names a standing tracked
+    /// unit of the actor's party; then, for each of [`track::moves`], the
+    /// unit if the report is not older than its track.
+    fn tracked_units(
+        &self,
+        reports: &[track::TrackReport],
+    ) -> Result<Vec<Option<&'s Declaration>>, ModelError> {
+        let state = self.state;
+        let unit = |report: &track::TrackReport| {
+            state
+                .declarations
+                .get(&report.declaration)
+                .filter(|d| d.owner == self.actor.party && !d.withdrawn)
+                .filter(|d| d.spec.tracking.is_some())
+        };
+        for (i, report) in reports.iter().enumerate() {
+            if unit(report).is_none() {
+                return Err(ModelError::invalid(
+                    format!("reports[{i}].declaration_id"),
+                    "not a standing declaration of your party with tracking",
+                ));
+            }
+        }
+        Ok(track::moves(reports)
+            .into_iter()
+            .map(|report| {
+                unit(report).filter(|d| {
+                    d.track
+                        .as_ref()
+                        .is_none_or(|t| t.last.time_ms <= report.time_ms)
+                })
+            })
+            .collect())
+    }
+
+    /// The volume a standing declaration has in the index.
+    fn live_volume(&self, d: &Declaration) -> &'s Volume {
+        self.state
+            .index
+            .get(d.key)
+            .expect("a standing declaration is in the index")
+    }
+
+    /// A tracked unit's volume changes: the conflicts it left resolve, those
+    /// it entered open, and entering a cleared or active hazard alerts.
+    fn move_unit(&mut self, id: &DeclarationId, d: &'s Declaration, volume: &Volume) {
+        let subject = ObjectRef::Declaration(*id);
+        let meetings = self.meetings(volume, Some(d.key), true, &d.owner);
+        let mut kept = Vec::new();
+        for (cid, c) in self.standing(&d.conflicts) {
+            let activity = &c.sides[0].object;
+            // Kept while the overlap is where the conflict says; a unit that
+            // moves into another coarse cell of a hazard is told anew.
+            let same = meetings
+                .iter()
+                .find(|m| m.object == activity)
+                .is_some_and(|m| overlap(m.volume, volume) == Some((c.window, c.area)));
+            if same {
+                kept.push(activity);
+            } else {
+                self.resolve(cid, c);
+            }
+        }
+        for m in meetings {
+            if kept.contains(&m.object) {
+                continue;
+            }
+            let hazardous = match m.object {
+                ObjectRef::Activity(a) => matches!(
+                    self.state.activities[a].state,
+                    ActivityState::Cleared | ActivityState::Active
+                ),
+                _ => false,
+            };
+            let owner = m.owner;
+            if let Some(conflict) = self.open_with_activity(m, &subject, &d.owner, volume)
+                && hazardous
+            {
+                self.alert(ObjectRef::Conflict(conflict), [d.owner.as_str(), owner]);
+            }
+        }
+    }
+
+    /// Units silent past twice their interval get a buffer grown by how far
+    /// they may have gone, ahead of the clock by a horizon so that a sweep
+    /// need not record every unit every second.
+    fn sweep_stale(&mut self) {
+        let state = self.state;
+        for id in &state.tracked {
+            let d = &state.declarations[id];
+            let (Some(tracking), Some(track)) = (&d.spec.tracking, &d.track) else {
+                continue;
+            };
+            let silent = self.now_ms - track.last.time_ms > track::stale_after_ms(tracking);
+            let covered = match &track.stale {
+                None => false,
+                Some(stale) => stale
+                    .until_ms
+                    .is_none_or(|until| until > self.now_ms + SWEEP_MARGIN_MS),
+            };
+            if !silent || covered {
+                continue;
+            }
+            let speed = tracking
+                .max_speed_mps
+                .unwrap_or(f64::from(state.policy.default_max_speed_mps));
+            let until = self.now_ms + track::growth_horizon_ms(tracking);
+            let grown = track::stale_growth(d.spec.volume.buffer_m, &track.last, speed, until);
+            let Ok(volume) = self.live_volume(d).with_buffer(grown.buffer_m) else {
+                continue;
+            };
+            self.move_unit(id, d, &volume);
+            self.outcome.stale.push(grown);
+        }
+    }
+
+    /// Each notification unacknowledged for a multiple of the policy's
+    /// delay goes one step up, each step recorded and told.
+    fn sweep_escalations(&mut self) {
+        let state = self.state;
+        let after = state.policy.escalate_after_ms.max(1);
+        for id in &state.escalating {
+            let c = &state.conflicts[id];
+            let due = ((self.now_ms - c.opened_ms) / after).clamp(0, i64::from(MAX_ESCALATION));
+            for side in c.escalating_sides() {
+                let party = &c.sides[side].party;
+                for level in c.sides[side].notification.escalated + 1..=due as u8 {
+                    self.outcome.escalations.push(Escalation {
+                        conflict: *id,
+                        party: party.clone(),
+                        level,
+                    });
+                    self.notify(party, id, NoticeEvent::Escalated);
+                }
+            }
+        }
+    }
+
+    /// Every party with a standing declaration within the policy's radius
+    /// of an attack is alerted.
+    fn alert_near_attack(&mut self, id: IncidentId, spec: &IncidentSpec) -> Result<(), ModelError> {
+        let volume = incident::incident_volume(spec)?;
+        let radius = f64::from(self.state.policy.attack_radius_m);
+        let reach = (volume.buffer_m() + radius).min(deconflict_geo4d::MAX_BUFFER_M);
+        let Ok(near) = volume.with_buffer(reach) else {
+            return Ok(());
+        };
+        let state = self.state;
+        let mut parties: Vec<&str> = state
+            .index
+            .conflicting(&near)
+            .into_iter()
+            .filter_map(|key| state.live(key))
+            .filter(|(object, _, _)| matches!(object, ObjectRef::Declaration(_)))
+            .map(|(_, owner, _)| owner)
+            .collect();
+        parties.sort_unstable();
+        parties.dedup();
+        if !parties.is_empty() {
+            self.alert(ObjectRef::Incident(id), parties);
+        }
+        Ok(())
+    }
+
+    fn alert<'p>(&mut self, subject: ObjectRef, parties: impl IntoIterator<Item = &'p str>) {
+        let mut parties: Vec<String> = parties.into_iter().map(str::to_owned).collect();
+        parties.sort();
+        parties.dedup();
+        self.outcome.alerts.push(Alert { subject, parties });
+    }
+
     fn notify(&mut self, party: &str, conflict: &ConflictId, event: NoticeEvent) {
         self.outcome.notices.push(Notice {
             party: party.to_owned(),
@@ -511,6 +748,10 @@ impl<'s> Plan<'s> {
         });
     }
 }
+
+/// How close to the end of a stale unit's covered time a sweep grows it
+/// again: more than the sweep's period, so the cover never lapses.
+const SWEEP_MARGIN_MS: i64 = 2_000;
 
 fn wrong_state(
     noun: Noun,

@@ -105,12 +105,13 @@ mod object;
 mod policy;
 mod sight;
 mod state;
+mod track;
 mod validate;
 
 #[cfg(test)]
 mod tests;
 
-pub use actor::{Actor, Role};
+pub use actor::{Actor, Role, SERVICE};
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
 pub use entry::{ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
@@ -127,3 +128,7 @@ pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
 pub use state::{Replay, State};
+pub use track::{
+    Alert, Escalation, MAX_ESCALATION, MAX_REPORTS, Position, StaleUnit, TrackReport, TrackView,
+    TrackingSpec,
+};

@@ -7,6 +7,7 @@
 use crate::area::CoarseArea;
 use crate::command::{ActivitySpec, DeclarationSpec};
 use crate::id::{ConflictId, ObjectRef};
+use crate::track::{MAX_ESCALATION, Track};
 use deconflict_geo4d::Window;
 use serde::{Deserialize, Serialize};
 use std::fmt;
@@ -107,6 +108,8 @@ pub struct Notification {
     pub state: NotificationState,
     pub delivered_ms: Option<i64>,
     pub acknowledged_ms: Option<i64>,
+    /// How far it has been escalated, 0 to [`MAX_ESCALATION`](crate::MAX_ESCALATION).
+    pub escalated: u8,
 }
 
 /// One step in an activity's life.
@@ -136,6 +139,8 @@ pub(crate) struct Declaration {
     pub(crate) updated_ms: i64,
     /// Every conflict this declaration was ever part of, oldest first.
     pub(crate) conflicts: Vec<ConflictId>,
+    /// Its last reported position, once a tracked unit has reported.
+    pub(crate) track: Option<Track>,
 }
 
 #[derive(Debug)]
@@ -181,6 +186,19 @@ impl Conflict {
 
     pub(crate) fn side_of(&self, party: &str) -> Option<usize> {
         self.sides.iter().position(|s| s.party == party)
+    }
+
+    /// The sides whose notification may still escalate: not acknowledged,
+    /// not of the party that opened it (it was told in its answer), not at
+    /// the last step yet.
+    pub(crate) fn escalating_sides(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..2).filter(move |&i| {
+            let side = &self.sides[i];
+            self.state == ConflictState::Open
+                && side.party != self.opened_by
+                && side.notification.state != NotificationState::Acknowledged
+                && side.notification.escalated < MAX_ESCALATION
+        })
     }
 
     /// Whether every party that did not open the conflict has acknowledged it.

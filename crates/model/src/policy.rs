@@ -8,12 +8,24 @@ use std::collections::BTreeSet;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Policy {
     pub needs_clearance: BTreeSet<String>,
+    /// How fast a tracked unit that declares no maximum speed is assumed to
+    /// move once stale, metres a second.
+    pub default_max_speed_mps: u32,
+    /// How long a conflict's notification may stay unacknowledged before
+    /// each step of its escalation, milliseconds.
+    pub escalate_after_ms: i64,
+    /// How far from an `attack` incident a party's declarations get it
+    /// alerted, metres.
+    pub attack_radius_m: u32,
 }
 
 impl Policy {
     pub fn new<S: Into<String>>(kinds: impl IntoIterator<Item = S>) -> Policy {
         Policy {
             needs_clearance: kinds.into_iter().map(Into::into).collect(),
+            default_max_speed_mps: 30,
+            escalate_after_ms: 10 * 60 * 1000,
+            attack_radius_m: 10_000,
         }
     }
 
@@ -23,7 +35,9 @@ impl Policy {
 }
 
 impl Default for Policy {
-    /// `air_strike`, `indirect_fire`, `ground_operation` and `flight`.
+    /// `air_strike`, `indirect_fire`, `ground_operation` and `flight` need
+    /// clearance; stale units move at 30 m/s; escalation after 10 minutes;
+    /// attack alerts within 10 km.
     fn default() -> Policy {
         Policy::new(["air_strike", "indirect_fire", "ground_operation", "flight"])
     }

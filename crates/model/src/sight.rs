@@ -16,6 +16,7 @@ use crate::object::{
     Transition,
 };
 use crate::state::State;
+use crate::track::{TrackView, TrackingSpec};
 use deconflict_geo4d::Window;
 
 /// What a viewer may see of one object.
@@ -97,6 +98,10 @@ pub struct DeclarationView {
     pub updated_ms: i64,
     /// The conflicts of this declaration that the viewer may see.
     pub conflicts: Vec<ConflictId>,
+    /// How it reports its position, if it is a tracked unit.
+    pub tracking: Option<TrackingSpec>,
+    /// Its last reported position, once it has reported.
+    pub track: Option<TrackView>,
 }
 
 /// An activity, in full.
@@ -278,6 +283,8 @@ impl State {
             created_ms: d.created_ms,
             updated_ms: d.updated_ms,
             conflicts: self.visible_conflicts(viewer, &d.conflicts),
+            tracking: d.spec.tracking.clone(),
+            track: d.track.as_ref().map(TrackView::from),
         }
     }
 

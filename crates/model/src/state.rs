@@ -1,6 +1,6 @@
 //! The state: the fold of the log.
 
-use crate::command::Command;
+use crate::command::{Command, DeclarationSpec};
 use crate::entry::Entry;
 use crate::error::ModelError;
 use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, ObjectRef};
@@ -10,10 +10,11 @@ use crate::object::{
     Override, Side, Transition,
 };
 use crate::policy::Policy;
+use crate::track::{self, Track};
 use crate::validate::{self, ACTIVITY_WINDOW, DECLARATION_WINDOW};
 use deconflict_geo4d::{Index, Volume, Window};
 use std::borrow::Borrow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Why the model moved a cleared activity back to held.
 pub(crate) const HELD_BY_CONFLICT: &str = "a new conflict opened";
@@ -30,12 +31,20 @@ pub struct State {
     pub(crate) conflicts: BTreeMap<ConflictId, Conflict>,
     pub(crate) incidents: BTreeMap<IncidentId, Incident>,
     /// The fields of earlier entries made public: (seq, JSON Pointer).
-    pub(crate) revealed: std::collections::BTreeSet<(u64, String)>,
+    pub(crate) revealed: BTreeSet<(u64, String)>,
     /// The object behind each internal index key; keys count up in log
     /// order and never leave the state.
     pub(crate) keys: Vec<ObjectRef>,
     /// The volumes of every declaration not withdrawn and every live activity.
     pub(crate) index: Index,
+    /// Standing declarations with a track: what the sweep looks at for
+    /// silence.
+    pub(crate) tracked: BTreeSet<DeclarationId>,
+    /// Conflicts with a notification that may still escalate (see
+    /// [`Conflict::escalating_sides`]).
+    pub(crate) escalating: BTreeSet<ConflictId>,
+    /// Each party's standing declarations by the CoT uid they report under.
+    pub(crate) cot_uids: BTreeMap<(String, String), DeclarationId>,
 }
 
 impl State {
@@ -48,9 +57,12 @@ impl State {
             activities: BTreeMap::new(),
             conflicts: BTreeMap::new(),
             incidents: BTreeMap::new(),
-            revealed: std::collections::BTreeSet::new(),
+            revealed: BTreeSet::new(),
             keys: Vec::new(),
             index: Index::new(),
+            tracked: BTreeSet::new(),
+            escalating: BTreeSet::new(),
+            cot_uids: BTreeMap::new(),
         }
     }
 
@@ -89,6 +101,27 @@ impl State {
 
     pub fn policy(&self) -> &Policy {
         &self.policy
+    }
+
+    /// The standing declaration of `party` that reports under a CoT uid.
+    pub fn unit_by_cot_uid(&self, party: &str, uid: &str) -> Option<DeclarationId> {
+        self.cot_uids
+            .get(&(party.to_owned(), uid.to_owned()))
+            .copied()
+    }
+
+    fn bind_cot_uid(&mut self, id: DeclarationId, owner: &str, spec: Option<&DeclarationSpec>) {
+        let uid = |spec: Option<&DeclarationSpec>| {
+            let uid = spec?.tracking.as_ref()?.cot_uid.clone()?;
+            Some((owner.to_owned(), uid))
+        };
+        let old = self.declarations.get(&id).and_then(|d| uid(Some(&d.spec)));
+        if let Some(key) = old {
+            self.cot_uids.remove(&key);
+        }
+        if let Some(key) = uid(spec) {
+            self.cot_uids.insert(key, id);
+        }
     }
 
     /// Applies one entry: the command's own effect, then the conflicts its
@@ -148,12 +181,15 @@ impl State {
                     created_ms: t,
                     updated_ms: t,
                     conflicts: Vec::new(),
+                    track: None,
                 };
                 volumes.put(key, volume);
                 self.declarations.insert(*id, declaration);
+                self.bind_cot_uid(*id, party, Some(spec));
             }
             Command::Amend { id, spec, .. } => {
                 let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
+                self.bind_cot_uid(*id, party, Some(spec));
                 let d = self
                     .declarations
                     .get_mut(id)
@@ -161,15 +197,21 @@ impl State {
                 d.version += 1;
                 d.spec = spec.clone();
                 d.updated_ms = t;
+                // A new declaration of where the unit is: its old track no
+                // longer says where the declared volume is.
+                d.track = None;
+                self.tracked.remove(id);
                 volumes.put(d.key, volume);
             }
             Command::Withdraw { id } => {
+                self.bind_cot_uid(*id, party, None);
                 let d = self
                     .declarations
                     .get_mut(id)
                     .ok_or_else(|| missing(seq, id))?;
                 d.withdrawn = true;
                 d.updated_ms = t;
+                self.tracked.remove(id);
                 volumes.take(d.key);
             }
             Command::SubmitActivity(spec) => {
@@ -213,6 +255,7 @@ impl State {
                 n.state = NotificationState::Acknowledged;
                 n.acknowledged_ms = Some(t);
                 n.delivered_ms.get_or_insert(t);
+                self.rewatch(conflict);
             }
             Command::Reveal { seq, pointer } => {
                 self.revealed.insert((*seq, pointer.clone()));
@@ -232,6 +275,21 @@ impl State {
                     reason: reason.clone().unwrap_or_default(),
                     time_ms: t,
                 });
+                self.rewatch(conflict);
+            }
+            Command::Track { reports } => {
+                for report in track::moves(reports) {
+                    self.move_unit(volumes, seq, report)?;
+                }
+            }
+            Command::Sweep => {
+                for stale in &outcome.stale {
+                    self.grow_stale(volumes, seq, stale)?;
+                }
+                for e in &outcome.escalations {
+                    self.notification_mut(seq, &e.conflict, &e.party)?.escalated = e.level;
+                    self.rewatch(&e.conflict);
+                }
             }
             Command::ReportIncident(spec) => {
                 let Some(ObjectRef::Incident(id)) = &outcome.created else {
@@ -325,12 +383,14 @@ impl State {
                         state: NotificationState::Delivered,
                         delivered_ms: Some(t),
                         acknowledged_ms: None,
+                        escalated: 0,
                     }
                 } else {
                     Notification {
                         state: NotificationState::Pending,
                         delivered_ms: None,
                         acknowledged_ms: None,
+                        escalated: 0,
                     }
                 },
             };
@@ -348,13 +408,88 @@ impl State {
                 overridden: None,
             };
             self.conflicts.insert(opened.id, conflict);
+            self.rewatch(&opened.id);
         }
         for id in &outcome.resolved {
             let c = self.conflicts.get_mut(id).ok_or_else(|| missing(seq, id))?;
             c.state = ConflictState::Resolved;
             c.resolved_ms = Some(t);
+            self.rewatch(id);
         }
         Ok(())
+    }
+
+    /// Moves a tracked unit to a reported position (one of
+    /// [`track::moves`], so never back in time).
+    fn move_unit(
+        &mut self,
+        volumes: &mut impl Volumes,
+        seq: u64,
+        report: &track::TrackReport,
+    ) -> Result<(), ModelError> {
+        let id = &report.declaration;
+        let d = self
+            .declarations
+            .get_mut(id)
+            .ok_or_else(|| missing(seq, id))?;
+        if d.track
+            .as_ref()
+            .is_some_and(|t| t.last.time_ms > report.time_ms)
+        {
+            return Ok(());
+        }
+        let live = volumes
+            .get(d.key)
+            .ok_or_else(|| corrupt(seq, format!("{id} is not live")))?;
+        let volume = track::unit_volume(live, d.spec.volume.buffer_m, &report.position, 0.0)
+            .map_err(|e| corrupt(seq, e.to_string()))?;
+        d.track = Some(Track {
+            last: report.clone(),
+            stale: None,
+        });
+        volumes.put(d.key, volume);
+        self.tracked.insert(*id);
+        Ok(())
+    }
+
+    /// Gives a silent unit the conservative volume the sweep decided.
+    fn grow_stale(
+        &mut self,
+        volumes: &mut impl Volumes,
+        seq: u64,
+        stale: &track::StaleUnit,
+    ) -> Result<(), ModelError> {
+        let id = &stale.declaration;
+        let d = self
+            .declarations
+            .get_mut(id)
+            .ok_or_else(|| missing(seq, id))?;
+        let track = d
+            .track
+            .as_mut()
+            .ok_or_else(|| corrupt(seq, format!("{id} has no track")))?;
+        let live = volumes
+            .get(d.key)
+            .ok_or_else(|| corrupt(seq, format!("{id} is not live")))?;
+        let volume = live
+            .with_buffer(stale.buffer_m)
+            .map_err(|e| corrupt(seq, e.to_string()))?;
+        track.stale = Some(stale.clone());
+        volumes.put(d.key, volume);
+        Ok(())
+    }
+
+    /// Keeps [`State::escalating`] true to the conflict.
+    fn rewatch(&mut self, id: &ConflictId) {
+        let escalating = self
+            .conflicts
+            .get(id)
+            .is_some_and(|c| c.escalating_sides().next().is_some());
+        if escalating {
+            self.escalating.insert(*id);
+        } else {
+            self.escalating.remove(id);
+        }
     }
 
     fn move_activity(
@@ -455,11 +590,16 @@ impl Replay {
 trait Volumes {
     fn put(&mut self, key: u64, volume: Volume);
     fn take(&mut self, key: u64);
+    fn get(&self, key: u64) -> Option<&Volume>;
 }
 
 impl Volumes for Index {
     fn put(&mut self, key: u64, volume: Volume) {
         self.insert(key, volume);
+    }
+
+    fn get(&self, key: u64) -> Option<&Volume> {
+        Index::get(self, key)
     }
 
     fn take(&mut self, key: u64) {
@@ -480,6 +620,10 @@ impl Volumes for Vec<Option<Volume>> {
         if let Some(slot) = usize::try_from(key).ok().and_then(|at| self.get_mut(at)) {
             *slot = None;
         }
+    }
+
+    fn get(&self, key: u64) -> Option<&Volume> {
+        self.as_slice().get(usize::try_from(key).ok()?)?.as_ref()
     }
 }
 

@@ -39,6 +39,17 @@ pub const SENSITIVE: &[&[&str]] = &[
     // Who was told what, and other parties' activities put back on hold.
     &["outcome", "notices"],
     &["outcome", "held"],
+    // Where a tracked unit was, one commitment a report so that an
+    // investigator can be shown one unit's reports and no other's; how it
+    // reports (its device's uid).
+    &["command", "track", "reports", "*", "position"],
+    &["command", "*", "tracking"],
+    &["command", "*", "spec", "tracking"],
+    // Who was alerted, how far a silent unit may have gone, who was told
+    // again.
+    &["outcome", "alerts"],
+    &["outcome", "stale", "*", "buffer_m"],
+    &["outcome", "escalations"],
 ];
 
 /// A set of [`SENSITIVE`] paths, by position.

@@ -127,9 +127,38 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
         "report_incident" => format!("reported incident {} {}", created(), incident(body)),
         "set_incident_status" => format!("set incident {} to {}", id("id"), id("status")),
         "reveal" => format!("made public {} of entry #{}", id("pointer"), id("seq")),
+        "track" => format!("reported positions: {}", positions(&body["reports"])),
+        "sweep" => "swept for silent units and unanswered notices".to_owned(),
         other if is_commitment(body) => format!("{} (details not revealed)", printable(other)),
         other => printable(other),
     }
+}
+
+/// Each report's unit and time, and where, if revealed.
+fn positions(reports: &Value) -> String {
+    let Some(reports) = reports.as_array().filter(|r| !r.is_empty()) else {
+        return "none".to_owned();
+    };
+    let one = |report: &Value| {
+        let when = report["time_ms"]
+            .as_i64()
+            .map_or_else(|| "?".to_owned(), utc_ms);
+        let unit = text(&report["declaration"]);
+        match revealed(&report["position"]) {
+            None => format!("{unit} at {when} (position not revealed)"),
+            Some(p) => {
+                let error = p["ce_m"]
+                    .as_f64()
+                    .map_or_else(String::new, |ce| format!(" ±{ce} m"));
+                format!(
+                    "{unit} at {when} at lat {}, lon {}{error}",
+                    text(&p["lat"]),
+                    text(&p["lon"])
+                )
+            }
+        }
+    };
+    reports.iter().map(one).collect::<Vec<_>>().join("; ")
 }
 
 /// An incident's kind and whom it is against, if the report was revealed.
@@ -211,6 +240,49 @@ fn results(name: &str, outcome: &Value, actor: &str) -> Vec<String> {
     }
     if let Some(told) = notified(&outcome["notices"]) {
         results.push(format!("notified {told}"));
+    }
+    for stale in outcome["stale"].as_array().into_iter().flatten() {
+        let buffer = revealed(&stale["buffer_m"])
+            .map_or_else(|| "not revealed".to_owned(), |b| format!("{} m", text(b)));
+        results.push(format!(
+            "unit {} silent: assumed within {buffer} of its last position",
+            text(&stale["declaration"])
+        ));
+    }
+    match &outcome["alerts"] {
+        hidden if is_commitment(hidden) => {
+            results.push("raised alerts (to whom not revealed)".to_owned())
+        }
+        alerts => {
+            for alert in alerts.as_array().into_iter().flatten() {
+                let subject = alert["subject"]
+                    .as_object()
+                    .and_then(|o| o.values().next())
+                    .map_or_else(|| "?".to_owned(), text);
+                let parties: Vec<String> = alert["parties"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(text)
+                    .collect();
+                results.push(format!("alerted {} about {subject}", parties.join(", ")));
+            }
+        }
+    }
+    match &outcome["escalations"] {
+        hidden if is_commitment(hidden) => {
+            results.push("escalated notices (to whom not revealed)".to_owned());
+        }
+        escalations => {
+            for e in escalations.as_array().into_iter().flatten() {
+                results.push(format!(
+                    "escalated conflict {} for {} to step {}",
+                    text(&e["conflict"]),
+                    text(&e["party"]),
+                    text(&e["level"])
+                ));
+            }
+        }
     }
     results
 }

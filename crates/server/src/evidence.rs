@@ -18,9 +18,10 @@ use crate::state::AppState;
 use crate::wire::IncidentOut;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use deconflict_geo4d::Volume;
+use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
 use deconflict_model::{
-    Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, State, VolumeSpec, sight,
+    Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, State, TrackReport,
+    VolumeSpec, sight,
 };
 use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Payload, publish};
 use std::collections::HashSet;
@@ -86,6 +87,12 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
         {
             objects.insert(object);
         }
+        // A unit that said it was there then.
+        for report in reports(entry) {
+            if report_volume(report).is_some_and(|v| v.conflicts_with(place)) {
+                objects.insert(ObjectRef::Declaration(report.declaration));
+            }
+        }
     })?;
     let mut conflicts: HashSet<ConflictId> = HashSet::new();
     let mut chosen: HashSet<u64> = HashSet::new();
@@ -104,6 +111,12 @@ fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<F
             other => objects.contains(&other),
         });
         bears |= entry.outcome.resolved.iter().any(|c| conflicts.contains(c));
+        bears |= reports(entry).any(|r| objects.contains(&ObjectRef::Declaration(r.declaration)));
+        bears |= entry
+            .outcome
+            .stale
+            .iter()
+            .any(|s| objects.contains(&ObjectRef::Declaration(s.declaration)));
         // The act of making one of these entries' fields public.
         bears |= matches!(&entry.command, Command::Reveal { seq, .. } if chosen.contains(seq));
         if bears {
@@ -143,6 +156,28 @@ fn placed(entry: &Entry) -> Option<(ObjectRef, &VolumeSpec)> {
     }
 }
 
+/// The position reports of a track entry.
+fn reports(entry: &Entry) -> impl Iterator<Item = &TrackReport> {
+    match &entry.command {
+        Command::Track { reports } => reports.as_slice(),
+        _ => &[],
+    }
+    .iter()
+}
+
+/// Where a report puts its unit: the point, within its circular error, at
+/// that instant.
+fn report_volume(report: &TrackReport) -> Option<Volume> {
+    let p = &report.position;
+    Volume::new(
+        Geometry::point(p.lon, p.lat).ok()?,
+        p.ce_m.unwrap_or(0.0),
+        AltitudeBand::new(0.0, 0.0).ok()?,
+        Window::instant(report.time_ms),
+    )
+    .ok()
+}
+
 fn about_incident(entry: &Entry, id: IncidentId) -> bool {
     subject(entry) == Some(ObjectRef::Incident(id))
 }
@@ -164,7 +199,7 @@ fn subject(entry: &Entry) -> Option<ObjectRef> {
         | Command::Override { conflict, .. }
         | Command::MarkDelivered { conflict } => Some(ObjectRef::Conflict(*conflict)),
         Command::SetIncidentStatus { id, .. } => Some(ObjectRef::Incident(*id)),
-        Command::Reveal { .. } => None,
+        Command::Reveal { .. } | Command::Track { .. } | Command::Sweep => None,
     }
 }
 
@@ -188,7 +223,20 @@ fn may_see(state: &State, caller: &Actor, entry: &Entry, pointer: &str) -> bool 
     let full = |object: &ObjectRef| sight(state, caller, object) == Sight::Full;
     let mut tokens = pointer.split('/').skip(1);
     match (tokens.next(), tokens.next()) {
+        // One report's position: if the caller sees that unit.
+        (Some("command"), Some("track")) => {
+            let report = tokens
+                .nth(1)
+                .and_then(|i| i.parse::<usize>().ok())
+                .and_then(|i| reports(entry).nth(i));
+            report.is_some_and(|r| full(&ObjectRef::Declaration(r.declaration)))
+        }
         (Some("command"), _) => subject(entry).is_some_and(|s| full(&s)),
+        (Some("outcome"), Some("stale")) => tokens
+            .next()
+            .and_then(|i| i.parse::<usize>().ok())
+            .and_then(|i| entry.outcome.stale.get(i))
+            .is_some_and(|s| full(&ObjectRef::Declaration(s.declaration))),
         (Some("outcome"), Some("opened")) => {
             let Some(opened) = tokens
                 .next()

@@ -43,6 +43,7 @@
 
 mod auth;
 mod config;
+mod events;
 mod evidence;
 mod extract;
 mod metrics;
@@ -120,7 +121,7 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let _signer = Signer::start(&state);
+    let _background = Background::start(&state);
     axum::serve(listener, app(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -134,7 +135,7 @@ pub async fn serve_tls(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let _signer = Signer::start(&state);
+    let _background = Background::start(&state);
     axum::serve(tls::TlsListener::new(listener, tls), app(state))
         .with_graceful_shutdown(shutdown)
         .await
@@ -142,23 +143,36 @@ pub async fn serve_tls(
 
 /// How often the log signs a checkpoint of what has landed since the last.
 const CHECKPOINT_PERIOD: std::time::Duration = std::time::Duration::from_millis(500);
+/// How often the service looks for silent units and unanswered notices.
+const SWEEP_PERIOD: std::time::Duration = std::time::Duration::from_secs(1);
 
-/// The task that signs checkpoints while the service runs; stopped when
-/// dropped.
-struct Signer(tokio::task::JoinHandle<()>);
+/// The tasks that run beside the requests while the service runs: the
+/// checkpoint signer and the sweep; stopped when dropped.
+struct Background(Vec<tokio::task::JoinHandle<()>>);
 
-impl Signer {
-    fn start(state: &AppState) -> Signer {
-        Signer(tokio::spawn(record::sign_every(
-            state.clone(),
-            CHECKPOINT_PERIOD,
-        )))
+impl Background {
+    fn start(state: &AppState) -> Background {
+        Background(vec![
+            tokio::spawn(record::sign_every(state.clone(), CHECKPOINT_PERIOD)),
+            tokio::spawn(sweep_every(state.clone(), SWEEP_PERIOD)),
+        ])
     }
 }
 
-impl Drop for Signer {
+impl Drop for Background {
     fn drop(&mut self) {
-        self.0.abort();
+        self.0.iter().for_each(tokio::task::JoinHandle::abort);
+    }
+}
+
+async fn sweep_every(state: AppState, period: std::time::Duration) {
+    let mut ticks = tokio::time::interval(period);
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        ticks.tick().await;
+        if let Err(e) = state.sweep().await {
+            tracing::error!(error = %e, "sweeping for silent units and unanswered notices");
+        }
     }
 }
 

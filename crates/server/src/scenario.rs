@@ -11,7 +11,9 @@
 
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{DisclosureWire, IncidentKindWire, IncidentStatusWire, VisibilityWire};
+use crate::wire::{
+    DisclosureWire, IncidentKindWire, IncidentStatusWire, TrackingWire, VisibilityWire,
+};
 use deconflict_model::{
     ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationSpec, IncidentSpec, ObjectRef,
     Role, VolumeSpec,
@@ -153,6 +155,9 @@ pub struct Object {
     pub(crate) visibility: VisibilityWire,
     #[serde(default)]
     pub(crate) disclosure: DisclosureWire,
+    /// Declarations: a unit that reports its position.
+    #[serde(default)]
+    pub(crate) tracking: Option<TrackingWire>,
     /// Whether the position is illustrative, and how it was chosen.
     #[serde(default)]
     pub note: Option<String>,
@@ -312,6 +317,7 @@ impl Scenario {
                     volume: self.volume(o, start_ms)?,
                     visibility: o.visibility.into(),
                     disclosure: o.disclosure.into(),
+                    tracking: o.tracking.clone().map(Into::into),
                 }),
                 Some(o.name.clone()),
             ),

@@ -20,6 +20,7 @@
 
 use crate::auth::RateLimiter;
 use crate::config::Config;
+use crate::events::Hub;
 use crate::metrics::Metrics;
 use crate::problem::ApiError;
 use crate::record::{Record, RecordError};
@@ -59,6 +60,7 @@ struct Inner {
     metrics: Metrics,
     limiter: RateLimiter,
     record: Record,
+    events: Hub,
     failed: AtomicBool,
 }
 
@@ -114,6 +116,7 @@ impl AppState {
         );
         let metrics = Metrics::default();
         metrics.set_replay(replay);
+        let events = Hub::new(state.seq().unwrap_or(0));
         let app = AppState {
             inner: Arc::new(Inner {
                 core: tokio::sync::Mutex::new(Core {
@@ -124,6 +127,7 @@ impl AppState {
                 directory: Mutex::new(directory),
                 limiter: RateLimiter::new(config.rate_limit),
                 record,
+                events,
                 config,
                 metrics,
                 failed: AtomicBool::new(false),
@@ -155,6 +159,10 @@ impl AppState {
 
     pub(crate) fn record(&self) -> &Record {
         &self.inner.record
+    }
+
+    pub(crate) fn events(&self) -> &Hub {
+        &self.inner.events
     }
 
     /// Signs a checkpoint of every durable entry unless the latest covers
@@ -230,6 +238,7 @@ impl AppState {
         }
         let mut tickets = Vec::new();
         let mut results = Vec::new();
+        let entries_seq_max;
         let response = {
             let mut core = self.inner.core.lock().await;
             let mut entries = Vec::new();
@@ -237,6 +246,11 @@ impl AppState {
                 let verb = command.verb();
                 let now = now_ms().max(core.last_time_ms);
                 let draft = match core.state.execute(actor, command, now, entropy()?) {
+                    // A sweep that found nothing due is not worth an entry.
+                    Ok(draft) if draft.command == Command::Sweep && draft.outcome.is_empty() => {
+                        results.push(Ok(()));
+                        continue;
+                    }
                     Ok(draft) => draft,
                     Err(refused) => {
                         results.push(Err(ApiError::from(refused)));
@@ -258,6 +272,9 @@ impl AppState {
                     }
                 };
                 core.last_time_ms = now;
+                self.inner
+                    .events
+                    .stage(seq, crate::events::events_of(&core.state, &entry));
                 tickets.push(self.inner.log.submit(deconflict_store::Entry {
                     seq,
                     time_ms: entry.time_ms,
@@ -268,6 +285,7 @@ impl AppState {
                 results.push(Ok(()));
                 entries.push(entry);
             }
+            entries_seq_max = entries.last().map(|e: &Entry| e.seq);
             respond(&core.state, &entries)
         };
         for ticket in tickets {
@@ -276,7 +294,21 @@ impl AppState {
                 return Err(ApiError::Unavailable);
             }
         }
+        // Entries are committed in order: with these, all before are durable.
+        if let Some(last) = entries_seq_max {
+            self.inner.events.publish(last);
+        }
         Ok((results, response))
+    }
+
+    /// Records what the clock has made due: tracked units gone stale,
+    /// notifications to escalate (one entry, or none if nothing is due).
+    pub async fn sweep(&self) -> Result<(), ApiError> {
+        let service = Actor::service();
+        let (mut results, ()) = self
+            .transact(&service, |_| vec![Command::Sweep], |_, _| ())
+            .await?;
+        results.pop().unwrap_or(Ok(()))
     }
 
     /// The state as of entry `seq` (or of the last entry at or before

@@ -4,9 +4,10 @@
 
 use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
-    ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationView,
-    Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView, Notification, ObjectRef,
-    SideView, StateView, Visibility, VolumeSpec,
+    ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationId,
+    DeclarationView, Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView,
+    Notification, ObjectRef, Position, SideView, StateView, TrackReport, TrackView, TrackingSpec,
+    Visibility, VolumeSpec,
 };
 use serde::{Deserialize, Serialize};
 
@@ -102,6 +103,9 @@ pub(crate) struct DeclarationIn {
     pub(crate) visibility: VisibilityWire,
     #[serde(default)]
     pub(crate) disclosure: DisclosureWire,
+    /// A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
+    #[serde(default)]
+    pub(crate) tracking: Option<TrackingWire>,
     /// `PUT` only: the version being replaced (optimistic locking).
     #[serde(default)]
     pub(crate) version: Option<u64>,
@@ -121,6 +125,120 @@ impl DeclarationIn {
             },
             visibility: self.visibility.into(),
             disclosure: self.disclosure.into(),
+            tracking: self.tracking.map(Into::into),
+        }
+    }
+}
+
+/// How a declared unit reports its position.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrackingWire {
+    report_interval_s: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    max_speed_mps: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    cot_uid: Option<String>,
+}
+
+impl From<TrackingWire> for TrackingSpec {
+    fn from(t: TrackingWire) -> TrackingSpec {
+        TrackingSpec {
+            report_interval_s: t.report_interval_s,
+            max_speed_mps: t.max_speed_mps,
+            cot_uid: t.cot_uid,
+        }
+    }
+}
+
+impl From<TrackingSpec> for TrackingWire {
+    fn from(t: TrackingSpec) -> TrackingWire {
+        TrackingWire {
+            report_interval_s: t.report_interval_s,
+            max_speed_mps: t.max_speed_mps,
+            cot_uid: t.cot_uid,
+        }
+    }
+}
+
+/// `POST /v1/tracks`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TracksIn {
+    pub(crate) reports: Vec<TrackReportIn>,
+}
+
+/// One position report, as TAK and C2 systems give it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct TrackReportIn {
+    pub(crate) declaration_id: DeclarationId,
+    #[serde(with = "rfc3339")]
+    pub(crate) time: i64,
+    pub(crate) lat: f64,
+    pub(crate) lon: f64,
+    #[serde(default)]
+    pub(crate) hae: Option<f64>,
+    #[serde(default)]
+    pub(crate) ce_m: Option<f64>,
+    #[serde(default)]
+    pub(crate) speed: Option<f64>,
+    #[serde(default)]
+    pub(crate) course: Option<f64>,
+}
+
+impl From<TrackReportIn> for TrackReport {
+    fn from(r: TrackReportIn) -> TrackReport {
+        TrackReport {
+            declaration: r.declaration_id,
+            time_ms: r.time,
+            position: Position {
+                lat: r.lat,
+                lon: r.lon,
+                hae: r.hae,
+                ce_m: r.ce_m,
+                speed_mps: r.speed,
+                course_deg: r.course,
+            },
+        }
+    }
+}
+
+/// A unit's last reported position, and whether it has gone stale.
+#[derive(Debug, Serialize)]
+pub(crate) struct TrackOut {
+    #[serde(with = "rfc3339")]
+    time: i64,
+    lat: f64,
+    lon: f64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    hae: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ce_m: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    speed: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    course: Option<f64>,
+    /// Silent past twice its interval: conflicts are checked against
+    /// `stale_buffer_m` around this position.
+    stale: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    stale_buffer_m: Option<f64>,
+}
+
+impl From<TrackView> for TrackOut {
+    fn from(t: TrackView) -> TrackOut {
+        let p = t.position;
+        TrackOut {
+            time: t.time_ms,
+            lat: p.lat,
+            lon: p.lon,
+            hae: p.hae,
+            ce_m: p.ce_m,
+            speed: p.speed_mps,
+            course: p.course_deg,
+            stale: t.stale.is_some(),
+            stale_buffer_m: t.stale.map(|s| s.buffer_m),
         }
     }
 }
@@ -197,6 +315,10 @@ pub(crate) struct DeclarationOut {
     #[serde(with = "rfc3339")]
     updated_at: i64,
     conflicts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tracking: Option<TrackingWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    track: Option<TrackOut>,
 }
 
 impl From<DeclarationView> for DeclarationOut {
@@ -218,6 +340,8 @@ impl From<DeclarationView> for DeclarationOut {
             created_at: d.created_ms,
             updated_at: d.updated_ms,
             conflicts: d.conflicts.iter().map(ToString::to_string).collect(),
+            tracking: d.tracking.map(Into::into),
+            track: d.track.map(Into::into),
         }
     }
 }

@@ -12,6 +12,7 @@ mod lifecycle;
 mod properties;
 mod refusals;
 mod scenarios;
+mod tracks;
 
 use crate::{
     ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationId, DeclarationSpec,
@@ -23,8 +24,12 @@ use std::collections::BTreeMap;
 pub(crate) const T0: i64 = 1_578_182_400_000;
 pub(crate) const HOUR: i64 = 3_600_000;
 
-/// `"pmf/operator"` → the PMF's operator; `joc` is the coordinator.
+/// `"pmf/operator"` → the PMF's operator; `joc` is the coordinator;
+/// `"service"` is the service itself.
 pub(crate) fn actor(who: &str) -> Actor {
+    if who == "service" {
+        return Actor::service();
+    }
     let (party, role) = who.split_once('/').expect("party/role");
     let role = match role {
         "viewer" => Role::Viewer,
@@ -58,6 +63,16 @@ impl World {
             names: BTreeMap::new(),
             clock: T0 - 24 * HOUR,
         }
+    }
+
+    /// The time the next command runs at, less a minute (each command moves
+    /// the clock on a minute).
+    pub(crate) fn set_clock(&mut self, t: i64) {
+        self.clock = t - 60_000;
+    }
+
+    pub(crate) fn now(&self) -> i64 {
+        self.clock
     }
 
     /// Executes and applies a command as the server will; the entropy is
@@ -156,6 +171,7 @@ pub(crate) fn declare(kind: &str, label: &str, volume: VolumeSpec) -> Command {
         volume,
         visibility: Visibility::Private,
         disclosure: Disclosure::Coarse,
+        tracking: None,
     })
 }
 

@@ -58,6 +58,7 @@ enum Op {
         open: bool,
         public: bool,
         hush: bool,
+        tracked: bool,
     },
     Amend {
         pick: usize,
@@ -95,6 +96,19 @@ enum Op {
         pick: usize,
         party: usize,
     },
+    /// A position report for a declaration (refused unless it is a tracked
+    /// unit of the reporting party).
+    Track {
+        pick: usize,
+        by: Option<usize>,
+        at: [u32; 2],
+        ce: f64,
+        late: bool,
+    },
+    /// The service's sweep after `minutes` of silence.
+    Sweep {
+        minutes: i64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -103,8 +117,8 @@ fn op() -> impl Strategy<Value = Op> {
     let by = proptest::option::weighted(0.25, 0..PARTIES.len());
     let buffer = 100.0..6000.0f64;
     prop_oneof![
-        3 => (party.clone(), place(), buffer.clone(), -5i64..8, any::<bool>(), proptest::bool::weighted(0.2), proptest::bool::weighted(0.2))
-            .prop_map(|(party, place, buffer, from, open, public, hush)| Op::Declare { party, place, buffer, from, open, public, hush }),
+        3 => (party.clone(), place(), buffer.clone(), -5i64..8, any::<bool>(), proptest::bool::weighted(0.2), proptest::bool::weighted(0.2), proptest::bool::weighted(0.4))
+            .prop_map(|(party, place, buffer, from, open, public, hush, tracked)| Op::Declare { party, place, buffer, from, open, public, hush, tracked }),
         1 => (any::<usize>(), by.clone(), place(), buffer.clone(), proptest::bool::weighted(0.2))
             .prop_map(|(pick, by, place, buffer, public)| Op::Amend { pick, by, place, buffer, public }),
         1 => (any::<usize>(), by.clone()).prop_map(|(pick, by)| Op::Withdraw { pick, by }),
@@ -114,6 +128,9 @@ fn op() -> impl Strategy<Value = Op> {
         2 => (any::<usize>(), 0..PARTIES.len()).prop_map(|(pick, party)| Op::Ack { pick, party }),
         1 => any::<usize>().prop_map(|pick| Op::Override { pick }),
         1 => (any::<usize>(), 0..PARTIES.len()).prop_map(|(pick, party)| Op::Deliver { pick, party }),
+        3 => (any::<usize>(), proptest::option::weighted(0.1, 0..PARTIES.len()), [0u32..200_000_000, 0u32..200_000_000], 0.0..500.0f64, proptest::bool::weighted(0.1))
+            .prop_map(|(pick, by, at, ce, late)| Op::Track { pick, by, at, ce, late }),
+        1 => (1i64..40).prop_map(|minutes| Op::Sweep { minutes }),
     ]
 }
 
@@ -151,6 +168,7 @@ fn play(ops: &[Op]) -> World {
                 open,
                 public: p,
                 hush,
+                tracked,
             } => {
                 let party = PARTIES[*party];
                 let to = (!open).then_some(from + 12);
@@ -159,6 +177,13 @@ fn play(ops: &[Op]) -> World {
                     &label(party, n),
                     vol(place.geometry(), *buffer, *from, to),
                 );
+                if let (Command::Declare(spec), true) = (&mut command, tracked) {
+                    spec.tracking = Some(crate::TrackingSpec {
+                        report_interval_s: 60,
+                        max_speed_mps: Some(5.0),
+                        cot_uid: None,
+                    });
+                }
                 if *p {
                     command = super::public(command);
                 }
@@ -187,6 +212,7 @@ fn play(ops: &[Op]) -> World {
                         crate::Visibility::Private
                     },
                     disclosure: crate::Disclosure::Coarse,
+                    tracking: None,
                 };
                 (
                     operator(by, owner),
@@ -263,6 +289,37 @@ fn play(ops: &[Op]) -> World {
                     format!("{}/viewer", PARTIES[*party]),
                     Command::MarkDelivered { conflict: *id },
                 )
+            }
+            Op::Track {
+                pick,
+                by,
+                at,
+                ce,
+                late,
+            } => {
+                let Some((id, owner)) = decls.get(pick % decls.len().max(1)) else {
+                    continue;
+                };
+                let position = crate::Position {
+                    lat: coord(34.0, at[1]),
+                    lon: coord(44.0, at[0]),
+                    hae: None,
+                    ce_m: Some(*ce),
+                    speed_mps: None,
+                    course_deg: None,
+                };
+                let time_ms = w.now() - if *late { 3_600_000 } else { 0 };
+                let reports = vec![crate::TrackReport {
+                    declaration: *id,
+                    time_ms,
+                    position,
+                }];
+                (operator(by, owner), Command::Track { reports })
+            }
+            Op::Sweep { minutes } => {
+                let t = w.now() + minutes * 60_000;
+                w.set_clock(t);
+                ("service".to_owned(), Command::Sweep)
             }
         };
         let _refused_or_applied = w.run(&who, command);
@@ -448,6 +505,10 @@ fn check_need_to_know(state: &State) {
             let object = ObjectRef::Declaration(*id);
             let mut words = coordinates(&d.spec.volume.geometry);
             words.extend([d.spec.label.clone(), id.to_string()]);
+            if let Some(track) = &d.track {
+                let p = track.last.position;
+                words.extend([format!("{:?}", p.lat), format!("{:?}", p.lon)]);
+            }
             secrets.push((object, words));
         }
         for (id, a) in &state.activities {

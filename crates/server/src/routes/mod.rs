@@ -6,10 +6,12 @@ pub(crate) mod activities;
 pub(crate) mod conflicts;
 pub(crate) mod console;
 pub(crate) mod declarations;
+pub(crate) mod events;
 pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod state;
 pub(crate) mod system;
+pub(crate) mod tracks;
 
 use crate::problem::ApiError;
 use crate::state::AppState;
@@ -51,6 +53,8 @@ pub(crate) fn all() -> Vec<Route> {
         log::routes(),
         state::routes(),
         system::routes(),
+        tracks::routes(),
+        events::routes(),
     ]
     .into_iter()
     .flatten()
@@ -58,7 +62,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 7] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 9] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -66,6 +70,8 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 7] = [
     include_str!("log.openapi.json"),
     include_str!("state.openapi.json"),
     include_str!("system.openapi.json"),
+    include_str!("tracks.openapi.json"),
+    include_str!("events.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -8,10 +8,12 @@
 //!   response holds and never holds;
 //! - `stories`: the demo's stories, told through the API;
 //! - `replay`: a restart rebuilds the same state, and `as_of` replays it;
-//! - `log`: the public log, its proofs, checkpoints and cosignatures.
+//! - `log`: the public log, its proofs, checkpoints and cosignatures;
+//! - `live`: tracks, the event stream, alerts and deliveries.
 
 mod api;
 mod incidents;
+mod live;
 mod log;
 mod need_to_know;
 mod refusals;

@@ -1,0 +1,126 @@
+//! Writing the events this service sends to TAK clients.
+
+use crate::parse::UNKNOWN;
+use crate::time;
+
+/// The type of the answer to a ping.
+const PONG: &str = "t-x-c-t-r";
+
+/// How long a pong stays fresh.
+const PONG_STALE_MS: i64 = 20_000;
+
+/// The type of the markers [`marker`] writes: a spot map point
+/// (`b-m-p-s-m`). Every TAK client shows one as a dot with its callsign as a
+/// label and its remarks in its details. It is deliberately not an affiliation
+/// (`a-h-…` would paint the other party hostile) nor an emergency alert
+/// (`b-a-o-…` would sound an alarm on every device).
+pub const MARKER_TYPE: &str = "b-m-p-s-m";
+
+/// What TAK servers put in `how` for events they make up themselves.
+const HOW_SERVER: &str = "h-g-i-g-o";
+
+/// The colour of markers, as ATAK writes its own red spot markers
+/// (opaque red, ARGB as a signed 32-bit integer).
+const RED: &str = "-65536";
+
+/// The answer to a ping ([`Event::is_ping`](crate::Event::is_ping)): a
+/// `t-x-c-t-r` event from `uid`, valid from `now_ms` for 20 seconds.
+pub fn pong(uid: &str, now_ms: i64) -> String {
+    let mut out = open(uid, PONG, now_ms, now_ms + PONG_STALE_MS);
+    point(&mut out, 0.0, 0.0, None);
+    out.push_str("<detail/></event>");
+    out
+}
+
+/// A marker for TAK clients, written by [`marker`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Marker<'a> {
+    /// The marker's uid: a client replaces the marker it shows for a uid
+    /// with the latest event of that uid, so reuse it to move or update one.
+    pub uid: &'a str,
+    /// The label shown on the map.
+    pub callsign: &'a str,
+    /// The text shown in the marker's details.
+    pub remarks: &'a str,
+    /// Latitude in degrees, in [-90, 90].
+    pub lat: f64,
+    /// Longitude in degrees, in [-180, 180].
+    pub lon: f64,
+    /// Radius of the area marked, in metres (CoT's circular error); `None`
+    /// if there is none.
+    pub ce: Option<f64>,
+    /// When it was made, in Unix milliseconds; also its start.
+    pub time_ms: i64,
+    /// When clients should drop it, in Unix milliseconds.
+    pub stale_ms: i64,
+}
+
+/// A red [`MARKER_TYPE`] event for `marker`. Text is escaped; characters
+/// XML cannot carry (control characters other than tab, line feed and
+/// carriage return, U+FFFE, U+FFFF) are written as U+FFFD. The values are
+/// written as given: [`parse`](crate::parse) reads back the same marker as
+/// long as they are in range (a latitude in [-90, 90], a finite
+/// non-negative `ce`, a year in 0 to 9999) and within its length limits.
+pub fn marker(marker: &Marker) -> String {
+    let mut out = open(marker.uid, MARKER_TYPE, marker.time_ms, marker.stale_ms);
+    point(&mut out, marker.lat, marker.lon, marker.ce);
+    out.push_str("<detail><contact callsign=\"");
+    escape(&mut out, marker.callsign, true);
+    out.push_str("\"/><color argb=\"");
+    out.push_str(RED);
+    out.push_str("\"/><usericon iconsetpath=\"COT_MAPPING_SPOTMAP/");
+    out.push_str(MARKER_TYPE);
+    out.push('/');
+    out.push_str(RED);
+    out.push_str("\"/><remarks>");
+    escape(&mut out, marker.remarks, false);
+    out.push_str("</remarks></detail></event>");
+    out
+}
+
+/// The XML declaration and the `<event>` start tag.
+fn open(uid: &str, kind: &str, time_ms: i64, stale_ms: i64) -> String {
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");
+    out.push_str("<event version=\"2.0\" uid=\"");
+    escape(&mut out, uid, true);
+    let time = time::format(time_ms);
+    let stale = time::format(stale_ms);
+    out.push_str(&format!(
+        "\" type=\"{kind}\" how=\"{HOW_SERVER}\" time=\"{time}\" start=\"{time}\" stale=\"{stale}\">"
+    ));
+    out
+}
+
+/// `<point>` with an unknown height; `{:?}` writes the shortest decimal that
+/// reads back as the same `f64`, switching to an exponent for very small or
+/// large numbers.
+fn point(out: &mut String, lat: f64, lon: f64, ce: Option<f64>) {
+    let ce = ce.unwrap_or(UNKNOWN);
+    out.push_str(&format!(
+        "<point lat=\"{lat:?}\" lon=\"{lon:?}\" hae=\"{UNKNOWN:?}\" ce=\"{ce:?}\" le=\"{UNKNOWN:?}\"/>"
+    ));
+}
+
+/// Escapes text for an attribute value in double quotes or for character
+/// data. Tab, line feed (in attributes) and carriage return are written as
+/// character references, since a reader normalises them when literal.
+fn escape(out: &mut String, text: &str, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            '\'' if attribute => out.push_str("&apos;"),
+            '\t' | '\n' if attribute => out.push_str(&format!("&#{};", u32::from(c))),
+            '\r' => out.push_str("&#13;"),
+            c if is_xml_char(c) => out.push(c),
+            _ => out.push('\u{FFFD}'),
+        }
+    }
+}
+
+/// Whether XML 1.0 can carry `c` at all.
+fn is_xml_char(c: char) -> bool {
+    matches!(c, '\t' | '\n' | '\r' | '\u{20}'..='\u{D7FF}' | '\u{E000}'..='\u{FFFD}' | '\u{10000}'..)
+}

@@ -1,0 +1,401 @@
+//! The live picture: tracks over HTTP, the event stream, alerts, deliveries,
+//! resuming with `Last-Event-ID`, and what each party's stream never holds.
+
+use super::*;
+use axum::body::Body as HttpBody;
+use http_body_util::BodyExt;
+use std::time::Duration;
+
+/// One Server-Sent Event.
+#[derive(Debug, Clone)]
+struct SseEvent {
+    id: u64,
+    kind: String,
+    data: Value,
+    raw: String,
+}
+
+/// An open event stream, read frame by frame.
+struct Stream {
+    body: HttpBody,
+    buffer: String,
+}
+
+impl Stream {
+    async fn open(h: &Harness, who: &str, last_event_id: Option<u64>) -> Stream {
+        let mut request = Request::builder()
+            .uri("/v1/events")
+            .header("authorization", format!("Bearer {}", h.token(who)));
+        if let Some(id) = last_event_id {
+            request = request.header("last-event-id", id.to_string());
+        }
+        let response = h
+            .app
+            .clone()
+            .oneshot(request.body(HttpBody::empty()).unwrap())
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 200);
+        assert_eq!(response.headers()["content-type"], "text/event-stream");
+        Stream {
+            body: response.into_body(),
+            buffer: String::new(),
+        }
+    }
+
+    /// The next event within `wait`, or `None`.
+    async fn next(&mut self, wait: Duration) -> Option<SseEvent> {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let block: String = self.buffer.drain(..end + 2).collect();
+                if let Some(event) = parse(&block) {
+                    return Some(event);
+                }
+                continue;
+            }
+            let frame = tokio::time::timeout_at(deadline, self.body.frame())
+                .await
+                .ok()??
+                .ok()?;
+            if let Ok(data) = frame.into_data() {
+                self.buffer.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    /// Events until one of `kind` arrives (within a few seconds).
+    async fn until(&mut self, kind: &str) -> Vec<SseEvent> {
+        let mut seen = Vec::new();
+        while let Some(event) = self.next(Duration::from_secs(5)).await {
+            let done = event.kind == kind;
+            seen.push(event);
+            if done {
+                return seen;
+            }
+        }
+        panic!("no {kind} event; saw {seen:#?}");
+    }
+}
+
+fn parse(block: &str) -> Option<SseEvent> {
+    let (mut id, mut kind, mut data) = (None, None, String::new());
+    for line in block.lines() {
+        if let Some(v) = line.strip_prefix("id:") {
+            id = v.trim().parse().ok();
+        } else if let Some(v) = line.strip_prefix("event:") {
+            kind = Some(v.trim().to_owned());
+        } else if let Some(v) = line.strip_prefix("data:") {
+            data.push_str(v.trim_start());
+        }
+    }
+    Some(SseEvent {
+        id: id?,
+        kind: kind?,
+        data: serde_json::from_str(&data).ok()?,
+        raw: block.to_owned(),
+    })
+}
+
+/// Near Baiji: the PMF company's gate and the coalition's truck park.
+const GATE: (f64, f64) = (43.4712, 34.9355);
+const TRUCK_PARK: (f64, f64) = (43.4750, 34.9370);
+const TIKRIT: (f64, f64) = (43.6800, 34.6000);
+
+/// A PMF company reporting its position, and a coalition strike 400 m from
+/// the gate, cleared by the JOC.
+async fn scene(h: &Harness) -> (String, String) {
+    let mut unit = declaration(
+        "unit_position",
+        "PMF 3rd company, Tikrit",
+        TIKRIT.0,
+        TIKRIT.1,
+        200.0,
+    );
+    unit["tracking"] = json!({"report_interval_s": 30, "cot_uid": "ANDROID-pmf-3"});
+    let unit = h
+        .post("/v1/declarations", "pmf/operator", unit)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let strike = activity(
+        "air_strike",
+        "Coalition strike on the Baiji truck park",
+        TRUCK_PARK.0,
+        TRUCK_PARK.1,
+        800.0,
+        1.0,
+        2.0,
+    );
+    let strike = h
+        .post("/v1/activities", "coalition/operator", strike)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.post(
+        &format!("/v1/activities/{strike}/clear"),
+        "joc/approver",
+        json!({"reason": "nobody declared there"}),
+    )
+    .await
+    .expect(200);
+    (unit, strike)
+}
+
+fn report(unit: &str, at: (f64, f64)) -> Value {
+    json!({"reports": [{
+        "declaration_id": unit, "time": in_hours(0.0), "lat": at.1, "lon": at.0,
+        "ce_m": 15.0, "speed": 4.0, "course": 10.0
+    }]})
+}
+
+async fn seq(h: &Harness) -> u64 {
+    h.get("/v1/state", "joc/viewer").await.expect(200).json()["seq"]
+        .as_u64()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_unit_driving_into_a_cleared_strike_is_alerted_on_the_streams_that_may_know() {
+    let h = Harness::new();
+    let (unit, strike) = scene(&h).await;
+    let now = seq(&h).await;
+    let mut pmf = Stream::open(&h, "pmf/viewer", Some(now)).await;
+    let mut coalition = Stream::open(&h, "coalition/operator", Some(now)).await;
+    let mut joc = Stream::open(&h, "joc/approver", Some(now)).await;
+    let mut isf = Stream::open(&h, "isf/operator", Some(now)).await;
+
+    let moved = h
+        .post("/v1/tracks", "pmf/operator", report(&unit, GATE))
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(moved["accepted"], 1);
+    let conflict = moved["alerts"][0].as_str().expect("an alert").to_owned();
+
+    let seen = pmf.until("alert").await;
+    let alert = seen.last().unwrap();
+    assert_eq!(alert.id, moved["seq"].as_u64().unwrap());
+    assert_eq!(alert.data["conflict"]["id"], conflict.as_str());
+    assert_eq!(alert.data["conflict"]["sides"][1]["kind"], "air_strike");
+    let pmf_saw: String = seen.iter().map(|e| e.raw.clone()).collect();
+    for secret in [strike.as_str(), "truck park", "43.475"] {
+        assert!(!pmf_saw.contains(secret), "pmf learned {secret}: {pmf_saw}");
+    }
+
+    // The alert, then the strike's return to hold.
+    let seen = coalition.until("activity").await;
+    assert!(seen.iter().any(|e| e.kind == "alert"), "{seen:#?}");
+    let coalition_saw: String = seen.iter().map(|e| e.raw.clone()).collect();
+    for secret in [unit.as_str(), "3rd company", "34.9355", "ANDROID"] {
+        assert!(
+            !coalition_saw.contains(secret),
+            "coalition learned {secret}"
+        );
+    }
+    // The strike went back on hold, and its owner is told.
+    assert!(
+        seen.iter()
+            .any(|e| e.kind == "activity" && e.data["change"] == "held"),
+        "{seen:#?}"
+    );
+    let joc_saw = joc.until("alert").await;
+    assert!(joc_saw.iter().all(|e| !e.raw.contains("\"parties\"")));
+
+    // Nothing at all for a party with nothing there.
+    assert!(isf.next(Duration::from_millis(300)).await.is_none());
+
+    // The coalition's stream delivered the conflict: its notification
+    // moves from pending to delivered.
+    let mut delivered = false;
+    for _ in 0..50 {
+        // The delivery is recorded once the events are written, as the
+        // stream is read on.
+        coalition.next(Duration::from_millis(20)).await;
+        let c = h
+            .get(&format!("/v1/conflicts/{conflict}"), "joc/viewer")
+            .await
+            .expect(200)
+            .json();
+        let coalition_side = c["sides"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["party"] == "coalition")
+            .unwrap()
+            .clone();
+        if coalition_side["notification"]["state"] == "delivered" {
+            delivered = true;
+            break;
+        }
+    }
+    assert!(delivered, "the stream's delivery was recorded");
+}
+
+#[tokio::test]
+async fn a_reconnect_with_last_event_id_misses_nothing() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    let before = seq(&h).await;
+    h.post("/v1/tracks", "pmf/operator", report(&unit, GATE))
+        .await
+        .expect(200);
+    h.post("/v1/tracks", "pmf/operator", report(&unit, TIKRIT))
+        .await
+        .expect(200);
+    // Connected after the fact, resuming from before: both changes come.
+    let mut stream = Stream::open(&h, "pmf/operator", Some(before)).await;
+    let mut changes = Vec::new();
+    while let Some(e) = stream.next(Duration::from_millis(500)).await {
+        assert!(e.id > before);
+        if e.kind == "conflict" {
+            changes.push(e.data["change"].as_str().unwrap().to_owned());
+        }
+    }
+    assert!(changes.contains(&"opened".to_owned()), "{changes:?}");
+    assert!(changes.contains(&"resolved".to_owned()), "{changes:?}");
+    // Without an id, the stream starts at the end: nothing old.
+    let mut fresh = Stream::open(&h, "pmf/operator", None).await;
+    assert!(fresh.next(Duration::from_millis(300)).await.is_none());
+}
+
+#[tokio::test]
+async fn a_track_is_shown_to_its_party_and_marked_stale_after_silence() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    h.post("/v1/tracks", "pmf/operator", report(&unit, TIKRIT))
+        .await
+        .expect(200);
+    let seen = h
+        .get(&format!("/v1/declarations/{unit}"), "pmf/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(seen["track"]["lat"], TIKRIT.1);
+    assert_eq!(seen["track"]["stale"], false);
+    assert_eq!(seen["tracking"]["cot_uid"], "ANDROID-pmf-3");
+    h.get(&format!("/v1/declarations/{unit}"), "coalition/viewer")
+        .await
+        .expect(404);
+    // Nothing is due yet: a sweep writes no entry.
+    let before = seq(&h).await;
+    h.state.sweep().await.unwrap();
+    assert_eq!(seq(&h).await, before);
+}
+
+#[tokio::test]
+async fn bad_track_batches_are_refused_whole_naming_the_report() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    let good = report(&unit, TIKRIT)["reports"][0].clone();
+    let with = |field: &str, value: Value| {
+        let mut bad = good.clone();
+        bad[field] = value;
+        json!({"reports": [good.clone(), bad]})
+    };
+    let cases = [
+        (with("lat", json!(91.0)), 422, "reports[1].lat"),
+        (with("course", json!(360.0)), 422, "reports[1].course"),
+        (with("ce_m", json!(-3)), 422, "reports[1].ce_m"),
+        (with("time", json!("yesterday")), 422, "reports[1].time"),
+        (
+            with("declaration_id", json!("dec_ffffffffffff")),
+            422,
+            "reports[1].declaration_id",
+        ),
+        (
+            with("declaration_id", json!("not-an-id")),
+            422,
+            "reports[1].declaration_id",
+        ),
+        (with("colour", json!("red")), 422, "reports[1]"),
+        (json!({"reports": []}), 422, "reports"),
+    ];
+    let before = seq(&h).await;
+    for (body, status, field) in cases {
+        let problem = h.post("/v1/tracks", "pmf/operator", body.clone()).await;
+        assert_eq!(
+            problem.status.as_u16(),
+            status,
+            "{body}: {}",
+            problem.text()
+        );
+        let problem = problem.json();
+        assert!(
+            problem["field"].as_str().unwrap_or("").starts_with(field),
+            "{field}: {problem}"
+        );
+    }
+    // Another party's unit reads like a made-up one.
+    let theirs = h
+        .post("/v1/tracks", "coalition/operator", report(&unit, GATE))
+        .await;
+    assert_eq!(
+        theirs.problem(422, "invalid_field")["field"],
+        "reports[0].declaration_id"
+    );
+    h.post("/v1/tracks", "pmf/viewer", report(&unit, GATE))
+        .await
+        .problem(403, "role_forbidden");
+    assert_eq!(seq(&h).await, before, "nothing was recorded");
+    // Bad resume points.
+    let mut request = Request::builder()
+        .uri("/v1/events")
+        .header("authorization", format!("Bearer {}", h.token("pmf/viewer")))
+        .header("last-event-id", "yesterday");
+    h.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+        .problem(422, "invalid_field");
+    request = Request::builder()
+        .uri(format!("/v1/events?after={}", before + 1000))
+        .header("authorization", format!("Bearer {}", h.token("pmf/viewer")));
+    h.send(request.body(axum::body::Body::empty()).unwrap())
+        .await
+        .problem(422, "invalid_query");
+    h.get("/v1/events", "")
+        .await
+        .problem(401, "unauthenticated");
+}
+
+#[tokio::test]
+async fn an_attack_alerts_parties_with_declarations_nearby_without_the_report() {
+    let h = Harness::new();
+    h.post(
+        "/v1/declarations",
+        "isf/operator",
+        declaration("checkpoint", "ISF checkpoint by K-1", 44.27, 35.52, 50.0),
+    )
+    .await
+    .expect(201);
+    let now = seq(&h).await;
+    let mut isf = Stream::open(&h, "isf/viewer", Some(now)).await;
+    let mut pmf = Stream::open(&h, "pmf/viewer", Some(now)).await;
+    let attack = json!({
+        "kind": "attack",
+        "place": {"type": "Point", "coordinates": [44.26, 35.52]},
+        "precision_m": 300,
+        "window": {"from": in_hours(-0.5), "to": in_hours(0.0)},
+        "reported_by": "K-1 base defence",
+        "source": "base report of 27 December",
+        "source_grade": "A1"
+    });
+    h.post("/v1/incidents", "coalition/operator", attack)
+        .await
+        .expect(201);
+    let seen = isf.until("alert").await;
+    let alert = &seen.last().unwrap().data;
+    assert_eq!(alert["about"], "attack");
+    assert!(alert["attack"]["area"]["bbox"].is_array());
+    let raw: String = seen.iter().map(|e| e.raw.clone()).collect();
+    assert!(
+        !raw.contains("K-1 base defence"),
+        "the report stays private"
+    );
+    assert!(pmf.next(Duration::from_millis(300)).await.is_none());
+}
