@@ -11,11 +11,15 @@ export type Position = [number, number];
 
 export type Role = "viewer" | "operator" | "approver" | "auditor";
 
-/** A live position report of a declared unit. */
+/** A declared unit's last reported position. */
 export interface Track {
-  position: Position;
   time: string;
+  lat: number;
+  lon: number;
+  /** Silent past twice its reporting interval. */
   stale: boolean;
+  /** While stale: how far it may have gone, checked for conflicts. */
+  stale_buffer_m?: number;
 }
 
 export interface Declaration {
@@ -35,8 +39,8 @@ export interface Declaration {
   created_at: string;
   updated_at: string;
   conflicts: string[];
-  /** Present once the server reports live tracks of declared units. */
-  track?: Track | null;
+  /** A unit that reports its position: its last report. */
+  track?: Track;
 }
 
 export interface Transition {

@@ -204,6 +204,9 @@ test("the PMF's browser received nothing of the coalition's but coarse conflicts
   const { requests, responses, errors } = sessions.pmf;
   const seen = await sessions.pmf.settled();
   assert.ok(seen.some((r) => r.url.endsWith("/v1/state")), "the PMF's picture was loaded");
+  const stream = seen.filter((r) => r.url.endsWith("/v1/events")).map((r) => r.body).join("");
+  assert.match(stream, /event: ?conflict/, "the PMF's event stream was read and recorded");
+  assert.doesNotMatch(stream, /not recorded/);
   for (const response of responses) {
     const body = response.body.replaceAll(/\s/g, "");
     for (const secret of secrets) {

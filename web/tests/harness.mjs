@@ -95,8 +95,9 @@ export async function signIn(browser, url, token, viewport = { width: 1280, heig
   const errors = [];
   page.on("pageerror", (error) => errors.push(error.message));
   page.on("request", (request) => requests.push(request.url()));
+  await recordEventStreams(context, page, responses);
   page.on("response", (response) => {
-    // An event stream never ends: its body is not waited for.
+    // An event stream never ends: recordEventStreams reads it as it comes.
     if ((response.headers()["content-type"] ?? "").startsWith("text/event-stream")) return;
     pending.push(
       response
@@ -121,6 +122,31 @@ export async function signIn(browser, url, token, viewport = { width: 1280, heig
       return responses;
     },
   };
+}
+
+/**
+ * Records the bodies of the page's event streams as they arrive, through
+ * the DevTools protocol: a stream never ends, so Playwright cannot read it.
+ */
+async function recordEventStreams(context, page, responses) {
+  const cdp = await context.newCDPSession(page);
+  await cdp.send("Network.enable");
+  const streams = new Map();
+  const text = (base64) => Buffer.from(base64 ?? "", "base64").toString("utf8");
+  cdp.on("Network.responseReceived", ({ requestId, response }) => {
+    if (response.mimeType !== "text/event-stream") return;
+    const entry = { url: response.url, status: response.status, body: "" };
+    streams.set(requestId, entry);
+    responses.push(entry);
+    cdp
+      .send("Network.streamResourceContent", { requestId })
+      .then(({ bufferedData }) => (entry.body = text(bufferedData) + entry.body))
+      .catch((error) => (entry.body += `\n[not recorded: ${error.message}]`));
+  });
+  cdp.on("Network.dataReceived", ({ requestId, data }) => {
+    const entry = streams.get(requestId);
+    if (entry && data) entry.body += text(data);
+  });
 }
 
 /** Calls the API directly, as a party's own tooling would. */

@@ -97,16 +97,20 @@ export class ObjectLayers {
       const tip = `${d.label} · ${words(d.kind)}${key === "own" ? "" : ` · ${d.owner}`}`;
       this.add(key, shape(d.geometry, d.buffer_m, colourOf(key), false), tip, { type: "declaration", id: d.id }, state);
       if (d.track) {
-        const stale = d.track.stale;
-        const [lon, lat] = d.track.position;
-        const marker = L.circleMarker([lat, lon], {
-          radius: 7,
-          color: stale ? "#555555" : "#111111",
-          weight: 2,
-          dashArray: stale ? "3 3" : undefined,
-          fillColor: stale ? "#ffffff" : "#111111",
-          fillOpacity: 1,
-        });
+        const { lat, lon, stale, stale_buffer_m: reach } = d.track;
+        const marker = L.featureGroup([
+          L.circleMarker([lat, lon], {
+            radius: 7,
+            color: stale ? "#555555" : "#111111",
+            weight: 2,
+            dashArray: stale ? "3 3" : undefined,
+            fillColor: stale ? "#ffffff" : "#111111",
+            fillOpacity: 1,
+          }),
+        ]);
+        if (stale && reach) {
+          marker.addLayer(L.circle([lat, lon], { radius: reach, color: "#555555", weight: 1.5, dashArray: "3 5", fill: false }));
+        }
         const when = `${stale ? "stale, " : ""}last report ${utc(d.track.time)}`;
         this.add("tracks", marker, `${d.label} (${when})`, { type: "declaration", id: d.id }, state);
       }

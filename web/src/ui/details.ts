@@ -98,7 +98,8 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
       ["Buffer", `${d.buffer_m} m`],
       ["Altitude", `${d.altitude_m[0]}–${d.altitude_m[1]} m`],
       ["Version", d.version],
-      ["Track", d.track ? `${utc(d.track.time)}${d.track.stale ? " (stale)" : ""}` : null],
+      ["Last report", d.track ? `${utc(d.track.time)} at ${d.track.lat.toFixed(5)}, ${d.track.lon.toFixed(5)}` : null],
+      ["Stale", d.track?.stale ? `yes: may be within ${d.track.stale_buffer_m ?? "?"} m` : null],
     ]),
     conflictLinks(context, d.conflicts),
   );
