@@ -187,6 +187,23 @@ test("an incident's evidence is shown and its bundle downloads", async () => {
   await screenshot(page, "joc-evidence");
 });
 
+test("the time slider replays the picture as it stood, and Live returns to now", async () => {
+  const { page } = sessions.joc;
+  await showAllTimes(page);
+  await openTab(page, "Objects");
+  const count = () => page.locator("[data-testid=declarations] li").count();
+  const now = await count();
+  assert.ok(now > 10);
+  // A quarter of an hour back, before the demo loaded its scenario: nothing had been declared.
+  const replayed = page.waitForResponse((r) => r.url().includes("/v1/state?as_of="));
+  await page.getByLabel("Picture at").press("ArrowLeft");
+  assert.equal((await replayed).status(), 200);
+  await page.getByRole("heading", { name: "Declarations (0)" }).waitFor();
+  assert.notEqual(await page.getByTestId("as-of").textContent(), "live");
+  await page.getByRole("button", { name: "Live", exact: true }).click();
+  await page.getByRole("heading", { name: `Declarations (${now})` }).waitFor();
+});
+
 test("the PMF's browser received nothing of the coalition's but coarse conflicts", async () => {
   const { url, tokens } = demo;
   const coalition = await api(url, tokens.coalition.operator, "/v1/state");
