@@ -10,7 +10,7 @@ export function utc(time: string | number | Date): string {
 }
 
 /** A window, open-ended when `to` is null. */
-export function window(from: string, to: string | null): string {
+export function period(from: string, to: string | null): string {
   return `${utc(from)} → ${to ? utc(to) : "open"}`;
 }
 

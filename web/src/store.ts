@@ -65,12 +65,12 @@ export class Store {
 }
 
 /** The moment the picture shows. */
-export function moment(state: ConsoleState): number {
+function moment(state: ConsoleState): number {
   return state.asOf?.getTime() ?? Date.now();
 }
 
 /** Whether a window `[from, to)` meets the one the console shows. */
-export function inWindow(state: ConsoleState, from: string, to: string | null): boolean {
+function inWindow(state: ConsoleState, from: string, to: string | null): boolean {
   if (state.aheadHours === null) return true;
   const start = moment(state);
   const end = start + state.aheadHours * HOUR;

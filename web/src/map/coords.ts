@@ -5,14 +5,14 @@ import { forward, toPoint } from "mgrs";
 import type { Position } from "../types";
 
 /** `34.93521 N, 43.47120 E`. */
-export function decimal(lat: number, lon: number): string {
+function decimal(lat: number, lon: number): string {
   const ns = lat >= 0 ? "N" : "S";
   const ew = lon >= 0 ? "E" : "W";
   return `${Math.abs(lat).toFixed(5)} ${ns}, ${Math.abs(lon).toFixed(5)} ${ew}`;
 }
 
 /** The MGRS reference to 1 m, grouped for reading; empty outside its range (the poles). */
-export function mgrs(lat: number, lon: number): string {
+function mgrs(lat: number, lon: number): string {
   try {
     const ref = forward([wrap(lon), lat], 5);
     const match = /^(\d{1,2}[C-X])([A-Z]{2})(\d{5})(\d{5})$/.exec(ref);
@@ -31,7 +31,7 @@ function wrap(lon: number): number {
  * with hemisphere letters `34.9355 N 43.4712 E`) or an MGRS reference
  * (`38S LC 47012 66342`). Throws with what is wrong.
  */
-export function parsePosition(text: string): Position {
+function parsePosition(text: string): Position {
   const trimmed = text.trim();
   const compact = trimmed.replace(/\s+/g, "").toUpperCase();
   if (/^\d{1,2}[C-X][A-Z]{2}(\d{2}){0,5}$/.test(compact)) {

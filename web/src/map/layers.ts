@@ -17,7 +17,7 @@ import {
 } from "../store";
 import type { Geometry } from "../types";
 
-export type LayerKey =
+type LayerKey =
   | "own"
   | "public"
   | "others"
@@ -27,7 +27,7 @@ export type LayerKey =
   | "tracks"
   | "incidents";
 
-export interface LayerInfo {
+interface LayerInfo {
   key: LayerKey;
   name: string;
   colour: string;

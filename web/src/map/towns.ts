@@ -5,7 +5,7 @@
 // English Wikipedia infobox of each town gives them, rounded to 0.01° (about
 // 1 km). Rank 1 towns are labelled at every zoom, rank 2 from zoom 7.
 
-export interface Town {
+interface Town {
   name: string;
   lat: number;
   lon: number;

@@ -5,7 +5,7 @@
 
 import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
-import { relative, utc, window, words } from "../format";
+import { relative, utc, period, words } from "../format";
 import { type ConsoleState, canApprove, canOperate, isOwn, ownSide } from "../store";
 import type { Activity, Conflict, Declaration, Incident, Side } from "../types";
 import { act, acknowledge } from "./actions";
@@ -94,7 +94,7 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
       ["Owner", isOwn(state, d.owner) ? `${d.owner} (own)` : d.owner],
       ["Visibility", d.visibility],
       ["Disclosure", words(d.disclosure)],
-      ["Valid", window(d.valid_from, d.valid_to)],
+      ["Valid", period(d.valid_from, d.valid_to)],
       ["Buffer", `${d.buffer_m} m`],
       ["Altitude", `${d.altitude_m[0]}–${d.altitude_m[1]} m`],
       ["Version", d.version],
@@ -116,7 +116,7 @@ function activity(context: Context, state: ConsoleState, a: Activity): HTMLEleme
       ["Id", a.id],
       ["Kind", words(a.kind)],
       ["Owner", own ? `${a.owner} (own)` : a.owner],
-      ["When", `${window(a.start, a.end)} (${relative(a.start)})`],
+      ["When", `${period(a.start, a.end)} (${relative(a.start)})`],
       ["Hazard buffer", `${a.buffer_m} m`],
       ["Altitude", `${a.altitude_m[0]}–${a.altitude_m[1]} m`],
       ["Disclosure", words(a.disclosure)],
@@ -197,7 +197,7 @@ function conflict(context: Context, state: ConsoleState, c: Conflict): HTMLEleme
     facts([
       ["Opened", utc(c.opened_at)],
       ["Resolved", c.resolved_at ? utc(c.resolved_at) : null],
-      ["Overlap", c.overlap ? window(c.overlap.from, c.overlap.to) : "withheld: the coordinator will contact you"],
+      ["Overlap", c.overlap ? period(c.overlap.from, c.overlap.to) : "withheld: the coordinator will contact you"],
       ["Area (coarse)", c.overlap ? c.overlap.area.bbox.join(", ") : null],
       ["Override", c.override ? `${utc(c.override.at)}: ${c.override.reason}` : null],
     ]),

@@ -7,7 +7,7 @@ import { type DrawMode, type Drawing, draw } from "../map/draw";
 import type { Geometry } from "../types";
 import { h } from "./dom";
 
-export interface GeometryField {
+interface GeometryField {
   element: HTMLElement;
   /** The geometry typed or drawn; throws naming what is wrong. */
   read(): Geometry;

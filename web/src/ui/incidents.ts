@@ -4,7 +4,7 @@
 // evidence bundle to download and check offline with `deconflict verify`.
 
 import type { Context } from "../app";
-import { HOUR, fromInput, toInput, utc, window, words } from "../format";
+import { HOUR, fromInput, toInput, utc, period, words } from "../format";
 import { canOperate } from "../store";
 import { type EvidenceBundle, INCIDENT_KINDS, type Incident } from "../types";
 import { field, h, replace, select } from "./dom";
@@ -112,7 +112,7 @@ export function incidentDetails(context: Context, i: Incident): HTMLElement {
         ["Id", i.id],
         ["Reported by party", i.reporter],
         ["Against", i.against],
-        ["When", window(i.window.from, i.window.to)],
+        ["When", period(i.window.from, i.window.to)],
         ["Precision", `${i.precision_m} m`],
         ["Source", `${i.source} (${i.source_grade})`],
       ]),
