@@ -11,6 +11,9 @@
 //! entry is durable, like any answer. A client further behind than the ring
 //! gets its events rebuilt from the log against the current state.
 
+use crate::problem::ApiError;
+use crate::routes::conflicts::pending_for;
+use crate::state::AppState;
 use crate::wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
 use deconflict_model::{
     Actor, CoarseArea, Command, ConflictId, Entry, NoticeEvent, ObjectRef, Role, State,
@@ -111,6 +114,105 @@ impl Hub {
             .map(|(_, events)| events.clone())
             .collect();
         (found.len() == wanted).then_some(found)
+    }
+}
+
+/// Entries read from the log at once when a subscriber is behind the ring.
+const CATCH_UP_BATCH: usize = 1024;
+
+/// One credential's place in the events: what the event stream and a
+/// webhook read from.
+pub(crate) struct Subscription {
+    app: AppState,
+    caller: Actor,
+    /// The last sequence number whose events were handed out.
+    cursor: u64,
+    durable: watch::Receiver<u64>,
+}
+
+impl Subscription {
+    /// Events after entry `cursor`, for `caller`; `durable` from
+    /// [`Hub::subscribe`], taken before `cursor` was checked against it.
+    pub(crate) fn new(
+        app: AppState,
+        caller: Actor,
+        cursor: u64,
+        durable: watch::Receiver<u64>,
+    ) -> Subscription {
+        Subscription {
+            app,
+            caller,
+            cursor,
+            durable,
+        }
+    }
+
+    /// The caller's next events: those of the next durable entries that
+    /// hold any, waiting for them; `None` once the service stops.
+    pub(crate) async fn next_batch(&mut self) -> Option<Vec<Event>> {
+        loop {
+            let until = *self
+                .durable
+                .wait_for(|&durable| durable > self.cursor)
+                .await
+                .ok()?;
+            let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
+            let events: Vec<Event> = match self.app.events().recent(self.cursor, until) {
+                Some(recent) => recent.iter().flat_map(|e| e.iter().cloned()).collect(),
+                None => self.rebuild(until).await.ok()?,
+            };
+            self.cursor = until;
+            let mine: Vec<Event> = events
+                .into_iter()
+                .filter(|e| e.is_for(&self.caller))
+                .collect();
+            if !mine.is_empty() {
+                return Some(mine);
+            }
+        }
+    }
+
+    /// The events of entries `cursor + 1 ..= until`, read back from the log
+    /// and built against the current state.
+    async fn rebuild(&self, until: u64) -> Result<Vec<Event>, ApiError> {
+        let log = self.app.log().clone();
+        let from = self.cursor + 1;
+        let stored = tokio::task::spawn_blocking(move || log.read(from, CATCH_UP_BATCH))
+            .await
+            .map_err(|_| ApiError::Internal)?
+            .map_err(|_| ApiError::Internal)?;
+        let entries: Vec<Entry> = stored
+            .iter()
+            .filter(|s| s.seq <= until)
+            .filter_map(|s| Entry::decode(&s.body).ok())
+            .collect();
+        self.app
+            .read(|state| entries.iter().flat_map(|e| events_of(state, e)).collect())
+            .await
+    }
+
+    /// Records `delivered` for the caller's pending notifications of the
+    /// conflicts these events told it of.
+    pub(crate) async fn delivered(&self, events: &[Event]) {
+        let caller = &self.caller;
+        let conflicts: Vec<ConflictId> = events.iter().filter_map(|e| e.conflict).collect();
+        if conflicts.is_empty() {
+            return;
+        }
+        let plan = |state: &State| {
+            conflicts
+                .iter()
+                .filter(|id| {
+                    state
+                        .conflict(caller, id)
+                        .is_ok_and(|view| pending_for(caller, &view))
+                })
+                .map(|id| Command::MarkDelivered { conflict: *id })
+                .collect()
+        };
+        if let Err(e) = self.app.transact(caller, plan, |_, _| ()).await {
+            tracing::warn!(error = %e, "recording deliveries of events");
+        }
     }
 }
 
