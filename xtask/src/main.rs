@@ -1,8 +1,10 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! `cargo xtask test` is the one command that checks everything: formatting,
-//! lints and the whole test suite. It installs what the tests need when it is
-//! missing, so a fresh clone needs nothing else first.
+//! lints, the whole test suite, then the web console in a real browser. It
+//! installs what the tests need when it is missing (Chromium from Debian's
+//! packages, the console's npm packages), so a fresh clone needs nothing
+//! else first.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -11,7 +13,8 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  test     formatting, clippy (-D warnings) and every test of the workspace
+  test     formatting, clippy (-D warnings), every test of the workspace,
+           then the console's browser tests (web/tests, Chromium)
   fuzz     run the fuzz targets for a while (needs cargo-fuzz; installs it)
 ";
 
@@ -52,7 +55,37 @@ fn test() -> Result<(), String> {
         "warnings",
     ]))?;
     run(cargo(&root).args(["test", "--workspace", "--locked"]))?;
-    Ok(())
+    browser_tests(&root)
+}
+
+/// Debian's Chromium; the browser tests drive it with playwright-core.
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// The console against the demo in headless Chromium (`web/tests`): builds
+/// the debug binary they start, installs Chromium and the npm packages
+/// when missing, runs `npm test`.
+fn browser_tests(root: &Path) -> Result<(), String> {
+    if !Path::new(CHROMIUM).exists() {
+        eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
+        let apt = || {
+            let mut command = Command::new("apt-get");
+            command.env("DEBIAN_FRONTEND", "noninteractive");
+            command
+        };
+        run(apt().arg("update"))
+            .and_then(|()| run(apt().args(["install", "-y", "chromium"])))
+            .map_err(|e| {
+                format!("{e}\nthe browser tests need Chromium at {CHROMIUM}: install it (as root: apt-get install chromium)")
+            })?;
+    }
+    let web = root.join("web");
+    if !web.join("node_modules/.package-lock.json").exists() {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&web))?;
+    }
+    run(cargo(root).args(["build", "--locked", "-p", "deconflict"]))?;
+    run(Command::new("npm").arg("test").current_dir(&web))
 }
 
 fn fuzz() -> Result<(), String> {

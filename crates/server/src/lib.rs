@@ -84,7 +84,7 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 /// The whole HTTP service over `state`: every route, the middleware stack,
 /// problem+json for unknown routes and methods.
 pub fn app(state: AppState) -> Router {
-    let mut router = Router::new();
+    let mut router = routes::console::router();
     for route in routes::all() {
         router = router.route(route.path, route.handler);
     }

@@ -4,6 +4,7 @@
 
 pub(crate) mod activities;
 pub(crate) mod conflicts;
+pub(crate) mod console;
 pub(crate) mod declarations;
 pub(crate) mod events;
 pub(crate) mod incidents;

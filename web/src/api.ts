@@ -1,0 +1,99 @@
+// The one door to the HTTP API: every call carries the bearer token, every
+// refusal becomes an `ApiError` holding the server's problem+json.
+
+import type { Activity, Conflict, EvidenceBundle, Incident, Page, Problem, StateView } from "./types";
+
+export class ApiError extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.field ? `${problem.detail} (${problem.field})` : problem.detail);
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+}
+
+export class Api {
+  constructor(private readonly token: string) {}
+
+  /** Sends a request; resolves with the parsed JSON body. */
+  async call<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.send(method, path, body);
+    return (await response.json()) as T;
+  }
+
+  /** Sends a request; resolves with the response once its status is a success. */
+  async send(
+    method: string,
+    path: string,
+    body?: unknown,
+    extra: HeadersInit = {},
+    signal?: AbortSignal,
+  ): Promise<Response> {
+    const headers = new Headers(extra);
+    headers.set("Authorization", `Bearer ${this.token}`);
+    if (body !== undefined) headers.set("Content-Type", "application/json");
+    const response = await fetch(path, {
+      method,
+      headers,
+      body: body === undefined ? null : JSON.stringify(body),
+      cache: "no-store",
+      signal: signal ?? null,
+    });
+    if (!response.ok) throw new ApiError(await problemOf(response));
+    return response;
+  }
+
+  state(asOf?: Date): Promise<StateView> {
+    const query = asOf ? `?as_of=${encodeURIComponent(asOf.toISOString())}` : "";
+    return this.call("GET", `/v1/state${query}`);
+  }
+
+  async incidents(): Promise<Incident[]> {
+    return (await this.call<Page<Incident>>("GET", "/v1/incidents")).items;
+  }
+
+  evidence(id: string): Promise<EvidenceBundle> {
+    return this.call("GET", `/v1/incidents/${encodeURIComponent(id)}/evidence`);
+  }
+
+  declare(body: object): Promise<{ id: string; version: number; conflicts: Conflict[] }> {
+    return this.call("POST", "/v1/declarations", body);
+  }
+
+  submit(body: object): Promise<{ id: string; state: string; conflicts: Conflict[] }> {
+    return this.call("POST", "/v1/activities", body);
+  }
+
+  report(body: object): Promise<Incident> {
+    return this.call("POST", "/v1/incidents", body);
+  }
+
+  /** clear, hold, deny, start, complete, cancel. */
+  act(activity: string, verb: ActivityVerb, reason?: string): Promise<Activity> {
+    const body = reason === undefined ? {} : { reason };
+    return this.call("POST", `/v1/activities/${encodeURIComponent(activity)}/${verb}`, body);
+  }
+
+  acknowledge(conflict: string): Promise<Conflict> {
+    return this.call("POST", `/v1/conflicts/${encodeURIComponent(conflict)}/acknowledge`, {});
+  }
+}
+
+export type ActivityVerb = "clear" | "hold" | "deny" | "start" | "complete" | "cancel";
+
+async function problemOf(response: Response): Promise<Problem> {
+  try {
+    const body = (await response.json()) as Partial<Problem>;
+    if (typeof body.code === "string" && typeof body.detail === "string") return body as Problem;
+  } catch {
+    // Not problem+json: described below.
+  }
+  return {
+    type: "about:blank",
+    title: response.statusText,
+    status: response.status,
+    detail: `the service answered ${response.status} ${response.statusText}`,
+    code: "http_error",
+  };
+}

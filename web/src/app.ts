@@ -1,0 +1,122 @@
+// The signed-in console: loads the picture, keeps it fresh (a poll, and the
+// event stream when the service has one), runs the actions the panels ask
+// for and lays out the page.
+
+import { Api, ApiError } from "./api";
+import { followEvents } from "./events";
+import { probeRole, readParty } from "./identity";
+import { createMap, type MapView } from "./map/mapview";
+import { type ConsoleState, type Selection, Store } from "./store";
+import { h } from "./ui/dom";
+import { detailsPanel } from "./ui/details";
+import { headerBar } from "./ui/header";
+import { sidePanel } from "./ui/side";
+
+/** What every panel may use. */
+export interface Context {
+  api: Api;
+  store: Store;
+  map: MapView;
+  /** Reloads the picture (live, or as of the chosen moment). */
+  refresh(): Promise<void>;
+  /**
+   * Runs an action that resolves with what to tell; tells it, or the
+   * server's refusal; refreshes. Resolves whether it worked.
+   */
+  run(action: () => Promise<string>): Promise<boolean>;
+  select(selection: Selection | null): void;
+  signOut(): void;
+}
+
+const POLL_MS = 15_000;
+
+/** Checks the token and loads the first picture; throws if the token is refused. */
+export async function start(token: string, root: HTMLElement, signOut: () => void): Promise<void> {
+  const api = new Api(token);
+  let role;
+  try {
+    role = await probeRole(api);
+  } catch (error) {
+    if (error instanceof ApiError && error.code === "unauthenticated") {
+      throw new Error("The service does not know this token (or it was revoked).");
+    }
+    throw error;
+  }
+  const [live, incidents] = await Promise.all([api.state(), api.incidents()]);
+  const initial: ConsoleState = {
+    identity: { ...role, ...readParty(live, incidents, role.coordinator) },
+    view: live,
+    live,
+    incidents,
+    asOf: null,
+    aheadHours: 24,
+    selected: null,
+    events: [],
+    streaming: false,
+    error: null,
+    notice: null,
+  };
+  const store = new Store(initial);
+  const mapElement = h("div", { class: "map", id: "map", role: "application", "aria-label": "Map of the theatre" });
+  const side = h("aside", { class: "side", "aria-label": "Panels" });
+  const main = h("main", { class: "workspace" }, h("section", { class: "map-pane" }, mapElement), side);
+  const header = h("header", { class: "bar" });
+  root.replaceChildren(header, main);
+
+  const stop = new AbortController();
+  let generation = 0;
+  const context: Context = {
+    api,
+    store,
+    map: createMap(mapElement, store),
+    refresh() {
+      const mine = ++generation;
+      return load(api, store, () => mine === generation);
+    },
+    async run(action) {
+      store.update({ error: null, notice: null });
+      try {
+        store.update({ notice: await action() });
+        await context.refresh();
+        return true;
+      } catch (error) {
+        store.update({ error: error instanceof Error ? error.message : String(error) });
+        return false;
+      }
+    },
+    select(selection) {
+      store.update({ selected: selection });
+      if (selection) context.map.layers.focus(selection);
+    },
+    signOut() {
+      stop.abort();
+      signOut();
+    },
+  };
+  headerBar(header, context);
+  side.append(detailsPanel(context), sidePanel(context));
+  const poll = window.setInterval(() => void context.refresh(), POLL_MS);
+  stop.signal.addEventListener("abort", () => window.clearInterval(poll));
+  void followEvents(api, store, () => void context.refresh(), stop.signal);
+}
+
+/**
+ * The live picture, the incidents, and the past one when a moment is chosen;
+ * kept only while `latest()` says no later load was asked for.
+ */
+async function load(api: Api, store: Store, latest: () => boolean): Promise<void> {
+  try {
+    const asOf = store.state.asOf;
+    const [live, incidents, past] = await Promise.all([
+      api.state(),
+      api.incidents(),
+      asOf ? api.state(asOf) : Promise.resolve(null),
+    ]);
+    if (!latest()) return;
+    const { identity } = store.state;
+    const party = identity.party ? {} : readParty(live, incidents, identity.coordinator);
+    store.update({ live, view: past ?? live, incidents, identity: { ...identity, ...party } });
+  } catch (error) {
+    if (latest()) store.update({ error: error instanceof Error ? error.message : String(error) });
+  }
+}

@@ -1,0 +1,189 @@
+// The objects on the map, one layer group per kind of thing the legend
+// names: own declarations, public sites, the other parties' declarations and
+// activities (only the coordinator sees them), own activities, conflict
+// areas (coarse boxes), live tracks and incidents. Clicking one selects it.
+
+import * as L from "leaflet";
+import type { Geometry as GeoJsonGeometry } from "geojson";
+import { utc, words } from "../format";
+import {
+  type ConsoleState,
+  type Selection,
+  type Store,
+  isOwn,
+  visibleActivities,
+  visibleConflicts,
+  visibleDeclarations,
+} from "../store";
+import type { Geometry } from "../types";
+
+type LayerKey =
+  | "own"
+  | "public"
+  | "others"
+  | "ownActivities"
+  | "otherActivities"
+  | "conflicts"
+  | "tracks"
+  | "incidents";
+
+interface LayerInfo {
+  key: LayerKey;
+  name: string;
+  colour: string;
+  /** Shown in the legend only to the coordinator. */
+  coordinatorOnly?: boolean;
+}
+
+export const LAYERS: readonly LayerInfo[] = [
+  { key: "own", name: "Own declarations", colour: "#0b4f9c" },
+  { key: "public", name: "Public sites (no-strike list)", colour: "#0b6e2f" },
+  { key: "others", name: "Other parties' declarations", colour: "#6b2c91", coordinatorOnly: true },
+  { key: "ownActivities", name: "Own activities", colour: "#b34700" },
+  { key: "otherActivities", name: "Other parties' activities", colour: "#7a4b00", coordinatorOnly: true },
+  { key: "conflicts", name: "Conflict areas (coarse)", colour: "#c8102e" },
+  { key: "tracks", name: "Live tracks (hollow: stale)", colour: "#111111" },
+  { key: "incidents", name: "Incidents", colour: "#a0006e" },
+];
+
+interface Drawn {
+  layer: L.Layer;
+  selection: Selection;
+}
+
+export class ObjectLayers {
+  readonly groups: Record<LayerKey, L.FeatureGroup>;
+  private drawn: Drawn[] = [];
+  private shown: unknown[] = [];
+
+  constructor(
+    private readonly map: L.Map,
+    private readonly store: Store,
+  ) {
+    this.groups = Object.fromEntries(LAYERS.map((l) => [l.key, L.featureGroup().addTo(map)])) as Record<
+      LayerKey,
+      L.FeatureGroup
+    >;
+    store.subscribe((state) => this.render(state));
+  }
+
+  /** Counts of what each layer holds now, for the legend. */
+  counts(): Record<LayerKey, number> {
+    return Object.fromEntries(LAYERS.map((l) => [l.key, this.groups[l.key].getLayers().length])) as Record<
+      LayerKey,
+      number
+    >;
+  }
+
+  /** Pans and zooms to a selected object, if it is on the map. */
+  focus(selection: Selection): void {
+    const found = this.drawn.find((d) => d.selection.type === selection.type && d.selection.id === selection.id);
+    if (!found) return;
+    const layer = found.layer;
+    const bounds = layer instanceof L.FeatureGroup || layer instanceof L.Path ? boundsOf(layer) : null;
+    if (bounds?.isValid()) this.map.fitBounds(bounds, { maxZoom: 11, padding: [40, 40] });
+  }
+
+  private render(state: ConsoleState): void {
+    const inputs = [state.view, state.asOf, state.aheadHours, state.selected, state.identity, state.incidents];
+    if (inputs.every((x, i) => x === this.shown[i])) return;
+    this.shown = inputs;
+    for (const group of Object.values(this.groups)) group.clearLayers();
+    this.drawn = [];
+    const coordinator = state.identity.coordinator;
+    for (const d of visibleDeclarations(state)) {
+      const key: LayerKey = isOwn(state, d.owner) ? "own" : d.visibility === "public" ? "public" : "others";
+      if (key === "others" && !coordinator) continue;
+      const tip = `${d.label} · ${words(d.kind)}${key === "own" ? "" : ` · ${d.owner}`}`;
+      this.add(key, shape(d.geometry, d.buffer_m, colourOf(key), false), tip, { type: "declaration", id: d.id }, state);
+      if (d.track) {
+        const { lat, lon, stale, stale_buffer_m: reach } = d.track;
+        const marker = L.featureGroup([
+          L.circleMarker([lat, lon], {
+            radius: 7,
+            color: stale ? "#555555" : "#111111",
+            weight: 2,
+            dashArray: stale ? "3 3" : undefined,
+            fillColor: stale ? "#ffffff" : "#111111",
+            fillOpacity: 1,
+          }),
+        ]);
+        if (stale && reach) {
+          marker.addLayer(L.circle([lat, lon], { radius: reach, color: "#555555", weight: 1.5, dashArray: "3 5", fill: false }));
+        }
+        const when = `${stale ? "stale, " : ""}last report ${utc(d.track.time)}`;
+        this.add("tracks", marker, `${d.label} (${when})`, { type: "declaration", id: d.id }, state);
+      }
+    }
+    for (const a of visibleActivities(state)) {
+      const key: LayerKey = isOwn(state, a.owner) ? "ownActivities" : "otherActivities";
+      if (key === "otherActivities" && !coordinator) continue;
+      const tip = `${a.label} · ${words(a.kind)} · ${a.state}${key === "ownActivities" ? "" : ` · ${a.owner}`}`;
+      this.add(key, shape(a.geometry, a.buffer_m, colourOf(key), true), tip, { type: "activity", id: a.id }, state);
+    }
+    for (const c of visibleConflicts(state)) {
+      if (!c.overlap) continue;
+      const open = c.state === "open";
+      const area = L.geoJSON(c.overlap.area.geometry as GeoJsonGeometry, {
+        style: {
+          color: colourOf("conflicts"),
+          weight: open ? 3 : 1.5,
+          dashArray: "8 4",
+          fillColor: colourOf("conflicts"),
+          fillOpacity: open ? 0.18 : 0.06,
+        },
+      });
+      const tip = `Conflict ${c.id} · ${c.state} · ${c.sides.map((s) => s.kind ?? "undisclosed").join(" × ")}`;
+      this.add("conflicts", area, tip, { type: "conflict", id: c.id }, state);
+    }
+    for (const i of state.incidents) {
+      const shapeOf = shape(i.place, i.precision_m, colourOf("incidents"), true);
+      const tip = `Incident · ${words(i.kind)} · ${words(i.status)} · ${i.reported_by}`;
+      this.add("incidents", shapeOf, tip, { type: "incident", id: i.id }, state);
+    }
+  }
+
+  private add(key: LayerKey, layer: L.FeatureGroup | L.Path, tip: string, selection: Selection, state: ConsoleState) {
+    const selected = state.selected?.type === selection.type && state.selected.id === selection.id;
+    if (selected) emphasise(layer);
+    layer.bindTooltip(tip, { sticky: true });
+    layer.on("click", () => this.store.update({ selected: selection }));
+    layer.addTo(this.groups[key]);
+    this.drawn.push({ layer, selection });
+  }
+}
+
+function colourOf(key: LayerKey): string {
+  return LAYERS.find((l) => l.key === key)?.colour ?? "#000000";
+}
+
+/** A geometry with its buffer: a point as a circle of the buffer's radius. */
+function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boolean): L.FeatureGroup {
+  const style: L.PathOptions = {
+    color: colour,
+    weight: 2.5,
+    dashArray: dashed ? "6 4" : undefined,
+    fillColor: colour,
+    fillOpacity: 0.15,
+  };
+  return L.geoJSON(geometry as GeoJsonGeometry, {
+    style: geometry.type === "LineString" ? { ...style, weight: 4 } : style,
+    // The buffer in metres, and a dot that stays visible at theatre zoom.
+    pointToLayer: (_feature, latlng) => {
+      const dot = L.circleMarker(latlng, { ...style, dashArray: undefined, radius: 5, fillOpacity: 0.8 });
+      return buffer_m > 0 ? L.featureGroup([L.circle(latlng, { ...style, radius: buffer_m }), dot]) : dot;
+    },
+  });
+}
+
+function emphasise(layer: L.Layer): void {
+  if (layer instanceof L.Path) layer.setStyle({ weight: 5, fillOpacity: 0.35 });
+  else if (layer instanceof L.LayerGroup) layer.eachLayer(emphasise);
+}
+
+function boundsOf(layer: L.FeatureGroup | L.Path): L.LatLngBounds | null {
+  if (layer instanceof L.FeatureGroup) return layer.getBounds();
+  if (layer instanceof L.CircleMarker) return L.latLngBounds([layer.getLatLng()]);
+  if (layer instanceof L.Polyline) return layer.getBounds();
+  return null;
+}

@@ -1,0 +1,43 @@
+// The map of the theatre: Leaflet with no tiles, over the offline basemap,
+// with a metric scale, the cursor's position in degrees and MGRS, the
+// object layers and their legend.
+
+import * as L from "leaflet";
+import type { Store } from "../store";
+import { addBasemap } from "./basemap";
+import { cursorControl } from "./coords";
+import { ObjectLayers } from "./layers";
+import { legendControl } from "./legend";
+
+/** Iraq, where the demo's scenario is. */
+const START: L.LatLngBoundsExpression = [
+  [29.0, 38.8],
+  [37.4, 48.6],
+];
+
+export interface MapView {
+  map: L.Map;
+  layers: ObjectLayers;
+}
+
+export function createMap(element: HTMLElement, store: Store): MapView {
+  const map = L.map(element, {
+    zoomSnap: 0.5,
+    minZoom: 2,
+    maxZoom: 16,
+    worldCopyJump: true,
+    keyboard: true,
+    attributionControl: true,
+  });
+  map.attributionControl.setPrefix(false);
+  map.attributionControl.addAttribution("Borders: Natural Earth (public domain)");
+  map.fitBounds(START);
+  L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
+  cursorControl().addTo(map);
+  const layers = new ObjectLayers(map, store);
+  legendControl(map, layers, store).addTo(map);
+  addBasemap(map).catch((error: unknown) => {
+    store.update({ error: `The basemap could not be loaded: ${String(error)}` });
+  });
+  return { map, layers };
+}

@@ -1,0 +1,147 @@
+// The JSON the API speaks (see /v1/openapi.json), as the console reads it.
+
+export type Geometry =
+  | { type: "Point"; coordinates: Position }
+  | { type: "LineString"; coordinates: Position[] }
+  | { type: "Polygon"; coordinates: Position[][] }
+  | { type: "MultiPolygon"; coordinates: Position[][][] };
+
+/** `[longitude, latitude]`, as GeoJSON writes it. */
+export type Position = [number, number];
+
+export type Role = "viewer" | "operator" | "approver" | "auditor";
+
+/** A declared unit's last reported position. */
+export interface Track {
+  time: string;
+  lat: number;
+  lon: number;
+  /** Silent past twice its reporting interval. */
+  stale: boolean;
+  /** While stale: how far it may have gone, checked for conflicts. */
+  stale_buffer_m?: number;
+}
+
+export interface Declaration {
+  id: string;
+  version: number;
+  owner: string;
+  kind: string;
+  label: string;
+  geometry: Geometry;
+  buffer_m: number;
+  altitude_m: [number, number];
+  valid_from: string;
+  valid_to: string | null;
+  visibility: "private" | "public";
+  disclosure: "coarse" | "coordinator_only";
+  withdrawn: boolean;
+  created_at: string;
+  updated_at: string;
+  conflicts: string[];
+  /** A unit that reports its position: its last report. */
+  track?: Track;
+}
+
+export interface Transition {
+  state: string;
+  reason?: string;
+  at: string;
+}
+
+export type ActivityState = "held" | "cleared" | "denied" | "active" | "completed" | "cancelled";
+
+export interface Activity {
+  id: string;
+  owner: string;
+  kind: string;
+  label: string;
+  geometry: Geometry;
+  buffer_m: number;
+  altitude_m: [number, number];
+  start: string;
+  end: string | null;
+  disclosure: "coarse" | "coordinator_only";
+  state: ActivityState;
+  history: Transition[];
+  conflicts: string[];
+}
+
+export type NotificationState = "pending" | "delivered" | "acknowledged";
+
+export interface Side {
+  view: "full" | "coarse" | "coordinator_only";
+  party?: string;
+  object?: { type: "declaration" | "activity"; id: string };
+  kind?: string;
+  notification?: { state: NotificationState; delivered_at?: string; acknowledged_at?: string };
+}
+
+export interface Conflict {
+  id: string;
+  state: "open" | "resolved" | "overridden";
+  opened_at: string;
+  resolved_at: string | null;
+  override: { reason: string; at: string } | null;
+  overlap: {
+    from: string;
+    to: string | null;
+    area: { bbox: [number, number, number, number]; geometry: Geometry };
+  } | null;
+  /** The caller's own side first. */
+  sides: [Side, Side];
+}
+
+export interface StateView {
+  seq: number | null;
+  declarations: Declaration[];
+  activities: Activity[];
+  conflicts: Conflict[];
+}
+
+export const INCIDENT_KINDS = [
+  "allegation",
+  "attack",
+  "blocked_movement",
+  "friendly_fire",
+  "civilian_harm",
+] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+export interface Incident {
+  id: string;
+  reporter: string;
+  kind: IncidentKind;
+  place: Geometry;
+  precision_m: number;
+  window: { from: string; to: string };
+  reported_by: string;
+  against: string | null;
+  source: string;
+  source_grade: string;
+  status: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
+  history: { status: string; party: string; reason: string | null; at: string }[];
+}
+
+export interface EvidenceBundle {
+  format: string;
+  subject: Incident;
+  checkpoint: string;
+  entries: { index: number; leaf: string; proof: string[] }[];
+  payloads: { seq: number; pointer: string; salt: string; value: unknown }[];
+}
+
+export interface Page<T> {
+  items: T[];
+  next_after: string | null;
+}
+
+/** RFC 7807 problem details as the API writes them. */
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  code: string;
+  field?: string;
+}

@@ -1,0 +1,232 @@
+// The details of the selected object, above the tabs, with what the
+// signed-in role may do to it: acknowledge a conflict; for the coordinator's
+// approvers, clear, hold or deny an activity with a reason; for its owner,
+// start, complete or cancel it. Escape closes it.
+
+import type { Context } from "../app";
+import type { ActivityVerb } from "../api";
+import { relative, utc, period, words } from "../format";
+import { type ConsoleState, canApprove, canOperate, isOwn, ownSide } from "../store";
+import type { Activity, Conflict, Declaration, Incident, Side } from "../types";
+import { act, acknowledge } from "./actions";
+import { h, replace } from "./dom";
+import { incidentDetails } from "./incidents";
+
+export function detailsPanel(context: Context): HTMLElement {
+  const panel = h("section", { class: "details", "aria-label": "Details", "data-testid": "details", tabindex: -1 });
+  let shown: unknown[] = [];
+  context.store.subscribe((state) => {
+    const inputs = [state.selected, state.view, state.incidents, state.identity, state.asOf];
+    if (inputs.every((x, i) => x === shown[i])) return;
+    shown = inputs;
+    const body = state.selected ? content(context, state) : null;
+    panel.hidden = body === null;
+    if (body === null) return;
+    replace(
+      panel,
+      h("button", { type: "button", class: "close", "aria-label": "Close details", onclick: () => context.select(null) }, "×"),
+      body,
+    );
+  });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Escape" && context.store.state.selected && !document.querySelector(".drawing")) context.select(null);
+  });
+  return panel;
+}
+
+function content(context: Context, state: ConsoleState): HTMLElement | null {
+  const selected = state.selected;
+  if (!selected) return null;
+  switch (selected.type) {
+    case "declaration": {
+      const d = state.view.declarations.find((x) => x.id === selected.id);
+      return d ? declaration(context, state, d) : missing("declaration");
+    }
+    case "activity": {
+      const a = state.view.activities.find((x) => x.id === selected.id);
+      return a ? activity(context, state, a) : missing("activity");
+    }
+    case "conflict": {
+      const c = state.view.conflicts.find((x) => x.id === selected.id);
+      return c ? conflict(context, state, c) : missing("conflict");
+    }
+    case "incident": {
+      const i: Incident | undefined = state.incidents.find((x) => x.id === selected.id);
+      return i ? incidentDetails(context, i) : missing("incident");
+    }
+  }
+}
+
+function missing(what: string): HTMLElement {
+  return h("p", { class: "quiet" }, `This ${what} is not in the picture shown.`);
+}
+
+/** A definition list of facts; empty values are left out. */
+function facts(pairs: [string, string | number | null | undefined][]): HTMLElement {
+  const list = h("dl", { class: "facts" });
+  for (const [name, value] of pairs) {
+    if (value === null || value === undefined || value === "") continue;
+    list.append(h("dt", {}, name), h("dd", {}, String(value)));
+  }
+  return list;
+}
+
+function conflictLinks(context: Context, ids: string[]): HTMLElement | null {
+  if (!ids.length) return null;
+  return h(
+    "p",
+    {},
+    "Conflicts: ",
+    ...ids.map((id) =>
+      h("button", { type: "button", class: "link", onclick: () => context.select({ type: "conflict", id }) }, id),
+    ),
+  );
+}
+
+function declaration(context: Context, state: ConsoleState, d: Declaration): HTMLElement {
+  return h(
+    "article",
+    { "data-id": d.id },
+    h("h2", {}, d.label),
+    facts([
+      ["Id", d.id],
+      ["Kind", words(d.kind)],
+      ["Owner", isOwn(state, d.owner) ? `${d.owner} (own)` : d.owner],
+      ["Visibility", d.visibility],
+      ["Disclosure", words(d.disclosure)],
+      ["Valid", period(d.valid_from, d.valid_to)],
+      ["Buffer", `${d.buffer_m} m`],
+      ["Altitude", `${d.altitude_m[0]}–${d.altitude_m[1]} m`],
+      ["Version", d.version],
+      ["Last report", d.track ? `${utc(d.track.time)} at ${d.track.lat.toFixed(5)}, ${d.track.lon.toFixed(5)}` : null],
+      ["Stale", d.track?.stale ? `yes: may be within ${d.track.stale_buffer_m ?? "?"} m` : null],
+    ]),
+    conflictLinks(context, d.conflicts),
+  );
+}
+
+function activity(context: Context, state: ConsoleState, a: Activity): HTMLElement {
+  const own = isOwn(state, a.owner);
+  return h(
+    "article",
+    { "data-id": a.id },
+    h("h2", {}, a.label),
+    h("p", {}, h("span", { class: `state state-${a.state}`, "data-testid": "activity-state" }, a.state)),
+    facts([
+      ["Id", a.id],
+      ["Kind", words(a.kind)],
+      ["Owner", own ? `${a.owner} (own)` : a.owner],
+      ["When", `${period(a.start, a.end)} (${relative(a.start)})`],
+      ["Hazard buffer", `${a.buffer_m} m`],
+      ["Altitude", `${a.altitude_m[0]}–${a.altitude_m[1]} m`],
+      ["Disclosure", words(a.disclosure)],
+    ]),
+    conflictLinks(context, a.conflicts),
+    h("h3", {}, "History"),
+    h(
+      "ol",
+      { class: "history" },
+      ...a.history.map((t) => h("li", {}, `${utc(t.at)} ${t.state}`, t.reason ? h("q", {}, t.reason) : null)),
+    ),
+    canApprove(state) ? decision(context, a) : null,
+    own && canOperate(state) ? ownerActions(context, a) : null,
+  );
+}
+
+/** The approver's decision: clear, hold or deny, with a reason. */
+function decision(context: Context, a: Activity): HTMLElement {
+  const reason = h("textarea", { id: "decision-reason", name: "reason", rows: 2, required: true });
+  const button = (verb: ActivityVerb, allowed: boolean) =>
+    h(
+      "button",
+      {
+        type: "button",
+        class: verb === "clear" ? "primary" : verb === "deny" ? "danger" : "",
+        disabled: !allowed,
+        "data-action": verb,
+        onclick: async () => {
+          if (!reason.value.trim()) {
+            context.store.update({ error: "Give the reason for the decision; it is logged with it." });
+            reason.focus();
+            return;
+          }
+          await act(context, a.id, verb, reason.value.trim());
+        },
+      },
+      words(verb),
+    );
+  return h(
+    "form",
+    { class: "decision", "aria-label": "Decision", onsubmit: (e: Event) => e.preventDefault() },
+    h("h3", {}, "Decision"),
+    h("label", { for: "decision-reason" }, "Reason (logged, seen by the parties in the record)"),
+    reason,
+    h(
+      "div",
+      { class: "actions" },
+      button("clear", a.state === "held"),
+      button("hold", a.state === "cleared"),
+      button("deny", a.state === "held" || a.state === "cleared"),
+    ),
+  );
+}
+
+function ownerActions(context: Context, a: Activity): HTMLElement | null {
+  const verbs: ActivityVerb[] = [];
+  if (a.state === "cleared") verbs.push("start");
+  if (a.state === "active") verbs.push("complete");
+  if (["held", "cleared", "active"].includes(a.state)) verbs.push("cancel");
+  if (!verbs.length) return null;
+  return h(
+    "div",
+    { class: "actions" },
+    ...verbs.map((verb) =>
+      h("button", { type: "button", "data-action": verb, onclick: () => void act(context, a.id, verb) }, words(verb)),
+    ),
+  );
+}
+
+function conflict(context: Context, state: ConsoleState, c: Conflict): HTMLElement {
+  const own = ownSide(state, c);
+  const pending = c.state === "open" && own !== null && own.notification?.state !== "acknowledged";
+  return h(
+    "article",
+    { "data-id": c.id },
+    h("h2", {}, `Conflict ${c.id}`),
+    h("p", {}, h("span", { class: `state state-${c.state}` }, c.state)),
+    facts([
+      ["Opened", utc(c.opened_at)],
+      ["Resolved", c.resolved_at ? utc(c.resolved_at) : null],
+      ["Overlap", c.overlap ? period(c.overlap.from, c.overlap.to) : "withheld: the coordinator will contact you"],
+      ["Area (coarse)", c.overlap ? c.overlap.area.bbox.join(", ") : null],
+      ["Override", c.override ? `${utc(c.override.at)}: ${c.override.reason}` : null],
+    ]),
+    h("h3", {}, "Sides"),
+    h("ul", { class: "sides" }, ...c.sides.map((s) => side(context, s))),
+    pending && canOperate(state)
+      ? h(
+          "button",
+          { type: "button", class: "primary", "data-action": "acknowledge", onclick: () => void acknowledge(context, c.id) },
+          "Acknowledge",
+        )
+      : null,
+  );
+}
+
+function side(context: Context, s: Side): HTMLElement {
+  if (s.view === "coordinator_only") return h("li", {}, "Undisclosed: the coordinator will contact you.");
+  const object = s.object;
+  return h(
+    "li",
+    {},
+    h("strong", {}, s.party ?? "another party"),
+    ` · ${words(s.kind ?? "")} · notification ${s.notification?.state ?? "—"}`,
+    object
+      ? h(
+          "button",
+          { type: "button", class: "link", onclick: () => context.select({ type: object.type, id: object.id }) },
+          object.id,
+        )
+      : null,
+  );
+}

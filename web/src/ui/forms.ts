@@ -1,0 +1,153 @@
+// The operator's forms: declare a site or unit, submit an activity. The
+// geometry is typed or drawn; the service validates everything and its
+// refusal, naming the field, is shown as it comes.
+
+import type { Context } from "../app";
+import { HOUR, fromInput, toInput } from "../format";
+import { field, h, select } from "./dom";
+import { geometryField } from "./geometry";
+
+const DECLARATION_KINDS = [
+  "unit_position",
+  "base",
+  "checkpoint",
+  "border_post",
+  "route",
+  "convoy",
+  "hospital",
+  "camp",
+  "school",
+  "airport",
+  "diplomatic",
+  "facility",
+];
+const ACTIVITY_KINDS = [
+  "air_strike",
+  "indirect_fire",
+  "ground_operation",
+  "patrol",
+  "survey",
+  "convoy",
+  "flight",
+  "demolition",
+  "training",
+];
+
+export function declareForm(context: Context): HTMLElement {
+  const kind = kindInput("declare-kinds", DECLARATION_KINDS, "unit_position");
+  const label = h("input", { name: "label", required: true, maxlength: 500 });
+  const where = geometryField(context);
+  const buffer = h("input", { name: "buffer_m", type: "number", min: 0, step: 1, value: "500", required: true });
+  const from = h("input", { name: "valid_from", type: "datetime-local", value: toInput(new Date()), required: true });
+  const to = h("input", { name: "valid_to", type: "datetime-local" });
+  const visibility = select("visibility", ["private", "public"]);
+  const disclosure = select("disclosure", ["coarse", "coordinator_only"]);
+  return form(
+    context,
+    "Declare a site or unit",
+    [
+      field("Kind", kind.input),
+      kind.list,
+      field("Label", label),
+      where.element,
+      field("Buffer (m)", buffer),
+      field("Valid from (UTC)", from),
+      field("Valid to (UTC, empty: open)", to, "Empty: until withdrawn."),
+      field("Visibility", visibility, "Public: on every party's no-strike list."),
+      field("Disclosure to a party in conflict", disclosure, "coordinator only: it learns only that the coordinator will call."),
+    ],
+    "Declare",
+    async () => {
+      const made = await context.api.declare({
+        kind: kind.input.value.trim(),
+        label: label.value,
+        geometry: where.read(),
+        buffer_m: Number(buffer.value),
+        valid_from: required(from.value, "Valid from").toISOString(),
+        valid_to: fromInput(to.value)?.toISOString() ?? null,
+        visibility: visibility.value,
+        disclosure: disclosure.value,
+      });
+      context.select({ type: "declaration", id: made.id });
+      return `Declared ${made.id}${opened(made.conflicts.length)}`;
+    },
+  );
+}
+
+export function submitForm(context: Context): HTMLElement {
+  const kind = kindInput("activity-kinds", ACTIVITY_KINDS, "air_strike");
+  const label = h("input", { name: "label", required: true, maxlength: 500 });
+  const where = geometryField(context);
+  const buffer = h("input", { name: "buffer_m", type: "number", min: 0, step: 1, value: "500", required: true });
+  const low = h("input", { name: "altitude_lo", type: "number", step: 1, value: "0" });
+  const high = h("input", { name: "altitude_hi", type: "number", step: 1, value: "0" });
+  const start = h("input", { name: "start", type: "datetime-local", value: toInput(new Date(Date.now() + HOUR)), required: true });
+  const end = h("input", { name: "end", type: "datetime-local", value: toInput(new Date(Date.now() + 3 * HOUR)) });
+  const disclosure = select("disclosure", ["coarse", "coordinator_only"]);
+  return form(
+    context,
+    "Submit an activity",
+    [
+      field("Kind", kind.input),
+      kind.list,
+      field("Label", label),
+      where.element,
+      field("Hazard buffer (m)", buffer),
+      h("div", { class: "pair" }, field("Altitude from (m)", low), field("to (m)", high)),
+      field("Start (UTC)", start),
+      field("End (UTC, empty: open)", end),
+      field("Disclosure to a party in conflict", disclosure),
+    ],
+    "Submit",
+    async () => {
+      const made = await context.api.submit({
+        kind: kind.input.value.trim(),
+        label: label.value,
+        geometry: where.read(),
+        buffer_m: Number(buffer.value),
+        altitude_m: [Number(low.value || 0), Number(high.value || 0)],
+        start: required(start.value, "Start").toISOString(),
+        end: fromInput(end.value)?.toISOString() ?? null,
+        disclosure: disclosure.value,
+      });
+      context.select({ type: "activity", id: made.id });
+      return `Submitted ${made.id}: ${made.state}${opened(made.conflicts.length)}`;
+    },
+  );
+}
+
+/** A form that runs `send` and tells its result; the form is cleared when it worked. */
+export function form(
+  context: Context,
+  title: string,
+  fields: HTMLElement[],
+  verb: string,
+  send: () => Promise<string>,
+): HTMLElement {
+  const button = h("button", { type: "submit", class: "primary" }, verb);
+  const element = h("form", { class: "form", "aria-label": title }, h("h2", {}, title), ...fields, button);
+  element.addEventListener("submit", async (e) => {
+    e.preventDefault();
+    button.disabled = true;
+    if (await context.run(send)) element.reset();
+    button.disabled = false;
+  });
+  return element;
+}
+
+function kindInput(listId: string, kinds: string[], chosen: string): { input: HTMLInputElement; list: HTMLDataListElement } {
+  return {
+    input: h("input", { name: "kind", list: listId, value: chosen, required: true, pattern: "[a-z0-9_]{1,64}" }),
+    list: h("datalist", { id: listId }, ...kinds.map((k) => h("option", { value: k }))),
+  };
+}
+
+function required(value: string, name: string): Date {
+  const date = fromInput(value);
+  if (!date) throw new Error(`${name}: give a date and time`);
+  return date;
+}
+
+function opened(n: number): string {
+  return n === 0 ? "" : n === 1 ? "; 1 conflict opened" : `; ${n} conflicts opened`;
+}

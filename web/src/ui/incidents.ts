@@ -1,0 +1,203 @@
+// Incidents: the list the party may see, a form to report one (operators),
+// and for the one selected its facts, its evidence (the entries of the log
+// that bear on it, with the fields this party may see revealed) and the
+// evidence bundle to download and check offline with `deconflict verify`.
+
+import type { Context } from "../app";
+import { HOUR, fromInput, toInput, utc, period, words } from "../format";
+import { canOperate } from "../store";
+import { type EvidenceBundle, INCIDENT_KINDS, type Incident } from "../types";
+import { field, h, replace, select } from "./dom";
+import { form } from "./forms";
+import { geometryField } from "./geometry";
+
+export function incidentsPanel(context: Context): HTMLElement {
+  const list = h("ul", { class: "rows", "data-testid": "incidents" });
+  const report = reportForm(context);
+  context.store.subscribe((state) => {
+    replace(
+      list,
+      ...state.incidents.map((i) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              type: "button",
+              class: `row${state.selected?.id === i.id ? " chosen" : ""}`,
+              "data-id": i.id,
+              onclick: () => context.select({ type: "incident", id: i.id }),
+            },
+            h("span", { class: "row-label" }, `${words(i.kind)} · ${i.reported_by}`),
+            h("span", { class: "row-facts" }, `${words(i.status)} · ${utc(i.window.from)} · reported by ${i.reporter}`),
+          ),
+        ),
+      ),
+    );
+    report.hidden = !canOperate(state);
+  });
+  return h("section", { "aria-label": "Incidents" }, h("h2", {}, "Incidents"), list, report);
+}
+
+function reportForm(context: Context): HTMLElement {
+  const kind = select("kind", INCIDENT_KINDS);
+  const where = geometryField(context);
+  const precision = h("input", { name: "precision_m", type: "number", min: 0, step: 1, value: "1000", required: true });
+  const from = h("input", { name: "from", type: "datetime-local", value: toInput(new Date(Date.now() - 2 * HOUR)), required: true });
+  const to = h("input", { name: "to", type: "datetime-local", value: toInput(new Date()), required: true });
+  const reportedBy = h("input", { name: "reported_by", required: true });
+  const against = h("input", { name: "against", placeholder: "a party, if any" });
+  const source = h("input", { name: "source", required: true });
+  const grade = h("input", { name: "source_grade", required: true, placeholder: "B2", maxlength: 8 });
+  return form(
+    context,
+    "Report an incident",
+    [
+      field("Kind", kind),
+      where.element,
+      field("Precision (m)", precision, "How far the true place may be from the one given."),
+      field("From (UTC)", from),
+      field("To (UTC)", to),
+      field("Reported by", reportedBy),
+      field("Against", against),
+      field("Source", source),
+      field("Source grade", grade, "Reliability letter and credibility digit, e.g. B2."),
+    ],
+    "Report",
+    async () => {
+      const start = fromInput(from.value);
+      const end = fromInput(to.value);
+      if (!start || !end) throw new Error("From and To: give both times");
+      const made = await context.api.report({
+        kind: kind.value,
+        place: where.read(),
+        precision_m: Number(precision.value),
+        window: { from: start.toISOString(), to: end.toISOString() },
+        reported_by: reportedBy.value,
+        against: against.value.trim() || null,
+        source: source.value,
+        source_grade: grade.value,
+      });
+      context.select({ type: "incident", id: made.id });
+      return `Incident ${made.id} reported`;
+    },
+  );
+}
+
+export function incidentDetails(context: Context, i: Incident): HTMLElement {
+  const evidence = h("div", { class: "evidence", "data-testid": "evidence", "aria-live": "polite" });
+  const show = h("button", { type: "button", "data-action": "evidence" }, "Show evidence");
+  show.addEventListener("click", async () => {
+    show.disabled = true;
+    try {
+      replace(evidence, renderEvidence(await context.api.evidence(i.id)));
+    } catch (error) {
+      context.store.update({ error: error instanceof Error ? error.message : String(error) });
+    } finally {
+      show.disabled = false;
+    }
+  });
+  const download = h("button", { type: "button", "data-action": "download" }, "Download bundle");
+  download.addEventListener("click", () => void saveBundle(context, i.id));
+  return h(
+    "article",
+    { "data-id": i.id },
+    h("h2", {}, `${words(i.kind)}: ${i.reported_by}`),
+    h("p", {}, h("span", { class: `state state-${i.status}` }, words(i.status))),
+    h(
+      "dl",
+      { class: "facts" },
+      ...pairs([
+        ["Id", i.id],
+        ["Reported by party", i.reporter],
+        ["Against", i.against],
+        ["When", period(i.window.from, i.window.to)],
+        ["Precision", `${i.precision_m} m`],
+        ["Source", `${i.source} (${i.source_grade})`],
+      ]),
+    ),
+    h("h3", {}, "History"),
+    h(
+      "ol",
+      { class: "history" },
+      ...i.history.map((c) => h("li", {}, `${utc(c.at)} ${words(c.status)} by ${c.party}`, c.reason ? h("q", {}, c.reason) : null)),
+    ),
+    h("div", { class: "actions" }, show, download),
+    evidence,
+  );
+}
+
+function pairs(list: [string, string | null][]): HTMLElement[] {
+  return list.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "")]);
+}
+
+/** One line per entry of the bundle: when, who, what, and the fields revealed to this party. */
+function renderEvidence(bundle: EvidenceBundle): HTMLElement {
+  const revealed = new Map<number, { pointer: string; value: unknown }[]>();
+  for (const p of bundle.payloads) revealed.set(p.seq, [...(revealed.get(p.seq) ?? []), p]);
+  return h(
+    "div",
+    {},
+    h("p", { class: "quiet" }, `${bundle.entries.length} entries, each proved against the signed checkpoint:`),
+    h("pre", { class: "checkpoint" }, bundle.checkpoint.split("\n").slice(0, 3).join("\n")),
+    h(
+      "ol",
+      { class: "entries" },
+      ...bundle.entries.map((entry) => {
+        const fields = revealed.get(entry.index) ?? [];
+        return h(
+          "li",
+          {},
+          h("strong", {}, `#${entry.index} `),
+          describeLeaf(entry.leaf),
+          fields.length
+            ? h("ul", {}, ...fields.map((f) => h("li", {}, h("code", {}, f.pointer), " ", shortValue(f.value))))
+            : h("span", { class: "quiet" }, " (nothing revealed to you)"),
+        );
+      }),
+    ),
+  );
+}
+
+/** `time — party (role) command`, read from a public leaf. */
+function describeLeaf(text: string): string {
+  try {
+    const leaf = JSON.parse(text) as Record<string, unknown>;
+    const actor = (leaf["actor"] ?? {}) as Record<string, unknown>;
+    const command = leaf["command"];
+    const name = command && typeof command === "object" ? Object.keys(command)[0] : String(command);
+    const time = typeof leaf["time_ms"] === "number" ? utc(leaf["time_ms"]) : "";
+    return `${time} — ${String(actor["party"] ?? "?")} (${String(actor["role"] ?? "?")}) ${words(name ?? "")}`;
+  } catch {
+    return "an entry whose leaf could not be read";
+  }
+}
+
+/** A revealed value (the JSON text the commitment opens to), shortened. */
+function shortValue(value: unknown): string {
+  let text = typeof value === "string" ? value : JSON.stringify(value);
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (typeof parsed === "string") text = parsed;
+  } catch {
+    // Not JSON text: shown as it is.
+  }
+  return text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** Saves the bundle as the service sends it, byte for byte, so that it verifies. */
+async function saveBundle(context: Context, id: string): Promise<void> {
+  try {
+    const response = await context.api.send("GET", `/v1/incidents/${encodeURIComponent(id)}/evidence`);
+    const url = URL.createObjectURL(await response.blob());
+    const link = h("a", { href: url, download: `evidence-${id}.json`, hidden: true });
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    context.store.update({ notice: `Evidence of ${id} downloaded: check it with deconflict verify` });
+  } catch (error) {
+    context.store.update({ error: error instanceof Error ? error.message : String(error) });
+  }
+}

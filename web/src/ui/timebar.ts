@@ -1,0 +1,76 @@
+// The time controls: the moment the picture shows (live, or as it stood at
+// any moment of the past week, replayed by the service with `as_of`), and
+// how far ahead of it the map looks (what is planned for the next hours).
+
+import type { Context } from "../app";
+import { HOUR, utc } from "../format";
+import { h } from "./dom";
+
+const PAST_HOURS = 7 * 24;
+const AHEAD: readonly [string, number | null][] = [
+  ["next 1 h", 1],
+  ["next 3 h", 3],
+  ["next 6 h", 6],
+  ["next 12 h", 12],
+  ["next 24 h", 24],
+  ["next 72 h", 72],
+  ["all times", null],
+];
+
+export function timeControls(context: Context): HTMLElement {
+  const { store } = context;
+  const slider = h("input", {
+    type: "range",
+    id: "as-of",
+    min: -PAST_HOURS,
+    max: 0,
+    step: 0.25,
+    value: 0,
+    "aria-describedby": "as-of-value",
+  });
+  const shown = h("output", { id: "as-of-value", for: "as-of", "data-testid": "as-of" }, "live");
+  const liveButton = h("button", { type: "button", class: "small" }, "Live");
+  const ahead = h(
+    "select",
+    { id: "ahead", "aria-label": "Window ahead" },
+    ...AHEAD.map(([label, hours]) => h("option", { value: hours === null ? "all" : String(hours) }, label)),
+  );
+  ahead.value = String(store.state.aheadHours ?? "all");
+
+  const momentOf = (): Date | null => {
+    const hours = Number(slider.value);
+    return hours >= 0 ? null : new Date(Date.now() + hours * HOUR);
+  };
+  const describe = (): void => {
+    const at = momentOf();
+    shown.textContent = at ? utc(at) : "live";
+  };
+  const apply = (): void => {
+    describe();
+    store.update({ asOf: momentOf(), selected: null });
+    void context.refresh();
+  };
+  slider.addEventListener("input", describe);
+  slider.addEventListener("change", apply);
+  liveButton.addEventListener("click", () => {
+    slider.value = "0";
+    apply();
+  });
+  ahead.addEventListener("change", () => {
+    store.update({ aheadHours: ahead.value === "all" ? null : Number(ahead.value) });
+  });
+  store.subscribe(({ asOf }) => {
+    liveButton.disabled = asOf === null;
+    document.body.classList.toggle("past", asOf !== null);
+  });
+  return h(
+    "div",
+    { class: "time", role: "group", "aria-label": "Time" },
+    h("label", { for: "as-of" }, "Picture at"),
+    slider,
+    shown,
+    liveButton,
+    h("label", { for: "ahead" }, "Window"),
+    ahead,
+  );
+}

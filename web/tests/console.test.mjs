@@ -1,0 +1,255 @@
+// The console in a real browser against the demo's Iraq scenario: what each
+// party sees, the clearance flow by clicks, the evidence of an incident,
+// and that nothing of the coalition's reaches the PMF's browser.
+//
+// Run by `npm test` in web/ (and `cargo xtask test`), with the debug
+// binary built: `cargo build -p deconflict`.
+
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import { api, launchBrowser, openTab, screenshot, showAllTimes, signIn, startDemo } from "./harness.mjs";
+
+// Labels of the scenario (scenarios/iraq.json).
+const COALITION_PRIVATE = "Al Asad Air Base, coalition compound";
+const COALITION_STRIKE = "Strike on a reported weapons cache north-east of Balad (illustrative target)";
+const PMF_PRIVATE = "PMF brigade position north-east of Balad (illustrative position)";
+const PMF_BAIJI = "PMF position on the Baiji refinery road (illustrative position)";
+const ISF_PRIVATE = "K-1 Air Base, ISF";
+const PUBLIC_SITE = "US Embassy Baghdad";
+// The strike the test submits: 160 m from the PMF's position on the Baiji refinery road.
+const NEW_STRIKE = "Console test: strike on a truck park by the Baiji refinery road";
+
+let demo;
+let browser;
+const sessions = {};
+
+before(async () => {
+  demo = await startDemo();
+  browser = await launchBrowser();
+  sessions.joc = await signIn(browser, demo.url, demo.tokens.joc.approver);
+  sessions.coalition = await signIn(browser, demo.url, demo.tokens.coalition.operator);
+  sessions.pmf = await signIn(browser, demo.url, demo.tokens.pmf.operator);
+});
+
+after(async () => {
+  await browser?.close();
+  await demo?.stop();
+});
+
+/** The labels listed in the Objects tab, every time shown. */
+async function listedLabels(page) {
+  await showAllTimes(page);
+  await openTab(page, "Objects");
+  return page.locator("[data-testid=declarations] .row-label, [data-testid=activities] .row-label").allTextContents();
+}
+
+describe("each party sees what it should", () => {
+  test("the coordinator sees every party's objects and decides", async () => {
+    const { page } = sessions.joc;
+    await assertIdentity(page, "joc", "approver");
+    await assert.doesNotReject(page.getByText("coordinator", { exact: true }).waitFor());
+    const labels = await listedLabels(page);
+    for (const label of [COALITION_PRIVATE, COALITION_STRIKE, PMF_PRIVATE, ISF_PRIVATE, PUBLIC_SITE]) {
+      assert.ok(labels.includes(label), `joc lists ${label}`);
+    }
+    const legend = page.getByTestId("legend");
+    await assert.doesNotReject(legend.getByText("Other parties' declarations").waitFor());
+    assert.equal(await page.getByRole("tab", { name: "Submit" }).count(), 0, "an approver submits nothing");
+    await openTab(page, "Notifications");
+    await page.getByText("Held activities").waitFor();
+    await screenshot(page, "joc-approver");
+  });
+
+  test("the coalition sees its own objects and public sites, not the others'", async () => {
+    const { page } = sessions.coalition;
+    await assertIdentity(page, "coalition", "operator");
+    const labels = await listedLabels(page);
+    for (const label of [COALITION_PRIVATE, COALITION_STRIKE, PUBLIC_SITE, "Baghdad International Airport"]) {
+      assert.ok(labels.includes(label), `coalition lists ${label}`);
+    }
+    for (const label of [PMF_PRIVATE, PMF_BAIJI, ISF_PRIVATE]) {
+      assert.ok(!labels.includes(label), `coalition does not list ${label}`);
+    }
+    assert.equal(await page.getByTestId("legend").getByText("Other parties' declarations").count(), 0);
+    const body = await page.locator("body").textContent();
+    for (const label of [PMF_PRIVATE, PMF_BAIJI]) assert.ok(!body.includes(label), `${label} is nowhere on the page`);
+    await openTab(page, "Conflicts");
+    await page.locator("[data-testid=conflicts-table] tbody tr").first().waitFor();
+    await screenshot(page, "coalition-operator");
+  });
+
+  test("the PMF sees its own objects, public sites, and of the coalition only coarse conflicts", async () => {
+    const { page } = sessions.pmf;
+    await assertIdentity(page, "pmf", "operator");
+    const labels = await listedLabels(page);
+    for (const label of [PMF_PRIVATE, PMF_BAIJI, PUBLIC_SITE]) {
+      assert.ok(labels.includes(label), `pmf lists ${label}`);
+    }
+    for (const label of [COALITION_PRIVATE, COALITION_STRIKE, ISF_PRIVATE]) {
+      assert.ok(!labels.includes(label), `pmf does not list ${label}`);
+    }
+    await openTab(page, "Conflicts");
+    const rows = page.locator("[data-testid=conflicts-table] tbody tr");
+    await rows.first().waitFor();
+    const table = await page.getByTestId("conflicts-table").textContent();
+    assert.match(table, /air strike/, "the PMF learns the kind of the coalition's activity");
+    assert.doesNotMatch(table, /coalition|act_/, "but neither its owner nor its id");
+    const legendCounts = await page.getByTestId("legend").textContent();
+    assert.doesNotMatch(legendCounts, /Other parties/);
+    await screenshot(page, "pmf-operator");
+  });
+
+  test("the console works on a tablet", async () => {
+    const tablet = await signIn(browser, demo.url, demo.tokens.peshmerga.viewer, { width: 768, height: 1024 });
+    try {
+      await assertIdentity(tablet.page, "peshmerga", "viewer");
+      assert.equal(await tablet.page.getByRole("tab", { name: "Declare" }).count(), 0, "a viewer declares nothing");
+      const map = await tablet.page.locator("#map").boundingBox();
+      const side = await tablet.page.locator("aside.side").boundingBox();
+      assert.ok(map && side && side.y >= map.y + map.height - 1, "the panels sit below the map");
+      await screenshot(tablet.page, "peshmerga-viewer-tablet");
+    } finally {
+      await tablet.context.close();
+    }
+  });
+});
+
+test("the clearance flow, by clicks: coalition submits, PMF acknowledges, joc clears, coalition sees it cleared", async () => {
+  const coalition = sessions.coalition.page;
+  await openTab(coalition, "Submit");
+  const form = coalition.getByRole("form", { name: "Submit an activity" });
+  await form.getByLabel("Kind").fill("air_strike");
+  await form.getByLabel("Label").fill(NEW_STRIKE);
+  await form.getByLabel("Positions, one a line").fill("34.9410, 43.4820");
+  await form.getByLabel("Hazard buffer (m)").fill("800");
+  await form.getByLabel("to (m)").fill("6000");
+  await form.getByRole("button", { name: "Submit" }).click();
+  await coalition.getByTestId("notice").filter({ hasText: /Submitted act_\w+: held; 1 conflict opened/ }).waitFor();
+  const details = coalition.getByTestId("details");
+  await details.getByText(NEW_STRIKE).waitFor();
+  assert.equal(await details.getByTestId("activity-state").textContent(), "held");
+  const conflictId = (await details.locator("button.link").first().textContent()).trim();
+  assert.match(conflictId, /^con_[0-9a-f]{12}$/);
+  const activityId = (await coalition.getByTestId("notice").textContent()).match(/act_[0-9a-f]{12}/)[0];
+
+  // The joc cannot clear before the PMF has acknowledged.
+  const joc = sessions.joc.page;
+  await joc.reload();
+  await openTab(joc, "Notifications");
+  await joc.locator(`[data-activity=${activityId}]`).getByRole("button", { name: "Decide" }).click();
+  await joc.getByLabel(/^Reason/).fill("Checked against the declared positions");
+  await joc.locator("[data-action=clear]").click();
+  await joc.getByTestId("error").filter({ hasText: /acknowledg/i }).waitFor();
+
+  // The PMF is told and acknowledges.
+  const pmf = sessions.pmf.page;
+  await pmf.reload();
+  await openTab(pmf, "Notifications");
+  const card = pmf.locator(`li[data-conflict=${conflictId}]`);
+  await card.waitFor();
+  assert.match(await card.textContent(), /Your unit position meets another party.s air strike/);
+  await card.getByRole("button", { name: "Acknowledge" }).click();
+  await pmf.getByTestId("notice").filter({ hasText: `Conflict ${conflictId} acknowledged` }).waitFor();
+  await screenshot(pmf, "pmf-acknowledged");
+
+  // The joc clears it, with a reason.
+  await joc.reload();
+  await openTab(joc, "Notifications");
+  await joc.locator(`[data-activity=${activityId}]`).getByRole("button", { name: "Decide" }).click();
+  await joc.getByLabel(/^Reason/).fill("PMF acknowledged; its company moved 2 km south");
+  await joc.locator("[data-action=clear]").click();
+  await joc.getByTestId("notice").filter({ hasText: `Activity ${activityId} cleared` }).waitFor();
+  await screenshot(joc, "joc-cleared");
+
+  // The coalition sees it cleared.
+  await coalition.reload();
+  await showAllTimes(coalition);
+  await openTab(coalition, "Objects");
+  await coalition.locator(`[data-testid=activities] button[data-id=${activityId}]`).click();
+  await coalition.getByTestId("details").getByText(NEW_STRIKE).waitFor();
+  assert.equal(await coalition.getByTestId("activity-state").textContent(), "cleared");
+  assert.match(await coalition.getByTestId("details").textContent(), /PMF acknowledged; its company moved 2 km south/);
+  await screenshot(coalition, "coalition-cleared");
+});
+
+test("an incident's evidence is shown and its bundle downloads", async () => {
+  const { page } = sessions.joc;
+  await openTab(page, "Incidents");
+  await page.locator("[data-testid=incidents] button").filter({ hasText: "blocked movement" }).click();
+  await page.locator("[data-action=evidence]").click();
+  const evidence = page.getByTestId("evidence");
+  await evidence.locator("li").first().waitFor();
+  assert.match(await evidence.textContent(), /coalition \(operator\) submit activity/);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-action=download]").click()]);
+  const bundle = JSON.parse(await streamText(await download.createReadStream()));
+  assert.equal(bundle.format, "deconflict-evidence/v1");
+  assert.ok(bundle.entries.length > 0);
+  await screenshot(page, "joc-evidence");
+});
+
+test("the time slider replays the picture as it stood, and Live returns to now", async () => {
+  const { page } = sessions.joc;
+  await showAllTimes(page);
+  await openTab(page, "Objects");
+  const count = () => page.locator("[data-testid=declarations] li").count();
+  const now = await count();
+  assert.ok(now > 10);
+  // A quarter of an hour back, before the demo loaded its scenario: nothing had been declared.
+  const replayed = page.waitForResponse((r) => r.url().includes("/v1/state?as_of="));
+  await page.getByLabel("Picture at").press("ArrowLeft");
+  assert.equal((await replayed).status(), 200);
+  await page.getByRole("heading", { name: "Declarations (0)" }).waitFor();
+  assert.notEqual(await page.getByTestId("as-of").textContent(), "live");
+  await page.getByRole("button", { name: "Live", exact: true }).click();
+  await page.getByRole("heading", { name: `Declarations (${now})` }).waitFor();
+});
+
+test("the PMF's browser received nothing of the coalition's but coarse conflicts", async () => {
+  const { url, tokens } = demo;
+  const coalition = await api(url, tokens.coalition.operator, "/v1/state");
+  const secrets = new Set();
+  const privateObjects = [
+    ...coalition.declarations.filter((d) => d.owner === "coalition" && d.visibility === "private"),
+    ...coalition.activities.filter((a) => a.owner === "coalition"),
+  ];
+  assert.ok(privateObjects.some((o) => o.label === NEW_STRIKE), "the test's strike is among them");
+  for (const object of privateObjects) {
+    secrets.add(object.id);
+    secrets.add(object.label);
+    for (const [lon, lat] of positions(object.geometry)) secrets.add(`${lon},${lat}`);
+  }
+  const { requests, responses, errors } = sessions.pmf;
+  const seen = await sessions.pmf.settled();
+  assert.ok(seen.some((r) => r.url.endsWith("/v1/state")), "the PMF's picture was loaded");
+  const stream = seen.filter((r) => r.url.endsWith("/v1/events")).map((r) => r.body).join("");
+  assert.match(stream, /event: ?conflict/, "the PMF's event stream was read and recorded");
+  assert.doesNotMatch(stream, /not recorded/);
+  for (const response of responses) {
+    const body = response.body.replaceAll(/\s/g, "");
+    for (const secret of secrets) {
+      assert.ok(!body.includes(secret.replaceAll(/\s/g, "")), `${response.url} carries "${secret}"`);
+    }
+  }
+  for (const request of requests) {
+    assert.ok(request.startsWith(url + "/"), `only the service is asked: ${request}`);
+  }
+  assert.deepEqual(errors, [], "no script error");
+});
+
+async function assertIdentity(page, party, role) {
+  await page.getByTestId("party").filter({ hasText: party }).waitFor();
+  assert.equal(await page.getByTestId("party").textContent(), party);
+  assert.equal(await page.getByTestId("role").textContent(), role);
+}
+
+/** Every position of a GeoJSON geometry. */
+function positions(geometry) {
+  const walk = (c) => (typeof c[0] === "number" ? [c] : c.flatMap(walk));
+  return walk(geometry.coordinates);
+}
+
+async function streamText(stream) {
+  let text = "";
+  for await (const chunk of stream) text += chunk;
+  return text;
+}
