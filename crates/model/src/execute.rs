@@ -155,7 +155,7 @@ impl<'s> Plan<'s> {
                 let party = &actor.party;
                 let meetings = self.meetings(&volume, Some(d.key), true, party);
                 let mut kept = Vec::new();
-                for (cid, c) in self.standing(&d.conflicts) {
+                for (cid, c) in self.standing(&d.conflicts.standing) {
                     let activity = &c.sides[0].object;
                     // Kept only if the other party would be told nothing new.
                     let same = c.sides[1].kind == spec.kind
@@ -180,7 +180,7 @@ impl<'s> Plan<'s> {
             }
             Command::Withdraw { id } => {
                 let d = self.own_declaration(id, verb)?;
-                for (cid, c) in self.standing(&d.conflicts) {
+                for (cid, c) in self.standing(&d.conflicts.standing) {
                     self.resolve(cid, c);
                 }
                 Ok(command)
@@ -214,7 +214,7 @@ impl<'s> Plan<'s> {
                 let reason = validate::required_reason(reason.as_deref(), "clearing")?;
                 let a = self.move_activity(&command)?;
                 let unacknowledged: Vec<ConflictId> = self
-                    .standing(&a.conflicts)
+                    .standing(&a.conflicts.standing)
                     .filter(|(_, c)| c.state == ConflictState::Open && !c.acknowledged())
                     .map(|(cid, _)| *cid)
                     .collect();
@@ -233,13 +233,13 @@ impl<'s> Plan<'s> {
             Command::Deny { reason, .. } => {
                 let reason = validate::required_reason(reason.as_deref(), "denying")?;
                 let a = self.move_activity(&command)?;
-                self.resolve_all(&a.conflicts);
+                self.resolve_all(&a.conflicts.standing);
                 Ok(command.with_reason(Some(reason)))
             }
             Command::Start { .. } | Command::Complete { .. } | Command::Cancel { .. } => {
                 let a = self.move_activity(&command)?;
                 if !self.outcome.activity_state.is_some_and(|s| s.is_live()) {
-                    self.resolve_all(&a.conflicts);
+                    self.resolve_all(&a.conflicts.standing);
                 }
                 Ok(command)
             }
@@ -618,7 +618,7 @@ impl<'s> Plan<'s> {
         let subject = ObjectRef::Declaration(*id);
         let meetings = self.meetings(volume, Some(d.key), true, &d.owner);
         let mut kept = Vec::new();
-        for (cid, c) in self.standing(&d.conflicts) {
+        for (cid, c) in self.standing(&d.conflicts.standing) {
             let activity = &c.sides[0].object;
             // Kept while the overlap is where the conflict says; a unit that
             // moves into another coarse cell of a hazard is told anew.

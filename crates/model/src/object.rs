@@ -137,8 +137,7 @@ pub(crate) struct Declaration {
     pub(crate) withdrawn: bool,
     pub(crate) created_ms: i64,
     pub(crate) updated_ms: i64,
-    /// Every conflict this declaration was ever part of, oldest first.
-    pub(crate) conflicts: Vec<ConflictId>,
+    pub(crate) conflicts: ObjectConflicts,
     /// Its last reported position, once a tracked unit has reported.
     pub(crate) track: Option<Track>,
 }
@@ -150,8 +149,33 @@ pub(crate) struct Activity {
     pub(crate) spec: ActivitySpec,
     pub(crate) state: ActivityState,
     pub(crate) history: Vec<Transition>,
-    /// Every conflict this activity was ever part of, oldest first.
-    pub(crate) conflicts: Vec<ConflictId>,
+    pub(crate) conflicts: ObjectConflicts,
+}
+
+/// The conflicts of one declaration or activity.
+#[derive(Debug, Default)]
+pub(crate) struct ObjectConflicts {
+    /// Every conflict it was ever part of, oldest first.
+    pub(crate) all: Vec<ConflictId>,
+    /// Those whose overlap still holds (open or overridden): what a move,
+    /// an amendment or an ending looks at, without the whole history.
+    pub(crate) standing: Vec<ConflictId>,
+    /// The other parties of all of them: who may see it through a conflict.
+    pub(crate) met: Vec<String>,
+}
+
+impl ObjectConflicts {
+    pub(crate) fn opened(&mut self, id: ConflictId, other_party: &str) {
+        self.all.push(id);
+        self.standing.push(id);
+        if !self.met.iter().any(|p| p == other_party) {
+            self.met.push(other_party.to_owned());
+        }
+    }
+
+    pub(crate) fn resolved(&mut self, id: &ConflictId) {
+        self.standing.retain(|c| c != id);
+    }
 }
 
 /// One side of a conflict: an object, its kind, and its owner's notification.

@@ -12,8 +12,8 @@ use crate::command::{Disclosure, Visibility, VolumeSpec};
 use crate::error::{ModelError, Noun};
 use crate::id::{ActivityId, ConflictId, DeclarationId, ObjectRef};
 use crate::object::{
-    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, Override, Side,
-    Transition,
+    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, ObjectConflicts,
+    Override, Side, Transition,
 };
 use crate::state::State;
 use crate::track::{TrackView, TrackingSpec};
@@ -44,11 +44,8 @@ pub enum Sight {
 pub fn sight(state: &State, viewer: &Actor, object: &ObjectRef) -> Sight {
     let party = viewer.party.as_str();
     // Another party's object, seen only if it ever met one of the viewer's.
-    let through = |conflicts: &[ConflictId], disclosure: Disclosure| {
-        let met = conflicts
-            .iter()
-            .any(|id| state.conflicts.get(id).is_some_and(|c| c.involves(party)));
-        if met {
+    let through = |conflicts: &ObjectConflicts, disclosure: Disclosure| {
+        if conflicts.met.iter().any(|p| p == party) {
             Sight::Conflict(disclosure)
         } else {
             Sight::Hidden
@@ -282,7 +279,7 @@ impl State {
             withdrawn: d.withdrawn,
             created_ms: d.created_ms,
             updated_ms: d.updated_ms,
-            conflicts: self.visible_conflicts(viewer, &d.conflicts),
+            conflicts: self.visible_conflicts(viewer, &d.conflicts.all),
             tracking: d.spec.tracking.clone(),
             track: d.track.as_ref().map(TrackView::from),
         }
@@ -298,7 +295,7 @@ impl State {
             disclosure: a.spec.disclosure,
             state: a.state,
             history: a.history.clone(),
-            conflicts: self.visible_conflicts(viewer, &a.conflicts),
+            conflicts: self.visible_conflicts(viewer, &a.conflicts.all),
         }
     }
 

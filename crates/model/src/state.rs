@@ -7,7 +7,7 @@ use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, ObjectRef};
 use crate::incident::{Incident, StatusChange};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, NotificationState,
-    Override, Side, Transition,
+    ObjectConflicts, Override, Side, Transition,
 };
 use crate::policy::Policy;
 use crate::track::{self, Track};
@@ -180,7 +180,7 @@ impl State {
                     withdrawn: false,
                     created_ms: t,
                     updated_ms: t,
-                    conflicts: Vec::new(),
+                    conflicts: ObjectConflicts::default(),
                     track: None,
                 };
                 volumes.put(key, volume);
@@ -235,7 +235,7 @@ impl State {
                         reason: None,
                         time_ms: t,
                     }],
-                    conflicts: Vec::new(),
+                    conflicts: ObjectConflicts::default(),
                 };
                 if state.is_live() {
                     volumes.put(key, volume);
@@ -350,7 +350,8 @@ impl State {
                 (&opened.other, &opened.parties[1]),
             ];
             let mut kinds = Vec::with_capacity(2);
-            for (object, owner) in sides {
+            for (i, (object, owner)) in sides.into_iter().enumerate() {
+                let other_party = &opened.parties[1 - i];
                 let found = match object {
                     ObjectRef::Declaration(id) => self
                         .declarations
@@ -367,7 +368,7 @@ impl State {
                 let (conflicts, kind) = found.ok_or_else(|| {
                     corrupt(seq, format!("{} names {object} of {owner}", opened.id))
                 })?;
-                conflicts.push(opened.id);
+                conflicts.opened(opened.id, other_party);
                 kinds.push(kind.clone());
             }
             let mut kinds = kinds.into_iter();
@@ -414,6 +415,12 @@ impl State {
             let c = self.conflicts.get_mut(id).ok_or_else(|| missing(seq, id))?;
             c.state = ConflictState::Resolved;
             c.resolved_ms = Some(t);
+            let sides = [c.sides[0].object, c.sides[1].object];
+            for object in sides {
+                if let Some(conflicts) = self.object_conflicts(&object) {
+                    conflicts.resolved(id);
+                }
+            }
             self.rewatch(id);
         }
         Ok(())
@@ -477,6 +484,14 @@ impl State {
         track.stale = Some(stale.clone());
         volumes.put(d.key, volume);
         Ok(())
+    }
+
+    fn object_conflicts(&mut self, object: &ObjectRef) -> Option<&mut ObjectConflicts> {
+        match object {
+            ObjectRef::Declaration(id) => Some(&mut self.declarations.get_mut(id)?.conflicts),
+            ObjectRef::Activity(id) => Some(&mut self.activities.get_mut(id)?.conflicts),
+            ObjectRef::Conflict(_) | ObjectRef::Incident(_) => None,
+        }
     }
 
     /// Keeps [`State::escalating`] true to the conflict.

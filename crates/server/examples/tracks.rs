@@ -5,14 +5,18 @@
 //!
 //! Setup, through the API: the coalition's hazards (cleared patrols, 500 m,
 //! the next day) and the PMF's tracked units, spread over western Iraq; a
-//! probe hazard and a probe unit away from them. Then, in turn:
+//! probe hazard (a patrol under way) and a probe unit away from them. Then,
+//! in turn:
 //!
-//! 1. **HTTP**: connections post batches of reports for random units to
+//! 1. **Alerts alone**: the probe unit steps in and out of the probe hazard
+//!    every 100 ms; the time from each step into it to the `alert` on the
+//!    PMF's event stream is recorded.
+//! 2. **HTTP**: connections post batches of reports for random units to
 //!    `POST /v1/tracks`, each waiting for its durable answer; meanwhile the
 //!    probe unit steps in and out of the probe hazard every 100 ms and the
 //!    time from each step into it to the `alert` on the PMF's event stream
 //!    is recorded.
-//! 2. **CoT**: connections stream position events as fast as they can; the
+//! 3. **CoT**: connections stream position events as fast as they can; the
 //!    rate is read from the service's own count of positions taken
 //!    (`deconflict_cot_events_total`).
 //!
@@ -34,9 +38,11 @@ use tokio::net::TcpStream;
 
 const USAGE: &str = "\
 usage: tracks --url http://HOST:PORT --cot HOST:PORT --coalition TOKEN --pmf TOKEN
-              [--hazards N] [--units N] [--batch N] [--connections N]
+              [--probe TOKEN] [--hazards N] [--units N] [--batch N] [--connections N]
               [--cot-connections N] [--seconds S]
 
+  --probe            an operator token of the party whose unit and event stream
+                     measure alert latency (default: --pmf's)
   --hazards          hazard volumes standing (default 10000)
   --units            tracked units reporting (default 2000)
   --batch            reports per HTTP batch (default 1000)
@@ -58,6 +64,8 @@ struct Options {
     cot: String,
     coalition: String,
     pmf: String,
+    /// The party whose unit and event stream measure alert latency.
+    probe: String,
     hazards: usize,
     units: usize,
     batch: usize,
@@ -72,6 +80,7 @@ fn options() -> Result<Options, String> {
         cot: String::new(),
         coalition: String::new(),
         pmf: String::new(),
+        probe: String::new(),
         hazards: 10_000,
         units: 2_000,
         batch: 1_000,
@@ -94,6 +103,7 @@ fn options() -> Result<Options, String> {
             "--cot" => o.cot = value()?,
             "--coalition" => o.coalition = value()?,
             "--pmf" => o.pmf = value()?,
+            "--probe" => o.probe = value()?,
             "--hazards" => o.hazards = value()?.parse().map_err(|e| bad(&e))?,
             "--units" => o.units = value()?.parse().map_err(|e| bad(&e))?,
             "--batch" => o.batch = value()?.parse().map_err(|e| bad(&e))?,
@@ -103,6 +113,9 @@ fn options() -> Result<Options, String> {
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
         }
+    }
+    if o.probe.is_empty() {
+        o.probe = o.pmf.clone();
     }
     if o.addr.is_empty() || o.cot.is_empty() || o.coalition.is_empty() || o.pmf.is_empty() {
         return Err("--url, --cot, --coalition and --pmf are required".into());
@@ -238,7 +251,7 @@ async fn probe_alerts(o: Options, probe: String, stop: Arc<AtomicBool>) -> Vec<f
     let (read, mut write) = stream.into_split();
     let request = format!(
         "GET /v1/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
-        o.addr, o.pmf
+        o.addr, o.probe
     );
     write.write_all(request.as_bytes()).await.unwrap();
     let mut events = BufReader::new(read);
@@ -248,18 +261,23 @@ async fn probe_alerts(o: Options, probe: String, stop: Arc<AtomicBool>) -> Vec<f
     while !stop.load(Ordering::Relaxed) {
         let body = format!(r#"{{"reports":[{}]}}"#, report(&probe, PROBE));
         let sent = Instant::now();
-        client
-            .call("POST", "/v1/tracks", &o.pmf, &body)
+        let (_, answer) = client
+            .call("POST", "/v1/tracks", &o.probe, &body)
             .await
             .unwrap();
-        // The alert: the first `event: alert` line after the step in.
+        // The conflict the step in opened, then its alert on the stream.
+        let at = answer.find("\"alerts\":[\"").expect("the step in alerts") + 11;
+        let conflict = answer[at..at + 16].to_owned();
+        let mut alert = false;
         loop {
             line.clear();
             let read =
                 tokio::time::timeout(Duration::from_secs(5), events.read_line(&mut line)).await;
             match read {
                 Ok(Ok(n)) if n > 0 => {
-                    if line.trim() == "event: alert" {
+                    if line.starts_with("event:") {
+                        alert = line.trim() == "event: alert";
+                    } else if alert && line.starts_with("data:") && line.contains(&conflict) {
                         latencies.push(sent.elapsed().as_secs_f64() * 1000.0);
                         break;
                     }
@@ -269,7 +287,7 @@ async fn probe_alerts(o: Options, probe: String, stop: Arc<AtomicBool>) -> Vec<f
         }
         let body = format!(r#"{{"reports":[{}]}}"#, report(&probe, PROBE_OUT));
         client
-            .call("POST", "/v1/tracks", &o.pmf, &body)
+            .call("POST", "/v1/tracks", &o.probe, &body)
             .await
             .unwrap();
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -331,20 +349,25 @@ async fn main() {
         .map(|i| hazard(place(&mut rng), &format!("hazard {i}")))
         .collect();
     create_all(&o, "/v1/activities", &o.coalition, hazards).await;
-    create_all(
+    // Under way, so that the probe's conflicts do not put it back on hold.
+    let probe_hazard = create_all(
         &o,
         "/v1/activities",
         &o.coalition,
         vec![hazard(PROBE, "probe hazard")],
     )
     .await;
+    let mut client = Client::connect(&o.addr).await.expect("connects");
+    let start = format!("/v1/activities/{}/start", probe_hazard[0]);
+    let (status, answer) = client.call("POST", &start, &o.coalition, "").await.unwrap();
+    assert!(status == 200, "start: {status} {answer}");
     let uids: Vec<String> = (0..o.units).map(|i| format!("LOAD-{i}")).collect();
     let bodies = uids.iter().map(|uid| unit(place(&mut rng), uid)).collect();
     let units = Arc::new(create_all(&o, "/v1/declarations", &o.pmf, bodies).await);
     let probe = create_all(
         &o,
         "/v1/declarations",
-        &o.pmf,
+        &o.probe,
         vec![unit(PROBE_OUT, "PROBE")],
     )
     .await;
@@ -353,6 +376,16 @@ async fn main() {
         o.hazards,
         o.units,
         started.elapsed().as_secs_f64()
+    );
+
+    // Alert latency with the hazards standing and nothing else going on.
+    let stop = Arc::new(AtomicBool::new(false));
+    let prober = tokio::spawn(probe_alerts(o.clone(), probe[0].clone(), stop.clone()));
+    tokio::time::sleep(Duration::from_secs_f64(o.seconds)).await;
+    stop.store(true, Ordering::Relaxed);
+    println!(
+        "alert, report to event stream, no other load: {}",
+        percentiles(prober.await.unwrap())
     );
 
     // HTTP batches, with the probe measuring alert latency under that load.

@@ -4,12 +4,16 @@
 //! Every event comes from one log entry and carries its sequence number, so
 //! a client that reconnects with the last one it saw misses nothing. The
 //! events of an entry are built by [`events_of`] from the entry and the
-//! state right after it, through the model's need-to-know views, once per
-//! recipient: a party gets what it may see, the coordinator everything.
-//! They are built under the command lock as the entry is applied and kept
-//! in a ring of recent entries ([`Hub`]); they are published only once the
-//! entry is durable, like any answer. A client further behind than the ring
-//! gets its events rebuilt from the log against the current state.
+//! state, through the model's need-to-know views, once per recipient: a
+//! party gets what it may see, the coordinator everything.
+//!
+//! Recent entries wait in a ring ([`Hub`]) and are published only once they
+//! are durable, like any answer. Their events are built when the first
+//! subscriber reads them, once for all, against the state as it then
+//! stands (milliseconds later for a live subscriber): building them on the
+//! command path, for every entry and every recipient whether anyone listens
+//! or not, took a third of a track batch's time. A subscriber further behind
+//! than the ring gets its events rebuilt from the log the same way.
 
 use crate::problem::ApiError;
 use crate::routes::conflicts::pending_for;
@@ -39,7 +43,6 @@ pub(crate) enum Audience {
 #[derive(Debug, Clone)]
 pub(crate) struct Event {
     pub(crate) seq: u64,
-    pub(crate) to: Audience,
     pub(crate) kind: &'static str,
     /// The event's JSON object: `seq`, `time`, `type` and the rest.
     pub(crate) data: String,
@@ -48,40 +51,74 @@ pub(crate) struct Event {
     pub(crate) conflict: Option<ConflictId>,
 }
 
-impl Event {
-    /// Whether this event is for `caller`.
-    pub(crate) fn is_for(&self, caller: &Actor) -> bool {
-        match &self.to {
-            Audience::Coordinator => caller.coordinator,
-            Audience::Party(party) => !caller.coordinator && *party == caller.party,
+impl Audience {
+    /// The audience whose events `caller` receives.
+    pub(crate) fn of(caller: &Actor) -> Audience {
+        if caller.coordinator {
+            Audience::Coordinator
+        } else {
+            Audience::Party(caller.party.clone())
         }
     }
 }
 
-/// How many recent entries' events are kept in memory.
-const RING: usize = 65_536;
+/// How many recent entries are kept in memory, and how many of their
+/// encoded bytes at most (track batches are large).
+const RING: usize = 8_192;
+const RING_BYTES: usize = 64 << 20;
 
-/// The events of recent entries and the latest durable sequence number.
+/// A recent entry, and its events for each audience that has read them.
+pub(crate) struct Staged {
+    entry: Entry,
+    size: usize,
+    events: Mutex<Vec<(Audience, Arc<[Event]>)>>,
+}
+
+impl Staged {
+    fn events_for(&self, audience: &Audience) -> Option<Arc<[Event]>> {
+        let built = self.events.lock().unwrap_or_else(PoisonError::into_inner);
+        built
+            .iter()
+            .find(|(a, _)| a == audience)
+            .map(|(_, events)| events.clone())
+    }
+}
+
+/// Recent entries and the latest durable sequence number.
 pub(crate) struct Hub {
-    ring: Mutex<VecDeque<(u64, Arc<[Event]>)>>,
+    ring: Mutex<Ring>,
     durable: watch::Sender<u64>,
+}
+
+#[derive(Default)]
+struct Ring {
+    entries: VecDeque<Arc<Staged>>,
+    bytes: usize,
 }
 
 impl Hub {
     pub(crate) fn new(durable: u64) -> Hub {
         Hub {
-            ring: Mutex::new(VecDeque::with_capacity(1024)),
+            ring: Mutex::new(Ring::default()),
             durable: watch::Sender::new(durable),
         }
     }
 
-    /// Keeps an entry's events until they are published.
-    pub(crate) fn stage(&self, seq: u64, events: Vec<Event>) {
+    /// Keeps an entry (`size` bytes encoded) until it is published and read.
+    pub(crate) fn stage(&self, entry: Entry, size: usize) {
         let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        if ring.len() == RING {
-            ring.pop_front();
+        while ring.entries.len() >= RING || (ring.bytes + size > RING_BYTES && ring.bytes > 0) {
+            let Some(old) = ring.entries.pop_front() else {
+                break;
+            };
+            ring.bytes -= old.size;
         }
-        ring.push_back((seq, events.into()));
+        ring.bytes += size;
+        ring.entries.push_back(Arc::new(Staged {
+            entry,
+            size,
+            events: Mutex::new(Vec::new()),
+        }));
     }
 
     /// Publishes every staged entry up to `seq`, now durable.
@@ -98,20 +135,20 @@ impl Hub {
         self.durable.subscribe()
     }
 
-    /// The events of entries `after + 1 ..= until`, if the ring still has
-    /// them all.
-    pub(crate) fn recent(&self, after: u64, until: u64) -> Option<Vec<Arc<[Event]>>> {
+    /// Entries `after + 1 ..= until`, if the ring still has them all.
+    fn recent(&self, after: u64, until: u64) -> Option<Vec<Arc<Staged>>> {
         let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        let first = ring.front()?.0;
+        let first = ring.entries.front()?.entry.seq;
         if after + 1 < first {
             return None;
         }
         let start = usize::try_from(after + 1 - first).ok()?;
         let wanted = usize::try_from(until.saturating_sub(after)).ok()?;
-        let found: Vec<Arc<[Event]>> = ring
-            .range(start.min(ring.len())..)
+        let found: Vec<Arc<Staged>> = ring
+            .entries
+            .range(start.min(ring.entries.len())..)
             .take(wanted)
-            .map(|(_, events)| events.clone())
+            .cloned()
             .collect();
         (found.len() == wanted).then_some(found)
     }
@@ -158,18 +195,36 @@ impl Subscription {
                 .ok()?;
             let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
             let events: Vec<Event> = match self.app.events().recent(self.cursor, until) {
-                Some(recent) => recent.iter().flat_map(|e| e.iter().cloned()).collect(),
+                Some(recent) => self.built(&recent).await.ok()?,
                 None => self.rebuild(until).await.ok()?,
             };
             self.cursor = until;
-            let mine: Vec<Event> = events
-                .into_iter()
-                .filter(|e| e.is_for(&self.caller))
-                .collect();
-            if !mine.is_empty() {
-                return Some(mine);
+            if !events.is_empty() {
+                return Some(events);
             }
         }
+    }
+
+    /// The caller's events of staged entries, built now where its audience
+    /// has not read them yet.
+    async fn built(&self, staged: &[Arc<Staged>]) -> Result<Vec<Event>, ApiError> {
+        let audience = Audience::of(&self.caller);
+        if staged.iter().any(|s| s.events_for(&audience).is_none()) {
+            self.app
+                .read(|state| {
+                    for s in staged.iter().filter(|s| s.events_for(&audience).is_none()) {
+                        let events = events_of(state, &s.entry, &audience).into();
+                        let mut built = s.events.lock().unwrap_or_else(PoisonError::into_inner);
+                        built.push((audience.clone(), events));
+                    }
+                })
+                .await?;
+        }
+        Ok(staged
+            .iter()
+            .filter_map(|s| s.events_for(&audience))
+            .flat_map(|events| events.to_vec())
+            .collect())
     }
 
     /// The events of entries `cursor + 1 ..= until`, read back from the log
@@ -187,7 +242,13 @@ impl Subscription {
             .filter_map(|s| Entry::decode(&s.body).ok())
             .collect();
         self.app
-            .read(|state| entries.iter().flat_map(|e| events_of(state, e)).collect())
+            .read(|state| {
+                let audience = Audience::of(&self.caller);
+                entries
+                    .iter()
+                    .flat_map(|e| events_of(state, e, &audience))
+                    .collect()
+            })
             .await
     }
 
@@ -225,11 +286,12 @@ fn coordinator() -> Actor {
     Actor::new("", Role::Viewer, "", true)
 }
 
-/// Builds the events of one entry (see the module docs).
-pub(crate) fn events_of(state: &State, entry: &Entry) -> Vec<Event> {
+/// Builds the events of one entry for one audience (see the module docs).
+pub(crate) fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Vec<Event> {
     let mut out = Events {
         state,
         entry,
+        audience,
         events: Vec::new(),
     };
     out.notices();
@@ -245,10 +307,20 @@ pub(crate) fn events_of(state: &State, entry: &Entry) -> Vec<Event> {
 struct Events<'a> {
     state: &'a State,
     entry: &'a Entry,
+    /// Whose events are built: views are made for no one else.
+    audience: &'a Audience,
     events: Vec<Event>,
 }
 
 impl Events<'_> {
+    fn wants(&self, to: &Audience) -> bool {
+        self.audience == to
+    }
+
+    fn reads(&self, reader: &Actor) -> bool {
+        self.wants(&Audience::of(reader))
+    }
+
     fn push(
         &mut self,
         to: Audience,
@@ -256,6 +328,9 @@ impl Events<'_> {
         conflict: Option<ConflictId>,
         body: Value,
     ) {
+        if !self.wants(&to) {
+            return;
+        }
         let mut data = json!({
             "seq": self.entry.seq,
             "time": crate::time::format(self.entry.time_ms),
@@ -266,7 +341,6 @@ impl Events<'_> {
         }
         self.events.push(Event {
             seq: self.entry.seq,
-            to,
             kind,
             data: data.to_string(),
             conflict,
@@ -275,6 +349,9 @@ impl Events<'_> {
 
     /// The conflict as `reader` sees it, if it does.
     fn conflict(&self, reader: &Actor, id: &ConflictId) -> Option<Value> {
+        if !self.reads(reader) {
+            return None;
+        }
         let view = self.state.conflict(reader, id).ok()?;
         to_json(ConflictOut::from(view))
     }
@@ -323,6 +400,9 @@ impl Events<'_> {
     }
 
     fn alert_body(&self, reader: &Actor, subject: &ObjectRef) -> Option<Value> {
+        if !self.reads(reader) {
+            return None;
+        }
         match subject {
             ObjectRef::Conflict(id) => {
                 let view = self.conflict(reader, id)?;
@@ -390,6 +470,9 @@ impl Events<'_> {
                 continue;
             };
             let owner = view.owner.clone();
+            if !self.wants(&Audience::Party(owner.clone())) && !self.wants(&Audience::Coordinator) {
+                continue;
+            }
             let change = view.state.as_str();
             if let Some(activity) = to_json(ActivityOut::from(view)) {
                 let body = json!({"change": change, "activity": activity});
@@ -412,6 +495,10 @@ impl Events<'_> {
         let mut parties = vec![view.reporter.clone()];
         parties.extend(view.spec.against.clone());
         parties.dedup();
+        let told = |p: &String| self.wants(&Audience::Party(p.clone()));
+        if !parties.iter().any(told) && !self.wants(&Audience::Coordinator) {
+            return;
+        }
         if let Some(incident) = to_json(IncidentOut::from(view)) {
             let body = json!({"change": change, "incident": incident});
             for party in parties {

@@ -279,9 +279,7 @@ impl AppState {
                     }
                 };
                 core.last_time_ms = now;
-                self.inner
-                    .events
-                    .stage(seq, crate::events::events_of(&core.state, &entry));
+                self.inner.events.stage(entry.clone(), body.len());
                 tickets.push(self.inner.log.submit(deconflict_store::Entry {
                     seq,
                     time_ms: entry.time_ms,

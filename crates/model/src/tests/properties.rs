@@ -376,6 +376,23 @@ fn check_conflicts_match_the_oracle(state: &State) {
         assert!(standing.insert(pair), "a pair with two standing conflicts");
     }
     assert_eq!(standing, expected);
+    // Each object's list of standing conflicts is its history, filtered.
+    let lists = state
+        .declarations
+        .values()
+        .map(|d| &d.conflicts)
+        .chain(state.activities.values().map(|a| &a.conflicts));
+    for conflicts in lists {
+        let mut filtered: Vec<_> = conflicts
+            .all
+            .iter()
+            .filter(|id| state.conflicts[*id].state.is_standing())
+            .collect();
+        let mut kept: Vec<_> = conflicts.standing.iter().collect();
+        filtered.sort();
+        kept.sort();
+        assert_eq!(kept, filtered);
+    }
 }
 
 /// No activity is cleared while a party it endangers has not acknowledged
@@ -386,7 +403,7 @@ fn check_clearance(state: &State) {
         .values()
         .filter(|a| a.state == ActivityState::Cleared)
     {
-        for id in &a.conflicts {
+        for id in &a.conflicts.all {
             let c = &state.conflicts[id];
             assert!(
                 c.state != ConflictState::Open || c.acknowledged(),
