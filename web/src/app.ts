@@ -2,9 +2,9 @@
 // event stream when the service has one), runs the actions the panels ask
 // for and lays out the page.
 
-import { Api, ApiError } from "./api";
+import { Api } from "./api";
 import { followEvents } from "./events";
-import { probeRole, readParty } from "./identity";
+import { identify } from "./identity";
 import { createMap, type MapView } from "./map/mapview";
 import { type ConsoleState, type Selection, Store } from "./store";
 import { h } from "./ui/dom";
@@ -33,18 +33,10 @@ const POLL_MS = 15_000;
 /** Checks the token and loads the first picture; throws if the token is refused. */
 export async function start(token: string, root: HTMLElement, signOut: () => void): Promise<void> {
   const api = new Api(token);
-  let role;
-  try {
-    role = await probeRole(api);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === "unauthenticated") {
-      throw new Error("The service does not know this token (or it was revoked).");
-    }
-    throw error;
-  }
+  const identity = await identify(api);
   const [live, incidents] = await Promise.all([api.state(), api.incidents()]);
   const initial: ConsoleState = {
-    identity: { ...role, ...readParty(live, incidents, role.coordinator) },
+    identity,
     view: live,
     live,
     incidents,
@@ -113,9 +105,7 @@ async function load(api: Api, store: Store, latest: () => boolean): Promise<void
       asOf ? api.state(asOf) : Promise.resolve(null),
     ]);
     if (!latest()) return;
-    const { identity } = store.state;
-    const party = identity.party ? {} : readParty(live, incidents, identity.coordinator);
-    store.update({ live, view: past ?? live, incidents, identity: { ...identity, ...party } });
+    store.update({ live, view: past ?? live, incidents });
   } catch (error) {
     if (latest()) store.update({ error: error instanceof Error ? error.message : String(error) });
   }

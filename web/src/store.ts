@@ -91,7 +91,7 @@ export function visibleConflicts(state: ConsoleState): Conflict[] {
 
 /** Whether the object is the signed-in party's own. */
 export function isOwn(state: ConsoleState, owner: string): boolean {
-  return state.identity.party !== null && owner === state.identity.party;
+  return owner === state.identity.party;
 }
 
 /** The caller's own side of a conflict it is in, if it is in it. */

@@ -112,6 +112,38 @@ describe("each party sees what it should", () => {
       await tablet.context.close();
     }
   });
+
+  test("a party that owns nothing private is still named: ocha's viewer", async () => {
+    const ocha = await signIn(browser, demo.url, demo.tokens.ocha.viewer);
+    try {
+      await assertIdentity(ocha.page, "ocha", "viewer");
+      assert.equal(await ocha.page.getByText("coordinator", { exact: true }).count(), 0);
+      assert.equal(await ocha.page.getByRole("tab", { name: "Submit" }).count(), 0, "a viewer submits nothing");
+      assert.deepEqual(ocha.errors, [], "no script error");
+      await screenshot(ocha.page, "ocha-viewer");
+    } finally {
+      await ocha.context.close();
+    }
+  });
+
+  test("a made-up token is refused on the sign-in form", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(demo.url);
+      await page.getByLabel("Token").fill(`dcf_${"0123456789abcdef".repeat(4)}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const refusal = page.getByRole("form", { name: "deconflict console" }).getByRole("alert");
+      await refusal.filter({ hasText: /not valid/ }).waitFor();
+      assert.match(await refusal.textContent(), /does not know it, or it was revoked/);
+      assert.equal(await page.getByTestId("role").count(), 0, "nothing but the sign-in form is shown");
+      assert.ok(await page.getByRole("button", { name: "Sign in" }).isEnabled(), "another token may be tried");
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, "the refused token is not kept");
+      await screenshot(page, "signin-refused");
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 test("the clearance flow, by clicks: coalition submits, PMF acknowledges, joc clears, coalition sees it cleared", async () => {
