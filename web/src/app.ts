@@ -1,5 +1,5 @@
-// The signed-in console: loads the picture, keeps it fresh (a poll, and the
-// event stream when the service has one), runs the actions the panels ask
+// The signed-in console: loads the picture, keeps it fresh (the event
+// stream, and a poll in case it is down), runs the actions the panels ask
 // for and lays out the page.
 
 import { Api } from "./api";
@@ -29,6 +29,8 @@ export interface Context {
 }
 
 const POLL_MS = 15_000;
+/** How long after an event the picture is reloaded, so that a burst of events makes one reload. */
+const EVENT_RELOAD_MS = 150;
 
 /** Checks the token and loads the first picture; throws if the token is refused. */
 export async function start(token: string, root: HTMLElement, signOut: () => void): Promise<void> {
@@ -44,6 +46,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
     aheadHours: 24,
     selected: null,
     events: [],
+    urgent: [],
     streaming: false,
     error: null,
     notice: null,
@@ -89,7 +92,15 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
   side.append(detailsPanel(context), sidePanel(context));
   const poll = window.setInterval(() => void context.refresh(), POLL_MS);
   stop.signal.addEventListener("abort", () => window.clearInterval(poll));
-  void followEvents(api, store, () => void context.refresh(), stop.signal);
+  // The events of one log entry come together: one reload for them all.
+  let reload: number | null = null;
+  const changed = (): void => {
+    reload ??= window.setTimeout(() => {
+      reload = null;
+      void context.refresh();
+    }, EVENT_RELOAD_MS);
+  };
+  void followEvents(api, store, changed, stop.signal);
 }
 
 /**

@@ -1,7 +1,7 @@
 // Who the signed-in credential is, as the service says (`GET /v1/me`): its
 // party, its role, whether its party is the coordinator.
 
-import { Api, ApiError } from "./api";
+import { type Api, ApiError } from "./api";
 import type { Role } from "./types";
 
 export interface Identity {
