@@ -7,10 +7,6 @@ export class ApiError extends Error {
   constructor(readonly problem: Problem) {
     super(problem.field ? `${problem.detail} (${problem.field})` : problem.detail);
   }
-
-  get code(): string {
-    return this.problem.code;
-  }
 }
 
 export class Api {

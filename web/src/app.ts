@@ -1,10 +1,10 @@
-// The signed-in console: loads the picture, keeps it fresh (a poll, and the
-// event stream when the service has one), runs the actions the panels ask
+// The signed-in console: loads the picture, keeps it fresh (the event
+// stream, and a poll in case it is down), runs the actions the panels ask
 // for and lays out the page.
 
-import { Api, ApiError } from "./api";
+import { Api } from "./api";
 import { followEvents } from "./events";
-import { probeRole, readParty } from "./identity";
+import { identify } from "./identity";
 import { createMap, type MapView } from "./map/mapview";
 import { type ConsoleState, type Selection, Store } from "./store";
 import { h } from "./ui/dom";
@@ -29,22 +29,16 @@ export interface Context {
 }
 
 const POLL_MS = 15_000;
+/** How long after an event the picture is reloaded, so that a burst of events makes one reload. */
+const EVENT_RELOAD_MS = 150;
 
 /** Checks the token and loads the first picture; throws if the token is refused. */
 export async function start(token: string, root: HTMLElement, signOut: () => void): Promise<void> {
   const api = new Api(token);
-  let role;
-  try {
-    role = await probeRole(api);
-  } catch (error) {
-    if (error instanceof ApiError && error.code === "unauthenticated") {
-      throw new Error("The service does not know this token (or it was revoked).");
-    }
-    throw error;
-  }
+  const identity = await identify(api);
   const [live, incidents] = await Promise.all([api.state(), api.incidents()]);
   const initial: ConsoleState = {
-    identity: { ...role, ...readParty(live, incidents, role.coordinator) },
+    identity,
     view: live,
     live,
     incidents,
@@ -52,6 +46,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
     aheadHours: 24,
     selected: null,
     events: [],
+    urgent: [],
     streaming: false,
     error: null,
     notice: null,
@@ -97,7 +92,15 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
   side.append(detailsPanel(context), sidePanel(context));
   const poll = window.setInterval(() => void context.refresh(), POLL_MS);
   stop.signal.addEventListener("abort", () => window.clearInterval(poll));
-  void followEvents(api, store, () => void context.refresh(), stop.signal);
+  // The events of one log entry come together: one reload for them all.
+  let reload: number | null = null;
+  const changed = (): void => {
+    reload ??= window.setTimeout(() => {
+      reload = null;
+      void context.refresh();
+    }, EVENT_RELOAD_MS);
+  };
+  void followEvents(api, store, changed, stop.signal);
 }
 
 /**
@@ -113,9 +116,7 @@ async function load(api: Api, store: Store, latest: () => boolean): Promise<void
       asOf ? api.state(asOf) : Promise.resolve(null),
     ]);
     if (!latest()) return;
-    const { identity } = store.state;
-    const party = identity.party ? {} : readParty(live, incidents, identity.coordinator);
-    store.update({ live, view: past ?? live, incidents, identity: { ...identity, ...party } });
+    store.update({ live, view: past ?? live, incidents });
   } catch (error) {
     if (latest()) store.update({ error: error instanceof Error ? error.message : String(error) });
   }

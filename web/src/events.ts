@@ -1,12 +1,13 @@
 // The live event stream (`GET /v1/events`, Server-Sent Events). EventSource
 // cannot send an Authorization header, so the stream is read with fetch and
-// parsed here. Each event is listed in the notifications panel and makes the
-// console reload its picture; a broken stream resumes from the last event
-// seen (`Last-Event-ID`). A service without the stream answers 404: then the
-// console relies on its poll alone.
+// parsed here. Each event is listed in the notifications panel (alerts and
+// escalations kept apart until dismissed) and makes the console reload its
+// picture; a broken stream resumes from the last event seen
+// (`Last-Event-ID`), so none is missed.
 
-import { Api, ApiError } from "./api";
-import type { Store, StreamEvent } from "./store";
+import { type Api, ApiError } from "./api";
+import type { Store } from "./store";
+import { EVENT_TYPES, type ServiceEvent, type UrgentEvent } from "./types";
 
 const KEPT = 50;
 const RETRY_MS = [2_000, 5_000, 15_000, 30_000];
@@ -23,20 +24,32 @@ export async function followEvents(api: Api, store: Store, changed: () => void, 
       for await (const message of messages(response, stop)) {
         if (message.id !== null) lastId = message.id;
         const event = parse(message);
-        if (!event) continue;
-        store.update({ events: [event, ...store.state.events].slice(0, KEPT) });
+        if (event) keep(store, event);
         changed();
       }
     } catch (error) {
       if (stop.aborted) return;
-      if (error instanceof ApiError && (error.problem.status === 404 || error.code === "unauthenticated")) {
-        store.update({ streaming: false });
+      // A revoked token: reconnecting would be refused again.
+      if (error instanceof ApiError && error.problem.status === 401) {
+        store.update({ streaming: false, error: "The service no longer knows this token: sign out and in again." });
         return;
       }
     }
     store.update({ streaming: false });
     await sleep(RETRY_MS[Math.min(failures, RETRY_MS.length - 1)] ?? 30_000, stop);
   }
+}
+
+function keep(store: Store, event: ServiceEvent): void {
+  const { events, urgent } = store.state;
+  store.update({
+    events: [event, ...events].slice(0, KEPT),
+    urgent: isUrgent(event) ? [event, ...urgent].slice(0, KEPT) : urgent,
+  });
+}
+
+function isUrgent(event: ServiceEvent): event is UrgentEvent {
+  return event.type === "alert" || event.type === "escalation";
 }
 
 interface Message {
@@ -46,7 +59,7 @@ interface Message {
 }
 
 /** The messages of an SSE body, per the WHATWG event-stream format. */
-export async function* messages(response: Response, stop: AbortSignal): AsyncGenerator<Message> {
+async function* messages(response: Response, stop: AbortSignal): AsyncGenerator<Message> {
   if (!response.body) return;
   const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
   stop.addEventListener("abort", () => void reader.cancel());
@@ -79,15 +92,13 @@ export async function* messages(response: Response, stop: AbortSignal): AsyncGen
   }
 }
 
-function parse(message: Message): StreamEvent | null {
+/** An event of a type the console knows, or null (it still reloads the picture). */
+function parse(message: Message): ServiceEvent | null {
   try {
-    const data = JSON.parse(message.data) as Record<string, unknown>;
-    return {
-      seq: typeof data["seq"] === "number" ? data["seq"] : Number(message.id ?? 0),
-      time: typeof data["time"] === "string" ? data["time"] : new Date().toISOString(),
-      type: typeof data["type"] === "string" ? data["type"] : message.event,
-      data,
-    };
+    const data = JSON.parse(message.data) as { type?: unknown; seq?: unknown; time?: unknown };
+    const known = EVENT_TYPES.find((t) => t === data.type);
+    if (!known || typeof data.seq !== "number" || typeof data.time !== "string") return null;
+    return data as ServiceEvent;
   } catch {
     return null;
   }

@@ -22,6 +22,11 @@ export function relative(time: string | number, now = Date.now()): string {
   return hours > 0 ? `in ${amount} h` : `${amount} h ago`;
 }
 
+/** A coarse box `[west, south, east, north]` as a reader takes it in. */
+export function box([west, south, east, north]: [number, number, number, number]): string {
+  return `lat ${south} to ${north}, lon ${west} to ${east}`;
+}
+
 /** Words for a snake_case value. */
 export function words(value: string): string {
   return value.replaceAll("_", " ");

@@ -1,10 +1,11 @@
 // What the console holds and shows: the signed-in identity, the picture
 // (live, or as it stood at `asOf`), the live conflicts the notifications
-// come from, incidents, the time window and the selection. Views subscribe
-// and redraw from it; nothing else keeps state.
+// come from, incidents, the events of the live stream, the time window and
+// the selection. Views subscribe and redraw from it; nothing else keeps
+// state.
 
 import type { Identity } from "./identity";
-import type { Activity, Conflict, Declaration, Incident, StateView } from "./types";
+import type { Activity, Conflict, Declaration, Incident, ServiceEvent, StateView, UrgentEvent } from "./types";
 import { HOUR } from "./format";
 
 export type Selection =
@@ -12,14 +13,6 @@ export type Selection =
   | { type: "activity"; id: string }
   | { type: "conflict"; id: string }
   | { type: "incident"; id: string };
-
-/** One event of the live stream, as the notifications panel lists it. */
-export interface StreamEvent {
-  seq: number;
-  time: string;
-  type: string;
-  data: Record<string, unknown>;
-}
 
 export interface ConsoleState {
   identity: Identity;
@@ -33,7 +26,10 @@ export interface ConsoleState {
   /** Hours ahead of the moment shown; `null`: every time. */
   aheadHours: number | null;
   selected: Selection | null;
-  events: StreamEvent[];
+  /** The latest events of the stream, newest first. */
+  events: ServiceEvent[];
+  /** Alerts and escalations received and not yet dismissed, newest first. */
+  urgent: UrgentEvent[];
   /** Whether the live event stream is connected. */
   streaming: boolean;
   /** The last failure to show, if any. */
@@ -91,7 +87,7 @@ export function visibleConflicts(state: ConsoleState): Conflict[] {
 
 /** Whether the object is the signed-in party's own. */
 export function isOwn(state: ConsoleState, owner: string): boolean {
-  return state.identity.party !== null && owner === state.identity.party;
+  return owner === state.identity.party;
 }
 
 /** The caller's own side of a conflict it is in, if it is in it. */

@@ -11,11 +11,27 @@ export type Position = [number, number];
 
 export type Role = "viewer" | "operator" | "approver" | "auditor";
 
+/** How a declared unit reports its position. */
+export interface Tracking {
+  report_interval_s: number;
+  max_speed_mps?: number;
+  /** The Cursor-on-Target uid its device reports under. */
+  cot_uid?: string;
+}
+
 /** A declared unit's last reported position. */
 export interface Track {
   time: string;
   lat: number;
   lon: number;
+  /** Height above the ellipsoid, metres. */
+  hae?: number;
+  /** Circular error, metres. */
+  ce_m?: number;
+  /** Metres a second. */
+  speed?: number;
+  /** Degrees clockwise from true north. */
+  course?: number;
   /** Silent past twice its reporting interval. */
   stale: boolean;
   /** While stale: how far it may have gone, checked for conflicts. */
@@ -39,7 +55,9 @@ export interface Declaration {
   created_at: string;
   updated_at: string;
   conflicts: string[];
-  /** A unit that reports its position: its last report. */
+  /** A unit that reports its position: how. */
+  tracking?: Tracking;
+  /** Its last report, once it has reported. */
   track?: Track;
 }
 
@@ -77,17 +95,20 @@ export interface Side {
   notification?: { state: NotificationState; delivered_at?: string; acknowledged_at?: string };
 }
 
+/** A coarse area: the box of whole grid cells around what it stands for. */
+export interface Area {
+  /** `[west, south, east, north]`. */
+  bbox: [number, number, number, number];
+  geometry: Geometry;
+}
+
 export interface Conflict {
   id: string;
   state: "open" | "resolved" | "overridden";
   opened_at: string;
   resolved_at: string | null;
   override: { reason: string; at: string } | null;
-  overlap: {
-    from: string;
-    to: string | null;
-    area: { bbox: [number, number, number, number]; geometry: Geometry };
-  } | null;
+  overlap: { from: string; to: string | null; area: Area } | null;
   /** The caller's own side first. */
   sides: [Side, Side];
 }
@@ -120,8 +141,41 @@ export interface Incident {
   source: string;
   source_grade: string;
   status: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
-  history: { status: string; party: string; reason: string | null; at: string }[];
+  history: { status: string; party: string; reason: string | null; duplicate_of: string | null; at: string }[];
 }
+
+/** An attack near the party's units that it may not see: when, and roughly where. */
+export interface Attack {
+  from: string;
+  to: string;
+  area: Area;
+}
+
+/** One event of the live stream (`GET /v1/events`), its JSON as sent. */
+export type ServiceEvent = { seq: number; time: string } & (
+  | { type: "conflict"; change: "opened" | "resolved" | "overridden" | "acknowledged"; conflict: Conflict }
+  | { type: "alert"; about: "conflict"; conflict: Conflict }
+  | { type: "alert"; about: "attack"; attack: Attack }
+  | { type: "alert"; about: "attack"; incident: Incident }
+  | { type: "escalation"; level: number; party: string; conflict: Conflict }
+  | { type: "activity"; change: ActivityState; activity: Activity }
+  | { type: "incident"; change: "reported" | "status"; incident: Incident }
+  | { type: "notification"; change: "delivered" | "acknowledged"; by: string; conflict: Conflict }
+  | { type: "stale"; declaration_id: string; stale_buffer_m: number; covered_until: string | null }
+);
+
+export const EVENT_TYPES = [
+  "conflict",
+  "alert",
+  "escalation",
+  "activity",
+  "incident",
+  "notification",
+  "stale",
+] as const satisfies readonly ServiceEvent["type"][];
+
+/** What must not wait: alerts and escalations. */
+export type UrgentEvent = Extract<ServiceEvent, { type: "alert" | "escalation" }>;
 
 export interface EvidenceBundle {
   format: string;

@@ -18,6 +18,12 @@ const ISF_PRIVATE = "K-1 Air Base, ISF";
 const PUBLIC_SITE = "US Embassy Baghdad";
 // The strike the test submits: 160 m from the PMF's position on the Baiji refinery road.
 const NEW_STRIKE = "Console test: strike on a truck park by the Baiji refinery road";
+// West of ar-Rutba, where the scenario has nothing: a PMF unit that reports its position
+// walks into a strike the joc has cleared; another falls silent.
+const PMF_TRACKED = "Console test: PMF patrol west of ar-Rutba";
+const PMF_SILENT = "Console test: PMF scouts south of ar-Rutba";
+const LIVE_STRIKE = "Console test: strike on a launch site west of ar-Rutba";
+const HOUR = 3_600_000;
 
 let demo;
 let browser;
@@ -112,6 +118,38 @@ describe("each party sees what it should", () => {
       await tablet.context.close();
     }
   });
+
+  test("a party that owns nothing private is still named: ocha's viewer", async () => {
+    const ocha = await signIn(browser, demo.url, demo.tokens.ocha.viewer);
+    try {
+      await assertIdentity(ocha.page, "ocha", "viewer");
+      assert.equal(await ocha.page.getByText("coordinator", { exact: true }).count(), 0);
+      assert.equal(await ocha.page.getByRole("tab", { name: "Submit" }).count(), 0, "a viewer submits nothing");
+      assert.deepEqual(ocha.errors, [], "no script error");
+      await screenshot(ocha.page, "ocha-viewer");
+    } finally {
+      await ocha.context.close();
+    }
+  });
+
+  test("a made-up token is refused on the sign-in form", async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const page = await context.newPage();
+      await page.goto(demo.url);
+      await page.getByLabel("Token").fill(`dcf_${"0123456789abcdef".repeat(4)}`);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      const refusal = page.getByRole("form", { name: "deconflict console" }).getByRole("alert");
+      await refusal.filter({ hasText: /not valid/ }).waitFor();
+      assert.match(await refusal.textContent(), /does not know it, or it was revoked/);
+      assert.equal(await page.getByTestId("role").count(), 0, "nothing but the sign-in form is shown");
+      assert.ok(await page.getByRole("button", { name: "Sign in" }).isEnabled(), "another token may be tried");
+      assert.equal(await page.evaluate(() => sessionStorage.length), 0, "the refused token is not kept");
+      await screenshot(page, "signin-refused");
+    } finally {
+      await context.close();
+    }
+  });
 });
 
 test("the clearance flow, by clicks: coalition submits, PMF acknowledges, joc clears, coalition sees it cleared", async () => {
@@ -204,6 +242,137 @@ test("the time slider replays the picture as it stood, and Live returns to now",
   await page.getByRole("heading", { name: `Declarations (${now})` }).waitFor();
 });
 
+describe("live events reach the PMF's page without a reload", () => {
+  test("an alert: its tracked unit reports itself inside a strike the joc cleared", async () => {
+    const { tokens } = demo;
+    const { page } = sessions.pmf;
+    await page.evaluate(() => (window.notReloaded = true));
+    await openTab(page, "Notifications");
+    const now = Date.now();
+    // Declared 2 km west of where it will report: the strike meets nothing when submitted.
+    const unit = await post(tokens.pmf.operator, "/v1/declarations", {
+      kind: "unit_position",
+      label: PMF_TRACKED,
+      geometry: { type: "Point", coordinates: [40.27, 33.035] },
+      buffer_m: 50,
+      valid_from: iso(now),
+      valid_to: iso(now + 24 * HOUR),
+      tracking: { report_interval_s: 30, cot_uid: "TEST-1" },
+    });
+    // 400 m east of where the unit will report.
+    const strike = await post(tokens.coalition.operator, "/v1/activities", {
+      kind: "air_strike",
+      label: LIVE_STRIKE,
+      geometry: { type: "Point", coordinates: [40.2981, 33.035] },
+      buffer_m: 800,
+      altitude_m: [0, 6000],
+      start: iso(now + HOUR),
+      end: iso(now + 2 * HOUR),
+    });
+    assert.deepEqual(strike.conflicts, [], "the strike meets nothing where the unit was declared");
+    const cleared = await post(tokens.joc.approver, `/v1/activities/${strike.id}/clear`, {
+      reason: "Nothing declared within the hazard",
+    });
+    assert.equal(cleared.state, "cleared");
+
+    const moved = await post(tokens.pmf.operator, "/v1/tracks", {
+      reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 33.035, lon: 40.2938, ce_m: 10 }],
+    });
+    assert.equal(moved.alerts.length, 1, "the report puts the unit inside the cleared hazard");
+    const [conflictId] = moved.alerts;
+
+    const card = page.locator(`[data-testid=urgent] li[data-urgent=alert][data-subject=${conflictId}]`);
+    await card.waitFor({ timeout: 5_000 });
+    assert.match(await card.textContent(), /Alert: your unit position is within another party's air strike/);
+    assert.match(await card.textContent(), new RegExp(`Conflict ${conflictId}`));
+    assert.doesNotMatch(await card.textContent(), /coalition|act_/, "the strike's owner and id stay hidden");
+    assert.equal(
+      await card.evaluate((li) => getComputedStyle(li).backgroundColor),
+      "rgb(255, 224, 224)",
+      "the alert stands out",
+    );
+    assert.equal(await page.getByTestId("unattended").getAttribute("class"), "count urgent");
+    await page.getByTestId("events").locator("li[data-event=alert]").first().waitFor();
+
+    // The unit's track is on the map, where it reported, and not stale.
+    await showAllTimes(page);
+    const track = page.locator(".leaflet-overlay-pane path.track");
+    await track.first().waitFor();
+    assert.equal(await page.locator(".leaflet-overlay-pane path.track-stale").count(), 0);
+    assert.match(await page.getByTestId("legend").locator("[data-layer=tracks]").textContent(), /1$/);
+    await openTab(page, "Objects");
+    const row = page.locator(`[data-testid=declarations] button[data-id=${unit.id}]`);
+    assert.match(await row.textContent(), /tracked/);
+    await row.click();
+    const details = page.getByTestId("details");
+    await details.getByText(PMF_TRACKED).waitFor();
+    assert.match(await details.textContent(), /33\.03500, 40\.29380 · ± 10 m/);
+    assert.match(await details.textContent(), /every 30 s · CoT uid TEST-1/);
+    await openTab(page, "Notifications");
+    await screenshot(page, "pmf-alert-live");
+    assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
+  });
+
+  test("an attack reported near the PMF's unit by another party: an alert and its coarse area on the map", async () => {
+    const { tokens } = demo;
+    const { page } = sessions.pmf;
+    await openTab(page, "Notifications");
+    const now = Date.now();
+    const incident = await post(tokens.coalition.operator, "/v1/incidents", {
+      kind: "attack",
+      place: { type: "Point", coordinates: [40.31, 33.05] },
+      precision_m: 500,
+      window: { from: iso(now - HOUR), to: iso(now) },
+      reported_by: "Console test: a coalition patrol",
+      against: null,
+      source: "patrol report",
+      source_grade: "B2",
+    });
+    const card = page.locator("[data-testid=urgent] li[data-urgent=alert]").filter({ hasText: "an attack was reported" });
+    await card.waitFor({ timeout: 5_000 });
+    assert.doesNotMatch(await card.textContent(), new RegExp(`${incident.id}|coalition`), "the PMF may not see the report");
+    await card.getByRole("button", { name: "Show on map" }).click();
+    const area = page.locator(".leaflet-overlay-pane path.attack-area");
+    await area.waitFor();
+    assert.match(await page.getByTestId("legend").locator("[data-layer=attacks]").textContent(), /1$/);
+    await screenshot(page, "pmf-attack-alert");
+    await card.getByRole("button", { name: "Dismiss" }).click();
+    await area.waitFor({ state: "detached" });
+    assert.equal(await card.count(), 0);
+  });
+
+  test("a track gone stale is marked on the map as the stale event arrives", async () => {
+    const { tokens } = demo;
+    const { page } = sessions.pmf;
+    const now = Date.now();
+    const unit = await post(tokens.pmf.operator, "/v1/declarations", {
+      kind: "unit_position",
+      label: PMF_SILENT,
+      geometry: { type: "Point", coordinates: [40.28, 32.9] },
+      buffer_m: 50,
+      valid_from: iso(now),
+      valid_to: iso(now + 24 * HOUR),
+      tracking: { report_interval_s: 1, max_speed_mps: 1 },
+    });
+    try {
+      await post(tokens.pmf.operator, "/v1/tracks", {
+        reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 32.9, lon: 40.28, ce_m: 5 }],
+      });
+      // Silent past twice its interval of 1 s: the service's sweep marks it stale.
+      const stale = page.getByTestId("events").locator("li[data-event=stale]").filter({ hasText: PMF_SILENT });
+      await stale.first().waitFor({ timeout: 10_000 });
+      await page.locator(".leaflet-overlay-pane path.track-stale").waitFor({ timeout: 5_000 });
+      await page.locator(".leaflet-overlay-pane path.track-reach").waitFor();
+      await openTab(page, "Objects");
+      await page.locator(`[data-testid=declarations] button[data-id=${unit.id}]`).filter({ hasText: "track stale" }).waitFor();
+      await screenshot(page, "pmf-track-stale");
+      await openTab(page, "Notifications");
+    } finally {
+      await api(demo.url, tokens.pmf.operator, `/v1/declarations/${unit.id}`, { method: "DELETE" });
+    }
+  });
+});
+
 test("the PMF's browser received nothing of the coalition's but coarse conflicts", async () => {
   const { url, tokens } = demo;
   const coalition = await api(url, tokens.coalition.operator, "/v1/state");
@@ -212,7 +381,9 @@ test("the PMF's browser received nothing of the coalition's but coarse conflicts
     ...coalition.declarations.filter((d) => d.owner === "coalition" && d.visibility === "private"),
     ...coalition.activities.filter((a) => a.owner === "coalition"),
   ];
-  assert.ok(privateObjects.some((o) => o.label === NEW_STRIKE), "the test's strike is among them");
+  for (const label of [NEW_STRIKE, LIVE_STRIKE]) {
+    assert.ok(privateObjects.some((o) => o.label === label), `the test's strike "${label}" is among them`);
+  }
   for (const object of privateObjects) {
     secrets.add(object.id);
     secrets.add(object.label);
@@ -223,6 +394,7 @@ test("the PMF's browser received nothing of the coalition's but coarse conflicts
   assert.ok(seen.some((r) => r.url.endsWith("/v1/state")), "the PMF's picture was loaded");
   const stream = seen.filter((r) => r.url.endsWith("/v1/events")).map((r) => r.body).join("");
   assert.match(stream, /event: ?conflict/, "the PMF's event stream was read and recorded");
+  assert.match(stream, /event: ?alert/, "the alert among them");
   assert.doesNotMatch(stream, /not recorded/);
   for (const response of responses) {
     const body = response.body.replaceAll(/\s/g, "");
@@ -235,6 +407,13 @@ test("the PMF's browser received nothing of the coalition's but coarse conflicts
   }
   assert.deepEqual(errors, [], "no script error");
 });
+
+const iso = (ms) => new Date(ms).toISOString();
+
+/** POSTs as a party's own tooling would. */
+function post(token, path, body) {
+  return api(demo.url, token, path, { method: "POST", body: JSON.stringify(body) });
+}
 
 async function assertIdentity(page, party, role) {
   await page.getByTestId("party").filter({ hasText: party }).waitFor();

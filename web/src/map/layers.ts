@@ -1,7 +1,8 @@
 // The objects on the map, one layer group per kind of thing the legend
 // names: own declarations, public sites, the other parties' declarations and
 // activities (only the coordinator sees them), own activities, conflict
-// areas (coarse boxes), live tracks and incidents. Clicking one selects it.
+// areas (coarse boxes), live tracks, incidents, and the coarse areas of the
+// attacks the party was alerted to. Clicking one selects it.
 
 import * as L from "leaflet";
 import type { Geometry as GeoJsonGeometry } from "geojson";
@@ -15,7 +16,7 @@ import {
   visibleConflicts,
   visibleDeclarations,
 } from "../store";
-import type { Geometry } from "../types";
+import type { Area, Geometry } from "../types";
 
 type LayerKey =
   | "own"
@@ -25,7 +26,8 @@ type LayerKey =
   | "otherActivities"
   | "conflicts"
   | "tracks"
-  | "incidents";
+  | "incidents"
+  | "attacks";
 
 interface LayerInfo {
   key: LayerKey;
@@ -44,11 +46,12 @@ export const LAYERS: readonly LayerInfo[] = [
   { key: "conflicts", name: "Conflict areas (coarse)", colour: "#c8102e" },
   { key: "tracks", name: "Live tracks (hollow: stale)", colour: "#111111" },
   { key: "incidents", name: "Incidents", colour: "#a0006e" },
+  { key: "attacks", name: "Attacks alerted (coarse)", colour: "#e00000" },
 ];
 
 interface Drawn {
   layer: L.Layer;
-  selection: Selection;
+  selection: Selection | null;
 }
 
 export class ObjectLayers {
@@ -77,15 +80,27 @@ export class ObjectLayers {
 
   /** Pans and zooms to a selected object, if it is on the map. */
   focus(selection: Selection): void {
-    const found = this.drawn.find((d) => d.selection.type === selection.type && d.selection.id === selection.id);
+    const found = this.drawn.find((d) => d.selection?.type === selection.type && d.selection.id === selection.id);
     if (!found) return;
     const layer = found.layer;
     const bounds = layer instanceof L.FeatureGroup || layer instanceof L.Path ? boundsOf(layer) : null;
     if (bounds?.isValid()) this.map.fitBounds(bounds, { maxZoom: 11, padding: [40, 40] });
   }
 
+  /** Pans and zooms to a coarse area. */
+  focusArea(area: Area): void {
+    const [west, south, east, north] = area.bbox;
+    this.map.fitBounds(
+      [
+        [south, west],
+        [north, east],
+      ],
+      { maxZoom: 11, padding: [40, 40] },
+    );
+  }
+
   private render(state: ConsoleState): void {
-    const inputs = [state.view, state.asOf, state.aheadHours, state.selected, state.identity, state.incidents];
+    const inputs = [state.view, state.asOf, state.aheadHours, state.selected, state.identity, state.incidents, state.urgent];
     if (inputs.every((x, i) => x === this.shown[i])) return;
     this.shown = inputs;
     for (const group of Object.values(this.groups)) group.clearLayers();
@@ -100,6 +115,7 @@ export class ObjectLayers {
         const { lat, lon, stale, stale_buffer_m: reach } = d.track;
         const marker = L.featureGroup([
           L.circleMarker([lat, lon], {
+            className: stale ? "track track-stale" : "track",
             radius: 7,
             color: stale ? "#555555" : "#111111",
             weight: 2,
@@ -109,7 +125,9 @@ export class ObjectLayers {
           }),
         ]);
         if (stale && reach) {
-          marker.addLayer(L.circle([lat, lon], { radius: reach, color: "#555555", weight: 1.5, dashArray: "3 5", fill: false }));
+          marker.addLayer(
+            L.circle([lat, lon], { className: "track-reach", radius: reach, color: "#555555", weight: 1.5, dashArray: "3 5", fill: false }),
+          );
         }
         const when = `${stale ? "stale, " : ""}last report ${utc(d.track.time)}`;
         this.add("tracks", marker, `${d.label} (${when})`, { type: "declaration", id: d.id }, state);
@@ -141,13 +159,29 @@ export class ObjectLayers {
       const tip = `Incident · ${words(i.kind)} · ${words(i.status)} · ${i.reported_by}`;
       this.add("incidents", shapeOf, tip, { type: "incident", id: i.id }, state);
     }
+    // Alerts come from the live stream: not part of a past picture.
+    if (state.asOf !== null) return;
+    for (const event of state.urgent) {
+      if (!("attack" in event)) continue;
+      const { from, to, area } = event.attack;
+      const box = L.geoJSON(area.geometry as GeoJsonGeometry, {
+        style: { className: "attack-area", color: colourOf("attacks"), weight: 4, fillColor: colourOf("attacks"), fillOpacity: 0.25 },
+      });
+      this.add("attacks", box, `Attack reported nearby (coarse area) · ${utc(from)} → ${utc(to)}`, null, state);
+    }
   }
 
-  private add(key: LayerKey, layer: L.FeatureGroup | L.Path, tip: string, selection: Selection, state: ConsoleState) {
-    const selected = state.selected?.type === selection.type && state.selected.id === selection.id;
+  private add(
+    key: LayerKey,
+    layer: L.FeatureGroup | L.Path,
+    tip: string,
+    selection: Selection | null,
+    state: ConsoleState,
+  ) {
+    const selected = selection !== null && state.selected?.type === selection.type && state.selected.id === selection.id;
     if (selected) emphasise(layer);
     layer.bindTooltip(tip, { sticky: true });
-    layer.on("click", () => this.store.update({ selected: selection }));
+    if (selection) layer.on("click", () => this.store.update({ selected: selection }));
     layer.addTo(this.groups[key]);
     this.drawn.push({ layer, selection });
   }

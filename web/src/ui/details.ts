@@ -5,9 +5,9 @@
 
 import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
-import { relative, utc, period, words } from "../format";
+import { box, relative, utc, period, words } from "../format";
 import { type ConsoleState, canApprove, canOperate, isOwn, ownSide } from "../store";
-import type { Activity, Conflict, Declaration, Incident, Side } from "../types";
+import type { Activity, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
 import { act, acknowledge } from "./actions";
 import { h, replace } from "./dom";
 import { incidentDetails } from "./incidents";
@@ -98,11 +98,33 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
       ["Buffer", `${d.buffer_m} m`],
       ["Altitude", `${d.altitude_m[0]}–${d.altitude_m[1]} m`],
       ["Version", d.version],
-      ["Last report", d.track ? `${utc(d.track.time)} at ${d.track.lat.toFixed(5)}, ${d.track.lon.toFixed(5)}` : null],
+      ["Reports", d.tracking ? reporting(d.tracking) : null],
+      ["Last report", d.track ? lastReport(d.track) : d.tracking ? "none yet" : null],
       ["Stale", d.track?.stale ? `yes: may be within ${d.track.stale_buffer_m ?? "?"} m` : null],
     ]),
     conflictLinks(context, d.conflicts),
   );
+}
+
+function reporting(t: Tracking): string {
+  return [
+    `every ${t.report_interval_s} s`,
+    t.max_speed_mps !== undefined ? `up to ${t.max_speed_mps} m/s` : null,
+    t.cot_uid ? `CoT uid ${t.cot_uid}` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
+}
+
+function lastReport(t: Track): string {
+  return [
+    `${utc(t.time)} (${relative(t.time)}) at ${t.lat.toFixed(5)}, ${t.lon.toFixed(5)}`,
+    t.ce_m !== undefined ? `± ${t.ce_m} m` : null,
+    t.speed !== undefined ? `${t.speed} m/s` : null,
+    t.course !== undefined ? `course ${t.course}°` : null,
+  ]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 function activity(context: Context, state: ConsoleState, a: Activity): HTMLElement {
@@ -198,7 +220,7 @@ function conflict(context: Context, state: ConsoleState, c: Conflict): HTMLEleme
       ["Opened", utc(c.opened_at)],
       ["Resolved", c.resolved_at ? utc(c.resolved_at) : null],
       ["Overlap", c.overlap ? period(c.overlap.from, c.overlap.to) : "withheld: the coordinator will contact you"],
-      ["Area (coarse)", c.overlap ? c.overlap.area.bbox.join(", ") : null],
+      ["Area (coarse)", c.overlap ? box(c.overlap.area.bbox) : null],
       ["Override", c.override ? `${utc(c.override.at)}: ${c.override.reason}` : null],
     ]),
     h("h3", {}, "Sides"),

@@ -18,10 +18,11 @@ export function headerBar(header: HTMLElement, context: Context): void {
     h("button", { type: "button", class: "signout", onclick: () => context.signOut() }, "Sign out"),
   );
   context.store.subscribe(({ identity, error, notice, streaming }) => {
+    who.title = `Signed in with credential ${identity.credential_id}`;
     replace(
       who,
-      h("span", { class: "party", "data-testid": "party" }, identity.party ?? (identity.coordinator ? "coordinator" : "party not yet known")),
-      h("span", { class: "role", "data-testid": "role" }, identity.role ?? "role unknown"),
+      h("span", { class: "party", "data-testid": "party" }, identity.party),
+      h("span", { class: "role", "data-testid": "role" }, identity.role),
       identity.coordinator ? h("span", { class: "badge coordinator" }, "coordinator") : null,
       h("span", { class: `badge ${streaming ? "live" : "polling"}`, title: streaming ? "Live event stream connected" : "Refreshing every 15 s" }, streaming ? "live" : "polling"),
     );

@@ -121,7 +121,14 @@ export function incidentDetails(context: Context, i: Incident): HTMLElement {
     h(
       "ol",
       { class: "history" },
-      ...i.history.map((c) => h("li", {}, `${utc(c.at)} ${words(c.status)} by ${c.party}`, c.reason ? h("q", {}, c.reason) : null)),
+      ...i.history.map((c) =>
+        h(
+          "li",
+          {},
+          `${utc(c.at)} ${words(c.status)}${c.duplicate_of ? ` of ${c.duplicate_of}` : ""} by ${c.party}`,
+          c.reason ? h("q", {}, c.reason) : null,
+        ),
+      ),
     ),
     h("div", { class: "actions" }, show, download),
     evidence,

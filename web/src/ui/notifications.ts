@@ -1,26 +1,30 @@
-// Notifications: what asks for attention now, always from the live picture.
-// Conflicts the party has not acknowledged stand out first; escalations and
-// alerts from the event stream are marked urgent; the coordinator also sees
-// every conflict still awaiting a side and every held activity. Below them,
-// the latest events of the stream.
+// Notifications: what asks for attention now. Alerts (a unit inside a live
+// hazard, an attack near the party's units) and escalations from the event
+// stream come first, marked urgent, until dismissed; then the conflicts the
+// party has not acknowledged, from the live picture; the coordinator also
+// sees every conflict still awaiting a side and every held activity. Below
+// them, the latest events of the stream.
 
 import type { Context } from "../app";
-import { relative, utc, words } from "../format";
-import { type ConsoleState, type StreamEvent, canOperate, ownSide } from "../store";
-import type { Activity, Conflict } from "../types";
+import { box, period, relative, utc, words } from "../format";
+import { type ConsoleState, type Selection, canOperate, ownSide } from "../store";
+import type { Activity, Conflict, ServiceEvent, Side, UrgentEvent } from "../types";
 import { acknowledge } from "./actions";
 import { h, replace } from "./dom";
 
-/** How many things wait for this party: unacknowledged conflicts and escalations. */
+/** How many things wait for this party: unacknowledged conflicts, alerts and escalations. */
 export function unattended(state: ConsoleState): number {
-  return toAcknowledge(state).length + state.events.filter(urgent).length;
+  return toAcknowledge(state).length + state.urgent.length;
 }
 
 function toAcknowledge(state: ConsoleState): Conflict[] {
-  return state.live.conflicts.filter((c) => {
-    const side = ownSide(state, c);
-    return c.state === "open" && side !== null && side.notification?.state !== "acknowledged";
-  });
+  return state.live.conflicts.filter((c) => pendingForMe(state, c));
+}
+
+/** Whether the party's own side of a conflict still has to acknowledge it. */
+function pendingForMe(state: ConsoleState, c: Conflict): boolean {
+  const side = ownSide(state, c);
+  return c.state === "open" && side !== null && side.notification?.state !== "acknowledged";
 }
 
 function awaitingSides(state: ConsoleState): Conflict[] {
@@ -33,24 +37,23 @@ function held(state: ConsoleState): Activity[] {
   return state.live.activities.filter((a) => a.state === "held");
 }
 
-function urgent(event: StreamEvent): boolean {
-  return /escalat|alert/.test(event.type);
-}
-
 export function notificationsPanel(context: Context): HTMLElement {
   const panel = h("section", { "aria-label": "Notifications" });
   context.store.subscribe((state) => {
+    const sections: HTMLElement[] = [];
+    if (state.urgent.length) {
+      sections.push(
+        h("h2", { class: "urgent-heading" }, `Alerts and escalations (${state.urgent.length})`),
+        h("ul", { class: "cards", "data-testid": "urgent" }, ...state.urgent.map((e) => urgentCard(context, state, e))),
+      );
+    }
     const mine = toAcknowledge(state);
-    const sections = [
+    sections.push(
       h("h2", {}, "Needs your acknowledgement"),
       mine.length
         ? h("ul", { class: "cards" }, ...mine.map((c) => conflictCard(context, state, c, true)))
         : h("p", { class: "quiet" }, "Nothing waits for your acknowledgement."),
-    ];
-    const escalations = state.events.filter(urgent);
-    if (escalations.length) {
-      sections.push(h("h2", {}, "Escalations and alerts"), h("ul", { class: "cards" }, ...escalations.map(eventCard)));
-    }
+    );
     if (state.identity.coordinator) {
       const waiting = awaitingSides(state);
       const decisions = held(state);
@@ -67,9 +70,15 @@ export function notificationsPanel(context: Context): HTMLElement {
     }
     sections.push(
       h("h2", {}, "Latest events"),
-      state.streaming || state.events.length
-        ? h("ol", { class: "events", "data-testid": "events" }, ...state.events.map(eventCard))
-        : h("p", { class: "quiet" }, "The service offers no event stream; the console refreshes every 15 seconds."),
+      state.events.length
+        ? h("ol", { class: "events", "data-testid": "events" }, ...state.events.map((e) => eventRow(context, state, e)))
+        : h(
+            "p",
+            { class: "quiet" },
+            state.streaming
+              ? "No event since you signed in."
+              : "Connecting to the event stream; meanwhile the console refreshes every 15 seconds.",
+          ),
     );
     replace(panel, ...sections);
   });
@@ -80,7 +89,7 @@ function conflictCard(context: Context, state: ConsoleState, c: Conflict, mine: 
   const [own, other] = c.sides;
   const unacknowledged = mine || c.sides.some((s) => s.notification?.state !== "acknowledged");
   const title = mine
-    ? `Your ${words(own.kind ?? "object")} meets ${other.view === "coordinator_only" ? "an object the coordinator will tell you about" : `another party's ${words(other.kind ?? "object")}`}`
+    ? `Your ${words(own.kind ?? "object")} meets ${otherSide(other)}`
     : `${own.party ?? "?"} ${words(own.kind ?? "")} × ${other.party ?? "?"} ${words(other.kind ?? "")}`;
   const when = c.overlap ? `${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld";
   const states = c.sides.map((s) => `${s.party ?? "other side"}: ${s.notification?.state ?? "—"}`).join(" · ");
@@ -93,19 +102,8 @@ function conflictCard(context: Context, state: ConsoleState, c: Conflict, mine: 
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", onclick: () => context.select({ type: "conflict", id: c.id }) }, "Show"),
-      mine && canOperate(state)
-        ? h(
-            "button",
-            {
-              type: "button",
-              class: "primary",
-              "data-action": "acknowledge",
-              onclick: () => void acknowledge(context, c.id),
-            },
-            "Acknowledge",
-          )
-        : null,
+      showButton(context, { type: "conflict", id: c.id }),
+      mine && canOperate(state) ? acknowledgeButton(context, c.id) : null,
     ),
   );
 }
@@ -124,11 +122,127 @@ function heldCard(context: Context, a: Activity): HTMLElement {
   );
 }
 
-function eventCard(event: StreamEvent): HTMLElement {
+/** An alert or escalation: what it is about, what can be done, and a way to put it away. */
+function urgentCard(context: Context, state: ConsoleState, event: UrgentEvent): HTMLElement {
+  let title: string;
+  let detail: string;
+  let subject: Selection | null = null;
+  const actions: (HTMLElement | null)[] = [];
+  if ("conflict" in event) {
+    const c = state.live.conflicts.find((x) => x.id === event.conflict.id) ?? event.conflict;
+    subject = { type: "conflict", id: c.id };
+    const own = ownSide(state, c);
+    if (event.type === "alert") {
+      title = own
+        ? `Alert: your ${words(own.kind ?? "unit")} is within ${otherSide(c.sides[1])}`
+        : `Alert: ${sideName(c.sides[0])} within ${sideName(c.sides[1])}`;
+    } else {
+      title =
+        event.party === state.identity.party
+          ? `Escalation ${event.level}: conflict ${c.id} is still not acknowledged`
+          : `Escalation ${event.level}: ${event.party} has not acknowledged conflict ${c.id}`;
+    }
+    detail = `Conflict ${c.id} · ${c.state} · ${c.overlap ? `from ${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld"}`;
+    actions.push(showButton(context, subject), pendingForMe(state, c) && canOperate(state) ? acknowledgeButton(context, c.id) : null);
+  } else if ("incident" in event) {
+    const i = event.incident;
+    subject = { type: "incident", id: i.id };
+    title = `Alert: ${words(i.kind)} reported near your units`;
+    detail = `Incident ${i.id} · ${period(i.window.from, i.window.to)}`;
+    actions.push(showButton(context, subject));
+  } else {
+    const { area } = event.attack;
+    title = "Alert: an attack was reported near your units";
+    detail = `${period(event.attack.from, event.attack.to)} · roughly within ${box(area.bbox)}`;
+    actions.push(h("button", { type: "button", onclick: () => context.map.layers.focusArea(area) }, "Show on map"));
+  }
+  actions.push(
+    h(
+      "button",
+      {
+        type: "button",
+        "data-action": "dismiss",
+        onclick: () => context.store.update({ urgent: context.store.state.urgent.filter((e) => e !== event) }),
+      },
+      "Dismiss",
+    ),
+  );
   return h(
     "li",
-    { class: `event${urgent(event) ? " urgent" : ""}` },
-    h("strong", {}, words(event.type)),
+    { class: "card urgent", "data-urgent": event.type, "data-subject": subject?.id ?? null },
+    h("strong", {}, title),
+    h("span", {}, detail),
+    h("span", { class: "quiet" }, `Received ${utc(event.time)} (#${event.seq})`),
+    h("div", { class: "actions" }, ...actions),
+  );
+}
+
+/** One event, in words, with a way to show what it is about. */
+function eventRow(context: Context, state: ConsoleState, event: ServiceEvent): HTMLElement {
+  const [text, subject] = describe(state, event);
+  return h(
+    "li",
+    { class: `event${event.type === "alert" || event.type === "escalation" ? " urgent" : ""}`, "data-event": event.type },
+    h("strong", {}, text),
     h("span", { class: "quiet" }, ` #${event.seq} · ${utc(event.time)}`),
+    subject
+      ? h("button", { type: "button", class: "link", onclick: () => context.select(subject) }, "show")
+      : null,
+  );
+}
+
+function describe(state: ConsoleState, event: ServiceEvent): [string, Selection | null] {
+  switch (event.type) {
+    case "conflict":
+      return [`Conflict ${event.conflict.id} ${event.change}`, { type: "conflict", id: event.conflict.id }];
+    case "alert":
+      if ("conflict" in event) return [`Alert: conflict ${event.conflict.id}`, { type: "conflict", id: event.conflict.id }];
+      if ("incident" in event) return [`Alert: incident ${event.incident.id}`, { type: "incident", id: event.incident.id }];
+      return ["Alert: an attack nearby", null];
+    case "escalation":
+      return [
+        `Escalation ${event.level}: ${event.party}, conflict ${event.conflict.id}`,
+        { type: "conflict", id: event.conflict.id },
+      ];
+    case "activity":
+      return [`Activity ${event.activity.label}: ${event.change}`, { type: "activity", id: event.activity.id }];
+    case "incident":
+      return [
+        event.change === "reported"
+          ? `Incident reported: ${words(event.incident.kind)}`
+          : `Incident ${event.incident.id} now ${words(event.incident.status)}`,
+        { type: "incident", id: event.incident.id },
+      ];
+    case "notification":
+      return [`Conflict ${event.conflict.id} ${event.change} by ${event.by}`, { type: "conflict", id: event.conflict.id }];
+    case "stale": {
+      const unit = state.live.declarations.find((d) => d.id === event.declaration_id);
+      return [
+        `Track stale: ${unit?.label ?? event.declaration_id}, may be within ${Math.round(event.stale_buffer_m)} m`,
+        { type: "declaration", id: event.declaration_id },
+      ];
+    }
+  }
+}
+
+/** The other side of a conflict, as the party is told of it. */
+function otherSide(side: Side): string {
+  if (side.view === "coordinator_only") return "an object the coordinator will tell you about";
+  return side.party ? `${side.party}'s ${words(side.kind ?? "object")}` : `another party's ${words(side.kind ?? "object")}`;
+}
+
+function sideName(side: Side): string {
+  return side.view === "coordinator_only" ? "an undisclosed object" : `${side.party ?? "?"} ${words(side.kind ?? "")}`;
+}
+
+function showButton(context: Context, selection: Selection): HTMLElement {
+  return h("button", { type: "button", onclick: () => context.select(selection) }, "Show");
+}
+
+function acknowledgeButton(context: Context, conflict: string): HTMLElement {
+  return h(
+    "button",
+    { type: "button", class: "primary", "data-action": "acknowledge", onclick: () => void acknowledge(context, conflict) },
+    "Acknowledge",
   );
 }
