@@ -310,8 +310,9 @@ fn a_silent_unit_goes_stale_and_its_volume_grows_with_time() {
     assert!(seen.track.unwrap().stale.is_none());
 }
 
-#[test]
-fn unacknowledged_notifications_escalate_step_by_step_until_acknowledged() {
+/// A PMF camp and a coalition strike over it: the conflict, opened by the
+/// coalition, and when.
+fn camp_under_a_strike() -> (World, ConflictId, i64) {
     let mut w = World::new();
     w.ok(
         "pmf/operator",
@@ -329,6 +330,12 @@ fn unacknowledged_notifications_escalate_step_by_step_until_acknowledged() {
         ),
     );
     let conflict = w.con("strike", 0);
+    (w, conflict, opened_at)
+}
+
+#[test]
+fn unacknowledged_notifications_escalate_step_by_step_until_acknowledged() {
+    let (mut w, conflict, opened_at) = camp_under_a_strike();
     let after = Policy::default().escalate_after_ms;
 
     w.set_clock(opened_at + after - 1);
@@ -363,23 +370,7 @@ fn unacknowledged_notifications_escalate_step_by_step_until_acknowledged() {
 
 #[test]
 fn an_acknowledged_notification_does_not_escalate() {
-    let mut w = World::new();
-    w.ok(
-        "pmf/operator",
-        "camp",
-        declare("camp", "Camp", vol(point(GATE.0, GATE.1), 300.0, -48, None)),
-    );
-    let opened_at = w.now() + 60_000;
-    w.ok(
-        "coalition/operator",
-        "strike",
-        submit(
-            "air_strike",
-            "Strike",
-            vol(point(TRUCK_PARK.0, TRUCK_PARK.1), 800.0, 1, Some(2)),
-        ),
-    );
-    let conflict = w.con("strike", 0);
+    let (mut w, conflict, opened_at) = camp_under_a_strike();
     w.ok("pmf/operator", "ack", ack(&conflict));
     w.set_clock(opened_at + 3 * Policy::default().escalate_after_ms);
     assert!(w.ok("service", "sweep", Command::Sweep).outcome.is_empty());

@@ -2,6 +2,7 @@
 //! resuming with `Last-Event-ID`, and what each party's stream never holds.
 
 use super::*;
+use crate::scene::{GATE, TIKRIT, report, scene};
 use axum::body::Body as HttpBody;
 use http_body_util::BodyExt;
 use std::time::Duration;
@@ -95,64 +96,6 @@ fn parse(block: &str) -> Option<SseEvent> {
         data: serde_json::from_str(&data).ok()?,
         raw: block.to_owned(),
     })
-}
-
-/// Near Baiji: the PMF company's gate and the coalition's truck park.
-const GATE: (f64, f64) = (43.4712, 34.9355);
-const TRUCK_PARK: (f64, f64) = (43.4750, 34.9370);
-const TIKRIT: (f64, f64) = (43.6800, 34.6000);
-
-/// A PMF company reporting its position, and a coalition strike 400 m from
-/// the gate, cleared by the JOC.
-async fn scene(h: &Harness) -> (String, String) {
-    let mut unit = declaration(
-        "unit_position",
-        "PMF 3rd company, Tikrit",
-        TIKRIT.0,
-        TIKRIT.1,
-        200.0,
-    );
-    unit["tracking"] = json!({"report_interval_s": 30, "cot_uid": "ANDROID-pmf-3"});
-    let unit = h
-        .post("/v1/declarations", "pmf/operator", unit)
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let strike = activity(
-        "air_strike",
-        "Coalition strike on the Baiji truck park",
-        TRUCK_PARK.0,
-        TRUCK_PARK.1,
-        800.0,
-        1.0,
-        2.0,
-    );
-    let strike = h
-        .post("/v1/activities", "coalition/operator", strike)
-        .await
-        .expect(201)
-        .json()["id"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    h.post(
-        &format!("/v1/activities/{strike}/clear"),
-        "joc/approver",
-        json!({"reason": "nobody declared there"}),
-    )
-    .await
-    .expect(200);
-    (unit, strike)
-}
-
-fn report(unit: &str, at: (f64, f64)) -> Value {
-    json!({"reports": [{
-        "declaration_id": unit, "time": in_hours(0.0), "lat": at.1, "lon": at.0,
-        "ce_m": 15.0, "speed": 4.0, "course": 10.0
-    }]})
 }
 
 async fn seq(h: &Harness) -> u64 {

@@ -19,6 +19,7 @@ mod log;
 mod need_to_know;
 mod refusals;
 mod replay;
+mod scene;
 mod stories;
 mod webhooks;
 
