@@ -144,10 +144,10 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
         let cot = bind_cot(&settings, tls.as_ref(), true).await?;
-        println!("deconflict: serving {} on {url}", data.display());
         for c in &cot {
             println!("deconflict: Cursor-on-Target on {}", c.url);
         }
+        println!("deconflict: serving {} on {url}", data.display());
         std::io::stdout().flush()?;
         run(listener, tls, state, cot, settings.cot_token.clone()).await
     })

@@ -196,3 +196,69 @@ fn a_certificate_without_its_key_or_a_bad_pem_file_is_refused_naming_it() {
         assert!(err.contains(&expected), "{tls:?}: {err}");
     }
 }
+
+#[test]
+fn cursor_on_target_over_tls_answers_a_ping_and_refuses_untrusting_clients() {
+    let (dir, _) = data_dir(&[]);
+    let cert = Cert::new(dir.path(), "cot");
+    let mut command = bin();
+    command
+        .args(["serve", "--data", dir.path().to_str().unwrap()])
+        .args(["--listen", "127.0.0.1:0", "--cot-listen", "off"])
+        .args(["--cot-tls-listen", "127.0.0.1:0"])
+        .args(cert.flags());
+    let server = Server::start(command, "deconflict: serving");
+    let cot = server
+        .banner
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix("deconflict: Cursor-on-Target on tls://")
+        })
+        .unwrap_or_else(|| panic!("no CoT over TLS in\n{}", server.banner))
+        .to_owned();
+    let now = "2026-01-01T00:00:00Z";
+    let ping = format!(
+        "<event version=\"2.0\" uid=\"ping-tls\" type=\"t-x-c-t\" how=\"h-g-i-g-o\" time=\"{now}\" \
+         start=\"{now}\" stale=\"{now}\"><point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" \
+         le=\"9999999\"/><detail/></event>"
+    );
+    let client = |trusted: &CertificateDer<'static>| {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.add(trusted.clone()).unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        let name = ServerName::try_from("localhost").unwrap();
+        let tls = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
+        rustls::StreamOwned::new(tls, connect(&cot).unwrap())
+    };
+    let mut tak = client(&cert.der);
+    use std::io::{Read, Write};
+    tak.write_all(ping.as_bytes()).unwrap();
+    tak.flush().unwrap();
+    let mut answer = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&answer).contains("</event>") {
+        let n = tak.read(&mut buf).unwrap();
+        assert!(n > 0, "closed: {}", String::from_utf8_lossy(&answer));
+        answer.extend_from_slice(&buf[..n]);
+    }
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        answer.contains("t-x-c-t-r") && answer.contains("ping-tls"),
+        "{answer}"
+    );
+    // A client that does not trust the certificate gets no session.
+    let other = Cert::new(dir.path(), "other");
+    let mut stranger = client(&other.der);
+    assert!(
+        stranger
+            .write_all(ping.as_bytes())
+            .and_then(|()| stranger.flush())
+            .is_err()
+    );
+}

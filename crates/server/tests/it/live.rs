@@ -342,3 +342,68 @@ async fn an_attack_alerts_parties_with_declarations_nearby_without_the_report() 
     );
     assert!(pmf.next(Duration::from_millis(300)).await.is_none());
 }
+
+#[tokio::test]
+async fn evidence_shows_where_a_unit_said_it_was_to_its_party_only() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    let moved = h
+        .post("/v1/tracks", "pmf/operator", report(&unit, GATE))
+        .await
+        .expect(200)
+        .json();
+    let track_seq = moved["seq"].as_u64().unwrap();
+    // The PMF alleges a strike on its company by the gate (200 m off the
+    // report), this hour.
+    let allegation = json!({
+        "kind": "allegation",
+        "place": {"type": "Point", "coordinates": [GATE.0, GATE.1 + 0.002]},
+        "precision_m": 500,
+        "window": {"from": in_hours(-0.5), "to": in_hours(0.5)},
+        "reported_by": "PMF 3rd company",
+        "against": "coalition",
+        "source": "company commander",
+        "source_grade": "B2"
+    });
+    let incident = h
+        .post("/v1/incidents", "pmf/operator", allegation)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let bundle = |who: &'static str| {
+        let path = format!("/v1/incidents/{incident}/evidence");
+        let h = &h;
+        async move { h.get(&path, who).await.expect(200).json() }
+    };
+    let position = "/command/track/reports/0/position";
+    let opened = |b: &Value| {
+        b["payloads"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["seq"] == track_seq && p["pointer"] == position)
+            .cloned()
+    };
+    let has_entry = |b: &Value| {
+        b["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["index"] == track_seq - 1)
+    };
+    let pmf = bundle("pmf/viewer").await;
+    assert!(has_entry(&pmf), "the track report is evidence");
+    let value = opened(&pmf).expect("the PMF sees its own unit's position");
+    assert!(
+        value["value"].as_str().unwrap().contains("34.9355"),
+        "{value}"
+    );
+    // The coalition, accused, gets the entry (committed) but not the place.
+    let coalition = bundle("coalition/viewer").await;
+    assert!(has_entry(&coalition));
+    assert!(opened(&coalition).is_none());
+    assert!(!coalition.to_string().contains("34.9355"));
+}
