@@ -98,10 +98,11 @@ fn parse(block: &str) -> Option<SseEvent> {
     })
 }
 
+/// The last entry's sequence number, 0 for an empty log.
 async fn seq(h: &Harness) -> u64 {
     h.get("/v1/state", "joc/viewer").await.expect(200).json()["seq"]
         .as_u64()
-        .unwrap()
+        .unwrap_or(0)
 }
 
 #[tokio::test]
@@ -406,4 +407,54 @@ async fn evidence_shows_where_a_unit_said_it_was_to_its_party_only() {
     assert!(has_entry(&coalition));
     assert!(opened(&coalition).is_none());
     assert!(!coalition.to_string().contains("34.9355"));
+}
+
+#[tokio::test]
+async fn an_unanswered_notification_escalates_on_the_streams() {
+    let policy = deconflict_model::Policy {
+        escalate_after_ms: 100,
+        ..deconflict_model::Policy::default()
+    };
+    let h = Harness::with_config(Config { policy, ..config() });
+    let now = seq(&h).await;
+    let mut pmf = Stream::open(&h, "pmf/viewer", Some(now)).await;
+    let mut joc = Stream::open(&h, "joc/viewer", Some(now)).await;
+    // The PMF's camp, then the coalition's strike over it: the PMF is told
+    // and does not answer.
+    h.post(
+        "/v1/declarations",
+        "pmf/operator",
+        declaration("camp", "PMF camp", GATE.0, GATE.1, 300.0),
+    )
+    .await
+    .expect(201);
+    let strike = activity("air_strike", "Strike", GATE.0, GATE.1, 500.0, 1.0, 2.0);
+    h.post("/v1/activities", "coalition/operator", strike)
+        .await
+        .expect(201);
+    pmf.until("conflict").await;
+    for level in [1, 2] {
+        tokio::time::sleep(Duration::from_millis(110)).await;
+        h.state.sweep().await.unwrap();
+        let seen = pmf.until("escalation").await;
+        assert_eq!(seen.last().unwrap().data["level"], level);
+    }
+    let seen = joc.until("escalation").await;
+    assert_eq!(seen.last().unwrap().data["party"], "pmf");
+    // Acknowledged, it goes no further.
+    let conflict = seen.last().unwrap().data["conflict"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.post(
+        &format!("/v1/conflicts/{conflict}/acknowledge"),
+        "pmf/operator",
+        json!({}),
+    )
+    .await
+    .expect(200);
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    let before = seq(&h).await;
+    h.state.sweep().await.unwrap();
+    assert_eq!(seq(&h).await, before, "nothing more to escalate");
 }
