@@ -40,13 +40,11 @@ impl Cert {
     }
 }
 
-/// One HTTPS request to `addr` for `localhost`, trusting only `trusted`.
-fn https(
+/// A TLS connection to `addr` for `localhost`, trusting only `trusted`.
+fn tls_client(
     addr: &str,
     trusted: &CertificateDer<'static>,
-    path: &str,
-    token: Option<&str>,
-) -> std::io::Result<(u16, String)> {
+) -> std::io::Result<rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream>> {
     let mut roots = rustls::RootCertStore::empty();
     roots.add(trusted.clone()).unwrap();
     let provider = Arc::new(rustls::crypto::ring::default_provider());
@@ -57,8 +55,17 @@ fn https(
         .with_no_client_auth();
     let name = ServerName::try_from("localhost").unwrap();
     let tls = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
-    let stream = rustls::StreamOwned::new(tls, connect(addr)?);
-    exchange(stream, addr, "GET", path, token, None)
+    Ok(rustls::StreamOwned::new(tls, connect(addr)?))
+}
+
+/// One HTTPS request to `addr` for `localhost`, trusting only `trusted`.
+fn https(
+    addr: &str,
+    trusted: &CertificateDer<'static>,
+    path: &str,
+    token: Option<&str>,
+) -> std::io::Result<(u16, String)> {
+    exchange(tls_client(addr, trusted)?, addr, "GET", path, token, None)
 }
 
 /// `127.0.0.1` with the port of `addr`, whatever address it listens on.
@@ -223,20 +230,7 @@ fn cursor_on_target_over_tls_answers_a_ping_and_refuses_untrusting_clients() {
          start=\"{now}\" stale=\"{now}\"><point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" \
          le=\"9999999\"/><detail/></event>"
     );
-    let client = |trusted: &CertificateDer<'static>| {
-        let mut roots = rustls::RootCertStore::empty();
-        roots.add(trusted.clone()).unwrap();
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let config = rustls::ClientConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .unwrap()
-            .with_root_certificates(roots)
-            .with_no_client_auth();
-        let name = ServerName::try_from("localhost").unwrap();
-        let tls = rustls::ClientConnection::new(Arc::new(config), name).unwrap();
-        rustls::StreamOwned::new(tls, connect(&cot).unwrap())
-    };
-    let mut tak = client(&cert.der);
+    let mut tak = tls_client(&cot, &cert.der).unwrap();
     use std::io::{Read, Write};
     tak.write_all(ping.as_bytes()).unwrap();
     tak.flush().unwrap();
@@ -254,7 +248,7 @@ fn cursor_on_target_over_tls_answers_a_ping_and_refuses_untrusting_clients() {
     );
     // A client that does not trust the certificate gets no session.
     let other = Cert::new(dir.path(), "other");
-    let mut stranger = client(&other.der);
+    let mut stranger = tls_client(&cot, &other.der).unwrap();
     assert!(
         stranger
             .write_all(ping.as_bytes())
