@@ -86,6 +86,18 @@ pub(crate) struct ServeConfig {
     )]
     pub(crate) cot_token: Option<String>,
 
+    /// Let webhooks reach loopback, private, link-local and other non-public
+    /// addresses (refused by default, so that a party cannot point the
+    /// service at the network it runs in).
+    #[arg(
+        long,
+        env = "DECONFLICT_WEBHOOK_PRIVATE",
+        value_name = "BOOL",
+        num_args = 0..=1,
+        default_missing_value = "true"
+    )]
+    pub(crate) webhook_private: Option<bool>,
+
     /// The largest request body in bytes; larger ones get 413 `too_large`.
     /// [default: 1048576]
     #[arg(long, env = "DECONFLICT_BODY_LIMIT", value_name = "BYTES")]
@@ -203,6 +215,7 @@ impl ServeConfig {
             cot_listen: self.cot_listen.or(file.cot_listen),
             cot_tls_listen: self.cot_tls_listen.or(file.cot_tls_listen),
             cot_token: self.cot_token.or(file.cot_token),
+            webhook_private: self.webhook_private.or(file.webhook_private),
             body_limit: self.body_limit.or(file.body_limit),
             request_timeout_s: self.request_timeout_s.or(file.request_timeout_s),
             rate_limit_per_s: self.rate_limit_per_s.or(file.rate_limit_per_s),
@@ -315,6 +328,7 @@ impl ServeConfig {
                 policy,
                 max_page,
                 max_vertices,
+                webhook_private: self.webhook_private.unwrap_or(false),
                 ..Config::default()
             },
             log: self.log.unwrap_or_else(|| "info".to_owned()),

@@ -25,6 +25,10 @@ pub struct Config {
     /// How long a webhook waits before sending a failed event again; each
     /// failure in a row doubles the wait, up to five minutes.
     pub webhook_backoff: Duration,
+    /// Whether webhooks may reach loopback, private, link-local and other
+    /// addresses that are not on the public internet. Off by default, so that
+    /// a party cannot point the service at the network it runs in.
+    pub webhook_private: bool,
 }
 
 /// The most positions [`Config::max_vertices`] may allow: the engine's own
@@ -52,6 +56,7 @@ impl Default for Config {
             max_page: 1000,
             max_vertices: 10_000,
             webhook_backoff: Duration::from_secs(1),
+            webhook_private: false,
         }
     }
 }

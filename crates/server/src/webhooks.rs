@@ -73,6 +73,7 @@ use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use sha2::Sha256;
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -243,6 +244,7 @@ async fn deliver(app: AppState, hook: Webhook) {
     };
     let mut client = Client {
         target,
+        private: app.config().webhook_private,
         tls: None,
         kept: None,
     };
@@ -442,12 +444,74 @@ impl Target {
                 .map_or_else(|| "/".to_owned(), |p| p.as_str().to_owned()),
         })
     }
+
+    /// Refuses a host written as an address that is not public, unless
+    /// `private` allows it (names are checked when they are resolved).
+    pub(crate) fn check_literal(self, private: bool) -> Result<Target, String> {
+        match self.host.parse::<IpAddr>() {
+            Ok(ip) if !private && !is_public(ip) => Err(NOT_PUBLIC.to_owned()),
+            _ => Ok(self),
+        }
+    }
+
+    /// The addresses to connect to: the host's, public ones only unless
+    /// `private`. Checked after resolution and connected to as checked, so
+    /// a name cannot be made to point inward between the two.
+    async fn addresses(&self, private: bool) -> Result<Vec<SocketAddr>, Failure> {
+        let resolved = tokio::net::lookup_host((self.host.as_str(), self.port))
+            .await
+            .map_err(|e| failed(format!("resolving {}: {e}", self.authority)))?;
+        let allowed: Vec<SocketAddr> = resolved
+            .filter(|addr| private || is_public(addr.ip()))
+            .collect();
+        if allowed.is_empty() {
+            return Err(failed(format!("{}: {NOT_PUBLIC}", self.authority)));
+        }
+        Ok(allowed)
+    }
+}
+
+const NOT_PUBLIC: &str = "not a public address (loopback, private, link-local and the like are \
+     refused unless the service allows them: --webhook-private)";
+
+/// Whether an address is on the public internet.
+fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_documentation()
+                || a == 0
+                // Shared address space (RFC 6598) and benchmarking (RFC 2544).
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (18..20).contains(&b))
+                || a >= 224)
+        }
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => is_public(IpAddr::V4(v4)),
+            None => {
+                let first = v6.segments()[0];
+                !(v6.is_loopback()
+                    || v6.is_unspecified()
+                    || v6.is_multicast()
+                    // Unique local (fc00::/7) and link-local (fe80::/10).
+                    || (first & 0xfe00) == 0xfc00
+                    || (first & 0xffc0) == 0xfe80)
+            }
+        },
+    }
 }
 
 /// An HTTP/1.1 client of one receiver, keeping its connection open between
 /// events while the receiver does.
 struct Client {
     target: Target,
+    /// Whether non-public addresses may be reached.
+    private: bool,
     /// Made at the first https connection.
     tls: Option<TlsConnector>,
     kept: Option<SendRequest<Full<Bytes>>>,
@@ -521,7 +585,8 @@ impl Client {
 
     async fn connect(&mut self) -> Result<SendRequest<Full<Bytes>>, Failure> {
         let target = &self.target;
-        let tcp = TcpStream::connect((target.host.as_str(), target.port))
+        let addresses = target.addresses(self.private).await?;
+        let tcp = TcpStream::connect(addresses.as_slice())
             .await
             .map_err(|e| failed(format!("connecting to {}: {e}", target.authority)))?;
         // Each event is one small write; waiting to fill a packet only adds latency.
@@ -598,6 +663,40 @@ fn chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "10.0.0.1",
+            "172.16.5.4",
+            "192.168.0.1",
+            "169.254.169.254",
+            "0.0.0.0",
+            "100.64.0.1",
+            "198.18.0.1",
+            "224.0.0.1",
+            "255.255.255.255",
+            "192.0.2.1",
+            "::1",
+            "::",
+            "fd12::1",
+            "fe80::1",
+            "ff02::1",
+            "::ffff:10.0.0.1",
+        ] {
+            assert!(!is_public(private.parse().unwrap()), "{private}");
+        }
+        for public in [
+            "8.8.8.8",
+            "1.1.1.1",
+            "172.32.0.1",
+            "2001:4860:4860::8888",
+            "::ffff:8.8.8.8",
+        ] {
+            assert!(is_public(public.parse().unwrap()), "{public}");
+        }
+    }
 
     #[test]
     fn urls_are_http_or_https_with_a_host() {

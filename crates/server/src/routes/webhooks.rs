@@ -102,11 +102,13 @@ async fn register(
     Body(body): Body<WebhookIn>,
 ) -> Result<impl IntoResponse, ApiError> {
     may_change(&caller, "register webhooks")?;
-    Target::parse(&body.url).map_err(|why| ApiError::Invalid {
-        code: "invalid_field",
-        field: "url".into(),
-        detail: format!("url: {why}"),
-    })?;
+    Target::parse(&body.url)
+        .and_then(|target| target.check_literal(app.config().webhook_private))
+        .map_err(|why| ApiError::Invalid {
+            code: "invalid_field",
+            field: "url".into(),
+            detail: format!("url: {why}"),
+        })?;
     // Events from the log's durable end on: what a stream opened now gets.
     let cursor = *app.events().subscribe().borrow();
     let credential = caller.credential_id;

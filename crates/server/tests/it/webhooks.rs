@@ -121,6 +121,8 @@ const BACKOFF: Duration = Duration::from_millis(20);
 fn harness() -> (Harness, deconflict_server::webhooks::Deliveries) {
     let h = Harness::with_config(Config {
         webhook_backoff: BACKOFF,
+        // The receivers of these tests listen on loopback.
+        webhook_private: true,
         ..config()
     });
     let deliveries = deconflict_server::webhooks::start(&h.state);
@@ -601,4 +603,50 @@ async fn webhooks_are_their_partys_and_urls_are_checked() {
     .await
     .problem(404, "not_found");
     register(&h, "coalition/operator", url).await;
+}
+
+#[tokio::test]
+async fn webhooks_cannot_point_into_the_service_network_unless_allowed() {
+    let h = Harness::new();
+    for url in [
+        "http://127.0.0.1:9/hook",
+        "http://10.1.2.3/hook",
+        "https://192.168.1.1/hook",
+        "http://169.254.169.254/latest/meta-data",
+        "http://[::1]:8080/hook",
+        "http://[fd00::1]/hook",
+        "http://[::ffff:127.0.0.1]/hook",
+    ] {
+        let refused = h
+            .post("/v1/webhooks", "pmf/operator", json!({"url": url}))
+            .await
+            .problem(422, "invalid_field");
+        assert_eq!(refused["field"], "url", "{url}");
+    }
+    // A name is checked once resolved: `localhost` is registered, and each
+    // delivery is refused before any connection, the reason shown.
+    let (receiver, url) = Receiver::start().await;
+    let url = url.replace("127.0.0.1", "localhost");
+    let (id, _) = register(&h, "pmf/operator", &url).await;
+    let _deliveries = deconflict_server::webhooks::start(&h.state);
+    h.post(
+        "/v1/declarations",
+        "pmf/operator",
+        declaration("camp", "PMF camp", GATE.0, GATE.1, 300.0),
+    )
+    .await
+    .expect(201);
+    let strike = activity("air_strike", "Strike", GATE.0, GATE.1, 500.0, 1.0, 2.0);
+    h.post("/v1/activities", "coalition/operator", strike)
+        .await
+        .expect(201);
+    let state = webhook_until(&h, "pmf/viewer", &id, |w| w["attempts"].as_u64() > Some(0)).await;
+    assert!(
+        state["last_error"]
+            .as_str()
+            .unwrap()
+            .contains("not a public address"),
+        "{state}"
+    );
+    assert!(receiver.received().is_empty());
 }
