@@ -27,7 +27,7 @@
 use crate::auth::actor_of;
 use crate::events::Subscription;
 use crate::metrics::CotOutcome;
-use crate::state::{AppState, now_ms};
+use crate::state::{AppState, Lane, now_ms};
 use crate::tls::ServerConfig;
 use deconflict_cot::{Marker, Splitter};
 use deconflict_model::{Actor, Command, Position, TrackReport};
@@ -258,7 +258,8 @@ impl Connection {
             return;
         };
         let batch = std::mem::take(&mut self.batch);
-        let gathered = batch.len() as u64;
+        let batch_len = batch.len();
+        let gathered = batch_len as u64;
         let mut taken = 0u64;
         let plan = |state: &deconflict_model::State| {
             let now = now_ms();
@@ -281,7 +282,8 @@ impl Connection {
             }
         };
         let metrics = self.state.metrics();
-        match self.state.transact(actor, plan, |_, _| ()).await {
+        let lane = Lane::for_reports(batch_len);
+        match self.state.transact_in(lane, actor, plan, |_, _| ()).await {
             Ok((results, ())) if results.iter().all(Result::is_ok) => {
                 metrics.cot(CotOutcome::Position, taken);
                 metrics.cot(CotOutcome::Dropped, gathered - taken);

@@ -33,6 +33,27 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+/// How many large batches may wait for the command lock at once.
+const BULK_LANES: usize = 1;
+
+/// How a command goes to the command lock. The lock serves in turn, so a
+/// single report (the one that puts a unit in a hazard) could queue behind
+/// every large batch in flight; large batches take the bulk lane, which
+/// lets one of them at a time wait for the lock, and is free again as soon
+/// as the batch is applied (while its entry is made durable).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Lane {
+    Any,
+    Bulk,
+}
+
+impl Lane {
+    /// The bulk lane for a batch of more than 64 track reports.
+    pub(crate) fn for_reports(reports: usize) -> Lane {
+        if reports > 64 { Lane::Bulk } else { Lane::Any }
+    }
+}
+
 /// Entries read from the log per batch during replay.
 const REPLAY_BATCH: usize = 8192;
 
@@ -59,6 +80,7 @@ struct Inner {
     config: Config,
     metrics: Metrics,
     limiter: RateLimiter,
+    bulk: tokio::sync::Semaphore,
     record: Record,
     events: Hub,
     webhooks: crate::webhooks::Registry,
@@ -128,6 +150,7 @@ impl AppState {
                 log,
                 directory: Mutex::new(directory),
                 limiter: RateLimiter::new(config.rate_limit),
+                bulk: tokio::sync::Semaphore::new(BULK_LANES),
                 record,
                 events,
                 webhooks,
@@ -220,8 +243,20 @@ impl AppState {
         command: Command,
         respond: impl FnOnce(&State, &Entry) -> R,
     ) -> Result<R, ApiError> {
+        self.execute_in(Lane::Any, actor, command, respond).await
+    }
+
+    /// [`AppState::execute`] by the given lane.
+    pub(crate) async fn execute_in<R>(
+        &self,
+        lane: Lane,
+        actor: &Actor,
+        command: Command,
+        respond: impl FnOnce(&State, &Entry) -> R,
+    ) -> Result<R, ApiError> {
         let (mut results, response) = self
-            .transact(
+            .transact_in(
+                lane,
                 actor,
                 move |_| vec![command],
                 |state, entries| entries.first().map(|entry| respond(state, entry)),
@@ -240,9 +275,30 @@ impl AppState {
         plan: impl FnOnce(&State) -> Vec<Command>,
         respond: impl FnOnce(&State, &[Entry]) -> R,
     ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
+        self.transact_in(Lane::Any, actor, plan, respond).await
+    }
+
+    /// [`AppState::transact`] by the given lane.
+    pub(crate) async fn transact_in<R>(
+        &self,
+        lane: Lane,
+        actor: &Actor,
+        plan: impl FnOnce(&State) -> Vec<Command>,
+        respond: impl FnOnce(&State, &[Entry]) -> R,
+    ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
         if self.failed() {
             return Err(ApiError::Unavailable);
         }
+        let bulk = match lane {
+            Lane::Bulk => Some(
+                self.inner
+                    .bulk
+                    .acquire()
+                    .await
+                    .map_err(|_| ApiError::Unavailable)?,
+            ),
+            Lane::Any => None,
+        };
         let mut tickets = Vec::new();
         let mut results = Vec::new();
         let entries_seq_max;
@@ -293,6 +349,7 @@ impl AppState {
             entries_seq_max = entries.last().map(|e: &Entry| e.seq);
             respond(&core.state, &entries)
         };
+        drop(bulk);
         for ticket in tickets {
             if let Err(e) = ticket.await {
                 self.fail(&e);

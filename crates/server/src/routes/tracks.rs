@@ -10,7 +10,7 @@ use super::{Route, route};
 use crate::auth::Caller;
 use crate::extract::Body;
 use crate::problem::ApiError;
-use crate::state::AppState;
+use crate::state::{AppState, Lane};
 use crate::wire::{ConflictOut, TracksIn};
 use axum::Json;
 use axum::extract::State;
@@ -43,11 +43,12 @@ async fn report(
     Body(body): Body<TracksIn>,
 ) -> Result<Json<TracksOut>, ApiError> {
     let accepted = body.reports.len();
+    let lane = Lane::for_reports(accepted);
     let command = Command::Track {
         reports: body.reports.into_iter().map(Into::into).collect(),
     };
     let out = app
-        .execute(&caller, command, |state, entry| TracksOut {
+        .execute_in(lane, &caller, command, |state, entry| TracksOut {
             seq: entry.seq,
             accepted,
             opened: entry

@@ -458,3 +458,28 @@ async fn an_unanswered_notification_escalates_on_the_streams() {
     h.state.sweep().await.unwrap();
     assert_eq!(seq(&h).await, before, "nothing more to escalate");
 }
+
+#[tokio::test]
+async fn large_batches_and_single_reports_all_go_through_side_by_side() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    let one = report(&unit, TIKRIT)["reports"][0].clone();
+    // Over 64 reports: the bulk lane.
+    let large = json!({"reports": vec![one.clone(); 200]});
+    let small = json!({"reports": [one]});
+    let (a, b, c, d) = tokio::join!(
+        h.post("/v1/tracks", "pmf/operator", large.clone()),
+        h.post("/v1/tracks", "pmf/operator", large),
+        h.post("/v1/tracks", "pmf/operator", small.clone()),
+        h.post("/v1/tracks", "pmf/operator", small),
+    );
+    let mut seqs = Vec::new();
+    for (reply, n) in [(a, 200), (b, 200), (c, 1), (d, 1)] {
+        let body = reply.expect(200).json();
+        assert_eq!(body["accepted"], n);
+        seqs.push(body["seq"].as_u64().unwrap());
+    }
+    seqs.sort_unstable();
+    seqs.dedup();
+    assert_eq!(seqs.len(), 4, "one entry each");
+}
