@@ -305,9 +305,7 @@ impl<'s> Plan<'s> {
             }
             Command::Track { reports } => {
                 track::validate_reports(reports, self.now_ms)?;
-                let units = self.tracked_units(reports)?;
-                for (report, d) in track::moves(reports).into_iter().zip(units) {
-                    let Some(d) = d else { continue };
+                for (report, d) in self.unit_moves(reports)? {
                     let live = self.live_volume(d);
                     let volume =
                         track::unit_volume(live, d.spec.volume.buffer_m, &report.position, 0.0)?;
@@ -569,13 +567,13 @@ impl<'s> Plan<'s> {
         Ok(())
     }
 
-    /// For each report of a batch, checks that it names a standing tracked
-    /// unit of the actor's party; then, for each of [`track::moves`], the
-    /// unit if the report is not older than its track.
-    fn tracked_units(
+    /// Checks that each report of a batch names a standing tracked unit of
+    /// the actor's party; then the reports that move their units (those of
+    /// [`track::moves`] not older than the unit's track), with the units.
+    fn unit_moves<'r>(
         &self,
-        reports: &[track::TrackReport],
-    ) -> Result<Vec<Option<&'s Declaration>>, ModelError> {
+        reports: &'r [track::TrackReport],
+    ) -> Result<Vec<(&'r track::TrackReport, &'s Declaration)>, ModelError> {
         let state = self.state;
         let unit = |report: &track::TrackReport| {
             state
@@ -594,12 +592,13 @@ impl<'s> Plan<'s> {
         }
         Ok(track::moves(reports)
             .into_iter()
-            .map(|report| {
-                unit(report).filter(|d| {
-                    d.track
-                        .as_ref()
-                        .is_none_or(|t| t.last.time_ms <= report.time_ms)
-                })
+            .filter_map(|report| {
+                let d = unit(report)?;
+                let newer = d
+                    .track
+                    .as_ref()
+                    .is_none_or(|t| t.last.time_ms <= report.time_ms);
+                newer.then_some((report, d))
             })
             .collect())
     }

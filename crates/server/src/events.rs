@@ -209,21 +209,24 @@ impl Subscription {
     /// has not read them yet.
     async fn built(&self, staged: &[Arc<Staged>]) -> Result<Vec<Event>, ApiError> {
         let audience = Audience::of(&self.caller);
-        if staged.iter().any(|s| s.events_for(&audience).is_none()) {
+        let mut built: Vec<Option<Arc<[Event]>>> =
+            staged.iter().map(|s| s.events_for(&audience)).collect();
+        if built.iter().any(Option::is_none) {
             self.app
                 .read(|state| {
-                    for s in staged.iter().filter(|s| s.events_for(&audience).is_none()) {
-                        let events = events_of(state, &s.entry, &audience).into();
-                        let mut built = s.events.lock().unwrap_or_else(PoisonError::into_inner);
-                        built.push((audience.clone(), events));
+                    for (s, slot) in staged.iter().zip(&mut built).filter(|(_, b)| b.is_none()) {
+                        let events: Arc<[Event]> = events_of(state, &s.entry, &audience).into();
+                        let mut kept = s.events.lock().unwrap_or_else(PoisonError::into_inner);
+                        kept.push((audience.clone(), events.clone()));
+                        *slot = Some(events);
                     }
                 })
                 .await?;
         }
-        Ok(staged
-            .iter()
-            .filter_map(|s| s.events_for(&audience))
-            .flat_map(|events| events.to_vec())
+        Ok(built
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e.to_vec())
             .collect())
     }
 

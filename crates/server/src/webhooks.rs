@@ -66,7 +66,7 @@ use crate::problem::ApiError;
 use crate::state::{AppState, now_ms};
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
-use deconflict_store::{Credential, StoreError, Webhook, Webhooks};
+use deconflict_store::{Credential, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
@@ -352,7 +352,7 @@ impl Delivery {
         Delivery {
             kind: event.kind,
             id: format!("{}-{n}", event.seq),
-            signature: format!("sha256={}", hex(&sign(secret, event.data.as_bytes()))),
+            signature: format!("sha256={}", to_hex(&sign(secret, event.data.as_bytes()))),
             body: Bytes::from(event.data.clone()),
         }
     }
@@ -368,16 +368,6 @@ fn sign(secret: &[u8; 32], body: &[u8]) -> [u8; 32] {
     let mut mac = Hmac::<Sha256>::new(&key.into());
     mac.update(body);
     mac.finalize().into_bytes().into()
-}
-
-/// Lowercase hex.
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    bytes
-        .iter()
-        .flat_map(|b| [DIGITS[usize::from(b >> 4)], DIGITS[usize::from(b & 0xf)]])
-        .map(char::from)
-        .collect()
 }
 
 /// Why an attempt failed.
@@ -745,10 +735,9 @@ mod tests {
         assert_eq!(sign(&secret, body), expected);
         // What the Python check in the module docs computes for them.
         assert_eq!(
-            hex(&expected),
+            to_hex(&expected),
             "15f4e0f5a804d5c0a3d33df25e6aa923048bb7d20a40e9fcf68b9d83a8de4655"
         );
-        assert_eq!(hex(&[0x00, 0xab, 0x0f]), "00ab0f");
     }
 
     #[test]

@@ -14,7 +14,7 @@ use crate::extract::Body;
 use crate::problem::ApiError;
 use crate::state::{AppState, now_ms};
 use crate::time::{rfc3339, rfc3339_opt};
-use crate::webhooks::{Target, hex, store};
+use crate::webhooks::{Target, store};
 use crate::wire::Page;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
@@ -22,7 +22,7 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Actor, ModelError, Role};
-use deconflict_store::Webhook;
+use deconflict_store::{Webhook, to_hex};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -118,7 +118,7 @@ async fn register(
     .await?;
     app.webhooks().changed();
     let location = format!("/v1/webhooks/{}", hook.id);
-    let secret = hex(&hook.secret);
+    let secret = to_hex(&hook.secret);
     let answer = RegisteredOut {
         webhook: hook.into(),
         secret,
