@@ -286,11 +286,7 @@ describe("live events reach the PMF's page without a reload", () => {
     assert.match(await card.textContent(), /Alert: your unit position is within another party's air strike/);
     assert.match(await card.textContent(), new RegExp(`Conflict ${conflictId}`));
     assert.doesNotMatch(await card.textContent(), /coalition|act_/, "the strike's owner and id stay hidden");
-    assert.equal(
-      await card.evaluate((li) => getComputedStyle(li).backgroundColor),
-      "rgb(255, 224, 224)",
-      "the alert stands out",
-    );
+    assert.equal(await backgroundOf(card), "rgb(255, 224, 224)", "the alert stands out");
     assert.equal(await page.getByTestId("unattended").getAttribute("class"), "count urgent");
     await page.getByTestId("events").locator("li[data-event=alert]").first().waitFor();
 
@@ -431,4 +427,19 @@ async function streamText(stream) {
   let text = "";
   for await (const chunk of stream) text += chunk;
   return text;
+}
+
+/** The background colour of what `locator` finds, read once the element is
+ * in the page: the panel redraws as events arrive, and an element replaced
+ * between finding and reading it has no computed style. */
+async function backgroundOf(locator) {
+  for (let tries = 0; ; tries++) {
+    const colour = await locator.evaluate((element) =>
+      element.isConnected ? getComputedStyle(element).backgroundColor : "",
+    );
+    if (colour !== "" || tries === 40) {
+      return colour;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
