@@ -1,6 +1,8 @@
 // How times, places and states read in the console: UTC ("Z") throughout,
 // as coordination cells work.
 
+import type { Side } from "./types";
+
 const HOUR = 3_600_000;
 
 /** `2026-11-23 14:05Z`. */
@@ -25,6 +27,16 @@ export function relative(time: string | number, now = Date.now()): string {
 /** A coarse box `[west, south, east, north]` as a reader takes it in. */
 export function box([west, south, east, north]: [number, number, number, number]): string {
   return `lat ${south} to ${north}, lon ${west} to ${east}`;
+}
+
+/**
+ * How far a side's notification has gone, as far as the caller knows: the
+ * state of its own side, only whether another party acknowledged.
+ */
+export function notice(side: Side): string {
+  const n = side.notification;
+  if (!n) return "—";
+  return n.state ?? (n.acknowledged ? "acknowledged" : "not acknowledged");
 }
 
 /** Words for a snake_case value. */

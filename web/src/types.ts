@@ -87,12 +87,24 @@ export interface Activity {
 
 export type NotificationState = "pending" | "delivered" | "acknowledged";
 
+/**
+ * How far a party's notification of a conflict has gone: `acknowledged` of
+ * every side; the state and its times only of the caller's own side (of
+ * every side, for the coordinator).
+ */
+export interface Notification {
+  acknowledged: boolean;
+  state?: NotificationState;
+  delivered_at?: string;
+  acknowledged_at?: string;
+}
+
 export interface Side {
   view: "full" | "coarse" | "coordinator_only";
   party?: string;
   object?: { type: "declaration" | "activity"; id: string };
   kind?: string;
-  notification?: { state: NotificationState; delivered_at?: string; acknowledged_at?: string };
+  notification?: Notification;
 }
 
 /** A coarse area: the box of whole grid cells around what it stands for. */
@@ -181,8 +193,10 @@ export interface EvidenceBundle {
   format: string;
   subject: Incident;
   checkpoint: string;
-  entries: { index: number; leaf: string; proof: string[] }[];
+  entries: { index: number; leaf: string; proof: string[]; fields: string[] }[];
   payloads: { seq: number; pointer: string; salt: string; value: unknown }[];
+  /** Entries that bear on the incident but of which this party may read nothing. */
+  withheld: number;
 }
 
 export interface Page<T> {

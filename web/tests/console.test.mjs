@@ -220,7 +220,7 @@ test("an incident's evidence is shown and its bundle downloads", async () => {
   assert.match(await evidence.textContent(), /coalition \(operator\) submit activity/);
   const [download] = await Promise.all([page.waitForEvent("download"), page.locator("[data-action=download]").click()]);
   const bundle = JSON.parse(await streamText(await download.createReadStream()));
-  assert.equal(bundle.format, "deconflict-evidence/v1");
+  assert.equal(bundle.format, "deconflict-evidence/v2");
   assert.ok(bundle.entries.length > 0);
   await screenshot(page, "joc-evidence");
 });

@@ -6,7 +6,7 @@
 //! settings are then validated into [`Settings`] in a second step.
 
 use deconflict_model::Policy;
-use deconflict_server::{Config, ENGINE_MAX_VERTICES, RateLimit};
+use deconflict_server::{Config, ENGINE_MAX_VERTICES, MetricsToken, RateLimit};
 use serde::Deserialize;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -20,6 +20,8 @@ const MISSING_TLS_KEY: &str =
     "missing: tls_cert is set, so give its private key too (--tls-key FILE), or neither";
 const MISSING_TLS_CERT: &str =
     "missing: tls_key is set, so give its certificate too (--tls-cert FILE), or neither";
+/// The shortest metrics token taken: one that cannot be guessed.
+const MIN_METRICS_TOKEN: usize = 32;
 
 /// Settings of the HTTP service. Every one can also be set as
 /// `DECONFLICT_<NAME>` in the environment or as `<name> = ...` in the TOML
@@ -85,6 +87,18 @@ pub(crate) struct ServeConfig {
         hide_env_values = true
     )]
     pub(crate) cot_token: Option<String>,
+
+    /// The bearer token `GET /metrics` answers to, for the service's
+    /// operator (at least 32 characters, e.g. `openssl rand -hex 32`); no
+    /// party's token works for it. Unset, `/metrics` answers 404 like an
+    /// unknown path. [default: unset; for `demo`, a fresh one, printed]
+    #[arg(
+        long,
+        env = "DECONFLICT_METRICS_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub(crate) metrics_token: Option<String>,
 
     /// Let webhooks reach loopback, private, link-local and other non-public
     /// addresses (refused by default, so that a party cannot point the
@@ -215,6 +229,7 @@ impl ServeConfig {
             cot_listen: self.cot_listen.or(file.cot_listen),
             cot_tls_listen: self.cot_tls_listen.or(file.cot_tls_listen),
             cot_token: self.cot_token.or(file.cot_token),
+            metrics_token: self.metrics_token.or(file.metrics_token),
             webhook_private: self.webhook_private.or(file.webhook_private),
             body_limit: self.body_limit.or(file.body_limit),
             request_timeout_s: self.request_timeout_s.or(file.request_timeout_s),
@@ -309,6 +324,21 @@ impl ServeConfig {
         if !(1..=ENGINE_MAX_VERTICES).contains(&max_vertices) {
             return Err(invalid("max_vertices", "must be 1 to 100000"));
         }
+        let metrics_token = match self.metrics_token {
+            None => None,
+            Some(token) => {
+                let token = token.trim();
+                if token.chars().count() < MIN_METRICS_TOKEN
+                    || token.chars().any(|c| c.is_whitespace() || c.is_control())
+                {
+                    return Err(invalid(
+                        "metrics_token",
+                        "must be at least 32 characters without spaces (e.g. `openssl rand -hex 32`)",
+                    ));
+                }
+                Some(MetricsToken::new(token))
+            }
+        };
         let data = match self.data {
             Some(data) => Some(data),
             None if default_data => Some(PathBuf::from(DEFAULT_DATA)),
@@ -329,6 +359,7 @@ impl ServeConfig {
                 max_page,
                 max_vertices,
                 webhook_private: self.webhook_private.unwrap_or(false),
+                metrics_token,
                 ..Config::default()
             },
             log: self.log.unwrap_or_else(|| "info".to_owned()),
@@ -436,5 +467,44 @@ mod tests {
         assert!(s.server.rate_limit.is_none());
         assert_eq!(s.data, None);
         assert!(toml::from_str::<ServeConfig>("listne = \"x\"").is_err());
+    }
+
+    #[test]
+    fn the_metrics_token_comes_from_flags_over_the_file_and_is_unset_by_default() {
+        let from_file = "f".repeat(40);
+        let from_flag = "0123456789abcdef".repeat(4);
+        let file: ServeConfig =
+            toml::from_str(&format!("metrics_token = \"{from_file}\"\n")).unwrap();
+        let unset = ServeConfig::default().validate(true).unwrap();
+        assert!(unset.server.metrics_token.is_none());
+        let s = ServeConfig::default()
+            .or(file.clone())
+            .validate(true)
+            .unwrap();
+        let token = s.server.metrics_token.expect("from the file");
+        assert!(token.matches(&from_file));
+        assert_eq!(format!("{token:?}"), "MetricsToken(..)");
+        let flags = ServeConfig {
+            metrics_token: Some(from_flag.clone()),
+            ..ServeConfig::default()
+        };
+        let s = flags.or(file).validate(true).unwrap();
+        let token = s.server.metrics_token.as_ref().expect("from the flag");
+        assert!(token.matches(&from_flag) && !token.matches(&from_file));
+        let s = format!("{:?}", s.server);
+        assert!(!s.contains(&from_flag) && !s.contains(&from_file), "{s}");
+        for weak in [
+            "short",
+            &format!("{} ", "x".repeat(31)),
+            &format!("{} y", "x".repeat(40)),
+        ] {
+            let err = ServeConfig {
+                metrics_token: Some(weak.to_owned()),
+                ..ServeConfig::default()
+            }
+            .validate(true)
+            .unwrap_err();
+            assert!(err.to_string().starts_with("metrics_token: "), "{err}");
+        }
     }
 }

@@ -6,7 +6,7 @@ use crate::config::{ServeConfig, Settings, TlsFiles};
 use deconflict_model::{Actor, ObjectRef};
 use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_server::tls::ServerConfig;
-use deconflict_server::{AppState, shutdown_signal};
+use deconflict_server::{AppState, MetricsToken, shutdown_signal};
 use deconflict_store::{Directory, IssuedToken, Role, db_path};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
@@ -155,7 +155,17 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
 
 /// A fresh store with the demo's parties, tokens and scenario, served.
 pub(crate) fn demo(config: ServeConfig) -> Result<()> {
-    let settings = config.resolve(false)?;
+    let mut settings = config.resolve(false)?;
+    // The operator scrapes `/metrics` with a token of its own: a fresh one,
+    // printed, unless one is configured.
+    let metrics_token = match settings.server.metrics_token {
+        Some(_) => None,
+        None => {
+            let token = fresh_secret()?;
+            settings.server.metrics_token = Some(MetricsToken::new(token.clone()));
+            Some(token)
+        }
+    };
     init_tracing(&settings.log)?;
     let tls = tls(&settings)?;
     let temp;
@@ -208,6 +218,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
             cot: &cot_urls,
             dir: &dir,
             removed,
+            metrics_token: metrics_token.as_deref(),
         };
         print_welcome(&settings, &welcome, &scenario, &loaded, &tokens)?;
         run(listener, tls, state, cot, settings.cot_token.clone()).await
@@ -238,6 +249,15 @@ struct Welcome<'a> {
     cot: &'a [&'a str],
     dir: &'a Path,
     removed: bool,
+    /// The metrics token made for the demo; `None` when one was configured.
+    metrics_token: Option<&'a str>,
+}
+
+/// 32 random bytes in hex: the demo's metrics token.
+fn fresh_secret() -> Result<String> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| format!("no random bytes from the system: {e}"))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn print_welcome(
@@ -257,6 +277,16 @@ fn print_welcome(
     writeln!(out, "deconflict demo: {}", scenario.title)?;
     writeln!(out, "  url:      {url}")?;
     writeln!(out, "  openapi:  {url}/v1/openapi.json")?;
+    match welcome.metrics_token {
+        Some(token) => writeln!(
+            out,
+            "  metrics:  {url}/metrics with the operator's token {token}"
+        )?,
+        None => writeln!(
+            out,
+            "  metrics:  {url}/metrics with the configured metrics token"
+        )?,
+    }
     for cot in welcome.cot {
         writeln!(out, "  cot:      {cot}")?;
     }
@@ -292,6 +322,9 @@ fn print_welcome(
         "For the curl tour in README.md, paste into another shell:"
     )?;
     writeln!(out, "  export DCF={url}")?;
+    if let Some(token) = welcome.metrics_token {
+        writeln!(out, "  export DCF_METRICS={token}")?;
+    }
     for (party, role) in [
         ("joc", Role::Approver),
         ("coalition", Role::Operator),

@@ -141,10 +141,26 @@ pub enum Command {
         duplicate_of: Option<IncidentId>,
     },
     /// One field of an earlier entry, hidden behind a commitment in the
-    /// public log, is made public. By an operator of the party whose entry
-    /// it is, or an approver of the coordinator; the service checks that
-    /// against the log before the model sees the command.
-    Reveal { seq: u64, pointer: String },
+    /// public log, is to be made public. The service reads entry `seq`
+    /// before the model sees the command and fills in `owner` (the party
+    /// whose entry it is) and `own` (whether the field tells of the owner's
+    /// objects alone, see [`revealable_alone`](crate::revealable_alone)).
+    /// An operator of the owner reveals an `own` field alone; any other
+    /// field of a party's entry takes two approvers of the coordinator, or
+    /// one and the owner's consent (the owner asking for it too).
+    Reveal {
+        seq: u64,
+        pointer: String,
+        owner: String,
+        own: bool,
+    },
+    /// Approver of the coordinator: `party` (an investigator) may have the
+    /// whole evidence of incident `incident`, as the coordinator does.
+    GrantEvidence {
+        incident: IncidentId,
+        party: String,
+        reason: Option<String>,
+    },
     /// Operator of the units' party: where its tracked units say they are.
     /// Each report moves its unit; conflicts are found again at once.
     Track { reports: Vec<TrackReport> },
@@ -173,6 +189,7 @@ impl Command {
             Command::ReportIncident(_) => "report incidents",
             Command::SetIncidentStatus { .. } => "set an incident's status",
             Command::Reveal { .. } => "reveal",
+            Command::GrantEvidence { .. } => "grant evidence",
             Command::Track { .. } => "report tracks",
             Command::Sweep => "sweep",
         }

@@ -12,7 +12,15 @@ use serde::{Deserialize, Serialize};
 
 /// The version of the entry encoding that [`Entry::encode`] writes and
 /// [`Entry::decode`] reads, as the `v` field of every encoded entry.
-pub const ENTRY_VERSION: u32 = 1;
+///
+/// Version 2 added reveals that wait for a second approver or the owner's
+/// consent, and evidence granted to an investigator; its entries are
+/// published as leaves of format 2, which show nothing but the sequence
+/// number. A log of version 1 published leaves that showed who did what,
+/// and its signed history cannot be rewritten into the new form, so this
+/// build refuses it (see `deconflict_model::ENTRY_VERSION` in the server's
+/// start-up message).
+pub const ENTRY_VERSION: u32 = 2;
 
 /// One entry of the log: the store keeps it as opaque bytes
 /// ([`Entry::encode`]); the state is the fold of all entries
@@ -82,6 +90,20 @@ pub struct Outcome {
     /// Notifications escalated.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub escalations: Vec<Escalation>,
+    /// For a reveal: whether the field is now public, or waits.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reveal: Option<RevealStep>,
+}
+
+/// Where a reveal stands after the entry that asked for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RevealStep {
+    /// Asked for by one approver, or consented to by the owner: waits for
+    /// the other.
+    Requested,
+    /// Public from this entry on.
+    Revealed,
 }
 
 impl Outcome {

@@ -3,7 +3,7 @@
 use crate::actor::{Actor, Role};
 use crate::area::CoarseArea;
 use crate::command::{ActivityMove, Command, DeclarationSpec};
-use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
+use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep};
 use crate::error::{ModelError, Noun};
 use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef};
 use crate::incident::{self, IncidentKind, IncidentSpec, IncidentStatus};
@@ -11,7 +11,7 @@ use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
 use crate::sight::{Sight, sight};
-use crate::state::State;
+use crate::state::{RevealRequest, State};
 use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
@@ -71,7 +71,8 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         Command::Clear { .. }
         | Command::Hold { .. }
         | Command::Deny { .. }
-        | Command::Override { .. } => match actor.role {
+        | Command::Override { .. }
+        | Command::GrantEvidence { .. } => match actor.role {
             Role::Approver if actor.coordinator => Ok(()),
             Role::Approver => Err(ModelError::NotCoordinator { verb }),
             role => Err(ModelError::RoleForbidden { role, verb }),
@@ -347,11 +348,17 @@ impl<'s> Plan<'s> {
                 }
                 Ok(command.with_reason(Some(reason)))
             }
-            Command::Reveal { seq, pointer } => {
+            Command::Reveal {
+                seq,
+                pointer,
+                owner,
+                own,
+            } => {
                 if self.state.seq.is_none_or(|last| *seq > last) || *seq == 0 {
                     return Err(ModelError::invalid("seq", "no such entry in the log"));
                 }
-                if self.state.revealed.contains(&(*seq, pointer.clone())) {
+                let key = (*seq, pointer.clone());
+                if self.state.revealed.contains(&key) {
                     return Err(wrong_state(
                         Noun::Payload,
                         "revealed",
@@ -359,8 +366,74 @@ impl<'s> Plan<'s> {
                         "not revealed yet",
                     ));
                 }
+                let asked = self.state.reveal_requests.get(&key);
+                self.outcome.reveal = Some(self.reveal_step(owner, *own, asked)?);
                 Ok(command)
             }
+            Command::GrantEvidence {
+                incident,
+                party,
+                reason,
+            } => {
+                let reason = validate::required_reason(reason.as_deref(), "granting evidence")?;
+                validate::text("party", party, 64)?;
+                self.state.visible_incident(self.actor, incident)?;
+                Ok(Command::GrantEvidence {
+                    incident: *incident,
+                    party: party.clone(),
+                    reason: Some(reason),
+                })
+            }
+        }
+    }
+
+    /// Whether a reveal takes effect now or waits for another approver or
+    /// the owner's consent.
+    fn reveal_step(
+        &self,
+        owner: &str,
+        own: bool,
+        asked: Option<&RevealRequest>,
+    ) -> Result<RevealStep, ModelError> {
+        let actor = self.actor;
+        let approver = actor.coordinator && actor.role == Role::Approver;
+        let by_owner = actor.party == owner;
+        if by_owner && own {
+            return Ok(RevealStep::Revealed);
+        }
+        if !approver && !by_owner {
+            return Err(ModelError::NotOwner {
+                noun: Noun::Payload,
+                verb: "reveal",
+            });
+        }
+        let asked = asked.cloned().unwrap_or_default();
+        if approver {
+            if asked.approvers.contains(&actor.credential_id) {
+                return Err(wrong_state(
+                    Noun::Payload,
+                    "asked for by this approver",
+                    "reveal",
+                    "another approver or the owner's consent",
+                ));
+            }
+            return Ok(if asked.approvers.is_empty() && !asked.consented {
+                RevealStep::Requested
+            } else {
+                RevealStep::Revealed
+            });
+        }
+        // The owner, of a field that tells of another party: consent to the
+        // coordinator's request, or one the coordinator may act on later.
+        match (asked.approvers.is_empty(), asked.consented) {
+            (_, true) => Err(wrong_state(
+                Noun::Payload,
+                "consented to",
+                "reveal",
+                "an approver of the coordinator",
+            )),
+            (false, false) => Ok(RevealStep::Revealed),
+            (true, false) => Ok(RevealStep::Requested),
         }
     }
 

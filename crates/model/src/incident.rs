@@ -9,6 +9,7 @@ use crate::state::State;
 use crate::validate;
 use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeSet;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -91,6 +92,8 @@ pub(crate) struct Incident {
     pub(crate) reporter: String,
     pub(crate) spec: IncidentSpec,
     pub(crate) history: Vec<StatusChange>,
+    /// Investigators the coordinator granted its whole evidence.
+    pub(crate) granted: BTreeSet<String>,
 }
 
 impl Incident {
@@ -101,11 +104,12 @@ impl Incident {
     }
 
     /// Whether `party` may see it: its reporter, the party it is alleged
-    /// against, and the coordinator.
+    /// against, an investigator granted its evidence, and the coordinator.
     fn seen_by(&self, viewer: &Actor) -> bool {
         viewer.coordinator
             || self.reporter == viewer.party
             || self.spec.against.as_deref() == Some(viewer.party.as_str())
+            || self.granted.contains(&viewer.party)
     }
 }
 

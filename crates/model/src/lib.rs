@@ -84,7 +84,9 @@
 //! [`Disclosure::CoordinatorOnly`], only that the coordinator will make
 //! contact); [`Sight::Hidden`] for everything else, including what does not
 //! exist. A party sees the conflicts it is involved in; the coordinator sees
-//! all. The role does not matter for reading.
+//! all. Of another party's notification of a conflict it reads only whether
+//! that party acknowledged, never when, nor whether it was delivered or
+//! escalated ([`SideView`]). The role does not matter for reading.
 //!
 //! **Invariant: every view is built through `sight`.** The records are
 //! private to the crate; the only ways out are the views
@@ -92,6 +94,11 @@
 //! [`State::execute`], which look the object up through `sight` too, so
 //! another party's hidden object and an id that never existed give the same
 //! [`ModelError::NotFound`].
+//!
+//! The log follows the same rule field by field: [`may_read`] says what a
+//! party may read of an entry (its own acts, and of others' only what the
+//! views above show it), and [`revealable_alone`] which fields of its own
+//! entry a party may make public without the coordinator.
 
 mod actor;
 mod area;
@@ -103,6 +110,7 @@ mod id;
 mod incident;
 mod object;
 mod policy;
+mod reading;
 mod sight;
 mod state;
 mod track;
@@ -114,7 +122,9 @@ mod tests;
 pub use actor::{Actor, Role, SERVICE};
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
-pub use entry::{ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome};
+pub use entry::{
+    ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
+};
 pub use error::{ErrorKind, ModelError, Noun};
 pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef};
 pub use incident::{
@@ -124,6 +134,7 @@ pub use object::{
     ActivityState, ConflictState, Notification, NotificationState, Override, Transition,
 };
 pub use policy::Policy;
+pub use reading::{may_read, revealable_alone};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };

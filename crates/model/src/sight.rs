@@ -12,8 +12,8 @@ use crate::command::{Disclosure, Visibility, VolumeSpec};
 use crate::error::{ModelError, Noun};
 use crate::id::{ActivityId, ConflictId, DeclarationId, ObjectRef};
 use crate::object::{
-    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, ObjectConflicts,
-    Override, Side, Transition,
+    Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, NotificationState,
+    ObjectConflicts, Override, Side, Transition,
 };
 use crate::state::State;
 use crate::track::{TrackView, TrackingSpec};
@@ -144,21 +144,34 @@ pub struct Overlap {
 }
 
 /// One side of a conflict, as the viewer may see its object.
+///
+/// A party's notification tells when its staff received and read the
+/// conflict and whether the service escalated it. That is the party's own
+/// business: the viewer reads it of its own side (the coordinator of every
+/// side); of another party's side it reads only whether that party has
+/// acknowledged the conflict, never when, nor whether it was delivered or
+/// escalated.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SideView {
-    /// An object the viewer sees in full.
+    /// The viewer's own object, or any object for the coordinator: in full,
+    /// with how far the notification has gone.
     Full {
         party: String,
         object: ObjectRef,
         kind: String,
         notification: Notification,
     },
-    /// Another party's object under coarse disclosure: its kind, and how far
-    /// that party's notification has gone; never its id, owner or label.
-    Coarse {
+    /// Another party's object the viewer sees in full (a public
+    /// declaration): who and what, and whether that party acknowledged.
+    Public {
+        party: String,
+        object: ObjectRef,
         kind: String,
-        notification: Notification,
+        acknowledged: bool,
     },
+    /// Another party's object under coarse disclosure: its kind, and whether
+    /// that party acknowledged; never its id, owner or label.
+    Coarse { kind: String, acknowledged: bool },
     /// Another party's object under coordinator-only disclosure.
     CoordinatorWillContact,
 }
@@ -326,16 +339,23 @@ impl State {
     }
 
     fn side_view(&self, viewer: &Actor, side: &Side) -> SideView {
+        let acknowledged = side.notification.state == NotificationState::Acknowledged;
         match sight(self, viewer, &side.object) {
-            Sight::Full => SideView::Full {
+            Sight::Full if viewer.coordinator || side.party == viewer.party => SideView::Full {
                 party: side.party.clone(),
                 object: side.object,
                 kind: side.kind.clone(),
                 notification: side.notification.clone(),
             },
+            Sight::Full => SideView::Public {
+                party: side.party.clone(),
+                object: side.object,
+                kind: side.kind.clone(),
+                acknowledged,
+            },
             Sight::Conflict(Disclosure::Coarse) => SideView::Coarse {
                 kind: side.kind.clone(),
-                notification: side.notification.clone(),
+                acknowledged,
             },
             // A conflict's sides are never hidden from those who see the
             // conflict; were one, the least is said.

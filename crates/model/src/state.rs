@@ -1,7 +1,8 @@
 //! The state: the fold of the log.
 
+use crate::actor::{Actor, Role};
 use crate::command::{Command, DeclarationSpec};
-use crate::entry::Entry;
+use crate::entry::{Entry, RevealStep};
 use crate::error::ModelError;
 use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, ObjectRef};
 use crate::incident::{Incident, StatusChange};
@@ -15,6 +16,14 @@ use crate::validate::{self, ACTIVITY_WINDOW, DECLARATION_WINDOW};
 use deconflict_geo4d::{Index, Volume, Window};
 use std::borrow::Borrow;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// A reveal asked for, waiting: the approvers who asked, and whether the
+/// owner consented.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct RevealRequest {
+    pub(crate) approvers: BTreeSet<String>,
+    pub(crate) consented: bool,
+}
 
 /// Why the model moved a cleared activity back to held.
 pub(crate) const HELD_BY_CONFLICT: &str = "a new conflict opened";
@@ -32,6 +41,8 @@ pub struct State {
     pub(crate) incidents: BTreeMap<IncidentId, Incident>,
     /// The fields of earlier entries made public: (seq, JSON Pointer).
     pub(crate) revealed: BTreeSet<(u64, String)>,
+    /// Reveals asked for and waiting for a second approver or the owner.
+    pub(crate) reveal_requests: BTreeMap<(u64, String), RevealRequest>,
     /// The object behind each internal index key; keys count up in log
     /// order and never leave the state.
     pub(crate) keys: Vec<ObjectRef>,
@@ -58,6 +69,7 @@ impl State {
             conflicts: BTreeMap::new(),
             incidents: BTreeMap::new(),
             revealed: BTreeSet::new(),
+            reveal_requests: BTreeMap::new(),
             keys: Vec::new(),
             index: Index::new(),
             tracked: BTreeSet::new(),
@@ -89,6 +101,13 @@ impl State {
     /// Whether the field at `pointer` of entry `seq` was made public.
     pub fn is_revealed(&self, seq: u64, pointer: &str) -> bool {
         self.revealed.contains(&(seq, pointer.to_owned()))
+    }
+
+    /// Whether `viewer`'s party was granted the whole evidence of `incident`.
+    pub fn granted_evidence(&self, viewer: &Actor, incident: &IncidentId) -> bool {
+        self.incidents
+            .get(incident)
+            .is_some_and(|i| i.granted.contains(&viewer.party))
     }
 
     /// The fields of entry `seq` made public, by JSON Pointer.
@@ -257,8 +276,34 @@ impl State {
                 n.delivered_ms.get_or_insert(t);
                 self.rewatch(conflict);
             }
-            Command::Reveal { seq, pointer } => {
-                self.revealed.insert((*seq, pointer.clone()));
+            Command::Reveal {
+                seq: of, pointer, ..
+            } => {
+                let key = (*of, pointer.clone());
+                match outcome.reveal {
+                    Some(RevealStep::Revealed) => {
+                        self.reveal_requests.remove(&key);
+                        self.revealed.insert(key);
+                    }
+                    Some(RevealStep::Requested) => {
+                        let request = self.reveal_requests.entry(key).or_default();
+                        if entry.actor.coordinator && entry.actor.role == Role::Approver {
+                            request.approvers.insert(entry.actor.credential_id.clone());
+                        } else {
+                            request.consented = true;
+                        }
+                    }
+                    None => return Err(corrupt(seq, "a reveal without its step")),
+                }
+            }
+            Command::GrantEvidence {
+                incident, party, ..
+            } => {
+                self.incidents
+                    .get_mut(incident)
+                    .ok_or_else(|| missing(seq, incident))?
+                    .granted
+                    .insert(party.clone());
             }
             Command::MarkDelivered { conflict } => {
                 let n = self.notification_mut(seq, conflict, party)?;
@@ -302,6 +347,7 @@ impl State {
                     reporter: party.clone(),
                     spec: spec.clone(),
                     history: Vec::new(),
+                    granted: BTreeSet::new(),
                 };
                 self.incidents.insert(*id, incident);
             }

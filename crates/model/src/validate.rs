@@ -123,5 +123,21 @@ pub(crate) fn text(field: &str, value: &str, max: usize) -> Result<(), ModelErro
             "must not contain control characters",
         ));
     }
+    if let Some(c) = value.chars().find(|c| is_bidi_control(*c)) {
+        return Err(ModelError::invalid(
+            field,
+            format!(
+                "must not contain bidirectional controls (U+{:04X}), which can make a text read as another",
+                u32::from(c)
+            ),
+        ));
+    }
     Ok(())
+}
+
+/// The Unicode bidirectional formatting characters (UAX #9): embeddings,
+/// overrides, isolates and marks. Right-to-left text needs none of them
+/// to display; they only serve to make a label show what it does not say.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }

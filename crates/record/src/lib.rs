@@ -1,54 +1,79 @@
 //! The public form of deconflict's log.
 //!
-//! Every party may download the whole log, so the log it downloads must tell
-//! who did what and when, and nothing about where or why. Each entry of the
-//! private log ([`deconflict_model::Entry`]) is published as one Merkle leaf
-//! ([`publish`], [`Published::leaf`]): the entry as JSON, with the value of every
-//! sensitive field replaced by a salted commitment
-//! (`{"commitment": "<hex SHA-256>"}`, see [`deconflict_ledger::commit`]).
+//! Every party may download the whole log, and parties do not trust one
+//! another, so the log it downloads must tell it nothing it was not meant
+//! to read: not even who acted, or when. Each entry of the private log
+//! ([`deconflict_model::Entry`]) is published as one Merkle leaf
+//! ([`publish`], [`Published::leaf`]) of format 2 ([`LEAF_VERSION`]):
+//!
+//! ```text
+//! {"leaf":2,"seq":N,"sealed":"<hex SHA-256>"}
+//! ```
 //!
 //! # What a leaf shows and hides
 //!
-//! Shown: sequence number, server time, the acting party, its role and
-//! credential id, the command's type, the id (and version) of the object the
-//! command created or acted on, the state it led to, and the ids of the
-//! conflicts it opened or resolved. Hidden behind commitments
-//! ([`SENSITIVE`]): an object's kind, volume (geometry, buffer, altitude band
-//! and window) and label; free-text reasons; each conflict's coarse area,
-//! overlapping window, two sides and parties; the notices sent; other
-//! activities put back on hold. So a party reading the whole log learns who
-//! acted and when, but not where, on what, or against whom: not even the
-//! party on the other side of a coordinator-only conflict.
+//! Shown: the entry's sequence number and the leaf's format. Hidden: all
+//! the rest, each piece behind a salted commitment. Not the acting party,
+//! its role or credential, the command's type, any id, state, count, label,
+//! reason or place, nor the time. The tree, its signed checkpoints and its
+//! proofs are built over these leaves, so every party and witness checks
+//! the same log while reading none of it.
 //!
-//! # Salts and payloads
+//! # Units
 //!
-//! The salt of a field is `SHA-256("deconflict/salt/v1\0" ‖ secret ‖
-//! u64be(seq) ‖ pointer)`, where `secret` is 32 random bytes the log keeps
-//! with its signing key and `pointer` is the field's JSON Pointer (RFC 6901)
-//! in the leaf, such as `/command/declare/label`. Salts are therefore
-//! unpredictable to anyone without the secret, distinct per field and entry,
-//! and can be recomputed from the private log, which stays the one place the
-//! payloads are stored. A [`Payload`] reveals one field: its pointer, salt
-//! and canonical value; [`Payload::opens`] checks it against a leaf.
+//! An entry (its compact JSON, less `v` and `seq`) is cut into disclosure
+//! units, each named by a JSON Pointer (RFC 6901), such as `/time_ms` or
+//! `/outcome/opened/0/id`. At a path listed in [`WHOLE`] the value is one
+//! unit as a whole: a volume, a unit's tracking, an incident report, a
+//! track report, what the command created, a conflict's other side, area
+//! or parties, a notice, an escalation, an alert's subject, a stale unit.
+//! Everywhere else the walk goes into objects and arrays and each scalar
+//! is a unit; an empty object or array is one unit too, and a command
+//! without fields (`"command":"sweep"`) is the unit `/command`. Every byte
+//! of the entry but `v` and `seq` is in exactly one unit, so a field the
+//! model adds is committed to without a change here: the cut fails closed.
+//! [`units`] lists an entry's pointers.
 //!
-//! # Canonical form
+//! # Salts, commitments and the fields list
 //!
-//! A leaf is built from the entry's bytes as the log stores them (compact
-//! JSON): the objects on a path to a sensitive field are written again with
-//! their keys sorted, `"v"` gives way to `"leaf": `[`LEAF_VERSION`], and
-//! everything else is the stored text byte for byte. A commitment binds the
-//! stored text of its value, which is what a [`Payload`] carries. A leaf is
-//! rebuilt at every start and must come out the same, or the log no longer
-//! matches its signed checkpoints: it never depends on how the model would
-//! encode the entry today, only on what was written.
+//! The commitment of a unit is [`deconflict_ledger::commit`]`(salt,
+//! pointer, value)`, where `value` is the unit's text as the log stored it,
+//! byte for byte, and the salt is `SHA-256("deconflict/salt/v2\0" ‖ secret ‖
+//! u64be(seq) ‖ pointer)` ([`SaltSecret::salt`]). `secret` is 32 random
+//! bytes the log keeps with its signing key: salts are unpredictable to
+//! anyone without it, distinct per unit and entry, and can be recomputed
+//! from the private log, which stays the one place the values live.
+//!
+//! An entry's *fields list* ([`Published::fields`]) is its k commitments,
+//! padded to n = max(64, k rounded up to a power of two) with
+//! `SHA-256("deconflict/pad/v2\0" ‖ secret ‖ u64be(seq) ‖ u64be(i))` for
+//! i in 0..n−k ([`SaltSecret::pad`]), then sorted bytewise. The leaf seals
+//! it: `sealed` is `SHA-256("deconflict/sealed/v2\0" ‖ fields[0] ‖ … ‖
+//! fields[n−1])` ([`sealed`]). A reader given the list learns its bucket n
+//! and nothing else: not which commitment is which unit's, nor how many
+//! units there are within the bucket.
+//!
+//! A [`Payload`] opens one unit: its pointer, salt and value.
+//! [`Payload::opens`] checks it against the leaf and the fields list.
+//!
+//! # Built from what was stored
+//!
+//! A leaf is built from the entry's bytes as the log stores them
+//! ([`deconflict_model::Entry::encode`], entry format 2; any other is
+//! refused). It is rebuilt at every start and must come out the same, or
+//! the log no longer matches its signed checkpoints: it never depends on
+//! how the model would encode the entry today, only on what was written.
+//! [`leaf_hash_of`] computes it without keeping the payloads.
 //!
 //! # Evidence bundles
 //!
-//! A [`Bundle`] carries some entries' leaves with inclusion proofs, the
-//! payloads its reader may see and a signed checkpoint. [`Bundle::verify`]
-//! checks it offline against keys the reader already trusts and, only if
-//! every part holds, gives a [`Verified`]: the entries with their revealed
-//! fields put back, told in plain words by [`Verified::story`].
+//! A [`Bundle`] (`deconflict-evidence/v2`) carries some entries' leaves
+//! with inclusion proofs and fields lists, the payloads its reader may see,
+//! how many entries bearing on its subject were withheld from that reader,
+//! and a signed checkpoint. [`Bundle::verify`] checks it offline against
+//! keys the reader already trusts and, only if every part holds, gives a
+//! [`Verified`]: each entry rebuilt from the units opened, told in plain
+//! words by [`Verified::story`], which says what was not revealed.
 
 mod bundle;
 mod payload;
@@ -59,6 +84,7 @@ mod verify;
 pub use bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
 pub use payload::{Payload, PayloadError};
 pub use public::{
-    LEAF_VERSION, NotAnEntry, Published, SENSITIVE, SaltSecret, leaf_hash_of, publish,
+    LEAF_VERSION, MIN_FIELDS, NotAnEntry, Published, SaltSecret, WHOLE, fields_hex, leaf_hash_of,
+    publish, sealed, units,
 };
 pub use verify::{BundleError, Cosigner, Verified};

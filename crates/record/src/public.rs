@@ -1,64 +1,66 @@
-//! An entry's public form: its leaf and the payloads behind its commitments.
+//! An entry's public form: its leaf, the field commitments the leaf seals,
+//! and the payloads that open them.
 
 use crate::payload::Payload;
 use deconflict_ledger::{Hash, commit, leaf_hash};
 #[cfg(doc)]
 use deconflict_model::Entry;
+use serde::Deserialize;
+use serde::de::{Deserializer, Error as _, MapAccess, Visitor};
 use serde_json::value::RawValue;
-use serde_json::{Map, Value};
 use sha2::{Digest, Sha256};
-use std::collections::BTreeMap;
+use std::fmt::Write as _;
 
-/// The format of a leaf, written into each as `"leaf": 1`.
-pub const LEAF_VERSION: u32 = 1;
+/// The format of a leaf, written into each as `"leaf": 2`.
+pub const LEAF_VERSION: u32 = 2;
 
-/// Where an entry's sensitive fields are: paths of object keys in which
-/// `*` stands for any one token (a command's name, an array index). A leaf
-/// holds the value at each only as a commitment. A new sensitive field must
-/// be named here; the tests check that no label, kind, coordinate, reason or
-/// other party reaches a leaf.
-pub const SENSITIVE: &[&[&str]] = &[
-    // What and where: an object's kind, volume and label; a decision's reason.
-    &["command", "*", "kind"],
+/// The format of the entries this build publishes: the `v` of
+/// [`Entry::encode`]. Any other is refused rather than guessed at.
+const ENTRY_FORMAT: u64 = 2;
+
+/// The fewest commitments an entry's fields list holds: a list is padded
+/// to a power of two, and to no fewer than this, so that its length says
+/// no more than a bucket.
+pub const MIN_FIELDS: usize = 64;
+
+/// Where a disclosure unit is a whole value rather than each of its
+/// scalars: paths of object keys in which `*` stands for any one token (a
+/// command's name, an array index). These are values that mean something
+/// only together (a volume, a track report, a conflict's area, a notice)
+/// and that a reader is given or refused as one. Everywhere else every
+/// scalar is a unit of its own, so nothing of an entry is ever left out of
+/// a commitment.
+pub const WHOLE: &[&[&str]] = &[
+    // Where and when an object is, and how its unit reports.
     &["command", "*", "volume"],
-    &["command", "*", "label"],
-    &["command", "*", "reason"],
-    &["command", "*", "spec", "kind"],
     &["command", "*", "spec", "volume"],
-    &["command", "*", "spec", "label"],
-    // An incident report: what, where, when, who says so and against whom.
-    &["command", "report_incident"],
-    // A conflict: where and when the two meet, and with whom. Under
-    // coordinator-only disclosure not even the parties involved learn that.
-    &["outcome", "opened", "*", "area"],
-    &["outcome", "opened", "*", "from_ms"],
-    &["outcome", "opened", "*", "to_ms"],
-    &["outcome", "opened", "*", "activity"],
-    &["outcome", "opened", "*", "other"],
-    &["outcome", "opened", "*", "parties"],
-    // Who was told what, and other parties' activities put back on hold.
-    &["outcome", "notices"],
-    &["outcome", "held"],
-    // Where a tracked unit was, one commitment a report so that an
-    // investigator can be shown one unit's reports and no other's; how it
-    // reports (its device's uid).
-    &["command", "track", "reports", "*", "position"],
     &["command", "*", "tracking"],
     &["command", "*", "spec", "tracking"],
-    // Who was alerted, how far a silent unit may have gone, who was told
-    // again.
-    &["outcome", "alerts"],
-    &["outcome", "stale", "*", "buffer_m"],
-    &["outcome", "escalations"],
+    // An incident report: what, where, when, who says so, against whom.
+    &["command", "report_incident"],
+    // One tracked unit's position at one time.
+    &["command", "track", "reports", "*"],
+    // What the command created.
+    &["outcome", "created"],
+    // A conflict's other side, where the two meet, and whose they are.
+    &["outcome", "opened", "*", "other"],
+    &["outcome", "opened", "*", "area"],
+    &["outcome", "opened", "*", "parties"],
+    // Who was told what, and again, louder.
+    &["outcome", "notices", "*"],
+    &["outcome", "escalations", "*"],
+    // What an alert was about; a unit gone silent.
+    &["outcome", "alerts", "*", "subject"],
+    &["outcome", "stale", "*"],
 ];
 
-/// A set of [`SENSITIVE`] paths, by position.
+/// A set of [`WHOLE`] paths, by position.
 type Paths = u32;
-const ALL_PATHS: Paths = (1 << SENSITIVE.len()) - 1;
-const _: () = assert!(SENSITIVE.len() <= 32, "one bit a path");
+const ALL_PATHS: Paths = (1 << WHOLE.len()) - 1;
+const _: () = assert!(WHOLE.len() <= 32, "one bit a path");
 
-/// The log's secret behind every salt: 32 random bytes, kept with its
-/// signing key and never published.
+/// The log's secret behind every salt and pad: 32 random bytes, kept with
+/// its signing key and never published.
 #[derive(Clone, PartialEq, Eq)]
 pub struct SaltSecret([u8; 32]);
 
@@ -71,13 +73,25 @@ impl SaltSecret {
         &self.0
     }
 
-    /// The salt of the field at `pointer` in entry `seq`.
+    /// The salt of the unit at `pointer` of entry `seq`.
     pub fn salt(&self, seq: u64, pointer: &str) -> [u8; 32] {
         Sha256::new()
-            .chain_update(b"deconflict/salt/v1\0")
+            .chain_update(b"deconflict/salt/v2\0")
             .chain_update(self.0)
             .chain_update(seq.to_be_bytes())
             .chain_update(pointer.as_bytes())
+            .finalize()
+            .into()
+    }
+
+    /// Padding `i` of entry `seq`'s fields list: indistinguishable from a
+    /// commitment to anyone without the secret.
+    pub fn pad(&self, seq: u64, i: u64) -> Hash {
+        Sha256::new()
+            .chain_update(b"deconflict/pad/v2\0")
+            .chain_update(self.0)
+            .chain_update(seq.to_be_bytes())
+            .chain_update(i.to_be_bytes())
             .finalize()
             .into()
     }
@@ -89,12 +103,15 @@ impl std::fmt::Debug for SaltSecret {
     }
 }
 
-/// An entry as the public log holds it.
+/// An entry as the public log holds it, and what opens it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Published {
-    /// The leaf's bytes: canonical JSON, sensitive values committed.
+    /// The leaf's bytes: `{"leaf":2,"seq":N,"sealed":"<hex>"}`.
     pub leaf: Vec<u8>,
-    /// One payload per commitment in the leaf, in the order they appear.
+    /// The entry's fields list: one commitment per unit, padded, sorted;
+    /// `sealed` is its hash ([`sealed`]).
+    pub fields: Vec<Hash>,
+    /// One payload per unit, in the order the entry's text holds them.
     pub payloads: Vec<Payload>,
 }
 
@@ -111,99 +128,205 @@ impl Published {
 pub struct NotAnEntry(String);
 
 /// The public form of an entry, from its bytes as the log stores them
-/// ([`Entry::encode`]): the leaf is rebuilt from exactly what was written.
-///
-/// Only the objects on a path to a sensitive field are parsed (into raw
-/// spans of the stored text); everything else, and every sensitive value
-/// committed to, is the stored text itself.
+/// ([`Entry::encode`]): every unit committed, with the payload that opens
+/// it. The values committed to are the stored text itself.
 pub fn publish(encoded: &[u8], secret: &SaltSecret) -> Result<Published, NotAnEntry> {
-    let walk = walk(encoded, secret, true)?;
+    let (seq, mut sealer) = walk(encoded, |seq| Sealer {
+        seq,
+        secret,
+        fields: Vec::new(),
+        payloads: Some(Vec::new()),
+    })?;
+    let sealed = seal(&mut sealer.fields, seq, secret);
     Ok(Published {
-        leaf: walk.leaf.into_bytes(),
-        payloads: walk.payloads,
+        leaf: leaf(seq, &sealed),
+        fields: sealer.fields,
+        payloads: sealer.payloads.unwrap_or_default(),
     })
 }
 
 /// The Merkle hash of an entry's leaf, as [`publish`] makes it, without
 /// keeping the payloads: what a restart needs of every entry.
 pub fn leaf_hash_of(encoded: &[u8], secret: &SaltSecret) -> Result<Hash, NotAnEntry> {
-    Ok(leaf_hash(walk(encoded, secret, false)?.leaf.as_bytes()))
-}
-
-fn walk<'a>(encoded: &[u8], secret: &'a SaltSecret, keep: bool) -> Result<Walk<'a>, NotAnEntry> {
-    let text = std::str::from_utf8(encoded).map_err(|e| NotAnEntry(e.to_string()))?;
-    let mut fields = fields(text)?;
-    let seq = fields
-        .iter()
-        .find(|(key, _)| *key == "seq")
-        .and_then(|(_, raw)| raw.get().parse::<u64>().ok())
-        .ok_or_else(|| NotAnEntry("no sequence number".into()))?;
-    let before = fields.len();
-    fields.retain(|(key, _)| *key != "v");
-    if fields.len() == before {
-        return Err(NotAnEntry("no format version".into()));
-    }
-    let version = RawValue::from_string(LEAF_VERSION.to_string()).expect("a number is JSON");
-    fields.push(("leaf", &version));
-    fields.sort_unstable_by_key(|(key, _)| *key);
-    let mut walk = Walk {
-        pointer: String::new(),
+    let (seq, mut sealer) = walk(encoded, |seq| Sealer {
         seq,
         secret,
-        keep,
-        payloads: Vec::new(),
-        leaf: String::with_capacity(text.len()),
+        fields: Vec::new(),
+        payloads: None,
+    })?;
+    let sealed = seal(&mut sealer.fields, seq, secret);
+    Ok(leaf_hash(&leaf(seq, &sealed)))
+}
+
+/// The pointers of an entry's units, in the order its text holds them.
+pub fn units(encoded: &[u8]) -> Result<Vec<String>, NotAnEntry> {
+    let (_, Pointers(pointers)) = walk(encoded, |_| Pointers(Vec::new()))?;
+    Ok(pointers)
+}
+
+/// The hash a leaf seals of its entry's fields list.
+pub fn sealed(fields: &[Hash]) -> Hash {
+    let mut hash = Sha256::new().chain_update(b"deconflict/sealed/v2\0");
+    for field in fields {
+        hash.update(field);
+    }
+    hash.finalize().into()
+}
+
+/// A fields list as JSON carries it: lowercase hex, one string a hash.
+pub fn fields_hex(fields: &[Hash]) -> Vec<String> {
+    fields.iter().map(|f| hex(f)).collect()
+}
+
+/// A fields list from [`fields_hex`]: the position of the first string
+/// that is not 64 lowercase hex digits, if any.
+pub(crate) fn fields_from_hex(fields: &[String]) -> Result<Vec<Hash>, usize> {
+    fields
+        .iter()
+        .enumerate()
+        .map(|(i, text)| unhex(text).ok_or(i))
+        .collect()
+}
+
+/// Pads `fields` to its bucket, sorts it and returns its hash.
+fn seal(fields: &mut Vec<Hash>, seq: u64, secret: &SaltSecret) -> Hash {
+    let units = fields.len();
+    let bucket = units.next_power_of_two().max(MIN_FIELDS);
+    fields.reserve_exact(bucket - units);
+    fields.extend((0..(bucket - units) as u64).map(|i| secret.pad(seq, i)));
+    fields.sort_unstable();
+    sealed(fields)
+}
+
+/// The leaf of entry `seq` whose fields list hashes to `sealed`.
+fn leaf(seq: u64, sealed: &Hash) -> Vec<u8> {
+    format!(
+        "{{\"leaf\":{LEAF_VERSION},\"seq\":{seq},\"sealed\":\"{}\"}}",
+        hex(sealed)
+    )
+    .into_bytes()
+}
+
+/// What a leaf says, once read as exactly the leaf of its format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Leaf {
+    pub(crate) seq: u64,
+    pub(crate) sealed: Hash,
+}
+
+/// Why a text is not a leaf of [`LEAF_VERSION`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum LeafProblem {
+    NotJson,
+    NoFormat,
+    /// A leaf of another format, as it says.
+    Format(u64),
+    /// It says it is of this format but is not written as one.
+    Malformed,
+}
+
+impl Leaf {
+    /// Reads a leaf, refusing any text but the exact bytes the log writes.
+    pub(crate) fn parse(text: &[u8]) -> Result<Leaf, LeafProblem> {
+        let leaf: serde_json::Value =
+            serde_json::from_slice(text).map_err(|_| LeafProblem::NotJson)?;
+        match leaf.get("leaf").map(serde_json::Value::as_u64) {
+            None => return Err(LeafProblem::NoFormat),
+            Some(Some(v)) if v == u64::from(LEAF_VERSION) => {}
+            Some(Some(v)) => return Err(LeafProblem::Format(v)),
+            Some(None) => return Err(LeafProblem::Malformed),
+        }
+        let seq = leaf["seq"].as_u64().ok_or(LeafProblem::Malformed)?;
+        let sealed = leaf["sealed"]
+            .as_str()
+            .and_then(unhex)
+            .ok_or(LeafProblem::Malformed)?;
+        // Nothing else, in no other form.
+        if self::leaf(seq, &sealed) != text {
+            return Err(LeafProblem::Malformed);
+        }
+        Ok(Leaf { seq, sealed })
+    }
+}
+
+/// Walks an entry's units, giving each to the sink `make(seq)` builds.
+fn walk<U: Units>(encoded: &[u8], make: impl FnOnce(u64) -> U) -> Result<(u64, U), NotAnEntry> {
+    let text = std::str::from_utf8(encoded).map_err(|e| NotAnEntry(e.to_string()))?;
+    let Fields(fields) = parse(text)?;
+    let raw = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.get());
+    match raw("v") {
+        None => return Err(NotAnEntry("no format version".into())),
+        Some(v) if v.parse::<u64>().ok() == Some(ENTRY_FORMAT) => {}
+        Some(v) => {
+            return Err(NotAnEntry(format!(
+                "entry format {v} is not supported (this build publishes format {ENTRY_FORMAT})"
+            )));
+        }
+    }
+    let seq = raw("seq")
+        .and_then(|s| s.parse::<u64>().ok())
+        .ok_or_else(|| NotAnEntry("no sequence number".into()))?;
+    let mut sink = make(seq);
+    let mut walker = Walker {
+        pointer: String::new(),
+        sink: &mut sink,
     };
-    walk.object(&fields, 0, ALL_PATHS)?;
-    Ok(walk)
+    for (key, value) in &fields {
+        if !matches!(*key, "v" | "seq") {
+            walker.visit(value, key, 0, ALL_PATHS)?;
+        }
+    }
+    Ok((seq, sink))
 }
 
-/// An object's fields as spans of its text, in the order written.
-fn fields(text: &str) -> Result<Vec<(&str, &RawValue)>, NotAnEntry> {
-    let map: BTreeMap<&str, &RawValue> = parse(text)?;
-    Ok(map.into_iter().collect())
+/// Where the units of an entry go as the walk meets them.
+trait Units {
+    /// The unit at `pointer`, `value` its stored text.
+    fn unit(&mut self, pointer: &str, value: &str);
 }
 
-fn parse<'a, T: serde::Deserialize<'a>>(text: &'a str) -> Result<T, NotAnEntry> {
-    serde_json::from_str(text).map_err(|e| NotAnEntry(e.to_string()))
+/// Only the units' pointers.
+struct Pointers(Vec<String>);
+
+impl Units for Pointers {
+    fn unit(&mut self, pointer: &str, _: &str) {
+        self.0.push(pointer.to_owned());
+    }
 }
 
-/// Where the walk is, what it has written of the leaf and what it sealed.
-struct Walk<'a> {
-    pointer: String,
+/// Each unit's commitment, and its payload if asked for.
+struct Sealer<'a> {
     seq: u64,
     secret: &'a SaltSecret,
-    /// Whether to keep the payloads, or only write the leaf.
-    keep: bool,
-    payloads: Vec<Payload>,
-    leaf: String,
+    fields: Vec<Hash>,
+    payloads: Option<Vec<Payload>>,
 }
 
-impl Walk<'_> {
-    /// Writes an object, keys sorted, its values visited.
-    fn object(
-        &mut self,
-        fields: &[(&str, &RawValue)],
-        depth: usize,
-        live: Paths,
-    ) -> Result<(), NotAnEntry> {
-        self.leaf.push('{');
-        for (i, (key, value)) in fields.iter().enumerate() {
-            if i > 0 {
-                self.leaf.push(',');
-            }
-            // A borrowed key holds no escape, so it is written as read.
-            self.leaf.push('"');
-            self.leaf.push_str(key);
-            self.leaf.push_str("\":");
-            self.visit(value, key, depth, live)?;
+impl Units for Sealer<'_> {
+    fn unit(&mut self, pointer: &str, value: &str) {
+        let salt = self.secret.salt(self.seq, pointer);
+        self.fields.push(commit(salt, pointer, value.as_bytes()));
+        if let Some(payloads) = &mut self.payloads {
+            payloads.push(Payload {
+                seq: self.seq,
+                pointer: pointer.to_owned(),
+                salt,
+                value: value.to_owned(),
+            });
         }
-        self.leaf.push('}');
-        Ok(())
     }
+}
 
-    /// Writes the value at `token` below the current place: as stored,
-    /// sealed, or walked into if a sensitive path leads there.
+/// Where the walk is, and where its units go.
+struct Walker<'s, U> {
+    pointer: String,
+    sink: &'s mut U,
+}
+
+impl<U: Units> Walker<'_, U> {
+    /// The value at `token` below the current place: one unit, or walked
+    /// into. `live` are the [`WHOLE`] paths that lead here, `depth` the
+    /// token's place on them.
     fn visit(
         &mut self,
         value: &RawValue,
@@ -212,8 +335,12 @@ impl Walk<'_> {
         live: Paths,
     ) -> Result<(), NotAnEntry> {
         let (mut deeper, mut here) = (0, false);
-        for (i, path) in SENSITIVE.iter().enumerate() {
-            if live & (1 << i) != 0 && (path[depth] == "*" || path[depth] == token) {
+        let mut paths = live;
+        while paths != 0 {
+            let i = paths.trailing_zeros() as usize;
+            paths &= paths - 1;
+            let path = WHOLE[i];
+            if path[depth] == "*" || path[depth] == token {
                 if path.len() == depth + 1 {
                     here = true;
                 } else {
@@ -221,57 +348,83 @@ impl Walk<'_> {
                 }
             }
         }
-        let text = value.get();
-        if !here && deeper == 0 {
-            self.leaf.push_str(text);
-            return Ok(());
-        }
         let at = self.pointer.len();
         push_token(&mut self.pointer, token);
-        if here {
-            self.seal(text);
+        let text = value.get();
+        let result = if here {
+            self.sink.unit(&self.pointer, text);
+            Ok(())
         } else if text.starts_with('{') {
-            self.object(&fields(text)?, depth + 1, deeper)?;
+            self.object(text, depth + 1, deeper)
         } else if text.starts_with('[') {
-            let items: Vec<&RawValue> = parse(text)?;
-            self.leaf.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    self.leaf.push(',');
-                }
-                self.visit(item, &i.to_string(), depth + 1, deeper)?;
-            }
-            self.leaf.push(']');
+            self.array(text, depth + 1, deeper)
         } else {
-            self.leaf.push_str(text);
-        }
+            self.sink.unit(&self.pointer, text);
+            Ok(())
+        };
         self.pointer.truncate(at);
+        result
+    }
+
+    /// An object's fields, each visited; an empty one is a unit.
+    fn object(&mut self, text: &str, depth: usize, live: Paths) -> Result<(), NotAnEntry> {
+        let Fields(fields) = parse(text)?;
+        if fields.is_empty() {
+            self.sink.unit(&self.pointer, text);
+        }
+        for (key, item) in fields {
+            self.visit(item, key, depth, live)?;
+        }
         Ok(())
     }
 
-    /// Writes the commitment to `value` (its stored text) and keeps the
-    /// payload that opens it.
-    fn seal(&mut self, value: &str) {
-        let salt = self.secret.salt(self.seq, &self.pointer);
-        let commitment = commit(salt, &self.pointer, value.as_bytes());
-        self.leaf.push_str("{\"commitment\":\"");
-        self.leaf.push_str(&hex(&commitment));
-        self.leaf.push_str("\"}");
-        if self.keep {
-            self.payloads.push(Payload {
-                seq: self.seq,
-                pointer: self.pointer.clone(),
-                salt,
-                value: value.to_owned(),
-            });
+    /// An array's items, each visited; an empty one is a unit.
+    fn array(&mut self, text: &str, depth: usize, live: Paths) -> Result<(), NotAnEntry> {
+        let items: Vec<&RawValue> = parse(text)?;
+        if items.is_empty() {
+            self.sink.unit(&self.pointer, text);
         }
+        let mut index = String::new();
+        for (i, item) in items.into_iter().enumerate() {
+            index.clear();
+            write!(index, "{i}").expect("a String takes any text");
+            self.visit(item, &index, depth, live)?;
+        }
+        Ok(())
     }
 }
 
-pub(crate) fn commitment_value(commitment: &Hash) -> Value {
-    let mut fields = Map::new();
-    fields.insert("commitment".into(), Value::String(hex(commitment)));
-    Value::Object(fields)
+/// An object's fields as spans of its text, in the order written, each key
+/// once.
+struct Fields<'a>(Vec<(&'a str, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Fields<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Object;
+        impl<'de> Visitor<'de> for Object {
+            type Value = Fields<'de>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Fields<'de>, A::Error> {
+                let mut fields: Vec<(&'de str, &'de RawValue)> = Vec::new();
+                while let Some((key, value)) = map.next_entry::<&'de str, &'de RawValue>()? {
+                    if fields.iter().any(|(k, _)| *k == key) {
+                        return Err(A::Error::custom(format!("the key {key:?} is there twice")));
+                    }
+                    fields.push((key, value));
+                }
+                Ok(Fields(fields))
+            }
+        }
+        d.deserialize_map(Object)
+    }
+}
+
+fn parse<'a, T: Deserialize<'a>>(text: &'a str) -> Result<T, NotAnEntry> {
+    serde_json::from_str(text).map_err(|e| NotAnEntry(e.to_string()))
 }
 
 /// Appends `/token` to a JSON Pointer, escaped as RFC 6901 §3 asks.
@@ -294,4 +447,22 @@ pub(crate) fn hex(bytes: &[u8]) -> String {
         out.push(char::from(DIGITS[usize::from(b & 0xf)]));
     }
     out
+}
+
+/// 32 bytes from 64 lowercase hex digits, and from nothing else.
+pub(crate) fn unhex(text: &str) -> Option<[u8; 32]> {
+    let digit = |b: u8| match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        _ => None,
+    };
+    let text = text.as_bytes();
+    if text.len() != 64 {
+        return None;
+    }
+    let mut out = [0u8; 32];
+    for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
+        *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
+    }
+    Some(out)
 }

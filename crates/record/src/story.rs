@@ -1,13 +1,14 @@
 //! What a verified bundle proves, in plain words: one line for the
 //! checkpoint and one for each entry.
 //!
-//! The lines read the leaves as JSON rather than as the model's types, so a
-//! command this build does not know still gets an honest line (its name,
-//! who sent it, when, and its outcome), and a field the bundle did not
-//! reveal is said to be hidden rather than shown as a commitment. Every
-//! text that came from the bundle is printed with its control and
-//! invisible characters escaped, so that a label cannot rewrite the line
-//! it appears on.
+//! The lines read the entries as the bundle rebuilt them, as JSON rather
+//! than as the model's types, so a command this build does not know still
+//! gets an honest line. A unit the bundle did not reveal is simply absent
+//! from its entry, and the line says so ("not revealed") rather than
+//! guessing: an entry whose actor, time or command was not revealed says
+//! that, and tells what was. Every text that came from the bundle is
+//! printed with its control and invisible characters escaped, so that a
+//! label cannot rewrite the line it appears on.
 
 use crate::verify::Verified;
 use base64::Engine as _;
@@ -52,30 +53,44 @@ impl Verified {
         })
     }
 
-    /// One line per entry, in log order.
+    /// One line per entry, in log order; then, if the bundle says it
+    /// withheld entries, a line saying how many.
     pub fn story(&self) -> Vec<String> {
-        self.entries.iter().map(line).collect()
+        let mut story: Vec<String> = self.entries.iter().map(line).collect();
+        match self.withheld {
+            0 => {}
+            1 => story.push("1 more entry bears on this and is not shown to this reader".into()),
+            n => story.push(format!(
+                "{n} more entries bear on this and are not shown to this reader"
+            )),
+        }
+        story
     }
 }
 
 fn line(entry: &Value) -> String {
     let actor = &entry["actor"];
-    let party = text(&actor["party"]);
-    let (name, body) = command(&entry["command"]);
-    let mut action = action(name, body, &entry["outcome"]);
-    let reason = reason(body);
+    let party = given(&actor["party"]).map(text);
+    let who = match (&party, given(&actor["role"])) {
+        (Some(party), Some(role)) => format!("{party} ({})", text(role)),
+        (Some(party), None) => format!("{party} (role not revealed)"),
+        (None, _) => "(actor not revealed)".to_owned(),
+    };
+    let outcome = &entry["outcome"];
+    let command = command(&entry["command"]);
+    let mut action = match command {
+        Some((name, body)) => action(name, body, outcome),
+        None => "(command not revealed)".to_owned(),
+    };
+    let reason = command.map_or(Reason::None, |(name, body)| reason(name, body));
     if let Reason::Hidden = reason {
         action.push_str(" (reason not revealed)");
     }
-    let results = results(name, &entry["outcome"], &party);
-    let mut line = format!(
-        "#{} {} — {party} ({}) {action}",
-        text(&entry["seq"]),
-        entry["time_ms"]
-            .as_i64()
-            .map_or_else(|| "?".to_owned(), utc_ms),
-        text(&actor["role"]),
-    );
+    let results = results(command.map(|(name, _)| name), outcome, party.as_deref());
+    let when = entry["time_ms"]
+        .as_i64()
+        .map_or_else(|| "(time not revealed)".to_owned(), utc_ms);
+    let mut line = format!("#{} {when} — {who} {action}", text(&entry["seq"]));
     let mut separator = ": ";
     if let Reason::Given(reason) = reason {
         line.push_str(&format!("{separator}{reason:?}"));
@@ -88,27 +103,28 @@ fn line(entry: &Value) -> String {
     line
 }
 
-/// A command's name and its fields: `{"clear": {...}}` as the log writes
-/// it (or a bare name, for a command with none).
-fn command(command: &Value) -> (&str, &Value) {
+/// A command's name and its fields, as far as revealed: `{"clear": {...}}`
+/// as the log writes it, or a bare name for a command with none. `None` if
+/// nothing of it was revealed.
+fn command(command: &Value) -> Option<(&str, &Value)> {
     match command {
         Value::Object(fields) => fields
             .iter()
             .next()
-            .map_or(("?", &Value::Null), |(name, body)| (name.as_str(), body)),
-        Value::String(name) => (name, &Value::Null),
-        _ => ("?", &Value::Null),
+            .map(|(name, body)| (name.as_str(), body)),
+        Value::String(name) => Some((name, &Value::Null)),
+        _ => None,
     }
 }
 
 /// What the actor did, naming the object it acted on.
 fn action(name: &str, body: &Value, outcome: &Value) -> String {
-    let id = |field: &str| text(&body[field]);
+    let id = |field: &str| shown(&body[field], "id");
     let created = || {
         outcome["created"]
             .as_object()
             .and_then(|o| o.values().next())
-            .map_or_else(|| "?".to_owned(), text)
+            .map_or_else(|| "(id not revealed)".to_owned(), text)
     };
     match name {
         "declare" => format!("declared {} {}", created(), what(body)),
@@ -125,26 +141,48 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
         "override" => format!("overrode conflict {}", id("conflict")),
         "mark_delivered" => format!("received conflict {}", id("conflict")),
         "report_incident" => format!("reported incident {} {}", created(), incident(body)),
-        "set_incident_status" => format!("set incident {} to {}", id("id"), id("status")),
-        "reveal" => format!("made public {} of entry #{}", id("pointer"), id("seq")),
+        "set_incident_status" => format!(
+            "set incident {} to {}",
+            id("id"),
+            shown(&body["status"], "status")
+        ),
+        "reveal" => {
+            let what = format!(
+                "{} of entry #{}",
+                shown(&body["pointer"], "field"),
+                shown(&body["seq"], "number")
+            );
+            match outcome["reveal"].as_str() {
+                Some("revealed") => format!("made public {what}"),
+                Some("requested") => format!("asked to make public {what} (not public yet)"),
+                Some(other) => format!("asked to make public {what} ({})", printable(other)),
+                None => {
+                    format!("asked to make public {what} (whether it was made public not revealed)")
+                }
+            }
+        }
+        "grant_evidence" => format!(
+            "granted {} the evidence of incident {}",
+            shown(&body["party"], "party"),
+            id("incident")
+        ),
         "track" => format!("reported positions: {}", positions(&body["reports"])),
         "sweep" => "swept for silent units and unanswered notices".to_owned(),
-        other if is_commitment(body) => format!("{} (details not revealed)", printable(other)),
         other => printable(other),
     }
 }
 
-/// Each report's unit and time, and where, if revealed.
+/// Each report's unit, time and place, as far as revealed.
 fn positions(reports: &Value) -> String {
-    let Some(reports) = reports.as_array().filter(|r| !r.is_empty()) else {
-        return "none".to_owned();
+    let Some(items) = reports.as_array() else {
+        return "(reports not revealed)".to_owned();
     };
     let one = |report: &Value| {
         let when = report["time_ms"]
             .as_i64()
-            .map_or_else(|| "?".to_owned(), utc_ms);
-        let unit = text(&report["declaration"]);
-        match revealed(&report["position"]) {
+            .map_or_else(|| "(time not revealed)".to_owned(), utc_ms);
+        let unit = shown(&report["declaration"], "unit");
+        match given(&report["position"]) {
             None => format!("{unit} at {when} (position not revealed)"),
             Some(p) => {
                 let error = p["ce_m"]
@@ -158,12 +196,18 @@ fn positions(reports: &Value) -> String {
             }
         }
     };
-    reports.iter().map(one).collect::<Vec<_>>().join("; ")
+    let mut told: Vec<String> = items.iter().filter_map(given).map(one).collect();
+    told.extend(hidden(items, "report", "reports"));
+    if told.is_empty() {
+        "none".to_owned()
+    } else {
+        told.join("; ")
+    }
 }
 
 /// An incident's kind and whom it is against, if the report was revealed.
 fn incident(report: &Value) -> String {
-    match revealed(report) {
+    match given(report) {
         None => "(details not revealed)".to_owned(),
         Some(r) => match r["against"].as_str() {
             Some(against) => format!("({}, against {})", text(&r["kind"]), printable(against)),
@@ -174,8 +218,8 @@ fn incident(report: &Value) -> String {
 
 /// An object's kind and label, as far as they were revealed.
 fn what(spec: &Value) -> String {
-    let kind = revealed(&spec["kind"]).map(text);
-    let label = revealed(&spec["label"]).map(|l| match l {
+    let kind = given(&spec["kind"]).map(text);
+    let label = given(&spec["label"]).map(|l| match l {
         Value::String(s) => format!("{s:?}"),
         other => printable(&other.to_string()),
     });
@@ -193,96 +237,121 @@ enum Reason {
     Given(String),
 }
 
-/// A decision's reason: absent (or null), committed, or revealed.
-fn reason(body: &Value) -> Reason {
-    match &body["reason"] {
-        Value::Null => Reason::None,
-        hidden if is_commitment(hidden) => Reason::Hidden,
-        Value::String(s) => Reason::Given(s.clone()),
-        other => Reason::Given(other.to_string()),
+/// The commands whose fields always hold a reason, given or null.
+const WITH_REASON: &[&str] = &[
+    "clear",
+    "hold",
+    "deny",
+    "override",
+    "set_incident_status",
+    "grant_evidence",
+];
+
+/// A decision's reason: none (null, or a command without one), not
+/// revealed, or revealed.
+fn reason(name: &str, body: &Value) -> Reason {
+    match body.get("reason") {
+        Some(Value::Null) => Reason::None,
+        Some(Value::String(s)) => Reason::Given(s.clone()),
+        Some(other) => Reason::Given(other.to_string()),
+        None if WITH_REASON.contains(&name) => Reason::Hidden,
+        None => Reason::None,
     }
 }
 
-/// What the command led to, beyond what its verb already says.
-fn results(name: &str, outcome: &Value, actor: &str) -> Vec<String> {
+/// What the command led to, beyond what its verb already says. `name` is
+/// the command's, `actor` the acting party's, if revealed.
+fn results(name: Option<&str>, outcome: &Value, actor: Option<&str>) -> Vec<String> {
     let mut results = Vec::new();
     if let Some(state) = outcome["activity_state"].as_str() {
-        match (name, implied_state(name)) {
-            ("submit_activity", _) => results.push(printable(state)),
-            (_, Some(implied)) if implied == state => {}
-            _ => results.push(format!("activity now {}", printable(state))),
+        let state = printable(state);
+        match name {
+            None => results.push(format!("an activity (not named) is now {state}")),
+            Some("submit_activity") => results.push(state),
+            Some(name) if implied_state(name) == Some(state.as_str()) => {}
+            Some(_) => results.push(format!("activity now {state}")),
         }
     }
-    if !matches!(name, "declare" | "submit_activity" | "report_incident")
+    let creates = matches!(
+        name,
+        Some("declare" | "submit_activity" | "report_incident")
+    );
+    if !creates
         && let Some((noun, id)) = outcome["created"].as_object().and_then(|o| o.iter().next())
     {
         results.push(format!("created {} {}", printable(noun), text(id)));
     }
     for opened in outcome["opened"].as_array().into_iter().flatten() {
-        results.push(format!(
-            "opened conflict {}{}",
-            text(&opened["id"]),
-            with_whom(&opened["parties"], actor)
-        ));
+        results.push(match given(opened) {
+            None => "opened a conflict (not revealed)".to_owned(),
+            Some(c) => format!(
+                "opened conflict {}{}",
+                shown(&c["id"], "id"),
+                other_side(c, actor)
+            ),
+        });
     }
-    if let Some(ids) = id_list(&outcome["resolved"]) {
-        results.push(format!("resolved {}", plural("conflict", &ids)));
+    if let Some(resolved) = some_of("conflict", "conflicts", &outcome["resolved"]) {
+        results.push(format!("resolved {resolved}"));
     }
-    match &outcome["held"] {
-        held if is_commitment(held) => {
-            results.push("put other activities back on hold (which not revealed)".to_owned());
-        }
-        held => {
-            if let Some(ids) = id_list(held) {
-                results.push(format!("put {} back on hold", plural("activity", &ids)));
+    if let Some(held) = some_of("activity", "activities", &outcome["held"]) {
+        results.push(format!("put {held} back on hold"));
+    }
+    if let Some(notices) = outcome["notices"].as_array() {
+        let mut parties: Vec<String> = Vec::new();
+        for notice in notices.iter().filter_map(given) {
+            let party = shown(&notice["party"], "party");
+            if !parties.contains(&party) {
+                parties.push(party);
             }
         }
-    }
-    if let Some(told) = notified(&outcome["notices"]) {
-        results.push(format!("notified {told}"));
-    }
-    for stale in outcome["stale"].as_array().into_iter().flatten() {
-        let buffer = revealed(&stale["buffer_m"])
-            .map_or_else(|| "not revealed".to_owned(), |b| format!("{} m", text(b)));
-        results.push(format!(
-            "unit {} silent: assumed within {buffer} of its last position",
-            text(&stale["declaration"])
-        ));
-    }
-    match &outcome["alerts"] {
-        hidden if is_commitment(hidden) => {
-            results.push("raised alerts (to whom not revealed)".to_owned())
+        if !parties.is_empty() {
+            results.push(format!("notified {}", parties.join(", ")));
         }
-        alerts => {
-            for alert in alerts.as_array().into_iter().flatten() {
-                let subject = alert["subject"]
-                    .as_object()
-                    .and_then(|o| o.values().next())
-                    .map_or_else(|| "?".to_owned(), text);
-                let parties: Vec<String> = alert["parties"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .map(text)
-                    .collect();
-                results.push(format!("alerted {} about {subject}", parties.join(", ")));
+        results.extend(hidden(notices, "notice", "notices"));
+    }
+    if let Some(stale) = outcome["stale"].as_array() {
+        for unit in stale.iter().filter_map(given) {
+            let buffer = given(&unit["buffer_m"])
+                .map_or_else(|| "(not revealed)".to_owned(), |b| format!("{} m", text(b)));
+            results.push(format!(
+                "unit {} silent: assumed within {buffer} of its last position",
+                shown(&unit["declaration"], "id")
+            ));
+        }
+        results.extend(hidden(stale, "silent unit", "silent units"));
+    }
+    if let Some(alerts) = outcome["alerts"].as_array() {
+        for alert in alerts.iter().filter_map(given) {
+            let subject = alert["subject"]
+                .as_object()
+                .and_then(|o| o.values().next())
+                .map_or_else(|| "(subject not revealed)".to_owned(), text);
+            let parties = alert["parties"].as_array().map_or(&[][..], Vec::as_slice);
+            let mut told: Vec<String> = parties.iter().filter_map(given).map(text).collect();
+            let gaps = parties.len() - told.len();
+            if gaps > 0 {
+                told.push(format!("{gaps} more (which not revealed)"));
             }
+            let parties = if told.is_empty() {
+                "(whom not revealed)".to_owned()
+            } else {
+                told.join(", ")
+            };
+            results.push(format!("alerted {parties} about {subject}"));
         }
+        results.extend(hidden(alerts, "alert", "alerts"));
     }
-    match &outcome["escalations"] {
-        hidden if is_commitment(hidden) => {
-            results.push("escalated notices (to whom not revealed)".to_owned());
+    if let Some(escalations) = outcome["escalations"].as_array() {
+        for e in escalations.iter().filter_map(given) {
+            results.push(format!(
+                "escalated conflict {} for {} to step {}",
+                text(&e["conflict"]),
+                text(&e["party"]),
+                text(&e["level"])
+            ));
         }
-        escalations => {
-            for e in escalations.as_array().into_iter().flatten() {
-                results.push(format!(
-                    "escalated conflict {} for {} to step {}",
-                    text(&e["conflict"]),
-                    text(&e["party"]),
-                    text(&e["level"])
-                ));
-            }
-        }
+        results.extend(hidden(escalations, "escalation", "escalations"));
     }
     results
 }
@@ -300,60 +369,68 @@ fn implied_state(name: &str) -> Option<&'static str> {
     })
 }
 
-/// ` with <the other party>`, if the conflict's parties were revealed.
-fn with_whom(parties: &Value, actor: &str) -> String {
-    let Some([a, b]) = parties.as_array().map(Vec::as_slice) else {
-        return String::new();
-    };
-    let (a, b) = (text(a), text(b));
-    if a == actor {
-        format!(" with {b}")
-    } else if b == actor {
-        format!(" with {a}")
-    } else {
-        format!(" between {a} and {b}")
+/// Whom or what a conflict opened against: ` with <the other party>` if
+/// its parties were revealed, the other side's object if that was, or
+/// that it was not.
+fn other_side(conflict: &Value, actor: Option<&str>) -> String {
+    if let Some([a, b]) = conflict["parties"].as_array().map(Vec::as_slice) {
+        let (a, b) = (text(a), text(b));
+        return if Some(a.as_str()) == actor {
+            format!(" with {b}")
+        } else if Some(b.as_str()) == actor {
+            format!(" with {a}")
+        } else {
+            format!(" between {a} and {b}")
+        };
+    }
+    match conflict["other"].as_object().and_then(|o| o.iter().next()) {
+        Some((noun, id)) => format!(" with {} {}", printable(noun), text(id)),
+        None => " (other side not revealed)".to_owned(),
     }
 }
 
-/// The parties told of anything, once each, if the notices were revealed.
-fn notified(notices: &Value) -> Option<String> {
-    let mut parties: Vec<String> = Vec::new();
-    for notice in notices.as_array()? {
-        let party = text(&notice["party"]);
-        if !parties.contains(&party) {
-            parties.push(party);
-        }
+/// The items of a list as far as revealed, named: `conflict a`,
+/// `conflicts a, b`, `conflict a and 2 more (which not revealed)`; `None`
+/// for no list, or an empty one.
+fn some_of(one: &str, many: &str, list: &Value) -> Option<String> {
+    let items = list.as_array()?;
+    let shown: Vec<String> = items.iter().filter_map(given).map(text).collect();
+    let gaps = items.len() - shown.len();
+    Some(match (shown.as_slice(), gaps) {
+        ([], 0) => return None,
+        ([], 1) => format!("a {one} (which not revealed)"),
+        ([], n) => format!("{n} {many} (which not revealed)"),
+        ([single], 0) => format!("{one} {single}"),
+        (all, 0) => format!("{many} {}", all.join(", ")),
+        ([single], n) => format!("{one} {single} and {n} more (which not revealed)"),
+        (all, n) => format!(
+            "{many} {} and {n} more (which not revealed)",
+            all.join(", ")
+        ),
+    })
+}
+
+/// How many items of a list were not revealed, said, if any. Only the
+/// gaps before the last revealed one are known; the line claims no more.
+fn hidden(items: &[Value], one: &str, many: &str) -> Option<String> {
+    match items.iter().filter(|v| v.is_null()).count() {
+        0 => None,
+        1 => Some(format!("1 other {one} not revealed")),
+        n => Some(format!("{n} other {many} not revealed")),
     }
-    (!parties.is_empty()).then(|| parties.join(", "))
 }
 
-fn id_list(ids: &Value) -> Option<Vec<String>> {
-    let ids: Vec<String> = ids.as_array()?.iter().map(text).collect();
-    (!ids.is_empty()).then_some(ids)
+/// A field's value if the bundle revealed it.
+fn given(value: &Value) -> Option<&Value> {
+    (!value.is_null()).then_some(value)
 }
 
-fn plural(noun: &str, ids: &[String]) -> String {
-    match ids {
-        [one] => format!("{noun} {one}"),
-        many if noun.ends_with('y') => {
-            format!("{}ies {}", &noun[..noun.len() - 1], many.join(", "))
-        }
-        many => format!("{noun}s {}", many.join(", ")),
-    }
+/// A field as text, or that it was not revealed.
+fn shown(value: &Value, what: &str) -> String {
+    given(value).map_or_else(|| format!("({what} not revealed)"), text)
 }
 
-fn is_commitment(value: &Value) -> bool {
-    value
-        .as_object()
-        .is_some_and(|o| o.len() == 1 && o.contains_key("commitment"))
-}
-
-/// A field's value if the bundle revealed it (or the log never hid it).
-fn revealed(value: &Value) -> Option<&Value> {
-    (!value.is_null() && !is_commitment(value)).then_some(value)
-}
-
-/// A public field as text: a string as it is, anything else as JSON.
+/// A field as text: a string as it is, anything else as JSON.
 fn text(value: &Value) -> String {
     match value {
         Value::String(s) => printable(s),

@@ -2,13 +2,14 @@
 //!
 //! Nothing in a bundle is taken on trust but what the checker's own keys
 //! vouch for: the checkpoint must carry a valid signature by the log's key,
-//! every entry must be in the tree that checkpoint signs, and every revealed
-//! field must open a commitment of its entry. One failure rejects the whole
-//! bundle, so a [`Verified`] never mixes what was proven with what was not.
+//! every entry must be in the tree that checkpoint signs, its fields list
+//! must be the one its leaf seals, and every revealed unit must open a
+//! commitment of that list. One failure rejects the whole bundle, so a
+//! [`Verified`] never mixes what was proven with what was not.
 
 use crate::bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
 use crate::payload::PayloadError;
-use crate::public::LEAF_VERSION;
+use crate::public::{LEAF_VERSION, Leaf, LeafProblem, fields_from_hex, sealed};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_ledger::{
@@ -16,7 +17,7 @@ use deconflict_ledger::{
     hash_from_slice, leaf_hash, verify_inclusion,
 };
 use serde::Deserialize;
-use serde_json::Value;
+use serde_json::{Map, Value, json};
 
 /// Why a bundle proves nothing, in words its reader can act on. An entry
 /// is named by its sequence number, its index in the tree plus one.
@@ -42,7 +43,7 @@ pub enum BundleError {
 
 /// What a bundle proves: the log signed a tree of `size` entries with this
 /// root, the witnesses in `cosigned` saw it, and these entries are in it,
-/// with the fields the bundle revealed put back.
+/// with the units the bundle revealed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
     /// The log, as the checkpoint's origin line and the key's name say.
@@ -55,8 +56,11 @@ pub struct Verified {
     pub absent: Vec<String>,
     /// What the bundle says it is about: shown, never checked.
     pub subject: Value,
-    /// Each entry's leaf, in log order, with every revealed field's value
-    /// in place of its commitment.
+    /// How many entries the bundle says it withheld: shown, never checked.
+    pub withheld: u64,
+    /// Each entry, in log order, rebuilt from what the bundle revealed:
+    /// `{"seq": N}` with every opened unit's value at its pointer. What
+    /// was not revealed is simply absent.
     pub entries: Vec<Value>,
 }
 
@@ -91,8 +95,8 @@ impl Bundle {
         let signed = open_checkpoint(&self.checkpoint, keys)?;
         let (cosigned, absent) = cosigners(&signed, keys)?;
         let checkpoint = signed.checkpoint();
-        let mut entries = check_entries(&self.entries, checkpoint)?;
-        self.reveal(&mut entries)?;
+        let checked = check_entries(&self.entries, checkpoint)?;
+        let entries = self.reveal(&checked)?;
         Ok(Verified {
             origin: checkpoint.origin().to_owned(),
             size: checkpoint.size(),
@@ -100,36 +104,120 @@ impl Bundle {
             cosigned,
             absent,
             subject: self.subject.clone(),
+            withheld: self.withheld,
             entries,
         })
     }
 
-    /// Opens every payload against its entry's leaf as the log published
-    /// it, and puts its value back into that entry.
-    fn reveal(&self, entries: &mut [Value]) -> Result<(), BundleError> {
+    /// Opens every payload against its entry's fields list, and rebuilds
+    /// each entry from the values opened.
+    fn reveal(&self, checked: &[Checked]) -> Result<Vec<Value>, BundleError> {
+        let mut entries: Vec<Value> = checked.iter().map(|c| json!({"seq": c.seq})).collect();
         for payload in &self.payloads {
             let fail = |reason: &str| BundleError::Payload {
                 seq: payload.seq,
                 pointer: payload.pointer.clone(),
                 reason: reason.to_owned(),
             };
-            let at = self
-                .entries
+            let at = checked
                 .iter()
-                .position(|e| e.index.checked_add(1) == Some(payload.seq))
+                .position(|c| c.seq == payload.seq)
                 .ok_or_else(|| fail("the bundle holds no such entry"))?;
+            let fields = &checked[at].fields;
+            if fields.is_empty() {
+                return Err(fail("the bundle gives no fields list for its entry"));
+            }
             let value = payload
-                .opens(self.entries[at].leaf.as_bytes())
+                .among(fields)
                 .and_then(|()| payload.json())
                 .map_err(|e| fail(payload_problem(&e)))?;
-            // Commitments never nest, so the place a payload opened in the
-            // published leaf is still there after others were put back.
-            *entries[at]
-                .pointer_mut(&payload.pointer)
-                .expect("an opened commitment is in its leaf") = value;
+            insert(&mut entries[at], &payload.pointer, value, fields.len()).map_err(fail)?;
         }
-        Ok(())
+        Ok(entries)
     }
+}
+
+/// Puts `value` at `pointer` in `entry`, making objects on the way, and
+/// arrays where a token is an index (below `bound`, the entry's number of
+/// fields: every item of an array holds at least one unit), gaps null.
+fn insert(
+    entry: &mut Value,
+    pointer: &str,
+    value: Value,
+    bound: usize,
+) -> Result<(), &'static str> {
+    const NOT_A_POINTER: &str = "its pointer is not a JSON Pointer into the entry";
+    let tokens = pointer
+        .strip_prefix('/')
+        .ok_or(NOT_A_POINTER)?
+        .split('/')
+        .map(unescape)
+        .collect::<Option<Vec<String>>>()
+        .ok_or(NOT_A_POINTER)?;
+    put(entry, &tokens, value, bound)
+}
+
+fn put(
+    place: &mut Value,
+    tokens: &[String],
+    value: Value,
+    bound: usize,
+) -> Result<(), &'static str> {
+    const CLASH: &str = "it does not fit the entry the other payloads rebuild";
+    let Some((token, rest)) = tokens.split_first() else {
+        return if place.is_null() || *place == value {
+            *place = value;
+            Ok(())
+        } else {
+            Err(CLASH)
+        };
+    };
+    let index = array_index(token).filter(|&i| i < bound);
+    if place.is_null() {
+        *place = match index {
+            Some(_) => Value::Array(Vec::new()),
+            None => Value::Object(Map::new()),
+        };
+    }
+    let slot = match place {
+        Value::Object(fields) => fields.entry(token.as_str()).or_insert(Value::Null),
+        Value::Array(items) => {
+            let i = index.ok_or(CLASH)?;
+            if items.len() <= i {
+                items.resize(i + 1, Value::Null);
+            }
+            &mut items[i]
+        }
+        _ => return Err(CLASH),
+    };
+    put(slot, rest, value, bound)
+}
+
+/// A token as RFC 6901 §4 reads it: `~1` is `/`, `~0` is `~`, and no
+/// other `~` may appear.
+fn unescape(token: &str) -> Option<String> {
+    let mut out = String::with_capacity(token.len());
+    let mut chars = token.chars();
+    while let Some(c) = chars.next() {
+        out.push(match c {
+            '~' => match chars.next()? {
+                '0' => '~',
+                '1' => '/',
+                _ => return None,
+            },
+            c => c,
+        });
+    }
+    Some(out)
+}
+
+/// An array index as RFC 6901 §4 writes it: `0`, or digits without a
+/// leading zero.
+fn array_index(token: &str) -> Option<usize> {
+    let digits = !token.is_empty() && token.bytes().all(|b| b.is_ascii_digit());
+    (digits && (token == "0" || !token.starts_with('0')))
+        .then(|| token.parse().ok())
+        .flatten()
 }
 
 fn check_format(format: &str) -> Result<(), BundleError> {
@@ -219,11 +307,18 @@ fn cosigners(
     Ok((cosigned, absent))
 }
 
-/// Each entry's leaf, parsed, once its place and its proof are checked.
+/// An entry whose place, proof and fields list hold.
+struct Checked {
+    seq: u64,
+    /// Its fields list, checked against its leaf; empty if none was given.
+    fields: Vec<Hash>,
+}
+
+/// Each entry, once its place, its proof and its fields list are checked.
 fn check_entries(
     entries: &[BundleEntry],
     checkpoint: &Checkpoint,
-) -> Result<Vec<Value>, BundleError> {
+) -> Result<Vec<Checked>, BundleError> {
     let mut previous: Option<u64> = None;
     entries
         .iter()
@@ -244,14 +339,27 @@ fn check_entries(
         .collect()
 }
 
-fn check_entry(entry: &BundleEntry, checkpoint: &Checkpoint) -> Result<Value, String> {
+fn check_entry(entry: &BundleEntry, checkpoint: &Checkpoint) -> Result<Checked, String> {
     let size = checkpoint.size();
     if entry.index >= size {
         return Err(format!(
             "it lies beyond the checkpoint, which signs {size} entries"
         ));
     }
-    let leaf = leaf_json(&entry.leaf, entry.index + 1)?;
+    let seq = entry.index + 1;
+    let leaf = Leaf::parse(entry.leaf.as_bytes()).map_err(|problem| match problem {
+        LeafProblem::NotJson => "its leaf is not JSON".to_owned(),
+        LeafProblem::NoFormat => "its leaf says no format".to_owned(),
+        LeafProblem::Format(v) => {
+            format!("its leaf is of format {v}; this checker reads format {LEAF_VERSION}")
+        }
+        LeafProblem::Malformed => {
+            format!("its leaf is not written as a leaf of format {LEAF_VERSION}")
+        }
+    })?;
+    if leaf.seq != seq {
+        return Err(format!("its leaf says it is entry {}", leaf.seq));
+    }
     let proof = entry
         .proof
         .iter()
@@ -280,27 +388,16 @@ fn check_entry(entry: &BundleEntry, checkpoint: &Checkpoint) -> Result<Value, St
               (the log never published this entry)"
             .to_owned(),
     })?;
-    Ok(leaf)
-}
-
-/// The leaf as JSON, if it is a leaf of the format this checker reads and
-/// says it is entry `seq`.
-fn leaf_json(text: &str, seq: u64) -> Result<Value, String> {
-    let leaf: Value = serde_json::from_str(text).map_err(|_| "its leaf is not JSON".to_owned())?;
-    match leaf.get("leaf").and_then(Value::as_u64) {
-        Some(v) if v == u64::from(LEAF_VERSION) => {}
-        Some(v) => {
-            return Err(format!(
-                "its leaf is of format {v}; this checker reads format {LEAF_VERSION}"
-            ));
-        }
-        None => return Err("its leaf says no format".to_owned()),
+    let fields = fields_from_hex(&entry.fields).map_err(|i| {
+        format!(
+            "hash {} of its fields list is not a SHA-256 hash in lowercase hex",
+            i + 1
+        )
+    })?;
+    if !fields.is_empty() && sealed(&fields) != leaf.sealed {
+        return Err("its fields list is not the one its leaf seals".to_owned());
     }
-    match leaf.get("seq").and_then(Value::as_u64) {
-        Some(s) if s == seq => Ok(leaf),
-        Some(s) => Err(format!("its leaf says it is entry {s}")),
-        None => Err("its leaf has no sequence number".to_owned()),
-    }
+    Ok(Checked { seq, fields })
 }
 
 fn proof_hash(text: &str) -> Option<Hash> {
@@ -309,10 +406,15 @@ fn proof_hash(text: &str) -> Option<Hash> {
 
 fn payload_problem(e: &PayloadError) -> &'static str {
     match e {
-        PayloadError::Mismatch(_) => "the revealed value does not match the commitment",
-        PayloadError::NoCommitment(_) => "the leaf holds no commitment there",
+        PayloadError::NoCommitment(_) => {
+            "the revealed value does not match any of its entry's commitments"
+        }
         PayloadError::NotJson(_) => "the revealed value is not JSON",
-        // The entry was found by its sequence number and its leaf checked.
-        PayloadError::NotALeaf | PayloadError::OtherEntry { .. } => "it is not for this entry",
+        // The entry was found by its sequence number, its leaf and its
+        // fields list checked.
+        PayloadError::NotALeaf
+        | PayloadError::LeafFormat(_)
+        | PayloadError::OtherEntry { .. }
+        | PayloadError::FieldsMismatch => "it is not for this entry",
     }
 }

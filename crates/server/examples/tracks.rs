@@ -18,13 +18,14 @@
 //!    is recorded.
 //! 3. **CoT**: connections stream position events as fast as they can; the
 //!    rate is read from the service's own count of positions taken
-//!    (`deconflict_cot_events_total`).
+//!    (`deconflict_cot_events_total`, read with the operator's metrics
+//!    token).
 //!
 //! ```sh
 //! cargo build --release -p deconflict -p deconflict-server --example tracks
 //! target/release/deconflict demo --rate-limit-per-s 0 --log warn --cot-listen 127.0.0.1:8087
 //! target/release/examples/tracks --url http://127.0.0.1:8080 --cot 127.0.0.1:8087 \
-//!     --coalition "$COALITION_OPERATOR" --pmf "$PMF_OPERATOR"
+//!     --coalition "$COALITION_OPERATOR" --pmf "$PMF_OPERATOR" --metrics "$DCF_METRICS"
 //! ```
 
 mod support;
@@ -38,8 +39,11 @@ use tokio::net::TcpStream;
 
 const USAGE: &str = "\
 usage: tracks --url http://HOST:PORT --cot HOST:PORT --coalition TOKEN --pmf TOKEN
-              [--probe TOKEN] [--hazards N] [--units N] [--batch N] [--connections N]
-              [--cot-connections N] [--seconds S]
+              --metrics TOKEN [--probe TOKEN] [--hazards N] [--units N] [--batch N]
+              [--connections N] [--cot-connections N] [--seconds S]
+
+  --metrics          the service's metrics token (the demo prints it), to read
+                     the count of CoT positions taken
 
   --probe            an operator token of the party whose unit and event stream
                      measure alert latency (default: --pmf's)
@@ -64,6 +68,8 @@ struct Options {
     cot: String,
     coalition: String,
     pmf: String,
+    /// The operator's token for `/metrics`.
+    metrics: String,
     /// The party whose unit and event stream measure alert latency.
     probe: String,
     hazards: usize,
@@ -80,6 +86,7 @@ fn options() -> Result<Options, String> {
         cot: String::new(),
         coalition: String::new(),
         pmf: String::new(),
+        metrics: String::new(),
         probe: String::new(),
         hazards: 10_000,
         units: 2_000,
@@ -103,6 +110,7 @@ fn options() -> Result<Options, String> {
             "--cot" => o.cot = value()?,
             "--coalition" => o.coalition = value()?,
             "--pmf" => o.pmf = value()?,
+            "--metrics" => o.metrics = value()?,
             "--probe" => o.probe = value()?,
             "--hazards" => o.hazards = value()?.parse().map_err(|e| bad(&e))?,
             "--units" => o.units = value()?.parse().map_err(|e| bad(&e))?,
@@ -117,8 +125,9 @@ fn options() -> Result<Options, String> {
     if o.probe.is_empty() {
         o.probe = o.pmf.clone();
     }
-    if o.addr.is_empty() || o.cot.is_empty() || o.coalition.is_empty() || o.pmf.is_empty() {
-        return Err("--url, --cot, --coalition and --pmf are required".into());
+    let required = [&o.addr, &o.cot, &o.coalition, &o.pmf, &o.metrics];
+    if required.iter().any(|v| v.is_empty()) {
+        return Err("--url, --cot, --coalition, --pmf and --metrics are required".into());
     }
     Ok(o)
 }
@@ -298,7 +307,10 @@ async fn probe_alerts(o: Options, probe: String, stop: Arc<AtomicBool>) -> Vec<f
 /// The service's count of CoT positions taken.
 async fn cot_positions(o: &Options) -> u64 {
     let mut client = Client::connect(&o.addr).await.expect("connects");
-    let (_, metrics) = client.call("GET", "/metrics", "", "").await.unwrap();
+    let (_, metrics) = client
+        .call("GET", "/metrics", &o.metrics, "")
+        .await
+        .unwrap();
     metrics
         .lines()
         .find_map(|l| l.strip_prefix("deconflict_cot_events_total{outcome=\"position\"} "))

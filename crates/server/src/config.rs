@@ -3,6 +3,7 @@
 //! this; tests build it directly.
 
 use deconflict_model::Policy;
+use sha2::{Digest, Sha256};
 use std::time::Duration;
 
 /// How the HTTP service behaves. [`Config::default`] is what `deconflict
@@ -29,6 +30,40 @@ pub struct Config {
     /// addresses that are not on the public internet. Off by default, so that
     /// a party cannot point the service at the network it runs in.
     pub webhook_private: bool,
+    /// The bearer token `GET /metrics` answers to: the operator's, never a
+    /// party's. `None` (the default) hides the route: it answers 404 like
+    /// any unknown path, as it does to a request without this token.
+    pub metrics_token: Option<MetricsToken>,
+}
+
+/// A secret of the service's operator, such as the token `/metrics` answers
+/// to. It is compared in constant time, and its `Debug` does not show it.
+#[derive(Clone)]
+pub struct MetricsToken(String);
+
+impl MetricsToken {
+    pub fn new(token: impl Into<String>) -> MetricsToken {
+        MetricsToken(token.into())
+    }
+
+    /// Whether `presented` is this token. Both are hashed first, so the
+    /// comparison takes the same time whatever their lengths, and the
+    /// digests are compared without stopping at the first difference.
+    pub fn matches(&self, presented: &str) -> bool {
+        let expected = Sha256::digest(self.0.as_bytes());
+        let presented = Sha256::digest(presented.as_bytes());
+        let difference = expected
+            .iter()
+            .zip(presented.iter())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        std::hint::black_box(difference) == 0
+    }
+}
+
+impl std::fmt::Debug for MetricsToken {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("MetricsToken(..)")
+    }
 }
 
 /// The most positions [`Config::max_vertices`] may allow: the engine's own
@@ -57,6 +92,28 @@ impl Default for Config {
             max_vertices: 10_000,
             webhook_backoff: Duration::from_secs(1),
             webhook_private: false,
+            metrics_token: None,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::MetricsToken;
+
+    #[test]
+    fn a_metrics_token_matches_itself_only_and_does_not_show() {
+        let token = MetricsToken::new("a-long-random-operator-secret-0123456789");
+        assert!(token.matches("a-long-random-operator-secret-0123456789"));
+        for other in [
+            "",
+            "a",
+            "a-long-random-operator-secret-012345678",
+            "a-long-random-operator-secret-01234567890",
+            "A-long-random-operator-secret-0123456789",
+        ] {
+            assert!(!token.matches(other), "{other}");
+        }
+        assert_eq!(format!("{token:?}"), "MetricsToken(..)");
     }
 }

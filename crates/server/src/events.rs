@@ -302,6 +302,7 @@ pub(crate) fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Ve
     out.escalations();
     out.activities();
     out.incident();
+    out.reveal();
     out.own_notification();
     out.stale();
     out.events
@@ -509,6 +510,33 @@ impl Events<'_> {
             }
             self.push(Audience::Coordinator, "incident", None, body);
         }
+    }
+
+    /// A field of a party's entry asked to be made public, or made public,
+    /// by someone else: the owner is told, and the coordinator.
+    fn reveal(&mut self) {
+        let (
+            Command::Reveal {
+                seq,
+                pointer,
+                owner,
+                ..
+            },
+            Some(step),
+        ) = (&self.entry.command, self.entry.outcome.reveal)
+        else {
+            return;
+        };
+        let body = json!({
+            "entry": seq,
+            "pointer": pointer,
+            "state": step,
+            "by": self.entry.actor.party,
+        });
+        if *owner != self.entry.actor.party {
+            self.push(Audience::Party(owner.clone()), "reveal", None, body.clone());
+        }
+        self.push(Audience::Coordinator, "reveal", None, body);
     }
 
     /// A party's own notification moved on (received, acknowledged): its

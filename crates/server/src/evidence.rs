@@ -1,18 +1,24 @@
-//! Evidence for an incident: every entry of the log whose volume meets the
-//! incident's place (grown by its precision) during its window, the entries
-//! that acted on those objects and their conflicts, and the incident's own
-//! entries — each with its leaf and an inclusion proof to a checkpoint the
-//! log signed (the largest one witnesses cosigned, when it covers them all),
-//! and the payloads the caller may see revealed.
+//! Evidence for an incident, by need-to-know.
 //!
-//! Which payloads are revealed is need-to-know again, decided on the state
-//! as it stands: a command's fields if the caller sees its object in full;
-//! a conflict's area and window if the caller sees the conflict with its
-//! overlap; its two sides and parties only if the caller sees both objects
-//! in full; notices and holds only for the coordinator; and to everyone, a
-//! field its owner made public (`POST /v1/log/reveal`). Everything else
-//! stays a commitment, which still proves the entry is what the log holds.
+//! The selection: every object whose volume meets the incident's place
+//! (grown by its precision) during its window, or whose unit reported
+//! itself there then; the conflicts those objects were in, and the
+//! activities on their other side; every entry that created, acted on,
+//! opened or resolved any of these; and the incident's own entries. Each
+//! with its leaf and an inclusion proof to a checkpoint the log signed (the
+//! largest one witnesses cosigned, when it covers them all).
+//!
+//! The coordinator, and an investigator it granted this incident's
+//! evidence (`Command::GrantEvidence`), get the whole selection with every
+//! field opened. Any other party's selection starts only from the objects
+//! it sees in full, so an incident it reports anywhere never tells it
+//! whether anyone else has anything there; of each entry it gets what
+//! `deconflict_model::may_read` allows (through `crate::disclosure`), and
+//! an entry it may read nothing of is left out and only counted
+//! (`withheld`): those bear on the incident through its own objects and
+//! conflicts, which it knows of already.
 
+use crate::disclosure::{Opened, opened};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::wire::IncidentOut;
@@ -20,10 +26,9 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
 use deconflict_model::{
-    Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, State, TrackReport,
-    VolumeSpec, sight,
+    Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, TrackReport, VolumeSpec, sight,
 };
-use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Payload, publish};
+use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Published, publish};
 use std::collections::HashSet;
 
 /// Entries read from the log per batch while searching it.
@@ -35,38 +40,66 @@ pub(crate) async fn bundle(
     caller: &Actor,
     id: IncidentId,
 ) -> Result<Bundle, ApiError> {
-    let (subject, volume) = app
+    let (subject, volume, reader) = app
         .read(|state| {
             let view = state.incident(caller, &id)?;
             let volume = deconflict_model::incident_volume(&view.spec)?;
-            Ok::<_, ApiError>((IncidentOut::from(view), volume))
+            // An investigator granted the evidence reads it as the
+            // coordinator does.
+            let reader = Actor {
+                coordinator: caller.coordinator || state.granted_evidence(caller, &id),
+                ..caller.clone()
+            };
+            Ok::<_, ApiError>((IncidentOut::from(view), volume, reader))
         })
         .await??;
     // Signed first: every entry found below is then within the checkpoint.
     let size = app.sign_checkpoint().map_err(internal)?;
     let searcher = app.clone();
-    let found = tokio::task::spawn_blocking(move || search(&searcher, id, &volume, size))
+    let mut placed = tokio::task::spawn_blocking(move || placed_at(&searcher, &volume, size))
         .await
         .map_err(internal)??;
-    let payloads = app.read(|state| revealed(state, caller, &found)).await?;
+    app.read(|state| placed.retain(|o| sight(state, &reader, o) == Sight::Full))
+        .await?;
+    let searcher = app.clone();
+    let found = tokio::task::spawn_blocking(move || search(&searcher, id, placed, size))
+        .await
+        .map_err(internal)??;
+    let (found, withheld) = app
+        .read(|state| {
+            let total = found.len();
+            let readable: Vec<(u64, Published, Opened)> = found
+                .into_iter()
+                .filter_map(|(entry, published)| {
+                    let opened = opened(state, &reader, &entry, &published)?;
+                    Some((entry.seq, published, opened))
+                })
+                .collect();
+            let withheld = (total - readable.len()) as u64;
+            (readable, withheld)
+        })
+        .await?;
     // A checkpoint witnesses cosigned, if one covers every entry found.
-    let needed = found.last().map_or(0, |(entry, _)| entry.seq);
+    let needed = found.last().map_or(0, |(seq, _, _)| *seq);
     let size = app.record().proof_size(needed, size).map_err(internal)?;
     let checkpoint = app
         .record()
         .published(size)
         .map_err(internal)?
         .ok_or(ApiError::Internal)?;
-    let entries = found
-        .iter()
-        .map(|(entry, leaf)| bundle_entry(app, entry.seq, leaf, size))
-        .collect::<Result<_, _>>()?;
+    let mut entries = Vec::with_capacity(found.len());
+    let mut payloads = Vec::new();
+    for (seq, published, opened) in found {
+        entries.push(bundle_entry(app, seq, &published, opened.fields, size)?);
+        payloads.extend(opened.payloads);
+    }
     Ok(Bundle {
         format: BUNDLE_FORMAT.to_owned(),
         subject: serde_json::to_value(subject).map_err(internal)?,
         checkpoint,
         entries,
         payloads,
+        withheld,
     })
 }
 
@@ -76,47 +109,66 @@ fn internal(e: impl std::fmt::Display) -> ApiError {
 }
 
 /// An entry found, with its published form.
-type Found = Vec<(Entry, deconflict_record::Published)>;
+type Found = Vec<(Entry, Published)>;
 
-/// The entries of the first `size` that bear on the incident, in order.
-fn search(app: &AppState, id: IncidentId, place: &Volume, size: u64) -> Result<Found, ApiError> {
-    let mut objects: HashSet<ObjectRef> = HashSet::new();
+/// The objects of the first `size` entries placed at the incident: declared
+/// or submitted there, or a unit that said it was there then.
+fn placed_at(app: &AppState, place: &Volume, size: u64) -> Result<HashSet<ObjectRef>, ApiError> {
+    let mut objects = HashSet::new();
     each_entry(app, size, |entry, _| {
         if let Some((object, spec)) = placed(entry)
             && spec.to_volume().is_some_and(|v| v.conflicts_with(place))
         {
             objects.insert(object);
         }
-        // A unit that said it was there then.
         for report in reports(entry) {
             if report_volume(report).is_some_and(|v| v.conflicts_with(place)) {
                 objects.insert(ObjectRef::Declaration(report.declaration));
             }
         }
     })?;
+    Ok(objects)
+}
+
+/// The entries of the first `size` that bear on the incident, in order,
+/// starting from the objects `placed` at it.
+fn search(
+    app: &AppState,
+    id: IncidentId,
+    placed: HashSet<ObjectRef>,
+    size: u64,
+) -> Result<Found, ApiError> {
+    // The objects placed, and the activities met in their conflicts.
+    let mut objects = placed.clone();
     let mut conflicts: HashSet<ConflictId> = HashSet::new();
     let mut chosen: HashSet<u64> = HashSet::new();
     let mut found = Vec::new();
     each_entry(app, size, |entry, body| {
-        let mut bears = about_incident(entry, id);
+        let mut bears = entry.subject() == Some(ObjectRef::Incident(id));
         for c in &entry.outcome.opened {
-            let sides = [ObjectRef::Activity(c.activity), c.other];
-            if sides.iter().any(|s| objects.contains(s)) {
+            let activity = ObjectRef::Activity(c.activity);
+            if placed.contains(&activity) || placed.contains(&c.other) {
                 conflicts.insert(c.id);
+                objects.insert(activity);
+                if let ObjectRef::Activity(_) = c.other {
+                    objects.insert(c.other);
+                }
                 bears = true;
             }
         }
-        bears |= subject(entry).is_some_and(|s| match s {
+        bears |= entry.subject().is_some_and(|s| match s {
             ObjectRef::Conflict(c) => conflicts.contains(&c),
             other => objects.contains(&other),
         });
         bears |= entry.outcome.resolved.iter().any(|c| conflicts.contains(c));
-        bears |= reports(entry).any(|r| objects.contains(&ObjectRef::Declaration(r.declaration)));
+        // Where a unit placed at the incident reported itself, or went
+        // silent; never the tracks of units met only through a conflict.
+        bears |= reports(entry).any(|r| placed.contains(&ObjectRef::Declaration(r.declaration)));
         bears |= entry
             .outcome
             .stale
             .iter()
-            .any(|s| objects.contains(&ObjectRef::Declaration(s.declaration)));
+            .any(|s| placed.contains(&ObjectRef::Declaration(s.declaration)));
         // The act of making one of these entries' fields public.
         bears |= matches!(&entry.command, Command::Reveal { seq, .. } if chosen.contains(seq));
         if bears {
@@ -178,92 +230,11 @@ fn report_volume(report: &TrackReport) -> Option<Volume> {
     .ok()
 }
 
-fn about_incident(entry: &Entry, id: IncidentId) -> bool {
-    subject(entry) == Some(ObjectRef::Incident(id))
-}
-
-/// The object a command is about: the one it created or acted on.
-fn subject(entry: &Entry) -> Option<ObjectRef> {
-    match &entry.command {
-        Command::Declare(_) | Command::SubmitActivity(_) | Command::ReportIncident(_) => {
-            entry.outcome.created
-        }
-        Command::Amend { id, .. } | Command::Withdraw { id } => Some(ObjectRef::Declaration(*id)),
-        Command::Clear { id, .. }
-        | Command::Hold { id, .. }
-        | Command::Deny { id, .. }
-        | Command::Start { id }
-        | Command::Complete { id }
-        | Command::Cancel { id } => Some(ObjectRef::Activity(*id)),
-        Command::Acknowledge { conflict }
-        | Command::Override { conflict, .. }
-        | Command::MarkDelivered { conflict } => Some(ObjectRef::Conflict(*conflict)),
-        Command::SetIncidentStatus { id, .. } => Some(ObjectRef::Incident(*id)),
-        Command::Reveal { .. } | Command::Track { .. } | Command::Sweep => None,
-    }
-}
-
-/// The payloads of the entries found that `caller` may see.
-fn revealed(state: &State, caller: &Actor, found: &Found) -> Vec<Payload> {
-    let mut out = Vec::new();
-    for (entry, published) in found {
-        for payload in &published.payloads {
-            if caller.coordinator
-                || state.is_revealed(entry.seq, &payload.pointer)
-                || may_see(state, caller, entry, &payload.pointer)
-            {
-                out.push(payload.clone());
-            }
-        }
-    }
-    out
-}
-
-fn may_see(state: &State, caller: &Actor, entry: &Entry, pointer: &str) -> bool {
-    let full = |object: &ObjectRef| sight(state, caller, object) == Sight::Full;
-    let mut tokens = pointer.split('/').skip(1);
-    match (tokens.next(), tokens.next()) {
-        // One report's position: if the caller sees that unit.
-        (Some("command"), Some("track")) => {
-            let report = tokens
-                .nth(1)
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| reports(entry).nth(i));
-            report.is_some_and(|r| full(&ObjectRef::Declaration(r.declaration)))
-        }
-        (Some("command"), _) => subject(entry).is_some_and(|s| full(&s)),
-        (Some("outcome"), Some("stale")) => tokens
-            .next()
-            .and_then(|i| i.parse::<usize>().ok())
-            .and_then(|i| entry.outcome.stale.get(i))
-            .is_some_and(|s| full(&ObjectRef::Declaration(s.declaration))),
-        (Some("outcome"), Some("opened")) => {
-            let Some(opened) = tokens
-                .next()
-                .and_then(|i| i.parse::<usize>().ok())
-                .and_then(|i| entry.outcome.opened.get(i))
-            else {
-                return false;
-            };
-            let activity = ObjectRef::Activity(opened.activity);
-            match tokens.next() {
-                Some("area" | "from_ms" | "to_ms") => state
-                    .conflict(caller, &opened.id)
-                    .is_ok_and(|view| view.overlap.is_some()),
-                Some("activity") => full(&activity),
-                Some("other") => full(&opened.other),
-                Some("parties") => full(&activity) && full(&opened.other),
-                _ => false,
-            }
-        }
-        _ => false,
-    }
-}
-
 fn bundle_entry(
     app: &AppState,
     seq: u64,
-    published: &deconflict_record::Published,
+    published: &Published,
+    fields: Vec<String>,
     size: u64,
 ) -> Result<BundleEntry, ApiError> {
     let proof = app
@@ -275,5 +246,6 @@ fn bundle_entry(
         index: seq - 1,
         leaf: String::from_utf8(published.leaf.clone()).map_err(internal)?,
         proof: proof.iter().map(|h| BASE64.encode(h)).collect(),
+        fields,
     })
 }

@@ -25,7 +25,8 @@
 //!
 //! # The middleware stack, outermost first
 //!
-//! 1. request id (`x-request-id`, made if absent, echoed back);
+//! 1. request id (`x-request-id`: the caller's if it is a plain one of at
+//!    most 64 characters, else 128 random bits in hex; echoed back);
 //! 2. the `Authorization` header marked sensitive, so no log shows it;
 //! 3. tracing: one span per request with method, path, request id, and the
 //!    party and credential id once authenticated — never the token or the
@@ -37,13 +38,16 @@
 //!
 //! Authentication is the [`Caller`] extractor rather than a layer: every
 //! `/v1` handler takes one first, so no body is read before the token is
-//! checked, and the routes that need none (`/healthz`, `/metrics`, the
-//! OpenAPI document) simply do not ask. The per-credential rate limit sits
-//! in the same extractor, since it needs the credential.
+//! checked, and the routes that need none (`/healthz`, the OpenAPI
+//! document) simply do not ask. `/metrics` is the operator's: it checks the
+//! configured metrics token itself and, without it, answers like a path that
+//! does not exist. The per-credential rate limit sits in the same extractor,
+//! since it needs the credential.
 
 mod auth;
 mod config;
 pub mod cot;
+mod disclosure;
 mod events;
 mod evidence;
 mod extract;
@@ -60,7 +64,7 @@ pub mod webhooks;
 mod wire;
 
 pub use auth::Caller;
-pub use config::{Config, ENGINE_MAX_VERTICES, RateLimit};
+pub use config::{Config, ENGINE_MAX_VERTICES, MetricsToken, RateLimit};
 pub use problem::ApiError;
 pub use record::RecordError;
 pub use state::{AppState, StartError};
@@ -70,7 +74,6 @@ use axum::error_handling::HandleErrorLayer;
 use axum::extract::DefaultBodyLimit;
 use axum::http::{HeaderName, Request, header};
 use axum::response::IntoResponse;
-use std::sync::atomic::{AtomicU64, Ordering};
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::request_id::{
@@ -89,7 +92,8 @@ pub fn app(state: AppState) -> Router {
         router = router.route(route.path, route.handler);
     }
     let stack = ServiceBuilder::new()
-        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds::default()))
+        .map_request(plain_request_id::<axum::body::Body>)
+        .layer(SetRequestIdLayer::new(REQUEST_ID, RequestIds))
         .layer(SetSensitiveRequestHeadersLayer::new([
             header::AUTHORIZATION,
         ]))
@@ -202,28 +206,43 @@ pub async fn shutdown_signal() {
     }
 }
 
-/// Request ids: a random per-process prefix and a counter.
-#[derive(Clone, Debug)]
-struct RequestIds {
-    prefix: u32,
-    next: std::sync::Arc<AtomicU64>,
-}
+/// Request ids: 128 random bits in hex, so that the ids a caller is given
+/// tell nothing of how many requests others made, or in what order. A
+/// request that comes with a plain `x-request-id` keeps it: it is echoed to
+/// that caller only, and logged (quoted) beside the party's own name.
+#[derive(Clone, Copy, Debug, Default)]
+struct RequestIds;
 
-impl Default for RequestIds {
-    fn default() -> RequestIds {
-        let mut bytes = [0u8; 4];
-        let _ = getrandom::fill(&mut bytes);
-        RequestIds {
-            prefix: u32::from_le_bytes(bytes),
-            next: std::sync::Arc::default(),
-        }
+/// The longest `x-request-id` a caller may choose.
+const MAX_REQUEST_ID: usize = 64;
+
+/// Drops a caller's `x-request-id` unless it is at most [`MAX_REQUEST_ID`]
+/// letters, digits and `-_.:`, so that the logs never carry a caller's
+/// padding or anything that could read as another field; one is then made.
+fn plain_request_id<B>(mut request: Request<B>) -> Request<B> {
+    let plain = |v: &axum::http::HeaderValue| {
+        let bytes = v.as_bytes();
+        !bytes.is_empty()
+            && bytes.len() <= MAX_REQUEST_ID
+            && bytes
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(b))
+    };
+    let headers = request.headers();
+    let supplied = headers.get_all(REQUEST_ID).iter().count();
+    if supplied > 1 || headers.get(REQUEST_ID).is_some_and(|v| !plain(v)) {
+        request.headers_mut().remove(REQUEST_ID);
     }
+    request
 }
 
 impl MakeRequestId for RequestIds {
     fn make_request_id<B>(&mut self, _: &Request<B>) -> Option<RequestId> {
-        let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let id = format!("{:08x}-{n}", self.prefix);
+        let mut bytes = [0u8; 16];
+        // No entropy, no id: the request goes on without one rather than
+        // with a guessable one.
+        getrandom::fill(&mut bytes).ok()?;
+        let id: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         Some(RequestId::new(id.parse().ok()?))
     }
 }

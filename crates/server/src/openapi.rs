@@ -1,6 +1,7 @@
 //! The OpenAPI 3.1 description served at `/v1/openapi.json`: the shared
 //! parts in `openapi.json` beside this file, merged with each resource
-//! module's fragment (its `paths` and the `components` only it uses). Tests
+//! module's fragment (its `paths`, and the schemas and security schemes
+//! only it uses). Tests
 //! check that every served route is described and every description served.
 
 use serde_json::{Map, Value};
@@ -20,7 +21,12 @@ fn merged() -> Value {
     let mut doc: Value = serde_json::from_str(BASE).expect("openapi.json is JSON");
     for fragment in crate::routes::OPENAPI_FRAGMENTS {
         let fragment: Value = serde_json::from_str(fragment).expect("a fragment is JSON");
-        for (section, key) in [("paths", None), ("components", Some("schemas"))] {
+        let parts = [
+            ("paths", None),
+            ("components", Some("schemas")),
+            ("components", Some("securitySchemes")),
+        ];
+        for (section, key) in parts {
             let Some(from) = fragment.get(section) else {
                 continue;
             };
@@ -92,6 +98,26 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn every_security_requirement_names_a_scheme() {
+        let doc: Value = serde_json::from_str(document()).unwrap();
+        let schemes = &doc["components"]["securitySchemes"];
+        let mut requirements = vec![&doc["security"]];
+        for item in doc["paths"].as_object().unwrap().values() {
+            for op in item.as_object().unwrap().values() {
+                requirements.extend(op.get("security"));
+            }
+        }
+        for requirement in requirements {
+            for alternative in requirement.as_array().unwrap() {
+                for name in alternative.as_object().unwrap().keys() {
+                    assert!(schemes[name].is_object(), "no security scheme {name}");
+                }
+            }
+        }
+        assert!(doc["paths"]["/metrics"]["get"]["security"][0]["metricsToken"].is_array());
     }
 
     #[test]

@@ -16,7 +16,8 @@ use crate::state::{AppState, StartError, now_ms};
 use deconflict_ledger::{
     Checkpoint, Hash, KeyType, SignedCheckpoint, SignerKey, Tree, VerifierKey,
 };
-use deconflict_record::{SaltSecret, leaf_hash_of, publish};
+use deconflict_model::Entry;
+use deconflict_record::{Published, SaltSecret, leaf_hash_of, publish};
 use deconflict_store::{
     Checkpoints, Cosignature, LogBackend, LogKeys, SqliteLog, StoreError, StoredCheckpoint,
 };
@@ -201,6 +202,9 @@ impl Record {
         if witness.key_type() != KeyType::CosignatureV1 {
             return Err(CosignError::NotAWitnessKey);
         }
+        if !names_party(witness.name(), party) {
+            return Err(CosignError::NameOfOtherParty);
+        }
         let signed = SignedCheckpoint::open(note, &self.origin, &self.verifier)
             .map_err(|e| CosignError::Invalid(e.to_string()))?;
         let size = signed.checkpoint().size();
@@ -249,10 +253,22 @@ impl Record {
 pub(crate) enum CosignError {
     #[error("a witness key must be a cosignature/v1 key (type 0x04)")]
     NotAWitnessKey,
+    #[error(
+        "a witness posts under its own party's name: the party's name, or it followed by `.` or `/`"
+    )]
+    NameOfOtherParty,
     #[error("{0}")]
     Invalid(String),
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// Whether a witness named `name` may be `party`'s: its name is the
+/// party's, or begins with it and `.` or `/` (which no party name holds),
+/// so that no party can show its cosignature under another's name.
+fn names_party(name: &str, party: &str) -> bool {
+    name.strip_prefix(party)
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(['.', '/']))
 }
 
 /// Keys for a new log: a random origin, an Ed25519 key named after it, a
@@ -291,8 +307,13 @@ pub(crate) async fn sign_every(state: AppState, period: Duration) {
 }
 
 impl AppState {
-    /// The leaves of entries `start..end` (numbered from 0), as text.
-    pub(crate) fn leaves(&self, start: u64, end: u64) -> Result<Vec<String>, crate::ApiError> {
+    /// Entries `start..end` (numbered from 0), decoded, each with its
+    /// public form.
+    pub(crate) fn published(
+        &self,
+        start: u64,
+        end: u64,
+    ) -> Result<Vec<(Entry, Published)>, crate::ApiError> {
         let fault = |e: &dyn std::fmt::Display| {
             tracing::error!(error = %e, "reading the public log");
             crate::ApiError::Internal
@@ -301,10 +322,11 @@ impl AppState {
         let stored = self.log().read(start + 1, count).map_err(|e| fault(&e))?;
         stored
             .iter()
-            .map(|entry| {
+            .map(|stored| {
+                let entry = Entry::decode(&stored.body).map_err(|e| fault(&e))?;
                 let published =
-                    publish(&entry.body, self.record().secret()).map_err(|e| fault(&e))?;
-                String::from_utf8(published.leaf).map_err(|e| fault(&e))
+                    publish(&stored.body, self.record().secret()).map_err(|e| fault(&e))?;
+                Ok((entry, published))
             })
             .collect()
     }

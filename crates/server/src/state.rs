@@ -117,6 +117,15 @@ pub enum StartError {
     Thread(String),
     #[error("the log does not match what it signed: {0}")]
     Tampered(String),
+    #[error(
+        "{dir}: this data directory holds a log of entry format {found}, whose public leaves show \
+         who did what and when; this build reads and writes format {}, whose leaves show nothing \
+         but each entry's number. A signed log cannot be rewritten into the new form: keep this \
+         directory as the record it is (the release that wrote it still serves and verifies it), \
+         and start this build on a new data directory (--data)",
+        deconflict_model::ENTRY_VERSION
+    )]
+    OldFormat { dir: String, found: u32 },
 }
 
 impl AppState {
@@ -124,6 +133,7 @@ impl AppState {
     /// whole log into the state.
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
         let log = Log::open(dir)?;
+        refuse_old_format(&log, dir)?;
         let directory = Directory::open(dir)?;
         let webhooks = crate::webhooks::Registry::open(dir)?;
         let (checkpoints, keys) = Record::keys(dir)?;
@@ -397,6 +407,25 @@ impl AppState {
 pub(crate) enum Until {
     Seq(u64),
     TimeMs(i64),
+}
+
+/// Refuses a log whose first entry is of an older format than this build
+/// reads, saying what to do, rather than failing on it in the replay.
+fn refuse_old_format(log: &Log, dir: &Path) -> Result<(), StartError> {
+    #[derive(serde::Deserialize)]
+    struct Version {
+        v: u32,
+    }
+    let Some(first) = log.read(1, 1)?.into_iter().next() else {
+        return Ok(());
+    };
+    match serde_json::from_slice::<Version>(&first.body) {
+        Ok(Version { v }) if v < deconflict_model::ENTRY_VERSION => Err(StartError::OldFormat {
+            dir: dir.display().to_string(),
+            found: v,
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// The fold of the log (up to `until`), with the time of its last entry

@@ -73,7 +73,7 @@ use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;
 use sha2::Sha256;
 use std::collections::HashMap;
-use std::net::{IpAddr, SocketAddr};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
@@ -481,18 +481,44 @@ fn is_public(ip: IpAddr) -> bool {
                 || (a == 198 && (18..20).contains(&b))
                 || a >= 224)
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => is_public(IpAddr::V4(v4)),
-            None => {
-                let first = v6.segments()[0];
-                !(v6.is_loopback()
-                    || v6.is_unspecified()
-                    || v6.is_multicast()
-                    // Unique local (fc00::/7) and link-local (fe80::/10).
-                    || (first & 0xfe00) == 0xfc00
-                    || (first & 0xffc0) == 0xfe80)
-            }
-        },
+        IpAddr::V6(v6) => is_public_v6(v6),
+    }
+}
+
+/// Whether an IPv6 address is on the public internet. A form that carries
+/// an IPv4 address (mapped, translated, NAT64, 6to4) is as public as that
+/// address; the forms that reach an IPv4 host some other way, or a range
+/// never routed publicly, are refused.
+fn is_public_v6(v6: Ipv6Addr) -> bool {
+    let s = v6.segments();
+    let v4 = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        is_public(IpAddr::V4(Ipv4Addr::new(a, b, c, d)))
+    };
+    match s {
+        // IPv4-mapped (::ffff:0:0/96) and IPv4-translated (::ffff:0:0:0/96).
+        [0, 0, 0, 0, 0, 0xffff, hi, lo] | [0, 0, 0, 0, 0xffff, 0, hi, lo] => v4(hi, lo),
+        // NAT64, the well-known prefix (64:ff9b::/96).
+        [0x64, 0xff9b, 0, 0, 0, 0, hi, lo] => v4(hi, lo),
+        // 6to4 (2002::/16): the IPv4 address of the relay's far side.
+        [0x2002, hi, lo, ..] => v4(hi, lo),
+        // IPv4-compatible (::/96, deprecated), and with it :: and ::1.
+        [0, 0, 0, 0, 0, 0, _, _] => false,
+        // NAT64 for local use (64:ff9b:1::/48), discard-only (100::/64).
+        [0x64, 0xff9b, 1, ..] | [0x100, 0, 0, 0, ..] => false,
+        // Teredo (2001::/32), benchmarking (2001:2::/48), ORCHID
+        // (2001:10::/28, 2001:20::/28), documentation (2001:db8::/32).
+        [0x2001, 0, ..] | [0x2001, 2, 0, ..] | [0x2001, 0x0db8, ..] => false,
+        [0x2001, second, ..] if (0x10..0x30).contains(&second) => false,
+        // Unique local (fc00::/7), link-local (fe80::/10), site-local
+        // (fec0::/10, deprecated), multicast (ff00::/8).
+        [first, ..] => {
+            (first & 0xfe00) != 0xfc00
+                && (first & 0xffc0) != 0xfe80
+                && (first & 0xffc0) != 0xfec0
+                && (first & 0xff00) != 0xff00
+        }
     }
 }
 
@@ -674,6 +700,26 @@ mod tests {
             "fe80::1",
             "ff02::1",
             "::ffff:10.0.0.1",
+            // Every IPv6 form of a non-public IPv4 address.
+            "::ffff:127.0.0.1",
+            "::ffff:0:10.0.0.1",
+            "64:ff9b::a9fe:a9fe",
+            "64:ff9b::7f00:1",
+            "2002:7f00:1::",
+            "2002:a00:1::1",
+            "2002:c0a8:1::",
+            // IPv4-compatible, NAT64 for local use, Teredo, site-local,
+            // documentation, discard, benchmarking, ORCHID.
+            "::7f00:1",
+            "::8.8.8.8",
+            "64:ff9b:1::a00:1",
+            "2001:0:4136:e378:8000:63bf:3fff:fdd2",
+            "fec0::1",
+            "2001:db8::1",
+            "100::1",
+            "2001:2::1",
+            "2001:10::1",
+            "2001:20::1",
         ] {
             assert!(!is_public(private.parse().unwrap()), "{private}");
         }
@@ -683,6 +729,9 @@ mod tests {
             "172.32.0.1",
             "2001:4860:4860::8888",
             "::ffff:8.8.8.8",
+            "64:ff9b::808:808",
+            "2002:808:808::1",
+            "2a00:1450:4001:81c::200e",
         ] {
             assert!(is_public(public.parse().unwrap()), "{public}");
         }

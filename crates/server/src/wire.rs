@@ -6,8 +6,8 @@ use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
     ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationId,
     DeclarationView, Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView,
-    Notification, ObjectRef, Position, SideView, StateView, TrackReport, TrackView, TrackingSpec,
-    Visibility, VolumeSpec,
+    Notification, NotificationState, ObjectRef, Position, SideView, StateView, TrackReport,
+    TrackView, TrackingSpec, Visibility, VolumeSpec,
 };
 use serde::{Deserialize, Serialize};
 
@@ -404,20 +404,37 @@ impl From<ActivityView> for ActivityOut {
     }
 }
 
-/// How far a conflict's notification to one party has gone.
+/// How far a conflict's notification to one party has gone: whether it
+/// acknowledged, to anyone who sees the conflict; the state and its times
+/// only to that party itself and to the coordinator.
 #[derive(Debug, Serialize)]
 pub(crate) struct NotificationOut {
-    state: &'static str,
+    acknowledged: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    state: Option<&'static str>,
     #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
     delivered_at: Option<i64>,
     #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
     acknowledged_at: Option<i64>,
 }
 
+impl NotificationOut {
+    /// Another party's notification: whether it acknowledged, nothing else.
+    fn other(acknowledged: bool) -> NotificationOut {
+        NotificationOut {
+            acknowledged,
+            state: None,
+            delivered_at: None,
+            acknowledged_at: None,
+        }
+    }
+}
+
 impl From<Notification> for NotificationOut {
     fn from(n: Notification) -> NotificationOut {
         NotificationOut {
-            state: n.state.as_str(),
+            acknowledged: n.state == NotificationState::Acknowledged,
+            state: Some(n.state.as_str()),
             delivered_at: n.delivered_ms,
             acknowledged_at: n.acknowledged_ms,
         }
@@ -425,9 +442,10 @@ impl From<Notification> for NotificationOut {
 }
 
 /// One side of a conflict, as the caller may see it: `full` (its own object,
-/// or anything for the coordinator), `coarse` (another party's object: its
-/// kind and notification state only) or `coordinator_only` (nothing but that
-/// the coordinator will make contact).
+/// a public declaration, or anything for the coordinator), `coarse` (another
+/// party's object: its kind only) or `coordinator_only` (nothing but that the
+/// coordinator will make contact). Of another party's notification, only
+/// whether it acknowledged.
 #[derive(Debug, Serialize)]
 pub(crate) struct SideOut {
     view: &'static str,
@@ -456,12 +474,24 @@ impl From<SideView> for SideOut {
                 kind: Some(kind),
                 notification: Some(notification.into()),
             },
-            SideView::Coarse { kind, notification } => SideOut {
+            SideView::Public {
+                party,
+                object,
+                kind,
+                acknowledged,
+            } => SideOut {
+                view: "full",
+                party: Some(party),
+                object: Some(ObjectWire::from(&object)),
+                kind: Some(kind),
+                notification: Some(NotificationOut::other(acknowledged)),
+            },
+            SideView::Coarse { kind, acknowledged } => SideOut {
                 view: "coarse",
                 party: None,
                 object: None,
                 kind: Some(kind),
-                notification: Some(notification.into()),
+                notification: Some(NotificationOut::other(acknowledged)),
             },
             SideView::CoordinatorWillContact => SideOut {
                 view: "coordinator_only",

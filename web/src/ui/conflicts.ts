@@ -2,7 +2,7 @@
 // header), filtered by state and by text.
 
 import type { Context } from "../app";
-import { utc, words } from "../format";
+import { notice, utc, words } from "../format";
 import { type ConsoleState, canOperate, ownSide } from "../store";
 import type { Conflict, Side } from "../types";
 import { acknowledge } from "./actions";
@@ -20,7 +20,7 @@ const COLUMNS: readonly Column[] = [
   { key: "from", name: "Window from", value: (c) => c.overlap?.from ?? "" },
   { key: "first", name: "Side", value: (c) => sideText(c.sides[0]) },
   { key: "second", name: "Other side", value: (c) => sideText(c.sides[1]) },
-  { key: "notice", name: "Acknowledged", value: (c) => c.sides.map((s) => s.notification?.state ?? "—").join(" / ") },
+  { key: "notice", name: "Acknowledged", value: (c) => c.sides.map(notice).join(" / ") },
 ];
 
 function sideText(side: Side): string {

@@ -5,7 +5,7 @@
 
 import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
-import { box, relative, utc, period, words } from "../format";
+import { box, notice, relative, utc, period, words } from "../format";
 import { type ConsoleState, canApprove, canOperate, isOwn, ownSide } from "../store";
 import type { Activity, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
 import { act, acknowledge } from "./actions";
@@ -242,7 +242,7 @@ function side(context: Context, s: Side): HTMLElement {
     "li",
     {},
     h("strong", {}, s.party ?? "another party"),
-    ` · ${words(s.kind ?? "")} · notification ${s.notification?.state ?? "—"}`,
+    ` · ${words(s.kind ?? "")} · notification ${notice(s)}`,
     object
       ? h(
           "button",

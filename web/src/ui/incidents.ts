@@ -139,10 +139,14 @@ function pairs(list: [string, string | null][]): HTMLElement[] {
   return list.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "")]);
 }
 
-/** One line per entry of the bundle: when, who, what, and the fields revealed to this party. */
+/** One line per entry of the bundle: when, who, what, as far as its fields are revealed to this party. */
 function renderEvidence(bundle: EvidenceBundle): HTMLElement {
-  const revealed = new Map<number, { pointer: string; value: unknown }[]>();
+  const revealed = new Map<number, Revealed[]>();
   for (const p of bundle.payloads) revealed.set(p.seq, [...(revealed.get(p.seq) ?? []), p]);
+  const withheld =
+    bundle.withheld > 0
+      ? [h("p", { class: "quiet" }, `${bundle.withheld} more entries bear on this and are not shown to you.`)]
+      : [];
   return h(
     "div",
     {},
@@ -152,33 +156,42 @@ function renderEvidence(bundle: EvidenceBundle): HTMLElement {
       "ol",
       { class: "entries" },
       ...bundle.entries.map((entry) => {
-        const fields = revealed.get(entry.index) ?? [];
+        const seq = entry.index + 1;
+        const fields = revealed.get(seq) ?? [];
         return h(
           "li",
           {},
-          h("strong", {}, `#${entry.index} `),
-          describeLeaf(entry.leaf),
+          h("strong", {}, `#${seq} `),
+          describeEntry(fields),
           fields.length
             ? h("ul", {}, ...fields.map((f) => h("li", {}, h("code", {}, f.pointer), " ", shortValue(f.value))))
             : h("span", { class: "quiet" }, " (nothing revealed to you)"),
         );
       }),
     ),
+    ...withheld,
   );
 }
 
-/** `time — party (role) command`, read from a public leaf. */
-function describeLeaf(text: string): string {
-  try {
-    const leaf = JSON.parse(text) as Record<string, unknown>;
-    const actor = (leaf["actor"] ?? {}) as Record<string, unknown>;
-    const command = leaf["command"];
-    const name = command && typeof command === "object" ? Object.keys(command)[0] : String(command);
-    const time = typeof leaf["time_ms"] === "number" ? utc(leaf["time_ms"]) : "";
-    return `${time} — ${String(actor["party"] ?? "?")} (${String(actor["role"] ?? "?")}) ${words(name ?? "")}`;
-  } catch {
-    return "an entry whose leaf could not be read";
-  }
+type Revealed = { pointer: string; value: unknown };
+
+/** `time — party (role) command`, from the fields revealed (a leaf shows only its number). */
+function describeEntry(fields: Revealed[]): string {
+  const at = (pointer: string): unknown => {
+    const found = fields.find((f) => f.pointer === pointer);
+    if (!found) return undefined;
+    try {
+      return JSON.parse(String(found.value)) as unknown;
+    } catch {
+      return undefined;
+    }
+  };
+  const command = fields.map((f) => /^\/command\/([a-z_]+)/.exec(f.pointer)?.[1]).find((n) => n);
+  const time = at("/time_ms");
+  const party = at("/actor/party");
+  const role = at("/actor/role");
+  const who = party === undefined ? "(not revealed)" : `${String(party)} (${String(role ?? "?")})`;
+  return `${typeof time === "number" ? utc(time) : "(time not revealed)"} — ${who} ${words(command ?? "")}`;
 }
 
 /** A revealed value (the JSON text the commitment opens to), shortened. */

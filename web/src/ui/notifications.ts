@@ -6,7 +6,7 @@
 // them, the latest events of the stream.
 
 import type { Context } from "../app";
-import { box, period, relative, utc, words } from "../format";
+import { box, notice, period, relative, utc, words } from "../format";
 import { type ConsoleState, type Selection, canOperate, ownSide } from "../store";
 import type { Activity, Conflict, ServiceEvent, Side, UrgentEvent } from "../types";
 import { acknowledge } from "./actions";
@@ -29,7 +29,7 @@ function pendingForMe(state: ConsoleState, c: Conflict): boolean {
 
 function awaitingSides(state: ConsoleState): Conflict[] {
   return state.live.conflicts.filter(
-    (c) => c.state === "open" && c.sides.some((s) => s.notification && s.notification.state !== "acknowledged"),
+    (c) => c.state === "open" && c.sides.some((s) => s.notification && !s.notification.acknowledged),
   );
 }
 
@@ -87,12 +87,12 @@ export function notificationsPanel(context: Context): HTMLElement {
 
 function conflictCard(context: Context, state: ConsoleState, c: Conflict, mine: boolean): HTMLElement {
   const [own, other] = c.sides;
-  const unacknowledged = mine || c.sides.some((s) => s.notification?.state !== "acknowledged");
+  const unacknowledged = mine || c.sides.some((s) => !s.notification?.acknowledged);
   const title = mine
     ? `Your ${words(own.kind ?? "object")} meets ${otherSide(other)}`
     : `${own.party ?? "?"} ${words(own.kind ?? "")} × ${other.party ?? "?"} ${words(other.kind ?? "")}`;
   const when = c.overlap ? `${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld";
-  const states = c.sides.map((s) => `${s.party ?? "other side"}: ${s.notification?.state ?? "—"}`).join(" · ");
+  const states = c.sides.map((s) => `${s.party ?? "other side"}: ${notice(s)}`).join(" · ");
   return h(
     "li",
     { class: `card${unacknowledged ? " attention" : ""}`, "data-conflict": c.id },

@@ -2,7 +2,7 @@
 //! unit's positions into the demo; the unit moves, the alert reaches the
 //! event streams of those who may know, and no one else's.
 
-use crate::demo::{demo, token};
+use crate::demo::{demo, metrics_token, token};
 use crate::{Server, connect, in_hours};
 use serde_json::{Value, json};
 use std::io::{BufRead, BufReader, Read, Write};
@@ -200,7 +200,8 @@ fn pytak_positions_move_a_unit_and_alert_only_those_who_may_know() {
         "the ISF has nothing there: {}",
         isf_stream.text()
     );
-    let (_, metrics) = server.call("GET", "/metrics", None, None);
+    let operator = metrics_token(&server.banner);
+    let (_, metrics) = server.call("GET", "/metrics", Some(&operator), None);
     let positions = metrics
         .lines()
         .find_map(|l| l.strip_prefix("deconflict_cot_events_total{outcome=\"position\"} "))
@@ -284,7 +285,8 @@ fn a_tak_stream_is_kept_alive_survives_malformed_events_and_gets_its_alerts_back
     assert!(marker.contains("deconflict alert"), "{marker}");
     assert!(marker.contains("air_strike"), "{marker}");
 
-    let (_, metrics) = server.call("GET", "/metrics", None, None);
+    let operator = metrics_token(&server.banner);
+    let (_, metrics) = server.call("GET", "/metrics", Some(&operator), None);
     for (outcome, at_least) in [
         ("malformed", 2),
         ("ping", 1),

@@ -28,6 +28,26 @@ pub(crate) fn token(banner: &str, party: &str, role: &str) -> String {
         .unwrap_or_else(|| panic!("no {party} {role} token in\n{banner}"))
 }
 
+/// The metrics token the demo made and printed.
+pub(crate) fn metrics_token(banner: &str) -> String {
+    banner
+        .lines()
+        .find_map(|line| line.trim().strip_prefix("export DCF_METRICS="))
+        .unwrap_or_else(|| panic!("no metrics token in\n{banner}"))
+        .to_owned()
+}
+
+/// The number of entries in the log, as `/metrics` tells the operator.
+pub(crate) fn log_entries(server: &Server, metrics_token: &str) -> u64 {
+    let (status, metrics) = server.call("GET", "/metrics", Some(metrics_token), None);
+    assert_eq!(status, 200, "{metrics}");
+    metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("deconflict_log_entries "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no log entries in\n{metrics}"))
+}
+
 #[test]
 fn the_demo_serves_the_scenario_and_prints_a_token_per_party_and_role() {
     let server = demo(&[]);
@@ -71,6 +91,34 @@ fn the_demo_serves_the_scenario_and_prints_a_token_per_party_and_role() {
 }
 
 #[test]
+fn the_demo_prints_a_metrics_token_that_only_the_operator_holds() {
+    let server = demo(&[]);
+    let banner = &server.banner;
+    let metrics = metrics_token(banner);
+    assert_eq!(metrics.len(), 64, "{banner}");
+    assert!(
+        banner.contains(&format!(
+            "{}/metrics with the operator's token {metrics}",
+            server.addr
+        )),
+        "{banner}"
+    );
+    assert!(log_entries(&server, &metrics) > 0);
+    let pmf = token(banner, "pmf", "operator");
+    let joc = token(banner, "joc", "approver");
+    for refused in [None, Some(pmf.as_str()), Some(joc.as_str())] {
+        let (status, body) = server.call("GET", "/metrics", refused, None);
+        assert_eq!(status, 404, "{body}");
+    }
+    // A token configured for the demo is used, and not printed.
+    let configured = "c".repeat(40);
+    let server = demo(&["--metrics-token", &configured]);
+    assert!(!server.banner.contains(&configured), "{}", server.banner);
+    assert!(!server.banner.contains("DCF_METRICS"), "{}", server.banner);
+    assert!(log_entries(&server, &configured) > 0);
+}
+
+#[test]
 fn the_demo_wants_a_fresh_data_directory() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().to_str().unwrap();
@@ -88,10 +136,15 @@ fn the_demo_wants_a_fresh_data_directory() {
 fn a_demo_data_directory_is_kept_and_serves_again() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("demo");
-    let mut server = demo(&["--data", data.to_str().unwrap()]);
-    let (_, health) = server.call("GET", "/healthz", None, None);
+    let metrics = "m".repeat(32);
+    let mut server = demo(&[
+        "--data",
+        data.to_str().unwrap(),
+        "--metrics-token",
+        &metrics,
+    ]);
+    let entries = log_entries(&server, &metrics);
     server.kill9();
-    let server = Server::serve(&data, &[]);
-    let (_, again) = server.call("GET", "/healthz", None, None);
-    assert_eq!(health, again);
+    let server = Server::serve(&data, &["--metrics-token", &metrics]);
+    assert_eq!(log_entries(&server, &metrics), entries);
 }

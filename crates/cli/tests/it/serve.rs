@@ -1,16 +1,16 @@
 //! `deconflict serve`: its configuration, its refusals, its signals.
 
+use crate::demo::log_entries;
 use crate::{Server, bin, data_dir, in_hours, run};
 
 #[test]
 fn serves_until_sigterm_then_exits_cleanly() {
     let (dir, tokens) = data_dir(&["coalition/operator"]);
-    let mut server = Server::serve(dir.path(), &[]);
+    let metrics = "m".repeat(32);
+    let mut server = Server::serve(dir.path(), &["--metrics-token", &metrics]);
     let (status, body) = server.call("GET", "/healthz", None, None);
-    assert_eq!(
-        (status, body.as_str()),
-        (200, r#"{"log_entries":0,"status":"ok"}"#)
-    );
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
+    assert_eq!(log_entries(&server, &metrics), 0);
     let patrol = format!(
         r#"{{"kind":"patrol","label":"p","geometry":{{"type":"Point","coordinates":[44,33]}},"buffer_m":10,"start":"{}","end":"{}"}}"#,
         in_hours(1.0),
@@ -22,9 +22,8 @@ fn serves_until_sigterm_then_exits_cleanly() {
     let exit = server.child.wait().unwrap();
     assert!(exit.success(), "{exit:?}");
     // What was answered is there after a restart.
-    let server = Server::serve(dir.path(), &[]);
-    let (_, body) = server.call("GET", "/healthz", None, None);
-    assert!(body.contains("\"log_entries\":1"), "{body}");
+    let server = Server::serve(dir.path(), &["--metrics-token", &metrics]);
+    assert_eq!(log_entries(&server, &metrics), 1);
 }
 
 #[test]
@@ -83,6 +82,59 @@ fn the_config_file_is_read_and_flags_and_environment_win() {
 }
 
 #[test]
+fn the_metrics_token_is_taken_from_flags_over_the_environment_over_the_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let (from_file, from_env, from_flag) = ("f".repeat(32), "e".repeat(32), "g".repeat(32));
+    let config = dir.path().join("deconflict.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "data = {:?}\nlisten = \"127.0.0.1:0\"\ncot_listen = \"off\"\nmetrics_token = \"{from_file}\"\n",
+            dir.path().join("data")
+        ),
+    )
+    .unwrap();
+    let status = |server: &Server, token: &str| server.call("GET", "/metrics", Some(token), None).0;
+    let start = |env: Option<&str>, flag: Option<&str>| {
+        let mut command = bin();
+        command.args(["serve", "--config", config.to_str().unwrap()]);
+        if let Some(token) = env {
+            command.env("DECONFLICT_METRICS_TOKEN", token);
+        }
+        if let Some(token) = flag {
+            command.args(["--metrics-token", token]);
+        }
+        Server::start(command, "deconflict: serving")
+    };
+    let server = start(None, None);
+    assert_eq!(status(&server, &from_file), 200);
+    assert_eq!(status(&server, &from_env), 404);
+    drop(server);
+    let server = start(Some(&from_env), None);
+    assert_eq!(status(&server, &from_env), 200);
+    assert_eq!(status(&server, &from_file), 404);
+    drop(server);
+    let server = start(Some(&from_env), Some(&from_flag));
+    assert_eq!(status(&server, &from_flag), 200);
+    assert_eq!(status(&server, &from_env), 404);
+    drop(server);
+    // A guessable one is refused, naming the setting.
+    let out = run(&[
+        "serve",
+        "--config",
+        config.to_str().unwrap(),
+        "--metrics-token",
+        "secret",
+    ]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("metrics_token: must be at least 32 characters"),
+        "{err}"
+    );
+}
+
+#[test]
 fn help_teaches_every_setting() {
     let out = run(&["serve", "--help"]);
     let help = String::from_utf8_lossy(&out.stdout);
@@ -102,6 +154,8 @@ fn help_teaches_every_setting() {
         "--max-page",
         "--log",
         "DECONFLICT_LISTEN",
+        "--metrics-token",
+        "DECONFLICT_METRICS_TOKEN",
     ] {
         assert!(help.contains(setting), "{setting} missing from\n{help}");
     }

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_ledger::{Checkpoint, KeyType, SignedCheckpoint, SignerKey, Tree, leaf_hash};
 use deconflict_model::{Actor, Command, Entropy, Policy, Role, State};
-use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Payload, SaltSecret, publish};
+use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, SaltSecret, fields_hex, publish};
 use serde_json::{Value, json};
 use std::path::Path;
 
@@ -16,10 +16,11 @@ const T0: i64 = 1_795_341_600_000;
 const ORIGIN: &str = "deconflict.example/log";
 
 /// A strike meets a PMF post; the PMF acknowledges; the JOC clears it.
-/// Every entry, with every kind, label and reason revealed.
+/// Every entry, with all of it revealed.
 fn bundle(log: &SignerKey, witness: &SignerKey) -> Bundle {
     let mut state = State::new(Policy::default());
     let mut leaves = Vec::new();
+    let mut fields = Vec::new();
     let mut payloads = Vec::new();
     let mut run = |who: Actor, command: Value| {
         let seq = leaves.len() as u64 + 1;
@@ -32,12 +33,8 @@ fn bundle(log: &SignerKey, witness: &SignerKey) -> Bundle {
         state.apply(&entry).unwrap();
         let published = publish(&entry.encode(), &SaltSecret::new([5; 32])).unwrap();
         leaves.push(String::from_utf8(published.leaf).unwrap());
-        let shown = |p: &Payload| {
-            ["/kind", "/label", "/reason"]
-                .iter()
-                .any(|f| p.pointer.ends_with(f))
-        };
-        payloads.extend(published.payloads.into_iter().filter(shown));
+        fields.push(fields_hex(&published.fields));
+        payloads.extend(published.payloads);
         entry.outcome
     };
     let volume = |buffer_m: f64, hours: Option<i64>| {
@@ -75,8 +72,9 @@ fn bundle(log: &SignerKey, witness: &SignerKey) -> Bundle {
     signed.cosign(witness, (T0 / 1000) as u64 + 600).unwrap();
     let entries = leaves
         .into_iter()
+        .zip(fields)
         .enumerate()
-        .map(|(i, leaf)| BundleEntry {
+        .map(|(i, (leaf, fields))| BundleEntry {
             index: i as u64,
             leaf,
             proof: tree
@@ -85,11 +83,13 @@ fn bundle(log: &SignerKey, witness: &SignerKey) -> Bundle {
                 .iter()
                 .map(|h| BASE64.encode(h))
                 .collect(),
+            fields,
         })
         .collect();
     Bundle {
         format: BUNDLE_FORMAT.into(),
         subject: json!({"incident": "the Balad strike"}),
+        withheld: 0,
         checkpoint: signed.to_string(),
         entries,
         payloads,
@@ -200,11 +200,15 @@ fn a_tampered_bundle_is_rejected_with_its_reason() {
     assert_eq!(
         err,
         "deconflict verify: REJECTED: entry 2, /command/submit_activity/label: \
-         the revealed value does not match the commitment\n"
+         the revealed value does not match any of its entry's commitments\n"
     );
 
     let mut forged = files.bundle.clone();
-    forged.entries[2].leaf = forged.entries[2].leaf.replace("\"pmf\"", "\"isf\"");
+    // One hex digit of what the leaf seals, changed.
+    let leaf = &mut forged.entries[2].leaf;
+    let at = leaf.find("\"sealed\":\"").unwrap() + 10;
+    let digit = if &leaf[at..=at] == "0" { "1" } else { "0" };
+    leaf.replace_range(at..=at, digit);
     let (code, _, err) = files.verify(&forged);
     assert_eq!(code, 1);
     assert!(

@@ -178,7 +178,7 @@ fn the_witness_cosigns_each_new_checkpoint_and_the_log_serves_its_cosignature() 
     let server = Server::serve(dir.path(), &[]);
     declare(&server, operator, "a", 44.0);
     declare(&server, operator, "b", 44.1);
-    let witness = Witness::new(dir.path(), "pmf-witness");
+    let witness = Witness::new(dir.path(), "pmf/witness");
 
     let out = witness.once(&format!("http://{}", server.addr), viewer, &[]);
     let (stdout, stderr) = texts(&out);
@@ -224,7 +224,7 @@ fn the_witness_cosigns_each_new_checkpoint_and_the_log_serves_its_cosignature() 
 
     // Another party's witness cosigns the same checkpoint. Ours, run again with no new
     // entry, cosigns it anew and keeps only the log's signature and its own.
-    let other = Witness::new(dir.path(), "coalition-witness");
+    let other = Witness::new(dir.path(), "coalition/witness");
     assert_eq!(other.cosigns(&server, operator), size);
     assert_eq!(witness.cosigns(&server, viewer), size);
     let (_, note) = server.call(
@@ -252,7 +252,7 @@ fn the_witness_cosigns_each_new_checkpoint_and_the_log_serves_its_cosignature() 
 fn a_log_key_the_checkpoint_does_not_verify_with_is_an_error() {
     let (dir, tokens) = data_dir(&["pmf/viewer"]);
     let server = Server::serve(dir.path(), &[]);
-    let witness = Witness::new(dir.path(), "pmf-witness");
+    let witness = Witness::new(dir.path(), "pmf/witness");
     let url = format!("http://{}", server.addr);
     let name = log_key(&server, &tokens[0]).name().to_owned();
     let wrong = SignerKey::from_seed(KeyType::Ed25519, &name, [9; 32]).unwrap();
@@ -292,7 +292,7 @@ fn a_forked_log_is_caught_with_its_evidence_and_the_state_kept() {
     declare(&b, operator, "also only on b", 44.3);
 
     let work = tempfile::tempdir().unwrap();
-    let witness = Witness::new(work.path(), "pmf-witness");
+    let witness = Witness::new(work.path(), "pmf/witness");
     assert_eq!(witness.cosigns(&a, viewer), 2);
     let state = std::fs::read_to_string(&witness.state).unwrap();
 
@@ -333,7 +333,7 @@ fn a_log_rolled_back_to_a_backup_is_caught() {
     let server = Server::serve(dir.path(), &[]);
     declare(&server, operator, "second", 44.1);
     declare(&server, operator, "third", 44.2);
-    let witness = Witness::new(dir.path(), "pmf-witness");
+    let witness = Witness::new(dir.path(), "pmf/witness");
     assert_eq!(witness.cosigns(&server, viewer), 3);
     stop(server);
     let state = std::fs::read_to_string(&witness.state).unwrap();
@@ -356,7 +356,7 @@ fn over_https_the_witness_trusts_the_certificate_given_with_ca() {
     let server = Server::serve(dir.path(), &cert.flags());
     let (_, port) = server.addr.rsplit_once(':').unwrap();
     let url = format!("https://localhost:{port}");
-    let witness = Witness::new(dir.path(), "pmf-witness");
+    let witness = Witness::new(dir.path(), "pmf/witness");
 
     let out = witness.once(&url, &tokens[0], &[]);
     let (_, stderr) = texts(&out);
@@ -372,7 +372,7 @@ fn over_https_the_witness_trusts_the_certificate_given_with_ca() {
 #[test]
 fn running_continuously_the_witness_retries_after_a_network_error() {
     let dir = tempfile::tempdir().unwrap();
-    let witness = Witness::new(dir.path(), "pmf-witness");
+    let witness = Witness::new(dir.path(), "pmf/witness");
     // A port nothing listens on any more.
     let addr = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()

@@ -228,6 +228,8 @@ fn a_field_is_revealed_once_and_only_of_an_entry_that_exists() {
     let reveal = |seq: u64| Command::Reveal {
         seq,
         pointer: "/command/report_incident".into(),
+        owner: "pmf".into(),
+        own: true,
     };
     for seq in [0, 2] {
         match w.run("pmf/operator", reveal(seq)) {

@@ -10,6 +10,7 @@ mod entries;
 mod incidents;
 mod lifecycle;
 mod properties;
+mod reading;
 mod refusals;
 mod scenarios;
 mod tracks;

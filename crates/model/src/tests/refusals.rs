@@ -297,3 +297,46 @@ fn version_must_match_when_given() {
         3
     );
 }
+
+/// A label that displays as something else: bidirectional overrides,
+/// embeddings, isolates and marks are refused, naming the field; right-to-left
+/// text itself is fine.
+#[test]
+fn free_text_refuses_bidirectional_controls() {
+    let mut w = world();
+    let spoofed = [
+        "Camp \u{202E}lativ\u{202C}",
+        "\u{202B}hospital",
+        "\u{2067}HQ\u{2069}",
+        "post\u{200F}",
+        "\u{061C}x",
+    ];
+    for label in spoofed {
+        let result = w.run(
+            "pmf/operator",
+            declare("camp", label, vol(point(44.0, 34.0), 10.0, 0, None)),
+        );
+        match result {
+            Err(ModelError::Invalid { field, message }) => {
+                assert_eq!(field, "label", "{label:?}");
+                assert!(message.contains("bidirectional"), "{message}");
+            }
+            other => panic!("{label:?}: {other:?}"),
+        }
+    }
+    let reason = w.run(
+        "joc/approver",
+        clear(&w.act("strike"), "checked \u{202E}kcab\u{202C}"),
+    );
+    assert!(matches!(reason, Err(ModelError::Invalid { field, .. }) if field == "reason"));
+    // Arabic and Kurdish need no controls to read right to left.
+    w.ok(
+        "pmf/operator",
+        "arabic",
+        declare(
+            "camp",
+            "مخيم النازحين غرب الموصل",
+            vol(point(44.0, 34.0), 10.0, 0, None),
+        ),
+    );
+}

@@ -25,12 +25,22 @@ fn only_conflict(world: &World, party: &str) -> ConflictView {
     conflicts.into_iter().next().expect("one")
 }
 
+/// How far the viewer's own notification has gone.
 fn notification_state(side: &SideView) -> NotificationState {
     match side {
-        SideView::Full { notification, .. } | SideView::Coarse { notification, .. } => {
-            notification.state
+        SideView::Full { notification, .. } => notification.state,
+        other => panic!("not the viewer's own side: {other:?}"),
+    }
+}
+
+/// Whether another party acknowledged: all the viewer learns of its
+/// notification.
+fn other_acknowledged(side: &SideView) -> bool {
+    match side {
+        SideView::Coarse { acknowledged, .. } | SideView::Public { acknowledged, .. } => {
+            *acknowledged
         }
-        SideView::CoordinatorWillContact => panic!("no notification shown"),
+        other => panic!("not another party's side: {other:?}"),
     }
 }
 
@@ -72,12 +82,13 @@ fn balad_air_strike_near_pmf_position_is_held() {
     // The PMF: its own position, and of the strike only kind, window, area.
     let pmf = only_conflict(&w, "pmf");
     assert!(matches!(&pmf.sides[0], SideView::Full { party, .. } if party == "pmf"));
-    let SideView::Coarse { kind, notification } = &pmf.sides[1] else {
+    let SideView::Coarse { kind, acknowledged } = &pmf.sides[1] else {
         panic!("the PMF sees the strike coarsely: {pmf:#?}");
     };
     assert_eq!(kind, "air_strike");
-    // The coalition opened the conflict: it was told in the answer.
-    assert_eq!(notification.state, NotificationState::Delivered);
+    // The coalition opened the conflict and was told in the answer; the PMF
+    // learns only that it has not acknowledged.
+    assert!(!acknowledged);
     let overlap = pmf.overlap.expect("coarse disclosure shows the overlap");
     assert_eq!(
         (overlap.window.from(), overlap.window.to()),
@@ -102,10 +113,7 @@ fn balad_air_strike_near_pmf_position_is_held() {
     assert!(
         matches!(&coalition.sides[1], SideView::Coarse { kind, .. } if kind == "unit_position")
     );
-    assert_eq!(
-        notification_state(&coalition.sides[1]),
-        NotificationState::Pending
-    );
+    assert!(!other_acknowledged(&coalition.sides[1]));
     check_unseen(
         &w,
         "coalition",
@@ -129,18 +137,22 @@ fn balad_air_strike_near_pmf_position_is_held() {
         );
     }
 
-    // The PMF's event stream delivers the notice; the coalition sees that.
+    // The PMF's event stream delivers the notice: the PMF sees it
+    // delivered, the coalition sees nothing move, neither whether nor when.
     let conflict = w.con("strike", 0);
+    let before = only_conflict(&w, "coalition");
     w.ok(
         "pmf/viewer",
         "delivered",
         Command::MarkDelivered { conflict },
     );
-    let coalition = only_conflict(&w, "coalition");
     assert_eq!(
-        notification_state(&coalition.sides[1]),
+        notification_state(&only_conflict(&w, "pmf").sides[0]),
         NotificationState::Delivered
     );
+    let coalition = only_conflict(&w, "coalition");
+    assert_eq!(coalition, before);
+    assert!(!other_acknowledged(&coalition.sides[1]));
     // Held it stays: nobody has acknowledged, nobody overrode.
     let refused = w
         .run(
@@ -201,6 +213,10 @@ fn al_qaim_survey_is_acknowledged_by_the_pmf_and_cleared_by_the_joc() {
     assert_eq!(refused.code(), "unacknowledged_conflicts");
 
     w.ok("pmf/operator", "ack0", ack(&c0));
+    // The coalition learns that the PMF acknowledged the one, not the other.
+    let seen = |c: &ConflictId| w.state.conflict(&viewer("coalition"), c).unwrap();
+    assert!(other_acknowledged(&seen(&c0).sides[1]));
+    assert!(!other_acknowledged(&seen(&c1).sides[1]));
     let acknowledged = w.entries.last().expect("an entry");
     assert_eq!(acknowledged.outcome.notices.len(), 1);
     assert_eq!(acknowledged.outcome.notices[0].party, "coalition");
@@ -382,13 +398,23 @@ fn ocha_public_camp_west_of_mosul_is_visible_to_all() {
             vol(square(lon + 0.006, lat + 0.002, 0.002), 300.0, 5, Some(6)),
         ),
     );
-    // The coalition sees the public camp in full on the other side.
+    // The coalition sees the public camp in full on the other side, but of
+    // OCHA's notification only whether it acknowledged.
     let coalition = only_conflict(&w, "coalition");
     assert!(matches!(
         &coalition.sides[1],
-        SideView::Full { party, object: ObjectRef::Declaration(id), .. }
+        SideView::Public { party, object: ObjectRef::Declaration(id), acknowledged: false, .. }
             if party == "ocha" && *id == camp
     ));
+    let conflict = w.con("strike", 0);
+    w.ok(
+        "ocha/viewer",
+        "delivered",
+        Command::MarkDelivered { conflict },
+    );
+    assert_eq!(only_conflict(&w, "coalition"), coalition);
+    w.ok("ocha/operator", "ack", ack(&conflict));
+    assert!(other_acknowledged(&only_conflict(&w, "coalition").sides[1]));
     // OCHA sees the strike coarsely.
     let ocha = only_conflict(&w, "ocha");
     assert!(matches!(&ocha.sides[1], SideView::Coarse { kind, .. } if kind == "air_strike"));

@@ -21,6 +21,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/incidents/{id}", get),
         route(Method::POST, "/v1/incidents/{id}/status", set_status),
         route(Method::GET, "/v1/incidents/{id}/evidence", evidence),
+        route(Method::POST, "/v1/incidents/{id}/grants", grant),
     ]
 }
 
@@ -106,6 +107,34 @@ async fn set_status(
         status: body.status.into(),
         reason: body.reason,
         duplicate_of,
+    };
+    let incident = app
+        .execute(&caller, command, |state, _| state.incident(&caller, &id))
+        .await??;
+    Ok(Json(incident.into()))
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct GrantIn {
+    /// The investigator's party.
+    party: String,
+    #[serde(default)]
+    reason: Option<String>,
+}
+
+/// An approver of the coordinator grants an investigator's party the whole
+/// evidence of one incident, as a logged act with a reason.
+async fn grant(
+    Caller(caller): Caller,
+    State(app): State<AppState>,
+    Id(id): Id<IncidentId>,
+    Body(body): Body<GrantIn>,
+) -> Result<Json<IncidentOut>, ApiError> {
+    let command = Command::GrantEvidence {
+        incident: id,
+        party: body.party,
+        reason: body.reason,
     };
     let incident = app
         .execute(&caller, command, |state, _| state.incident(&caller, &id))

@@ -1,14 +1,19 @@
 //! `/v1/log`: the public log, its proofs, its signed checkpoints and the
 //! witnesses' cosignatures.
 //!
-//! Every party, whatever its role, may read all of it: the leaves carry
-//! sensitive fields only as commitments (see `deconflict_record`). Entries
-//! are numbered from 0 here, as Merkle leaves are (`index = seq - 1`), and
-//! only durable entries are shown, so that every proof can be checked
-//! against a checkpoint the log has signed or will sign.
+//! Every party, whatever its role, may check all of it: a leaf shows
+//! nothing but its entry's number (see `deconflict_record`). What a party
+//! may read of an entry, the payloads that open its fields, follows
+//! `deconflict_model::may_read` (through `crate::disclosure`): its own
+//! entries, what it sees of others' objects, and of a conflict it is in
+//! what the API shows it. Entries are numbered from 0 here, as Merkle
+//! leaves are (`index = seq - 1`), and only durable entries are shown, so
+//! that every proof can be checked against a checkpoint the log has signed
+//! or will sign.
 
 use super::{Route, route};
 use crate::auth::Caller;
+use crate::disclosure::{Opened, opened};
 use crate::extract::{Body, Query};
 use crate::problem::ApiError;
 use crate::record::CosignError;
@@ -20,7 +25,7 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_ledger::{Hash, VerifierKey};
-use deconflict_model::{Command, Entry};
+use deconflict_model::{Command, Entry, RevealStep, revealable_alone};
 use deconflict_record::{Payload, publish};
 use serde::{Deserialize, Serialize};
 
@@ -100,11 +105,15 @@ struct LeafOut {
     index: u64,
     /// The leaf's exact bytes, as text: its Merkle hash is of these.
     leaf: String,
+    /// What the caller may read of the entry, if anything.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    opened: Option<Opened>,
 }
 
-/// Leaves `start` to `end` (exclusive), at most a page of them.
+/// Leaves `start` to `end` (exclusive), at most a page of them, each with
+/// what the caller may read of it.
 async fn entries(
-    Caller(_): Caller,
+    Caller(caller): Caller,
     State(app): State<AppState>,
     Query(params): Query<EntriesParams>,
 ) -> Result<Json<EntriesOut>, ApiError> {
@@ -122,17 +131,22 @@ async fn entries(
     }
     let end = end.min(size).min(params.start + page);
     let reader = app.clone();
-    let leaves = tokio::task::spawn_blocking(move || reader.leaves(params.start, end))
+    let published = tokio::task::spawn_blocking(move || reader.published(params.start, end))
         .await
         .map_err(internal)??;
-    Ok(Json(EntriesOut {
-        size,
-        entries: leaves
-            .into_iter()
-            .zip(params.start..)
-            .map(|(leaf, index)| LeafOut { index, leaf })
-            .collect(),
-    }))
+    let entries = app
+        .read(|state| {
+            published
+                .into_iter()
+                .map(|(entry, published)| LeafOut {
+                    index: entry.seq - 1,
+                    opened: opened(state, &caller, &entry, &published),
+                    leaf: String::from_utf8_lossy(&published.leaf).into_owned(),
+                })
+                .collect()
+        })
+        .await?;
+    Ok(Json(EntriesOut { size, entries }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -258,6 +272,10 @@ async fn cosignature(
         Err(CosignError::NotAWitnessKey) => {
             Err(invalid("key", CosignError::NotAWitnessKey.to_string()))
         }
+        Err(e @ CosignError::NameOfOtherParty) => Err(ApiError::Forbidden {
+            code: "not_owner",
+            detail: format!("key: {e}"),
+        }),
         Err(CosignError::Invalid(detail)) => Err(invalid("note", detail)),
         Err(CosignError::Store(deconflict_store::StoreError::WitnessOfOtherParty(_))) => {
             Err(ApiError::Forbidden {
@@ -279,7 +297,7 @@ async fn cosignature(
 #[serde(deny_unknown_fields)]
 struct RevealIn {
     seq: u64,
-    /// The field, as a JSON Pointer into the entry's leaf.
+    /// The field, as a JSON Pointer into the entry as the log encodes it.
     pointer: String,
 }
 
@@ -292,15 +310,16 @@ fn durable_entry(app: &AppState, seq: u64) -> Result<Option<deconflict_store::En
     Ok(batch.into_iter().find(|e| e.seq == seq))
 }
 
-/// The field of entry `seq` at `pointer`, and who may make it public: an
-/// operator of the party whose entry it is, or an approver of the
-/// coordinator. Read from the log, outside the command lock.
-fn payload_of(
+/// The field to reveal, and the command that asks for it: read from the
+/// log, outside the command lock. Only the party whose entry it is, or an
+/// approver of the coordinator, gets past the first check, so no other
+/// party learns from the answer whether an entry has a field there.
+fn reveal_of(
     app: &AppState,
     caller: &deconflict_model::Actor,
     seq: u64,
     pointer: &str,
-) -> Result<Payload, ApiError> {
+) -> Result<(Payload, Command), ApiError> {
     let stored = durable_entry(app, seq)?
         .ok_or_else(|| ApiError::query("seq", "no such entry in the log"))?;
     let entry = Entry::decode(&stored.body).map_err(internal)?;
@@ -313,7 +332,7 @@ fn payload_of(
                 .into(),
         });
     }
-    publish(&stored.body, app.record().secret())
+    let payload = publish(&stored.body, app.record().secret())
         .map_err(internal)?
         .payloads
         .into_iter()
@@ -321,30 +340,50 @@ fn payload_of(
         .ok_or_else(|| ApiError::Invalid {
             code: "invalid_field",
             field: "pointer".into(),
-            detail: format!("pointer: entry {seq} holds no commitment there"),
-        })
+            detail: format!("pointer: entry {seq} holds no field there"),
+        })?;
+    let command = Command::Reveal {
+        seq,
+        pointer: pointer.to_owned(),
+        own: revealable_alone(&entry, pointer),
+        owner: entry.actor.party,
+    };
+    Ok((payload, command))
 }
 
-/// Makes one committed field of an earlier entry public, as a logged act;
-/// answers with the payload that opens it.
+#[derive(Debug, Serialize)]
+struct RevealOut {
+    /// `revealed`: public from now on; `requested`: it waits for another
+    /// approver of the coordinator, or for one and the owner's consent.
+    state: RevealStep,
+    /// The payload that opens the field, once it is public.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    payload: Option<Payload>,
+}
+
+/// Makes one field of an earlier entry public, as a logged act. A party
+/// reveals alone only a field of its own entry that tells of nothing but
+/// its own; anything else takes two approvers of the coordinator, or one
+/// and the owner's consent (the owner asking too), and the owner is told.
 async fn reveal(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Body(body): Body<RevealIn>,
-) -> Result<Json<Payload>, ApiError> {
+) -> Result<Json<RevealOut>, ApiError> {
     let reader = app.clone();
     let who = caller.clone();
-    let pointer = body.pointer.clone();
-    let payload =
-        tokio::task::spawn_blocking(move || payload_of(&reader, &who, body.seq, &pointer))
+    let (payload, command) =
+        tokio::task::spawn_blocking(move || reveal_of(&reader, &who, body.seq, &body.pointer))
             .await
             .map_err(internal)??;
-    let command = Command::Reveal {
-        seq: body.seq,
-        pointer: body.pointer,
-    };
-    app.execute(&caller, command, |_, _| ()).await?;
-    Ok(Json(payload))
+    let step = app
+        .execute(&caller, command, |_, entry| entry.outcome.reveal)
+        .await?
+        .ok_or(ApiError::Internal)?;
+    Ok(Json(RevealOut {
+        state: step,
+        payload: (step == RevealStep::Revealed).then_some(payload),
+    }))
 }
 
 #[derive(Debug, Deserialize)]
@@ -353,30 +392,35 @@ struct PayloadsParams {
     seq: u64,
 }
 
-/// The fields of entry `seq` made public, each with the salt that opens its
-/// commitment.
+#[derive(Debug, Serialize)]
+struct PayloadsOut {
+    seq: u64,
+    /// What the caller may read of the entry; absent if nothing.
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    opened: Option<Opened>,
+}
+
+/// What the caller may read of entry `seq`: its own fields, what it sees of
+/// others', and the fields made public, each with the salt that opens its
+/// commitment and the entry's commitments to check them against its leaf.
 async fn payloads(
-    Caller(_): Caller,
+    Caller(caller): Caller,
     State(app): State<AppState>,
     Query(PayloadsParams { seq }): Query<PayloadsParams>,
-) -> Result<Json<Vec<Payload>>, ApiError> {
-    let revealed = app.read(|state| state.revealed_in(seq)).await?;
-    if revealed.is_empty() {
-        return Ok(Json(Vec::new()));
+) -> Result<Json<PayloadsOut>, ApiError> {
+    if seq == 0 || seq > durable(&app) {
+        return Ok(Json(PayloadsOut { seq, opened: None }));
     }
     let reader = app.clone();
-    let stored = tokio::task::spawn_blocking(move || durable_entry(&reader, seq))
+    let found = tokio::task::spawn_blocking(move || reader.published(seq - 1, seq))
         .await
         .map_err(internal)??;
-    let Some(stored) = stored else {
-        return Ok(Json(Vec::new()));
+    let opened = match found.into_iter().next() {
+        Some((entry, published)) => {
+            app.read(|state| opened(state, &caller, &entry, &published))
+                .await?
+        }
+        None => None,
     };
-    let published = publish(&stored.body, app.record().secret()).map_err(internal)?;
-    Ok(Json(
-        published
-            .payloads
-            .into_iter()
-            .filter(|p| revealed.contains(&p.pointer))
-            .collect(),
-    ))
+    Ok(Json(PayloadsOut { seq, opened }))
 }

@@ -1,33 +1,46 @@
-//! The service's own routes, open without a token: `GET /healthz`,
-//! `GET /metrics` (Prometheus text) and `GET /v1/openapi.json`. None of them
-//! tells anything about any party's objects.
+//! The service's own routes: `GET /healthz` and `GET /v1/openapi.json`, open
+//! without a token, and `GET /metrics` (Prometheus text), the operator's,
+//! which answers only to the configured metrics token and otherwise exactly
+//! like a path that does not exist. None of them tells anything about any
+//! party's objects or activity.
 
 use super::{Route, route};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use axum::http::{HeaderValue, Method, header};
+use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::GET, "/healthz", healthz),
-        route(Method::GET, "/metrics", metrics),
+        // Every method, so that no method tells the path apart from an
+        // unknown one (a 405 would).
+        Route {
+            method: Method::GET,
+            path: "/metrics",
+            handler: axum::routing::any(metrics),
+        },
         route(Method::GET, "/v1/openapi.json", openapi),
     ]
 }
 
+/// Whether the service serves: nothing else, not even how long the log is,
+/// which would tell anyone who polls it when others act.
 async fn healthz(State(app): State<AppState>) -> Result<Response, ApiError> {
     if app.failed() {
         return Err(ApiError::Unavailable);
     }
-    let seq = app.log().stats().durable_seq;
-    Ok(Json(json!({ "status": "ok", "log_entries": seq })).into_response())
+    Ok(Json(json!({ "status": "ok" })).into_response())
 }
 
-async fn metrics(State(app): State<AppState>) -> Response {
+async fn metrics(State(app): State<AppState>, method: Method, headers: HeaderMap) -> Response {
+    let readable = method == Method::GET || method == Method::HEAD;
+    if !(readable && crate::metrics::authorised(&app, &headers)) {
+        return ApiError::NoRoute.into_response();
+    }
     let seq = app.log().stats().durable_seq;
     let mut response = crate::metrics::render(&app, seq).into_response();
     response.headers_mut().insert(

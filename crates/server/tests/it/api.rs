@@ -343,7 +343,13 @@ async fn conflicts_are_listed_delivered_acknowledged_and_overridden() {
     assert_eq!(conflict["sides"][0]["notification"]["state"], "delivered");
     assert_eq!(conflict["sides"][1]["view"], "coarse");
     assert_eq!(conflict["sides"][1]["kind"], "unit_position");
-    assert_eq!(conflict["sides"][1]["notification"]["state"], "pending");
+    // Of the PMF's notification, the coalition reads only that it is not
+    // acknowledged.
+    assert_eq!(
+        conflict["sides"][1]["notification"],
+        json!({"acknowledged": false})
+    );
+    let commands = h.metric("deconflict_commands_total").await;
 
     // The PMF reads it: delivered, recorded in the log before the answer.
     let list = h
@@ -357,20 +363,12 @@ async fn conflicts_are_listed_delivered_acknowledged_and_overridden() {
     assert_eq!(mine["sides"][0]["notification"]["state"], "delivered");
     assert!(mine["sides"][0]["notification"]["delivered_at"].is_string());
     assert_eq!(mine["sides"][1]["kind"], "air_strike");
-    let metrics = h.get("/metrics", "").await.expect(200).text();
-    assert!(
-        metrics.contains("deconflict_commands_total{verb=\"mark_delivered\"} 1"),
-        "{metrics}"
-    );
+    assert_eq!(h.metric("deconflict_commands_total").await, commands + 1);
     // Reading again records nothing new.
     h.get(&format!("/v1/conflicts/{id}"), "pmf/viewer")
         .await
         .expect(200);
-    let metrics = h.get("/metrics", "").await.text();
-    assert!(
-        metrics.contains("deconflict_commands_total{verb=\"mark_delivered\"} 1"),
-        "{metrics}"
-    );
+    assert_eq!(h.metric("deconflict_commands_total").await, commands + 1);
 
     let open = h
         .get("/v1/conflicts?state=open", "coalition/viewer")
@@ -456,12 +454,13 @@ async fn state_now_and_as_of_a_sequence_number_or_a_time() {
 }
 
 #[tokio::test]
-async fn health_metrics_and_openapi_need_no_token() {
+async fn health_and_openapi_need_no_token_and_metrics_the_operators() {
     let h = Harness::new();
     let health = h.get("/healthz", "").await.expect(200).json();
-    assert_eq!(health["status"], "ok");
+    assert_eq!(health, json!({"status": "ok"}));
     h.get("/v1/declarations", "").await.expect(401);
-    let metrics = h.get("/metrics", "").await.expect(200);
+    h.get("/metrics", "").await.problem(404, "no_route");
+    let metrics = h.get_as("/metrics", crate::METRICS_TOKEN).await.expect(200);
     assert!(
         metrics.headers["content-type"]
             .to_str()
@@ -471,7 +470,7 @@ async fn health_metrics_and_openapi_need_no_token() {
     let text = metrics.text();
     for family in [
         "deconflict_http_responses_total{class=\"2xx\"}",
-        "deconflict_http_responses_total{class=\"4xx\"} 1",
+        "deconflict_http_responses_total{class=\"4xx\"} 2",
         "deconflict_auth_failures_total 1",
         "deconflict_log_entries 0",
         "deconflict_log_commits_total",

@@ -2,9 +2,7 @@
 //! proves what it holds, and that it tells no party what it may not know.
 
 use crate::{Harness, in_hours};
-use base64::Engine as _;
-use base64::engine::general_purpose::STANDARD as BASE64;
-use deconflict_ledger::{SignedCheckpoint, VerifierKey, leaf_hash, verify_inclusion};
+use deconflict_ledger::{SignedCheckpoint, VerifierKey};
 use deconflict_record::Bundle;
 use serde_json::{Value, json};
 
@@ -45,34 +43,13 @@ async fn evidence(h: &Harness, id: &str, who: &str) -> (Bundle, String) {
     (serde_json::from_str(&text).unwrap(), text)
 }
 
-/// Every leaf is in the tree the checkpoint signs, every payload opens its
-/// leaf; returns the leaves as JSON.
+/// The bundle verifies offline against the log's key: every leaf is in the
+/// tree the checkpoint signs, every payload opens its entry. Returns the
+/// entries as far as they were opened.
 async fn check(h: &Harness, bundle: &Bundle) -> Vec<Value> {
     let key = h.get("/v1/log/key", "isf/viewer").await.text();
     let key = VerifierKey::parse(key.trim_end()).unwrap();
-    let signed = SignedCheckpoint::open(&bundle.checkpoint, key.name(), &key).unwrap();
-    let (size, root) = (signed.checkpoint().size(), *signed.checkpoint().root());
-    for e in &bundle.entries {
-        let proof: Vec<_> = e
-            .proof
-            .iter()
-            .map(|p| BASE64.decode(p).unwrap().try_into().unwrap())
-            .collect();
-        verify_inclusion(&leaf_hash(e.leaf.as_bytes()), e.index, size, &proof, &root).unwrap();
-    }
-    for p in &bundle.payloads {
-        let entry = bundle
-            .entries
-            .iter()
-            .find(|e| e.index + 1 == p.seq)
-            .unwrap();
-        p.opens(entry.leaf.as_bytes()).unwrap();
-    }
-    bundle
-        .entries
-        .iter()
-        .map(|e| serde_json::from_str(&e.leaf).unwrap())
-        .collect()
+    bundle.verify(&[key]).unwrap().entries
 }
 
 fn created(leaves: &[Value]) -> Vec<String> {
@@ -88,7 +65,7 @@ async fn the_evidence_holds_the_strike_the_position_and_the_allegation_and_prove
     let h = Harness::demo().await;
     let id = report(&h).await;
     let (bundle, _) = evidence(&h, &id, "joc/auditor").await;
-    assert_eq!(bundle.format, "deconflict-evidence/v1");
+    assert_eq!(bundle.format, "deconflict-evidence/v2");
     assert_eq!(bundle.subject["id"], id);
     let leaves = check(&h, &bundle).await;
     let made = created(&leaves);
@@ -370,11 +347,11 @@ async fn a_revealed_field_joins_every_partys_evidence() {
     let h = Harness::demo().await;
     let strike = h.id("coalition_balad_strike");
     let (joc, _) = evidence(&h, &h.id("incident_balad"), "joc/auditor").await;
-    let seq = joc
-        .entries
+    let seq = check(&h, &joc)
+        .await
         .iter()
-        .find(|e| e.leaf.contains(&strike) && e.leaf.contains("submit_activity"))
-        .map(|e| e.index + 1)
+        .find(|e| e["outcome"]["created"].to_string().contains(&strike))
+        .map(|e| e["seq"].as_u64().unwrap())
         .unwrap();
     h.post(
         "/v1/log/reveal",
@@ -390,7 +367,12 @@ async fn a_revealed_field_joins_every_partys_evidence() {
         "the revealed label is in the PMF's bundle"
     );
     assert!(!text.contains("air_strike"), "the kind was not revealed");
-    assert!(pmf.entries.iter().any(|e| e.leaf.contains("\"reveal\"")));
+    assert!(
+        pmf.payloads
+            .iter()
+            .any(|p| p.pointer.starts_with("/command/reveal")),
+        "the act of revealing it is in the PMF's bundle"
+    );
 }
 
 /// Once a witness has cosigned a checkpoint that covers the evidence, the
@@ -403,7 +385,7 @@ async fn evidence_is_proved_to_a_cosigned_checkpoint_when_one_covers_it() {
     let key = VerifierKey::parse(key.trim_end()).unwrap();
     let note = h.get("/v1/log/checkpoint", "pmf/auditor").await.text();
     let mut signed = SignedCheckpoint::open(&note, key.name(), &key).unwrap();
-    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [3; 32]).unwrap();
+    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf/witness", [3; 32]).unwrap();
     signed.cosign(&witness, 1_700_000_000).unwrap();
     h.post(
         "/v1/log/cosignature",
@@ -427,7 +409,7 @@ async fn evidence_is_proved_to_a_cosigned_checkpoint_when_one_covers_it() {
         .verify(&[key, witness.verifier()])
         .unwrap();
     assert!(
-        verified.summary().contains("pmf-witness"),
+        verified.summary().contains("pmf/witness"),
         "{}",
         verified.summary()
     );

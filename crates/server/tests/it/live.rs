@@ -9,21 +9,21 @@ use std::time::Duration;
 
 /// One Server-Sent Event.
 #[derive(Debug, Clone)]
-struct SseEvent {
+pub(crate) struct SseEvent {
     id: u64,
     kind: String,
     data: Value,
-    raw: String,
+    pub(crate) raw: String,
 }
 
 /// An open event stream, read frame by frame.
-struct Stream {
+pub(crate) struct Stream {
     body: HttpBody,
     buffer: String,
 }
 
 impl Stream {
-    async fn open(h: &Harness, who: &str, last_event_id: Option<u64>) -> Stream {
+    pub(crate) async fn open(h: &Harness, who: &str, last_event_id: Option<u64>) -> Stream {
         let mut request = Request::builder()
             .uri("/v1/events")
             .header("authorization", format!("Bearer {}", h.token(who)));
@@ -66,7 +66,7 @@ impl Stream {
     }
 
     /// Events until one of `kind` arrives (within a few seconds).
-    async fn until(&mut self, kind: &str) -> Vec<SseEvent> {
+    pub(crate) async fn until(&mut self, kind: &str) -> Vec<SseEvent> {
         let mut seen = Vec::new();
         while let Some(event) = self.next(Duration::from_secs(5)).await {
             let done = event.kind == kind;
@@ -379,7 +379,7 @@ async fn evidence_shows_where_a_unit_said_it_was_to_its_party_only() {
         let h = &h;
         async move { h.get(&path, who).await.expect(200).json() }
     };
-    let position = "/command/track/reports/0/position";
+    let position = "/command/track/reports/0";
     let opened = |b: &Value| {
         b["payloads"]
             .as_array()
@@ -402,9 +402,10 @@ async fn evidence_shows_where_a_unit_said_it_was_to_its_party_only() {
         value["value"].as_str().unwrap().contains("34.9355"),
         "{value}"
     );
-    // The coalition, accused, gets the entry (committed) but not the place.
+    // The coalition, accused, gets neither the entry nor the place: its
+    // evidence starts from what it sees, and the unit is the PMF's.
     let coalition = bundle("coalition/viewer").await;
-    assert!(has_entry(&coalition));
+    assert!(!has_entry(&coalition));
     assert!(opened(&coalition).is_none());
     assert!(!coalition.to_string().contains("34.9355"));
 }

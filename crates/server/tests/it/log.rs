@@ -9,6 +9,7 @@ use deconflict_ledger::{
     Hash, KeyType, SignedCheckpoint, SignerKey, Tree, VerifierKey, leaf_hash, verify_consistency,
     verify_inclusion,
 };
+use deconflict_record::Payload;
 use serde_json::{Value, json};
 
 async fn log_key(h: &Harness) -> VerifierKey {
@@ -137,26 +138,41 @@ async fn the_leaves_are_what_the_log_signed_and_every_proof_verifies() {
 #[tokio::test]
 async fn no_party_reads_another_partys_labels_kinds_or_places_in_the_log() {
     let h = Harness::demo().await;
-    let key = log_key(&h).await;
-    let size = checkpoint(&h, &key).await.checkpoint().size();
     let all = h.get("/v1/state", "joc/viewer").await.json();
-    let mut secrets = Vec::new();
-    for list in ["declarations", "activities"] {
-        for object in all[list].as_array().unwrap() {
-            secrets.push(object["label"].as_str().unwrap().to_owned());
-            let coordinates = object["geometry"]["coordinates"].to_string();
-            secrets.extend(
-                coordinates
-                    .split(['[', ']', ','])
-                    .filter(|n| n.contains('.'))
-                    .map(str::to_owned),
-            );
-            secrets.push(format!("\"{}\"", object["kind"].as_str().unwrap()));
+    for who in [
+        "pmf/auditor",
+        "ocha/viewer",
+        "coalition/operator",
+        "isf/viewer",
+    ] {
+        let party = who.split('/').next().unwrap();
+        // Another party's private objects: the API never shows their
+        // labels or places to this party, nor may the log.
+        let mut secrets = Vec::new();
+        for list in ["declarations", "activities"] {
+            for object in all[list].as_array().unwrap() {
+                if object["owner"] == party || object["visibility"] == "public" {
+                    continue;
+                }
+                secrets.push(object["label"].as_str().unwrap().to_owned());
+                secrets.push(object["id"].as_str().unwrap().to_owned());
+                let coordinates = object["geometry"]["coordinates"].to_string();
+                secrets.extend(
+                    coordinates
+                        .split(['[', ']', ','])
+                        .filter(|n| n.contains('.'))
+                        .map(str::to_owned),
+                );
+            }
         }
-    }
-    assert!(secrets.len() > 50);
-    for who in ["pmf/auditor", "ocha/viewer", "coalition/operator"] {
-        let text = leaves(&h, size, who).await.join("\n");
+        assert!(secrets.len() > 50);
+        let log = crate::read_log(&h, who).await;
+        let text = serde_json::to_string(
+            &log.values()
+                .map(|r| (&r.leaf, &r.payloads))
+                .collect::<Vec<_>>(),
+        )
+        .unwrap();
         for secret in &secrets {
             assert!(
                 !text.contains(secret.as_str()),
@@ -166,13 +182,49 @@ async fn no_party_reads_another_partys_labels_kinds_or_places_in_the_log() {
     }
 }
 
+/// A party cannot show its cosignature as another party's witness: the
+/// name a witness signs under must be its own party's.
+#[tokio::test]
+async fn a_witness_cosigns_only_under_its_own_partys_name() {
+    let h = Harness::demo().await;
+    let key = log_key(&h).await;
+    let signed = checkpoint(&h, &key).await;
+    let post = |name: &'static str, seed: u8, who: &'static str| {
+        let witness = SignerKey::from_seed(KeyType::CosignatureV1, name, [seed; 32]).unwrap();
+        let mut cosigned = signed.clone();
+        cosigned.cosign(&witness, 1_700_000_000).unwrap();
+        let body = json!({"key": witness.verifier().to_string(), "note": cosigned.to_string()});
+        let h = &h;
+        async move { h.post("/v1/log/cosignature", who, body).await }
+    };
+    for (name, who) in [
+        ("coalition.example/witness", "pmf/viewer"),
+        ("coalition", "pmf/auditor"),
+        ("pmfx/witness", "pmf/auditor"),
+        ("coalition-witness", "coalition/auditor"),
+    ] {
+        let problem = post(name, 1, who).await.problem(403, "not_owner");
+        assert!(
+            problem["detail"].as_str().unwrap().contains("own party"),
+            "{problem}"
+        );
+    }
+    for (name, seed, who) in [
+        ("coalition.example/witness", 2, "coalition/auditor"),
+        ("pmf/witness", 3, "pmf/viewer"),
+        ("pmf", 4, "pmf/auditor"),
+    ] {
+        post(name, seed, who).await.expect(200);
+    }
+}
+
 #[tokio::test]
 async fn a_witness_cosignature_is_checked_kept_and_published() {
     let h = Harness::demo().await;
     let key = log_key(&h).await;
     let signed = checkpoint(&h, &key).await;
     let size = signed.checkpoint().size();
-    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [5; 32]).unwrap();
+    let witness = SignerKey::from_seed(KeyType::CosignatureV1, "pmf/witness", [5; 32]).unwrap();
     let mut cosigned = signed.clone();
     cosigned.cosign(&witness, 1_700_000_000).unwrap();
     let body = |key: &str, note: &str| json!({"key": key, "note": note});
@@ -204,7 +256,7 @@ async fn a_witness_cosignature_is_checked_kept_and_published() {
     // A party uses a few witness keys at most.
     for n in 0..deconflict_store::WITNESSES_PER_PARTY {
         let spare =
-            SignerKey::from_seed(KeyType::CosignatureV1, "pmf-spare", [20 + n as u8; 32]).unwrap();
+            SignerKey::from_seed(KeyType::CosignatureV1, "pmf/spare", [20 + n as u8; 32]).unwrap();
         let mut note = signed.clone();
         note.cosign(&spare, 1_700_000_000).unwrap();
         let reply = h
@@ -229,7 +281,7 @@ async fn a_witness_cosignature_is_checked_kept_and_published() {
     .await
     .problem(403, "not_owner");
     // A cosignature by another key than the one named.
-    let other = SignerKey::from_seed(KeyType::CosignatureV1, "pmf-witness", [6; 32]).unwrap();
+    let other = SignerKey::from_seed(KeyType::CosignatureV1, "pmf/witness", [6; 32]).unwrap();
     let problem = h
         .post(
             "/v1/log/cosignature",
@@ -344,7 +396,7 @@ async fn signed_and_closed() -> (tempfile::TempDir, Vec<String>, String) {
 
 async fn wait_until_checked(h: &Harness, entries: u64) {
     for _ in 0..200 {
-        let metrics = h.get("/metrics", "").await.text();
+        let metrics = h.metrics().await;
         let checked = metrics
             .lines()
             .find_map(|l| l.strip_prefix("deconflict_log_entries_checked "))
@@ -395,21 +447,47 @@ async fn an_untouched_log_passes_every_check() {
     h.get("/healthz", "").await.expect(200);
 }
 
-/// The sequence number of the entry that created `id`, from the public log.
+/// The sequence number of the entry that created `id`, as the coordinator
+/// reads the log.
 async fn created_at(h: &Harness, id: &str) -> u64 {
-    let key = log_key(h).await;
-    let size = checkpoint(h, &key).await.checkpoint().size();
-    let leaves = leaves(h, size, "joc/auditor").await;
-    leaves
+    crate::read_log(h, "joc/auditor")
+        .await
         .iter()
-        .map(|l| serde_json::from_str::<Value>(l).unwrap())
-        .find(|l| {
-            l["outcome"]["created"]
+        .find(|(_, read)| {
+            crate::rebuilt(read)["outcome"]["created"]
                 .as_object()
                 .is_some_and(|o| o.values().any(|v| v == id))
         })
-        .map(|l| l["seq"].as_u64().unwrap())
+        .map(|(seq, _)| *seq)
         .expect("the entry that created it")
+}
+
+/// What `who` gets of entry `seq`: its leaf, its commitments, its payloads.
+async fn entry_as(h: &Harness, seq: u64, who: &str) -> (String, Vec<Hash>, Vec<Payload>) {
+    let page = h
+        .get(&format!("/v1/log/entries?start={}&end={seq}", seq - 1), who)
+        .await
+        .expect(200)
+        .json();
+    let entry = &page["entries"][0];
+    let fields = entry["fields"]
+        .as_array()
+        .map(|f| {
+            f.iter()
+                .map(|h| {
+                    let text = h.as_str().unwrap();
+                    let mut out = [0u8; 32];
+                    for (i, byte) in out.iter_mut().enumerate() {
+                        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
+                    }
+                    out
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let payloads =
+        serde_json::from_value(entry.get("payloads").cloned().unwrap_or(json!([]))).unwrap();
+    (entry["leaf"].as_str().unwrap().to_owned(), fields, payloads)
 }
 
 #[tokio::test]
@@ -418,54 +496,44 @@ async fn an_owner_reveals_a_field_and_everyone_can_check_it() {
     let strike = h.id("coalition_balad_strike");
     let seq = created_at(&h, &strike).await;
     let label = json!({"seq": seq, "pointer": "/command/submit_activity/label"});
-    // Not the PMF's to reveal; nothing revealed yet.
+    // Not the PMF's to reveal; nothing of the label for the PMF yet.
     h.post("/v1/log/reveal", "pmf/operator", label.clone())
         .await
         .problem(403, "not_owner");
     h.post("/v1/log/reveal", "coalition/viewer", label.clone())
         .await
         .problem(403, "role_forbidden");
-    let none = h
-        .get(&format!("/v1/log/payloads?seq={seq}"), "pmf/viewer")
-        .await
-        .expect(200);
-    assert_eq!(none.json(), json!([]));
+    let (_, _, before) = entry_as(&h, seq, "pmf/viewer").await;
+    assert!(before.iter().all(|p| !p.pointer.contains("label")));
 
-    let payload = h
+    let answer = h
         .post("/v1/log/reveal", "coalition/operator", label.clone())
         .await
         .expect(200)
         .json();
-    let payload: deconflict_record::Payload = serde_json::from_value(payload).unwrap();
+    assert_eq!(answer["state"], "revealed");
+    let payload: Payload = serde_json::from_value(answer["payload"].clone()).unwrap();
     assert!(payload.value.contains("weapons cache"), "{}", payload.value);
     h.post("/v1/log/reveal", "coalition/operator", label)
         .await
         .problem(409, "wrong_state");
 
-    // Anyone reads it, and it opens the leaf the log published.
-    let read = h
-        .get(&format!("/v1/log/payloads?seq={seq}"), "pmf/viewer")
+    // Anyone reads it, and it opens the leaf the log published; the ISF,
+    // in nothing of it, reads that field alone.
+    let (leaf, fields, read) = entry_as(&h, seq, "isf/viewer").await;
+    assert_eq!(read, std::slice::from_ref(&payload));
+    payload.opens(leaf.as_bytes(), &fields).unwrap();
+    let by_seq = h
+        .get(&format!("/v1/log/payloads?seq={seq}"), "isf/viewer")
         .await
         .expect(200)
         .json();
-    let read: Vec<deconflict_record::Payload> = serde_json::from_value(read).unwrap();
-    assert_eq!(read, std::slice::from_ref(&payload));
-    let leaf = h
-        .get(
-            &format!("/v1/log/entries?start={}&end={seq}", seq - 1),
-            "pmf/viewer",
-        )
-        .await
-        .json()["entries"][0]["leaf"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    payload.opens(leaf.as_bytes()).unwrap();
+    assert_eq!(by_seq["payloads"], json!([payload]));
     // The kind stays hidden: only what was revealed is.
     assert!(!serde_json::to_string(&read).unwrap().contains("air_strike"));
 
     for (body, field) in [
-        (json!({"seq": seq, "pointer": "/actor/party"}), "pointer"),
+        (json!({"seq": seq, "pointer": "/actor/nobody"}), "pointer"),
         (
             json!({"seq": 999_999, "pointer": "/command/submit_activity/label"}),
             "seq",

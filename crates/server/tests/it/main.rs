@@ -10,9 +10,13 @@
 //! - `replay`: a restart rebuilds the same state, and `as_of` replays it;
 //! - `log`: the public log, its proofs, checkpoints and cosignatures;
 //! - `live`: tracks, the event stream, alerts and deliveries;
-//! - `webhooks`: registration, signed deliveries, retries, need-to-know.
+//! - `webhooks`: registration, signed deliveries, retries, need-to-know;
+//! - `hostile`: the record against a party that asks chosen questions;
+//! - `side_channels`: what a party could learn of others' activity from
+//!   the service's own routes, request ids and the other side of a conflict.
 
 mod api;
+mod hostile;
 mod incidents;
 mod live;
 mod log;
@@ -20,6 +24,7 @@ mod need_to_know;
 mod refusals;
 mod replay;
 mod scene;
+mod side_channels;
 mod stories;
 mod webhooks;
 
@@ -28,7 +33,7 @@ use axum::body::Body;
 use axum::http::{HeaderMap, Method, Request, StatusCode};
 use deconflict_model::Actor;
 use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
-use deconflict_server::{AppState, Config, app};
+use deconflict_server::{AppState, Config, MetricsToken, app};
 use deconflict_store::{Directory, Role};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
@@ -88,10 +93,15 @@ impl Reply {
     }
 }
 
-/// The default configuration without a rate limit (tests call fast).
+/// The operator's token for `/metrics` in [`config`].
+pub(crate) const METRICS_TOKEN: &str = "operator-metrics-0123456789abcdef0123456789";
+
+/// The default configuration without a rate limit (tests call fast), with
+/// [`METRICS_TOKEN`] for `/metrics`.
 pub(crate) fn config() -> Config {
     Config {
         rate_limit: None,
+        metrics_token: Some(MetricsToken::new(METRICS_TOKEN)),
         ..Config::default()
     }
 }
@@ -254,6 +264,53 @@ impl Harness {
         }
     }
 
+    /// A further token of `party` and `role`, beside the harness's own.
+    pub(crate) fn issue(&self, party: &str, role: Role) -> String {
+        let mut directory = Directory::open(self.dir.path()).unwrap();
+        directory.issue_token(party, role).unwrap().token
+    }
+
+    /// Posts with a bearer token given as is.
+    pub(crate) async fn post_as(&self, path: &str, token: &str, body: Value) -> Reply {
+        let request = Request::builder()
+            .method(Method::POST)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json")
+            .body(Body::from(serde_json::to_vec(&body).unwrap()))
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// Gets with a bearer token given as is.
+    pub(crate) async fn get_as(&self, path: &str, token: &str) -> Reply {
+        let request = Request::builder()
+            .method(Method::GET)
+            .uri(path)
+            .header("authorization", format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        self.send(request).await
+    }
+
+    /// `GET /metrics` as the operator, with [`METRICS_TOKEN`].
+    pub(crate) async fn metrics(&self) -> String {
+        self.get_as("/metrics", METRICS_TOKEN)
+            .await
+            .expect(200)
+            .text()
+    }
+
+    /// The value of one unlabelled sample of `/metrics`.
+    pub(crate) async fn metric(&self, name: &str) -> u64 {
+        let metrics = self.metrics().await;
+        metrics
+            .lines()
+            .find_map(|l| l.strip_prefix(name)?.strip_prefix(' '))
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or_else(|| panic!("no {name} in\n{metrics}"))
+    }
+
     pub(crate) async fn get(&self, path: &str, who: &str) -> Reply {
         self.call(Method::GET, path, who, None).await
     }
@@ -261,6 +318,58 @@ impl Harness {
     pub(crate) async fn post(&self, path: &str, who: &str, body: Value) -> Reply {
         self.call(Method::POST, path, who, Some(body)).await
     }
+}
+
+/// One entry of the log as one reader got it.
+#[derive(Debug)]
+pub(crate) struct Read {
+    pub(crate) leaf: String,
+    pub(crate) payloads: Vec<deconflict_record::Payload>,
+}
+
+/// The whole log as `who` reads it, by sequence number.
+pub(crate) async fn read_log(h: &Harness, who: &str) -> BTreeMap<u64, Read> {
+    let mut out = BTreeMap::new();
+    loop {
+        let page = h
+            .get(&format!("/v1/log/entries?start={}", out.len()), who)
+            .await
+            .expect(200)
+            .json();
+        let entries = page["entries"].as_array().unwrap();
+        for e in entries {
+            let payloads: Vec<deconflict_record::Payload> =
+                serde_json::from_value(e.get("payloads").cloned().unwrap_or(json!([]))).unwrap();
+            out.insert(
+                e["index"].as_u64().unwrap() + 1,
+                Read {
+                    leaf: e["leaf"].as_str().unwrap().to_owned(),
+                    payloads,
+                },
+            );
+        }
+        if out.len() as u64 >= page["size"].as_u64().unwrap() || entries.is_empty() {
+            return out;
+        }
+    }
+}
+
+/// The entry rebuilt from what the reader opened (`{}` if nothing).
+pub(crate) fn rebuilt(read: &Read) -> Value {
+    let mut entry = json!({});
+    for p in &read.payloads {
+        let mut at = &mut entry;
+        let tokens: Vec<&str> = p.pointer.split('/').skip(1).collect();
+        for token in &tokens[..tokens.len() - 1] {
+            at = at
+                .as_object_mut()
+                .unwrap()
+                .entry(token.to_string())
+                .or_insert(json!({}));
+        }
+        at[tokens[tokens.len() - 1]] = p.json().unwrap();
+    }
+    entry
 }
 
 /// An RFC 3339 time `hours` from now.

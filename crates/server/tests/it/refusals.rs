@@ -308,11 +308,7 @@ async fn no_token_or_a_bad_one_is_401_and_counted() {
         assert_eq!(reply.headers["www-authenticate"], "Bearer");
         reply.problem(401, "unauthenticated");
     }
-    let metrics = h.get("/metrics", "").await.text();
-    assert!(
-        metrics.contains("deconflict_auth_failures_total 5"),
-        "{metrics}"
-    );
+    assert_eq!(h.metric("deconflict_auth_failures_total").await, 5);
 }
 
 #[tokio::test]
@@ -416,11 +412,7 @@ async fn a_credential_over_its_rate_is_429_with_retry_after() {
     reply.problem(429, "rate_limited");
     // Other credentials have their own buckets.
     h.get("/v1/state", "isf/operator").await.expect(200);
-    let metrics = h.get("/metrics", "").await.text();
-    assert!(
-        metrics.contains("deconflict_rate_limited_total 1"),
-        "{metrics}"
-    );
+    assert_eq!(h.metric("deconflict_rate_limited_total").await, 1);
 }
 
 #[tokio::test]

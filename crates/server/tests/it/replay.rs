@@ -19,10 +19,10 @@ async fn a_restart_rebuilds_the_same_state() {
     for who in views {
         before.push(h.get("/v1/state", who).await.expect(200).body);
     }
-    let head = h.get("/healthz", "").await.json()["log_entries"].clone();
+    let head = h.metric("deconflict_log_entries").await;
 
     let h = h.restart(config());
-    assert_eq!(h.get("/healthz", "").await.json()["log_entries"], head);
+    assert_eq!(h.metric("deconflict_log_entries").await, head);
     for (who, before) in views.iter().zip(before) {
         let after = h.get("/v1/state", who).await.expect(200).body;
         assert_eq!(
@@ -41,9 +41,7 @@ async fn a_restart_rebuilds_the_same_state() {
 #[tokio::test]
 async fn the_log_is_whole_and_replays_to_every_as_of() {
     let h = Harness::demo().await;
-    let head = h.get("/healthz", "").await.json()["log_entries"]
-        .as_u64()
-        .unwrap();
+    let head = h.metric("deconflict_log_entries").await;
     let log = deconflict_store::Log::open(h.dir.path()).unwrap();
     let stored = log.read(1, usize::MAX).unwrap();
     assert_eq!(stored.len() as u64, head);
@@ -87,4 +85,37 @@ async fn the_log_is_whole_and_replays_to_every_as_of() {
             .json();
         assert!(by_time["seq"].as_u64().unwrap() >= n);
     }
+}
+
+/// A data directory written by a build of entry format 1, whose leaves
+/// showed who did what, is refused at start-up with what to do.
+#[tokio::test]
+async fn a_log_of_the_old_format_is_refused_saying_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let body = br#"{"v":1,"seq":1,"time_ms":1578182400000,"actor":{"party":"pmf","role":"operator","credential_id":"c","coordinator":false},"command":{"withdraw":{"id":"decl_000000000001"}},"outcome":{}}"#;
+    // Written as an older build would have: the store takes opaque bytes.
+    tokio::task::spawn_blocking(move || {
+        let log = deconflict_store::Log::open(&path).unwrap();
+        log.submit(deconflict_store::Entry {
+            seq: 1,
+            time_ms: 1_578_182_400_000,
+            body: body.to_vec(),
+            leaf: None,
+        })
+        .wait()
+        .unwrap();
+    })
+    .await
+    .unwrap();
+    let message = match deconflict_server::AppState::open(dir.path(), config()) {
+        Err(error) => error.to_string(),
+        Ok(_) => panic!("a log of format 1 started"),
+    };
+    for words in ["entry format 1", "format 2", "new data directory", "--data"] {
+        assert!(message.contains(words), "{message}");
+    }
+    // A fresh directory, or one of the current format, starts.
+    let fresh = tempfile::tempdir().unwrap();
+    deconflict_server::AppState::open(fresh.path(), config()).unwrap();
 }

@@ -122,7 +122,10 @@ async fn al_qaim_a_survey_is_acknowledged_by_the_pmf_and_cleared_by_the_joc() {
         )
         .await
         .json();
-    assert_eq!(seen["sides"][1]["notification"]["state"], "acknowledged");
+    assert_eq!(
+        seen["sides"][1]["notification"],
+        json!({"acknowledged": true})
+    );
     assert_eq!(seen["sides"][1]["kind"], "border_post");
 
     let cleared = h

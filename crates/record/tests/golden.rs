@@ -1,0 +1,303 @@
+//! The log format, pinned: a golden log with one entry of every command, as
+//! stored bytes, with its leaf and leaf hash under a known salt secret.
+//!
+//! The current code must decode every entry, encode it back to the same
+//! bytes, replay the whole log, and publish the same leaves: a change of
+//! serde attributes that would make stored logs unreadable, or move a field
+//! into the clear, fails here. A deliberate change of format is a new
+//! `ENTRY_VERSION` or `LEAF_VERSION` and a new golden file beside this one
+//! (`DECONFLICT_WRITE_GOLDEN=1 cargo test -p deconflict-record --test
+//! golden` writes it), never an edit of an old one.
+
+use deconflict_model::{
+    Actor, Command, ENTRY_VERSION, Entropy, Entry, ObjectRef, Policy, Role, State,
+};
+use deconflict_record::{LEAF_VERSION, SaltSecret, leaf_hash_of, publish};
+use serde_json::{Value, json};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// 2020-01-05T00:00:00Z.
+const T0: i64 = 1_578_182_400_000;
+const MINUTE: i64 = 60_000;
+const SECRET: [u8; 32] = [7; 32];
+
+fn golden_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+        "tests/golden/entries-v{ENTRY_VERSION}-leaf-v{LEAF_VERSION}.jsonl"
+    ))
+}
+
+fn actor(who: &str) -> Actor {
+    if who == "service" {
+        return Actor::service();
+    }
+    let (party, role) = who.split_once('/').unwrap();
+    let role = match role {
+        "operator" => Role::Operator,
+        "approver" => Role::Approver,
+        other => panic!("{other}"),
+    };
+    Actor::new(party, role, format!("cred_{party}_{role}"), party == "joc")
+}
+
+struct Log {
+    state: State,
+    entries: Vec<Entry>,
+}
+
+impl Log {
+    fn run(&mut self, who: &str, at: i64, command: Value) -> Entry {
+        let command: Command =
+            serde_json::from_value(command.clone()).unwrap_or_else(|e| panic!("{e}: {command}"));
+        let seq = self.entries.len() as u64 + 1;
+        let entry = self
+            .state
+            .execute(&actor(who), command, at, Entropy::new([seq as u8; 32]))
+            .unwrap_or_else(|e| panic!("#{seq} {who}: {e}"))
+            .seal(seq);
+        self.state.apply(&entry).unwrap();
+        self.entries.push(entry.clone());
+        entry
+    }
+}
+
+fn id(entry: &Entry) -> String {
+    match entry.outcome.created.unwrap() {
+        ObjectRef::Declaration(id) => id.to_string(),
+        ObjectRef::Activity(id) => id.to_string(),
+        ObjectRef::Incident(id) => id.to_string(),
+        ObjectRef::Conflict(id) => id.to_string(),
+    }
+}
+
+fn volume(lon: f64, lat: f64, buffer_m: f64, from: i64, to: Option<i64>) -> Value {
+    json!({
+        "geometry": {"type": "Point", "coordinates": [lon, lat]},
+        "buffer_m": buffer_m, "altitude_m": [0.0, 0.0], "from_ms": from, "to_ms": to,
+    })
+}
+
+/// The story the golden log tells: every command at least once.
+fn history() -> Vec<Entry> {
+    let mut log = Log {
+        state: State::new(Policy::default()),
+        entries: Vec::new(),
+    };
+    let t = |m: i64| T0 + m * MINUTE;
+    let unit = log.run(
+        "pmf/operator",
+        t(0),
+        json!({"declare": {"kind": "unit_position", "label": "PMF company",
+            "volume": volume(44.1453, 34.0164, 300.0, t(-60), None),
+            "tracking": {"report_interval_s": 60, "max_speed_mps": 20.0, "cot_uid": "ANDROID-1"}}}),
+    );
+    let unit = id(&unit);
+    log.run(
+        "pmf/operator",
+        t(1),
+        json!({"track": {"reports": [{"declaration": unit, "time_ms": t(1) - 1000,
+            "position": {"lat": 34.0165, "lon": 44.1454, "ce_m": 10.0, "speed_mps": 1.0}}]}}),
+    );
+    log.run(
+        "coalition/operator",
+        t(2),
+        json!({"declare": {"kind": "base", "label": "Coalition base",
+            "volume": volume(42.4412, 33.7856, 3000.0, t(-60), None), "disclosure": "coordinator_only"}}),
+    );
+    let strike = log.run(
+        "coalition/operator",
+        t(3),
+        json!({"submit_activity": {"kind": "air_strike", "label": "Strike",
+            "volume": volume(44.1460, 34.0170, 500.0, t(30), Some(t(90)))}}),
+    );
+    let conflict = strike.outcome.opened[0].id.to_string();
+    let strike = id(&strike);
+    log.run(
+        "pmf/operator",
+        t(4),
+        json!({"mark_delivered": {"conflict": conflict}}),
+    );
+    log.run(
+        "pmf/operator",
+        t(5),
+        json!({"acknowledge": {"conflict": conflict}}),
+    );
+    log.run(
+        "joc/approver",
+        t(6),
+        json!({"clear": {"id": strike, "reason": "acknowledged"}}),
+    );
+    log.run(
+        "joc/approver",
+        t(7),
+        json!({"hold": {"id": strike, "reason": "second look"}}),
+    );
+    log.run(
+        "joc/approver",
+        t(8),
+        json!({"override": {"conflict": conflict, "reason": "accepted"}}),
+    );
+    log.run(
+        "joc/approver",
+        t(9),
+        json!({"deny": {"id": strike, "reason": "too close"}}),
+    );
+    let patrol = log.run(
+        "coalition/operator",
+        t(10),
+        json!({"submit_activity": {"kind": "patrol", "label": "Patrol",
+            "volume": volume(42.5, 33.8, 100.0, t(10), Some(t(120)))}}),
+    );
+    let patrol = id(&patrol);
+    log.run(
+        "coalition/operator",
+        t(11),
+        json!({"start": {"id": patrol}}),
+    );
+    log.run(
+        "coalition/operator",
+        t(12),
+        json!({"complete": {"id": patrol}}),
+    );
+    let survey = log.run(
+        "coalition/operator",
+        t(13),
+        json!({"submit_activity": {"kind": "survey", "label": "Survey",
+            "volume": volume(42.6, 33.9, 100.0, t(60), Some(t(120)))}}),
+    );
+    let survey = id(&survey);
+    log.run(
+        "coalition/operator",
+        t(14),
+        json!({"cancel": {"id": survey}}),
+    );
+    log.run(
+        "pmf/operator",
+        t(15),
+        json!({"amend": {"id": unit, "version": 1, "spec": {"kind": "unit_position",
+            "label": "PMF company, moved", "volume": volume(44.2, 34.1, 300.0, t(-60), None),
+            "tracking": {"report_interval_s": 60}}}}),
+    );
+    let attack = log.run(
+        "coalition/operator",
+        t(16),
+        json!({"report_incident": {"kind": "attack",
+            "place": {"type": "Point", "coordinates": [44.2, 34.1]}, "precision_m": 500.0,
+            "from_ms": t(0), "to_ms": t(10), "reported_by": "base command", "against": "pmf",
+            "source": "radar", "source_grade": "B2"}}),
+    );
+    let attack = id(&attack);
+    log.run(
+        "joc/approver",
+        t(17),
+        json!({"set_incident_status": {"id": attack, "status": "credible", "reason": "radar",
+            "duplicate_of": null}}),
+    );
+    log.run(
+        "joc/approver",
+        t(18),
+        json!({"grant_evidence": {"incident": attack, "party": "unboi", "reason": "inquiry"}}),
+    );
+    log.run(
+        "coalition/operator",
+        t(19),
+        json!({"reveal": {"seq": 3, "pointer": "/command/declare/label", "owner": "coalition",
+            "own": true}}),
+    );
+    log.run("service", t(200), json!("sweep"));
+    log.run("pmf/operator", t(201), json!({"withdraw": {"id": unit}}));
+    log.entries
+}
+
+/// The command's name, by a match with no wildcard: a new command does not
+/// compile until the golden log holds one.
+fn name(command: &Command) -> &'static str {
+    match command {
+        Command::Declare(_) => "declare",
+        Command::Amend { .. } => "amend",
+        Command::Withdraw { .. } => "withdraw",
+        Command::SubmitActivity(_) => "submit_activity",
+        Command::Clear { .. } => "clear",
+        Command::Hold { .. } => "hold",
+        Command::Deny { .. } => "deny",
+        Command::Start { .. } => "start",
+        Command::Complete { .. } => "complete",
+        Command::Cancel { .. } => "cancel",
+        Command::Acknowledge { .. } => "acknowledge",
+        Command::Override { .. } => "override",
+        Command::MarkDelivered { .. } => "mark_delivered",
+        Command::ReportIncident(_) => "report_incident",
+        Command::SetIncidentStatus { .. } => "set_incident_status",
+        Command::Reveal { .. } => "reveal",
+        Command::GrantEvidence { .. } => "grant_evidence",
+        Command::Track { .. } => "track",
+        Command::Sweep => "sweep",
+    }
+}
+
+const EVERY_COMMAND: usize = 19;
+
+/// One line of the golden file.
+fn line(entry: &Entry, secret: &SaltSecret) -> Value {
+    let body = entry.encode();
+    let published = publish(&body, secret).unwrap();
+    json!({
+        "body": String::from_utf8(body).unwrap(),
+        "leaf": String::from_utf8(published.leaf.clone()).unwrap(),
+        "leaf_hash": hex(&published.leaf_hash()),
+    })
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[test]
+fn the_golden_log_holds_every_command_and_the_current_code_reads_it_unchanged() {
+    let secret = SaltSecret::new(SECRET);
+    let path = golden_path();
+    if std::env::var_os("DECONFLICT_WRITE_GOLDEN").is_some() {
+        let text: String = history()
+            .iter()
+            .map(|e| format!("{}\n", line(e, &secret)))
+            .collect();
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!(
+            "{}: {e}; write it with DECONFLICT_WRITE_GOLDEN=1",
+            path.display()
+        )
+    });
+    let mut entries = Vec::new();
+    for (i, line) in text.lines().enumerate() {
+        let golden: Value = serde_json::from_str(line).unwrap();
+        let body = golden["body"].as_str().unwrap().as_bytes();
+        let entry = Entry::decode(body).unwrap_or_else(|e| panic!("line {}: {e}", i + 1));
+        assert_eq!(
+            String::from_utf8(entry.encode()).unwrap(),
+            golden["body"].as_str().unwrap(),
+            "line {}: the entry no longer encodes to the bytes stored",
+            i + 1
+        );
+        let published = publish(body, &secret).unwrap();
+        assert_eq!(
+            String::from_utf8(published.leaf).unwrap(),
+            golden["leaf"].as_str().unwrap(),
+            "line {}: the leaf changed",
+            i + 1
+        );
+        assert_eq!(
+            hex(&leaf_hash_of(body, &secret).unwrap()),
+            golden["leaf_hash"].as_str().unwrap(),
+            "line {}",
+            i + 1
+        );
+        entries.push(entry);
+    }
+    let names: BTreeSet<&str> = entries.iter().map(|e| name(&e.command)).collect();
+    assert_eq!(names.len(), EVERY_COMMAND, "{names:?}");
+    State::replay(Policy::default(), &entries).unwrap();
+}
