@@ -16,7 +16,7 @@ pub const LEAF_VERSION: u32 = 2;
 
 /// The format of the entries this build publishes: the `v` of
 /// [`Entry::encode`]. Any other is refused rather than guessed at.
-const ENTRY_FORMAT: u64 = 2;
+const ENTRY_FORMAT: u64 = deconflict_model::ENTRY_VERSION as u64;
 
 /// The fewest commitments an entry's fields list holds: a list is padded
 /// to a power of two, and to no fewer than this, so that its length says

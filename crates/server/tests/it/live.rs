@@ -45,7 +45,7 @@ impl Stream {
     }
 
     /// The next event within `wait`, or `None`.
-    async fn next(&mut self, wait: Duration) -> Option<SseEvent> {
+    pub(crate) async fn next(&mut self, wait: Duration) -> Option<SseEvent> {
         let deadline = tokio::time::Instant::now() + wait;
         loop {
             if let Some(end) = self.buffer.find("\n\n") {

@@ -79,6 +79,26 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
     for c in state["conflicts"].as_array().unwrap() {
         paths.push(format!("/v1/conflicts/{}", c["id"].as_str().unwrap()));
     }
+    // The record: every page of the log, every entry's payloads, proofs,
+    // checkpoints, and the evidence of every incident it may see.
+    let size = h.get("/v1/log/entries?start=0", who).await.json()["size"]
+        .as_u64()
+        .unwrap();
+    for start in (0..size).step_by(10) {
+        paths.push(format!("/v1/log/entries?start={start}&end={}", start + 10));
+    }
+    for seq in 1..=size {
+        paths.push(format!("/v1/log/payloads?seq={seq}"));
+    }
+    paths.push("/v1/log/checkpoint".into());
+    paths.push(format!("/v1/log/proof/inclusion?index=0&size={size}"));
+    paths.push(format!("/v1/log/proof/consistency?from=1&to={size}"));
+    let incidents = h.get("/v1/incidents", who).await.expect(200).json();
+    for i in incidents["items"].as_array().unwrap() {
+        let id = i["id"].as_str().unwrap();
+        paths.push(format!("/v1/incidents/{id}"));
+        paths.push(format!("/v1/incidents/{id}/evidence"));
+    }
     let mut replies = Vec::new();
     for path in paths {
         let reply = h.get(&path, who).await.expect(200);
@@ -90,10 +110,30 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
 #[tokio::test]
 async fn the_pmf_never_sees_coalition_labels_coordinates_or_ids() {
     let h = Harness::demo().await;
-    let secrets = coalition_secrets(&h).await;
+    let mut secrets = coalition_secrets(&h).await;
+    for who in [
+        "coalition/operator",
+        "coalition/viewer",
+        "coalition/auditor",
+    ] {
+        secrets.push(h.credential(who));
+    }
     for who in PMF {
         for (path, reply) in pmf_reads(&h, who).await {
             assert_clean(&format!("{who} GET {path}"), &reply, &secrets);
+        }
+        // Its event stream, from the start of the log.
+        let mut stream = crate::live::Stream::open(&h, who, Some(0)).await;
+        let mut events = String::new();
+        while let Some(event) = stream.next(std::time::Duration::from_millis(500)).await {
+            events.push_str(&event.raw);
+        }
+        assert!(events.contains("conflict"), "{who}: {events}");
+        for secret in &secrets {
+            assert!(
+                !events.contains(secret.as_str()),
+                "{who}'s events show `{secret}`"
+            );
         }
     }
 }
