@@ -5,9 +5,10 @@
 //! A flag or variable wins over the file, the file over the default. The raw
 //! settings are then validated into [`Settings`] in a second step.
 
-use deconflict_model::Policy;
-use deconflict_server::{Config, ENGINE_MAX_VERTICES, MetricsToken, RateLimit};
+use deconflict_model::{Limits, Policy};
+use deconflict_server::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
 use serde::Deserialize;
+use std::collections::BTreeMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -145,14 +146,85 @@ pub(crate) struct ServeConfig {
     )]
     pub(crate) needs_clearance: Option<Vec<String>>,
 
+    /// How far beyond its last report a silent tracked unit may be assumed
+    /// to have gone, in metres (never more than its kind's area limit
+    /// allows); there its reach stops and it is lost: it meets no new
+    /// activity, and the coordinator is alerted instead. [default: 20000]
+    #[arg(long, env = "DECONFLICT_STALE_REACH_CAP_M", value_name = "METRES")]
+    pub(crate) stale_reach_cap_m: Option<f64>,
+
+    /// The limits of each kind of object, in the TOML file only: a table
+    /// `[limits.<kind>]` (or `[limits.default]` for every kind without its
+    /// own) with any of `max_area_km2`, `max_window_h`, `max_altitude_m` and
+    /// `max_speed_mps`; what a table leaves out keeps its value.
+    #[arg(skip)]
+    pub(crate) limits: Option<BTreeMap<String, KindLimits>>,
+
     /// The most positions one geometry may have; more get 413 `too_large`
     /// naming the field. At most 100000. [default: 10000]
     #[arg(long, env = "DECONFLICT_MAX_VERTICES", value_name = "N")]
     pub(crate) max_vertices: Option<usize>,
 
+    /// The most a geometry's positions times the area of its bounding box
+    /// may come to, in positions·km² (a long zig-zag across a province holds
+    /// the command path for everyone); more get 413 `too_large` naming the
+    /// field. [default: 2000000]
+    #[arg(long, env = "DECONFLICT_MAX_GEOMETRY_COST", value_name = "N")]
+    pub(crate) max_geometry_cost: Option<f64>,
+
+    /// The most bytes of log entries one party's commands may add in a day;
+    /// beyond it they get 429 `quota_exceeded`. 0 turns the quota off.
+    /// [default: 2147483648]
+    #[arg(long, env = "DECONFLICT_PARTY_LOG_QUOTA", value_name = "BYTES")]
+    pub(crate) party_log_quota: Option<u64>,
+
     /// The most items one page of a list may hold. [default: 1000]
     #[arg(long, env = "DECONFLICT_MAX_PAGE", value_name = "N")]
     pub(crate) max_page: Option<usize>,
+
+    /// Seconds a client may take to send a request's whole header, or stay
+    /// idle between two requests, before its connection is closed.
+    /// [default: 10]
+    #[arg(long, env = "DECONFLICT_HEADER_TIMEOUT_S", value_name = "SECONDS")]
+    pub(crate) header_timeout_s: Option<f64>,
+
+    /// The most HTTP connections served at once; one more is closed as soon
+    /// as it is accepted. [default: 1024]
+    #[arg(long, env = "DECONFLICT_MAX_CONNECTIONS", value_name = "N")]
+    pub(crate) max_connections: Option<usize>,
+
+    /// Failed authentications (HTTP and Cursor-on-Target) one address may
+    /// make in a minute; beyond them it is refused (429 `too_many_failures`,
+    /// whatever token it sends) until the minute is over. 0 turns the limit
+    /// off. [default: 20]
+    #[arg(long, env = "DECONFLICT_AUTH_FAILURES_PER_MIN", value_name = "N")]
+    pub(crate) auth_failures_per_min: Option<u32>,
+
+    /// Seconds a stop (SIGTERM, SIGINT) waits for the requests under way
+    /// before closing the connections still open; event streams and idle
+    /// connections close at once. [default: 10]
+    #[arg(long, env = "DECONFLICT_SHUTDOWN_GRACE_S", value_name = "SECONDS")]
+    pub(crate) shutdown_grace_s: Option<f64>,
+
+    /// Seconds a Cursor-on-Target connection has to authenticate (its TLS
+    /// handshake included) before it is closed. [default: 10]
+    #[arg(long, env = "DECONFLICT_COT_AUTH_TIMEOUT_S", value_name = "SECONDS")]
+    pub(crate) cot_auth_timeout_s: Option<f64>,
+
+    /// Seconds an authenticated Cursor-on-Target connection may go without
+    /// sending an event (a ping counts) before it is closed. [default: 300]
+    #[arg(long, env = "DECONFLICT_COT_IDLE_TIMEOUT_S", value_name = "SECONDS")]
+    pub(crate) cot_idle_timeout_s: Option<f64>,
+
+    /// The most Cursor-on-Target connections open at once; one more is
+    /// closed as soon as it is accepted. [default: 1024]
+    #[arg(long, env = "DECONFLICT_COT_MAX_CONNECTIONS", value_name = "N")]
+    pub(crate) cot_max_connections: Option<usize>,
+
+    /// The most Cursor-on-Target connections open at once from one address
+    /// (an IPv6 /64 counts as one). [default: 16]
+    #[arg(long, env = "DECONFLICT_COT_MAX_PER_ADDRESS", value_name = "N")]
+    pub(crate) cot_max_per_address: Option<usize>,
 
     /// What to log, in tracing's filter syntax: `info`, `warn`,
     /// `deconflict_server=debug` (one line per request). Tokens are never
@@ -236,8 +308,20 @@ impl ServeConfig {
             rate_limit_per_s: self.rate_limit_per_s.or(file.rate_limit_per_s),
             rate_limit_burst: self.rate_limit_burst.or(file.rate_limit_burst),
             needs_clearance: self.needs_clearance.or(file.needs_clearance),
+            stale_reach_cap_m: self.stale_reach_cap_m.or(file.stale_reach_cap_m),
+            limits: self.limits.or(file.limits),
             max_page: self.max_page.or(file.max_page),
+            header_timeout_s: self.header_timeout_s.or(file.header_timeout_s),
+            max_connections: self.max_connections.or(file.max_connections),
+            auth_failures_per_min: self.auth_failures_per_min.or(file.auth_failures_per_min),
+            shutdown_grace_s: self.shutdown_grace_s.or(file.shutdown_grace_s),
+            cot_auth_timeout_s: self.cot_auth_timeout_s.or(file.cot_auth_timeout_s),
+            cot_idle_timeout_s: self.cot_idle_timeout_s.or(file.cot_idle_timeout_s),
+            cot_max_connections: self.cot_max_connections.or(file.cot_max_connections),
+            cot_max_per_address: self.cot_max_per_address.or(file.cot_max_per_address),
             max_vertices: self.max_vertices.or(file.max_vertices),
+            max_geometry_cost: self.max_geometry_cost.or(file.max_geometry_cost),
+            party_log_quota: self.party_log_quota.or(file.party_log_quota),
             log: self.log.or(file.log),
         }
     }
@@ -316,13 +400,64 @@ impl ServeConfig {
                 Policy::new(kinds)
             }
         };
+        let policy = limited(policy, self.stale_reach_cap_m, self.limits)?;
         let max_page = self.max_page.unwrap_or(defaults.max_page);
         if max_page == 0 {
             return Err(invalid("max_page", "must be at least 1"));
         }
+        let header_timeout = seconds(
+            "header_timeout_s",
+            self.header_timeout_s,
+            defaults.header_timeout,
+        )?;
+        let shutdown_grace = seconds(
+            "shutdown_grace_s",
+            self.shutdown_grace_s,
+            defaults.shutdown_grace,
+        )?;
+        let cot_auth_timeout = seconds(
+            "cot_auth_timeout_s",
+            self.cot_auth_timeout_s,
+            defaults.cot_auth_timeout,
+        )?;
+        let cot_idle_timeout = seconds(
+            "cot_idle_timeout_s",
+            self.cot_idle_timeout_s,
+            defaults.cot_idle_timeout,
+        )?;
+        let max_connections = at_least_one(
+            "max_connections",
+            self.max_connections,
+            defaults.max_connections,
+        )?;
+        let cot_max_connections = at_least_one(
+            "cot_max_connections",
+            self.cot_max_connections,
+            defaults.cot_max_connections,
+        )?;
+        let cot_max_per_address = at_least_one(
+            "cot_max_per_address",
+            self.cot_max_per_address,
+            defaults.cot_max_per_address,
+        )?;
+        let auth_failures = match self.auth_failures_per_min {
+            None => defaults.auth_failures,
+            Some(0) => None,
+            Some(max) => Some(FailureLimit {
+                max,
+                window: Duration::from_secs(60),
+            }),
+        };
         let max_vertices = self.max_vertices.unwrap_or(defaults.max_vertices);
         if !(1..=ENGINE_MAX_VERTICES).contains(&max_vertices) {
             return Err(invalid("max_vertices", "must be 1 to 100000"));
+        }
+        let max_geometry_cost = self.max_geometry_cost.unwrap_or(defaults.max_geometry_cost);
+        if !(max_geometry_cost.is_finite() && max_geometry_cost >= 1.0) {
+            return Err(invalid(
+                "max_geometry_cost",
+                "must be a number of at least 1",
+            ));
         }
         let metrics_token = match self.metrics_token {
             None => None,
@@ -358,13 +493,127 @@ impl ServeConfig {
                 policy,
                 max_page,
                 max_vertices,
+                max_geometry_cost,
+                party_log_bytes_per_day: match self.party_log_quota {
+                    Some(0) => None,
+                    Some(bytes) => Some(bytes),
+                    None => defaults.party_log_bytes_per_day,
+                },
                 webhook_private: self.webhook_private.unwrap_or(false),
                 metrics_token,
+                header_timeout,
+                max_connections,
+                auth_failures,
+                shutdown_grace,
+                cot_auth_timeout,
+                cot_idle_timeout,
+                cot_max_connections,
+                cot_max_per_address,
                 ..Config::default()
             },
             log: self.log.unwrap_or_else(|| "info".to_owned()),
         })
     }
+}
+
+/// A duration setting in seconds: more than 0 and at most a day.
+fn seconds(
+    name: &'static str,
+    value: Option<f64>,
+    default: Duration,
+) -> Result<Duration, ConfigError> {
+    let s = value.unwrap_or(default.as_secs_f64());
+    if !(s.is_finite() && s > 0.0 && s <= 86_400.0) {
+        return Err(ConfigError::Invalid {
+            name,
+            message: "must be more than 0 and at most 86400 seconds".to_owned(),
+        });
+    }
+    Ok(Duration::from_secs_f64(s))
+}
+
+/// A count setting of at least 1.
+fn at_least_one(
+    name: &'static str,
+    value: Option<usize>,
+    default: usize,
+) -> Result<usize, ConfigError> {
+    match value.unwrap_or(default) {
+        0 => Err(ConfigError::Invalid {
+            name,
+            message: "must be at least 1".to_owned(),
+        }),
+        n => Ok(n),
+    }
+}
+
+/// One `[limits.<kind>]` table of the TOML file.
+#[derive(Debug, Default, Clone, Copy, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct KindLimits {
+    max_area_km2: Option<f64>,
+    max_window_h: Option<f64>,
+    max_altitude_m: Option<f64>,
+    max_speed_mps: Option<f64>,
+}
+
+/// The name a kind's table overrides the default row under.
+const DEFAULT_ROW: &str = "default";
+
+/// `policy` with the stale units' cap and the limits of the TOML file: each
+/// value more than 0 (`inf` for none), each kind `a-z`, `0-9` and `_`.
+fn limited(
+    mut policy: Policy,
+    stale_reach_cap_m: Option<f64>,
+    limits: Option<BTreeMap<String, KindLimits>>,
+) -> Result<Policy, ConfigError> {
+    let positive = |v: f64| v > 0.0 && !v.is_nan();
+    if let Some(cap) = stale_reach_cap_m {
+        if !positive(cap) {
+            return Err(ConfigError::Invalid {
+                name: "stale_reach_cap_m",
+                message: "must be more than 0 metres".to_owned(),
+            });
+        }
+        policy.stale_reach_cap_m = cap;
+    }
+    for (kind, table) in limits.unwrap_or_default() {
+        let invalid = |message: String| ConfigError::Invalid {
+            name: "limits",
+            message,
+        };
+        let is_kind = (1..=64).contains(&kind.len())
+            && kind
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !is_kind {
+            return Err(invalid(format!("`{kind}` is not a kind (a-z, 0-9 and _)")));
+        }
+        let row = Limits {
+            max_area_km2: table.max_area_km2,
+            max_window_h: table.max_window_h,
+            max_altitude_m: table.max_altitude_m,
+            max_speed_mps: table.max_speed_mps,
+        };
+        let values = [
+            ("max_area_km2", row.max_area_km2),
+            ("max_window_h", row.max_window_h),
+            ("max_altitude_m", row.max_altitude_m),
+            ("max_speed_mps", row.max_speed_mps),
+        ];
+        if let Some((name, _)) = values.iter().find(|(_, v)| v.is_some_and(|v| !positive(v))) {
+            return Err(invalid(format!(
+                "{kind}.{name}: must be more than 0 (inf for no limit)"
+            )));
+        }
+        if kind == DEFAULT_ROW {
+            policy.default_limits = row.or(policy.default_limits);
+        } else {
+            let under = policy.limits.get(&kind).copied().unwrap_or_default();
+            policy.limits.insert(kind, row.or(under));
+        }
+    }
+    Ok(policy)
 }
 
 /// An address setting: `off`, an address, or the default when unset.
@@ -396,6 +645,56 @@ fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn connection_limits_and_timeouts_are_layered_and_checked() {
+        let defaults = ServeConfig::default().validate(true).unwrap().server;
+        assert_eq!(defaults.header_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.max_connections, 1024);
+        assert_eq!(defaults.auth_failures.unwrap().max, 20);
+        assert_eq!(defaults.shutdown_grace, Duration::from_secs(10));
+        assert_eq!(defaults.cot_auth_timeout, Duration::from_secs(10));
+        assert_eq!(defaults.cot_idle_timeout, Duration::from_secs(300));
+        assert_eq!(
+            (defaults.cot_max_connections, defaults.cot_max_per_address),
+            (1024, 16)
+        );
+        let file: ServeConfig = toml::from_str(
+            "header_timeout_s = 2.5\ncot_max_per_address = 4\nauth_failures_per_min = 5\n",
+        )
+        .unwrap();
+        let flags = ServeConfig {
+            cot_max_per_address: Some(8),
+            cot_idle_timeout_s: Some(30.0),
+            ..ServeConfig::default()
+        };
+        let s = flags.or(file).validate(true).unwrap().server;
+        assert_eq!(s.header_timeout, Duration::from_millis(2500));
+        assert_eq!(s.cot_max_per_address, 8);
+        assert_eq!(s.cot_idle_timeout, Duration::from_secs(30));
+        assert_eq!(s.auth_failures.unwrap().max, 5);
+        let off = ServeConfig {
+            auth_failures_per_min: Some(0),
+            ..ServeConfig::default()
+        };
+        assert!(off.validate(true).unwrap().server.auth_failures.is_none());
+        for bad in [
+            ServeConfig {
+                header_timeout_s: Some(0.0),
+                ..ServeConfig::default()
+            },
+            ServeConfig {
+                cot_max_connections: Some(0),
+                ..ServeConfig::default()
+            },
+            ServeConfig {
+                shutdown_grace_s: Some(f64::NAN),
+                ..ServeConfig::default()
+            },
+        ] {
+            assert!(bad.validate(true).is_err());
+        }
+    }
 
     #[test]
     fn flags_win_over_the_file_and_the_file_over_defaults() {
@@ -506,5 +805,55 @@ mod tests {
             .unwrap_err();
             assert!(err.to_string().starts_with("metrics_token: "), "{err}");
         }
+    }
+
+    #[test]
+    fn limits_per_kind_come_from_the_file_over_the_built_in_rows() {
+        let file: ServeConfig = toml::from_str(concat!(
+            "stale_reach_cap_m = 5000\n",
+            "[limits.survey]\nmax_area_km2 = 20000\n",
+            "[limits.default]\nmax_altitude_m = 12000\n",
+            "[limits.balloon]\nmax_altitude_m = 30000\nmax_window_h = inf\n",
+        ))
+        .unwrap();
+        let s = ServeConfig::default().or(file).validate(true).unwrap();
+        let policy = &s.server.policy;
+        assert_eq!(policy.stale_reach_cap_m, 5_000.0);
+        let survey = policy.limits("survey");
+        assert_eq!(survey.max_area_km2, Some(20_000.0));
+        // What the table leaves out keeps the survey's own row.
+        assert_eq!(survey.max_altitude_m, Some(10_000.0));
+        assert_eq!(survey.max_window_h, Some(7.0 * 24.0));
+        // The default row, for any kind without one of its own.
+        assert_eq!(policy.limits("checkpoint").max_altitude_m, Some(12_000.0));
+        assert_eq!(policy.limits("checkpoint").max_area_km2, Some(2_500.0));
+        let balloon = policy.limits("balloon");
+        assert_eq!(balloon.max_altitude_m, Some(30_000.0));
+        assert_eq!(balloon.max_window_h, Some(f64::INFINITY));
+        // Unset, the built-in table.
+        let s = ServeConfig::default().validate(true).unwrap();
+        assert_eq!(s.server.policy, Policy::default());
+    }
+
+    #[test]
+    fn limits_that_are_not_limits_are_refused_naming_them() {
+        for (toml, names) in [
+            ("[limits.survey]\nmax_area_km2 = 0\n", "survey.max_area_km2"),
+            (
+                "[limits.survey]\nmax_speed_mps = -1\n",
+                "survey.max_speed_mps",
+            ),
+            (
+                "[limits.survey]\nmax_window_h = nan\n",
+                "survey.max_window_h",
+            ),
+            ("[limits.Survey]\nmax_area_km2 = 10\n", "`Survey`"),
+            ("stale_reach_cap_m = 0\n", "stale_reach_cap_m"),
+        ] {
+            let file: ServeConfig = toml::from_str(toml).unwrap();
+            let err = ServeConfig::default().or(file).validate(true).unwrap_err();
+            assert!(err.to_string().contains(names), "{toml}: {err}");
+        }
+        assert!(toml::from_str::<ServeConfig>("[limits.survey]\nmax_area = 10\n").is_err());
     }
 }

@@ -87,7 +87,7 @@ fn main() {
             disclosure: Disclosure::Coarse,
             tracking: Some(TrackingSpec {
                 report_interval_s: 3600,
-                max_speed_mps: None,
+                max_speed_mps: Some(70.0),
                 cot_uid: None,
             }),
         };
@@ -100,7 +100,9 @@ fn main() {
     let started = Instant::now();
     let (mut opened, mut resolved) = (0, 0);
     for _ in 0..rounds {
-        now += 100;
+        // Two hours between batches: at 70 m/s any place of the region is
+        // within a unit's reach, so that no report is refused as a jump.
+        now += 2 * HOUR;
         let reports = (0..batch)
             .map(|_| {
                 let (lon, lat) = rng.place();

@@ -154,6 +154,24 @@ pub enum Command {
         owner: String,
         own: bool,
     },
+    /// Approver of the coordinator: `party`'s objects cause no holds of
+    /// other parties' activities in `area` from now until `until_ms`; their
+    /// conflicts still open and both sides are still told. `reason`
+    /// required.
+    SuspendHolds {
+        party: String,
+        area: geojson::Geometry,
+        until_ms: i64,
+        reason: Option<String>,
+    },
+    /// Approver of the coordinator: the declaration is disputed (a site
+    /// that is not what it says) and causes no holds, or no longer is.
+    /// `reason` required.
+    Dispute {
+        id: DeclarationId,
+        disputed: bool,
+        reason: Option<String>,
+    },
     /// Approver of the coordinator: `party` (an investigator) may have the
     /// whole evidence of incident `incident`, as the coordinator does.
     GrantEvidence {
@@ -190,6 +208,8 @@ impl Command {
             Command::SetIncidentStatus { .. } => "set an incident's status",
             Command::Reveal { .. } => "reveal",
             Command::GrantEvidence { .. } => "grant evidence",
+            Command::SuspendHolds { .. } => "suspend holds",
+            Command::Dispute { .. } => "dispute",
             Command::Track { .. } => "report tracks",
             Command::Sweep => "sweep",
         }

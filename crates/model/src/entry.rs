@@ -7,6 +7,7 @@ use crate::command::Command;
 use crate::error::ModelError;
 use crate::id::{ActivityId, ConflictId, ObjectRef};
 use crate::object::ActivityState;
+use crate::probing::{Probing, Withheld};
 use crate::track::{Alert, Escalation, StaleUnit};
 use serde::{Deserialize, Serialize};
 
@@ -93,6 +94,10 @@ pub struct Outcome {
     /// For a reveal: whether the field is now public, or waits.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reveal: Option<RevealStep>,
+    /// The party asking had spent its budget of answers: the suspicion,
+    /// with its evidence, for the coordinator alone.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub probing: Option<Probing>,
 }
 
 /// Where a reveal stands after the entry that asked for it.
@@ -123,10 +128,23 @@ pub struct OpenedConflict {
     pub other: ObjectRef,
     /// The owners: of `activity`, then of `other`.
     pub parties: [String; 2],
-    /// The overlap of the two windows, Unix milliseconds, `to` exclusive.
+    /// The overlap of the two windows rounded outward to whole hours (UTC),
+    /// Unix milliseconds, `to` exclusive.
     pub from_ms: i64,
     pub to_ms: Option<i64>,
     pub area: CoarseArea,
+    /// The other side is kept from the party whose command opened it, and
+    /// why: it is told only that the coordinator will contact it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub withheld: Option<Withheld>,
+    /// The party whose command opened it is not shown it at all: the
+    /// coordinator tells it.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub via_coordinator: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// A message addressed to one party about one conflict.

@@ -10,6 +10,7 @@ use crate::incident::{self, IncidentKind, IncidentSpec, IncidentStatus};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
+use crate::probing::{self, Asking};
 use crate::sight::{Sight, sight};
 use crate::state::{RevealRequest, State};
 use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
@@ -44,8 +45,13 @@ impl State {
             now_ms,
             ids: Ids::new(entropy),
             outcome: Outcome::default(),
+            asking: Asking::default(),
         };
         let command = plan.decide(command)?;
+        // A track batch records a suspicion only if it opened a conflict.
+        if !matches!(command, Command::Track { .. }) || !plan.outcome.opened.is_empty() {
+            plan.outcome.probing = plan.asking.suspicion();
+        }
         Ok(EntryDraft {
             time_ms: now_ms,
             actor: actor.clone(),
@@ -72,7 +78,9 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         | Command::Hold { .. }
         | Command::Deny { .. }
         | Command::Override { .. }
-        | Command::GrantEvidence { .. } => match actor.role {
+        | Command::GrantEvidence { .. }
+        | Command::SuspendHolds { .. }
+        | Command::Dispute { .. } => match actor.role {
             Role::Approver if actor.coordinator => Ok(()),
             Role::Approver => Err(ModelError::NotCoordinator { verb }),
             role => Err(ModelError::RoleForbidden { role, verb }),
@@ -99,9 +107,9 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
 }
 
 /// The overlap a conflict between two volumes records: the shared window
-/// and the coarse area.
+/// rounded outward to whole hours, and the coarse area.
 fn overlap(a: &Volume, b: &Volume) -> Option<(Window, CoarseArea)> {
-    let window = a.window().intersection(&b.window())?;
+    let window = probing::whole_hours(a.window().intersection(&b.window())?);
     Some((window, CoarseArea::around_overlap(a.bounds(), b.bounds())))
 }
 
@@ -118,6 +126,8 @@ struct Plan<'s> {
     now_ms: i64,
     ids: Ids,
     outcome: Outcome,
+    /// How the conflicts being opened are shown to the actor's party.
+    asking: Asking,
 }
 
 impl<'s> Plan<'s> {
@@ -127,6 +137,7 @@ impl<'s> Plan<'s> {
         match &command {
             Command::Declare(spec) => {
                 let volume = validate::declaration(spec)?;
+                validate::within_limits(&spec.kind, &volume, &self.state.policy, None)?;
                 self.check_tracking(spec, None)?;
                 let state = self.state;
                 let id = self
@@ -135,7 +146,9 @@ impl<'s> Plan<'s> {
                 let subject = ObjectRef::Declaration(id);
                 let actor = self.actor;
                 let party = &actor.party;
-                for m in self.meetings(&volume, None, true, party) {
+                let meetings = self.meetings(&volume, None, true, party);
+                self.ask(&volume, meetings.len(), true);
+                for m in meetings {
                     self.open_with_activity(m, &subject, party, &volume);
                 }
                 self.outcome.created = Some(subject);
@@ -143,6 +156,7 @@ impl<'s> Plan<'s> {
             }
             Command::Amend { id, version, spec } => {
                 let volume = validate::declaration(spec)?;
+                validate::within_limits(&spec.kind, &volume, &self.state.policy, None)?;
                 let d = self.own_declaration(id, verb)?;
                 self.check_tracking(spec, Some(id))?;
                 if let Some(given) = (*version).filter(|&v| v != d.version) {
@@ -151,15 +165,26 @@ impl<'s> Plan<'s> {
                         current: d.version,
                     });
                 }
+                // A unit that has reported moves no farther than it could.
+                if spec.volume.geometry != d.spec.volume.geometry {
+                    let buffer = spec.volume.buffer_m;
+                    let geometry = volume.geometry();
+                    let state = self.state;
+                    state.plausible_place(d, geometry, buffer, self.now_ms)?;
+                }
                 let subject = ObjectRef::Declaration(*id);
                 let actor = self.actor;
                 let party = &actor.party;
                 let meetings = self.meetings(&volume, Some(d.key), true, party);
+                self.ask(&volume, meetings.len(), true);
                 let mut kept = Vec::new();
                 for (cid, c) in self.standing(&d.conflicts.standing) {
                     let activity = &c.sides[0].object;
-                    // Kept only if the other party would be told nothing new.
-                    let same = c.sides[1].kind == spec.kind
+                    // Kept only if the other party would be told nothing new
+                    // (and, past the budget, never: a conflict kept would
+                    // answer yes).
+                    let same = !self.asking.via_coordinator
+                        && c.sides[1].kind == spec.kind
                         && meetings
                             .iter()
                             .find(|m| m.object == activity)
@@ -188,21 +213,36 @@ impl<'s> Plan<'s> {
             }
             Command::SubmitActivity(spec) => {
                 let volume = validate::activity(spec)?;
+                let window = Some(validate::ACTIVITY_WINDOW);
+                validate::within_limits(&spec.kind, &volume, &self.state.policy, window)?;
                 let state = self.state;
                 let id = self.ids.activity(|a| state.activities.contains_key(&a));
                 let actor = self.actor;
                 let party = actor.party.as_str();
-                for m in self.meetings(&volume, None, false, party) {
+                let meetings = self.meetings(&volume, None, false, party);
+                let meetings = self.lost_aside(meetings);
+                self.ask(&volume, meetings.len(), true);
+                // Past the budget the asker is told through the coordinator.
+                let told = if self.asking.via_coordinator {
+                    None
+                } else {
+                    Some(party)
+                };
+                for m in meetings {
                     let opened = self.open(&id, party, &volume, m.object, m.owner, m.volume);
                     // A new hazard over a unit that reports where it is.
                     if let (Some(conflict), ObjectRef::Declaration(unit)) = (opened, m.object)
                         && state.declarations[unit].track.is_some()
                     {
-                        self.alert(ObjectRef::Conflict(conflict), [party, m.owner]);
+                        let parties = told.into_iter().chain([m.owner]);
+                        self.alert(ObjectRef::Conflict(conflict), parties);
                     }
                 }
-                let held =
-                    !self.outcome.opened.is_empty() || state.policy.needs_clearance(&spec.kind);
+                // Past the budget, held whether it met anything or not: the
+                // answer says neither yes nor no.
+                let held = !self.outcome.opened.is_empty()
+                    || state.policy.needs_clearance(&spec.kind)
+                    || self.asking.via_coordinator;
                 self.outcome.created = Some(ObjectRef::Activity(id));
                 self.outcome.activity_state = Some(if held {
                     ActivityState::Held
@@ -306,7 +346,19 @@ impl<'s> Plan<'s> {
             }
             Command::Track { reports } => {
                 track::validate_reports(reports, self.now_ms)?;
-                for (report, d) in self.unit_moves(reports)? {
+                let moves = self.unit_moves(reports)?;
+                for (report, d) in &moves {
+                    let i = reports.iter().position(|r| std::ptr::eq(r, *report));
+                    self.state
+                        .plausible_report(d, report)
+                        .map_err(|(field, message)| {
+                            ModelError::invalid(
+                                format!("reports[{}].{field}", i.unwrap_or(0)),
+                                message,
+                            )
+                        })?;
+                }
+                for (report, d) in moves {
                     let live = self.live_volume(d);
                     let volume =
                         track::unit_volume(live, d.spec.volume.buffer_m, &report.position, 0.0)?;
@@ -369,6 +421,37 @@ impl<'s> Plan<'s> {
                 let asked = self.state.reveal_requests.get(&key);
                 self.outcome.reveal = Some(self.reveal_step(owner, *own, asked)?);
                 Ok(command)
+            }
+            Command::SuspendHolds {
+                party,
+                area,
+                until_ms,
+                reason,
+            } => {
+                let reason = validate::required_reason(reason.as_deref(), "suspending holds")?;
+                validate::text("party", party, 64)?;
+                crate::holds::suspension_volume(area, self.now_ms, *until_ms)?;
+                Ok(Command::SuspendHolds {
+                    party: party.clone(),
+                    area: area.clone(),
+                    until_ms: *until_ms,
+                    reason: Some(reason),
+                })
+            }
+            Command::Dispute {
+                id,
+                disputed,
+                reason,
+            } => {
+                let reason = validate::required_reason(reason.as_deref(), "disputing")?;
+                if !self.state.declarations.contains_key(id) {
+                    return Err(ModelError::NotFound(Noun::Declaration));
+                }
+                Ok(Command::Dispute {
+                    id: *id,
+                    disputed: *disputed,
+                    reason: Some(reason),
+                })
             }
             Command::GrantEvidence {
                 incident,
@@ -580,16 +663,38 @@ impl<'s> Plan<'s> {
         let (window, area) = overlap(activity_volume, other_volume)?;
         let state = self.state;
         let id = self.ids.conflict(|c| state.conflicts.contains_key(&c));
-        for object in [&ObjectRef::Activity(*activity), other] {
+        let sides = [
+            (
+                &ObjectRef::Activity(*activity),
+                (other, other_owner, other_volume),
+            ),
+            (
+                other,
+                (
+                    &ObjectRef::Activity(*activity),
+                    activity_owner,
+                    activity_volume,
+                ),
+            ),
+        ];
+        for (object, (cause, cause_owner, cause_volume)) in sides {
+            let cause_declaration = match cause {
+                ObjectRef::Declaration(d) => Some(d),
+                _ => None,
+            };
             if let ObjectRef::Activity(a) = object
                 && state.activities.get(a).map(|a| a.state) == Some(ActivityState::Cleared)
                 && !self.outcome.held.contains(a)
+                && !state.holds_suspended(cause_owner, cause_declaration, cause_volume, self.now_ms)
             {
                 self.outcome.held.push(*a);
             }
         }
+        let (withheld, via_coordinator) = (self.asking.withheld, self.asking.via_coordinator);
         for party in [activity_owner, other_owner] {
-            self.notify(party, &id, NoticeEvent::Opened);
+            if !(via_coordinator && party == self.actor.party) {
+                self.notify(party, &id, NoticeEvent::Opened);
+            }
         }
         self.outcome.opened.push(OpenedConflict {
             id,
@@ -599,6 +704,8 @@ impl<'s> Plan<'s> {
             from_ms: window.from(),
             to_ms: window.to(),
             area,
+            withheld,
+            via_coordinator,
         });
         Some(id)
     }
@@ -628,6 +735,22 @@ impl<'s> Plan<'s> {
             return Ok(());
         };
         track::validate_spec(tracking)?;
+        if let (Some(speed), Some(ceiling)) = (
+            tracking.max_speed_mps,
+            self.state.policy.limits(&spec.kind).max_speed_mps,
+        ) && speed > ceiling
+        {
+            let kind = &spec.kind;
+            return Err(ModelError::invalid(
+                "tracking.max_speed_mps",
+                format!(
+                    "{} m/s; {} {kind} may move at most {} m/s",
+                    validate::number(speed),
+                    validate::article(kind),
+                    validate::number(ceiling)
+                ),
+            ));
+        }
         if let Some(uid) = &tracking.cot_uid
             && let Some(other) = self.state.unit_by_cot_uid(&self.actor.party, uid)
             && Some(&other) != this
@@ -689,6 +812,10 @@ impl<'s> Plan<'s> {
     fn move_unit(&mut self, id: &DeclarationId, d: &'s Declaration, volume: &Volume) {
         let subject = ObjectRef::Declaration(*id);
         let meetings = self.meetings(volume, Some(d.key), true, &d.owner);
+        if !meetings.is_empty() {
+            // A unit on the move is always told it entered a conflict.
+            self.ask(volume, meetings.len(), false);
+        }
         let mut kept = Vec::new();
         for (cid, c) in self.standing(&d.conflicts.standing) {
             let activity = &c.sides[0].object;
@@ -724,9 +851,22 @@ impl<'s> Plan<'s> {
         }
     }
 
+    /// The meetings with lost units set aside: each alerts the coordinator
+    /// alone, and opens no conflict (see `track.rs`).
+    fn lost_aside(&mut self, meetings: Vec<Meeting<'s>>) -> Vec<Meeting<'s>> {
+        let (lost, met): (Vec<_>, Vec<_>) = meetings.into_iter().partition(
+            |m| matches!(m.object, ObjectRef::Declaration(unit) if self.state.is_lost(unit)),
+        );
+        for m in lost {
+            self.alert(*m.object, std::iter::empty());
+        }
+        met
+    }
+
     /// Units silent past twice their interval get a buffer grown by how far
     /// they may have gone, ahead of the clock by a horizon so that a sweep
-    /// need not record every unit every second.
+    /// need not record every unit every second; up to a cap, where they are
+    /// lost.
     fn sweep_stale(&mut self) {
         let state = self.state;
         for id in &state.tracked {
@@ -744,11 +884,17 @@ impl<'s> Plan<'s> {
             if !silent || covered {
                 continue;
             }
-            let speed = tracking
-                .max_speed_mps
-                .unwrap_or(f64::from(state.policy.default_max_speed_mps));
+            let speed = state.unit_speed(d);
             let until = self.now_ms + track::growth_horizon_ms(tracking);
-            let grown = track::stale_growth(d.spec.volume.buffer_m, &track.last, speed, until);
+            // How far it may be assumed: up to the cap, then lost.
+            let heard = d.spec.volume.buffer_m + track.last.position.ce_m.unwrap_or(0.0);
+            let cap = track::stale_cap_m(
+                self.live_volume(d),
+                heard,
+                state.policy.stale_reach_cap_m,
+                state.policy.limits(&d.spec.kind).max_area_km2,
+            );
+            let grown = track::stale_growth(d.spec.volume.buffer_m, &track.last, speed, until, cap);
             let Ok(volume) = self.live_volume(d).with_buffer(grown.buffer_m) else {
                 continue;
             };
@@ -805,6 +951,14 @@ impl<'s> Plan<'s> {
         Ok(())
     }
 
+    /// Decides how the conflicts one object of the actor's is about to open
+    /// with `met` objects are shown to the actor's party.
+    fn ask(&mut self, volume: &Volume, met: usize, may_hide: bool) {
+        let (state, actor, now_ms) = (self.state, self.actor, self.now_ms);
+        self.asking
+            .decide(state, actor, now_ms, volume, met, may_hide);
+    }
+
     fn alert<'p>(&mut self, subject: ObjectRef, parties: impl IntoIterator<Item = &'p str>) {
         let mut parties: Vec<String> = parties.into_iter().map(str::to_owned).collect();
         parties.sort();
@@ -813,6 +967,11 @@ impl<'s> Plan<'s> {
     }
 
     fn notify(&mut self, party: &str, conflict: &ConflictId, event: NoticeEvent) {
+        // Of a conflict it is not shown, a party hears from the coordinator.
+        let hidden = self.state.conflicts.get(conflict);
+        if hidden.is_some_and(|c| c.hidden_from(party)) {
+            return;
+        }
         self.outcome.notices.push(Notice {
             party: party.to_owned(),
             conflict: *conflict,

@@ -73,6 +73,17 @@
 //! — or has been overridden. So no activity is ever `cleared` with a
 //! conflict that some party it endangers has not acknowledged.
 //!
+//! # Limits
+//!
+//! Each declaration and activity is held, when decided, to its kind's
+//! [`Limits`] in the [`Policy`] (the area it covers, how long an activity
+//! lasts, how high it reaches, how fast a tracked unit may declare it
+//! moves), and a tracked unit to where it could be: no report or amendment
+//! farther from its last report than its speed allows, and a silent unit's
+//! reach capped, past which it is lost and meets no new activity (the
+//! coordinator alone is alerted). A command beyond them is
+//! [`ModelError::Invalid`] naming the field; replay never checks them.
+//!
 //! # Need-to-know
 //!
 //! [`sight`] decides what a party sees of an object: [`Sight::Full`] for
@@ -95,6 +106,13 @@
 //! another party's hidden object and an id that never existed give the same
 //! [`ModelError::NotFound`].
 //!
+//! Chosen questions could still learn more than any one answer shows (one
+//! wide survey; a bisection by points submitted and cancelled at once), so
+//! windows shown are whole hours, a wide question is answered
+//! coordinator-only, and a party past its budget of answers is answered
+//! through the coordinator, who is told of the suspicion ([`ProbingPolicy`],
+//! [`Probing`]).
+//!
 //! The log follows the same rule field by field: [`may_read`] says what a
 //! party may read of an entry (its own acts, and of others' only what the
 //! views above show it), and [`revealable_alone`] which fields of its own
@@ -106,10 +124,12 @@ mod command;
 mod entry;
 mod error;
 mod execute;
+mod holds;
 mod id;
 mod incident;
 mod object;
 mod policy;
+mod probing;
 mod reading;
 mod sight;
 mod state;
@@ -126,6 +146,7 @@ pub use entry::{
     ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
 };
 pub use error::{ErrorKind, ModelError, Noun};
+pub use holds::{HOLDS_WINDOW_MS, MAX_SUSPENSION_MS, Suspension};
 pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef};
 pub use incident::{
     IncidentKind, IncidentSpec, IncidentStatus, IncidentView, StatusChange, incident_volume,
@@ -133,13 +154,16 @@ pub use incident::{
 pub use object::{
     ActivityState, ConflictState, Notification, NotificationState, Override, Transition,
 };
-pub use policy::Policy;
+pub use policy::{DEFAULT_LIMITS, KIND_LIMITS, Limits, Policy, STALE_REACH_CAP_M, covered_km2};
+pub use probing::{
+    MAX_PROBING_WINDOW_MS, MAX_QUICK_MS, Pattern, PatternSeen, Probing, ProbingPolicy, Withheld,
+};
 pub use reading::{may_read, revealable_alone};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
 pub use state::{Replay, State};
 pub use track::{
-    Alert, Escalation, MAX_ESCALATION, MAX_REPORTS, Position, StaleUnit, TrackReport, TrackView,
-    TrackingSpec,
+    Alert, Escalation, MAX_ESCALATION, MAX_REPORTS, MOVE_SLACK_M, MOVE_SLACK_MS, Position,
+    StaleUnit, TrackReport, TrackView, TrackingSpec,
 };

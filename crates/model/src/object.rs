@@ -140,6 +140,11 @@ pub(crate) struct Declaration {
     pub(crate) conflicts: ObjectConflicts,
     /// Its last reported position, once a tracked unit has reported.
     pub(crate) track: Option<Track>,
+    /// Its last report, kept across amendments: where a move is measured
+    /// from (see `track.rs`).
+    pub(crate) fix: Option<crate::track::TrackReport>,
+    /// Why the coordinator disputes it, while it does: it causes no holds.
+    pub(crate) disputed: Option<String>,
 }
 
 #[derive(Debug)]
@@ -173,6 +178,12 @@ impl ObjectConflicts {
         }
     }
 
+    /// A conflict through which the other party is not shown this object.
+    pub(crate) fn opened_unseen(&mut self, id: ConflictId) {
+        self.all.push(id);
+        self.standing.push(id);
+    }
+
     pub(crate) fn resolved(&mut self, id: &ConflictId) {
         self.standing.retain(|c| c != id);
     }
@@ -201,6 +212,10 @@ pub(crate) struct Conflict {
     pub(crate) opened_ms: i64,
     pub(crate) resolved_ms: Option<i64>,
     pub(crate) overridden: Option<Override>,
+    /// The other side kept from `opened_by`, and why.
+    pub(crate) withheld: Option<crate::probing::Withheld>,
+    /// Not shown to `opened_by` at all: the coordinator tells it.
+    pub(crate) via_coordinator: bool,
 }
 
 impl Conflict {

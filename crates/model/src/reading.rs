@@ -12,7 +12,9 @@
 //!   command, the object it created and the state its activity went to. Of
 //!   what the entry did to others it reads only what it may see of them: of
 //!   a conflict opened, the conflict's id and, unless the other side asked
-//!   for coordinator-only disclosure, the overlap (window and coarse area);
+//!   for coordinator-only disclosure or the conflict's other side is kept
+//!   from it (a wide question, or one past its budget), the overlap (window
+//!   and coarse area); nothing of a conflict it is not shown at all;
 //!   the other side's object only if it sees it in full; notices, alerts and
 //!   escalations addressed to itself; activities put back on hold that are
 //!   its own.
@@ -43,7 +45,7 @@ impl Entry {
             Command::Declare(_) | Command::SubmitActivity(_) | Command::ReportIncident(_) => {
                 self.outcome.created
             }
-            Command::Amend { id, .. } | Command::Withdraw { id } => {
+            Command::Amend { id, .. } | Command::Withdraw { id } | Command::Dispute { id, .. } => {
                 Some(ObjectRef::Declaration(*id))
             }
             Command::Clear { id, .. }
@@ -57,7 +59,10 @@ impl Entry {
             | Command::MarkDelivered { conflict } => Some(ObjectRef::Conflict(*conflict)),
             Command::SetIncidentStatus { id, .. } => Some(ObjectRef::Incident(*id)),
             Command::GrantEvidence { incident, .. } => Some(ObjectRef::Incident(*incident)),
-            Command::Reveal { .. } | Command::Track { .. } | Command::Sweep => None,
+            Command::Reveal { .. }
+            | Command::Track { .. }
+            | Command::Sweep
+            | Command::SuspendHolds { .. } => None,
         }
     }
 }
@@ -246,15 +251,28 @@ impl Reader<'_> {
             return false;
         };
         let activity = ObjectRef::Activity(c.activity);
+        // Nothing of a conflict the viewer is not shown (one its question
+        // opened past its budget); of one whose other side is kept from it
+        // (a wide question), nothing of that side, even a public one.
+        if !self.full(&ObjectRef::Conflict(c.id)) {
+            return false;
+        }
+        let party = &self.viewer.party;
+        let withheld = self
+            .state
+            .conflicts
+            .get(&c.id)
+            .is_some_and(|conflict| conflict.withheld_from(party));
+        let shown = |side: usize| !withheld || c.parties[side] == *party;
         match field {
-            "id" => self.full(&ObjectRef::Conflict(c.id)),
+            "id" => true,
             "area" | "from_ms" | "to_ms" => self
                 .state
                 .conflict(self.viewer, &c.id)
                 .is_ok_and(|view| view.overlap.is_some()),
-            "activity" => self.full(&activity),
-            "other" => self.full(&c.other),
-            "parties" => self.full(&activity) && self.full(&c.other),
+            "activity" => self.full(&activity) && shown(0),
+            "other" => self.full(&c.other) && shown(1),
+            "parties" => self.full(&activity) && self.full(&c.other) && !withheld,
             _ => false,
         }
     }

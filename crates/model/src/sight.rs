@@ -15,6 +15,7 @@ use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, Notification, NotificationState,
     ObjectConflicts, Override, Side, Transition,
 };
+use crate::probing::Withheld;
 use crate::state::State;
 use crate::track::{TrackView, TrackingSpec};
 use deconflict_geo4d::Window;
@@ -69,7 +70,11 @@ pub fn sight(state: &State, viewer: &Actor, object: &ObjectRef) -> Sight {
             Some(a) => through(&a.conflicts, a.spec.disclosure),
         },
         ObjectRef::Conflict(id) => match state.conflicts.get(id) {
-            Some(c) if viewer.coordinator || c.involves(party) => Sight::Full,
+            // A party past its budget is not shown the conflicts its
+            // questions opened: the coordinator tells it.
+            Some(c) if viewer.coordinator || (c.involves(party) && !c.hidden_from(party)) => {
+                Sight::Full
+            }
             _ => Sight::Hidden,
         },
         ObjectRef::Incident(id) => match state.visible_incident(viewer, id) {
@@ -99,6 +104,8 @@ pub struct DeclarationView {
     pub tracking: Option<TrackingSpec>,
     /// Its last reported position, once it has reported.
     pub track: Option<TrackView>,
+    /// Why the coordinator disputes it, while it does.
+    pub disputed: Option<String>,
 }
 
 /// An activity, in full.
@@ -133,6 +140,12 @@ pub struct ConflictView {
     /// The viewer's own side first when it is involved; otherwise the
     /// activity's side first.
     pub sides: [SideView; 2],
+    /// For the coordinator: the other side was kept from the party that
+    /// opened the conflict, and why.
+    pub withheld: Option<Withheld>,
+    /// For the coordinator: the party that opened it was not shown it at
+    /// all, and is to be told by the coordinator.
+    pub via_coordinator: bool,
 }
 
 /// The overlap of a conflict: the shared window and an area of whole
@@ -295,6 +308,7 @@ impl State {
             conflicts: self.visible_conflicts(viewer, &d.conflicts.all),
             tracking: d.spec.tracking.clone(),
             track: d.track.as_ref().map(TrackView::from),
+            disputed: d.disputed.clone(),
         }
     }
 
@@ -313,7 +327,17 @@ impl State {
     }
 
     fn conflict_view(&self, viewer: &Actor, id: &ConflictId, c: &Conflict) -> ConflictView {
-        let [first, second] = c.sides.each_ref().map(|side| self.side_view(viewer, side));
+        // A wide question, or one past the budget: the asker is told only
+        // that the coordinator will contact it, whatever the other side's
+        // disclosure.
+        let withheld = !viewer.coordinator && c.withheld_from(&viewer.party);
+        let [first, second] = c
+            .sides
+            .each_ref()
+            .map(|side| match side.party == viewer.party {
+                false if withheld => SideView::CoordinatorWillContact,
+                _ => self.side_view(viewer, side),
+            });
         let sides = if c.side_of(&viewer.party) == Some(1) {
             [second, first]
         } else {
@@ -335,6 +359,8 @@ impl State {
             overridden: c.overridden.clone(),
             overlap,
             sides,
+            withheld: c.withheld.filter(|_| viewer.coordinator),
+            via_coordinator: viewer.coordinator && c.via_coordinator,
         }
     }
 

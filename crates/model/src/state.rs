@@ -41,6 +41,13 @@ pub struct State {
     pub(crate) incidents: BTreeMap<IncidentId, Incident>,
     /// The fields of earlier entries made public: (seq, JSON Pointer).
     pub(crate) revealed: BTreeSet<(u64, String)>,
+    /// Suspensions of a party's objects from causing holds, in log order.
+    pub(crate) suspensions: Vec<crate::holds::Suspension>,
+    /// Every activity put back on hold, by whose object.
+    pub(crate) holds: Vec<crate::holds::HoldCaused>,
+    /// What each party's questions were shown and how fast it changed its
+    /// objects: the budget of [`crate::probing`].
+    pub(crate) questions: crate::probing::Questions,
     /// Reveals asked for and waiting for a second approver or the owner.
     pub(crate) reveal_requests: BTreeMap<(u64, String), RevealRequest>,
     /// The object behind each internal index key; keys count up in log
@@ -70,6 +77,9 @@ impl State {
             incidents: BTreeMap::new(),
             revealed: BTreeSet::new(),
             reveal_requests: BTreeMap::new(),
+            questions: Default::default(),
+            suspensions: Vec::new(),
+            holds: Vec::new(),
             keys: Vec::new(),
             index: Index::new(),
             tracked: BTreeSet::new(),
@@ -166,6 +176,7 @@ impl State {
         if let Some(last) = self.seq.filter(|&last| seq <= last) {
             return Err(corrupt(seq, format!("comes after entry {last}")));
         }
+        self.note_questions(entry);
         self.apply_command(entry, volumes)?;
         self.apply_conflicts(entry, volumes)?;
         self.seq = Some(seq);
@@ -201,6 +212,8 @@ impl State {
                     updated_ms: t,
                     conflicts: ObjectConflicts::default(),
                     track: None,
+                    fix: None,
+                    disputed: None,
                 };
                 volumes.put(key, volume);
                 self.declarations.insert(*id, declaration);
@@ -251,7 +264,7 @@ impl State {
                     state,
                     history: vec![Transition {
                         state,
-                        reason: None,
+                        reason: crate::probing::submitted_reason(outcome),
                         time_ms: t,
                     }],
                     conflicts: ObjectConflicts::default(),
@@ -295,6 +308,9 @@ impl State {
                     }
                     None => return Err(corrupt(seq, "a reveal without its step")),
                 }
+            }
+            Command::SuspendHolds { .. } | Command::Dispute { .. } => {
+                self.apply_holds_command(seq, t, &entry.command)?;
             }
             Command::GrantEvidence {
                 incident, party, ..
@@ -378,9 +394,20 @@ impl State {
         let (seq, t, party) = (entry.seq, entry.time_ms, &entry.actor.party);
         let outcome = &entry.outcome;
         for id in &outcome.held {
-            let reason = Some(HELD_BY_CONFLICT.to_owned());
+            // Named by the conflict that held it, which both its owner and
+            // the coordinator see.
+            let by = outcome
+                .opened
+                .iter()
+                .find(|c| c.activity == *id || c.other == ObjectRef::Activity(*id))
+                .map(|c| c.id);
+            let reason = Some(match by {
+                Some(conflict) => format!("{HELD_BY_CONFLICT}: {conflict}"),
+                None => HELD_BY_CONFLICT.to_owned(),
+            });
             self.move_activity(volumes, seq, t, id, Some(ActivityState::Held), reason)?;
         }
+        self.count_holds(entry);
         for opened in &outcome.opened {
             if self.conflicts.contains_key(&opened.id) {
                 return Err(corrupt(seq, format!("{} exists already", opened.id)));
@@ -414,7 +441,13 @@ impl State {
                 let (conflicts, kind) = found.ok_or_else(|| {
                     corrupt(seq, format!("{} names {object} of {owner}", opened.id))
                 })?;
-                conflicts.opened(opened.id, other_party);
+                // Through a conflict whose other side is kept from the
+                // party that opened it, that party is not shown the object.
+                if opened.withheld.is_some() && other_party == party {
+                    conflicts.opened_unseen(opened.id);
+                } else {
+                    conflicts.opened(opened.id, other_party);
+                }
                 kinds.push(kind.clone());
             }
             let mut kinds = kinds.into_iter();
@@ -453,6 +486,8 @@ impl State {
                 opened_ms: t,
                 resolved_ms: None,
                 overridden: None,
+                withheld: opened.withheld,
+                via_coordinator: opened.via_coordinator,
             };
             self.conflicts.insert(opened.id, conflict);
             self.rewatch(&opened.id);
@@ -500,6 +535,7 @@ impl State {
             last: report.clone(),
             stale: None,
         });
+        d.fix = Some(report.clone());
         volumes.put(d.key, volume);
         self.tracked.insert(*id);
         Ok(())

@@ -2,6 +2,7 @@
 
 use crate::command::{ActivitySpec, DeclarationSpec, VolumeSpec};
 use crate::error::ModelError;
+use crate::policy::{Policy, covered_km2};
 use deconflict_geo4d::{AltitudeBand, Field, Geometry, Invalid, Volume, Window};
 
 const MAX_KIND: usize = 64;
@@ -60,6 +61,124 @@ pub(crate) fn volume(spec: &VolumeSpec, names: WindowNames) -> Result<Volume, Mo
     let altitude = AltitudeBand::new(lo, hi).map_err(refused)?;
     let window = Window::new(spec.from_ms, spec.to_ms).map_err(refused)?;
     Volume::new(geometry, spec.buffer_m, altitude, window).map_err(refused)
+}
+
+/// Checks a volume against its kind's limits ([`Policy::limits`]): the
+/// area it covers (`geometry` if the geometry alone covers too much, else
+/// `buffer_m`), the top of its altitude band (`altitude_m`) and, for an
+/// activity, how long it lasts (its window's end).
+pub(crate) fn within_limits(
+    kind: &str,
+    volume: &Volume,
+    policy: &Policy,
+    activity: Option<WindowNames>,
+) -> Result<(), ModelError> {
+    let limits = policy.limits(kind);
+    let a = article(kind);
+    if let Some(max) = limits.max_area_km2 {
+        let covered = covered_km2(volume);
+        if covered > max {
+            let alone = volume.with_buffer(0.0).map_or(covered, |v| covered_km2(&v));
+            let field = if alone > max { "geometry" } else { "buffer_m" };
+            return Err(ModelError::invalid(
+                field,
+                format!(
+                    "covers about {} km²; {a} {kind} may cover at most {} km²",
+                    about(covered),
+                    number(max)
+                ),
+            ));
+        }
+    }
+    let top = volume.altitude().hi();
+    if let Some(max) = limits.max_altitude_m
+        && top > max
+    {
+        return Err(ModelError::invalid(
+            "altitude_m",
+            format!(
+                "reaches {} m; {a} {kind} may reach at most {} m",
+                number(top),
+                number(max)
+            ),
+        ));
+    }
+    if let (Some(names), Some(max_h), Some(to)) =
+        (activity, limits.max_window_h, volume.window().to())
+    {
+        let hours = (to - volume.window().from()) as f64 / 3_600_000.0;
+        if hours > max_h {
+            return Err(ModelError::invalid(
+                names.to,
+                format!(
+                    "the window lasts {}; {a} {kind} may last at most {}",
+                    duration(hours, true),
+                    duration(max_h, false)
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// "a" or "an", as a kind is read out ("a unit_position", "an
+/// air_strike").
+pub(crate) fn article(kind: &str) -> &'static str {
+    let you = ["uni", "use", "usu", "uti"]
+        .iter()
+        .any(|p| kind.starts_with(p));
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) && !you {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A quantity as a message says it: whole numbers with thousands
+/// separators, others to a tenth.
+pub(crate) fn number(x: f64) -> String {
+    if !x.is_finite() {
+        return x.to_string();
+    }
+    let tenths = (x * 10.0).round() as i128;
+    let (whole, tenth) = (tenths / 10, (tenths % 10).abs());
+    let digits = whole.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    let sign = if tenths < 0 { "-" } else { "" };
+    if tenth == 0 {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped}.{tenth}")
+    }
+}
+
+/// A measure rounded to three significant figures, as "about" says it.
+pub(crate) fn about(x: f64) -> String {
+    if !(x.is_finite() && x.abs() >= 100.0) {
+        return number(x);
+    }
+    let scale = 10f64.powi(x.abs().log10().floor() as i32 - 2);
+    number((x / scale).round() * scale)
+}
+
+/// Hours as a message says them: days once it is two days or more.
+fn duration(hours: f64, rounded: bool) -> String {
+    let (value, unit) = if hours >= 48.0 {
+        (hours / 24.0, "days")
+    } else {
+        (hours, "hours")
+    };
+    if rounded {
+        format!("about {} {unit}", about(value))
+    } else {
+        format!("{} {unit}", number(value))
+    }
 }
 
 fn kind(kind: &str) -> Result<(), ModelError> {

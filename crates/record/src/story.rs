@@ -166,6 +166,17 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
             shown(&body["party"], "party"),
             id("incident")
         ),
+        "suspend_holds" => format!(
+            "suspended the holds {}'s objects cause in an area until {}",
+            shown(&body["party"], "party"),
+            body["until_ms"]
+                .as_i64()
+                .map_or_else(|| "(time not revealed)".to_owned(), utc_ms)
+        ),
+        "dispute" if body["disputed"] == Value::Bool(false) => {
+            format!("ended the dispute of declaration {}", id("id"))
+        }
+        "dispute" => format!("disputed declaration {}", id("id")),
         "track" => format!("reported positions: {}", positions(&body["reports"])),
         "sweep" => "swept for silent units and unanswered notices".to_owned(),
         other => printable(other),
@@ -245,6 +256,8 @@ const WITH_REASON: &[&str] = &[
     "override",
     "set_incident_status",
     "grant_evidence",
+    "suspend_holds",
+    "dispute",
 ];
 
 /// A decision's reason: none (null, or a command without one), not
@@ -333,7 +346,11 @@ fn results(name: Option<&str>, outcome: &Value, actor: Option<&str>) -> Vec<Stri
             if gaps > 0 {
                 told.push(format!("{gaps} more (which not revealed)"));
             }
-            let parties = if told.is_empty() {
+            let none = alert["parties"].as_array().is_some_and(Vec::is_empty);
+            let parties = if none {
+                // A lost unit under a new activity: no party is told.
+                "the coordinator alone".to_owned()
+            } else if told.is_empty() {
                 "(whom not revealed)".to_owned()
             } else {
                 told.join(", ")

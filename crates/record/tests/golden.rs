@@ -205,6 +205,18 @@ fn history() -> Vec<Entry> {
         json!({"reveal": {"seq": 3, "pointer": "/command/declare/label", "owner": "coalition",
             "own": true}}),
     );
+    log.run(
+        "joc/approver",
+        t(20),
+        json!({"suspend_holds": {"party": "pmf", "area": {"type": "Polygon", "coordinates":
+            [[[44.0, 34.0], [44.3, 34.0], [44.3, 34.2], [44.0, 34.2], [44.0, 34.0]]]},
+            "until_ms": t(20 + 24 * 60), "reason": "re-holds in bad faith"}}),
+    );
+    log.run(
+        "joc/approver",
+        t(21),
+        json!({"dispute": {"id": unit, "disputed": true, "reason": "not a unit"}}),
+    );
     log.run("service", t(200), json!("sweep"));
     log.run("pmf/operator", t(201), json!({"withdraw": {"id": unit}}));
     log.entries
@@ -231,12 +243,14 @@ fn name(command: &Command) -> &'static str {
         Command::SetIncidentStatus { .. } => "set_incident_status",
         Command::Reveal { .. } => "reveal",
         Command::GrantEvidence { .. } => "grant_evidence",
+        Command::SuspendHolds { .. } => "suspend_holds",
+        Command::Dispute { .. } => "dispute",
         Command::Track { .. } => "track",
         Command::Sweep => "sweep",
     }
 }
 
-const EVERY_COMMAND: usize = 19;
+const EVERY_COMMAND: usize = 21;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

@@ -141,6 +141,11 @@ fn commands(s: &Secrets) -> Vec<Value> {
         json!({"reveal": {"seq": 3, "pointer": "/command/declare/label",
             "owner": s.parties[1], "own": false}}),
         json!({"grant_evidence": {"incident": inc, "party": s.parties[1], "reason": s.reason}}),
+        json!({"suspend_holds": {"party": s.parties[1],
+            "area": {"type": "Polygon", "coordinates": [[[44.0, 34.0], [44.3, 34.0], [44.3, 34.2],
+                [44.0, 34.2], [44.0, 34.0]]]},
+            "until_ms": s.time_ms + 3_600_000, "reason": s.reason}}),
+        json!({"dispute": {"id": dec, "disputed": true, "reason": s.reason}}),
         json!({"track": {"reports": [report(1), report(2), report(3)]}}),
         json!("sweep"),
     ]
@@ -167,13 +172,15 @@ fn name(command: &Command) -> &'static str {
         Command::SetIncidentStatus { .. } => "set_incident_status",
         Command::Reveal { .. } => "reveal",
         Command::GrantEvidence { .. } => "grant_evidence",
+        Command::SuspendHolds { .. } => "suspend_holds",
+        Command::Dispute { .. } => "dispute",
         Command::Track { .. } => "track",
         Command::Sweep => "sweep",
     }
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 19;
+const EVERY_COMMAND: usize = 21;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -408,7 +415,7 @@ fn units_are_scalars_or_the_whole_values_named() {
             .iter()
             .any(|p| p.starts_with("/command/report_incident/"))
     );
-    let track = pointers(18);
+    let track = pointers(20);
     assert!(track.iter().any(|p| p == "/command/track/reports/2"));
     assert!(
         !track
@@ -417,7 +424,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     );
 
     // A command without fields, and an outcome with none, are units too.
-    let sweep = publish(&encoded(&entries[19]), &secret()).unwrap();
+    let sweep = publish(&encoded(&entries[21]), &secret()).unwrap();
     let value = |pointer: &str| {
         sweep
             .payloads

@@ -11,8 +11,9 @@
 //! 1. **Alerts alone**: the probe unit steps in and out of the probe hazard
 //!    every 100 ms; the time from each step into it to the `alert` on the
 //!    PMF's event stream is recorded.
-//! 2. **HTTP**: connections post batches of reports for random units to
-//!    `POST /v1/tracks`, each waiting for its durable answer; meanwhile the
+//! 2. **HTTP**: connections post batches of reports for random units, each
+//!    a little off where it was declared (a unit moves no faster than it
+//!    can), to `POST /v1/tracks`, each waiting for its durable answer; meanwhile the
 //!    probe unit steps in and out of the probe hazard every 100 ms and the
 //!    time from each step into it to the `alert` on the PMF's event stream
 //!    is recorded.
@@ -58,9 +59,10 @@ usage: tracks --url http://HOST:PORT --cot HOST:PORT --coalition TOKEN --pmf TOK
 /// Where hazards and units are: western Iraq, west of the demo's objects.
 const REGION: [f64; 4] = [39.5, 31.0, 42.5, 33.5];
 /// The probe hazard, away from everything else, and the probe unit's two
-/// places: inside it, and 5 km off.
+/// places: inside it, and 1 km off (the probe flies, so that it may cover
+/// that in a step).
 const PROBE: (f64, f64) = (46.5, 30.0);
-const PROBE_OUT: (f64, f64) = (46.555, 30.0);
+const PROBE_OUT: (f64, f64) = (46.5104, 30.0);
 
 #[derive(Debug, Clone)]
 struct Options {
@@ -149,7 +151,8 @@ fn id_of(answer: &str) -> String {
     answer[at..at + 16].to_owned()
 }
 
-/// Posts `bodies` to `path` over `connections` connections; the ids created.
+/// Posts `bodies` to `path` over `connections` connections; the ids created,
+/// in the order of the bodies.
 async fn create_all(o: &Options, path: &str, token: &str, bodies: Vec<String>) -> Vec<String> {
     let bodies = Arc::new(bodies);
     let next = Arc::new(AtomicU64::new(0));
@@ -167,7 +170,7 @@ async fn create_all(o: &Options, path: &str, token: &str, bodies: Vec<String>) -
                     };
                     let (status, answer) = client.call("POST", &path, &token, body).await.unwrap();
                     assert!(status == 201, "{path}: {status} {answer}");
-                    ids.push(id_of(&answer));
+                    ids.push((i, id_of(&answer)));
                 }
             })
         })
@@ -176,7 +179,8 @@ async fn create_all(o: &Options, path: &str, token: &str, bodies: Vec<String>) -
     for task in tasks {
         ids.extend(task.await.unwrap());
     }
-    ids
+    ids.sort_unstable();
+    ids.into_iter().map(|(_, id)| id).collect()
 }
 
 fn hazard(at: (f64, f64), label: &str) -> String {
@@ -190,13 +194,21 @@ fn hazard(at: (f64, f64), label: &str) -> String {
     )
 }
 
-fn unit(at: (f64, f64), uid: &str) -> String {
+/// A tracked unit of `kind` that moves at up to `speed` m/s.
+fn unit(kind: &str, speed: f64, at: (f64, f64), uid: &str) -> String {
     format!(
-        r#"{{"kind":"unit_position","label":"unit {uid}","geometry":{{"type":"Point","coordinates":[{:.5},{:.5}]}},"buffer_m":50,"valid_from":"{}","tracking":{{"report_interval_s":3600,"cot_uid":"{uid}"}}}}"#,
+        r#"{{"kind":"{kind}","label":"unit {uid}","geometry":{{"type":"Point","coordinates":[{:.5},{:.5}]}},"buffer_m":50,"valid_from":"{}","tracking":{{"report_interval_s":3600,"max_speed_mps":{speed},"cot_uid":"{uid}"}}}}"#,
         at.0,
         at.1,
         rfc3339(now_ms() - 3_600_000)
     )
+}
+
+/// A place within about 100 m of `home`: two of them are never farther
+/// apart than a unit at 70 m/s may seem to move between two reports.
+fn near(home: (f64, f64), rng: &mut Rng) -> (f64, f64) {
+    let jitter = |rng: &mut Rng| (rng.next() - 0.5) * 0.002;
+    (home.0 + jitter(rng), home.1 + jitter(rng))
 }
 
 fn report(unit: &str, at: (f64, f64)) -> String {
@@ -226,7 +238,7 @@ fn percentiles(mut samples: Vec<f64>) -> String {
 /// Posts batches for `seconds`; the reports accepted and each batch's time.
 async fn post_batches(
     o: Options,
-    units: Arc<Vec<String>>,
+    units: Arc<Vec<(String, (f64, f64))>>,
     i: usize,
     stop: Arc<AtomicBool>,
 ) -> (u64, Vec<f64>) {
@@ -236,8 +248,8 @@ async fn post_batches(
     while !stop.load(Ordering::Relaxed) {
         let reports: Vec<String> = (0..o.batch)
             .map(|_| {
-                let u = &units[(rng.next() * units.len() as f64) as usize % units.len()];
-                report(u, place(&mut rng))
+                let (u, home) = &units[(rng.next() * units.len() as f64) as usize % units.len()];
+                report(u, near(*home, &mut rng))
             })
             .collect();
         let body = format!(r#"{{"reports":[{}]}}"#, reports.join(","));
@@ -319,7 +331,7 @@ async fn cot_positions(o: &Options) -> u64 {
 }
 
 /// Streams position events for `uids` until `stop`.
-async fn stream_cot(o: Options, uids: Vec<String>, i: usize, stop: Arc<AtomicBool>) {
+async fn stream_cot(o: Options, uids: Vec<(String, (f64, f64))>, i: usize, stop: Arc<AtomicBool>) {
     let mut stream = TcpStream::connect(&o.cot).await.expect("connects to CoT");
     stream.set_nodelay(true).unwrap();
     let mut rng = Rng(0x2545_f491_4f6c_dd1d ^ (i as u64 + 7));
@@ -328,8 +340,8 @@ async fn stream_cot(o: Options, uids: Vec<String>, i: usize, stop: Arc<AtomicBoo
     while !stop.load(Ordering::Relaxed) {
         let mut chunk = String::with_capacity(64 * 1024);
         for _ in 0..200 {
-            let uid = &uids[(rng.next() * uids.len() as f64) as usize % uids.len()];
-            let (lon, lat) = place(&mut rng);
+            let (uid, home) = &uids[(rng.next() * uids.len() as f64) as usize % uids.len()];
+            let (lon, lat) = near(*home, &mut rng);
             let t = rfc3339(now_ms());
             let detail = if authenticated { "" } else { first.as_str() };
             authenticated = true;
@@ -373,14 +385,21 @@ async fn main() {
     let start = format!("/v1/activities/{}/start", probe_hazard[0]);
     let (status, answer) = client.call("POST", &start, &o.coalition, "").await.unwrap();
     assert!(status == 200, "start: {status} {answer}");
-    let uids: Vec<String> = (0..o.units).map(|i| format!("LOAD-{i}")).collect();
-    let bodies = uids.iter().map(|uid| unit(place(&mut rng), uid)).collect();
-    let units = Arc::new(create_all(&o, "/v1/declarations", &o.pmf, bodies).await);
+    let homes: Vec<(f64, f64)> = (0..o.units).map(|_| place(&mut rng)).collect();
+    let uids: Vec<(String, (f64, f64))> = (0..o.units)
+        .map(|i| (format!("LOAD-{i}"), homes[i]))
+        .collect();
+    let bodies = uids
+        .iter()
+        .map(|(uid, home)| unit("unit_position", 70.0, *home, uid))
+        .collect();
+    let ids = create_all(&o, "/v1/declarations", &o.pmf, bodies).await;
+    let units = Arc::new(ids.into_iter().zip(homes).collect::<Vec<_>>());
     let probe = create_all(
         &o,
         "/v1/declarations",
         &o.probe,
-        vec![unit(PROBE_OUT, "PROBE")],
+        vec![unit("flight", 350.0, PROBE_OUT, "PROBE")],
     )
     .await;
     println!(

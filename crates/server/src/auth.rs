@@ -8,15 +8,28 @@
 //! Tokens are never logged; a failed authentication is counted
 //! (`deconflict_auth_failures_total`) and logged with its reason and the
 //! request id.
+//!
+//! Failed authentications are also limited by address ([`FailureLimiter`],
+//! shared with Cursor-on-Target): after [`crate::Config::auth_failures`]
+//! failures in its window, a request from that address is answered 429
+//! `too_many_failures` *before its token is looked up*, whether the token
+//! is good or not, until the window ends. Checking after the lookup would
+//! let a valid token through from an address that is guessing, which is
+//! friendlier to a party sharing an address (a NAT) with a guesser; but
+//! then each guess would still be looked up and answered 401, telling the
+//! guesser, once the limit is reached, which of its guesses was right. The
+//! address is the connection's peer (an IPv6 /64 counts as one address);
+//! a request with no peer address (in-process tests) is not limited.
 
-use crate::config::RateLimit;
+use crate::config::{FailureLimit, RateLimit};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use axum::extract::FromRequestParts;
+use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use deconflict_model::{Actor, Role};
 use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
 use std::time::Instant;
 
@@ -32,8 +45,21 @@ impl FromRequestParts<AppState> for Caller {
         if state.failed() {
             return Err(ApiError::Unavailable);
         }
+        let peer = parts
+            .extensions
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(addr)| addr.ip());
+        if let Some(ip) = peer
+            && let Err(retry_after_s) = state.failures().check(ip)
+        {
+            state.metrics().failures_refused();
+            return Err(ApiError::TooManyFailures { retry_after_s });
+        }
         let refuse = |reason: &'static str| {
             state.metrics().auth_failure();
+            if let Some(ip) = peer {
+                state.failures().failed(ip);
+            }
             let request_id = parts
                 .headers
                 .get("x-request-id")
@@ -137,9 +163,115 @@ impl RateLimiter {
     }
 }
 
+/// The address limits are kept by: an IPv4 address (an IPv4-mapped IPv6
+/// one as IPv4), or an IPv6 address's /64, which one client usually holds
+/// whole.
+pub(crate) fn address_key(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => {
+                let s = v6.segments();
+                IpAddr::V6(std::net::Ipv6Addr::new(s[0], s[1], s[2], s[3], 0, 0, 0, 0))
+            }
+        },
+    }
+}
+
+/// Failed authentications per address in a fixed window (see the module
+/// docs), in memory.
+#[derive(Debug)]
+pub(crate) struct FailureLimiter {
+    limit: Option<FailureLimit>,
+    windows: Mutex<HashMap<IpAddr, Window>>,
+}
+
+#[derive(Debug)]
+struct Window {
+    since: Instant,
+    failures: u32,
+}
+
+/// How many addresses are kept before the ended windows are dropped.
+const PRUNE_AT: usize = 4096;
+
+impl FailureLimiter {
+    pub(crate) fn new(limit: Option<FailureLimit>) -> FailureLimiter {
+        FailureLimiter {
+            limit,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Whether `ip` may try to authenticate, or in how many whole seconds
+    /// it may again.
+    pub(crate) fn check(&self, ip: IpAddr) -> Result<(), u64> {
+        let Some(FailureLimit { max, window }) = self.limit else {
+            return Ok(());
+        };
+        let windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        match windows.get(&address_key(ip)) {
+            Some(w) if w.failures >= max && w.since.elapsed() < window => {
+                let left = window.saturating_sub(w.since.elapsed());
+                Err(left.as_secs_f64().ceil().max(1.0) as u64)
+            }
+            _ => Ok(()),
+        }
+    }
+
+    /// Records a failed authentication from `ip`.
+    pub(crate) fn failed(&self, ip: IpAddr) {
+        let Some(FailureLimit { window, .. }) = self.limit else {
+            return;
+        };
+        let now = Instant::now();
+        let mut windows = self.windows.lock().unwrap_or_else(PoisonError::into_inner);
+        if windows.len() >= PRUNE_AT {
+            windows.retain(|_, w| now.duration_since(w.since) < window);
+        }
+        let w = windows.entry(address_key(ip)).or_insert(Window {
+            since: now,
+            failures: 0,
+        });
+        if now.duration_since(w.since) >= window {
+            *w = Window {
+                since: now,
+                failures: 0,
+            };
+        }
+        w.failures = w.failures.saturating_add(1);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_address_is_refused_after_its_failures_until_the_window_ends() {
+        let limiter = FailureLimiter::new(Some(FailureLimit {
+            max: 3,
+            window: std::time::Duration::from_millis(200),
+        }));
+        let a: IpAddr = "192.0.2.1".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        for _ in 0..3 {
+            assert_eq!(limiter.check(a), Ok(()));
+            limiter.failed(mapped);
+        }
+        assert_eq!(limiter.check(a), Err(1));
+        // Another address, and the same /64 of IPv6.
+        assert_eq!(limiter.check("192.0.2.2".parse().unwrap()), Ok(()));
+        for _ in 0..3 {
+            limiter.failed("2001:db8::1".parse().unwrap());
+        }
+        assert!(limiter.check("2001:db8::ffff".parse().unwrap()).is_err());
+        assert!(limiter.check("2001:db8:0:1::1".parse().unwrap()).is_ok());
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        assert_eq!(limiter.check(a), Ok(()));
+        assert_eq!(FailureLimiter::new(None).check(a), Ok(()));
+    }
 
     #[test]
     fn bucket_allows_a_burst_then_asks_to_wait() {

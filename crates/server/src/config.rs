@@ -23,6 +23,13 @@ pub struct Config {
     /// The most positions one geometry may have; more get 413. At most the
     /// engine's own limit, [`deconflict_geo4d::MAX_VERTICES`].
     pub max_vertices: usize,
+    /// The most a geometry's positions times the area of its bounding box
+    /// (km²) may come to: a long zig-zag across a province would hold the
+    /// command lock for everyone. Larger ones get 413.
+    pub max_geometry_cost: f64,
+    /// The most bytes of log entries one party's commands may add in a
+    /// day; beyond it 429 `quota_exceeded`. `None`: no quota.
+    pub party_log_bytes_per_day: Option<u64>,
     /// How long a webhook waits before sending a failed event again; each
     /// failure in a row doubles the wait, up to five minutes.
     pub webhook_backoff: Duration,
@@ -34,6 +41,41 @@ pub struct Config {
     /// party's. `None` (the default) hides the route: it answers 404 like
     /// any unknown path, as it does to a request without this token.
     pub metrics_token: Option<MetricsToken>,
+    /// How long a client may take to send a request's header (HTTP and
+    /// HTTPS); a connection that has not sent a whole one by then, or that
+    /// sits idle between requests that long, is closed.
+    pub header_timeout: Duration,
+    /// The most HTTP connections served at once; one more is closed as
+    /// soon as it is accepted (and counted).
+    pub max_connections: usize,
+    /// Failed authentications (HTTP and Cursor-on-Target together) one
+    /// address may make before it is refused; `None` turns the limit off.
+    pub auth_failures: Option<FailureLimit>,
+    /// How long a stop waits for the requests under way to finish before
+    /// the connections still open are closed.
+    pub shutdown_grace: Duration,
+    /// How long a Cursor-on-Target connection may take, from its first
+    /// byte, to authenticate (its TLS handshake included).
+    pub cot_auth_timeout: Duration,
+    /// How long an authenticated Cursor-on-Target connection may stay
+    /// without sending an event (a ping counts) before it is closed.
+    pub cot_idle_timeout: Duration,
+    /// The most Cursor-on-Target connections served at once, and from one
+    /// address (an IPv6 /64 counts as one); one more is closed at once.
+    pub cot_max_connections: usize,
+    pub cot_max_per_address: usize,
+    /// How often the directory is read for credentials revoked or removed,
+    /// which ends their event streams, Cursor-on-Target connections and
+    /// webhook deliveries.
+    pub revocation_poll: Duration,
+}
+
+/// Failed authentications allowed from one address: at most `max` in
+/// `window`; beyond them, the address is refused until the window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailureLimit {
+    pub max: u32,
+    pub window: Duration,
 }
 
 /// A secret of the service's operator, such as the token `/metrics` answers
@@ -90,9 +132,23 @@ impl Default for Config {
             policy: Policy::default(),
             max_page: 1000,
             max_vertices: 10_000,
+            max_geometry_cost: 2_000_000.0,
+            party_log_bytes_per_day: Some(2 << 30),
             webhook_backoff: Duration::from_secs(1),
             webhook_private: false,
             metrics_token: None,
+            header_timeout: Duration::from_secs(10),
+            max_connections: 1024,
+            auth_failures: Some(FailureLimit {
+                max: 20,
+                window: Duration::from_secs(60),
+            }),
+            shutdown_grace: Duration::from_secs(10),
+            cot_auth_timeout: Duration::from_secs(10),
+            cot_idle_timeout: Duration::from_secs(300),
+            cot_max_connections: 1024,
+            cot_max_per_address: 16,
+            revocation_poll: Duration::from_millis(250),
         }
     }
 }

@@ -7,16 +7,36 @@
 //!   when one is configured (`--cot-token`), else the first event carrying
 //!   `<detail><__deconflict token="dcf_..."/></detail>`. Positions before
 //!   that are dropped; a token that is unknown or revoked closes the
-//!   connection. Revoking the credential later stops what it may do at the
-//!   next batch, as for HTTP.
+//!   connection, and counts as a failed authentication of the client's
+//!   address (shared with HTTP: after too many, the address's new
+//!   connections are closed at once; see `auth.rs`). Every batch looks the
+//!   token up again, as HTTP does each request, so nothing is recorded
+//!   after a revocation; and the connection is closed within a moment of
+//!   its credential being revoked or removed (see `crate::revocation`).
+//! - **Limits.** A connection must authenticate within
+//!   [`crate::Config::cot_auth_timeout`] of being accepted (its TLS
+//!   handshake included) and then send an event (a ping counts) at least
+//!   every [`crate::Config::cot_idle_timeout`], or it is closed. At most
+//!   [`crate::Config::cot_max_connections`] are open at once, and
+//!   [`crate::Config::cot_max_per_address`] from one address; one more is
+//!   closed as soon as it is accepted. Each credential's events go through
+//!   a token bucket on the terms of HTTP's rate limit (a bucket of its own,
+//!   so that a TAK feed does not eat its party's HTTP requests): events
+//!   beyond it are dropped and counted, never queued. What is refused,
+//!   closed or dropped is counted in `/metrics`.
+//! - **Accepting** never stops for an error: the listener waits and tries
+//!   again, and `/healthz` answers 503 meanwhile (see `crate::listen`).
 //! - **Positions.** An event's `uid` names the tracked unit declared with
 //!   that `tracking.cot_uid` by the credential's party; `<point>`, `time`
 //!   and `<track speed course>` make a track report. Reports are batched
 //!   per connection, at most [`BATCH_WAIT`] or [`BATCH_MAX`] reports, into
 //!   one `Track` command: one log entry, so alerts follow within
-//!   milliseconds. A report the log would refuse is dropped alone, not with
-//!   its batch.
-//! - **Keep-alive.** A `t-x-c-t` ping is answered with `t-x-c-t-r`.
+//!   milliseconds. A report the log would refuse (a field out of range, a
+//!   unit farther than it could have gone) is dropped alone, not with its
+//!   batch.
+//! - **Keep-alive.** A `t-x-c-t` ping is answered with `t-x-c-t-r` (unless
+//!   the client has stopped reading what it is sent: answers are dropped
+//!   rather than queued without bound).
 //! - **Malformed input** is counted (`deconflict_cot_events_total`), logged
 //!   and skipped; it never stops the stream.
 //! - **Alerts back.** Once authenticated, the connection also receives its
@@ -24,15 +44,19 @@
 //!   markers over the alert's coarse area; writing one records the conflict
 //!   delivered to the party, as the event stream does.
 
-use crate::auth::actor_of;
+use crate::auth::{actor_of, address_key};
 use crate::events::Subscription;
-use crate::metrics::CotOutcome;
+use crate::metrics::{CotClose, CotOutcome, Refusal};
+use crate::revocation::{End, Lease};
 use crate::state::{AppState, Lane, now_ms};
 use crate::tls::ServerConfig;
 use deconflict_cot::{Marker, Splitter};
 use deconflict_model::{Actor, Command, Position, TrackReport};
 use serde_json::Value;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::io::ErrorKind;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
@@ -45,11 +69,15 @@ pub const BATCH_WAIT: Duration = Duration::from_millis(20);
 pub const BATCH_MAX: usize = 2_000;
 /// How long an alert marker stays on a client's map without an update.
 const MARKER_LIFE_MS: i64 = 60 * 60 * 1000;
+/// How long what is left to write to a closing connection may take.
+const WRITE_OUT: Duration = Duration::from_secs(1);
 
 /// Serves Cursor-on-Target on `listener` (over TLS if `tls` is given)
-/// until `shutdown` resolves. `port_token` authenticates every connection.
+/// until `shutdown` resolves or the service stops. `port_token`
+/// authenticates every connection. Accept errors are waited out (see the
+/// module docs), so this only returns `Ok`.
 pub async fn serve_cot(
-    listener: TcpListener,
+    mut listener: TcpListener,
     tls: Option<Arc<ServerConfig>>,
     state: AppState,
     port_token: Option<String>,
@@ -57,27 +85,104 @@ pub async fn serve_cot(
 ) -> std::io::Result<()> {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
     let port_token: Option<Arc<str>> = port_token.map(Into::into);
+    let health = state.listeners().add();
+    let mut stopping = state.stopping();
     tokio::pin!(shutdown);
     loop {
         let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => accepted?,
+            accepted = crate::listen::accept(&mut listener, "cot", Some(&health)) => accepted,
             () = &mut shutdown => return Ok(()),
+            _ = stopping.wait_for(|stop| *stop) => return Ok(()),
+        };
+        let metrics = state.metrics();
+        if state.failures().check(peer.ip()).is_err() {
+            metrics.refused(Refusal::CotFailures);
+            tracing::debug!(%peer, "CoT connection closed: its address failed to authenticate too often");
+            continue;
+        }
+        let slot = match state.cot_connections().admit(&state, peer.ip()) {
+            Ok(slot) => slot,
+            Err(why) => {
+                metrics.refused(why);
+                tracing::debug!(%peer, ?why, "CoT connection closed: as many are open as allowed");
+                continue;
+            }
         };
         let _ = stream.set_nodelay(true);
         let (state, acceptor, token) = (state.clone(), acceptor.clone(), port_token.clone());
         tokio::spawn(async move {
+            let _slot = slot;
+            let deadline = Instant::now() + state.config().cot_auth_timeout;
             let result = match acceptor {
-                Some(acceptor) => match acceptor.accept(stream).await {
-                    Ok(tls) => connection(tls, state, token).await,
-                    Err(e) => Err(e),
-                },
-                None => connection(stream, state, token).await,
+                Some(acceptor) => {
+                    match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
+                        Ok(Ok(tls)) => connection(tls, state, token, peer, deadline).await,
+                        Ok(Err(e)) => Err(e),
+                        Err(_) => {
+                            state.metrics().cot_closed(CotClose::AuthTimeout);
+                            Err(ErrorKind::TimedOut.into())
+                        }
+                    }
+                }
+                None => connection(stream, state, token, peer, deadline).await,
             };
             match result {
                 Ok(()) => tracing::debug!(%peer, "CoT connection closed"),
                 Err(e) => tracing::info!(%peer, error = %e, "CoT connection ended"),
             }
         });
+    }
+}
+
+/// The Cursor-on-Target connections open, in all and by address.
+#[derive(Debug, Default)]
+pub(crate) struct Connections(Mutex<Open>);
+
+#[derive(Debug, Default)]
+struct Open {
+    total: usize,
+    by_address: HashMap<IpAddr, usize>,
+}
+
+impl Connections {
+    /// A place for one more connection from `ip`, or why there is none.
+    fn admit(&self, state: &AppState, ip: IpAddr) -> Result<Slot, Refusal> {
+        let config = state.config();
+        let key = address_key(ip);
+        let mut open = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        if open.total >= config.cot_max_connections {
+            return Err(Refusal::Cot);
+        }
+        let from = open.by_address.entry(key).or_default();
+        if *from >= config.cot_max_per_address {
+            return Err(Refusal::CotAddress);
+        }
+        *from += 1;
+        open.total += 1;
+        Ok(Slot {
+            state: state.clone(),
+            key,
+        })
+    }
+}
+
+/// One open connection's place, given back when dropped.
+struct Slot {
+    state: AppState,
+    key: IpAddr,
+}
+
+impl Drop for Slot {
+    fn drop(&mut self) {
+        let connections = self.state.cot_connections();
+        let mut open = connections.0.lock().unwrap_or_else(PoisonError::into_inner);
+        open.total = open.total.saturating_sub(1);
+        if let Some(from) = open.by_address.get_mut(&self.key) {
+            *from = from.saturating_sub(1);
+            if *from == 0 {
+                open.by_address.remove(&self.key);
+            }
+        }
     }
 }
 
@@ -88,56 +193,105 @@ struct Pending {
     position: Position,
 }
 
-/// One client's connection, until it closes.
+/// One client's connection, until it closes; it must authenticate by
+/// `deadline`.
 async fn connection<S>(
     stream: S,
     state: AppState,
     port_token: Option<Arc<str>>,
+    peer: SocketAddr,
+    deadline: Instant,
 ) -> std::io::Result<()>
 where
     S: AsyncRead + AsyncWrite + Send + 'static,
 {
     let (mut reader, writer) = tokio::io::split(stream);
     let (to_client, outgoing) = mpsc::channel::<String>(256);
-    let writing = tokio::spawn(write_all(writer, outgoing));
+    let mut writing = tokio::spawn(write_all(writer, outgoing));
     let mut conn = Connection {
         state,
+        peer,
         actor: None,
+        token: None,
+        lease: None,
         alerts: None,
         splitter: Splitter::new(),
         batch: Vec::new(),
         due: None,
+        deadline,
         to_client,
     };
-    if let Some(token) = port_token {
-        conn.authenticate(&token)?;
-    }
-    let mut buf = vec![0u8; 16 * 1024];
-    let outcome = loop {
-        let due = conn.due;
-        tokio::select! {
-            read = reader.read(&mut buf) => match read {
-                Ok(0) => break Ok(()),
-                Ok(n) => {
-                    conn.splitter.push(&buf[..n]);
-                    if let Err(e) = conn.drain().await {
-                        break Err(e);
-                    }
-                }
-                Err(e) => break Err(e),
-            },
-            () = sleep_until(due) => conn.flush().await,
-        }
+    let outcome = match port_token {
+        Some(token) => conn.authenticate(&token, false),
+        None => Ok(()),
     };
-    conn.splitter.finish();
-    let _ = conn.drain().await;
-    conn.flush().await;
+    let mut buf = vec![0u8; 16 * 1024];
+    let outcome = match outcome {
+        Err(e) => Err(e),
+        Ok(()) => loop {
+            let (due, deadline) = (conn.due, conn.deadline);
+            tokio::select! {
+                read = reader.read(&mut buf) => match read {
+                    Ok(0) => break Ok(()),
+                    Ok(n) => {
+                        conn.splitter.push(&buf[..n]);
+                        if let Err(e) = conn.drain().await {
+                            break Err(e);
+                        }
+                    }
+                    Err(e) => break Err(e),
+                },
+                () = sleep_until(due) => if let Err(e) = conn.flush().await {
+                    break Err(e);
+                },
+                () = tokio::time::sleep_until(deadline) => {
+                    let (why, what) = match conn.actor {
+                        None => (CotClose::AuthTimeout, "no authenticated event in time"),
+                        Some(_) => (CotClose::Idle, "no event in time"),
+                    };
+                    conn.state.metrics().cot_closed(why);
+                    break Err(std::io::Error::new(ErrorKind::TimedOut, what));
+                }
+                end = lease_end(&mut conn.lease) => match end {
+                    End::Revoked => {
+                        conn.state.metrics().cot_closed(CotClose::Revoked);
+                        break Err(revoked());
+                    }
+                    End::Stopping => break Ok(()),
+                },
+            }
+        },
+    };
+    // What was read before the end goes to the log, unless the credential
+    // is no longer valid (the flush looks it up again).
+    if outcome.is_ok() {
+        conn.splitter.finish();
+        let _ = conn.drain().await;
+        let _ = conn.flush().await;
+    }
     if let Some(alerts) = conn.alerts.take() {
         alerts.abort();
     }
     drop(conn);
-    let _ = writing.await;
+    if tokio::time::timeout(WRITE_OUT, &mut writing).await.is_err() {
+        writing.abort();
+    }
     outcome
+}
+
+/// Resolves when the lease, if there is one yet, ends.
+async fn lease_end(lease: &mut Option<Lease>) -> End {
+    match lease {
+        Some(lease) => lease.end().await,
+        None => std::future::pending().await,
+    }
+}
+
+fn revoked() -> std::io::Error {
+    std::io::Error::new(
+        ErrorKind::PermissionDenied,
+        "the credential is revoked or removed",
+    )
 }
 
 async fn sleep_until(due: Option<Instant>) {
@@ -159,12 +313,21 @@ async fn write_all<W: AsyncWrite>(writer: W, mut outgoing: mpsc::Receiver<String
 
 struct Connection {
     state: AppState,
+    peer: SocketAddr,
     actor: Option<Actor>,
+    /// The token the connection authenticated with, looked up again for
+    /// every batch.
+    token: Option<Arc<str>>,
+    /// Ends when the credential is revoked or the service stops.
+    lease: Option<Lease>,
     alerts: Option<tokio::task::JoinHandle<()>>,
     splitter: Splitter,
     batch: Vec<Pending>,
     /// When the batch must go to the log.
     due: Option<Instant>,
+    /// When the connection is closed unless it authenticates (before) or
+    /// sends an event (after).
+    deadline: Instant,
     to_client: mpsc::Sender<String>,
 }
 
@@ -193,12 +356,20 @@ impl Connection {
             if self.actor.is_none()
                 && let Some(token) = &event.token
             {
-                self.authenticate(token)?;
+                self.authenticate(token, true)?;
+            }
+            if let Some(actor) = &self.actor {
+                if state.cot_limiter().take(&actor.credential_id).is_err() {
+                    metrics.cot(CotOutcome::RateLimited, 1);
+                    continue;
+                }
+                self.deadline = Instant::now() + state.config().cot_idle_timeout;
             }
             if event.is_ping() {
                 metrics.cot(CotOutcome::Ping, 1);
                 let pong = deconflict_cot::pong(&event.uid, now_ms());
-                let _ = self.to_client.send(pong).await;
+                // A client that does not read its answers gets no more.
+                let _ = self.to_client.try_send(pong);
                 continue;
             }
             if self.actor.is_none() {
@@ -218,7 +389,7 @@ impl Connection {
                 },
             });
             if self.batch.len() >= BATCH_MAX {
-                self.flush().await;
+                self.flush().await?;
             } else if self.due.is_none() {
                 self.due = Some(Instant::now() + BATCH_WAIT);
             }
@@ -226,13 +397,18 @@ impl Connection {
         Ok(())
     }
 
-    /// Takes the credential of `token`, and starts sending its alerts.
-    fn authenticate(&mut self, token: &str) -> std::io::Result<()> {
-        let refused = || std::io::Error::new(std::io::ErrorKind::PermissionDenied, "unknown token");
+    /// Takes the credential of `token`, and starts sending its alerts. A
+    /// refused token the client sent (`by_client`, not the port's) counts
+    /// against its address.
+    fn authenticate(&mut self, token: &str, by_client: bool) -> std::io::Result<()> {
+        let refused = || std::io::Error::new(ErrorKind::PermissionDenied, "unknown token");
         let credential = match self.state.authenticate(token) {
             Ok(Some(credential)) => credential,
             Ok(None) => {
                 self.state.metrics().auth_failure();
+                if by_client {
+                    self.state.failures().failed(self.peer.ip());
+                }
                 return Err(refused());
             }
             Err(e) => {
@@ -242,22 +418,38 @@ impl Connection {
         };
         let actor = actor_of(credential);
         tracing::info!(party = %actor.party, credential = %actor.credential_id, "CoT client authenticated");
+        self.lease = Some(self.state.lease(&actor.credential_id));
         self.alerts = Some(tokio::spawn(send_alerts(
             self.state.clone(),
             actor.clone(),
             self.to_client.clone(),
         )));
         self.actor = Some(actor);
+        self.token = Some(token.into());
+        self.deadline = Instant::now() + self.state.config().cot_idle_timeout;
         Ok(())
     }
 
-    /// Sends the batch to the log as one `Track` command.
-    async fn flush(&mut self) {
+    /// Sends the batch to the log as one `Track` command, if the token is
+    /// still valid; an error once it is not.
+    async fn flush(&mut self) -> std::io::Result<()> {
         self.due = None;
-        let (Some(actor), false) = (&self.actor, self.batch.is_empty()) else {
-            return;
+        let (Some(actor), Some(token), false) = (&self.actor, &self.token, self.batch.is_empty())
+        else {
+            return Ok(());
         };
         let batch = std::mem::take(&mut self.batch);
+        let still = self.state.authenticate(token);
+        if !matches!(&still, Ok(Some(c)) if c.id == actor.credential_id) {
+            self.state
+                .metrics()
+                .cot(CotOutcome::Dropped, batch.len() as u64);
+            if let Err(e) = still {
+                tracing::error!(error = %e, "looking up a CoT token");
+                return Ok(());
+            }
+            return Err(revoked());
+        }
         let batch_len = batch.len();
         let gathered = batch_len as u64;
         let mut taken = 0u64;
@@ -271,7 +463,9 @@ impl Connection {
                         time_ms: p.time_ms,
                         position: p.position,
                     };
-                    report.check(now).is_ok().then_some(report)
+                    // Its fields, and that the unit could be there.
+                    let fits = state.check_report(&actor.party, &report, now).is_ok();
+                    fits.then_some(report)
                 })
                 .collect();
             taken = reports.len() as u64;
@@ -299,6 +493,7 @@ impl Connection {
                 tracing::warn!(error = %e, "CoT batch not recorded");
             }
         }
+        Ok(())
     }
 }
 

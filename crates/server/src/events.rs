@@ -16,6 +16,7 @@
 //! than the ring gets its events rebuilt from the log the same way.
 
 use crate::problem::ApiError;
+use crate::revocation::Lease;
 use crate::routes::conflicts::pending_for;
 use crate::state::AppState;
 use crate::wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
@@ -158,13 +159,15 @@ impl Hub {
 const CATCH_UP_BATCH: usize = 1024;
 
 /// One credential's place in the events: what the event stream and a
-/// webhook read from.
+/// webhook read from. It ends once the credential is revoked or removed,
+/// or the service stops (see `crate::revocation`).
 pub(crate) struct Subscription {
     app: AppState,
     caller: Actor,
     /// The last sequence number whose events were handed out.
     cursor: u64,
     durable: watch::Receiver<u64>,
+    lease: Lease,
 }
 
 impl Subscription {
@@ -176,29 +179,41 @@ impl Subscription {
         cursor: u64,
         durable: watch::Receiver<u64>,
     ) -> Subscription {
+        let lease = app.lease(&caller.credential_id);
         Subscription {
             app,
             caller,
             cursor,
             durable,
+            lease,
         }
     }
 
+    /// Whether the subscription has ended (its credential revoked or
+    /// removed, or the service stopping): nothing more is to be sent.
+    pub(crate) fn ended(&self) -> bool {
+        self.lease.ended().is_some()
+    }
+
     /// The caller's next events: those of the next durable entries that
-    /// hold any, waiting for them; `None` once the service stops.
+    /// hold any, waiting for them; `None` once the subscription has ended.
     pub(crate) async fn next_batch(&mut self) -> Option<Vec<Event>> {
         loop {
-            let until = *self
-                .durable
-                .wait_for(|&durable| durable > self.cursor)
-                .await
-                .ok()?;
+            let cursor = self.cursor;
+            let until = tokio::select! {
+                biased;
+                _ = self.lease.end() => return None,
+                durable = self.durable.wait_for(|&durable| durable > cursor) => *durable.ok()?,
+            };
             let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
             let events: Vec<Event> = match self.app.events().recent(self.cursor, until) {
                 Some(recent) => self.built(&recent).await.ok()?,
                 None => self.rebuild(until).await.ok()?,
             };
             self.cursor = until;
+            if self.ended() {
+                return None;
+            }
             if !events.is_empty() {
                 return Some(events);
             }
@@ -305,6 +320,7 @@ pub(crate) fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Ve
     out.reveal();
     out.own_notification();
     out.stale();
+    out.probing();
     out.events
 }
 
@@ -433,6 +449,19 @@ impl Events<'_> {
                     }))
                 }
             },
+            // A lost unit where a new activity is planned: the
+            // coordinator's alone, to contact its owner.
+            ObjectRef::Declaration(id) if reader.coordinator => {
+                let activity = match self.entry.outcome.created {
+                    Some(ObjectRef::Activity(a)) => Some(a.to_string()),
+                    _ => None,
+                };
+                Some(json!({
+                    "about": "lost_unit",
+                    "declaration_id": id.to_string(),
+                    "activity_id": activity,
+                }))
+            }
             _ => None,
         }
     }
@@ -568,10 +597,43 @@ impl Events<'_> {
                 "declaration_id": stale.declaration.to_string(),
                 "stale_buffer_m": stale.buffer_m,
                 "covered_until": stale.until_ms.map(crate::time::format),
+                "lost": stale.lost,
             });
             self.push(Audience::Party(view.owner), "stale", None, body.clone());
             self.push(Audience::Coordinator, "stale", None, body);
         }
+    }
+
+    /// A party's question came past its budget of answers: the coordinator
+    /// alone hears of it, with the evidence (never the party suspected).
+    fn probing(&mut self) {
+        let Some(suspicion) = &self.entry.outcome.probing else {
+            return;
+        };
+        if !self.wants(&Audience::Coordinator) {
+            return;
+        }
+        let patterns: Vec<Value> = suspicion
+            .patterns
+            .iter()
+            .map(|p| {
+                json!({
+                    "pattern": p.pattern.as_str(),
+                    "count": p.count,
+                    "budget": p.budget,
+                    "objects": p.objects.iter().map(ToString::to_string).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let body = json!({
+            "party": suspicion.party,
+            "since": crate::time::format(suspicion.since_ms),
+            "patterns": patterns,
+            // The question: its object, and the conflicts it opened.
+            "subject": self.entry.subject().map(|s| s.to_string()),
+            "opened": self.entry.outcome.opened.iter().map(|c| c.id.to_string()).collect::<Vec<_>>(),
+        });
+        self.push(Audience::Coordinator, "probing_suspected", None, body);
     }
 }
 

@@ -42,7 +42,17 @@
 //! document) simply do not ask. `/metrics` is the operator's: it checks the
 //! configured metrics token itself and, without it, answers like a path that
 //! does not exist. The per-credential rate limit sits in the same extractor,
-//! since it needs the credential.
+//! since it needs the credential, and so does the limit on failed
+//! authentications per address, which needs the peer's address.
+//!
+//! # Under the stack: the connections
+//!
+//! [`serve`] and [`serve_tls`] run their own accept loop over hyper (see
+//! `serve.rs`): accept errors waited out, a cap on open connections (one
+//! more is closed at once), the TLS handshake in the connection's task, a
+//! header read timeout, the peer's address for each request, and a stop
+//! that ends event streams, finishes the requests under way and closes the
+//! rest within the grace period.
 
 mod auth;
 mod config;
@@ -51,12 +61,16 @@ mod disclosure;
 mod events;
 mod evidence;
 mod extract;
+mod listen;
 mod metrics;
 mod openapi;
 mod problem;
+mod quota;
 mod record;
+mod revocation;
 mod routes;
 pub mod scenario;
+mod serve;
 mod state;
 pub mod time;
 pub mod tls;
@@ -64,7 +78,7 @@ pub mod webhooks;
 mod wire;
 
 pub use auth::Caller;
-pub use config::{Config, ENGINE_MAX_VERTICES, MetricsToken, RateLimit};
+pub use config::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
 pub use problem::ApiError;
 pub use record::RecordError;
 pub use state::{AppState, StartError};
@@ -121,20 +135,20 @@ pub fn app(state: AppState) -> Router {
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then
-/// finishes the requests under way.
+/// stops the service ([`AppState::stop`]: event streams end), finishes the
+/// requests under way within [`Config::shutdown_grace`] and closes the
+/// other connections.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let _background = Background::start(&state);
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    serve::run(listener, None, app(state.clone()), state, shutdown).await;
+    Ok(())
 }
 
-/// Serves `app(state)` over TLS on `listener` until `shutdown` resolves,
-/// then finishes the requests under way; see [`tls::config`].
+/// [`serve`] over TLS; see [`tls::config`].
 pub async fn serve_tls(
     listener: tokio::net::TcpListener,
     tls: std::sync::Arc<tls::ServerConfig>,
@@ -142,9 +156,9 @@ pub async fn serve_tls(
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let _background = Background::start(&state);
-    axum::serve(tls::TlsListener::new(listener, tls), app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let acceptor = Some(tokio_rustls::TlsAcceptor::from(tls));
+    serve::run(listener, acceptor, app(state.clone()), state, shutdown).await;
+    Ok(())
 }
 
 /// How often the log signs a checkpoint of what has landed since the last.

@@ -30,7 +30,46 @@ pub(crate) struct Metrics {
     checked: AtomicU64,
     /// Cursor-on-Target events read, by what became of them.
     cot: [AtomicU64; COT_OUTCOMES.len()],
+    /// HTTP requests refused for their address's failed authentications.
+    failures_refused: AtomicU64,
+    /// Connections closed as soon as accepted, by why.
+    refused: [AtomicU64; REFUSALS.len()],
+    /// Cursor-on-Target connections closed by the service, by why.
+    cot_closed: [AtomicU64; COT_CLOSES.len()],
 }
+
+/// Why a connection was closed as soon as it was accepted.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Refusal {
+    /// HTTP at its connection cap.
+    Http = 0,
+    /// Cursor-on-Target at its connection cap.
+    Cot = 1,
+    /// Cursor-on-Target at its cap for the connection's address.
+    CotAddress = 2,
+    /// Cursor-on-Target from an address that failed to authenticate too often.
+    CotFailures = 3,
+}
+
+const REFUSALS: [&str; 4] = [
+    "http_cap",
+    "cot_cap",
+    "cot_address_cap",
+    "cot_auth_failures",
+];
+
+/// Why the service closed a Cursor-on-Target connection.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum CotClose {
+    /// No authenticated event in time.
+    AuthTimeout = 0,
+    /// No event for the idle timeout.
+    Idle = 1,
+    /// Its credential was revoked or removed.
+    Revoked = 2,
+}
+
+const COT_CLOSES: [&str; 3] = ["auth_timeout", "idle", "revoked"];
 
 /// What became of a Cursor-on-Target event, as `/metrics` labels it.
 #[derive(Debug, Clone, Copy)]
@@ -44,9 +83,11 @@ pub(crate) enum CotOutcome {
     /// A report that cannot be taken: no credential yet, a uid bound to no
     /// unit of the party, a value the log refuses.
     Dropped = 3,
+    /// Beyond the credential's rate limit; dropped.
+    RateLimited = 4,
 }
 
-const COT_OUTCOMES: [&str; 4] = ["position", "ping", "malformed", "dropped"];
+const COT_OUTCOMES: [&str; 5] = ["position", "ping", "malformed", "dropped", "rate_limited"];
 
 impl Metrics {
     pub(crate) fn auth_failure(&self) {
@@ -72,6 +113,18 @@ impl Metrics {
 
     pub(crate) fn cot(&self, outcome: CotOutcome, n: u64) {
         self.cot[outcome as usize].fetch_add(n, Ordering::Relaxed);
+    }
+
+    pub(crate) fn failures_refused(&self) {
+        self.failures_refused.fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn refused(&self, why: Refusal) {
+        self.refused[why as usize].fetch_add(1, Ordering::Relaxed);
+    }
+
+    pub(crate) fn cot_closed(&self, why: CotClose) {
+        self.cot_closed[why as usize].fetch_add(1, Ordering::Relaxed);
     }
 
     pub(crate) fn checked(&self, entries: u64) {
@@ -160,6 +213,31 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "counter",
         "Requests refused for a missing, unknown or revoked token.",
         &[(String::new(), m.auth_failures.load(Ordering::Relaxed))],
+    );
+    family(
+        "deconflict_auth_failures_refused_total",
+        "counter",
+        "Requests refused before their token was looked up: their address failed to authenticate too often.",
+        &[(String::new(), m.failures_refused.load(Ordering::Relaxed))],
+    );
+    let labelled = |names: &[&str], counts: &[AtomicU64]| -> Vec<(String, u64)> {
+        names
+            .iter()
+            .zip(counts)
+            .map(|(name, n)| (format!("{{reason=\"{name}\"}}"), n.load(Ordering::Relaxed)))
+            .collect()
+    };
+    family(
+        "deconflict_connections_refused_total",
+        "counter",
+        "Connections closed as soon as accepted, by why.",
+        &labelled(&REFUSALS, &m.refused),
+    );
+    family(
+        "deconflict_cot_closed_total",
+        "counter",
+        "Cursor-on-Target connections closed by the service, by why.",
+        &labelled(&COT_CLOSES, &m.cot_closed),
     );
     family(
         "deconflict_rate_limited_total",

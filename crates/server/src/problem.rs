@@ -12,11 +12,13 @@
 //! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
 //! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
-//! | `too_large` | 413 | the body, or a geometry's number of positions (`field` names it), exceeds the configured limit |
+//! | `too_large` | 413 | the body, or a geometry's number of positions or its positions times the area it spans (`field` names it), exceeds the configured limit |
 //! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |
 //! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
 //! | `rate_limited` | 429 | the credential's token bucket is empty; `Retry-After` says when to come back |
+//! | `quota_exceeded` | 429 | the party wrote its daily quota of bytes to the log; `Retry-After` says when some of it frees |
+//! | `too_many_failures` | 429 | the caller's address failed to authenticate too often; refused before its token is looked up until `Retry-After` |
 //! | `internal` | 500 | a fault of the service; details only in its own log |
 //! | `timeout` | 503 | the request took longer than the configured timeout |
 //! | `unavailable` | 503 | the log refuses appends after a failed write; restart the service |
@@ -77,8 +79,26 @@ pub enum ApiError {
         vertices: usize,
         limit: usize,
     },
+    /// A geometry whose positions times the area it spans would cost the
+    /// command path more than one command may.
+    #[error(
+        "{field}: {vertices} positions over about {area_km2} km²; this service takes at most {limit} positions·km² in one geometry (fewer positions, or a smaller area)"
+    )]
+    GeometryTooCostly {
+        field: &'static str,
+        vertices: usize,
+        area_km2: u64,
+        limit: u64,
+    },
+    /// The party wrote as much to the log in the last day as it may.
+    #[error(
+        "your party wrote {written} bytes to the log in the last 24 hours, its quota; retry after {retry_after_s} s"
+    )]
+    QuotaExceeded { written: u64, retry_after_s: u64 },
     #[error("too many requests; retry after {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
+    #[error("too many failed authentications from this address; retry after {retry_after_s} s")]
+    TooManyFailures { retry_after_s: u64 },
     #[error("the request took longer than the service allows")]
     Timeout,
     #[error("the log refuses appends after a failed write; the service must be restarted")]
@@ -100,8 +120,12 @@ impl ApiError {
             ApiError::MalformedBody { .. } => "malformed_body",
             ApiError::InvalidQuery { .. } => "invalid_query",
             ApiError::StateConflict { code, .. } => code,
-            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => "too_large",
+            ApiError::TooLarge { .. }
+            | ApiError::GeometryTooLarge { .. }
+            | ApiError::GeometryTooCostly { .. } => "too_large",
             ApiError::RateLimited { .. } => "rate_limited",
+            ApiError::QuotaExceeded { .. } => "quota_exceeded",
+            ApiError::TooManyFailures { .. } => "too_many_failures",
             ApiError::Timeout => "timeout",
             ApiError::Unavailable => "unavailable",
             ApiError::Internal => "internal",
@@ -118,10 +142,12 @@ impl ApiError {
             | ApiError::MalformedBody { .. }
             | ApiError::InvalidQuery { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::StateConflict { .. } => StatusCode::CONFLICT,
-            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => {
-                StatusCode::PAYLOAD_TOO_LARGE
-            }
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::TooLarge { .. }
+            | ApiError::GeometryTooLarge { .. }
+            | ApiError::GeometryTooCostly { .. } => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::RateLimited { .. }
+            | ApiError::TooManyFailures { .. }
+            | ApiError::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -138,8 +164,12 @@ impl ApiError {
             ApiError::MalformedBody { .. } => "Malformed request body",
             ApiError::InvalidQuery { .. } => "Invalid query parameter",
             ApiError::StateConflict { .. } => "Not allowed in the current state",
-            ApiError::TooLarge { .. } | ApiError::GeometryTooLarge { .. } => "Request too large",
+            ApiError::TooLarge { .. }
+            | ApiError::GeometryTooLarge { .. }
+            | ApiError::GeometryTooCostly { .. } => "Request too large",
             ApiError::RateLimited { .. } => "Too many requests",
+            ApiError::TooManyFailures { .. } => "Too many failed authentications",
+            ApiError::QuotaExceeded { .. } => "Daily quota of the log exceeded",
             ApiError::Timeout => "Timed out",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
@@ -149,7 +179,8 @@ impl ApiError {
     fn field(&self) -> Option<&str> {
         match self {
             ApiError::Invalid { field, .. } => Some(field),
-            ApiError::GeometryTooLarge { field, .. } => Some(field),
+            ApiError::GeometryTooLarge { field, .. }
+            | ApiError::GeometryTooCostly { field, .. } => Some(field),
             ApiError::MalformedBody { field, .. } | ApiError::InvalidQuery { field, .. } => {
                 field.as_deref()
             }
@@ -252,7 +283,10 @@ impl IntoResponse for ApiError {
         if let ApiError::Unauthenticated = self {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }
-        if let ApiError::RateLimited { retry_after_s } = self {
+        if let ApiError::RateLimited { retry_after_s }
+        | ApiError::TooManyFailures { retry_after_s }
+        | ApiError::QuotaExceeded { retry_after_s, .. } = self
+        {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
         }
         response

@@ -18,7 +18,7 @@
 //! from the log. A failed write poisons the log the same way: the state has
 //! moved past what is on disk, so the service stops answering from it.
 
-use crate::auth::RateLimiter;
+use crate::auth::{FailureLimiter, RateLimiter};
 use crate::config::Config;
 use crate::events::Hub;
 use crate::metrics::Metrics;
@@ -85,6 +85,12 @@ struct Inner {
     events: Hub,
     webhooks: crate::webhooks::Registry,
     failed: AtomicBool,
+    revocations: crate::revocation::Revocations,
+    failures: FailureLimiter,
+    /// Cursor-on-Target events, per credential, on the HTTP limit's terms.
+    cot_limiter: RateLimiter,
+    cot_connections: crate::cot::Connections,
+    listeners: crate::listen::Listeners,
 }
 
 /// What the lock guards: the fold and the time of its last entry.
@@ -93,6 +99,8 @@ pub(crate) struct Core {
     /// Entry times never go backwards, even when the system clock does, so
     /// `as_of` a time is a prefix of the log.
     last_time_ms: i64,
+    /// What each party wrote to the log in the last day (since start-up).
+    quota: crate::quota::LogQuota,
 }
 
 impl std::fmt::Debug for AppState {
@@ -151,15 +159,24 @@ impl AppState {
         let metrics = Metrics::default();
         metrics.set_replay(replay);
         let events = Hub::new(state.seq().unwrap_or(0));
+        let revocations =
+            crate::revocation::Revocations::start(Directory::open(dir)?, config.revocation_poll)
+                .map_err(|e| StartError::Thread(e.to_string()))?;
         let app = AppState {
             inner: Arc::new(Inner {
                 core: tokio::sync::Mutex::new(Core {
                     state,
                     last_time_ms,
+                    quota: crate::quota::LogQuota::default(),
                 }),
                 log,
                 directory: Mutex::new(directory),
                 limiter: RateLimiter::new(config.rate_limit),
+                cot_limiter: RateLimiter::new(config.rate_limit),
+                failures: FailureLimiter::new(config.auth_failures),
+                cot_connections: crate::cot::Connections::default(),
+                listeners: crate::listen::Listeners::default(),
+                revocations,
                 bulk: tokio::sync::Semaphore::new(BULK_LANES),
                 record,
                 events,
@@ -187,6 +204,43 @@ impl AppState {
 
     pub(crate) fn limiter(&self) -> &RateLimiter {
         &self.inner.limiter
+    }
+
+    pub(crate) fn cot_limiter(&self) -> &RateLimiter {
+        &self.inner.cot_limiter
+    }
+
+    /// Failed authentications by address, HTTP and Cursor-on-Target alike.
+    pub(crate) fn failures(&self) -> &FailureLimiter {
+        &self.inner.failures
+    }
+
+    pub(crate) fn cot_connections(&self) -> &crate::cot::Connections {
+        &self.inner.cot_connections
+    }
+
+    /// Whether each listener beside HTTP accepts, for `/healthz`.
+    pub(crate) fn listeners(&self) -> &crate::listen::Listeners {
+        &self.inner.listeners
+    }
+
+    /// A lease of `credential` for a long-lived use of it (an event stream,
+    /// a Cursor-on-Target connection, a webhook): it ends once the
+    /// credential is revoked or removed, or the service stops.
+    pub(crate) fn lease(&self, credential: &str) -> crate::revocation::Lease {
+        self.inner.revocations.lease(credential)
+    }
+
+    /// Stops the service's long-lived work: every lease ends (event streams
+    /// close, Cursor-on-Target connections flush and close, webhook
+    /// deliveries stop). `serve` calls it when its shutdown comes.
+    pub fn stop(&self) {
+        self.inner.revocations.stop();
+    }
+
+    /// Whether the service is stopping, and changes to it.
+    pub(crate) fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
+        self.inner.revocations.stopping()
     }
 
     pub(crate) fn log(&self) -> &Log {
@@ -318,6 +372,18 @@ impl AppState {
             for command in plan(&core.state) {
                 let verb = command.verb();
                 let now = now_ms().max(core.last_time_ms);
+                // The service's own entries (the sweep) are never held back.
+                if let Some(limit) = self.inner.config.party_log_bytes_per_day
+                    && actor.role != deconflict_model::Role::Service
+                    && let Some((written, retry_after_s)) =
+                        core.quota.exceeded(&actor.party, now, limit)
+                {
+                    results.push(Err(ApiError::QuotaExceeded {
+                        written,
+                        retry_after_s,
+                    }));
+                    continue;
+                }
                 let draft = match core.state.execute(actor, command, now, entropy()?) {
                     // A sweep that found nothing due is not worth an entry.
                     Ok(draft) if draft.command == Command::Sweep && draft.outcome.is_empty() => {
@@ -337,6 +403,7 @@ impl AppState {
                     return Err(ApiError::Internal);
                 }
                 let body = entry.encode();
+                core.quota.add(&actor.party, now, body.len() as u64);
                 let leaf = match self.inner.record.append(&body) {
                     Ok(leaf) => leaf,
                     Err(e) => {

@@ -1,17 +1,16 @@
-//! HTTPS: the rustls server configuration from PEM files, and a listener
-//! that hands axum connections only once their TLS handshake is done.
+//! HTTPS: the rustls server configuration from PEM files, and the
+//! handshake, bounded in time.
 //!
-//! Handshakes run in their own tasks, so a slow or silent client holds up
-//! no one else, and a failed one is logged at debug and forgotten: the
-//! accept loop never stops for a client's mistake.
+//! Each handshake runs in its connection's own task (see `crate::serve`),
+//! after the connection took its place under the connection cap, so a slow
+//! or silent client holds up no one else, and a failed one is logged at
+//! debug and forgotten: the accept loop never stops for a client's mistake.
 
 use std::io;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::net::{TcpListener, TcpStream};
-use tokio::task::JoinSet;
+use tokio::net::TcpStream;
 use tokio_rustls::TlsAcceptor;
 use tokio_rustls::rustls;
 use tokio_rustls::rustls::crypto::ring;
@@ -98,54 +97,13 @@ fn file_error(what: &'static str, path: &Path, error: pem::Error, wanted: &str) 
     }
 }
 
-/// Accepts TCP connections and yields them once their TLS handshake has
-/// succeeded.
-pub(crate) struct TlsListener {
-    tcp: TcpListener,
-    acceptor: TlsAcceptor,
-    handshakes: JoinSet<(io::Result<TlsStream<TcpStream>>, SocketAddr)>,
-}
-
-impl TlsListener {
-    pub(crate) fn new(tcp: TcpListener, config: Arc<ServerConfig>) -> TlsListener {
-        TlsListener {
-            tcp,
-            acceptor: TlsAcceptor::from(config),
-            handshakes: JoinSet::new(),
-        }
-    }
-}
-
-impl axum::serve::Listener for TlsListener {
-    type Io = TlsStream<TcpStream>;
-    type Addr = SocketAddr;
-
-    /// Cancel-safe, as axum needs: a connection accepted before the future
-    /// is dropped stays in `handshakes` for the next call.
-    async fn accept(&mut self) -> (Self::Io, Self::Addr) {
-        loop {
-            tokio::select! {
-                (tcp, addr) = axum::serve::Listener::accept(&mut self.tcp) => {
-                    let handshake = self.acceptor.accept(tcp);
-                    self.handshakes.spawn(async move {
-                        let done = tokio::time::timeout(HANDSHAKE_TIMEOUT, handshake)
-                            .await
-                            .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()));
-                        (done, addr)
-                    });
-                }
-                Some(joined) = self.handshakes.join_next() => match joined {
-                    Ok((Ok(tls), addr)) => return (tls, addr),
-                    Ok((Err(error), addr)) => {
-                        tracing::debug!(%addr, %error, "TLS handshake failed");
-                    }
-                    Err(error) => tracing::debug!(%error, "TLS handshake task ended"),
-                },
-            }
-        }
-    }
-
-    fn local_addr(&self) -> io::Result<Self::Addr> {
-        self.tcp.local_addr()
-    }
+/// The server side of a TLS handshake on `tcp`, given at most
+/// [`HANDSHAKE_TIMEOUT`].
+pub(crate) async fn handshake(
+    acceptor: &TlsAcceptor,
+    tcp: TcpStream,
+) -> io::Result<TlsStream<TcpStream>> {
+    tokio::time::timeout(HANDSHAKE_TIMEOUT, acceptor.accept(tcp))
+        .await
+        .unwrap_or_else(|_| Err(io::ErrorKind::TimedOut.into()))
 }

@@ -58,7 +58,9 @@
 //! `serve` starts it) starts one for each webhook at start-up and starts and
 //! stops them as webhooks are registered and removed. A webhook delivers
 //! only while the credential that registered it is valid: its task checks
-//! before each attempt and ends once the credential is revoked.
+//! before each attempt, and ends within a moment of the credential being
+//! revoked or removed, whatever it is doing, closing its connection to the
+//! receiver (see `crate::revocation`).
 
 use crate::auth::actor_of;
 use crate::events::{Event, Subscription};
@@ -225,16 +227,30 @@ pub(crate) async fn supervise(app: AppState) {
 }
 
 /// Delivers the events of one webhook, in order, until it is removed, its
-/// credential revoked, or the service stops.
+/// credential revoked, or the service stops. A revocation (or removal of
+/// the credential or its party) ends the task within a moment, whatever it
+/// is doing (waiting for events, backing off, sending), and with it the
+/// connection to the receiver: see `crate::revocation`.
 async fn deliver(app: AppState, hook: Webhook) {
-    let id = hook.id;
     let credential = loop {
-        match credential_of(&app, &id).await {
+        match credential_of(&app, &hook.id).await {
             Ok(Some(credential)) => break credential,
             Ok(None) => return,
             Err(_) => tokio::time::sleep(RETRY_STORE).await,
         }
     };
+    let mut lease = app.lease(&credential.id);
+    let id = hook.id.clone();
+    tokio::select! {
+        () = deliver_as(app, hook, credential) => {}
+        end = lease.end() => {
+            tracing::info!(webhook = %id, ?end, "the webhook's credential is revoked or the service stops: its deliveries stop");
+        }
+    }
+}
+
+async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
+    let id = hook.id;
     let target = match Target::parse(&hook.url) {
         Ok(target) => target,
         Err(why) => {

@@ -224,6 +224,9 @@ pub(crate) struct TrackOut {
     stale: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     stale_buffer_m: Option<f64>,
+    /// Stale past the largest reach it may be given: where it is is not
+    /// known, and it meets no new activity until it reports again.
+    lost: bool,
 }
 
 impl From<TrackView> for TrackOut {
@@ -238,6 +241,7 @@ impl From<TrackView> for TrackOut {
             speed: p.speed_mps,
             course: p.course_deg,
             stale: t.stale.is_some(),
+            lost: t.stale.as_ref().is_some_and(|s| s.lost),
             stale_buffer_m: t.stale.map(|s| s.buffer_m),
         }
     }
@@ -319,6 +323,9 @@ pub(crate) struct DeclarationOut {
     tracking: Option<TrackingWire>,
     #[serde(skip_serializing_if = "Option::is_none")]
     track: Option<TrackOut>,
+    /// Why the coordinator disputes it, while it does: it causes no holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    disputed: Option<String>,
 }
 
 impl From<DeclarationView> for DeclarationOut {
@@ -342,6 +349,7 @@ impl From<DeclarationView> for DeclarationOut {
             conflicts: d.conflicts.iter().map(ToString::to_string).collect(),
             tracking: d.tracking.map(Into::into),
             track: d.track.map(Into::into),
+            disputed: d.disputed,
         }
     }
 }
@@ -563,6 +571,17 @@ pub(crate) struct ConflictOut {
     /// `null` when the caller is told only that the coordinator will contact it.
     overlap: Option<OverlapOut>,
     sides: [SideOut; 2],
+    /// For the coordinator: what was kept from the party that opened it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    withheld: Option<WithheldOut>,
+}
+
+/// Why the party that opened a conflict was told only that the coordinator
+/// will contact it, and whether it was shown the conflict at all.
+#[derive(Debug, Serialize)]
+pub(crate) struct WithheldOut {
+    reason: &'static str,
+    opener_shown: bool,
 }
 
 impl From<ConflictView> for ConflictOut {
@@ -582,6 +601,10 @@ impl From<ConflictView> for ConflictOut {
                 area: o.area.into(),
             }),
             sides: c.sides.map(SideOut::from),
+            withheld: c.withheld.map(|w| WithheldOut {
+                reason: w.as_str(),
+                opener_shown: !c.via_coordinator,
+            }),
         }
     }
 }

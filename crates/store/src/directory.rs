@@ -118,6 +118,11 @@ pub struct Credential {
     pub coordinator: bool,
 }
 
+/// What [`Directory::version`] answers: equal twice in a row only if no credential was issued,
+/// revoked or deleted and no party added or deleted in between.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DirectoryVersion([i64; 7]);
+
 /// The parties and credentials tables of a data directory.
 ///
 /// The CLI changes them while a server may be running on the same files; the server reads them
@@ -290,6 +295,47 @@ impl Directory {
         Ok(credential)
     }
 
+    /// A summary of the parties and credentials tables that changes whenever a credential is
+    /// issued, revoked or deleted, or a party added or deleted: one aggregate query, cheap enough
+    /// to ask several times a second, so that [`Directory::credential_states`] is read only when
+    /// something changed.
+    pub fn version(&self) -> Result<DirectoryVersion, StoreError> {
+        self.conn
+            .prepare_cached(
+                "SELECT count(*), count(revoked_ms), coalesce(max(revoked_ms), 0),
+                        coalesce(max(created_ms), 0), coalesce(sum(rowid), 0),
+                        (SELECT count(*) FROM parties), (SELECT coalesce(sum(rowid), 0) FROM parties)
+                 FROM credentials",
+            )
+            .and_then(|mut stmt| {
+                stmt.query_row([], |row| {
+                    let mut summary = [0i64; 7];
+                    for (i, value) in summary.iter_mut().enumerate() {
+                        *value = row.get(i)?;
+                    }
+                    Ok(DirectoryVersion(summary))
+                })
+            })
+            .during("summarising the directory")
+    }
+
+    /// Every credential's id and whether it is still valid: not revoked, and its party still
+    /// listed.
+    pub fn credential_states(&self) -> Result<Vec<(String, bool)>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached(
+                "SELECT id, revoked_ms IS NULL AND EXISTS (SELECT 1 FROM parties WHERE name = party)
+                 FROM credentials",
+            )
+            .during("listing credential states")?;
+        let rows = stmt
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .during("listing credential states")?;
+        rows.collect::<Result<_, _>>()
+            .during("listing credential states")
+    }
+
     /// The credential a bearer token belongs to, or `None` if it is unknown or revoked.
     ///
     /// Reads the database on every call (one indexed lookup, microseconds), so revocations by
@@ -432,6 +478,36 @@ mod tests {
         assert_eq!(token.len(), 4 + 64);
         assert!(token[4..].bytes().all(|b| b.is_ascii_hexdigit()));
         assert_eq!(to_hex(&[0x00, 0xab, 0x0f]), "00ab0f");
+    }
+
+    #[test]
+    fn the_version_changes_with_every_credential_change_and_states_say_which_are_valid() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut directory = Directory::open(dir.path()).unwrap();
+        let empty = directory.version().unwrap();
+        assert_eq!(directory.version().unwrap(), empty);
+        directory.add_party("a", false).unwrap();
+        let party = directory.version().unwrap();
+        assert_ne!(party, empty);
+        let kept = directory
+            .issue_token("a", Role::Viewer)
+            .unwrap()
+            .credential
+            .id;
+        let revoked = directory
+            .issue_token("a", Role::Viewer)
+            .unwrap()
+            .credential
+            .id;
+        let issued = directory.version().unwrap();
+        assert_ne!(issued, party);
+        directory.revoke(&revoked).unwrap();
+        assert_ne!(directory.version().unwrap(), issued);
+        let mut states = directory.credential_states().unwrap();
+        states.sort();
+        let mut expected = vec![(kept, true), (revoked, false)];
+        expected.sort();
+        assert_eq!(states, expected);
     }
 
     #[test]

@@ -83,8 +83,8 @@ mod webhooks;
 pub use backend::{Entry, LogBackend, SqliteLog};
 pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint, WITNESSES_PER_PARTY};
 pub use directory::{
-    Credential, CredentialInfo, Directory, IssuedToken, Party, Role, TOKEN_PREFIX, to_hex,
-    validate_party_name,
+    Credential, CredentialInfo, Directory, DirectoryVersion, IssuedToken, Party, Role,
+    TOKEN_PREFIX, to_hex, validate_party_name,
 };
 pub use error::StoreError;
 pub use log::{Log, LogStats, Ticket};

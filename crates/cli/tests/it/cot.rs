@@ -159,12 +159,10 @@ fn pytak_positions_move_a_unit_and_alert_only_those_who_may_know() {
     let isf_stream = Stream::open(&server, &token(&server.banner, "isf", "operator"));
 
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/pytak/send_positions.py");
-    let points = [
-        TIKRIT,
-        ((TIKRIT.0 + GATE.0) / 2.0, (TIKRIT.1 + GATE.1) / 2.0),
-        GATE,
-    ]
-    .map(|(lon, lat)| format!("{lat},{lon}"));
+    // A drive up to the gate, 180 m between reports 0.3 s apart: within
+    // what a unit may seem to move (its speed, the errors and the slack).
+    let points = [(GATE.0 - 0.004, GATE.1), (GATE.0 - 0.002, GATE.1), GATE]
+        .map(|(lon, lat)| format!("{lat},{lon}"));
     let sent = Command::new("python3")
         .arg(script)
         .arg(cot_url(&server.banner))
@@ -315,4 +313,80 @@ fn a_tak_stream_is_kept_alive_survives_malformed_events_and_gets_its_alerts_back
         .unwrap();
     let mut rest = Vec::new();
     assert!(stranger.read_to_end(&mut rest).is_ok_and(|n| n == 0));
+}
+
+/// Whether a ping on a new connection to `addr` is answered.
+fn answers_a_ping(addr: &str) -> bool {
+    let Ok(mut tak) = std::net::TcpStream::connect(addr) else {
+        return false;
+    };
+    let ping = "<event version=\"2.0\" uid=\"alive\" type=\"t-x-c-t\" how=\"h-g-i-g-o\" \
+        time=\"2026-01-01T00:00:00Z\" start=\"2026-01-01T00:00:00Z\" stale=\"2026-01-01T00:00:00Z\">\
+        <point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" le=\"9999999\"/><detail/></event>";
+    let _ = tak.set_read_timeout(Some(Duration::from_secs(5)));
+    if tak.write_all(ping.as_bytes()).is_err() {
+        return false;
+    }
+    let mut got = Vec::new();
+    let mut buf = [0u8; 1024];
+    while !String::from_utf8_lossy(&got).contains("t-x-c-t-r") {
+        match tak.read(&mut buf) {
+            Ok(0) | Err(_) => return false,
+            Ok(n) => got.extend_from_slice(&buf[..n]),
+        }
+    }
+    true
+}
+
+#[test]
+fn the_listener_outlives_running_out_of_file_descriptors() {
+    let (dir, _) = crate::data_dir(&[]);
+    // A process with a few descriptors to spare (it holds about 30 at
+    // rest), flooded with idle connections: accept(2) fails with EMFILE
+    // until the authentication timeout closes them.
+    let mut command = Command::new("sh");
+    command
+        .args([
+            "-c",
+            "ulimit -n 48 && exec \"$0\" \"$@\"",
+            env!("CARGO_BIN_EXE_deconflict"),
+            "serve",
+            "--data",
+            dir.path().to_str().unwrap(),
+            "--listen",
+            "127.0.0.1:0",
+            "--cot-listen",
+            "127.0.0.1:0",
+            "--cot-auth-timeout-s",
+            "1",
+            "--cot-max-per-address",
+            "1000",
+        ])
+        .env("DECONFLICT_RATE_LIMIT_PER_S", "0");
+    let server = Server::start(command, "deconflict: serving");
+    let addr = server
+        .banner
+        .lines()
+        .find_map(|l| l.split("tcp://").nth(1))
+        .expect("a Cursor-on-Target address")
+        .trim()
+        .to_owned();
+    assert!(answers_a_ping(&addr));
+    let flood: Vec<_> = (0..60)
+        .map(|_| std::net::TcpStream::connect(&addr).unwrap())
+        .collect();
+    // The flood is closed by its timeout; the listener takes connections
+    // again.
+    std::thread::sleep(Duration::from_millis(2500));
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !answers_a_ping(&addr) {
+        assert!(
+            Instant::now() < deadline,
+            "the Cursor-on-Target listener stopped"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(flood);
+    let (status, body) = server.call("GET", "/healthz", None, None);
+    assert_eq!((status, body.as_str()), (200, r#"{"status":"ok"}"#));
 }

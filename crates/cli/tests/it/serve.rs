@@ -1,7 +1,10 @@
-//! `deconflict serve`: its configuration, its refusals, its signals.
+//! `deconflict serve`: its configuration, its refusals, its signals (a
+//! SIGTERM does not wait for open event streams or half-sent requests).
 
 use crate::demo::log_entries;
-use crate::{Server, bin, data_dir, in_hours, run};
+use crate::{Server, bin, connect, data_dir, in_hours, run};
+use std::io::{Read, Write};
+use std::time::{Duration, Instant};
 
 #[test]
 fn serves_until_sigterm_then_exits_cleanly() {
@@ -156,7 +159,59 @@ fn help_teaches_every_setting() {
         "DECONFLICT_LISTEN",
         "--metrics-token",
         "DECONFLICT_METRICS_TOKEN",
+        "--header-timeout-s",
+        "--max-connections",
+        "--auth-failures-per-min",
+        "--shutdown-grace-s",
+        "--cot-auth-timeout-s",
+        "--cot-idle-timeout-s",
+        "--cot-max-connections",
+        "--cot-max-per-address",
     ] {
         assert!(help.contains(setting), "{setting} missing from\n{help}");
+    }
+}
+
+#[test]
+fn sigterm_stops_at_once_with_an_event_stream_and_a_half_sent_header_open() {
+    let (dir, tokens) = data_dir(&["pmf/viewer"]);
+    let mut server = Server::serve(dir.path(), &[]);
+    let mut events = connect(&server.addr).unwrap();
+    write!(
+        events,
+        "GET /v1/events HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {}\r\n\r\n",
+        server.addr, tokens[0]
+    )
+    .unwrap();
+    let mut head = [0u8; 512];
+    let n = events.read(&mut head).unwrap();
+    let head = String::from_utf8_lossy(&head[..n]);
+    assert!(head.contains("text/event-stream"), "{head}");
+    let mut half = connect(&server.addr).unwrap();
+    write!(half, "GET /healthz HTTP/1.1\r\nHost: dec").unwrap();
+    std::thread::sleep(Duration::from_millis(200));
+
+    let stopping = Instant::now();
+    server.signal("TERM");
+    let exit = loop {
+        if let Some(exit) = server.child.try_wait().unwrap() {
+            break exit;
+        }
+        assert!(
+            stopping.elapsed() < Duration::from_secs(5),
+            "still running {:?} after SIGTERM",
+            stopping.elapsed()
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}");
+    assert!(stopping.elapsed() < Duration::from_secs(3));
+    // Both connections end.
+    for stream in [&mut events, &mut half] {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(1)))
+            .unwrap();
+        let mut rest = Vec::new();
+        assert!(stream.read_to_end(&mut rest).is_ok());
     }
 }

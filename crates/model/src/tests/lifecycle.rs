@@ -123,9 +123,17 @@ fn a_conflict_opening_on_a_cleared_activity_holds_it_again() {
     assert_eq!(entry.outcome.held, vec![patrol]);
     let seen = w.state.activity(&viewer("coalition"), &patrol).unwrap();
     assert_eq!(seen.state, ActivityState::Held);
+    // Named by the conflict that held it.
     assert_eq!(
         seen.history.last().unwrap().reason.as_deref(),
-        Some(crate::state::HELD_BY_CONFLICT)
+        Some(
+            format!(
+                "{}: {}",
+                crate::state::HELD_BY_CONFLICT,
+                entry.outcome.opened[0].id
+            )
+            .as_str()
+        )
     );
     // The PMF opened it: the coalition is pending, and must acknowledge.
     let conflict = w.con("post", 0);

@@ -7,8 +7,11 @@
 
 mod area;
 mod entries;
+mod holds;
 mod incidents;
 mod lifecycle;
+mod limits;
+mod probing;
 mod properties;
 mod reading;
 mod refusals;
@@ -58,8 +61,12 @@ pub(crate) struct World {
 
 impl World {
     pub(crate) fn new() -> World {
+        World::with_policy(Policy::default())
+    }
+
+    pub(crate) fn with_policy(policy: Policy) -> World {
         World {
-            state: State::new(Policy::default()),
+            state: State::new(policy),
             entries: Vec::new(),
             names: BTreeMap::new(),
             clock: T0 - 24 * HOUR,

@@ -13,6 +13,11 @@ const GATE: (f64, f64) = (43.4712, 34.9355);
 const TRUCK_PARK: (f64, f64) = (43.4750, 34.9370);
 /// Tikrit, 40 km south: far from both.
 const TIKRIT: (f64, f64) = (43.6800, 34.6000);
+/// A kilometre west of the gate: out of the strike's reach, a minute's
+/// drive away.
+const WEST_OF_GATE: (f64, f64) = (GATE.0 - 0.01, GATE.1);
+/// About 1.8 km east of the truck park, 2.2 km from the gate.
+const EAST: (f64, f64) = (TRUCK_PARK.0 + 0.02, TRUCK_PARK.1);
 
 fn tracked(name: &str, at: (f64, f64), interval_s: u32) -> Command {
     let mut command = declare(
@@ -103,7 +108,7 @@ fn a_unit_entering_a_cleared_hazard_opens_a_conflict_holds_it_and_alerts() {
     let entry = w.ok(
         "pmf/operator",
         "leave",
-        track(vec![report(unit, now, TIKRIT)]),
+        track(vec![report(unit, now, WEST_OF_GATE)]),
     );
     assert_eq!(entry.outcome.resolved, vec![opened.id]);
     assert!(entry.outcome.alerts.is_empty());
@@ -154,23 +159,19 @@ fn a_held_hazard_conflicts_without_an_alert_and_a_new_one_over_a_unit_alerts() {
     assert_eq!(entry.outcome.activity_state, Some(ActivityState::Held));
     assert_eq!(entry.outcome.alerts.len(), 1, "{:?}", entry.outcome);
 
-    // Another held strike elsewhere; the unit walks into it: a conflict, no
+    // Another held strike nearby; the unit walks into it: a conflict, no
     // alert, since nothing is cleared to happen there.
     w.ok(
         "coalition/operator",
         "other",
         submit(
             "air_strike",
-            "Strike near Tikrit",
-            vol(point(TIKRIT.0, TIKRIT.1), 800.0, 1, Some(2)),
+            "Strike east of the truck park",
+            vol(point(EAST.0, EAST.1), 800.0, 1, Some(2)),
         ),
     );
     let now = w.now();
-    let entry = w.ok(
-        "pmf/operator",
-        "walk",
-        track(vec![report(unit, now, TIKRIT)]),
-    );
+    let entry = w.ok("pmf/operator", "walk", track(vec![report(unit, now, EAST)]));
     assert_eq!(entry.outcome.opened.len(), 1);
     assert_eq!(entry.outcome.resolved.len(), 1);
     assert!(entry.outcome.alerts.is_empty());
@@ -298,13 +299,9 @@ fn a_silent_unit_goes_stale_and_its_volume_grows_with_time() {
     let grown = w.ok("service", "grow", Command::Sweep);
     assert!(grown.outcome.stale[0].buffer_m > stale.buffer_m);
 
-    // A fresh report far away ends it: not stale, the conflict resolves.
+    // A fresh report ends it: not stale, the conflict resolves.
     let now = w.now() + 60_000;
-    let entry = w.ok(
-        "pmf/operator",
-        "back",
-        track(vec![report(unit, now, TIKRIT)]),
-    );
+    let entry = w.ok("pmf/operator", "back", track(vec![report(unit, now, away)]));
     assert_eq!(entry.outcome.resolved.len(), 1);
     let seen = w.state.declaration(&viewer("pmf"), &unit).unwrap();
     assert!(seen.track.unwrap().stale.is_none());

@@ -8,6 +8,10 @@
 //! may see (see [`crate::events`]). Once a conflict's event has been written
 //! to the stream, a `pending` notification of the caller's party is
 //! recorded `delivered`, exactly as when the conflict is read.
+//!
+//! The stream ends (nothing more is sent, the body ends) within a moment of
+//! its credential being revoked or removed, even from another process, and
+//! when the service stops: see `crate::revocation`.
 
 use super::{Route, route};
 use crate::auth::Caller;
@@ -89,9 +93,13 @@ struct Reader {
 }
 
 impl Reader {
-    /// The next SSE event, or `None` to end the stream (the service stops).
+    /// The next SSE event, or `None` to end the stream (the credential is
+    /// revoked, or the service stops).
     async fn next(&mut self) -> Option<sse::Event> {
         loop {
+            if self.subscription.ended() {
+                return None;
+            }
             match self.queue.pop_front() {
                 Some(Step::Send(event)) => return Some(sse_event(&event)),
                 Some(Step::Delivered(events)) => self.subscription.delivered(&events).await,

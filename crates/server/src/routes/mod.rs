@@ -7,6 +7,7 @@ pub(crate) mod conflicts;
 pub(crate) mod console;
 pub(crate) mod declarations;
 pub(crate) mod events;
+pub(crate) mod holds;
 pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod me;
@@ -59,6 +60,7 @@ pub(crate) fn all() -> Vec<Route> {
         events::routes(),
         me::routes(),
         webhooks::routes(),
+        holds::routes(),
     ]
     .into_iter()
     .flatten()
@@ -66,7 +68,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 11] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 12] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -78,6 +80,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 11] = [
     include_str!("events.openapi.json"),
     include_str!("me.openapi.json"),
     include_str!("webhooks.openapi.json"),
+    include_str!("holds.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.
@@ -261,7 +264,74 @@ pub(crate) fn within_vertex_limit(
             limit,
         });
     }
+    // The command path's work grows with the positions and with how much of
+    // the index the geometry spans; bounded here, before the command lock.
+    let area_km2 = span_km2(&geometry.value);
+    let limit = app.config().max_geometry_cost;
+    if vertices > 1 && vertices as f64 * area_km2 > limit {
+        return Err(ApiError::GeometryTooCostly {
+            field,
+            vertices,
+            area_km2: area_km2.ceil() as u64,
+            limit: limit as u64,
+        });
+    }
     Ok(())
+}
+
+/// The area of the geometry's longitude/latitude bounding box, km², by the
+/// sine-of-latitude formula: an upper bound of what it spans, cheap enough
+/// to take before anything is built from it. A box across the antimeridian
+/// counts as the whole band, which only errs towards refusing.
+fn span_km2(value: &geojson::GeometryValue) -> f64 {
+    const EARTH_RADIUS_KM: f64 = 6_371.0;
+    let mut bounds = [
+        f64::INFINITY,
+        f64::INFINITY,
+        f64::NEG_INFINITY,
+        f64::NEG_INFINITY,
+    ];
+    each_position(value, &mut |p| {
+        if let [lon, lat, ..] = p {
+            bounds = [
+                bounds[0].min(*lon),
+                bounds[1].min(*lat),
+                bounds[2].max(*lon),
+                bounds[3].max(*lat),
+            ];
+        }
+    });
+    let [w, s, e, n] = bounds;
+    if !(w.is_finite() && s.is_finite() && e.is_finite() && n.is_finite()) {
+        return 0.0;
+    }
+    let s = s.clamp(-90.0, 90.0).to_radians();
+    let n = n.clamp(-90.0, 90.0).to_radians();
+    let width = (e - w).clamp(0.0, 360.0).to_radians();
+    EARTH_RADIUS_KM * EARTH_RADIUS_KM * width * (n.sin() - s.sin()).abs()
+}
+
+fn each_position(value: &geojson::GeometryValue, f: &mut impl FnMut(&[f64])) {
+    use geojson::GeometryValue as G;
+    match value {
+        G::Point { coordinates } => f(coordinates.as_slice()),
+        G::MultiPoint { coordinates } | G::LineString { coordinates } => {
+            coordinates.iter().for_each(|p| f(p.as_slice()));
+        }
+        G::MultiLineString { coordinates } | G::Polygon { coordinates } => {
+            coordinates.iter().flatten().for_each(|p| f(p.as_slice()));
+        }
+        G::MultiPolygon { coordinates } => {
+            coordinates
+                .iter()
+                .flatten()
+                .flatten()
+                .for_each(|p| f(p.as_slice()));
+        }
+        G::GeometryCollection { geometries } => {
+            geometries.iter().for_each(|g| each_position(&g.value, f));
+        }
+    }
 }
 
 fn positions(value: &geojson::GeometryValue) -> usize {

@@ -58,12 +58,9 @@ async fn report(
                 .filter_map(|c| state.conflict(&caller, &c.id).ok())
                 .map(Into::into)
                 .collect(),
-            resolved: entry
-                .outcome
-                .resolved
-                .iter()
-                .map(ToString::to_string)
-                .collect(),
+            // Only those the caller is shown: one a question past its
+            // budget opened is the coordinator's to tell.
+            resolved: super::resolved(state, &caller, entry),
             alerts: entry
                 .outcome
                 .alerts

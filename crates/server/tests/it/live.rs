@@ -2,7 +2,7 @@
 //! resuming with `Last-Event-ID`, and what each party's stream never holds.
 
 use super::*;
-use crate::scene::{GATE, TIKRIT, report, scene};
+use crate::scene::{GATE, TIKRIT, WEST_OF_GATE, report, report_at, scene};
 use axum::body::Body as HttpBody;
 use http_body_util::BodyExt;
 use std::time::Duration;
@@ -61,6 +61,18 @@ impl Stream {
                 .ok()?;
             if let Ok(data) = frame.into_data() {
                 self.buffer.push_str(&String::from_utf8_lossy(&data));
+            }
+        }
+    }
+
+    /// Whether the body ends within `wait`, whatever it sends before.
+    pub(crate) async fn ends_within(&mut self, wait: Duration) -> bool {
+        let deadline = tokio::time::Instant::now() + wait;
+        loop {
+            match tokio::time::timeout_at(deadline, self.body.frame()).await {
+                Err(_) => return false,
+                Ok(None | Some(Err(_))) => return true,
+                Ok(Some(Ok(_))) => {}
             }
         }
     }
@@ -187,10 +199,16 @@ async fn a_reconnect_with_last_event_id_misses_nothing() {
     let h = Harness::new();
     let (unit, _) = scene(&h).await;
     let before = seq(&h).await;
-    h.post("/v1/tracks", "pmf/operator", report(&unit, GATE))
-        .await
-        .expect(200);
-    h.post("/v1/tracks", "pmf/operator", report(&unit, TIKRIT))
+    // At the gate a minute ago, a kilometre west of it now.
+    let minute = 1.0 / 60.0;
+    h.post(
+        "/v1/tracks",
+        "pmf/operator",
+        report_at(&unit, GATE, -minute),
+    )
+    .await
+    .expect(200);
+    h.post("/v1/tracks", "pmf/operator", report(&unit, WEST_OF_GATE))
         .await
         .expect(200);
     // Connected after the fact, resuming from before: both changes come.

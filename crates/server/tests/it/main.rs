@@ -9,20 +9,35 @@
 //! - `stories`: the demo's stories, told through the API;
 //! - `replay`: a restart rebuilds the same state, and `as_of` replays it;
 //! - `log`: the public log, its proofs, checkpoints and cosignatures;
+//! - `limits`: what no object may be (a survey of all Iraq for twenty
+//!   years up to 100 km, a unit at 3 km/s), and a policy that allows more;
 //! - `live`: tracks, the event stream, alerts and deliveries;
 //! - `webhooks`: registration, signed deliveries, retries, need-to-know;
 //! - `hostile`: the record against a party that asks chosen questions;
+//! - `probing`: a wide question and a bisection through the API: coarse
+//!   answers, and the coordinator told;
 //! - `side_channels`: what a party could learn of others' activity from
 //!   the service's own routes, request ids and the other side of a conflict.
+//! - `revocation`: a revoked credential's event stream, Cursor-on-Target
+//!   connection and webhook end within a second;
+//! - `connections`: on real sockets, the timeouts, caps and rate limits of
+//!   Cursor-on-Target and HTTP connections, failed authentications limited
+//!   per address, and a stop that does not wait for open streams.
 
 mod api;
+mod connections;
+mod flooding;
+mod holds;
 mod hostile;
 mod incidents;
+mod limits;
 mod live;
 mod log;
 mod need_to_know;
+mod probing;
 mod refusals;
 mod replay;
+mod revocation;
 mod scene;
 mod side_channels;
 mod stories;

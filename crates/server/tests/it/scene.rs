@@ -9,6 +9,9 @@ use serde_json::{Value, json};
 pub(crate) const GATE: (f64, f64) = (43.4712, 34.9355);
 pub(crate) const TRUCK_PARK: (f64, f64) = (43.4750, 34.9370);
 pub(crate) const TIKRIT: (f64, f64) = (43.6800, 34.6000);
+/// A kilometre west of the gate: out of the strike's reach, a minute's
+/// drive from it.
+pub(crate) const WEST_OF_GATE: (f64, f64) = (GATE.0 - 0.01, GATE.1);
 
 /// A PMF company reporting its position, and a coalition strike 400 m from
 /// the gate, cleared by the JOC.
@@ -57,8 +60,13 @@ pub(crate) async fn scene(h: &Harness) -> (String, String) {
 }
 
 pub(crate) fn report(unit: &str, at: (f64, f64)) -> Value {
+    report_at(unit, at, 0.0)
+}
+
+/// A report of where the unit was `hours` from now.
+pub(crate) fn report_at(unit: &str, at: (f64, f64), hours: f64) -> Value {
     json!({"reports": [{
-        "declaration_id": unit, "time": in_hours(0.0), "lat": at.1, "lon": at.0,
+        "declaration_id": unit, "time": in_hours(hours), "lat": at.1, "lon": at.0,
         "ce_m": 15.0, "speed": 4.0, "course": 10.0
     }]})
 }

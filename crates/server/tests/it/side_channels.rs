@@ -132,7 +132,7 @@ async fn metrics_count_commands_but_not_by_verb_or_party() {
         let (labels, _) = labels.split_once('}').expect("labels close");
         for label in labels.split(',') {
             let (key, value) = label.split_once('=').expect("key=value");
-            assert!(["class", "outcome"].contains(&key), "{line}");
+            assert!(["class", "outcome", "reason"].contains(&key), "{line}");
             let value = value.trim_matches('"');
             assert!(!verbs.contains(&value), "{line}");
             assert!(!PARTIES.contains(&value), "{line}");

@@ -4,7 +4,7 @@
 //! revocation. A small receiver on a loopback port records what it is sent.
 
 use super::*;
-use crate::scene::{GATE, TIKRIT, report, scene};
+use crate::scene::{GATE, WEST_OF_GATE, report, report_at, scene};
 use axum::body::Bytes;
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -210,6 +210,18 @@ async fn track(h: &Harness, unit: &str, at: (f64, f64)) -> Value {
         .await
         .expect(200)
         .json()
+}
+
+/// [`track`], `minutes` from now.
+async fn track_at(h: &Harness, unit: &str, at: (f64, f64), minutes: f64) -> Value {
+    h.post(
+        "/v1/tracks",
+        "pmf/operator",
+        report_at(unit, at, minutes / 60.0),
+    )
+    .await
+    .expect(200)
+    .json()
 }
 
 fn has(kind: &str) -> impl Fn(&[Received]) -> bool + '_ {
@@ -447,7 +459,14 @@ async fn revocation_or_removal_stops_a_webhook() {
     let (pmf_id, _) = register(&h, "pmf/operator", &pmf_url).await;
     register(&h, "coalition/operator", &coalition_url).await;
     register(&h, "joc/approver", &joc_url).await;
-    track(&h, &unit, GATE).await;
+    // Reports a minute apart, from four minutes ago: a unit drives out of
+    // the strike's reach and back in that time.
+    let minutes = std::cell::Cell::new(-4.0);
+    let next = || {
+        minutes.set(minutes.get() + 1.0);
+        minutes.get() - 1.0
+    };
+    track_at(&h, &unit, GATE, next()).await;
     pmf.until("alert", has("alert")).await;
     coalition.until("alert", has("alert")).await;
     joc.until("alert", has("alert")).await;
@@ -455,8 +474,10 @@ async fn revocation_or_removal_stops_a_webhook() {
     // Moves the unit out and back; returns once the coordinator's webhook,
     // which sees everything, has the last entry's events.
     let out_and_back = async || {
-        track(&h, &unit, TIKRIT).await;
-        let seq = track(&h, &unit, GATE).await["seq"].as_u64().unwrap();
+        track_at(&h, &unit, WEST_OF_GATE, next()).await;
+        let seq = track_at(&h, &unit, GATE, next()).await["seq"]
+            .as_u64()
+            .unwrap();
         joc.until("the last entry", |r| {
             r.iter().any(|r| r.json()["seq"].as_u64() == Some(seq))
         })
