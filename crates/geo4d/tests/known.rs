@@ -1,6 +1,6 @@
-//! Known answers from real places. Coordinates are from
-//! `shared/context/places.csv`, which cites each one's source (Wikipedia
-//! infoboxes, GeoNames); distances were checked against Karney's geodesic.
+//! Known answers from real places. Coordinates are from the sources named
+//! beside each (Wikipedia infoboxes, GeoNames); distances were checked
+//! against Karney's geodesic.
 
 use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window, geodesic_m};
 

@@ -1,5 +1,5 @@
-//! The transparency-dev/merkle conformance vectors (Apache-2.0), read in place from the
-//! shared fixtures folder beside the checkout (never copied into the project).
+//! The transparency-dev/merkle conformance vectors (Apache-2.0), vendored in
+//! `tests/vectors/` with their licence and provenance.
 
 use std::path::{Path, PathBuf};
 
@@ -17,12 +17,10 @@ const DIVERGENT: &[(&str, &str)] = &[(
 )];
 
 fn testdata() -> PathBuf {
-    let dir =
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/fixtures/merkle/testdata");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/testdata");
     assert!(
         dir.join("inclusion").is_dir() && dir.join("consistency").is_dir(),
-        "Merkle conformance vectors not found at {}: the shared/ folder must sit beside the \
-         checkout (see shared/fixtures/README.md)",
+        "Merkle conformance vectors not found at {}",
         dir.display()
     );
     dir
