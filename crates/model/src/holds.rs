@@ -172,26 +172,4 @@ impl State {
         }
         Ok(())
     }
-
-    /// Records the holds an entry caused, each by the party on the other
-    /// side of the conflict that caused it.
-    pub(crate) fn count_holds(&mut self, entry: &crate::Entry) {
-        for held in &entry.outcome.held {
-            let by = entry.outcome.opened.iter().find_map(|c| {
-                if c.activity == *held {
-                    Some(c.parties[1].clone())
-                } else if c.other == crate::ObjectRef::Activity(*held) {
-                    Some(c.parties[0].clone())
-                } else {
-                    None
-                }
-            });
-            if let Some(party) = by {
-                self.holds.push(HoldCaused {
-                    time_ms: entry.time_ms,
-                    party,
-                });
-            }
-        }
-    }
 }

@@ -154,7 +154,9 @@ pub use incident::{
 pub use object::{
     ActivityState, ConflictState, Notification, NotificationState, Override, Transition,
 };
-pub use policy::{DEFAULT_LIMITS, KIND_LIMITS, Limits, Policy, STALE_REACH_CAP_M, covered_km2};
+pub use policy::{
+    DEFAULT_LIMITS, KIND_LIMITS, Limits, Policy, STALE_REACH_CAP_M, box_km2, covered_km2,
+};
 pub use probing::{
     MAX_PROBING_WINDOW_MS, MAX_QUICK_MS, Pattern, PatternSeen, Probing, ProbingPolicy, Withheld,
 };

@@ -140,7 +140,12 @@ const R_MAX_KM: f64 = 6_399.594;
 /// sphere of WGS84's largest radius of curvature. A box around a pole or
 /// across every longitude counts whole, which only errs towards refusing.
 pub fn covered_km2(volume: &Volume) -> f64 {
-    let [w, s, e, n] = volume.bounds();
+    box_km2(volume.bounds())
+}
+
+/// An upper bound of the area of a longitude/latitude box `[west, south,
+/// east, north]`, km², on a sphere of WGS84's largest radius of curvature.
+pub fn box_km2([w, s, e, n]: [f64; 4]) -> f64 {
     let width = (e - w).clamp(0.0, 360.0).to_radians();
     let band = s.clamp(-90.0, 90.0).to_radians().sin() - n.clamp(-90.0, 90.0).to_radians().sin();
     R_MAX_KM * R_MAX_KM * width * band.abs()

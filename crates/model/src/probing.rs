@@ -44,6 +44,7 @@ use crate::actor::{Actor, Role};
 use crate::entry::{Entry, Outcome};
 use crate::id::ObjectRef;
 use crate::object::Conflict;
+use crate::policy::covered_km2;
 use crate::state::State;
 use deconflict_geo4d::{Volume, Window};
 use serde::{Deserialize, Serialize};
@@ -61,9 +62,6 @@ pub const MAX_QUICK_MS: i64 = HOUR_MS;
 
 /// At most this many objects are named in each pattern of a suspicion.
 const MAX_EVIDENCE: usize = 64;
-
-/// How many kilometres one degree of latitude spans, at most.
-const KM_PER_DEG: f64 = 111.7;
 
 /// When a question is wide, and how much a party may learn before its
 /// answers go through the coordinator.
@@ -194,21 +192,6 @@ pub(crate) fn whole_hours(window: Window) -> Window {
     Window::new(from, to).unwrap_or(window)
 }
 
-/// The area of a volume's bounding box, square kilometres, never less than
-/// the true area of the box: degrees of longitude measured where they are
-/// widest.
-pub(crate) fn bounding_km2(volume: &Volume) -> f64 {
-    let [west, south, east, north] = volume.bounds();
-    let widest = if south <= 0.0 && north >= 0.0 {
-        0.0
-    } else {
-        south.abs().min(north.abs())
-    };
-    let height = (north - south).max(0.0) * KM_PER_DEG;
-    let width = (east - west).clamp(0.0, 360.0) * KM_PER_DEG * widest.to_radians().cos();
-    height * width
-}
-
 /// How the conflicts a command opens are shown to the party asking.
 #[derive(Debug, Default)]
 pub(crate) struct Asking {
@@ -243,7 +226,7 @@ impl Asking {
         let policy = &state.policy.probing;
         let spent = self.spent(state, actor, now_ms);
         let wide = met > policy.wide_objects as usize
-            || bounding_km2(volume) > f64::from(policy.wide_area_km2);
+            || covered_km2(volume) > f64::from(policy.wide_area_km2);
         self.withheld = if spent {
             Some(Withheld::Budget)
         } else if wide {

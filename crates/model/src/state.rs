@@ -395,19 +395,24 @@ impl State {
         let outcome = &entry.outcome;
         for id in &outcome.held {
             // Named by the conflict that held it, which both its owner and
-            // the coordinator see.
+            // the coordinator see, and counted against the other side.
             let by = outcome
                 .opened
                 .iter()
-                .find(|c| c.activity == *id || c.other == ObjectRef::Activity(*id))
-                .map(|c| c.id);
+                .find(|c| c.activity == *id || c.other == ObjectRef::Activity(*id));
             let reason = Some(match by {
-                Some(conflict) => format!("{HELD_BY_CONFLICT}: {conflict}"),
+                Some(conflict) => format!("{HELD_BY_CONFLICT}: {}", conflict.id),
                 None => HELD_BY_CONFLICT.to_owned(),
             });
+            if let Some(conflict) = by {
+                let other = usize::from(conflict.activity == *id);
+                self.holds.push(crate::holds::HoldCaused {
+                    time_ms: t,
+                    party: conflict.parties[other].clone(),
+                });
+            }
             self.move_activity(volumes, seq, t, id, Some(ActivityState::Held), reason)?;
         }
-        self.count_holds(entry);
         for opened in &outcome.opened {
             if self.conflicts.contains_key(&opened.id) {
                 return Err(corrupt(seq, format!("{} exists already", opened.id)));

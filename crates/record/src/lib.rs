@@ -84,7 +84,7 @@ mod verify;
 pub use bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
 pub use payload::{Payload, PayloadError};
 pub use public::{
-    LEAF_VERSION, MIN_FIELDS, NotAnEntry, Published, SaltSecret, WHOLE, fields_hex, leaf_hash_of,
-    publish, sealed, units,
+    LEAF_VERSION, MIN_FIELDS, NotAnEntry, Published, SaltSecret, WHOLE, fields_from_hex,
+    fields_hex, leaf_hash_of, publish, sealed, units,
 };
-pub use verify::{BundleError, Cosigner, Verified};
+pub use verify::{BundleError, Cosigner, Verified, rebuild};

@@ -180,7 +180,7 @@ pub fn fields_hex(fields: &[Hash]) -> Vec<String> {
 
 /// A fields list from [`fields_hex`]: the position of the first string
 /// that is not 64 lowercase hex digits, if any.
-pub(crate) fn fields_from_hex(fields: &[String]) -> Result<Vec<Hash>, usize> {
+pub fn fields_from_hex(fields: &[String]) -> Result<Vec<Hash>, usize> {
     fields
         .iter()
         .enumerate()

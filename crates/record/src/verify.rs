@@ -8,7 +8,7 @@
 //! [`Verified`] never mixes what was proven with what was not.
 
 use crate::bundle::{BUNDLE_FORMAT, Bundle, BundleEntry};
-use crate::payload::PayloadError;
+use crate::payload::{Payload, PayloadError};
 use crate::public::{LEAF_VERSION, Leaf, LeafProblem, fields_from_hex, sealed};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
@@ -135,6 +135,19 @@ impl Bundle {
         }
         Ok(entries)
     }
+}
+
+/// Entry `seq` rebuilt from payloads that open its fields (which the
+/// caller checked, e.g. with [`Payload::opens`]): `{"seq": seq}` with each
+/// value at its pointer. `fields` is the length of the entry's fields list.
+pub fn rebuild(seq: u64, payloads: &[Payload], fields: usize) -> Result<Value, String> {
+    let mut entry = json!({ "seq": seq });
+    for payload in payloads {
+        let value = payload.json().map_err(|e| e.to_string())?;
+        insert(&mut entry, &payload.pointer, value, fields)
+            .map_err(|e| format!("{}: {e}", payload.pointer))?;
+    }
+    Ok(entry)
 }
 
 /// Puts `value` at `pointer` in `entry`, making objects on the way, and

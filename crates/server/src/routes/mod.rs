@@ -279,12 +279,11 @@ pub(crate) fn within_vertex_limit(
     Ok(())
 }
 
-/// The area of the geometry's longitude/latitude bounding box, km², by the
-/// sine-of-latitude formula: an upper bound of what it spans, cheap enough
-/// to take before anything is built from it. A box across the antimeridian
-/// counts as the whole band, which only errs towards refusing.
+/// An upper bound of the area the geometry's positions span, km²: their
+/// longitude/latitude box, taken before anything is built from them. A box
+/// across the antimeridian counts as the whole band, which only errs
+/// towards refusing.
 fn span_km2(value: &geojson::GeometryValue) -> f64 {
-    const EARTH_RADIUS_KM: f64 = 6_371.0;
     let mut bounds = [
         f64::INFINITY,
         f64::INFINITY,
@@ -301,14 +300,11 @@ fn span_km2(value: &geojson::GeometryValue) -> f64 {
             ];
         }
     });
-    let [w, s, e, n] = bounds;
-    if !(w.is_finite() && s.is_finite() && e.is_finite() && n.is_finite()) {
-        return 0.0;
+    if bounds.iter().all(|b| b.is_finite()) {
+        deconflict_model::box_km2(bounds)
+    } else {
+        0.0
     }
-    let s = s.clamp(-90.0, 90.0).to_radians();
-    let n = n.clamp(-90.0, 90.0).to_radians();
-    let width = (e - w).clamp(0.0, 360.0).to_radians();
-    EARTH_RADIUS_KM * EARTH_RADIUS_KM * width * (n.sin() - s.sin()).abs()
 }
 
 fn each_position(value: &geojson::GeometryValue, f: &mut impl FnMut(&[f64])) {

@@ -463,31 +463,9 @@ async fn created_at(h: &Harness, id: &str) -> u64 {
 }
 
 /// What `who` gets of entry `seq`: its leaf, its commitments, its payloads.
-async fn entry_as(h: &Harness, seq: u64, who: &str) -> (String, Vec<Hash>, Vec<Payload>) {
-    let page = h
-        .get(&format!("/v1/log/entries?start={}&end={seq}", seq - 1), who)
-        .await
-        .expect(200)
-        .json();
-    let entry = &page["entries"][0];
-    let fields = entry["fields"]
-        .as_array()
-        .map(|f| {
-            f.iter()
-                .map(|h| {
-                    let text = h.as_str().unwrap();
-                    let mut out = [0u8; 32];
-                    for (i, byte) in out.iter_mut().enumerate() {
-                        *byte = u8::from_str_radix(&text[2 * i..2 * i + 2], 16).unwrap();
-                    }
-                    out
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let payloads =
-        serde_json::from_value(entry.get("payloads").cloned().unwrap_or(json!([]))).unwrap();
-    (entry["leaf"].as_str().unwrap().to_owned(), fields, payloads)
+async fn entry_as(h: &Harness, seq: u64, who: &str) -> crate::Read {
+    let mut read = crate::read_entries(h, who, seq - 1, seq).await;
+    read.remove(0)
 }
 
 #[tokio::test]
@@ -503,7 +481,7 @@ async fn an_owner_reveals_a_field_and_everyone_can_check_it() {
     h.post("/v1/log/reveal", "coalition/viewer", label.clone())
         .await
         .problem(403, "role_forbidden");
-    let (_, _, before) = entry_as(&h, seq, "pmf/viewer").await;
+    let before = entry_as(&h, seq, "pmf/viewer").await.payloads;
     assert!(before.iter().all(|p| !p.pointer.contains("label")));
 
     let answer = h
@@ -520,7 +498,12 @@ async fn an_owner_reveals_a_field_and_everyone_can_check_it() {
 
     // Anyone reads it, and it opens the leaf the log published; the ISF,
     // in nothing of it, reads that field alone.
-    let (leaf, fields, read) = entry_as(&h, seq, "isf/viewer").await;
+    let crate::Read {
+        leaf,
+        fields,
+        payloads: read,
+        ..
+    } = entry_as(&h, seq, "isf/viewer").await;
     assert_eq!(read, std::slice::from_ref(&payload));
     payload.opens(leaf.as_bytes(), &fields).unwrap();
     let by_seq = h

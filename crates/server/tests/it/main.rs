@@ -338,8 +338,40 @@ impl Harness {
 /// One entry of the log as one reader got it.
 #[derive(Debug)]
 pub(crate) struct Read {
+    pub(crate) seq: u64,
     pub(crate) leaf: String,
+    /// The entry's field commitments, when the reader may open any.
+    pub(crate) fields: Vec<deconflict_ledger::Hash>,
     pub(crate) payloads: Vec<deconflict_record::Payload>,
+}
+
+impl Read {
+    fn of(entry: &Value) -> Read {
+        let hex: Vec<String> =
+            serde_json::from_value(entry.get("fields").cloned().unwrap_or(json!([]))).unwrap();
+        Read {
+            seq: entry["index"].as_u64().unwrap() + 1,
+            leaf: entry["leaf"].as_str().unwrap().to_owned(),
+            fields: deconflict_record::fields_from_hex(&hex).unwrap(),
+            payloads: serde_json::from_value(entry.get("payloads").cloned().unwrap_or(json!([])))
+                .unwrap(),
+        }
+    }
+}
+
+/// Entries `start..end` of the log as `who` reads them.
+pub(crate) async fn read_entries(h: &Harness, who: &str, start: u64, end: u64) -> Vec<Read> {
+    let page = h
+        .get(&format!("/v1/log/entries?start={start}&end={end}"), who)
+        .await
+        .expect(200)
+        .json();
+    page["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(Read::of)
+        .collect()
 }
 
 /// The whole log as `who` reads it, by sequence number.
@@ -352,16 +384,8 @@ pub(crate) async fn read_log(h: &Harness, who: &str) -> BTreeMap<u64, Read> {
             .expect(200)
             .json();
         let entries = page["entries"].as_array().unwrap();
-        for e in entries {
-            let payloads: Vec<deconflict_record::Payload> =
-                serde_json::from_value(e.get("payloads").cloned().unwrap_or(json!([]))).unwrap();
-            out.insert(
-                e["index"].as_u64().unwrap() + 1,
-                Read {
-                    leaf: e["leaf"].as_str().unwrap().to_owned(),
-                    payloads,
-                },
-            );
+        for read in entries.iter().map(Read::of) {
+            out.insert(read.seq, read);
         }
         if out.len() as u64 >= page["size"].as_u64().unwrap() || entries.is_empty() {
             return out;
@@ -369,22 +393,10 @@ pub(crate) async fn read_log(h: &Harness, who: &str) -> BTreeMap<u64, Read> {
     }
 }
 
-/// The entry rebuilt from what the reader opened (`{}` if nothing).
+/// The entry rebuilt from what the reader opened (only its `seq` if
+/// nothing).
 pub(crate) fn rebuilt(read: &Read) -> Value {
-    let mut entry = json!({});
-    for p in &read.payloads {
-        let mut at = &mut entry;
-        let tokens: Vec<&str> = p.pointer.split('/').skip(1).collect();
-        for token in &tokens[..tokens.len() - 1] {
-            at = at
-                .as_object_mut()
-                .unwrap()
-                .entry(token.to_string())
-                .or_insert(json!({}));
-        }
-        at[tokens[tokens.len() - 1]] = p.json().unwrap();
-    }
-    entry
+    deconflict_record::rebuild(read.seq, &read.payloads, read.fields.len()).unwrap()
 }
 
 /// An RFC 3339 time `hours` from now.
