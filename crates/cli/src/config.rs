@@ -178,6 +178,13 @@ pub(crate) struct ServeConfig {
     #[arg(long, env = "DECONFLICT_PARTY_LOG_QUOTA", value_name = "BYTES")]
     pub(crate) party_log_quota: Option<u64>,
 
+    /// Seconds of reports a tracked unit may send at once beyond its
+    /// declared interval (a device back in reach sends what it stored);
+    /// faster reports get 429 `reports_too_fast`. 0 turns pacing off.
+    /// [default: 3600]
+    #[arg(long, env = "DECONFLICT_REPORT_BACKLOG", value_name = "SECONDS")]
+    pub(crate) report_backlog: Option<u64>,
+
     /// The most items one page of a list may hold. [default: 1000]
     #[arg(long, env = "DECONFLICT_MAX_PAGE", value_name = "N")]
     pub(crate) max_page: Option<usize>,
@@ -322,6 +329,7 @@ impl ServeConfig {
             max_vertices: self.max_vertices.or(file.max_vertices),
             max_geometry_cost: self.max_geometry_cost.or(file.max_geometry_cost),
             party_log_quota: self.party_log_quota.or(file.party_log_quota),
+            report_backlog: self.report_backlog.or(file.report_backlog),
             log: self.log.or(file.log),
         }
     }
@@ -498,6 +506,11 @@ impl ServeConfig {
                     Some(0) => None,
                     Some(bytes) => Some(bytes),
                     None => defaults.party_log_bytes_per_day,
+                },
+                unit_report_backlog: match self.report_backlog {
+                    Some(0) => None,
+                    Some(s) => Some(Duration::from_secs(s)),
+                    None => defaults.unit_report_backlog,
                 },
                 webhook_private: self.webhook_private.unwrap_or(false),
                 metrics_token,

@@ -425,6 +425,15 @@ fn positions(geometry: &Geometry) -> Vec<LonLat> {
 }
 
 impl crate::State {
+    /// The reporting interval `party`'s unit `id` declared, in seconds, if
+    /// it is a tracked unit of that party's. The service paces a party's
+    /// reports by it; another party's unit is `None`, so pacing can never
+    /// tell one party of another's units or their reports.
+    pub fn own_report_interval_s(&self, party: &str, id: &DeclarationId) -> Option<u32> {
+        let d = self.declarations.get(id).filter(|d| d.owner == party)?;
+        Some(d.spec.tracking.as_ref()?.report_interval_s)
+    }
+
     /// Whether a tracked unit is lost (see the module docs).
     pub(crate) fn is_lost(&self, id: &DeclarationId) -> bool {
         self.declarations

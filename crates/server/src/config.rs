@@ -30,6 +30,11 @@ pub struct Config {
     /// The most bytes of log entries one party's commands may add in a
     /// day; beyond it 429 `quota_exceeded`. `None`: no quota.
     pub party_log_bytes_per_day: Option<u64>,
+    /// Reports of a tracked unit are taken no more often, on average, than
+    /// its declared interval, with this long a backlog accepted at once (a
+    /// device out of reach sends what it stored when it is back); beyond
+    /// it 429 `reports_too_fast`. `None`: units are not paced.
+    pub unit_report_backlog: Option<Duration>,
     /// How long a webhook waits before sending a failed event again; each
     /// failure in a row doubles the wait, up to five minutes.
     pub webhook_backoff: Duration,
@@ -134,6 +139,7 @@ impl Default for Config {
             max_vertices: 10_000,
             max_geometry_cost: 2_000_000.0,
             party_log_bytes_per_day: Some(2 << 30),
+            unit_report_backlog: Some(Duration::from_secs(3600)),
             webhook_backoff: Duration::from_secs(1),
             webhook_private: false,
             metrics_token: None,

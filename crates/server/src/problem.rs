@@ -18,6 +18,7 @@
 //! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
 //! | `rate_limited` | 429 | the credential's token bucket is empty; `Retry-After` says when to come back |
 //! | `quota_exceeded` | 429 | the party wrote its daily quota of bytes to the log; `Retry-After` says when some of it frees |
+//! | `reports_too_fast` | 429 | a batch carries more reports of one of the caller's units than its declared interval allows (`field` names the first); `Retry-After` says when it may |
 //! | `too_many_failures` | 429 | the caller's address failed to authenticate too often; refused before its token is looked up until `Retry-After` |
 //! | `internal` | 500 | a fault of the service; details only in its own log |
 //! | `timeout` | 503 | the request took longer than the configured timeout |
@@ -95,6 +96,11 @@ pub enum ApiError {
         "your party wrote {written} bytes to the log in the last 24 hours, its quota; retry after {retry_after_s} s"
     )]
     QuotaExceeded { written: u64, retry_after_s: u64 },
+    /// More reports of a unit than its declared interval allows.
+    #[error(
+        "{field}: more reports of this unit than its declared interval allows; retry after {retry_after_s} s"
+    )]
+    ReportsTooFast { field: String, retry_after_s: u64 },
     #[error("too many requests; retry after {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
     #[error("too many failed authentications from this address; retry after {retry_after_s} s")]
@@ -125,6 +131,7 @@ impl ApiError {
             | ApiError::GeometryTooCostly { .. } => "too_large",
             ApiError::RateLimited { .. } => "rate_limited",
             ApiError::QuotaExceeded { .. } => "quota_exceeded",
+            ApiError::ReportsTooFast { .. } => "reports_too_fast",
             ApiError::TooManyFailures { .. } => "too_many_failures",
             ApiError::Timeout => "timeout",
             ApiError::Unavailable => "unavailable",
@@ -147,7 +154,8 @@ impl ApiError {
             | ApiError::GeometryTooCostly { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::RateLimited { .. }
             | ApiError::TooManyFailures { .. }
-            | ApiError::QuotaExceeded { .. } => StatusCode::TOO_MANY_REQUESTS,
+            | ApiError::QuotaExceeded { .. }
+            | ApiError::ReportsTooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -170,6 +178,7 @@ impl ApiError {
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::TooManyFailures { .. } => "Too many failed authentications",
             ApiError::QuotaExceeded { .. } => "Daily quota of the log exceeded",
+            ApiError::ReportsTooFast { .. } => "Reports faster than declared",
             ApiError::Timeout => "Timed out",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Internal => "Internal error",
@@ -178,7 +187,7 @@ impl ApiError {
 
     fn field(&self) -> Option<&str> {
         match self {
-            ApiError::Invalid { field, .. } => Some(field),
+            ApiError::Invalid { field, .. } | ApiError::ReportsTooFast { field, .. } => Some(field),
             ApiError::GeometryTooLarge { field, .. }
             | ApiError::GeometryTooCostly { field, .. } => Some(field),
             ApiError::MalformedBody { field, .. } | ApiError::InvalidQuery { field, .. } => {
@@ -285,7 +294,8 @@ impl IntoResponse for ApiError {
         }
         if let ApiError::RateLimited { retry_after_s }
         | ApiError::TooManyFailures { retry_after_s }
-        | ApiError::QuotaExceeded { retry_after_s, .. } = self
+        | ApiError::QuotaExceeded { retry_after_s, .. }
+        | ApiError::ReportsTooFast { retry_after_s, .. } = self
         {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
         }

@@ -1,8 +1,11 @@
 //! Each party's quota of the log: how many bytes of entries its commands
-//! may add in a day. A party that floods the log with track batches or
-//! large geometries fills its own quota, not everyone's disk.
+//! may add in a day, and how often each of its units may report. A party
+//! that floods the log with track batches or large geometries fills its own
+//! quota, not everyone's disk.
 
-use std::collections::{BTreeMap, VecDeque};
+use deconflict_model::{DeclarationId, State, TrackReport};
+use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::time::Duration;
 
 /// The window a quota counts over.
 const DAY_MS: i64 = 24 * 3_600_000;
@@ -50,6 +53,85 @@ impl LogQuota {
         let written = self.written.entry(party.to_owned()).or_default();
         written.entries.push_back((time_ms, bytes));
         written.total += bytes;
+    }
+}
+
+/// The fewest reports a unit may send at once, however long its interval:
+/// a device that has just come back sends what it stored in one batch.
+const MIN_BURST: f64 = 10.0;
+
+/// Each tracked unit's pace: on average no more reports than its declared
+/// interval allows, with a backlog (the reports of `backlog`, at least
+/// [`MIN_BURST`]) accepted at once. A token bucket per unit, full at first.
+#[derive(Debug, Default)]
+pub(crate) struct ReportPace {
+    units: HashMap<DeclarationId, Bucket>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Bucket {
+    tokens: f64,
+    at_ms: i64,
+}
+
+/// The buckets a batch would leave, taken only once the batch is accepted:
+/// a refused batch costs its units nothing.
+#[derive(Debug)]
+pub(crate) struct Paced(Vec<(DeclarationId, Bucket)>);
+
+/// A batch that carries more reports of a unit than its pace allows now.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct TooFast {
+    /// The first report of the unit over its pace.
+    pub(crate) index: usize,
+    pub(crate) retry_after_s: u64,
+}
+
+impl ReportPace {
+    /// Whether `party`'s `reports` keep each unit's pace at `now_ms`. Only
+    /// the party's own tracked units are paced: a report naming anything
+    /// else is the model's to refuse, exactly as if there were no pace.
+    pub(crate) fn check(
+        &self,
+        state: &State,
+        party: &str,
+        reports: &[TrackReport],
+        now_ms: i64,
+        backlog: Duration,
+    ) -> Result<Paced, TooFast> {
+        let mut after: BTreeMap<DeclarationId, Bucket> = BTreeMap::new();
+        for (index, report) in reports.iter().enumerate() {
+            let unit = &report.declaration;
+            let Some(interval_s) = state.own_report_interval_s(party, unit) else {
+                continue;
+            };
+            let interval_ms = 1000.0 * f64::from(interval_s);
+            let capacity = (backlog.as_millis() as f64 / interval_ms).max(MIN_BURST);
+            let bucket = after.entry(*unit).or_insert_with(|| {
+                let tokens = self.units.get(unit).map_or(capacity, |b| {
+                    let refilled = (now_ms - b.at_ms).max(0) as f64 / interval_ms;
+                    (b.tokens + refilled).min(capacity)
+                });
+                Bucket {
+                    tokens,
+                    at_ms: now_ms,
+                }
+            });
+            if bucket.tokens < 1.0 {
+                let wait_ms = (1.0 - bucket.tokens) * interval_ms;
+                return Err(TooFast {
+                    index,
+                    retry_after_s: ((wait_ms / 1000.0).ceil() as u64).max(1),
+                });
+            }
+            bucket.tokens -= 1.0;
+        }
+        Ok(Paced(after.into_iter().collect()))
+    }
+
+    /// Takes what an accepted batch used.
+    pub(crate) fn take(&mut self, paced: Paced) {
+        self.units.extend(paced.0);
     }
 }
 

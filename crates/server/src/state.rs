@@ -101,6 +101,7 @@ pub(crate) struct Core {
     last_time_ms: i64,
     /// What each party wrote to the log in the last day (since start-up).
     quota: crate::quota::LogQuota,
+    pace: crate::quota::ReportPace,
 }
 
 impl std::fmt::Debug for AppState {
@@ -168,6 +169,7 @@ impl AppState {
                     state,
                     last_time_ms,
                     quota: crate::quota::LogQuota::default(),
+                    pace: crate::quota::ReportPace::default(),
                 }),
                 log,
                 directory: Mutex::new(directory),
@@ -384,6 +386,24 @@ impl AppState {
                     }));
                     continue;
                 }
+                let paced = match (&command, self.inner.config.unit_report_backlog) {
+                    (Command::Track { reports }, Some(backlog)) => {
+                        match core
+                            .pace
+                            .check(&core.state, &actor.party, reports, now, backlog)
+                        {
+                            Ok(paced) => Some(paced),
+                            Err(too_fast) => {
+                                results.push(Err(ApiError::ReportsTooFast {
+                                    field: format!("reports[{}].declaration_id", too_fast.index),
+                                    retry_after_s: too_fast.retry_after_s,
+                                }));
+                                continue;
+                            }
+                        }
+                    }
+                    _ => None,
+                };
                 let draft = match core.state.execute(actor, command, now, entropy()?) {
                     // A sweep that found nothing due is not worth an entry.
                     Ok(draft) if draft.command == Command::Sweep && draft.outcome.is_empty() => {
@@ -404,6 +424,9 @@ impl AppState {
                 }
                 let body = entry.encode();
                 core.quota.add(&actor.party, now, body.len() as u64);
+                if let Some(paced) = paced {
+                    core.pace.take(paced);
+                }
                 let leaf = match self.inner.record.append(&body) {
                     Ok(leaf) => leaf,
                     Err(e) => {

@@ -125,7 +125,7 @@ fn with_tls_any_address_is_served() {
     let mut command = bin();
     command
         .args(["serve", "--data", dir.path().to_str().unwrap()])
-        .args(["--listen", "0.0.0.0:0"])
+        .args(["--listen", "0.0.0.0:0", "--cot-listen", "off"])
         .args(cert.flags());
     let server = Server::start(command, "deconflict: serving");
     assert!(server.addr.starts_with("0.0.0.0:"), "{}", server.banner);

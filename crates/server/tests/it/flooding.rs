@@ -103,3 +103,125 @@ async fn a_party_that_fills_its_quota_of_the_log_stops_there_alone() {
         .await
         .expect(201);
 }
+
+/// A batch of `n` reports of `unit` at `at`, a minute apart and ending now.
+fn reports(unit: &str, at: (f64, f64), n: usize) -> serde_json::Value {
+    let reports: Vec<_> = (0..n)
+        .map(|i| {
+            json!({
+                "declaration_id": unit, "time": in_hours(-((n - i) as f64) / 60.0),
+                "lat": at.1, "lon": at.0, "ce_m": 15.0,
+            })
+        })
+        .collect();
+    json!({ "reports": reports })
+}
+
+/// A PMF unit reporting every 30 s, on a service that takes a minute's
+/// backlog at once (so the burst is the floor of ten reports).
+async fn paced_unit(h: &Harness) -> String {
+    let mut unit = crate::declaration("unit_position", "PMF company", 43.68, 34.6, 200.0);
+    unit["tracking"] = json!({"report_interval_s": 30});
+    h.post("/v1/declarations", "pmf/operator", unit)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+fn paced() -> Harness {
+    Harness::with_config(deconflict_server::Config {
+        unit_report_backlog: Some(std::time::Duration::from_secs(60)),
+        ..crate::config()
+    })
+}
+
+#[tokio::test]
+async fn a_unit_reports_no_faster_than_its_declared_interval_allows() {
+    let h = paced();
+    let unit = paced_unit(&h).await;
+    let at = (43.68, 34.6);
+    let before = head(&h).await;
+    let reply = h
+        .post("/v1/tracks", "pmf/operator", reports(&unit, at, 11))
+        .await;
+    assert!(reply.headers.contains_key("retry-after"));
+    let problem = reply.problem(429, "reports_too_fast");
+    assert_eq!(problem["field"], "reports[10].declaration_id", "{problem}");
+    assert_eq!(head(&h).await, before, "a refused batch is not logged");
+    // The backlog is taken whole, and the next report must wait its turn.
+    h.post("/v1/tracks", "pmf/operator", reports(&unit, at, 10))
+        .await
+        .expect(200);
+    h.post("/v1/tracks", "pmf/operator", reports(&unit, at, 1))
+        .await
+        .problem(429, "reports_too_fast");
+    // Another unit, and another party's, report on.
+    let other = paced_unit(&h).await;
+    h.post("/v1/tracks", "pmf/operator", reports(&other, at, 10))
+        .await
+        .expect(200);
+}
+
+#[tokio::test]
+async fn a_refused_batch_costs_its_units_nothing() {
+    let h = paced();
+    let unit = paced_unit(&h).await;
+    let mut bad = reports(&unit, (43.68, 34.6), 10);
+    bad["reports"][9]["lat"] = json!(91.0);
+    for _ in 0..3 {
+        h.post("/v1/tracks", "pmf/operator", bad.clone())
+            .await
+            .problem(422, "invalid_field");
+    }
+    h.post(
+        "/v1/tracks",
+        "pmf/operator",
+        reports(&unit, (43.68, 34.6), 10),
+    )
+    .await
+    .expect(200);
+}
+
+#[tokio::test]
+async fn pacing_tells_no_party_of_another_partys_units() {
+    let h = paced();
+    let mut unit = crate::declaration("unit_position", "Coalition team", 43.68, 34.6, 200.0);
+    unit["tracking"] = json!({"report_interval_s": 30});
+    let coalition_unit = h
+        .post("/v1/declarations", "coalition/operator", unit)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    // The coalition's unit has used its whole backlog.
+    h.post(
+        "/v1/tracks",
+        "coalition/operator",
+        reports(&coalition_unit, (43.68, 34.6), 10),
+    )
+    .await
+    .expect(200);
+    // The PMF naming it gets what it gets for an id that never existed.
+    let answer = |unit: String| {
+        let h = &h;
+        async move {
+            let reply = h
+                .post(
+                    "/v1/tracks",
+                    "pmf/operator",
+                    reports(&unit, (43.68, 34.6), 1),
+                )
+                .await;
+            (reply.status, reply.body)
+        }
+    };
+    let named = answer(coalition_unit).await;
+    let unknown = answer("dec_00000000abcd".to_owned()).await;
+    assert_eq!(named, unknown);
+    assert_eq!(named.0, 422, "{:?}", String::from_utf8_lossy(&named.1));
+}

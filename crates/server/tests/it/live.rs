@@ -480,7 +480,12 @@ async fn an_unanswered_notification_escalates_on_the_streams() {
 
 #[tokio::test]
 async fn large_batches_and_single_reports_all_go_through_side_by_side() {
-    let h = Harness::new();
+    // One unit stands in for a batch's many; pacing each unit is
+    // `flooding`'s to test.
+    let h = Harness::with_config(deconflict_server::Config {
+        unit_report_backlog: None,
+        ..crate::config()
+    });
     let (unit, _) = scene(&h).await;
     let one = report(&unit, TIKRIT)["reports"][0].clone();
     // Over 64 reports: the bulk lane.
