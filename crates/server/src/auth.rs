@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
         if state.failed() {
-            return Err(ApiError::Unavailable);
+            return Err(state.refusal());
         }
         let peer = parts
             .extensions

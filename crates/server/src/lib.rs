@@ -81,7 +81,7 @@ pub use auth::Caller;
 pub use config::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
 pub use problem::ApiError;
 pub use record::RecordError;
-pub use state::{AppState, StartError};
+pub use state::{AppState, Halt, StartError};
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;

@@ -23,6 +23,7 @@
 //! | `internal` | 500 | a fault of the service; details only in its own log |
 //! | `timeout` | 503 | the request took longer than the configured timeout |
 //! | `unavailable` | 503 | the log refuses appends after a failed write; restart the service |
+//! | `tampered` | 503 | an entry in the store no longer gives the leaf the log published: the store was changed; restore it from a good copy |
 //!
 //! Every body has `type` (`urn:deconflict:problem:CODE`), `title`, `status`,
 //! `detail` and `code`, and `field` where one is at fault. No body ever
@@ -109,6 +110,12 @@ pub enum ApiError {
     Timeout,
     #[error("the log refuses appends after a failed write; the service must be restarted")]
     Unavailable,
+    #[error(
+        "an entry in the log's store no longer gives the leaf the log published for it: the store \
+         was changed on disk; the service refuses every request until its data directory is \
+         restored from a good copy"
+    )]
+    Tampered,
     #[error("the service could not complete the request")]
     Internal,
 }
@@ -135,6 +142,7 @@ impl ApiError {
             ApiError::TooManyFailures { .. } => "too_many_failures",
             ApiError::Timeout => "timeout",
             ApiError::Unavailable => "unavailable",
+            ApiError::Tampered => "tampered",
             ApiError::Internal => "internal",
         }
     }
@@ -156,7 +164,9 @@ impl ApiError {
             | ApiError::TooManyFailures { .. }
             | ApiError::QuotaExceeded { .. }
             | ApiError::ReportsTooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Timeout | ApiError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Timeout | ApiError::Unavailable | ApiError::Tampered => {
+                StatusCode::SERVICE_UNAVAILABLE
+            }
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -181,6 +191,7 @@ impl ApiError {
             ApiError::ReportsTooFast { .. } => "Reports faster than declared",
             ApiError::Timeout => "Timed out",
             ApiError::Unavailable => "Service unavailable",
+            ApiError::Tampered => "The log's store was changed",
             ApiError::Internal => "Internal error",
         }
     }

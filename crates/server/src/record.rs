@@ -1,16 +1,32 @@
 //! The verifiable record: every entry's public leaf in a Merkle tree, the
 //! checkpoints the log signs over it, and the cosignatures of witnesses.
 //!
-//! Each entry's leaf hash is stored with it. At start the tree is rebuilt
-//! from those hashes and its root checked against the last checkpoint the
-//! log signed: a leaf or checkpoint changed on disk stops the service from
-//! starting. Then a thread of its own recomputes every entry's leaf from
-//! the entry ([`check_entries`]): an entry changed on disk makes the service
-//! refuse everything from then on. (Recomputing a million leaves takes
-//! longer than the rest of a restart, hence the split.) Checkpoints are
-//! signed only over durable entries, at most half a second after they land
-//! ([`AppState::sign_checkpoint`], driven by [`sign_every`]) and whenever
-//! one is asked for.
+//! # Nothing lost or changed in silence
+//!
+//! Checkpoints are signed only over durable entries, at most half a second
+//! after they land ([`AppState::sign_checkpoint`], driven by
+//! [`sign_every`]), whenever one is asked for, and at a clean stop. Each is
+//! stored in the database and also written, fsynced, to the file
+//! `checkpoint` in the data directory ([`MARKER`]), outside the database:
+//! the database is what a cut or deleted WAL file, deleted rows or an
+//! emptied file would shorten, and the marker is what says it was longer.
+//!
+//! At start, before anything is made or served:
+//! - a log shorter than the marker's checkpoint, or than any checkpoint or
+//!   cosignature the database holds, does not start ([`StartError::Shortened`]):
+//!   acknowledged entries are gone, and new ones would take their numbers;
+//! - the tree is rebuilt from the leaf hashes stored with the entries and
+//!   its root checked against the latest checkpoint and the marker's: a leaf
+//!   or checkpoint changed on disk, or a database replaced by another log's,
+//!   does not start;
+//! - the newest entries ([`CHECKED_BEFORE_SERVING`]) are recomputed into
+//!   their leaves: a recent entry changed on disk does not start.
+//!
+//! The older entries are then recomputed on a thread of its own
+//! ([`check_entries`]; a million take longer than the rest of a restart).
+//! Until that check passes no command is decided and no checkpoint signed,
+//! so nothing new is ever decided against, or signed over, a changed entry;
+//! if it fails, every request is refused with `tampered`.
 
 use crate::state::{AppState, StartError, now_ms};
 use deconflict_ledger::{
@@ -21,7 +37,7 @@ use deconflict_record::{Published, SaltSecret, leaf_hash_of, publish};
 use deconflict_store::{
     Checkpoints, Cosignature, LogBackend, LogKeys, SqliteLog, StoreError, StoredCheckpoint,
 };
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
@@ -35,7 +51,18 @@ pub(crate) struct Record {
     store: Mutex<Checkpoints>,
     /// The latest signed checkpoint's size and note.
     latest: Mutex<Option<StoredCheckpoint>>,
+    /// Where each checkpoint is also written (see the module docs), and
+    /// the size of the one it holds.
+    marker: PathBuf,
+    marked: Mutex<Option<u64>>,
 }
+
+/// The file in the data directory that holds the latest signed checkpoint.
+pub(crate) const MARKER: &str = "checkpoint";
+
+/// How many of the newest entries are checked against their leaves before
+/// the service serves at all.
+pub(crate) const CHECKED_BEFORE_SERVING: u64 = 256;
 
 /// Why a checkpoint cannot be signed or a cosignature taken.
 #[derive(Debug, thiserror::Error)]
@@ -46,6 +73,8 @@ pub enum RecordError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Ledger(#[from] deconflict_ledger::Error),
+    #[error("writing the checkpoint to {path}: {error}")]
+    Marker { path: String, error: std::io::Error },
 }
 
 impl Record {
@@ -60,6 +89,7 @@ impl Record {
     /// The record over the leaf hashes of every entry in the log, checked
     /// against the latest checkpoint the log signed.
     pub(crate) fn new(
+        dir: &Path,
         store: Checkpoints,
         keys: LogKeys,
         leaves: Vec<Hash>,
@@ -73,6 +103,16 @@ impl Record {
                 .map_err(|e| invalid(format!("rebuilding the tree: {e}")))?;
         }
         let latest = store.latest()?;
+        let cosigned = store.latest_cosigned()?.unwrap_or(0);
+        if cosigned > tree.size() {
+            return Err(StartError::Shortened {
+                dir: dir.display().to_string(),
+                head: tree.size(),
+                signed: cosigned,
+                evidence: "a witness's cosignature in the database",
+            });
+        }
+        let marker = read_marker(dir)?;
         let record = Record {
             verifier: signer.verifier(),
             origin: keys.origin,
@@ -81,11 +121,26 @@ impl Record {
             tree: Mutex::new(tree),
             store: Mutex::new(store),
             latest: Mutex::new(latest.clone()),
+            marker: dir.join(MARKER),
+            marked: Mutex::new(marker.as_deref().and_then(marker_size)),
         };
         if let Some(latest) = latest {
             record.check(&latest)?;
         }
+        if let Some(note) = marker {
+            let size = marker_size(&note).unwrap_or(0);
+            record.check(&StoredCheckpoint {
+                size,
+                time_ms: 0,
+                note,
+            })?;
+        }
         Ok(record)
+    }
+
+    /// The size of the latest signed checkpoint, 0 if none.
+    pub(crate) fn latest_size(&self) -> u64 {
+        self.latest_lock().as_ref().map_or(0, |c| c.size)
     }
 
     /// That the log still holds what checkpoint `stored` signed.
@@ -147,9 +202,22 @@ impl Record {
     /// the latest already covers them. Returns the latest checkpoint.
     pub(crate) fn sign_up_to(&self, durable: u64) -> Result<StoredCheckpoint, RecordError> {
         let mut latest = self.latest_lock();
-        if let Some(current) = latest.as_ref().filter(|c| c.size >= durable) {
-            return Ok(current.clone());
-        }
+        let current = match latest.as_ref().filter(|c| c.size >= durable) {
+            Some(current) => current.clone(),
+            None => {
+                let stored = self.sign(durable)?;
+                *latest = Some(stored.clone());
+                stored
+            }
+        };
+        // Also when the checkpoint was signed before: a marker that could
+        // not be written then is written now.
+        self.mark(&current)?;
+        Ok(current)
+    }
+
+    /// Signs and stores a checkpoint of the first `durable` entries.
+    fn sign(&self, durable: u64) -> Result<StoredCheckpoint, RecordError> {
         let root = self.tree().root_at(durable)?;
         let checkpoint = Checkpoint::new(self.origin.clone(), durable, root)?;
         let signed = SignedCheckpoint::sign(checkpoint, &self.signer)?;
@@ -159,8 +227,21 @@ impl Record {
             note: signed.to_string(),
         };
         self.store().add_checkpoint(&stored)?;
-        *latest = Some(stored.clone());
         Ok(stored)
+    }
+
+    /// Writes `checkpoint` to the marker unless it holds it already.
+    fn mark(&self, checkpoint: &StoredCheckpoint) -> Result<(), RecordError> {
+        let mut marked = self.marked.lock().unwrap_or_else(PoisonError::into_inner);
+        if *marked >= Some(checkpoint.size) {
+            return Ok(());
+        }
+        write_marker(&self.marker, &checkpoint.note).map_err(|error| RecordError::Marker {
+            path: self.marker.display().to_string(),
+            error,
+        })?;
+        *marked = Some(checkpoint.size);
+        Ok(())
     }
 
     /// Checkpoint `size` as published: the log's note followed by every
@@ -293,15 +374,81 @@ fn new_keys() -> LogKeys {
     }
 }
 
+/// Writes `note` to the marker file `path` so that it is on disk, whole,
+/// when this returns: a new file, fsynced, renamed over the old one, and the
+/// directory fsynced for the rename.
+fn write_marker(path: &Path, note: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let fresh = path.with_extension("new");
+    let mut file = std::fs::File::create(&fresh)?;
+    file.write_all(note.as_bytes())?;
+    file.sync_all()?;
+    std::fs::rename(&fresh, path)?;
+    if let Some(dir) = path.parent() {
+        std::fs::File::open(dir)?.sync_all()?;
+    }
+    Ok(())
+}
+
+/// The checkpoint note in data directory `dir`'s marker, if there is one.
+fn read_marker(dir: &Path) -> Result<Option<String>, StartError> {
+    match std::fs::read_to_string(dir.join(MARKER)) {
+        Ok(note) => Ok(Some(note)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StartError::Tampered(format!(
+            "{}: cannot read the log's last checkpoint: {e}",
+            dir.join(MARKER).display()
+        ))),
+    }
+}
+
+/// The size a checkpoint note claims, without checking its signature.
+fn marker_size(note: &str) -> Option<u64> {
+    let note = deconflict_ledger::Note::parse(note).ok()?;
+    Some(Checkpoint::parse(note.text()).ok()?.size())
+}
+
+/// Refuses data directory `dir` if its marker says the log signed more
+/// entries than its database holds (`head`): the database was cut, emptied
+/// or replaced. Runs before anything is created in the database.
+pub(crate) fn refuse_shortened(dir: &Path, head: u64) -> Result<(), StartError> {
+    let Some(note) = read_marker(dir)? else {
+        return Ok(());
+    };
+    let signed = marker_size(&note).ok_or_else(|| {
+        StartError::Tampered(format!(
+            "{}: the log's last checkpoint does not parse",
+            dir.join(MARKER).display()
+        ))
+    })?;
+    if signed > head {
+        return Err(StartError::Shortened {
+            dir: dir.display().to_string(),
+            head,
+            signed,
+            evidence: "the file `checkpoint` beside the database",
+        });
+    }
+    Ok(())
+}
+
 /// Signs a checkpoint of the durable entries every `period` while entries
-/// arrive; runs until the task is dropped.
+/// arrive; runs until the task is dropped. Signing stores the checkpoint
+/// and fsyncs it, so it runs off the async threads.
 pub(crate) async fn sign_every(state: AppState, period: Duration) {
-    let mut ticks = tokio::time::interval(period);
+    let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
-        if let Err(e) = state.sign_checkpoint() {
-            tracing::error!(error = %e, "signing a checkpoint");
+        let signer = state.clone();
+        let signed = tokio::task::spawn_blocking(move || signer.sign_checkpoint()).await;
+        match signed {
+            Ok(Ok(_)) => state.checkpoints_stored(true),
+            Ok(Err(e)) => {
+                tracing::error!(error = %e, "signing a checkpoint");
+                state.checkpoints_stored(false);
+            }
+            Err(e) => tracing::error!(error = %e, "the checkpoint signer stopped"),
         }
     }
 }
@@ -335,35 +482,44 @@ impl AppState {
 /// Entries read per batch by [`check_entries`].
 const CHECK_BATCH: usize = 4096;
 
-/// Starts checking, on a thread of its own, that every entry in the log
-/// still gives the leaf the tree holds for it. The tree was built from the
-/// leaf hashes stored with the entries and checked against the last signed
-/// checkpoint, so it is what the log published; an entry changed on disk
-/// since no longer matches, and the service then refuses everything. The
-/// check reads through its own connection and stops if the service does.
+/// Checks that every entry in the log still gives the leaf the tree holds
+/// for it. The tree was built from the leaf hashes stored with the entries
+/// and checked against the signed checkpoints, so it is what the log
+/// published; an entry changed on disk since no longer matches. The newest
+/// [`CHECKED_BEFORE_SERVING`] are checked before this returns (a mismatch
+/// there refuses the start); the rest on a thread of its own, reading
+/// through its own connection, after which commands are decided again (see
+/// the module docs); a mismatch there refuses everything with `tampered`.
 pub(crate) fn check_entries(state: &AppState, dir: &Path) -> Result<(), StartError> {
     let reader = SqliteLog::open_reader(dir)?;
     let size = state.record().tree().size();
     let secret = state.record().secret().clone();
+    let newest = size.saturating_sub(CHECKED_BEFORE_SERVING) + 1;
+    check_range(state, &reader, &secret, newest, size).map_err(StartError::Tampered)?;
+    if newest == 1 {
+        state.checked();
+        return Ok(());
+    }
     let weak = state.downgrade();
     std::thread::Builder::new()
         .name("deconflict-check-entries".into())
         .spawn(move || {
             let started = std::time::Instant::now();
+            // The thread holds the service only while it checks a batch.
             let mut next = 1;
-            while next <= size {
+            while next < newest {
                 let Some(state) = weak.upgrade() else { return };
-                match check_batch(&state, &reader, &secret, next, size) {
-                    Ok(checked) => {
-                        state.metrics().checked(checked);
-                        next += checked.max(1);
-                    }
+                match check_batch(&state, &reader, &secret, next, newest - 1) {
+                    Ok(checked) => next += checked.max(1),
                     Err(why) => {
-                        state.fail(&why);
+                        state.tampered(&why);
+                        state.checked();
                         return;
                     }
                 }
             }
+            let Some(state) = weak.upgrade() else { return };
+            state.checked();
             tracing::info!(
                 entries = size,
                 seconds = started.elapsed().as_secs_f64(),
@@ -371,6 +527,21 @@ pub(crate) fn check_entries(state: &AppState, dir: &Path) -> Result<(), StartErr
             );
         })
         .map_err(|e| StartError::Thread(e.to_string()))?;
+    Ok(())
+}
+
+/// Checks entries `from..=to`, batch by batch.
+fn check_range(
+    state: &AppState,
+    reader: &SqliteLog,
+    secret: &SaltSecret,
+    from: u64,
+    to: u64,
+) -> Result<(), String> {
+    let mut next = from;
+    while next <= to {
+        next += check_batch(state, reader, secret, next, to)?.max(1);
+    }
     Ok(())
 }
 
@@ -403,5 +574,6 @@ fn check_batch(
             ));
         }
     }
+    state.metrics().checked(batch.len() as u64);
     Ok(batch.len() as u64)
 }

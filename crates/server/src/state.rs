@@ -30,7 +30,7 @@ use deconflict_record::SaltSecret;
 use deconflict_store::{Credential, Directory, Log, StoreError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
 /// How many large batches may wait for the command lock at once.
@@ -84,7 +84,14 @@ struct Inner {
     record: Record,
     events: Hub,
     webhooks: crate::webhooks::Registry,
-    failed: AtomicBool,
+    /// Why the service stopped trusting its state, once it has.
+    halt: OnceLock<Halt>,
+    /// Whether every entry has been checked against the leaf the log
+    /// published for it (see `record.rs`); until then no command is decided
+    /// and no checkpoint signed.
+    checked: tokio::sync::watch::Sender<bool>,
+    /// Whether the last checkpoint could not be stored.
+    checkpoints_failing: AtomicBool,
     revocations: crate::revocation::Revocations,
     failures: FailureLimiter,
     /// Cursor-on-Target events, per credential, on the HTTP limit's terms.
@@ -113,6 +120,17 @@ impl std::fmt::Debug for AppState {
     }
 }
 
+/// Why the service stopped trusting its state and refuses every request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Halt {
+    /// A write to the log failed, or an entry could not be applied: the
+    /// state is ahead of what the log holds.
+    Fault,
+    /// An entry in the store no longer gives the leaf the log published
+    /// for it: the store was changed.
+    Tampered,
+}
+
 /// Why the service could not start.
 #[derive(Debug, thiserror::Error)]
 pub enum StartError {
@@ -126,6 +144,19 @@ pub enum StartError {
     Thread(String),
     #[error("the log does not match what it signed: {0}")]
     Tampered(String),
+    #[error(
+        "{dir}: the log holds {head} entries, but {evidence} shows it signed a checkpoint of \
+         {signed}: acknowledged entries are gone from the database (its write-ahead log cut or \
+         deleted, rows deleted, or the file emptied or replaced). Do not start on this \
+         directory, or new entries would take the lost ones' numbers: restore it from a copy \
+         taken after that checkpoint, or from the parties' and witnesses' copies of the log"
+    )]
+    Shortened {
+        dir: String,
+        head: u64,
+        signed: u64,
+        evidence: &'static str,
+    },
     #[error(
         "{dir}: this data directory holds a log of entry format {found}, whose public leaves show \
          who did what and when; this build reads and writes format {}, whose leaves show nothing \
@@ -142,6 +173,7 @@ impl AppState {
     /// whole log into the state.
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
         let log = Log::open(dir)?;
+        crate::record::refuse_shortened(dir, log.head()?)?;
         refuse_old_format(&log, dir)?;
         let directory = Directory::open(dir)?;
         let webhooks = crate::webhooks::Registry::open(dir)?;
@@ -150,7 +182,7 @@ impl AppState {
         let started = Instant::now();
         let (state, last_time_ms, leaves) =
             replay(&log, config.policy.clone(), None, Some(&secret))?;
-        let record = Record::new(checkpoints, keys, leaves)?;
+        let record = Record::new(dir, checkpoints, keys, leaves)?;
         let replay = started.elapsed();
         tracing::info!(
             entries = state.seq().unwrap_or(0),
@@ -185,7 +217,9 @@ impl AppState {
                 webhooks,
                 config,
                 metrics,
-                failed: AtomicBool::new(false),
+                halt: OnceLock::new(),
+                checked: tokio::sync::watch::Sender::new(false),
+                checkpoints_failing: AtomicBool::new(false),
             }),
         };
         crate::record::check_entries(&app, dir)?;
@@ -268,18 +302,66 @@ impl AppState {
         if self.failed() {
             return Err(RecordError::Failed);
         }
+        if !*self.inner.checked.borrow() {
+            return Ok(self.inner.record.latest_size());
+        }
         let durable = self.inner.log.stats().durable_seq;
         Ok(self.inner.record.sign_up_to(durable)?.size)
     }
 
     /// Whether the service stopped trusting its state (see the module docs).
     pub fn failed(&self) -> bool {
-        self.inner.failed.load(Ordering::Relaxed)
+        self.inner.halt.get().is_some()
     }
 
+    /// Why the service stopped trusting its state, if it has.
+    pub fn halted(&self) -> Option<Halt> {
+        self.inner.halt.get().copied()
+    }
+
+    /// Stops the service trusting its state, for a fault of its own.
     pub(crate) fn fail(&self, why: &dyn std::fmt::Display) {
+        self.halt(Halt::Fault, why);
+    }
+
+    /// Stops the service trusting its state, because its store no longer
+    /// holds what the log published.
+    pub(crate) fn tampered(&self, why: &dyn std::fmt::Display) {
+        self.halt(Halt::Tampered, why);
+    }
+
+    fn halt(&self, halt: Halt, why: &dyn std::fmt::Display) {
         tracing::error!(error = %why, "the service refuses all requests from now on");
-        self.inner.failed.store(true, Ordering::Relaxed);
+        // The first cause is the one to act on.
+        let _ = self.inner.halt.set(halt);
+    }
+
+    /// The answer to every request once the service has halted.
+    pub(crate) fn refusal(&self) -> ApiError {
+        match self.halted() {
+            Some(Halt::Tampered) => ApiError::Tampered,
+            _ => ApiError::Unavailable,
+        }
+    }
+
+    /// Records whether the last checkpoint was signed and stored; one that
+    /// was not makes `/healthz` say `degraded` until one is.
+    pub(crate) fn checkpoints_stored(&self, stored: bool) {
+        self.inner
+            .checkpoints_failing
+            .store(!stored, Ordering::Relaxed);
+    }
+
+    /// Whether the service is whole: it trusts its state, every listener
+    /// accepts, and its checkpoints are stored.
+    pub(crate) fn degraded(&self) -> bool {
+        !self.inner.listeners.all_up() || self.inner.checkpoints_failing.load(Ordering::Relaxed)
+    }
+
+    /// Marks the check of every entry done, passed or not: commands held
+    /// for it go on (and are refused if it failed).
+    pub(crate) fn checked(&self) {
+        self.inner.checked.send_replace(true);
     }
 
     /// The credential of a bearer token, looked up on every request so that
@@ -295,7 +377,7 @@ impl AppState {
     /// Reads the current state under the lock.
     pub(crate) async fn read<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, ApiError> {
         if self.failed() {
-            return Err(ApiError::Unavailable);
+            return Err(self.refusal());
         }
         let core = self.inner.core.lock().await;
         Ok(f(&core.state))
@@ -352,8 +434,13 @@ impl AppState {
         plan: impl FnOnce(&State) -> Vec<Command>,
         respond: impl FnOnce(&State, &[Entry]) -> R,
     ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
+        // No command is decided against a state whose entries have not all
+        // been checked against what the log published.
+        if !*self.inner.checked.borrow() {
+            let _ = self.inner.checked.subscribe().wait_for(|done| *done).await;
+        }
         if self.failed() {
-            return Err(ApiError::Unavailable);
+            return Err(self.refusal());
         }
         let bulk = match lane {
             Lane::Bulk => Some(

@@ -29,12 +29,13 @@ pub(crate) fn routes() -> Vec<Route> {
 
 /// Whether the service serves: nothing else, not even how long the log is,
 /// which would tell anyone who polls it when others act. A
-/// Cursor-on-Target listener that cannot accept makes it 503 `degraded`.
+/// Cursor-on-Target listener that cannot accept, or a checkpoint that could
+/// not be stored, makes it 503 `degraded`.
 async fn healthz(State(app): State<AppState>) -> Result<Response, ApiError> {
     if app.failed() {
-        return Err(ApiError::Unavailable);
+        return Err(app.refusal());
     }
-    if !app.listeners().all_up() {
+    if app.degraded() {
         let degraded = Json(json!({ "status": "degraded" }));
         return Ok((axum::http::StatusCode::SERVICE_UNAVAILABLE, degraded).into_response());
     }

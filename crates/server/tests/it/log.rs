@@ -410,19 +410,200 @@ async fn wait_until_checked(h: &Harness, entries: u64) {
 }
 
 #[tokio::test]
-async fn an_entry_changed_on_disk_stops_the_service() {
+async fn a_recent_entry_changed_on_disk_does_not_start() {
     let (dir, _, label) = signed_and_closed().await;
     // A label stays valid JSON with one letter changed: the state replays,
     // but the entry no longer gives the leaf the log published.
     assert!(flip(dir.path(), label.as_bytes()) > 0);
-    let state = deconflict_server::AppState::open(dir.path(), config()).unwrap();
-    for _ in 0..250 {
-        if state.failed() {
-            return;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    let refused = deconflict_server::AppState::open(dir.path(), config()).unwrap_err();
+    assert!(
+        refused.to_string().contains("it was changed on disk"),
+        "{refused}"
+    );
+}
+
+#[tokio::test]
+async fn no_command_is_decided_against_an_old_entry_changed_on_disk() {
+    let h = Harness::new();
+    let post = |n: usize| {
+        crate::declaration(
+            "checkpoint",
+            &format!("Gate {n:03} on the Tarmiyah road"),
+            44.0 + n as f64 * 0.001,
+            33.6,
+            10.0,
+        )
+    };
+    // More entries than are checked before serving: the first is checked
+    // only once the service runs.
+    for n in 0..300 {
+        h.post("/v1/declarations", "isf/operator", post(n))
+            .await
+            .expect(201);
     }
-    panic!("the service still serves a changed entry");
+    let signed = checkpoint(&h, &log_key(&h).await).await.checkpoint().size();
+    let h = h.restart_after(config(), |dir| {
+        assert!(flip(dir, b"Gate 000 on the Tarmiyah road") > 0);
+    });
+    h.post("/v1/declarations", "isf/operator", post(999))
+        .await
+        .problem(503, "tampered");
+    assert_eq!(h.state.halted(), Some(deconflict_server::Halt::Tampered));
+    h.get("/v1/state", "isf/viewer")
+        .await
+        .problem(503, "tampered");
+    let log = deconflict_store::SqliteLog::open_reader(h.dir.path()).unwrap();
+    assert_eq!(deconflict_store::LogBackend::head(&log).unwrap(), signed);
+}
+
+/// The data directory's database, opened as someone with the file could.
+fn database(dir: &std::path::Path) -> rusqlite::Connection {
+    rusqlite::Connection::open(deconflict_store::db_path(dir)).unwrap()
+}
+
+#[tokio::test]
+async fn an_emptied_database_does_not_start_as_a_new_log() {
+    let (dir, _, _) = signed_and_closed().await;
+    let signed = deconflict_store::Checkpoints::open(dir.path())
+        .unwrap()
+        .latest()
+        .unwrap()
+        .unwrap()
+        .size;
+    for file in std::fs::read_dir(dir.path()).unwrap() {
+        let path = file.unwrap().path();
+        if path.to_str().unwrap().contains(deconflict_store::DB_FILE) {
+            std::fs::write(&path, b"").unwrap();
+        }
+    }
+    for _ in 0..2 {
+        let refused = deconflict_server::AppState::open(dir.path(), config()).unwrap_err();
+        match refused {
+            deconflict_server::StartError::Shortened {
+                head, signed: s, ..
+            } => {
+                assert_eq!((head, s), (0, signed));
+            }
+            other => panic!("{other}"),
+        }
+    }
+    assert!(
+        deconflict_store::Checkpoints::open(dir.path())
+            .unwrap()
+            .keys()
+            .unwrap()
+            .is_none(),
+        "no new log was made in its place"
+    );
+}
+
+#[tokio::test]
+async fn entries_deleted_with_their_checkpoints_do_not_start() {
+    let (dir, _, _) = signed_and_closed().await;
+    let db = database(dir.path());
+    let head: i64 = db
+        .query_row("SELECT max(seq) FROM log", [], |row| row.get(0))
+        .unwrap();
+    let head = u64::try_from(head).unwrap();
+    db.execute_batch(
+        "DROP TRIGGER log_no_delete;
+         DELETE FROM log WHERE seq > (SELECT max(seq) - 3 FROM log);
+         DELETE FROM cosignatures; DELETE FROM checkpoints;",
+    )
+    .unwrap();
+    drop(db);
+    let refused = deconflict_server::AppState::open(dir.path(), config()).unwrap_err();
+    assert!(
+        refused
+            .to_string()
+            .contains("acknowledged entries are gone"),
+        "{refused}"
+    );
+    match refused {
+        deconflict_server::StartError::Shortened {
+            head: h, signed, ..
+        } => {
+            assert_eq!((h, signed), (head - 3, head));
+        }
+        other => panic!("{other}"),
+    }
+}
+
+#[tokio::test]
+async fn a_clean_stop_signs_a_checkpoint_of_every_entry() {
+    let h = Harness::new();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let served = tokio::spawn(deconflict_server::serve(
+        listener,
+        h.state.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    for n in 0..3 {
+        h.post(
+            "/v1/declarations",
+            "isf/operator",
+            crate::declaration("checkpoint", &format!("post {n}"), 44.0, 33.6, 10.0),
+        )
+        .await
+        .expect(201);
+    }
+    // Well within the periodic signer's first period.
+    stop.send(()).unwrap();
+    served.await.unwrap().unwrap();
+    let latest = deconflict_store::Checkpoints::open(h.dir.path())
+        .unwrap()
+        .latest()
+        .unwrap()
+        .map(|c| c.size);
+    assert_eq!(latest, Some(3));
+}
+
+#[tokio::test]
+async fn a_checkpoint_that_cannot_be_stored_shows_in_healthz() {
+    let h = Harness::new();
+    // The checkpoint file cannot be replaced.
+    let marker = h.dir.path().join("checkpoint");
+    std::fs::create_dir_all(marker.join("in-the-way")).unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (_stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(deconflict_server::serve(
+        listener,
+        h.state.clone(),
+        async move {
+            let _ = stopped.await;
+        },
+    ));
+    h.get("/healthz", "").await.expect(200);
+    h.post(
+        "/v1/declarations",
+        "isf/operator",
+        crate::declaration("checkpoint", "post", 44.0, 33.6, 10.0),
+    )
+    .await
+    .expect(201);
+    let health = |status: u16| {
+        let h = &h;
+        async move {
+            for _ in 0..100 {
+                let reply = h.get("/healthz", "").await;
+                if reply.status == status {
+                    return reply.json()["status"].as_str().unwrap().to_owned();
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+            panic!("/healthz never answered {status}");
+        }
+    };
+    assert_eq!(health(503).await, "degraded");
+    // Once the file can be written, the checkpoint signed meanwhile is, and
+    // the service is whole again.
+    std::fs::remove_dir_all(&marker).unwrap();
+    assert_eq!(health(200).await, "ok");
+    let note = std::fs::read_to_string(&marker).unwrap();
+    assert!(note.contains("\n1\n"), "{note}");
 }
 
 #[tokio::test]

@@ -53,6 +53,7 @@ use deconflict_store::{Directory, Role};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::path::Path;
 use tower::ServiceExt;
 
 pub(crate) const PARTIES: [&str; 6] = ["joc", "coalition", "isf", "pmf", "peshmerga", "ocha"];
@@ -177,6 +178,12 @@ impl Harness {
 
     /// Reopens the service on the same directory: a restart.
     pub(crate) fn restart(self, config: Config) -> Harness {
+        self.restart_after(config, |_| {})
+    }
+
+    /// A restart with `change` done to the data directory while the
+    /// service is down.
+    pub(crate) fn restart_after(self, config: Config, change: impl FnOnce(&Path)) -> Harness {
         let Harness {
             app: router,
             state,
@@ -188,6 +195,7 @@ impl Harness {
         // the log writer finishes and closes the database.
         drop(router);
         drop(state);
+        change(dir.path());
         let state = AppState::open(dir.path(), config).unwrap();
         Harness {
             app: app(state.clone()),
