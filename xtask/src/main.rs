@@ -44,6 +44,7 @@ fn main() -> ExitCode {
 fn test() -> Result<(), String> {
     let root = workspace_root();
     install_pytak()?;
+    install_postgres()?;
     run(cargo(&root).args(["fmt", "--all", "--check"]))?;
     run(cargo(&root).args([
         "clippy",
@@ -107,6 +108,31 @@ fn fuzz() -> Result<(), String> {
             .arg(format!("-max_total_time={seconds}")))?;
     }
     Ok(())
+}
+
+/// Debian's PostgreSQL (15 on Debian 12), when no `initdb` is under
+/// /usr/lib/postgresql/*/bin: the store's tests run a throw-away server of
+/// it (crates/pgtest).
+fn install_postgres() -> Result<(), String> {
+    let installed = std::fs::read_dir("/usr/lib/postgresql").is_ok_and(|versions| {
+        versions
+            .flatten()
+            .any(|version| version.path().join("bin/initdb").is_file())
+    });
+    if installed {
+        return Ok(());
+    }
+    eprintln!("xtask: PostgreSQL is missing; installing Debian's postgresql");
+    let apt = || {
+        let mut command = Command::new("apt-get");
+        command.env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(apt().arg("update"))
+        .and_then(|()| run(apt().args(["install", "-y", "postgresql"])))
+        .map_err(|e| {
+            format!("{e}\nthe store's tests need PostgreSQL's server binaries: install them (as root: apt-get install postgresql)")
+        })
 }
 
 /// pytak, the TAK client library the Cursor-on-Target test drives the

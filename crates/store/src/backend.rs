@@ -19,7 +19,7 @@ pub struct Entry {
     pub leaf: Option<[u8; 32]>,
 }
 
-/// Where the log is kept. SQLite implements it now; PostgreSQL is meant to, later.
+/// Where the log is kept: [`SqliteLog`] or [`crate::PgLog`].
 ///
 /// Deliberately three methods: an append-only log with caller-chosen sequence numbers needs no
 /// more, and every method added here is one more a second backend must get exactly right.

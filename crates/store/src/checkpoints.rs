@@ -7,7 +7,8 @@ use std::path::Path;
 use rusqlite::{Connection, ErrorCode, OptionalExtension, params};
 
 use crate::error::{Context, StoreError};
-use crate::schema;
+use crate::location::{Db, Location};
+use crate::{pg, schema};
 
 /// How many witness keys one party may use: a few (a primary and its
 /// spares), so that no party can crowd a checkpoint with cosignatures until
@@ -56,94 +57,83 @@ pub struct Cosignature {
 /// The keys, checkpoints and cosignatures of a data directory.
 #[derive(Debug)]
 pub struct Checkpoints {
-    conn: Connection,
+    conn: Db,
 }
 
 impl Checkpoints {
     pub fn open(dir: &Path) -> Result<Checkpoints, StoreError> {
         Ok(Checkpoints {
-            conn: schema::open(dir)?,
+            conn: Db::Sqlite(schema::open(dir)?),
         })
     }
 
-    /// The log's keys, made by `make` and stored if there are none yet.
+    /// Opens the keys, checkpoints and cosignatures at `location`, on either backend.
+    pub fn open_at(location: &Location) -> Result<Checkpoints, StoreError> {
+        Ok(Checkpoints {
+            conn: Db::open(location)?,
+        })
+    }
+
+    /// The log's keys, made by `make` and stored if there are none yet. On PostgreSQL, when
+    /// several nodes make keys at once, the first stored wins and all of them get it.
     pub fn keys_or_insert(
         &mut self,
         make: impl FnOnce() -> LogKeys,
         now_ms: i64,
     ) -> Result<LogKeys, StoreError> {
-        if let Some(keys) = self.keys()? {
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::checkpoints::keys_or_insert(pg, make, now_ms),
+        };
+        if let Some(keys) = sqlite_keys(conn)? {
             return Ok(keys);
         }
         let keys = make();
-        self.conn
-            .execute(
-                "INSERT INTO ledger_keys (id, origin, signer_key, salt_secret, created_ms)
+        conn.execute(
+            "INSERT INTO ledger_keys (id, origin, signer_key, salt_secret, created_ms)
                  VALUES (1, ?1, ?2, ?3, ?4)",
-                params![keys.origin, keys.signer_key, keys.salt_secret, now_ms],
-            )
-            .during("storing the log keys")?;
+            params![keys.origin, keys.signer_key, keys.salt_secret, now_ms],
+        )
+        .during("storing the log keys")?;
         Ok(keys)
     }
 
     pub fn keys(&self) -> Result<Option<LogKeys>, StoreError> {
-        self.conn
-            .query_row(
-                "SELECT origin, signer_key, salt_secret FROM ledger_keys WHERE id = 1",
-                [],
-                |row| {
-                    Ok(LogKeys {
-                        origin: row.get(0)?,
-                        signer_key: row.get(1)?,
-                        salt_secret: row.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .during("reading the log keys")
+        match &self.conn {
+            Db::Sqlite(conn) => sqlite_keys(conn),
+            Db::Postgres(pg) => pg::checkpoints::keys(pg),
+        }
     }
 
     /// Stores a newly signed checkpoint, durably. Sizes only grow.
     pub fn add_checkpoint(&mut self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
         let size = sql_size(checkpoint.size)?;
-        self.conn
-            .execute(
-                "INSERT INTO checkpoints (size, time_ms, note) VALUES (?1, ?2, ?3)",
-                params![size, checkpoint.time_ms, checkpoint.note],
-            )
-            .during("storing a checkpoint")?;
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::checkpoints::add_checkpoint(pg, checkpoint),
+        };
+        conn.execute(
+            "INSERT INTO checkpoints (size, time_ms, note) VALUES (?1, ?2, ?3)",
+            params![size, checkpoint.time_ms, checkpoint.note],
+        )
+        .during("storing a checkpoint")?;
         Ok(())
     }
 
     /// The checkpoint of the largest size.
     pub fn latest(&self) -> Result<Option<StoredCheckpoint>, StoreError> {
-        self.checkpoint_where("ORDER BY size DESC LIMIT 1", [])
+        match &self.conn {
+            Db::Sqlite(conn) => checkpoint_where(conn, "ORDER BY size DESC LIMIT 1", []),
+            Db::Postgres(pg) => pg::checkpoints::checkpoint(pg, None),
+        }
     }
 
     /// The checkpoint of exactly `size` entries.
     pub fn checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
-        self.checkpoint_where("WHERE size = ?1", [sql_size(size)?])
-    }
-
-    fn checkpoint_where<P: rusqlite::Params>(
-        &self,
-        clause: &str,
-        params: P,
-    ) -> Result<Option<StoredCheckpoint>, StoreError> {
-        self.conn
-            .query_row(
-                &format!("SELECT size, time_ms, note FROM checkpoints {clause}"),
-                params,
-                |row| {
-                    Ok(StoredCheckpoint {
-                        size: row.get::<_, i64>(0)? as u64,
-                        time_ms: row.get(1)?,
-                        note: row.get(2)?,
-                    })
-                },
-            )
-            .optional()
-            .during("reading a checkpoint")
+        match &self.conn {
+            Db::Sqlite(conn) => checkpoint_where(conn, "WHERE size = ?1", [sql_size(size)?]),
+            Db::Postgres(pg) => pg::checkpoints::checkpoint(pg, Some(size)),
+        }
     }
 
     /// Records a checked cosignature of checkpoint `size`. A witness key
@@ -151,7 +141,11 @@ impl Checkpoints {
     /// is refused with [`StoreError::WitnessOfOtherParty`], and a party's
     /// key beyond [`WITNESSES_PER_PARTY`] with [`StoreError::TooManyWitnesses`].
     pub fn add_cosignature(&mut self, size: u64, c: &Cosignature) -> Result<(), StoreError> {
-        let tx = self.conn.transaction().during("locking the cosignatures")?;
+        let conn = match &mut self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::checkpoints::add_cosignature(pg, size, c),
+        };
+        let tx = conn.transaction().during("locking the cosignatures")?;
         let owner: Option<String> = tx
             .query_row(
                 "SELECT party FROM witnesses WHERE witness = ?1",
@@ -198,18 +192,24 @@ impl Checkpoints {
 
     /// The size of the largest checkpoint any witness cosigned.
     pub fn latest_cosigned(&self) -> Result<Option<u64>, StoreError> {
-        self.conn
-            .query_row("SELECT max(size) FROM cosignatures", [], |row| {
-                row.get::<_, Option<i64>>(0)
-            })
-            .during("reading the latest cosigned checkpoint")
-            .map(|size| size.map(|s| s as u64))
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::checkpoints::latest_cosigned(pg),
+        };
+        conn.query_row("SELECT max(size) FROM cosignatures", [], |row| {
+            row.get::<_, Option<i64>>(0)
+        })
+        .during("reading the latest cosigned checkpoint")
+        .map(|size| size.map(|s| s as u64))
     }
 
     /// The cosignatures of checkpoint `size`, by witness key.
     pub fn cosignatures(&self, size: u64) -> Result<Vec<Cosignature>, StoreError> {
-        let mut statement = self
-            .conn
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::checkpoints::cosignatures(pg, size),
+        };
+        let mut statement = conn
             .prepare_cached(
                 "SELECT witness, party, signature, time_ms FROM cosignatures
                  WHERE size = ?1 ORDER BY witness",
@@ -228,6 +228,42 @@ impl Checkpoints {
             .collect::<Result<_, _>>()
             .during("reading cosignatures")
     }
+}
+
+fn checkpoint_where<P: rusqlite::Params>(
+    conn: &Connection,
+    clause: &str,
+    params: P,
+) -> Result<Option<StoredCheckpoint>, StoreError> {
+    conn.query_row(
+        &format!("SELECT size, time_ms, note FROM checkpoints {clause}"),
+        params,
+        |row| {
+            Ok(StoredCheckpoint {
+                size: row.get::<_, i64>(0)? as u64,
+                time_ms: row.get(1)?,
+                note: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+    .during("reading a checkpoint")
+}
+
+fn sqlite_keys(conn: &Connection) -> Result<Option<LogKeys>, StoreError> {
+    conn.query_row(
+        "SELECT origin, signer_key, salt_secret FROM ledger_keys WHERE id = 1",
+        [],
+        |row| {
+            Ok(LogKeys {
+                origin: row.get(0)?,
+                signer_key: row.get(1)?,
+                salt_secret: row.get(2)?,
+            })
+        },
+    )
+    .optional()
+    .during("reading the log keys")
 }
 
 pub(crate) fn sql_size(size: u64) -> Result<i64, StoreError> {

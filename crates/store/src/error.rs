@@ -131,6 +131,45 @@ pub enum StoreError {
         error: Arc<std::io::Error>,
     },
 
+    /// Another writer appended to the log first (several nodes share one PostgreSQL log, or
+    /// several processes one SQLite file): nothing of the batch was written, and the log takes
+    /// nothing more from this handle until the caller has read what it missed and called
+    /// [`Log::caught_up`](crate::Log::caught_up). The log is not poisoned.
+    #[error("another writer appended first; the log's head is now {head}")]
+    Behind {
+        /// The log's head when the batch was refused.
+        head: u64,
+    },
+
+    /// The database could not be reached for long enough that the writer gave up: nothing of the
+    /// batch was written. As after [`StoreError::Behind`], the log waits for
+    /// [`Log::caught_up`](crate::Log::caught_up).
+    #[error("the database is unreachable; nothing was written: {0}")]
+    Unavailable(Box<StoreError>),
+
+    /// The connection was lost while the batch was committing and the database could not be
+    /// reached again to see whether the commit had happened: the entries may or may not be in the
+    /// log, which says which once it is reachable. As after [`StoreError::Behind`], the log waits
+    /// for [`Log::caught_up`](crate::Log::caught_up).
+    #[error(
+        "the connection was lost while committing, and whether the entries were written is unknown: {0}"
+    )]
+    OutcomeUnknown(Box<StoreError>),
+
+    /// A database location that is not a PostgreSQL URL this store can use (the message never
+    /// repeats the URL, which may hold a password).
+    #[error("invalid database location: {0}")]
+    InvalidLocation(String),
+
+    /// PostgreSQL reported an error, or the connection to it failed.
+    #[error("database error while {action}: {}", with_causes(error))]
+    Postgres {
+        /// What was being done, as a gerund phrase ("appending to the log").
+        action: &'static str,
+        /// The driver's error.
+        error: Arc<postgres::Error>,
+    },
+
     /// SQLite reported an error.
     #[error("database error while {action}: {error}")]
     Sqlite {
@@ -139,6 +178,31 @@ pub enum StoreError {
         /// SQLite's error.
         error: Arc<rusqlite::Error>,
     },
+}
+
+/// The driver's message followed by its causes': on its own it says only "db error" or "error
+/// connecting to server", and the server's words are in the cause.
+fn with_causes(error: &postgres::Error) -> String {
+    let mut message = error.to_string();
+    let mut cause = std::error::Error::source(error);
+    while let Some(inner) = cause {
+        message = format!("{message}: {inner}");
+        cause = inner.source();
+    }
+    message
+}
+
+impl StoreError {
+    /// Whether this is one of the outcomes after which a [`Log`](crate::Log) is not poisoned but
+    /// waits for the caller to catch up with the database and call
+    /// [`Log::caught_up`](crate::Log::caught_up): [`StoreError::Behind`],
+    /// [`StoreError::Unavailable`], [`StoreError::OutcomeUnknown`].
+    pub fn needs_catch_up(&self) -> bool {
+        matches!(
+            self,
+            StoreError::Behind { .. } | StoreError::Unavailable(_) | StoreError::OutcomeUnknown(_)
+        )
+    }
 }
 
 /// Attaches what the store was doing to an SQLite error, so the message says more than
@@ -150,6 +214,15 @@ pub(crate) trait Context<T> {
 impl<T> Context<T> for Result<T, rusqlite::Error> {
     fn during(self, action: &'static str) -> Result<T, StoreError> {
         self.map_err(|error| StoreError::Sqlite {
+            action,
+            error: Arc::new(error),
+        })
+    }
+}
+
+impl<T> Context<T> for Result<T, postgres::Error> {
+    fn during(self, action: &'static str) -> Result<T, StoreError> {
+        self.map_err(|error| StoreError::Postgres {
             action,
             error: Arc::new(error),
         })

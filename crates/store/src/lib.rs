@@ -1,5 +1,7 @@
 //! The durable, append-only log that is deconflict's database, and the parties and credentials
-//! tables the command line manages.
+//! tables the command line manages, on SQLite (one node, a data directory) or PostgreSQL (one or
+//! several nodes sharing a database). A [`Location`] says which; every handle opens on either
+//! with `open_at` and behaves the same, and `open(dir)` is SQLite.
 //!
 //! # The log model
 //!
@@ -17,10 +19,19 @@
 //! only after the write-ahead log has been fsynced. So an entry whose ticket resolved survives a
 //! process crash and a power cut, and the server answers a caller only after that. (`NORMAL`, the
 //! usual WAL setting, would survive a crash of the process but could lose the last commits to a
-//! power cut.) When a write fails, every ticket of that batch gets the error and the log is
-//! *poisoned*: it refuses all later appends, because the caller has already applied entries that
-//! are not on disk and carrying on would leave a gap between what it told people and what the log
-//! can prove.
+//! power cut.) On PostgreSQL a commit returns once the server has flushed it to its WAL: its
+//! `synchronous_commit` applies (`on` by default, which with a synchronous standby configured also
+//! waits for the standby), but never `off`, which appends raise to `on`.
+//!
+//! When a write fails, every ticket of that batch gets the error and the log is *poisoned*: it
+//! refuses all later appends, because the caller has already applied entries that are not on
+//! disk and carrying on would leave a gap between what it told people and what the log can
+//! prove. Three failures do not poison it, because the caller can learn from the log itself what
+//! happened ([`StoreError::needs_catch_up`]): another node appended first
+//! ([`StoreError::Behind`]), or PostgreSQL stayed unreachable while the writer retried
+//! ([`StoreError::Unavailable`], [`StoreError::OutcomeUnknown`]); the log then refuses appends
+//! until the caller has caught up and says so ([`Log::caught_up`]). [`PgLog`] tells how an append
+//! that lost its connection during `COMMIT` finds out whether it committed.
 //!
 //! # Group commit
 //!
@@ -34,9 +45,9 @@
 //!
 //! # Schema
 //!
-//! One SQLite file per data directory, `DIR/deconflict.db` ([`db_path`]), marked with SQLite's
-//! `application_id` and versioned by `user_version` ([`SCHEMA_VERSION`]); a file from a newer
-//! binary or from another application is refused with an error naming the versions.
+//! On SQLite, one file per data directory, `DIR/deconflict.db` ([`db_path`]), marked with
+//! SQLite's `application_id` and versioned by `user_version` ([`SCHEMA_VERSION`]); a file from a
+//! newer binary or from another application is refused with an error naming the versions.
 //!
 //! ```sql
 //! log         (seq INTEGER PRIMARY KEY, time_ms INTEGER NOT NULL, body BLOB NOT NULL)
@@ -48,23 +59,48 @@
 //!
 //! Triggers on `log` refuse gaps, updates and deletes, so even a hand-run `sqlite3` session
 //! cannot rewrite history; a partial unique index allows at most one coordinator. Tokens are
-//! stored only as SHA-256 digests.
+//! stored only as SHA-256 digests. Beside these, the log's keys, checkpoints, cosignatures and
+//! witnesses (`checkpoints.rs`) and the webhooks (`webhooks.rs`).
+//!
+//! On PostgreSQL, the same tables in the connection's schema (`public` unless the URL's
+//! `search_path` says otherwise), created at open by the same migration steps in PostgreSQL's
+//! types (`bigint` for integers, `bytea` for blobs, `boolean` for the coordinator flag), and a
+//! table `deconflict_schema (id = 1, version)` holding [`SCHEMA_VERSION`]: a newer version is
+//! refused, and nodes opening a new database at once take turns under an advisory lock. The same
+//! backstops as on SQLite, as PL/pgSQL triggers: `log` refuses a seq that is not max + 1, any
+//! `UPDATE` or `DELETE`, and `TRUNCATE`; the keys and checkpoints are never updated. Lists are
+//! sorted `COLLATE "C"`, byte order as on SQLite, whatever the database's locale.
 //!
 //! # Why the backend trait is so small
 //!
 //! [`LogBackend`] has three methods: append a contiguous batch in one durable transaction, say
 //! the head, read a range. That is all an append-only log with caller-chosen sequence numbers
-//! needs, and it maps directly onto PostgreSQL later: the "seq must be head + 1" check becomes the
-//! optimistic concurrency control between several service nodes sharing one log, and tailing is
-//! `read` from the last seq seen. Group commit, poisoning and the read pool live above the trait
-//! in [`Log`], so a second backend gets them for free and cannot get them subtly wrong.
+//! needs, and both backends implement it, [`SqliteLog`] and [`PgLog`]. On PostgreSQL the "seq
+//! must be head + 1" check is the optimistic concurrency control between several nodes sharing
+//! one log: appenders queue on an advisory lock held for their transaction, and the loser of a
+//! race gets [`StoreError::SequenceGap`] with nothing written, which [`Log`] turns into
+//! [`StoreError::Behind`]. Tailing is `read` from the last seq seen, woken by
+//! [`Log::wait_for_append`] (`LISTEN`/`NOTIFY`). Group commit, poisoning, catching up and the
+//! read pool live above the trait in [`Log`], so both backends share them. What is particular to
+//! PostgreSQL stays inside [`PgLog::append_batch`]: reconnecting, and settling a commit whose
+//! answer was lost, before it returns.
+//!
+//! # Several nodes
+//!
+//! On PostgreSQL, exactly one node should sign checkpoints and run the sweep: the one holding the
+//! [`Lease`], a session-level advisory lock (on SQLite, always granted). PostgreSQL handles block
+//! on the driver's own runtime (the `postgres` crate), so call them from plain threads or
+//! `spawn_blocking`, never straight from async code. Connections are made without TLS
+//! ([`Location::parse`]): use a Unix socket or a trusted network.
 //!
 //! # Parties and credentials
 //!
 //! [`Directory`] is plain synchronous code for the CLI (add parties, issue, list and revoke
 //! tokens) and for the server's auth layer ([`Directory::authenticate`]). It opens the same file;
 //! WAL and a busy timeout make a CLI process and a running server safe together, and because the
-//! server looks each token up on every request, a revocation applies at once.
+//! server looks each token up on every request, a revocation applies at once. On PostgreSQL the
+//! writes that check before they write (one coordinator, a party's limits) take turns under an
+//! advisory lock, as SQLite's `BEGIN IMMEDIATE` makes them.
 //!
 //! # Webhooks
 //!
@@ -76,7 +112,10 @@ mod backend;
 mod checkpoints;
 mod directory;
 mod error;
+mod lease;
+mod location;
 mod log;
+mod pg;
 mod schema;
 mod webhooks;
 
@@ -87,6 +126,9 @@ pub use directory::{
     TOKEN_PREFIX, to_hex, validate_party_name,
 };
 pub use error::StoreError;
+pub use lease::Lease;
+pub use location::Location;
 pub use log::{Log, LogStats, Ticket};
+pub use pg::log::PgLog;
 pub use schema::{DB_FILE, SCHEMA_VERSION, db_path};
 pub use webhooks::{WEBHOOKS_PER_PARTY, Webhook, Webhooks};

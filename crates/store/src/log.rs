@@ -7,11 +7,14 @@ use std::sync::mpsc;
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 use std::task::{Context, Poll};
 use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
 
 use tokio::sync::oneshot;
 
 use crate::backend::{Entry, LogBackend, SqliteLog};
 use crate::error::StoreError;
+use crate::location::Location;
+use crate::pg::log::{Listener, PgLog};
 
 /// Upper bound on entries per transaction, so one burst cannot build an unbounded transaction
 /// (and an unbounded WAL) while everyone in it waits.
@@ -20,6 +23,13 @@ const MAX_BATCH: usize = 4096;
 /// Read connections opened by [`Log::open`]: one per core on the machines this runs on, so a
 /// long replay does not block a short read.
 const SQLITE_READERS: usize = 2;
+/// Read connections opened by [`Log::open_at`] on PostgreSQL, for the same reason.
+const PG_READERS: usize = 2;
+
+/// How often [`Log::wait_for_append`] reads the head while it waits: on PostgreSQL only in case a
+/// notification was lost (the listening session died), on SQLite because there are none.
+const PG_TAIL_POLL: Duration = Duration::from_secs(1);
+const SQLITE_TAIL_POLL: Duration = Duration::from_millis(50);
 
 type Reply = oneshot::Sender<Result<(), StoreError>>;
 
@@ -28,9 +38,17 @@ struct Request {
     reply: Reply,
 }
 
+/// What the writer thread takes from its queue, in the order it was sent.
+enum Message {
+    Append(Request),
+    /// The caller's state now follows the log up to this seq ([`Log::caught_up`]).
+    CaughtUp(u64),
+}
+
 /// State shared by every [`Log`] clone and the writer thread.
 struct Shared {
-    /// Set once, by the writer, when an append fails; never cleared.
+    /// Set once, by the writer, when an append fails other than in the ways
+    /// [`StoreError::needs_catch_up`] names; never cleared.
     poisoned: OnceLock<StoreError>,
     commits: AtomicU64,
     entries: AtomicU64,
@@ -72,10 +90,19 @@ struct Inner {
     shared: Arc<Shared>,
     readers: Vec<Mutex<Box<dyn LogBackend>>>,
     next_reader: AtomicUsize,
+    tail: Option<Tail>,
     // Fields drop in declaration order, and this order is load-bearing: hanging up the queue lets
     // the writer drain it and return, and only then can joining it finish.
-    queue: mpsc::Sender<Request>,
+    queue: mpsc::Sender<Message>,
     _writer: JoinOnDrop,
+}
+
+/// What [`Log::wait_for_append`] waits on, on PostgreSQL.
+struct Tail {
+    listener: Mutex<Listener>,
+    /// The newest head a notification announced: one waiter may take a notification another
+    /// one was waiting for, and leaves it here.
+    announced: AtomicU64,
 }
 
 /// Makes "the last handle is dropped" mean "everything queued is settled and the connection is
@@ -111,6 +138,27 @@ impl Log {
         Log::with_backends(Box::new(writer), readers)
     }
 
+    /// Opens the log at `location`, on either backend, creating it if needed.
+    ///
+    /// On PostgreSQL several processes (nodes) may open the same log and append to it; see
+    /// [`Log::submit`] for what the loser of a race is told, and [`Log::wait_for_append`] for
+    /// following the others' appends.
+    pub fn open_at(location: &Location) -> Result<Log, StoreError> {
+        let url = match location {
+            Location::Sqlite(dir) => return Log::open(dir),
+            Location::Postgres(url) => url,
+        };
+        let writer = PgLog::open(url)?;
+        let readers = (0..PG_READERS)
+            .map(|_| PgLog::open_reader(url).map(|r| Box::new(r) as Box<dyn LogBackend>))
+            .collect::<Result<_, _>>()?;
+        let tail = Tail {
+            listener: Mutex::new(Listener::open(url)?),
+            announced: AtomicU64::new(0),
+        };
+        Log::start(Box::new(writer), readers, Some(tail))
+    }
+
     /// Runs group commit over any backend: `writer` is used only by the writer thread, reads are
     /// spread over `readers`, which must see the same log.
     ///
@@ -120,6 +168,14 @@ impl Log {
     pub fn with_backends(
         writer: Box<dyn LogBackend>,
         readers: Vec<Box<dyn LogBackend>>,
+    ) -> Result<Log, StoreError> {
+        Log::start(writer, readers, None)
+    }
+
+    fn start(
+        writer: Box<dyn LogBackend>,
+        readers: Vec<Box<dyn LogBackend>>,
+        tail: Option<Tail>,
     ) -> Result<Log, StoreError> {
         assert!(!readers.is_empty(), "a Log needs at least one reader");
         let head = writer.head()?;
@@ -143,6 +199,7 @@ impl Log {
                 shared,
                 readers: readers.into_iter().map(Mutex::new).collect(),
                 next_reader: AtomicUsize::new(0),
+                tail,
                 queue,
                 _writer: JoinOnDrop(Some(writer)),
             }),
@@ -155,6 +212,15 @@ impl Log {
     /// callers assign sequence numbers and submit under one lock. An entry out of order fails
     /// with [`StoreError::SequenceGap`] and poisons the log: the caller's state has moved past
     /// what is on disk, and carrying on would hide that.
+    ///
+    /// Some failures do not poison the log, because the caller can learn from the log itself
+    /// what happened ([`StoreError::needs_catch_up`]): another writer appended first
+    /// ([`StoreError::Behind`]), or the database stayed out of reach ([`StoreError::Unavailable`],
+    /// [`StoreError::OutcomeUnknown`]). The caller has applied entries that are not in the log,
+    /// though, and may have queued more on top of them; so from then on every entry is refused
+    /// with that same error until the caller has read the log from where its state was sound,
+    /// rebuilt its state, and called [`Log::caught_up`] with the head it read to. Then it decides
+    /// again and submits from that head plus one.
     pub fn submit(&self, entry: Entry) -> Ticket {
         let seq = entry.seq;
         let (reply, rx) = oneshot::channel();
@@ -163,10 +229,57 @@ impl Log {
             let _ = reply.send(Err(refusal));
             return ticket;
         }
-        if let Err(mpsc::SendError(request)) = self.inner.queue.send(Request { entry, reply }) {
+        let request = Message::Append(Request { entry, reply });
+        if let Err(mpsc::SendError(Message::Append(request))) = self.inner.queue.send(request) {
             let _ = request.reply.send(Err(StoreError::WriterStopped));
         }
         ticket
+    }
+
+    /// Tells the writer that the caller's state now follows the log up to `head`, as read from
+    /// the database: the next entry it accepts is `head + 1`. Clears the refusal after a
+    /// [`StoreError::needs_catch_up`] failure (not poisoning); a node that followed other nodes'
+    /// appends calls it before appending itself. Entries submitted before this call are still
+    /// refused if they were going to be; ordered with [`Log::submit`] through the same queue, so
+    /// call it under the lock the caller submits under.
+    pub fn caught_up(&self, head: u64) {
+        // A stopped writer refuses the entries that follow too; nothing to report here.
+        let _ = self.inner.queue.send(Message::CaughtUp(head));
+    }
+
+    /// Blocks until the log's head is beyond `after_seq` or `timeout` has passed; returns the
+    /// head. For a node following the appends of others.
+    ///
+    /// On PostgreSQL every append notifies (`NOTIFY`, sent on commit) a session this log keeps
+    /// listening, which wakes the wait at once; the head is read again at least every second,
+    /// so a notification lost with a dead session costs at most that. On SQLite, where one
+    /// node's appends go through its own writer, the head is polled every 50 ms.
+    ///
+    /// # Panics
+    ///
+    /// On PostgreSQL, when called from within an async runtime: the driver blocks on a runtime
+    /// of its own, which tokio refuses to nest (use `spawn_blocking`).
+    pub fn wait_for_append(&self, after_seq: u64, timeout: Duration) -> Result<u64, StoreError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let head = self.head()?;
+            let now = Instant::now();
+            if head > after_seq || now >= deadline {
+                return Ok(head);
+            }
+            let left = deadline - now;
+            let Some(tail) = &self.inner.tail else {
+                std::thread::sleep(left.min(SQLITE_TAIL_POLL));
+                continue;
+            };
+            let mut listener = tail.listener.lock().unwrap_or_else(PoisonError::into_inner);
+            if tail.announced.load(Ordering::Acquire) > after_seq {
+                continue;
+            }
+            if let Some(announced) = listener.wait(left.min(PG_TAIL_POLL)) {
+                tail.announced.fetch_max(announced, Ordering::AcqRel);
+            }
+        }
     }
 
     /// The sequence number of the last durable entry, as the database says.
@@ -209,57 +322,113 @@ impl Log {
 }
 
 fn write_loop(
-    mut backend: Box<dyn LogBackend>,
+    backend: Box<dyn LogBackend>,
     head: u64,
-    requests: &mpsc::Receiver<Request>,
+    requests: &mpsc::Receiver<Message>,
     shared: &Shared,
 ) {
-    let mut next_seq = head + 1;
-    let mut entries = Vec::new();
-    let mut replies = Vec::new();
+    let mut writer = Writer {
+        backend,
+        next_seq: head + 1,
+        halted: None,
+        entries: Vec::new(),
+        replies: Vec::new(),
+    };
     // Block for the first request, then take whatever else queued up meanwhile: while one
     // commit's fsync runs, the next batch gathers on its own, with no timer to tune.
     while let Ok(first) = requests.recv() {
-        for request in std::iter::once(first).chain(requests.try_iter().take(MAX_BATCH - 1)) {
-            entries.push(request.entry);
-            replies.push(request.reply);
+        for message in std::iter::once(first).chain(requests.try_iter().take(MAX_BATCH - 1)) {
+            match message {
+                Message::Append(request) => {
+                    writer.entries.push(request.entry);
+                    writer.replies.push(request.reply);
+                }
+                Message::CaughtUp(head) => {
+                    // What was queued before was decided before the caller caught up.
+                    writer.commit(shared);
+                    writer.halted = None;
+                    writer.next_seq = head + 1;
+                    shared.durable_seq.fetch_max(head, Ordering::AcqRel);
+                }
+            }
         }
-        if let Some(refusal) = shared.refusal() {
-            answer(replies.drain(..), &Err(refusal));
-            entries.clear();
-            continue;
+        writer.commit(shared);
+    }
+}
+
+/// The writer thread's state.
+struct Writer {
+    backend: Box<dyn LogBackend>,
+    /// The seq the next entry must have.
+    next_seq: u64,
+    /// Set when an append failed without poisoning the log; cleared by [`Message::CaughtUp`].
+    halted: Option<StoreError>,
+    entries: Vec<Entry>,
+    replies: Vec<Reply>,
+}
+
+impl Writer {
+    /// Appends the entries gathered, or refuses them, and answers their tickets.
+    fn commit(&mut self, shared: &Shared) {
+        if self.entries.is_empty() {
+            return;
+        }
+        if let Some(refusal) = shared.refusal().or_else(|| self.halted.clone()) {
+            answer(self.replies.drain(..), &Err(refusal));
+            self.entries.clear();
+            return;
         }
         // Commit the in-order prefix; an entry out of order fails with all that follow it.
-        let in_order = entries
+        let in_order = self
+            .entries
             .iter()
-            .zip(next_seq..)
+            .zip(self.next_seq..)
             .take_while(|(entry, expected)| entry.seq == *expected)
             .count();
         if in_order > 0 {
-            let result = backend.append_batch(&entries[..in_order]);
-            match &result {
+            let result = match self.backend.append_batch(&self.entries[..in_order]) {
                 Ok(()) => {
-                    next_seq += in_order as u64;
+                    self.next_seq += in_order as u64;
                     shared.commits.fetch_add(1, Ordering::Relaxed);
                     shared.entries.fetch_add(in_order as u64, Ordering::Relaxed);
                     shared.largest_batch.fetch_max(in_order, Ordering::Relaxed);
-                    shared.durable_seq.store(next_seq - 1, Ordering::Release);
+                    shared
+                        .durable_seq
+                        .store(self.next_seq - 1, Ordering::Release);
+                    Ok(())
+                }
+                // The log is further on than this writer knew: another one appended first.
+                Err(StoreError::SequenceGap { expected, .. }) if expected > self.next_seq => {
+                    let behind = StoreError::Behind { head: expected - 1 };
+                    self.halted = Some(behind.clone());
+                    Err(behind)
+                }
+                Err(err) if err.needs_catch_up() => {
+                    self.halted = Some(err.clone());
+                    Err(err)
                 }
                 Err(err) => {
                     let _ = shared.poisoned.set(err.clone());
+                    Err(err)
                 }
-            }
-            answer(replies.drain(..in_order), &result);
-        }
-        if let Some(out_of_order) = entries.get(in_order) {
-            let err = StoreError::SequenceGap {
-                expected: next_seq,
-                got: out_of_order.seq,
             };
-            let _ = shared.poisoned.set(err.clone());
-            answer(replies.drain(..), &Err(err));
+            answer(self.replies.drain(..in_order), &result);
         }
-        entries.clear();
+        if let Some(out_of_order) = self.entries.get(in_order) {
+            let err = match &self.halted {
+                Some(halted) => halted.clone(),
+                None => {
+                    let err = StoreError::SequenceGap {
+                        expected: self.next_seq,
+                        got: out_of_order.seq,
+                    };
+                    let _ = shared.poisoned.set(err.clone());
+                    err
+                }
+            };
+            answer(self.replies.drain(..), &Err(err));
+        }
+        self.entries.clear();
     }
 }
 

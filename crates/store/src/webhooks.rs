@@ -16,7 +16,8 @@ use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
 use crate::checkpoints::sql_size;
 use crate::directory::{Credential, random, to_hex};
 use crate::error::{Context, StoreError};
-use crate::schema;
+use crate::location::{Db, Location};
+use crate::{pg, schema};
 
 /// How many live webhooks one party may have: enough for a primary receiver, a spare and a few
 /// tools, few enough that no party can make the service spend its time posting.
@@ -67,7 +68,7 @@ impl std::fmt::Debug for Webhook {
 /// The webhooks table of a data directory, on its own connection.
 #[derive(Debug)]
 pub struct Webhooks {
-    conn: Connection,
+    conn: Db,
 }
 
 const SELECT_WEBHOOK: &str = "SELECT id, party, credential_id, url, secret, created_ms, cursor,
@@ -78,7 +79,14 @@ impl Webhooks {
     /// Opens the database of data directory `dir`, creating it if needed.
     pub fn open(dir: &Path) -> Result<Webhooks, StoreError> {
         Ok(Webhooks {
-            conn: schema::open(dir)?,
+            conn: Db::Sqlite(schema::open(dir)?),
+        })
+    }
+
+    /// Opens the webhooks table at `location`, on either backend.
+    pub fn open_at(location: &Location) -> Result<Webhooks, StoreError> {
+        Ok(Webhooks {
+            conn: Db::open(location)?,
         })
     }
 
@@ -92,8 +100,13 @@ impl Webhooks {
         cursor: u64,
         now_ms: i64,
     ) -> Result<Webhook, StoreError> {
-        let tx = self
-            .conn
+        let conn = match &mut self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => {
+                return pg::webhooks::register(pg, credential_id, url, cursor, now_ms);
+            }
+        };
+        let tx = conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .during("locking the webhooks to register one")?;
         let (party, revoked): (String, bool) = tx
@@ -157,58 +170,86 @@ impl Webhooks {
 
     /// The party's webhooks, removed ones left out, by id.
     pub fn list(&self, party: &str) -> Result<Vec<Webhook>, StoreError> {
-        self.select(
-            "WHERE party = ?1 AND removed_ms IS NULL ORDER BY id",
-            [party],
-        )
+        match &self.conn {
+            Db::Sqlite(conn) => select(
+                conn,
+                "WHERE party = ?1 AND removed_ms IS NULL ORDER BY id",
+                [party],
+            ),
+            Db::Postgres(pg) => pg::webhooks::select(
+                pg,
+                r#"WHERE party = $1 AND removed_ms IS NULL ORDER BY id COLLATE "C""#,
+                &[&party],
+            ),
+        }
     }
 
     /// Every webhook that should be delivering: not removed, its credential not revoked.
     pub fn live(&self) -> Result<Vec<Webhook>, StoreError> {
-        self.select(
-            "WHERE removed_ms IS NULL AND credential_id IN
-                 (SELECT id FROM credentials WHERE revoked_ms IS NULL)
-             ORDER BY id",
-            [],
-        )
+        const LIVE: &str = "WHERE removed_ms IS NULL AND credential_id IN
+                 (SELECT id FROM credentials WHERE revoked_ms IS NULL)";
+        match &self.conn {
+            Db::Sqlite(conn) => select(conn, &format!("{LIVE} ORDER BY id"), []),
+            Db::Postgres(pg) => {
+                pg::webhooks::select(pg, &format!(r#"{LIVE} ORDER BY id COLLATE "C""#), &[])
+            }
+        }
     }
 
     /// Webhook `id`, unless it was removed.
     pub fn get(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
-        Ok(self
-            .select("WHERE id = ?1 AND removed_ms IS NULL", [id])?
-            .pop())
+        let found = match &self.conn {
+            Db::Sqlite(conn) => select(conn, "WHERE id = ?1 AND removed_ms IS NULL", [id])?,
+            Db::Postgres(pg) => {
+                pg::webhooks::select(pg, "WHERE id = $1 AND removed_ms IS NULL", &[&id])?
+            }
+        };
+        Ok(found.into_iter().next())
     }
 
     /// The credential webhook `id` delivers for; `None` once the webhook is removed or the
     /// credential revoked, either of which ends its deliveries.
     pub fn credential(&self, id: &str) -> Result<Option<Credential>, StoreError> {
-        self.conn
-            .prepare_cached(
-                "SELECT c.id, c.party, c.role, p.coordinator
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => return pg::webhooks::credential(pg, id),
+        };
+        conn.prepare_cached(
+            "SELECT c.id, c.party, c.role, p.coordinator
                  FROM webhooks w
                  JOIN credentials c ON c.id = w.credential_id
                  JOIN parties p ON p.name = c.party
                  WHERE w.id = ?1 AND w.removed_ms IS NULL AND c.revoked_ms IS NULL",
-            )
-            .and_then(|mut stmt| {
-                stmt.query_row([id], |row| {
-                    Ok(Credential {
-                        id: row.get(0)?,
-                        party: row.get(1)?,
-                        role: row.get(2)?,
-                        coordinator: row.get(3)?,
-                    })
+        )
+        .and_then(|mut stmt| {
+            stmt.query_row([id], |row| {
+                Ok(Credential {
+                    id: row.get(0)?,
+                    party: row.get(1)?,
+                    role: row.get(2)?,
+                    coordinator: row.get(3)?,
                 })
-                .optional()
             })
-            .during("looking up a webhook's credential")
+            .optional()
+        })
+        .during("looking up a webhook's credential")
     }
 
     /// Removes webhook `id`; whether there was a live one to remove.
     pub fn remove(&mut self, id: &str, now_ms: i64) -> Result<bool, StoreError> {
-        let changed = self
-            .conn
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => {
+                let changed = pg::webhooks::update(
+                    pg,
+                    "removing a webhook",
+                    "UPDATE webhooks SET removed_ms = $2 WHERE id = $1 AND removed_ms IS NULL",
+                    &[&id, &now_ms],
+                )?;
+                return Ok(changed == 1);
+            }
+        };
+        let changed = conn
             .execute(
                 "UPDATE webhooks SET removed_ms = ?2 WHERE id = ?1 AND removed_ms IS NULL",
                 params![id, now_ms],
@@ -227,15 +268,35 @@ impl Webhooks {
         status: u16,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "UPDATE webhooks SET cursor = ?2, delivered = delivered + ?3, attempts = 0,
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => {
+                pg::webhooks::update(
+                    pg,
+                    "recording a delivery",
+                    "UPDATE webhooks SET cursor = $2, delivered = delivered + $3, attempts = 0,
+                         last_status = $4, last_error = NULL, last_attempt_ms = $5,
+                         next_attempt_ms = NULL
+                     WHERE id = $1",
+                    &[
+                        &id,
+                        &sql_size(cursor)?,
+                        &sql_size(events)?,
+                        &i64::from(status),
+                        &now_ms,
+                    ],
+                )?;
+                return Ok(());
+            }
+        };
+        conn.execute(
+            "UPDATE webhooks SET cursor = ?2, delivered = delivered + ?3, attempts = 0,
                      last_status = ?4, last_error = NULL, last_attempt_ms = ?5,
                      next_attempt_ms = NULL
                  WHERE id = ?1",
-                params![id, sql_size(cursor)?, sql_size(events)?, status, now_ms],
-            )
-            .during("recording a delivery")?;
+            params![id, sql_size(cursor)?, sql_size(events)?, status, now_ms],
+        )
+        .during("recording a delivery")?;
         Ok(())
     }
 
@@ -249,47 +310,65 @@ impl Webhooks {
         next_attempt_ms: i64,
         now_ms: i64,
     ) -> Result<(), StoreError> {
-        self.conn
-            .execute(
-                "UPDATE webhooks SET attempts = attempts + 1, last_status = ?2, last_error = ?3,
+        let conn = match &self.conn {
+            Db::Sqlite(conn) => conn,
+            Db::Postgres(pg) => {
+                pg::webhooks::update(
+                    pg,
+                    "recording a failed delivery",
+                    "UPDATE webhooks SET attempts = attempts + 1, last_status = $2,
+                         last_error = $3, last_attempt_ms = $4, next_attempt_ms = $5
+                     WHERE id = $1",
+                    &[
+                        &id,
+                        &status.map(i64::from),
+                        &error,
+                        &now_ms,
+                        &next_attempt_ms,
+                    ],
+                )?;
+                return Ok(());
+            }
+        };
+        conn.execute(
+            "UPDATE webhooks SET attempts = attempts + 1, last_status = ?2, last_error = ?3,
                      last_attempt_ms = ?4, next_attempt_ms = ?5
                  WHERE id = ?1",
-                params![id, status, error, now_ms, next_attempt_ms],
-            )
-            .during("recording a failed delivery")?;
+            params![id, status, error, now_ms, next_attempt_ms],
+        )
+        .during("recording a failed delivery")?;
         Ok(())
     }
+}
 
-    fn select<P: rusqlite::Params>(
-        &self,
-        clause: &str,
-        params: P,
-    ) -> Result<Vec<Webhook>, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("{SELECT_WEBHOOK} {clause}"))
-            .during("reading webhooks")?;
-        stmt.query_map(params, |row| {
-            Ok(Webhook {
-                id: row.get(0)?,
-                party: row.get(1)?,
-                credential_id: row.get(2)?,
-                url: row.get(3)?,
-                secret: row.get(4)?,
-                created_ms: row.get(5)?,
-                cursor: unsigned(row, 6)?,
-                attempts: row.get(7)?,
-                last_status: row.get(8)?,
-                last_error: row.get(9)?,
-                last_attempt_ms: row.get(10)?,
-                next_attempt_ms: row.get(11)?,
-                delivered: unsigned(row, 12)?,
-            })
+fn select<P: rusqlite::Params>(
+    conn: &Connection,
+    clause: &str,
+    params: P,
+) -> Result<Vec<Webhook>, StoreError> {
+    let mut stmt = conn
+        .prepare_cached(&format!("{SELECT_WEBHOOK} {clause}"))
+        .during("reading webhooks")?;
+    stmt.query_map(params, |row| {
+        Ok(Webhook {
+            id: row.get(0)?,
+            party: row.get(1)?,
+            credential_id: row.get(2)?,
+            url: row.get(3)?,
+            secret: row.get(4)?,
+            created_ms: row.get(5)?,
+            cursor: unsigned(row, 6)?,
+            attempts: row.get(7)?,
+            last_status: row.get(8)?,
+            last_error: row.get(9)?,
+            last_attempt_ms: row.get(10)?,
+            next_attempt_ms: row.get(11)?,
+            delivered: unsigned(row, 12)?,
         })
-        .during("reading webhooks")?
-        .collect::<Result<_, _>>()
-        .during("reading webhooks")
-    }
+    })
+    .during("reading webhooks")?
+    .collect::<Result<_, _>>()
+    .during("reading webhooks")
 }
 
 /// A count or sequence number; the table's CHECKs keep them from being negative.

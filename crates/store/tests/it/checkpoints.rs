@@ -1,8 +1,15 @@
 //! The log's keys, checkpoints and cosignatures: made once, never rewritten.
 
 use deconflict_store::{
-    Checkpoints, Cosignature, Directory, LogKeys, StoreError, StoredCheckpoint,
+    Checkpoints, Cosignature, Directory, Location, LogKeys, StoreError, StoredCheckpoint,
 };
+
+on_both_backends!(
+    the_keys_are_made_once_and_kept_across_opens,
+    checkpoints_are_found_by_size_and_never_rewritten,
+    a_witness_key_belongs_to_the_first_party_that_uses_it,
+    a_party_uses_a_few_witness_keys_at_most,
+);
 
 fn keys(origin: &str) -> LogKeys {
     LogKeys {
@@ -20,23 +27,19 @@ fn checkpoint(size: u64) -> StoredCheckpoint {
     }
 }
 
-#[test]
-fn the_keys_are_made_once_and_kept_across_opens() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Checkpoints::open(dir.path()).unwrap();
+fn the_keys_are_made_once_and_kept_across_opens(at: &Location) {
+    let mut store = Checkpoints::open_at(at).unwrap();
     assert_eq!(store.keys().unwrap(), None);
     let first = store.keys_or_insert(|| keys("deconflict/a"), 1).unwrap();
     let again = store.keys_or_insert(|| panic!("made twice"), 2).unwrap();
     assert_eq!(first, again);
     drop(store);
-    let reopened = Checkpoints::open(dir.path()).unwrap();
+    let reopened = Checkpoints::open_at(at).unwrap();
     assert_eq!(reopened.keys().unwrap(), Some(keys("deconflict/a")));
 }
 
-#[test]
-fn checkpoints_are_found_by_size_and_never_rewritten() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Checkpoints::open(dir.path()).unwrap();
+fn checkpoints_are_found_by_size_and_never_rewritten(at: &Location) {
+    let mut store = Checkpoints::open_at(at).unwrap();
     assert_eq!(store.latest().unwrap(), None);
     for size in [0, 3, 10] {
         store.add_checkpoint(&checkpoint(size)).unwrap();
@@ -52,13 +55,11 @@ fn checkpoints_are_found_by_size_and_never_rewritten() {
     assert_eq!(store.checkpoint(3).unwrap(), Some(checkpoint(3)));
 }
 
-#[test]
-fn a_witness_key_belongs_to_the_first_party_that_uses_it() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut directory = Directory::open(dir.path()).unwrap();
+fn a_witness_key_belongs_to_the_first_party_that_uses_it(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("pmf", false).unwrap();
     directory.add_party("isf", false).unwrap();
-    let mut store = Checkpoints::open(dir.path()).unwrap();
+    let mut store = Checkpoints::open_at(at).unwrap();
     store.add_checkpoint(&checkpoint(5)).unwrap();
     let by = |party: &str, signature: &str| Cosignature {
         witness: "pmf-witness+01020304+BA".into(),
@@ -87,14 +88,12 @@ fn a_witness_key_belongs_to_the_first_party_that_uses_it() {
     assert!(store.add_cosignature(6, &by("pmf", "— early")).is_err());
 }
 
-#[test]
-fn a_party_uses_a_few_witness_keys_at_most() {
-    let dir = tempfile::tempdir().unwrap();
-    Directory::open(dir.path())
+fn a_party_uses_a_few_witness_keys_at_most(at: &Location) {
+    Directory::open_at(at)
         .unwrap()
         .add_party("pmf", false)
         .unwrap();
-    let mut store = Checkpoints::open(dir.path()).unwrap();
+    let mut store = Checkpoints::open_at(at).unwrap();
     store.add_checkpoint(&checkpoint(5)).unwrap();
     let key = |n: i64| Cosignature {
         witness: format!("pmf-{n}+0102030{n}+BA"),

@@ -1,14 +1,19 @@
-use deconflict_store::{Directory, Role, StoreError, TOKEN_PREFIX, db_path};
+use deconflict_store::{Directory, Location, Role, StoreError, TOKEN_PREFIX, db_path};
 
-fn directory() -> (tempfile::TempDir, Directory) {
-    let dir = tempfile::tempdir().unwrap();
-    let directory = Directory::open(dir.path()).unwrap();
-    (dir, directory)
-}
+on_both_backends!(
+    parties_are_added_listed_and_duplicates_refused,
+    a_second_coordinator_is_refused,
+    bad_party_names_are_refused,
+    approver_is_only_for_the_coordinator,
+    a_token_for_an_unknown_party_is_refused,
+    an_issued_token_authenticates_as_its_party_and_role,
+    revocation_from_another_connection_applies_to_the_next_lookup,
+    other_tokens_of_the_party_survive_a_revocation,
+    the_token_is_not_stored_in_clear,
+);
 
-#[test]
-fn parties_are_added_listed_and_duplicates_refused() {
-    let (_dir, mut directory) = directory();
+fn parties_are_added_listed_and_duplicates_refused(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("unocha", true).unwrap();
     directory.add_party("ngo-1", false).unwrap();
     let err = directory.add_party("ngo-1", false).unwrap_err();
@@ -21,9 +26,8 @@ fn parties_are_added_listed_and_duplicates_refused() {
     assert_eq!(names, [("ngo-1", false), ("unocha", true)]);
 }
 
-#[test]
-fn a_second_coordinator_is_refused() {
-    let (_dir, mut directory) = directory();
+fn a_second_coordinator_is_refused(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("unocha", true).unwrap();
     let err = directory.add_party("nato", true).unwrap_err();
     assert_eq!(
@@ -33,9 +37,8 @@ fn a_second_coordinator_is_refused() {
     assert_eq!(directory.parties().unwrap().len(), 1);
 }
 
-#[test]
-fn bad_party_names_are_refused() {
-    let (_dir, mut directory) = directory();
+fn bad_party_names_are_refused(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     for bad in ["NATO", "", "1st", "a/b", &"n".repeat(33)] {
         let err = directory.add_party(bad, false).unwrap_err();
         assert!(
@@ -46,9 +49,8 @@ fn bad_party_names_are_refused() {
     assert!(directory.parties().unwrap().is_empty());
 }
 
-#[test]
-fn approver_is_only_for_the_coordinator() {
-    let (_dir, mut directory) = directory();
+fn approver_is_only_for_the_coordinator(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("unocha", true).unwrap();
     directory.add_party("ngo-1", false).unwrap();
     let err = directory.issue_token("ngo-1", Role::Approver).unwrap_err();
@@ -60,16 +62,14 @@ fn approver_is_only_for_the_coordinator() {
     assert_eq!(directory.credentials().unwrap().len(), 1);
 }
 
-#[test]
-fn a_token_for_an_unknown_party_is_refused() {
-    let (_dir, mut directory) = directory();
+fn a_token_for_an_unknown_party_is_refused(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     let err = directory.issue_token("ghost", Role::Viewer).unwrap_err();
     assert_eq!(err.to_string(), "party `ghost` does not exist");
 }
 
-#[test]
-fn an_issued_token_authenticates_as_its_party_and_role() {
-    let (_dir, mut directory) = directory();
+fn an_issued_token_authenticates_as_its_party_and_role(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("unocha", true).unwrap();
     directory.add_party("ngo-1", false).unwrap();
     let issued = directory.issue_token("ngo-1", Role::Operator).unwrap();
@@ -95,13 +95,12 @@ fn an_issued_token_authenticates_as_its_party_and_role() {
     assert_eq!(directory.authenticate(&forged).unwrap(), None);
 }
 
-#[test]
-fn revocation_from_another_connection_applies_to_the_next_lookup() {
-    let (dir, mut cli) = directory();
+fn revocation_from_another_connection_applies_to_the_next_lookup(at: &Location) {
+    let mut cli = Directory::open_at(at).unwrap();
     cli.add_party("ngo-1", false).unwrap();
     let issued = cli.issue_token("ngo-1", Role::Viewer).unwrap();
     // The "server": its own connection, opened before the revocation and kept open.
-    let server = Directory::open(dir.path()).unwrap();
+    let server = Directory::open_at(at).unwrap();
     assert!(server.authenticate(&issued.token).unwrap().is_some());
 
     let revoked = cli.revoke(&issued.credential.id).unwrap();
@@ -120,9 +119,8 @@ fn revocation_from_another_connection_applies_to_the_next_lookup() {
     assert_eq!(err.to_string(), "credential `cred_00000000` does not exist");
 }
 
-#[test]
-fn other_tokens_of_the_party_survive_a_revocation() {
-    let (_dir, mut directory) = directory();
+fn other_tokens_of_the_party_survive_a_revocation(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("ngo-1", false).unwrap();
     let lost = directory.issue_token("ngo-1", Role::Operator).unwrap();
     let kept = directory.issue_token("ngo-1", Role::Operator).unwrap();
@@ -130,9 +128,8 @@ fn other_tokens_of_the_party_survive_a_revocation() {
     assert!(directory.authenticate(&kept.token).unwrap().is_some());
 }
 
-#[test]
-fn the_token_is_not_stored_in_clear() {
-    let (dir, mut directory) = directory();
+fn the_token_is_not_stored_in_clear(at: &Location) {
+    let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("ngo-1", false).unwrap();
     let issued = directory.issue_token("ngo-1", Role::Auditor).unwrap();
     let secret = issued.token[TOKEN_PREFIX.len()..].to_owned();
@@ -141,8 +138,20 @@ fn the_token_is_not_stored_in_clear() {
         .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
         .collect();
     drop(directory);
+    match at {
+        Location::Sqlite(dir) => assert_not_in_files(dir, &secret, &raw),
+        Location::Postgres(url) => assert_not_in_rows(url, &secret),
+    }
+    let listed = format!(
+        "{:?}",
+        Directory::open_at(at).unwrap().credentials().unwrap()
+    );
+    assert!(!listed.contains(&secret));
+}
+
+fn assert_not_in_files(dir: &std::path::Path, secret: &str, raw: &[u8]) {
     // The WAL may still hold the page if it was not checkpointed; look in every file.
-    let path = db_path(dir.path());
+    let path = db_path(dir);
     for suffix in ["", "-wal"] {
         let file = format!("{}{suffix}", path.display());
         let Ok(bytes) = std::fs::read(&file) else {
@@ -157,9 +166,29 @@ fn the_token_is_not_stored_in_clear() {
             "{file} holds the raw bytes"
         );
     }
-    let listed = format!(
-        "{:?}",
-        Directory::open(dir.path()).unwrap().credentials().unwrap()
-    );
-    assert!(!listed.contains(&secret));
+}
+
+/// Every row of every table of the database, as text (`bytea` shows as hex, the token's own
+/// spelling), holds no trace of the secret.
+fn assert_not_in_rows(url: &str, secret: &str) {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public'",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|row| row.get(0))
+        .collect();
+    assert!(tables.iter().any(|t| t == "credentials"), "{tables:?}");
+    for table in tables {
+        for row in client
+            .query(&format!("SELECT t::text FROM {table} t"), &[])
+            .unwrap()
+        {
+            let text: String = row.get(0);
+            assert!(!text.contains(secret), "{table} holds the token: {text}");
+        }
+    }
 }

@@ -1,13 +1,23 @@
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
-use deconflict_store::{Log, LogBackend, SqliteLog, StoreError};
+use deconflict_store::{Location, Log, StoreError};
 
-use crate::{assert_contiguous_and_intact, entry};
+use crate::{assert_contiguous_and_intact, backend, entry};
 
-#[test]
-fn appended_entries_read_back_in_order_and_in_pages() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(dir.path()).unwrap();
+on_both_backends!(
+    appended_entries_read_back_in_order_and_in_pages,
+    reopening_keeps_everything_and_continues_from_the_head,
+    a_gap_is_refused_and_names_both_numbers,
+    two_writers_on_one_log_cannot_both_append_the_same_seq,
+    concurrent_submitters_are_group_committed,
+    reads_proceed_while_the_writer_is_busy,
+    the_loser_of_a_race_is_told_and_not_poisoned,
+    waiting_for_an_append_ends_with_it_or_the_timeout,
+);
+
+fn appended_entries_read_back_in_order_and_in_pages(at: &Location) {
+    let log = Log::open_at(at).unwrap();
     assert_eq!(log.head().unwrap(), 0);
     for seq in 1..=25 {
         log.submit(entry(seq)).wait().unwrap();
@@ -20,29 +30,25 @@ fn appended_entries_read_back_in_order_and_in_pages() {
     assert!(log.read(26, 10).unwrap().is_empty());
 }
 
-#[test]
-fn reopening_keeps_everything_and_continues_from_the_head() {
-    let dir = tempfile::tempdir().unwrap();
+fn reopening_keeps_everything_and_continues_from_the_head(at: &Location) {
     {
-        let log = Log::open(dir.path()).unwrap();
+        let log = Log::open_at(at).unwrap();
         for seq in 1..=10 {
             log.submit(entry(seq)).wait().unwrap();
         }
     }
-    let log = Log::open(dir.path()).unwrap();
+    let log = Log::open_at(at).unwrap();
     assert_eq!(log.head().unwrap(), 10);
     assert_eq!(log.stats().durable_seq, 10);
     log.submit(entry(11)).wait().unwrap();
     drop(log);
-    let backend = SqliteLog::open(dir.path()).unwrap();
+    let backend = backend(at);
     assert_eq!(backend.head().unwrap(), 11);
     assert_contiguous_and_intact(&backend.read(1, 100).unwrap());
 }
 
-#[test]
-fn a_gap_is_refused_and_names_both_numbers() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut backend = SqliteLog::open(dir.path()).unwrap();
+fn a_gap_is_refused_and_names_both_numbers(at: &Location) {
+    let mut backend = backend(at);
     backend.append_batch(&[entry(1)]).unwrap();
     let err = backend.append_batch(&[entry(3)]).unwrap_err();
     assert!(matches!(
@@ -58,12 +64,10 @@ fn a_gap_is_refused_and_names_both_numbers() {
     assert_eq!(backend.head().unwrap(), 1);
 }
 
-#[test]
-fn two_writers_on_one_file_cannot_both_append_the_same_seq() {
-    // The optimistic concurrency a future multi-node setup relies on, shown on SQLite.
-    let dir = tempfile::tempdir().unwrap();
-    let mut first = SqliteLog::open(dir.path()).unwrap();
-    let mut second = SqliteLog::open(dir.path()).unwrap();
+fn two_writers_on_one_log_cannot_both_append_the_same_seq(at: &Location) {
+    // The optimistic concurrency that lets several nodes share one log.
+    let mut first = backend(at);
+    let mut second = backend(at);
     first.append_batch(&[entry(1)]).unwrap();
     let err = second.append_batch(&[entry(1)]).unwrap_err();
     assert!(matches!(
@@ -77,12 +81,10 @@ fn two_writers_on_one_file_cannot_both_append_the_same_seq() {
     assert_eq!(first.head().unwrap(), 2);
 }
 
-#[test]
-fn concurrent_submitters_are_group_committed() {
+fn concurrent_submitters_are_group_committed(at: &Location) {
     const THREADS: u64 = 32;
     const PER_THREAD: u64 = 50;
-    let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(dir.path()).unwrap();
+    let log = Log::open_at(at).unwrap();
     // Like the server: the seq is assigned and the entry queued under one lock, the wait for
     // durability happens outside it, concurrently with everyone else's.
     let next_seq = Arc::new(Mutex::new(1_u64));
@@ -123,10 +125,8 @@ fn concurrent_submitters_are_group_committed() {
     assert_contiguous_and_intact(&entries);
 }
 
-#[test]
-fn reads_proceed_while_the_writer_is_busy() {
-    let dir = tempfile::tempdir().unwrap();
-    let log = Log::open(dir.path()).unwrap();
+fn reads_proceed_while_the_writer_is_busy(at: &Location) {
+    let log = Log::open_at(at).unwrap();
     log.submit(entry(1)).wait().unwrap();
     let tickets: Vec<_> = (2..=2000).map(|seq| log.submit(entry(seq))).collect();
     // Whatever the writer has reached, a read sees a contiguous, intact prefix.
@@ -137,4 +137,60 @@ fn reads_proceed_while_the_writer_is_busy() {
         ticket.wait().unwrap();
     }
     assert_eq!(log.head().unwrap(), 2000);
+}
+
+/// Two handles on one log, as two nodes would have: the one that loses a race is told, keeps
+/// refusing what it queued on its stale state until it has caught up, and then goes on.
+fn the_loser_of_a_race_is_told_and_not_poisoned(at: &Location) {
+    let loser = Log::open_at(at).unwrap();
+    let winner = Log::open_at(at).unwrap();
+    winner.submit(entry(1)).wait().unwrap();
+
+    let err = loser.submit(entry(1)).wait().unwrap_err();
+    assert!(matches!(err, StoreError::Behind { head: 1 }), "{err}");
+    assert!(err.needs_catch_up());
+    // Decided on the lost entry: refused the same way, and nothing written.
+    let err = loser.submit(entry(2)).wait().unwrap_err();
+    assert!(matches!(err, StoreError::Behind { head: 1 }), "{err}");
+    assert_eq!(loser.head().unwrap(), 1);
+
+    // Catch up from what the log says, then decide again.
+    let missed = loser.read(1, 100).unwrap();
+    assert_eq!(missed, vec![entry(1)]);
+    loser.caught_up(1);
+    loser.submit(entry(2)).wait().unwrap();
+    loser.submit(entry(3)).wait().unwrap();
+    assert_eq!(loser.stats().durable_seq, 3);
+    assert_contiguous_and_intact(&winner.read(1, 100).unwrap());
+    assert_eq!(winner.head().unwrap(), 3);
+
+    // A caller bug still poisons: an entry out of order.
+    let err = loser.submit(entry(5)).wait().unwrap_err();
+    assert!(matches!(err, StoreError::SequenceGap { .. }), "{err}");
+    let err = loser.submit(entry(4)).wait().unwrap_err();
+    assert!(matches!(err, StoreError::Poisoned(_)), "{err}");
+}
+
+fn waiting_for_an_append_ends_with_it_or_the_timeout(at: &Location) {
+    let log = Log::open_at(at).unwrap();
+    let start = Instant::now();
+    assert_eq!(
+        log.wait_for_append(0, Duration::from_millis(200)).unwrap(),
+        0
+    );
+    assert!(start.elapsed() >= Duration::from_millis(200));
+
+    let writer = Log::open_at(at).unwrap();
+    let appender = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_millis(300));
+        writer.submit(entry(1)).wait().unwrap();
+    });
+    let start = Instant::now();
+    assert_eq!(log.wait_for_append(0, Duration::from_secs(30)).unwrap(), 1);
+    // Woken by the append, not by a poll a second later.
+    let waited = start.elapsed();
+    assert!(waited < Duration::from_millis(900), "{waited:?}");
+    appender.join().unwrap();
+    // Already past: no wait.
+    assert_eq!(log.wait_for_append(0, Duration::from_secs(30)).unwrap(), 1);
 }

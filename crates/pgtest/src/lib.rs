@@ -1,0 +1,318 @@
+//! A throw-away PostgreSQL server for tests.
+//!
+//! [`TempPostgres::start`] makes a cluster in a new temporary directory (`initdb`), and runs
+//! `postgres` on it with no TCP listener (`listen_addresses = ''`) and its Unix socket in that
+//! directory, so it takes no port and any number can run side by side. `fsync` stays on: the
+//! tests that kill the server are about what survives. Tests share one server per test binary
+//! through [`TempPostgres::shared`] and take a database each ([`TempPostgres::fresh_database`]);
+//! a test that kills or restarts the server starts one of its own.
+//!
+//! The binaries are found through `pg_config --bindir`, else under `/usr/lib/postgresql/*/bin`;
+//! `cargo xtask test` installs Debian's `postgresql` when they are missing. PostgreSQL refuses to
+//! run as root, so as root the server runs as the `postgres` user (`setpriv`).
+
+use std::fs::{File, OpenOptions};
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, OnceLock, PoisonError};
+use std::time::{Duration, Instant};
+
+/// How long a start may take before the test fails: a new cluster's first start, or a restart
+/// that waits for the killed server's backends to go.
+const START_TIMEOUT: Duration = Duration::from_secs(60);
+
+/// A PostgreSQL server of its own, stopped and deleted on drop.
+#[derive(Debug)]
+pub struct TempPostgres {
+    dir: tempfile::TempDir,
+    bindir: PathBuf,
+    as_postgres_user: bool,
+    postmaster: Mutex<Option<Child>>,
+    databases: AtomicU64,
+}
+
+impl TempPostgres {
+    /// Makes a cluster in a new temporary directory and starts a server on it.
+    ///
+    /// # Panics
+    ///
+    /// If PostgreSQL is not installed, or the server does not start.
+    pub fn start() -> TempPostgres {
+        let bindir = bindir().unwrap_or_else(|| {
+            panic!(
+                "PostgreSQL is not installed (no initdb from `pg_config --bindir` or under \
+                 /usr/lib/postgresql/*/bin); `cargo xtask test` installs it \
+                 (or: apt-get install postgresql)"
+            )
+        });
+        let as_postgres_user = running_as_root();
+        let dir = tempfile::Builder::new()
+            .prefix("pgtest-")
+            .tempdir()
+            .expect("cannot make a temporary directory");
+        if as_postgres_user {
+            run(Command::new("chown").arg("postgres:").arg(dir.path()));
+        }
+        let server = TempPostgres {
+            dir,
+            bindir,
+            as_postgres_user,
+            postmaster: Mutex::new(None),
+            databases: AtomicU64::new(0),
+        };
+        // --no-sync: the cluster's first files need not survive a power cut, only the tests'
+        // commits do, and those the server fsyncs.
+        run(server.command("initdb").arg("-D").arg(server.data()).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-locale",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]));
+        let mut conf = OpenOptions::new()
+            .append(true)
+            .open(server.data().join("postgresql.conf"))
+            .expect("cannot open postgresql.conf");
+        writeln!(
+            conf,
+            "listen_addresses = ''\nunix_socket_directories = '{}'\nfsync = on\n\
+             synchronous_commit = on\nshared_buffers = 16MB\nmax_connections = 300",
+            server.dir.path().display()
+        )
+        .expect("cannot write postgresql.conf");
+        server.spawn_postmaster();
+        reap_when_gone(&server);
+        server
+    }
+
+    /// One server for the whole test binary, started on first use. It is never dropped (it is
+    /// a static): a watcher process stops it and deletes its directory when the binary exits.
+    pub fn shared() -> &'static TempPostgres {
+        static SHARED: OnceLock<TempPostgres> = OnceLock::new();
+        SHARED.get_or_init(TempPostgres::start)
+    }
+
+    /// The URL of the `postgres` database, which every server has.
+    pub fn url(&self) -> String {
+        self.url_of("postgres")
+    }
+
+    /// Creates a new, empty database and returns its URL, so tests share a server but no data.
+    pub fn fresh_database(&self) -> String {
+        let n = self.databases.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = format!("test_{n}");
+        let mut client = postgres::Client::connect(&self.url(), postgres::NoTls)
+            .expect("cannot connect to the test server");
+        client
+            .batch_execute(&format!("CREATE DATABASE {name}"))
+            .expect("cannot create a test database");
+        self.url_of(&name)
+    }
+
+    /// Kills the server with SIGKILL, as a crash would: no shutdown, no checkpoint.
+    pub fn kill(&self) {
+        let mut postmaster = self
+            .postmaster
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(mut child) = postmaster.take() {
+            // As root the postmaster runs as `postgres`, which a signal from root still reaches.
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// Starts the server again after [`TempPostgres::kill`] (which it implies): it recovers
+    /// from its write-ahead log first.
+    pub fn restart(&self) {
+        self.kill();
+        self.spawn_postmaster();
+    }
+
+    fn url_of(&self, database: &str) -> String {
+        format!(
+            "postgresql://postgres@{}/{database}",
+            encode(&self.dir.path().to_string_lossy())
+        )
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    /// A command running PostgreSQL's binary `name`, as `postgres` when we are root.
+    fn command(&self, name: &str) -> Command {
+        let program = self.bindir.join(name);
+        if self.as_postgres_user {
+            let mut command = Command::new("setpriv");
+            command
+                .args([
+                    "--reuid=postgres",
+                    "--regid=postgres",
+                    "--clear-groups",
+                    "--",
+                ])
+                .arg(program);
+            command
+        } else {
+            Command::new(program)
+        }
+    }
+
+    /// Starts the postmaster and waits until it accepts connections. A restart right after a
+    /// kill can find the killed server's backends still on their way out, which the new one
+    /// refuses to start beside; it is tried again until they are gone.
+    fn spawn_postmaster(&self) {
+        let deadline = Instant::now() + START_TIMEOUT;
+        let log_path = self.dir.path().join("postgres.log");
+        loop {
+            let log = File::options()
+                .create(true)
+                .append(true)
+                .open(&log_path)
+                .expect("cannot open the server's log");
+            let mut child = self
+                .command("postgres")
+                .arg("-D")
+                .arg(self.data())
+                .stdin(Stdio::null())
+                .stdout(log.try_clone().expect("cannot share the log file"))
+                .stderr(log)
+                .spawn()
+                .expect("cannot run postgres");
+            loop {
+                if let Ok(Some(_)) = child.try_wait() {
+                    break;
+                }
+                if postgres::Client::connect(&self.url(), postgres::NoTls).is_ok() {
+                    *self
+                        .postmaster
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner) = Some(child);
+                    return;
+                }
+                if Instant::now() > deadline {
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    break;
+                }
+                std::thread::sleep(Duration::from_millis(50));
+            }
+            if Instant::now() > deadline {
+                let log = std::fs::read_to_string(&log_path).unwrap_or_default();
+                panic!("the test PostgreSQL server did not start; its log:\n{log}");
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for TempPostgres {
+    fn drop(&mut self) {
+        let mut postmaster = self
+            .postmaster
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if let Some(mut child) = postmaster.take() {
+            // SIGQUIT is PostgreSQL's immediate shutdown: it ends the backends and frees the
+            // shared memory, which SIGKILL would leave behind.
+            let _ = Command::new("kill")
+                .args(["-QUIT", &child.id().to_string()])
+                .status();
+            let _ = child.wait();
+        }
+        // The temporary directory deletes itself after this.
+    }
+}
+
+/// Starts a watcher, in a session of its own so that a Ctrl-C of the tests does not reach it,
+/// that stops the server and deletes its directory once this process has exited: the shared
+/// server is a static and never dropped.
+fn reap_when_gone(server: &TempPostgres) {
+    let Some(postmaster) = server
+        .postmaster
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .as_ref()
+        .map(Child::id)
+    else {
+        return;
+    };
+    let script = format!(
+        "while kill -0 {me} 2>/dev/null; do sleep 1; done
+         pid=$(head -n 1 '{data}/postmaster.pid' 2>/dev/null || echo {postmaster})
+         kill -QUIT \"$pid\" 2>/dev/null
+         for _ in 1 2 3 4 5 6 7 8 9 10; do kill -0 \"$pid\" 2>/dev/null || break; sleep 1; done
+         rm -rf '{dir}'",
+        me = std::process::id(),
+        data = server.data().display(),
+        dir = server.dir.path().display(),
+    );
+    let _ = Command::new("setsid")
+        .args(["sh", "-c", &script])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn();
+}
+
+fn bindir() -> Option<PathBuf> {
+    let has_initdb = |dir: &Path| dir.join("initdb").is_file();
+    let from_pg_config = Command::new("pg_config")
+        .arg("--bindir")
+        .output()
+        .ok()
+        .filter(|out| out.status.success())
+        .map(|out| PathBuf::from(String::from_utf8_lossy(&out.stdout).trim()));
+    if let Some(dir) = from_pg_config.filter(|dir| has_initdb(dir)) {
+        return Some(dir);
+    }
+    // Debian's layout; the newest version wins.
+    let mut versions: Vec<(u32, PathBuf)> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|entry| {
+            let entry = entry.ok()?;
+            let version = entry.file_name().to_str()?.parse().ok()?;
+            Some((version, entry.path().join("bin")))
+        })
+        .filter(|(_, dir)| has_initdb(dir))
+        .collect();
+    versions.sort();
+    versions.pop().map(|(_, dir)| dir)
+}
+
+fn running_as_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|out| out.stdout.trim_ascii() == b"0")
+}
+
+fn run(command: &mut Command) {
+    let output = command
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {command:?}: {e}"));
+    assert!(
+        output.status.success(),
+        "{command:?} failed:\n{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Percent-encodes a socket directory for the host part of a URL.
+fn encode(text: &str) -> String {
+    text.bytes()
+        .map(|b| {
+            if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
+                char::from(b).to_string()
+            } else {
+                format!("%{b:02X}")
+            }
+        })
+        .collect()
+}
