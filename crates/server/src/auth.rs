@@ -21,13 +21,13 @@
 //! address is the connection's peer (an IPv6 /64 counts as one address);
 //! a request with no peer address (in-process tests) is not limited.
 
-use crate::config::{FailureLimit, RateLimit};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::extract::{ConnectInfo, FromRequestParts};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use deconflict_model::{Actor, Role};
+use deconflict_service::{FailureLimit, RateLimit};
 use std::collections::HashMap;
 use std::net::{IpAddr, SocketAddr};
 use std::sync::{Mutex, PoisonError};
@@ -43,7 +43,7 @@ impl FromRequestParts<AppState> for Caller {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
         if state.failed() {
-            return Err(state.refusal());
+            return Err(state.refusal().into());
         }
         let peer = parts
             .extensions

@@ -47,11 +47,12 @@
 use crate::auth::{actor_of, address_key};
 use crate::events::Subscription;
 use crate::metrics::{CotClose, CotOutcome, Refusal};
-use crate::revocation::{End, Lease};
-use crate::state::{AppState, Lane, now_ms};
+use crate::state::AppState;
 use crate::tls::ServerConfig;
 use deconflict_cot::{Marker, Splitter};
 use deconflict_model::{Actor, Command, Position, TrackReport};
+use deconflict_service::{End, Lease};
+use deconflict_service::{Lane, now_ms};
 use serde_json::Value;
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -499,7 +500,7 @@ impl Connection {
 
 /// Sends `actor`'s party its alerts as markers, from the log's end on.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
-    let durable = state.events().subscribe();
+    let durable = state.feed().subscribe();
     let cursor = *durable.borrow();
     let mut subscription = Subscription::new(state, actor, cursor, durable);
     while let Some(events) = subscription.next_batch().await {
@@ -533,7 +534,7 @@ fn marker(seq: u64, data: &str) -> Option<String> {
             let what = format!("{kind} over your unit, {when} (conflict {id})");
             let until = overlap["to"]
                 .as_str()
-                .and_then(|t| crate::time::parse(t).ok());
+                .and_then(|t| deconflict_service::time::parse(t).ok());
             (&overlap["area"]["bbox"], what, until)
         }
         "attack" if data["attack"].is_object() => (

@@ -7,8 +7,9 @@
 //! state, through the model's need-to-know views, once per recipient: a
 //! party gets what it may see, the coordinator everything.
 //!
-//! Recent entries wait in a ring ([`Hub`]) and are published only once they
-//! are durable, like any answer. Their events are built when the first
+//! Entries come from the service's feed of durable entries
+//! ([`deconflict_service::Feed`]), which publishes them only once they are
+//! durable, like any answer. Their events are built when the first
 //! subscriber reads them, once for all, against the state as it then
 //! stands (milliseconds later for a live subscriber): building them on the
 //! command path, for every entry and every recipient whether anyone listens
@@ -16,7 +17,6 @@
 //! than the ring gets its events rebuilt from the log the same way.
 
 use crate::problem::ApiError;
-use crate::revocation::Lease;
 use crate::routes::conflicts::pending_for;
 use crate::state::AppState;
 use crate::wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
@@ -24,9 +24,10 @@ use deconflict_model::{
     Actor, CoarseArea, Command, ConflictId, Entry, NoticeEvent, ObjectRef, Role, State,
     incident_volume,
 };
+use deconflict_service::Lease;
 use serde::Serialize;
 use serde_json::{Value, json};
-use std::collections::VecDeque;
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
 use tokio::sync::watch;
 
@@ -63,95 +64,34 @@ impl Audience {
     }
 }
 
-/// How many recent entries are kept in memory, and how many of their
-/// encoded bytes at most (track batches are large).
-const RING: usize = 8_192;
-const RING_BYTES: usize = 64 << 20;
+/// The events already built, by entry and audience: each entry's events
+/// for an audience are built once, when its first subscriber reads them,
+/// and kept as long as the feed keeps the entry.
+#[derive(Debug, Default)]
+pub(crate) struct Built(Mutex<BTreeMap<u64, ByAudience>>);
 
-/// A recent entry, and its events for each audience that has read them.
-pub(crate) struct Staged {
-    entry: Entry,
-    size: usize,
-    events: Mutex<Vec<(Audience, Arc<[Event]>)>>,
-}
+/// One entry's events, for each audience that has read them.
+type ByAudience = Vec<(Audience, Arc<[Event]>)>;
 
-impl Staged {
-    fn events_for(&self, audience: &Audience) -> Option<Arc<[Event]>> {
-        let built = self.events.lock().unwrap_or_else(PoisonError::into_inner);
+impl Built {
+    fn get(&self, seq: u64, audience: &Audience) -> Option<Arc<[Event]>> {
+        let built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         built
+            .get(&seq)?
             .iter()
             .find(|(a, _)| a == audience)
             .map(|(_, events)| events.clone())
     }
-}
 
-/// Recent entries and the latest durable sequence number.
-pub(crate) struct Hub {
-    ring: Mutex<Ring>,
-    durable: watch::Sender<u64>,
-}
-
-#[derive(Default)]
-struct Ring {
-    entries: VecDeque<Arc<Staged>>,
-    bytes: usize,
-}
-
-impl Hub {
-    pub(crate) fn new(durable: u64) -> Hub {
-        Hub {
-            ring: Mutex::new(Ring::default()),
-            durable: watch::Sender::new(durable),
+    fn keep(&self, seq: u64, audience: &Audience, events: Arc<[Event]>) {
+        let mut built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        built
+            .entry(seq)
+            .or_default()
+            .push((audience.clone(), events));
+        while built.len() > deconflict_service::feed::RING {
+            built.pop_first();
         }
-    }
-
-    /// Keeps an entry (`size` bytes encoded) until it is published and read.
-    pub(crate) fn stage(&self, entry: Entry, size: usize) {
-        let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        while ring.entries.len() >= RING || (ring.bytes + size > RING_BYTES && ring.bytes > 0) {
-            let Some(old) = ring.entries.pop_front() else {
-                break;
-            };
-            ring.bytes -= old.size;
-        }
-        ring.bytes += size;
-        ring.entries.push_back(Arc::new(Staged {
-            entry,
-            size,
-            events: Mutex::new(Vec::new()),
-        }));
-    }
-
-    /// Publishes every staged entry up to `seq`, now durable.
-    pub(crate) fn publish(&self, seq: u64) {
-        self.durable.send_if_modified(|durable| {
-            let newer = seq > *durable;
-            *durable = (*durable).max(seq);
-            newer
-        });
-    }
-
-    /// The latest durable sequence number, and changes to it.
-    pub(crate) fn subscribe(&self) -> watch::Receiver<u64> {
-        self.durable.subscribe()
-    }
-
-    /// Entries `after + 1 ..= until`, if the ring still has them all.
-    fn recent(&self, after: u64, until: u64) -> Option<Vec<Arc<Staged>>> {
-        let ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
-        let first = ring.entries.front()?.entry.seq;
-        if after + 1 < first {
-            return None;
-        }
-        let start = usize::try_from(after + 1 - first).ok()?;
-        let wanted = usize::try_from(until.saturating_sub(after)).ok()?;
-        let found: Vec<Arc<Staged>> = ring
-            .entries
-            .range(start.min(ring.entries.len())..)
-            .take(wanted)
-            .cloned()
-            .collect();
-        (found.len() == wanted).then_some(found)
     }
 }
 
@@ -172,7 +112,8 @@ pub(crate) struct Subscription {
 
 impl Subscription {
     /// Events after entry `cursor`, for `caller`; `durable` from
-    /// [`Hub::subscribe`], taken before `cursor` was checked against it.
+    /// [`deconflict_service::Feed::subscribe`], taken before `cursor` was
+    /// checked against it.
     pub(crate) fn new(
         app: AppState,
         caller: Actor,
@@ -206,7 +147,7 @@ impl Subscription {
                 durable = self.durable.wait_for(|&durable| durable > cursor) => *durable.ok()?,
             };
             let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
-            let events: Vec<Event> = match self.app.events().recent(self.cursor, until) {
+            let events: Vec<Event> = match self.app.feed().recent(self.cursor, until) {
                 Some(recent) => self.built(&recent).await.ok()?,
                 None => self.rebuild(until).await.ok()?,
             };
@@ -220,19 +161,20 @@ impl Subscription {
         }
     }
 
-    /// The caller's events of staged entries, built now where its audience
-    /// has not read them yet.
-    async fn built(&self, staged: &[Arc<Staged>]) -> Result<Vec<Event>, ApiError> {
+    /// The caller's events of recent entries, built now where its
+    /// audience has not read them yet.
+    async fn built(&self, recent: &[Arc<Entry>]) -> Result<Vec<Event>, ApiError> {
         let audience = Audience::of(&self.caller);
+        let cache = self.app.built();
         let mut built: Vec<Option<Arc<[Event]>>> =
-            staged.iter().map(|s| s.events_for(&audience)).collect();
+            recent.iter().map(|e| cache.get(e.seq, &audience)).collect();
         if built.iter().any(Option::is_none) {
             self.app
                 .read(|state| {
-                    for (s, slot) in staged.iter().zip(&mut built).filter(|(_, b)| b.is_none()) {
-                        let events: Arc<[Event]> = events_of(state, &s.entry, &audience).into();
-                        let mut kept = s.events.lock().unwrap_or_else(PoisonError::into_inner);
-                        kept.push((audience.clone(), events.clone()));
+                    for (entry, slot) in recent.iter().zip(&mut built).filter(|(_, b)| b.is_none())
+                    {
+                        let events: Arc<[Event]> = events_of(state, entry, &audience).into();
+                        cache.keep(entry.seq, &audience, events.clone());
                         *slot = Some(events);
                     }
                 })
@@ -268,6 +210,7 @@ impl Subscription {
                     .collect()
             })
             .await
+            .map_err(Into::into)
     }
 
     /// Records `delivered` for the caller's pending notifications of the
@@ -353,7 +296,7 @@ impl Events<'_> {
         }
         let mut data = json!({
             "seq": self.entry.seq,
-            "time": crate::time::format(self.entry.time_ms),
+            "time": deconflict_service::time::format(self.entry.time_ms),
             "type": kind,
         });
         if let (Value::Object(data), Value::Object(body)) = (&mut data, body) {
@@ -442,8 +385,8 @@ impl Events<'_> {
                     Some(json!({
                         "about": "attack",
                         "attack": {
-                            "from": crate::time::format(spec.from_ms),
-                            "to": crate::time::format(spec.to_ms),
+                            "from": deconflict_service::time::format(spec.from_ms),
+                            "to": deconflict_service::time::format(spec.to_ms),
                             "area": area,
                         },
                     }))
@@ -596,7 +539,7 @@ impl Events<'_> {
             let body = json!({
                 "declaration_id": stale.declaration.to_string(),
                 "stale_buffer_m": stale.buffer_m,
-                "covered_until": stale.until_ms.map(crate::time::format),
+                "covered_until": stale.until_ms.map(deconflict_service::time::format),
                 "lost": stale.lost,
             });
             self.push(Audience::Party(view.owner), "stale", None, body.clone());
@@ -627,7 +570,7 @@ impl Events<'_> {
             .collect();
         let body = json!({
             "party": suspicion.party,
-            "since": crate::time::format(suspicion.since_ms),
+            "since": deconflict_service::time::format(suspicion.since_ms),
             "patterns": patterns,
             // The question: its object, and the conflicts it opened.
             "subject": self.entry.subject().map(|s| s.to_string()),

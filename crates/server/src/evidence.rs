@@ -13,12 +13,11 @@
 //! field opened. Any other party's selection starts only from the objects
 //! it sees in full, so an incident it reports anywhere never tells it
 //! whether anyone else has anything there; of each entry it gets what
-//! `deconflict_model::may_read` allows (through `crate::disclosure`), and
+//! `deconflict_model::may_read` allows (through `deconflict_service::disclosure`), and
 //! an entry it may read nothing of is left out and only counted
 //! (`withheld`): those bear on the incident through its own objects and
 //! conflicts, which it knows of already.
 
-use crate::disclosure::{Opened, opened};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::wire::IncidentOut;
@@ -29,6 +28,7 @@ use deconflict_model::{
     Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, TrackReport, VolumeSpec, sight,
 };
 use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Published, publish};
+use deconflict_service::disclosure::{Opened, opened};
 use std::collections::HashSet;
 
 /// Entries read from the log per batch while searching it.

@@ -55,9 +55,7 @@
 //! rest within the grace period.
 
 mod auth;
-mod config;
 pub mod cot;
-mod disclosure;
 mod events;
 mod evidence;
 mod extract;
@@ -65,23 +63,21 @@ mod listen;
 mod metrics;
 mod openapi;
 mod problem;
-mod quota;
-mod record;
-mod revocation;
 mod routes;
 pub mod scenario;
 mod serve;
 mod state;
-pub mod time;
 pub mod tls;
 pub mod webhooks;
 mod wire;
 
 pub use auth::Caller;
-pub use config::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
+pub use deconflict_service::{
+    Config, ENGINE_MAX_VERTICES, FailureLimit, Halt, MetricsToken, RateLimit, RecordError,
+    StartError, time,
+};
 pub use problem::ApiError;
-pub use record::RecordError;
-pub use state::{AppState, Halt, StartError};
+pub use state::AppState;
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;
@@ -174,7 +170,10 @@ struct Background(Vec<tokio::task::JoinHandle<()>>);
 impl Background {
     fn start(state: &AppState) -> Background {
         Background(vec![
-            tokio::spawn(record::sign_every(state.clone(), CHECKPOINT_PERIOD)),
+            tokio::spawn(deconflict_service::record::sign_every(
+                state.service().clone(),
+                CHECKPOINT_PERIOD,
+            )),
             tokio::spawn(sweep_every(state.clone(), SWEEP_PERIOD)),
             tokio::spawn(webhooks::supervise(state.clone())),
         ])

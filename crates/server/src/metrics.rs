@@ -14,7 +14,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::time::Duration;
 
 /// The service's counters; the log's own come from [`deconflict_store::LogStats`].
 #[derive(Debug, Default)]
@@ -23,11 +22,6 @@ pub(crate) struct Metrics {
     responses: [AtomicU64; 5],
     auth_failures: AtomicU64,
     rate_limited: AtomicU64,
-    /// Accepted commands, whatever they were.
-    commands: AtomicU64,
-    replay_ms: AtomicU64,
-    /// Entries found, since start, to still give the leaf the log signed.
-    checked: AtomicU64,
     /// Cursor-on-Target events read, by what became of them.
     cot: [AtomicU64; COT_OUTCOMES.len()],
     /// HTTP requests refused for their address's failed authentications.
@@ -98,19 +92,6 @@ impl Metrics {
         self.rate_limited.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// Counts an accepted command. Its verb is not kept: how many of each
-    /// kind of command the service took would tell who does what.
-    pub(crate) fn command(&self, _verb: &'static str) {
-        self.commands.fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn set_replay(&self, took: Duration) {
-        self.replay_ms.store(
-            u64::try_from(took.as_millis()).unwrap_or(u64::MAX),
-            Ordering::Relaxed,
-        );
-    }
-
     pub(crate) fn cot(&self, outcome: CotOutcome, n: u64) {
         self.cot[outcome as usize].fetch_add(n, Ordering::Relaxed);
     }
@@ -125,10 +106,6 @@ impl Metrics {
 
     pub(crate) fn cot_closed(&self, why: CotClose) {
         self.cot_closed[why as usize].fetch_add(1, Ordering::Relaxed);
-    }
-
-    pub(crate) fn checked(&self, entries: u64) {
-        self.checked.fetch_add(entries, Ordering::Relaxed);
     }
 
     fn response(&self, status: u16) {
@@ -249,7 +226,7 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "deconflict_commands_total",
         "counter",
         "Commands accepted and appended to the log since start.",
-        &[(String::new(), m.commands.load(Ordering::Relaxed))],
+        &[(String::new(), state.counters().commands())],
     );
     let cot: Vec<(String, u64)> = COT_OUTCOMES
         .iter()
@@ -295,13 +272,16 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "deconflict_replay_milliseconds",
         "gauge",
         "How long replaying the log took at start-up.",
-        &[(String::new(), m.replay_ms.load(Ordering::Relaxed))],
+        &[(
+            String::new(),
+            u64::try_from(state.counters().replay().as_millis()).unwrap_or(u64::MAX),
+        )],
     );
     family(
         "deconflict_log_entries_checked",
         "gauge",
         "Entries checked since start against the leaf the log keeps for them (all of them, soon after start).",
-        &[(String::new(), m.checked.load(Ordering::Relaxed))],
+        &[(String::new(), state.counters().checked_entries())],
     );
     out
 }

@@ -271,6 +271,33 @@ impl From<ModelError> for ApiError {
     }
 }
 
+impl From<deconflict_service::Error> for ApiError {
+    /// The service's refusals in the API's terms: the one place they meet.
+    fn from(error: deconflict_service::Error) -> ApiError {
+        use deconflict_service::Error;
+        match error {
+            Error::Refused(refused) => ApiError::from(refused),
+            Error::QuotaExceeded {
+                written,
+                retry_after_s,
+            } => ApiError::QuotaExceeded {
+                written,
+                retry_after_s,
+            },
+            Error::ReportsTooFast {
+                field,
+                retry_after_s,
+            } => ApiError::ReportsTooFast {
+                field,
+                retry_after_s,
+            },
+            Error::Unavailable => ApiError::Unavailable,
+            Error::Tampered => ApiError::Tampered,
+            Error::Internal => ApiError::Internal,
+        }
+    }
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     #[serde(rename = "type")]

@@ -249,7 +249,10 @@ impl Scenario {
             let entry = app
                 .execute(&actor, command, |_, entry| entry.clone())
                 .await
-                .map_err(|error| ScenarioError::Refused { step: n, error })?;
+                .map_err(|error| ScenarioError::Refused {
+                    step: n,
+                    error: error.into(),
+                })?;
             let outcome = &entry.outcome;
             if let (Some(name), Some(created)) = (name, &outcome.created) {
                 loaded.objects.insert(name, *created);

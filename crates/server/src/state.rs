@@ -1,751 +1,117 @@
-//! The service's state: the model's fold behind one lock, the durable log,
-//! the party directory, and the command path that ties them together.
-//!
-//! # The command path
-//!
-//! Under one async mutex, in log order: [`State::execute`] decides the
-//! command, the draft is sealed with the next sequence number, applied to
-//! the state, and submitted to the [`Log`] writer; the response is built from
-//! the state as it now stands. Then, *outside* the lock, the handler awaits
-//! the log's [`Ticket`](deconflict_store::Ticket): while one request waits
-//! for its fsync, the next ones take the lock and queue their entries, and
-//! the writer commits them all in one transaction (group commit). Nobody is
-//! answered before their entry is durable.
-//!
-//! The entry is applied before it is submitted, so an entry the state could
-//! not apply (a bug in the model) never reaches the log; the service then
-//! refuses everything (`unavailable`) and a restart rebuilds a good state
-//! from the log. A failed write poisons the log the same way: the state has
-//! moved past what is on disk, so the service stops answering from it.
+//! What the HTTP front end keeps beside the service: its counters, the
+//! per-credential and per-address limits, the Cursor-on-Target connections
+//! and listeners, the webhooks and the events already built for each
+//! audience. Everything else a handler needs is the [`Service`], which an
+//! [`AppState`] derefs to.
 
 use crate::auth::{FailureLimiter, RateLimiter};
-use crate::config::Config;
-use crate::events::Hub;
+use crate::events::Built;
 use crate::metrics::Metrics;
-use crate::problem::ApiError;
-use crate::record::{Record, RecordError};
-use deconflict_ledger::Hash;
-use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, Replay, State};
-use deconflict_record::SaltSecret;
-use deconflict_store::{Credential, Directory, Log, StoreError};
+use deconflict_service::{Config, Service, StartError};
+use std::ops::Deref;
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex, OnceLock, PoisonError};
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
-
-/// How many large batches may wait for the command lock at once.
-const BULK_LANES: usize = 1;
-
-/// How a command goes to the command lock. The lock serves in turn, so a
-/// single report (the one that puts a unit in a hazard) could queue behind
-/// every large batch in flight; large batches take the bulk lane, which
-/// lets one of them at a time wait for the lock, and is free again as soon
-/// as the batch is applied (while its entry is made durable).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Lane {
-    Any,
-    Bulk,
-}
-
-impl Lane {
-    /// The bulk lane for a batch of more than 64 track reports.
-    pub(crate) fn for_reports(reports: usize) -> Lane {
-        if reports > 64 { Lane::Bulk } else { Lane::Any }
-    }
-}
-
-/// Entries read from the log per batch during replay.
-const REPLAY_BATCH: usize = 8192;
-
-/// A handle that does not keep the service alive, for threads that should
-/// stop with it.
-pub(crate) struct WeakAppState(std::sync::Weak<Inner>);
-
-impl WeakAppState {
-    pub(crate) fn upgrade(&self) -> Option<AppState> {
-        self.0.upgrade().map(|inner| AppState { inner })
-    }
-}
+use std::sync::Arc;
 
 /// Everything a request handler needs; cheap to clone.
 #[derive(Clone)]
 pub struct AppState {
-    inner: Arc<Inner>,
+    service: Service,
+    front: Arc<Front>,
 }
 
-struct Inner {
-    core: tokio::sync::Mutex<Core>,
-    log: Log,
-    directory: Mutex<Directory>,
-    config: Config,
+struct Front {
     metrics: Metrics,
     limiter: RateLimiter,
-    bulk: tokio::sync::Semaphore,
-    record: Record,
-    events: Hub,
-    webhooks: crate::webhooks::Registry,
-    /// Why the service stopped trusting its state, once it has.
-    halt: OnceLock<Halt>,
-    /// Whether every entry has been checked against the leaf the log
-    /// published for it (see `record.rs`); until then no command is decided
-    /// and no checkpoint signed.
-    checked: tokio::sync::watch::Sender<bool>,
-    /// Whether the last checkpoint could not be stored.
-    checkpoints_failing: AtomicBool,
-    revocations: crate::revocation::Revocations,
-    failures: FailureLimiter,
     /// Cursor-on-Target events, per credential, on the HTTP limit's terms.
     cot_limiter: RateLimiter,
+    failures: FailureLimiter,
     cot_connections: crate::cot::Connections,
     listeners: crate::listen::Listeners,
-}
-
-/// What the lock guards: the fold and the time of its last entry.
-pub(crate) struct Core {
-    pub(crate) state: State,
-    /// Entry times never go backwards, even when the system clock does, so
-    /// `as_of` a time is a prefix of the log.
-    last_time_ms: i64,
-    /// What each party wrote to the log in the last day (since start-up).
-    quota: crate::quota::LogQuota,
-    pace: crate::quota::ReportPace,
+    webhooks: crate::webhooks::Registry,
+    built: Built,
 }
 
 impl std::fmt::Debug for AppState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("AppState")
-            .field("log", &self.inner.log)
-            .field("config", &self.inner.config)
+            .field("service", &self.service)
             .finish_non_exhaustive()
     }
 }
 
-/// Why the service stopped trusting its state and refuses every request.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Halt {
-    /// A write to the log failed, or an entry could not be applied: the
-    /// state is ahead of what the log holds.
-    Fault,
-    /// An entry in the store no longer gives the leaf the log published
-    /// for it: the store was changed.
-    Tampered,
-}
+impl Deref for AppState {
+    type Target = Service;
 
-/// Why the service could not start.
-#[derive(Debug, thiserror::Error)]
-pub enum StartError {
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error("replaying the log: {0}")]
-    Replay(ModelError),
-    #[error("replaying the log: entry {0} is missing")]
-    Gap(u64),
-    #[error("cannot start the replay thread: {0}")]
-    Thread(String),
-    #[error("the log does not match what it signed: {0}")]
-    Tampered(String),
-    #[error(
-        "{dir}: the log holds {head} entries, but {evidence} shows it signed a checkpoint of \
-         {signed}: acknowledged entries are gone from the database (its write-ahead log cut or \
-         deleted, rows deleted, or the file emptied or replaced). Do not start on this \
-         directory, or new entries would take the lost ones' numbers: restore it from a copy \
-         taken after that checkpoint, or from the parties' and witnesses' copies of the log"
-    )]
-    Shortened {
-        dir: String,
-        head: u64,
-        signed: u64,
-        evidence: &'static str,
-    },
-    #[error(
-        "{dir}: this data directory holds a log of entry format {found}, whose public leaves show \
-         who did what and when; this build reads and writes format {}, whose leaves show nothing \
-         but each entry's number. A signed log cannot be rewritten into the new form: keep this \
-         directory as the record it is (the release that wrote it still serves and verifies it), \
-         and start this build on a new data directory (--data)",
-        deconflict_model::ENTRY_VERSION
-    )]
-    OldFormat { dir: String, found: u32 },
+    fn deref(&self) -> &Service {
+        &self.service
+    }
 }
 
 impl AppState {
-    /// Opens the log and directory of data directory `dir` and replays the
-    /// whole log into the state.
+    /// Opens the service on data directory `dir` (see [`Service::open`]),
+    /// with the front end's parts beside it.
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
-        let log = Log::open(dir)?;
-        crate::record::refuse_shortened(dir, log.head()?)?;
-        refuse_old_format(&log, dir)?;
-        let directory = Directory::open(dir)?;
-        let webhooks = crate::webhooks::Registry::open(dir)?;
-        let (checkpoints, keys) = Record::keys(dir)?;
-        let secret = SaltSecret::new(keys.salt_secret);
-        let started = Instant::now();
-        let (state, last_time_ms, leaves) =
-            replay(&log, config.policy.clone(), None, Some(&secret))?;
-        let record = Record::new(dir, checkpoints, keys, leaves)?;
-        let replay = started.elapsed();
-        tracing::info!(
-            entries = state.seq().unwrap_or(0),
-            seconds = replay.as_secs_f64(),
-            "replayed the log"
-        );
-        let metrics = Metrics::default();
-        metrics.set_replay(replay);
-        let events = Hub::new(state.seq().unwrap_or(0));
-        let revocations =
-            crate::revocation::Revocations::start(Directory::open(dir)?, config.revocation_poll)
-                .map_err(|e| StartError::Thread(e.to_string()))?;
-        let app = AppState {
-            inner: Arc::new(Inner {
-                core: tokio::sync::Mutex::new(Core {
-                    state,
-                    last_time_ms,
-                    quota: crate::quota::LogQuota::default(),
-                    pace: crate::quota::ReportPace::default(),
-                }),
-                log,
-                directory: Mutex::new(directory),
-                limiter: RateLimiter::new(config.rate_limit),
-                cot_limiter: RateLimiter::new(config.rate_limit),
-                failures: FailureLimiter::new(config.auth_failures),
-                cot_connections: crate::cot::Connections::default(),
-                listeners: crate::listen::Listeners::default(),
-                revocations,
-                bulk: tokio::sync::Semaphore::new(BULK_LANES),
-                record,
-                events,
-                webhooks,
-                config,
-                metrics,
-                halt: OnceLock::new(),
-                checked: tokio::sync::watch::Sender::new(false),
-                checkpoints_failing: AtomicBool::new(false),
-            }),
+        let service = Service::open(dir, config)?;
+        let config = service.config();
+        let front = Front {
+            metrics: Metrics::default(),
+            limiter: RateLimiter::new(config.rate_limit),
+            cot_limiter: RateLimiter::new(config.rate_limit),
+            failures: FailureLimiter::new(config.auth_failures),
+            cot_connections: crate::cot::Connections::default(),
+            listeners: crate::listen::Listeners::default(),
+            webhooks: crate::webhooks::Registry::open(dir)?,
+            built: Built::default(),
         };
-        crate::record::check_entries(&app, dir)?;
-        Ok(app)
+        Ok(AppState {
+            service,
+            front: Arc::new(front),
+        })
     }
 
-    pub(crate) fn downgrade(&self) -> WeakAppState {
-        WeakAppState(Arc::downgrade(&self.inner))
-    }
-
-    pub fn config(&self) -> &Config {
-        &self.inner.config
+    /// The service under the front end.
+    pub fn service(&self) -> &Service {
+        &self.service
     }
 
     pub(crate) fn metrics(&self) -> &Metrics {
-        &self.inner.metrics
+        &self.front.metrics
     }
 
     pub(crate) fn limiter(&self) -> &RateLimiter {
-        &self.inner.limiter
+        &self.front.limiter
     }
 
     pub(crate) fn cot_limiter(&self) -> &RateLimiter {
-        &self.inner.cot_limiter
+        &self.front.cot_limiter
     }
 
     /// Failed authentications by address, HTTP and Cursor-on-Target alike.
     pub(crate) fn failures(&self) -> &FailureLimiter {
-        &self.inner.failures
+        &self.front.failures
     }
 
     pub(crate) fn cot_connections(&self) -> &crate::cot::Connections {
-        &self.inner.cot_connections
+        &self.front.cot_connections
     }
 
     /// Whether each listener beside HTTP accepts, for `/healthz`.
     pub(crate) fn listeners(&self) -> &crate::listen::Listeners {
-        &self.inner.listeners
-    }
-
-    /// A lease of `credential` for a long-lived use of it (an event stream,
-    /// a Cursor-on-Target connection, a webhook): it ends once the
-    /// credential is revoked or removed, or the service stops.
-    pub(crate) fn lease(&self, credential: &str) -> crate::revocation::Lease {
-        self.inner.revocations.lease(credential)
-    }
-
-    /// Stops the service's long-lived work: every lease ends (event streams
-    /// close, Cursor-on-Target connections flush and close, webhook
-    /// deliveries stop). `serve` calls it when its shutdown comes.
-    pub fn stop(&self) {
-        self.inner.revocations.stop();
-    }
-
-    /// Whether the service is stopping, and changes to it.
-    pub(crate) fn stopping(&self) -> tokio::sync::watch::Receiver<bool> {
-        self.inner.revocations.stopping()
-    }
-
-    pub(crate) fn log(&self) -> &Log {
-        &self.inner.log
-    }
-
-    pub(crate) fn record(&self) -> &Record {
-        &self.inner.record
-    }
-
-    pub(crate) fn events(&self) -> &Hub {
-        &self.inner.events
+        &self.front.listeners
     }
 
     pub(crate) fn webhooks(&self) -> &crate::webhooks::Registry {
-        &self.inner.webhooks
+        &self.front.webhooks
     }
 
-    /// Signs a checkpoint of every durable entry unless the latest covers
-    /// them already; returns the latest. Nothing is signed once the service
-    /// has stopped trusting its state.
-    pub fn sign_checkpoint(&self) -> Result<u64, RecordError> {
-        if self.failed() {
-            return Err(RecordError::Failed);
-        }
-        if !*self.inner.checked.borrow() {
-            return Ok(self.inner.record.latest_size());
-        }
-        let durable = self.inner.log.stats().durable_seq;
-        Ok(self.inner.record.sign_up_to(durable)?.size)
+    /// The events already built for each audience.
+    pub(crate) fn built(&self) -> &Built {
+        &self.front.built
     }
 
-    /// Whether the service stopped trusting its state (see the module docs).
-    pub fn failed(&self) -> bool {
-        self.inner.halt.get().is_some()
-    }
-
-    /// Why the service stopped trusting its state, if it has.
-    pub fn halted(&self) -> Option<Halt> {
-        self.inner.halt.get().copied()
-    }
-
-    /// Stops the service trusting its state, for a fault of its own.
-    pub(crate) fn fail(&self, why: &dyn std::fmt::Display) {
-        self.halt(Halt::Fault, why);
-    }
-
-    /// Stops the service trusting its state, because its store no longer
-    /// holds what the log published.
-    pub(crate) fn tampered(&self, why: &dyn std::fmt::Display) {
-        self.halt(Halt::Tampered, why);
-    }
-
-    fn halt(&self, halt: Halt, why: &dyn std::fmt::Display) {
-        tracing::error!(error = %why, "the service refuses all requests from now on");
-        // The first cause is the one to act on.
-        let _ = self.inner.halt.set(halt);
-    }
-
-    /// The answer to every request once the service has halted.
-    pub(crate) fn refusal(&self) -> ApiError {
-        match self.halted() {
-            Some(Halt::Tampered) => ApiError::Tampered,
-            _ => ApiError::Unavailable,
-        }
-    }
-
-    /// Records whether the last checkpoint was signed and stored; one that
-    /// was not makes `/healthz` say `degraded` until one is.
-    pub(crate) fn checkpoints_stored(&self, stored: bool) {
-        self.inner
-            .checkpoints_failing
-            .store(!stored, Ordering::Relaxed);
-    }
-
-    /// Whether the service is whole: it trusts its state, every listener
-    /// accepts, and its checkpoints are stored.
+    /// Whether the service is whole: every listener accepts and its
+    /// checkpoints are stored.
     pub(crate) fn degraded(&self) -> bool {
-        !self.inner.listeners.all_up() || self.inner.checkpoints_failing.load(Ordering::Relaxed)
+        !self.listeners().all_up() || self.checkpoints_failing()
     }
-
-    /// Marks the check of every entry done, passed or not: commands held
-    /// for it go on (and are refused if it failed).
-    pub(crate) fn checked(&self) {
-        self.inner.checked.send_replace(true);
-    }
-
-    /// The credential of a bearer token, looked up on every request so that
-    /// a revocation applies at once.
-    pub(crate) fn authenticate(&self, token: &str) -> Result<Option<Credential>, StoreError> {
-        self.inner
-            .directory
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .authenticate(token)
-    }
-
-    /// Reads the current state under the lock.
-    pub(crate) async fn read<R>(&self, f: impl FnOnce(&State) -> R) -> Result<R, ApiError> {
-        if self.failed() {
-            return Err(self.refusal());
-        }
-        let core = self.inner.core.lock().await;
-        Ok(f(&core.state))
-    }
-
-    /// Runs one command through the log (see the module docs) and answers
-    /// with `respond`'s view of the state right after it.
-    pub async fn execute<R>(
-        &self,
-        actor: &Actor,
-        command: Command,
-        respond: impl FnOnce(&State, &Entry) -> R,
-    ) -> Result<R, ApiError> {
-        self.execute_in(Lane::Any, actor, command, respond).await
-    }
-
-    /// [`AppState::execute`] by the given lane.
-    pub(crate) async fn execute_in<R>(
-        &self,
-        lane: Lane,
-        actor: &Actor,
-        command: Command,
-        respond: impl FnOnce(&State, &Entry) -> R,
-    ) -> Result<R, ApiError> {
-        let (mut results, response) = self
-            .transact_in(
-                lane,
-                actor,
-                move |_| vec![command],
-                |state, entries| entries.first().map(|entry| respond(state, entry)),
-            )
-            .await?;
-        results.pop().unwrap_or(Err(ApiError::Internal))?;
-        response.ok_or(ApiError::Internal)
-    }
-
-    /// Runs the commands `plan` picks from the current state, in order and
-    /// under one lock hold; answers with `respond`'s view once all the
-    /// accepted ones are durable. A refused command does not stop the rest.
-    pub(crate) async fn transact<R>(
-        &self,
-        actor: &Actor,
-        plan: impl FnOnce(&State) -> Vec<Command>,
-        respond: impl FnOnce(&State, &[Entry]) -> R,
-    ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
-        self.transact_in(Lane::Any, actor, plan, respond).await
-    }
-
-    /// [`AppState::transact`] by the given lane.
-    pub(crate) async fn transact_in<R>(
-        &self,
-        lane: Lane,
-        actor: &Actor,
-        plan: impl FnOnce(&State) -> Vec<Command>,
-        respond: impl FnOnce(&State, &[Entry]) -> R,
-    ) -> Result<(Vec<Result<(), ApiError>>, R), ApiError> {
-        // No command is decided against a state whose entries have not all
-        // been checked against what the log published.
-        if !*self.inner.checked.borrow() {
-            let _ = self.inner.checked.subscribe().wait_for(|done| *done).await;
-        }
-        if self.failed() {
-            return Err(self.refusal());
-        }
-        let bulk = match lane {
-            Lane::Bulk => Some(
-                self.inner
-                    .bulk
-                    .acquire()
-                    .await
-                    .map_err(|_| ApiError::Unavailable)?,
-            ),
-            Lane::Any => None,
-        };
-        let mut tickets = Vec::new();
-        let mut results = Vec::new();
-        let entries_seq_max;
-        let response = {
-            let mut core = self.inner.core.lock().await;
-            let mut entries = Vec::new();
-            for command in plan(&core.state) {
-                let verb = command.verb();
-                let now = now_ms().max(core.last_time_ms);
-                // The service's own entries (the sweep) are never held back.
-                if let Some(limit) = self.inner.config.party_log_bytes_per_day
-                    && actor.role != deconflict_model::Role::Service
-                    && let Some((written, retry_after_s)) =
-                        core.quota.exceeded(&actor.party, now, limit)
-                {
-                    results.push(Err(ApiError::QuotaExceeded {
-                        written,
-                        retry_after_s,
-                    }));
-                    continue;
-                }
-                let paced = match (&command, self.inner.config.unit_report_backlog) {
-                    (Command::Track { reports }, Some(backlog)) => {
-                        match core
-                            .pace
-                            .check(&core.state, &actor.party, reports, now, backlog)
-                        {
-                            Ok(paced) => Some(paced),
-                            Err(too_fast) => {
-                                results.push(Err(ApiError::ReportsTooFast {
-                                    field: format!("reports[{}].declaration_id", too_fast.index),
-                                    retry_after_s: too_fast.retry_after_s,
-                                }));
-                                continue;
-                            }
-                        }
-                    }
-                    _ => None,
-                };
-                let draft = match core.state.execute(actor, command, now, entropy()?) {
-                    // A sweep that found nothing due is not worth an entry.
-                    Ok(draft) if draft.command == Command::Sweep && draft.outcome.is_empty() => {
-                        results.push(Ok(()));
-                        continue;
-                    }
-                    Ok(draft) => draft,
-                    Err(refused) => {
-                        results.push(Err(ApiError::from(refused)));
-                        continue;
-                    }
-                };
-                let seq = core.state.seq().map_or(1, |s| s + 1);
-                let entry = draft.seal(seq);
-                if let Err(e) = core.state.apply(&entry) {
-                    self.fail(&e);
-                    return Err(ApiError::Internal);
-                }
-                let body = entry.encode();
-                core.quota.add(&actor.party, now, body.len() as u64);
-                if let Some(paced) = paced {
-                    core.pace.take(paced);
-                }
-                let leaf = match self.inner.record.append(&body) {
-                    Ok(leaf) => leaf,
-                    Err(e) => {
-                        self.fail(&e);
-                        return Err(ApiError::Internal);
-                    }
-                };
-                core.last_time_ms = now;
-                self.inner.events.stage(entry.clone(), body.len());
-                tickets.push(self.inner.log.submit(deconflict_store::Entry {
-                    seq,
-                    time_ms: entry.time_ms,
-                    body,
-                    leaf: Some(leaf),
-                }));
-                self.inner.metrics.command(verb);
-                results.push(Ok(()));
-                entries.push(entry);
-            }
-            entries_seq_max = entries.last().map(|e: &Entry| e.seq);
-            respond(&core.state, &entries)
-        };
-        drop(bulk);
-        for ticket in tickets {
-            if let Err(e) = ticket.await {
-                self.fail(&e);
-                return Err(ApiError::Unavailable);
-            }
-        }
-        // Entries are committed in order: with these, all before are durable.
-        if let Some(last) = entries_seq_max {
-            self.inner.events.publish(last);
-        }
-        Ok((results, response))
-    }
-
-    /// Records what the clock has made due: tracked units gone stale,
-    /// notifications to escalate (one entry, or none if nothing is due).
-    pub async fn sweep(&self) -> Result<(), ApiError> {
-        let service = Actor::service();
-        let (mut results, ()) = self
-            .transact(&service, |_| vec![Command::Sweep], |_, _| ())
-            .await?;
-        results.pop().unwrap_or(Ok(()))
-    }
-
-    /// The state as of entry `seq` (or of the last entry at or before
-    /// `time_ms`), replayed from the log; `None` if the log has no such entry.
-    pub(crate) fn replay_until(&self, until: Until) -> Result<Option<State>, ApiError> {
-        match replay(
-            &self.inner.log,
-            self.inner.config.policy.clone(),
-            Some(until),
-            None,
-        ) {
-            Ok((state, _, _)) if state.seq().is_some() => Ok(Some(state)),
-            Ok(_) => Ok(None),
-            Err(e) => {
-                tracing::error!(error = %e, "replaying for as_of");
-                Err(ApiError::Internal)
-            }
-        }
-    }
-}
-
-/// Where a replay stops.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum Until {
-    Seq(u64),
-    TimeMs(i64),
-}
-
-/// Refuses a log whose first entry is of an older format than this build
-/// reads, saying what to do, rather than failing on it in the replay.
-fn refuse_old_format(log: &Log, dir: &Path) -> Result<(), StartError> {
-    #[derive(serde::Deserialize)]
-    struct Version {
-        v: u32,
-    }
-    let Some(first) = log.read(1, 1)?.into_iter().next() else {
-        return Ok(());
-    };
-    match serde_json::from_slice::<Version>(&first.body) {
-        Ok(Version { v }) if v < deconflict_model::ENTRY_VERSION => Err(StartError::OldFormat {
-            dir: dir.display().to_string(),
-            found: v,
-        }),
-        _ => Ok(()),
-    }
-}
-
-/// The fold of the log (up to `until`), with the time of its last entry
-/// and, given the salt secret, the leaf hash of every entry.
-///
-/// Two threads: this one applies entries in order while a helper reads the
-/// next batches from the log, decodes them and hashes their leaves, so
-/// reading, decoding and applying overlap on two cores.
-fn replay(
-    log: &Log,
-    policy: Policy,
-    until: Option<Until>,
-    secret: Option<&SaltSecret>,
-) -> Result<(State, i64, Vec<Hash>), StartError> {
-    let limit = match until {
-        Some(Until::Seq(seq)) => seq,
-        _ => u64::MAX,
-    };
-    let stop_at_time = match until {
-        Some(Until::TimeMs(t)) => Some(t),
-        _ => None,
-    };
-    let (batches, decoded) = std::sync::mpsc::sync_channel::<Result<Vec<Entry>, StartError>>(4);
-    let reader = log.clone();
-    let secret = secret.cloned();
-    let read = std::thread::Builder::new()
-        .name("deconflict-replay-reader".into())
-        .spawn(move || {
-            let mut leaves = Vec::new();
-            let mut next = 1u64;
-            while next <= limit {
-                let batch = match reader.read(next, REPLAY_BATCH) {
-                    Ok(batch) if batch.is_empty() => break,
-                    Ok(batch) => batch,
-                    Err(e) => {
-                        let _ = batches.send(Err(e.into()));
-                        break;
-                    }
-                };
-                let mut entries = Vec::with_capacity(batch.len());
-                for stored in batch {
-                    if stored.seq != next {
-                        let _ = batches.send(Err(StartError::Gap(next)));
-                        return leaves;
-                    }
-                    if stored.seq > limit || stop_at_time.is_some_and(|t| stored.time_ms > t) {
-                        let _ = batches.send(Ok(entries));
-                        return leaves;
-                    }
-                    match Entry::decode(&stored.body) {
-                        Ok(entry) if entry.seq == stored.seq => entries.push(entry),
-                        Ok(entry) => {
-                            let _ = batches.send(Err(StartError::Replay(ModelError::Corrupt {
-                                seq: stored.seq,
-                                detail: format!("the entry says it is {}", entry.seq),
-                            })));
-                            return leaves;
-                        }
-                        Err(e) => {
-                            let _ = batches.send(Err(StartError::Replay(e)));
-                            return leaves;
-                        }
-                    }
-                    if let Some(secret) = &secret {
-                        match stored_leaf(&stored, secret) {
-                            Ok(leaf) => leaves.push(leaf),
-                            Err(e) => {
-                                let _ = batches.send(Err(e));
-                                return leaves;
-                            }
-                        }
-                    }
-                    next += 1;
-                }
-                if batches.send(Ok(entries)).is_err() {
-                    break;
-                }
-            }
-            leaves
-        })
-        .map_err(|e| StartError::Thread(e.to_string()))?;
-    // Applied entries are freed on a third thread: freeing what another
-    // thread allocated is slow, and the applying thread is the bottleneck.
-    let (spent, to_free) = std::sync::mpsc::sync_channel::<Vec<Entry>>(4);
-    let free = std::thread::Builder::new()
-        .name("deconflict-replay-free".into())
-        .spawn(move || to_free.into_iter().for_each(drop))
-        .map_err(|e| StartError::Thread(e.to_string()))?;
-    let mut state = Replay::new(policy);
-    let mut last_time_ms = i64::MIN;
-    let mut outcome = Ok(());
-    for batch in decoded {
-        let entries = match batch {
-            Ok(entries) => entries,
-            Err(e) => {
-                outcome = Err(e);
-                break;
-            }
-        };
-        for entry in &entries {
-            if let Err(e) = state.apply(entry) {
-                outcome = Err(StartError::Replay(e));
-                break;
-            }
-            last_time_ms = entry.time_ms;
-        }
-        let _ = spent.send(entries);
-        if outcome.is_err() {
-            break;
-        }
-    }
-    // Dropping the receiver (end of the loop) stops the reader.
-    drop(spent);
-    let leaves = read.join();
-    let _ = free.join();
-    outcome?;
-    let leaves = leaves.map_err(|_| StartError::Thread("the replay reader failed".into()))?;
-    Ok((state.finish(), last_time_ms, leaves))
-}
-
-/// The leaf hash the log keeps with an entry; for an entry written before
-/// it kept one, computed from the entry.
-fn stored_leaf(stored: &deconflict_store::Entry, secret: &SaltSecret) -> Result<Hash, StartError> {
-    match stored.leaf {
-        Some(leaf) => Ok(leaf),
-        None => deconflict_record::leaf_hash_of(&stored.body, secret)
-            .map_err(|e| StartError::Tampered(format!("entry {}: {e}", stored.seq))),
-    }
-}
-
-/// The system clock, Unix milliseconds.
-pub(crate) fn now_ms() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
-}
-
-/// 32 bytes from the operating system for the ids one command creates.
-fn entropy() -> Result<Entropy, ApiError> {
-    let mut bytes = [0u8; 32];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        tracing::error!(error = %e, "no entropy from the operating system");
-        ApiError::Internal
-    })?;
-    Ok(Entropy::new(bytes))
 }

@@ -65,9 +65,10 @@
 use crate::auth::actor_of;
 use crate::events::{Event, Subscription};
 use crate::problem::ApiError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
+use deconflict_service::now_ms;
 use deconflict_store::{Credential, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::{BodyExt, Full, Limited};
@@ -265,7 +266,7 @@ async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
         kept: None,
     };
     let actor = actor_of(credential);
-    let durable = app.events().subscribe();
+    let durable = app.feed().subscribe();
     let mut subscription = Subscription::new(app.clone(), actor, hook.cursor, durable);
     let first_wait = app.config().webhook_backoff;
     let mut failures = hook.attempts;

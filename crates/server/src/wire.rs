@@ -2,13 +2,13 @@
 //! model has no wire format of its own: every response here is built from one
 //! of its need-to-know views, and nothing else.
 
-use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
     ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationId,
     DeclarationView, Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView,
     Notification, NotificationState, ObjectRef, Position, SideView, StateView, TrackReport,
     TrackView, TrackingSpec, Visibility, VolumeSpec,
 };
+use deconflict_service::time::{rfc3339, rfc3339_opt};
 use serde::{Deserialize, Serialize};
 
 /// Who may see a declaration in full.

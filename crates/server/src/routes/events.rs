@@ -46,7 +46,7 @@ async fn stream(
     headers: HeaderMap,
     Query(params): Query<EventParams>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
-    let durable = app.events().subscribe();
+    let durable = app.feed().subscribe();
     let now = *durable.borrow();
     let after = match headers.get("last-event-id") {
         Some(value) => Some(

@@ -6,13 +6,14 @@ use super::{Route, route};
 use crate::auth::Caller;
 use crate::extract::{Body, Id};
 use crate::problem::ApiError;
-use crate::state::{AppState, now_ms};
+use crate::state::AppState;
 use crate::wire::DeclarationOut;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 use deconflict_model::{Command, DeclarationId, HOLDS_WINDOW_MS, Suspension};
+use deconflict_service::now_ms;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -38,8 +39,8 @@ impl From<Suspension> for SuspensionOut {
         SuspensionOut {
             party: s.party,
             area: s.area,
-            from: crate::time::format(s.from_ms),
-            until: crate::time::format(s.until_ms),
+            from: deconflict_service::time::format(s.from_ms),
+            until: deconflict_service::time::format(s.until_ms),
             reason: s.reason,
         }
     }
@@ -72,7 +73,7 @@ async fn holds(
         })
         .await??;
     Ok(Json(HoldsOut {
-        since: crate::time::format(since),
+        since: deconflict_service::time::format(since),
         caused,
         suspensions: suspensions.into_iter().map(Into::into).collect(),
     }))
@@ -94,7 +95,7 @@ async fn suspend(
     State(app): State<AppState>,
     Body(body): Body<SuspensionIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let until_ms = crate::time::parse(&body.until).map_err(|e| ApiError::Invalid {
+    let until_ms = deconflict_service::time::parse(&body.until).map_err(|e| ApiError::Invalid {
         code: "invalid_field",
         field: "until".into(),
         detail: format!("until: {e}"),

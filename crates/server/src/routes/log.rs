@@ -4,7 +4,7 @@
 //! Every party, whatever its role, may check all of it: a leaf shows
 //! nothing but its entry's number (see `deconflict_record`). What a party
 //! may read of an entry, the payloads that open its fields, follows
-//! `deconflict_model::may_read` (through `crate::disclosure`): its own
+//! `deconflict_model::may_read` (through `deconflict_service::disclosure`): its own
 //! entries, what it sees of others' objects, and of a conflict it is in
 //! what the API shows it. Entries are numbered from 0 here, as Merkle
 //! leaves are (`index = seq - 1`), and only durable entries are shown, so
@@ -13,10 +13,8 @@
 
 use super::{Route, route};
 use crate::auth::Caller;
-use crate::disclosure::{Opened, opened};
 use crate::extract::{Body, Query};
 use crate::problem::ApiError;
-use crate::record::CosignError;
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
@@ -27,6 +25,8 @@ use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_ledger::{Hash, VerifierKey};
 use deconflict_model::{Command, Entry, RevealStep, revealable_alone};
 use deconflict_record::{Payload, publish};
+use deconflict_service::disclosure::{Opened, opened};
+use deconflict_service::record::CosignError;
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn routes() -> Vec<Route> {

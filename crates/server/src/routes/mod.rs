@@ -118,7 +118,7 @@ impl Filter {
     pub(crate) fn parse(params: &ListParams) -> Result<Filter, ApiError> {
         let time = |name: &str, text: &Option<String>| {
             text.as_deref()
-                .map(crate::time::parse)
+                .map(deconflict_service::time::parse)
                 .transpose()
                 .map_err(|e| ApiError::query(name, e))
         };

@@ -11,11 +11,12 @@ use super::{Route, route};
 use crate::auth::Caller;
 use crate::extract::Query;
 use crate::problem::ApiError;
-use crate::state::{AppState, Until};
+use crate::state::AppState;
 use crate::wire::StateOut;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
+use deconflict_service::Until;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -51,7 +52,9 @@ async fn get(
             .map_err(|_| ApiError::query("as_of", "a sequence number or an RFC 3339 time"))?;
         Until::Seq(seq)
     } else {
-        Until::TimeMs(crate::time::parse(&as_of).map_err(|e| ApiError::query("as_of", e))?)
+        Until::TimeMs(
+            deconflict_service::time::parse(&as_of).map_err(|e| ApiError::query("as_of", e))?,
+        )
     };
     let replayer = app.clone();
     let replayed = tokio::task::spawn_blocking(move || replayer.replay_until(until))

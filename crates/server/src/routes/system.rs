@@ -33,7 +33,7 @@ pub(crate) fn routes() -> Vec<Route> {
 /// not be stored, makes it 503 `degraded`.
 async fn healthz(State(app): State<AppState>) -> Result<Response, ApiError> {
     if app.failed() {
-        return Err(app.refusal());
+        return Err(app.refusal().into());
     }
     if app.degraded() {
         let degraded = Json(json!({ "status": "degraded" }));

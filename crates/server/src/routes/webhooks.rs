@@ -12,8 +12,7 @@ use super::{Route, route};
 use crate::auth::Caller;
 use crate::extract::Body;
 use crate::problem::ApiError;
-use crate::state::{AppState, now_ms};
-use crate::time::{rfc3339, rfc3339_opt};
+use crate::state::AppState;
 use crate::webhooks::{Target, store};
 use crate::wire::Page;
 use axum::Json;
@@ -22,6 +21,8 @@ use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Actor, ModelError, Role};
+use deconflict_service::now_ms;
+use deconflict_service::time::{rfc3339, rfc3339_opt};
 use deconflict_store::{Webhook, to_hex};
 use serde::{Deserialize, Serialize};
 
@@ -110,7 +111,7 @@ async fn register(
             detail: format!("url: {why}"),
         })?;
     // Events from the log's durable end on: what a stream opened now gets.
-    let cursor = *app.events().subscribe().borrow();
+    let cursor = *app.feed().subscribe().borrow();
     let credential = caller.credential_id;
     let hook = store(&app, move |store| {
         store.register(&credential, &body.url, cursor, now_ms())

@@ -9,16 +9,16 @@ use serde::Serialize;
 
 /// The part of one entry a reader may open.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct Opened {
+pub struct Opened {
     /// The entry's field commitments, hex, as its leaf seals them.
-    pub(crate) fields: Vec<String>,
+    pub fields: Vec<String>,
     /// The fields the reader may read, each opening one commitment.
-    pub(crate) payloads: Vec<Payload>,
+    pub payloads: Vec<Payload>,
 }
 
 /// What `reader` may open of `entry`, or `None` if nothing: then it gets
 /// the leaf alone, which shows no more than the entry's sequence number.
-pub(crate) fn opened(
+pub fn opened(
     state: &State,
     reader: &Actor,
     entry: &Entry,

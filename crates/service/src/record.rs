@@ -4,7 +4,7 @@
 //! # Nothing lost or changed in silence
 //!
 //! Checkpoints are signed only over durable entries, at most half a second
-//! after they land ([`AppState::sign_checkpoint`], driven by
+//! after they land ([`Service::sign_checkpoint`], driven by
 //! [`sign_every`]), whenever one is asked for, and at a clean stop. Each is
 //! stored in the database and also written, fsynced, to the file
 //! `checkpoint` in the data directory ([`MARKER`]), outside the database:
@@ -28,7 +28,7 @@
 //! so nothing new is ever decided against, or signed over, a changed entry;
 //! if it fails, every request is refused with `tampered`.
 
-use crate::state::{AppState, StartError, now_ms};
+use crate::service::{Service, StartError, now_ms};
 use deconflict_ledger::{
     Checkpoint, Hash, KeyType, SignedCheckpoint, SignerKey, Tree, VerifierKey,
 };
@@ -42,7 +42,7 @@ use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 /// The log's keys, its tree of leaves and its signed checkpoints.
-pub(crate) struct Record {
+pub struct Record {
     origin: String,
     signer: SignerKey,
     verifier: VerifierKey,
@@ -57,12 +57,20 @@ pub(crate) struct Record {
     marked: Mutex<Option<u64>>,
 }
 
+impl std::fmt::Debug for Record {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Record")
+            .field("origin", &self.origin)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The file in the data directory that holds the latest signed checkpoint.
-pub(crate) const MARKER: &str = "checkpoint";
+pub const MARKER: &str = "checkpoint";
 
 /// How many of the newest entries are checked against their leaves before
 /// the service serves at all.
-pub(crate) const CHECKED_BEFORE_SERVING: u64 = 256;
+pub const CHECKED_BEFORE_SERVING: u64 = 256;
 
 /// Why a checkpoint cannot be signed or a cosignature taken.
 #[derive(Debug, thiserror::Error)]
@@ -80,7 +88,7 @@ pub enum RecordError {
 impl Record {
     /// The checkpoint store of data directory `dir` and the log's keys,
     /// made on first use.
-    pub(crate) fn keys(dir: &Path) -> Result<(Checkpoints, LogKeys), StartError> {
+    pub fn keys(dir: &Path) -> Result<(Checkpoints, LogKeys), StartError> {
         let mut store = Checkpoints::open(dir)?;
         let keys = store.keys_or_insert(new_keys, now_ms())?;
         Ok((store, keys))
@@ -88,7 +96,7 @@ impl Record {
 
     /// The record over the leaf hashes of every entry in the log, checked
     /// against the latest checkpoint the log signed.
-    pub(crate) fn new(
+    pub fn new(
         dir: &Path,
         store: Checkpoints,
         keys: LogKeys,
@@ -139,7 +147,7 @@ impl Record {
     }
 
     /// The size of the latest signed checkpoint, 0 if none.
-    pub(crate) fn latest_size(&self) -> u64 {
+    pub fn latest_size(&self) -> u64 {
         self.latest_lock().as_ref().map_or(0, |c| c.size)
     }
 
@@ -169,22 +177,22 @@ impl Record {
         Ok(())
     }
 
-    pub(crate) fn secret(&self) -> &SaltSecret {
+    pub fn secret(&self) -> &SaltSecret {
         &self.secret
     }
 
-    pub(crate) fn verifier(&self) -> &VerifierKey {
+    pub fn verifier(&self) -> &VerifierKey {
         &self.verifier
     }
 
     /// The tree; held briefly, for an append or a proof.
-    pub(crate) fn tree(&self) -> std::sync::MutexGuard<'_, Tree> {
+    pub fn tree(&self) -> std::sync::MutexGuard<'_, Tree> {
         self.tree.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Appends the leaf of an entry, given as the log stores it, and
     /// returns its hash for the log to keep with the entry.
-    pub(crate) fn append(&self, encoded: &[u8]) -> Result<Hash, String> {
+    pub fn append(&self, encoded: &[u8]) -> Result<Hash, String> {
         let leaf = leaf_hash_of(encoded, &self.secret).map_err(|e| e.to_string())?;
         self.tree().append(leaf).map_err(|e| e.to_string())?;
         Ok(leaf)
@@ -200,7 +208,7 @@ impl Record {
 
     /// Signs and stores a checkpoint of the first `durable` entries, unless
     /// the latest already covers them. Returns the latest checkpoint.
-    pub(crate) fn sign_up_to(&self, durable: u64) -> Result<StoredCheckpoint, RecordError> {
+    pub fn sign_up_to(&self, durable: u64) -> Result<StoredCheckpoint, RecordError> {
         let mut latest = self.latest_lock();
         let current = match latest.as_ref().filter(|c| c.size >= durable) {
             Some(current) => current.clone(),
@@ -246,7 +254,7 @@ impl Record {
 
     /// Checkpoint `size` as published: the log's note followed by every
     /// cosignature it has, or `None` if the log signed no such checkpoint.
-    pub(crate) fn published(&self, size: u64) -> Result<Option<String>, RecordError> {
+    pub fn published(&self, size: u64) -> Result<Option<String>, RecordError> {
         let store = self.store();
         let Some(stored) = store.checkpoint(size)? else {
             return Ok(None);
@@ -264,7 +272,7 @@ impl Record {
     /// The checkpoint a proof of the first `needed` entries is best made
     /// to: the largest one a witness cosigned, if it covers them, else the
     /// latest, `latest`.
-    pub(crate) fn proof_size(&self, needed: u64, latest: u64) -> Result<u64, RecordError> {
+    pub fn proof_size(&self, needed: u64, latest: u64) -> Result<u64, RecordError> {
         Ok(self
             .store()
             .latest_cosigned()?
@@ -274,7 +282,7 @@ impl Record {
 
     /// Takes a witness's cosignature of one of the log's checkpoints: `note`
     /// is the checkpoint as the log signed it plus the witness's line.
-    pub(crate) fn cosign(
+    pub fn cosign(
         &self,
         party: &str,
         witness: &VerifierKey,
@@ -331,7 +339,7 @@ impl Record {
 
 /// Why a cosignature was refused.
 #[derive(Debug, thiserror::Error)]
-pub(crate) enum CosignError {
+pub enum CosignError {
     #[error("a witness key must be a cosignature/v1 key (type 0x04)")]
     NotAWitnessKey,
     #[error(
@@ -411,7 +419,7 @@ fn marker_size(note: &str) -> Option<u64> {
 /// Refuses data directory `dir` if its marker says the log signed more
 /// entries than its database holds (`head`): the database was cut, emptied
 /// or replaced. Runs before anything is created in the database.
-pub(crate) fn refuse_shortened(dir: &Path, head: u64) -> Result<(), StartError> {
+pub fn refuse_shortened(dir: &Path, head: u64) -> Result<(), StartError> {
     let Some(note) = read_marker(dir)? else {
         return Ok(());
     };
@@ -435,7 +443,7 @@ pub(crate) fn refuse_shortened(dir: &Path, head: u64) -> Result<(), StartError> 
 /// Signs a checkpoint of the durable entries every `period` while entries
 /// arrive; runs until the task is dropped. Signing stores the checkpoint
 /// and fsyncs it, so it runs off the async threads.
-pub(crate) async fn sign_every(state: AppState, period: Duration) {
+pub async fn sign_every(state: Service, period: Duration) {
     let mut ticks = tokio::time::interval_at(tokio::time::Instant::now() + period, period);
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -453,17 +461,13 @@ pub(crate) async fn sign_every(state: AppState, period: Duration) {
     }
 }
 
-impl AppState {
+impl Service {
     /// Entries `start..end` (numbered from 0), decoded, each with its
     /// public form.
-    pub(crate) fn published(
-        &self,
-        start: u64,
-        end: u64,
-    ) -> Result<Vec<(Entry, Published)>, crate::ApiError> {
+    pub fn published(&self, start: u64, end: u64) -> Result<Vec<(Entry, Published)>, crate::Error> {
         let fault = |e: &dyn std::fmt::Display| {
             tracing::error!(error = %e, "reading the public log");
-            crate::ApiError::Internal
+            crate::Error::Internal
         };
         let count = usize::try_from(end.saturating_sub(start)).unwrap_or(usize::MAX);
         let stored = self.log().read(start + 1, count).map_err(|e| fault(&e))?;
@@ -490,7 +494,7 @@ const CHECK_BATCH: usize = 4096;
 /// there refuses the start); the rest on a thread of its own, reading
 /// through its own connection, after which commands are decided again (see
 /// the module docs); a mismatch there refuses everything with `tampered`.
-pub(crate) fn check_entries(state: &AppState, dir: &Path) -> Result<(), StartError> {
+pub fn check_entries(state: &Service, dir: &Path) -> Result<(), StartError> {
     let reader = SqliteLog::open_reader(dir)?;
     let size = state.record().tree().size();
     let secret = state.record().secret().clone();
@@ -532,7 +536,7 @@ pub(crate) fn check_entries(state: &AppState, dir: &Path) -> Result<(), StartErr
 
 /// Checks entries `from..=to`, batch by batch.
 fn check_range(
-    state: &AppState,
+    state: &Service,
     reader: &SqliteLog,
     secret: &SaltSecret,
     from: u64,
@@ -548,7 +552,7 @@ fn check_range(
 /// Checks the entries from `next` on (at most a batch, none past `size`);
 /// returns how many.
 fn check_batch(
-    state: &AppState,
+    state: &Service,
     reader: &SqliteLog,
     secret: &SaltSecret,
     next: u64,
@@ -574,6 +578,6 @@ fn check_batch(
             ));
         }
     }
-    state.metrics().checked(batch.len() as u64);
+    state.counters().checked(batch.len() as u64);
     Ok(batch.len() as u64)
 }

@@ -10,7 +10,7 @@
 //! valid: revoked, deleted, or of a party no longer listed. Each long-lived
 //! use holds a [`Lease`] of its credential and ends once the lease does,
 //! within a poll period of the revocation. A lease also ends when the
-//! service stops (see [`crate::AppState`]'s stop), so that nothing holds a
+//! service stops (see [`crate::Service`]'s stop), so that nothing holds a
 //! connection open past a SIGTERM.
 
 use deconflict_store::{Directory, DirectoryVersion};
@@ -82,7 +82,7 @@ impl Drop for Revocations {
 
 /// Why a lease ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum End {
+pub enum End {
     /// The credential was revoked or removed.
     Revoked,
     /// The service is stopping.
@@ -91,7 +91,7 @@ pub(crate) enum End {
 
 /// One long-lived use of a credential (see the module docs).
 #[derive(Debug, Clone)]
-pub(crate) struct Lease {
+pub struct Lease {
     credential: String,
     dead: watch::Receiver<Dead>,
     stopping: watch::Receiver<bool>,
@@ -99,7 +99,7 @@ pub(crate) struct Lease {
 
 impl Lease {
     /// Whether, and why, the lease has ended, without waiting.
-    pub(crate) fn ended(&self) -> Option<End> {
+    pub fn ended(&self) -> Option<End> {
         if self.dead.borrow().contains(&self.credential) {
             Some(End::Revoked)
         } else if *self.stopping.borrow() {
@@ -110,7 +110,7 @@ impl Lease {
     }
 
     /// Resolves once the lease has ended. Cancel-safe.
-    pub(crate) async fn end(&mut self) -> End {
+    pub async fn end(&mut self) -> End {
         loop {
             if let Some(end) = self.ended() {
                 return end;
