@@ -63,7 +63,7 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
             coordinator,
             data,
         } => {
-            let party = Directory::open(&data.path)?.add_party(&name, coordinator)?;
+            let party = Directory::open_at(&data.location()?)?.add_party(&name, coordinator)?;
             let role = if party.coordinator {
                 " (coordinator)"
             } else {
@@ -73,7 +73,7 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
         }
         PartyCommand::List { data } => {
             let mut out = std::io::stdout().lock();
-            for party in Directory::open(&data.path)?.parties()? {
+            for party in Directory::open_at(&data.location()?)?.parties()? {
                 let role = if party.coordinator {
                     "coordinator"
                 } else {
@@ -92,7 +92,7 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
 pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
     match command {
         TokenCommand::Create { party, role, data } => {
-            let issued = Directory::open(&data.path)?.issue_token(&party, role)?;
+            let issued = Directory::open_at(&data.location()?)?.issue_token(&party, role)?;
             println!("{}", issued.token);
             eprintln!(
                 "issued {} for {} as {}",
@@ -100,7 +100,7 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
             );
         }
         TokenCommand::Revoke { id, data } => {
-            let revoked = Directory::open(&data.path)?.revoke(&id)?;
+            let revoked = Directory::open_at(&data.location()?)?.revoke(&id)?;
             eprintln!(
                 "revoked {} ({} {})",
                 revoked.id, revoked.party, revoked.role
@@ -108,7 +108,7 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
         }
         TokenCommand::List { data } => {
             let mut out = std::io::stdout().lock();
-            for c in Directory::open(&data.path)?.credentials()? {
+            for c in Directory::open_at(&data.location()?)?.credentials()? {
                 let state = if c.revoked_ms.is_some() {
                     "revoked"
                 } else {

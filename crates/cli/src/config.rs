@@ -42,6 +42,13 @@ pub(crate) struct ServeConfig {
     #[arg(long, env = "DECONFLICT_DATA", value_name = "DIR")]
     pub(crate) data: Option<PathBuf>,
 
+    /// A PostgreSQL database to keep the log and every table in, shared by
+    /// every node serving it, as `postgresql://USER@HOST:PORT/DB`; the data
+    /// directory then holds only this node's copy of the latest checkpoint.
+    /// [default: the data directory's SQLite file]
+    #[arg(long, env = "DECONFLICT_STORE", value_name = "URL")]
+    pub(crate) store: Option<String>,
+
     /// The address to listen on. HTTPS (with --tls-cert and --tls-key) may
     /// listen anywhere; plain HTTP only on a loopback address unless
     /// --insecure-http is given. [default: 127.0.0.1:8080]
@@ -245,6 +252,8 @@ pub(crate) struct ServeConfig {
 pub(crate) struct Settings {
     /// `None` only for `demo` without `--data`.
     pub(crate) data: Option<PathBuf>,
+    /// The PostgreSQL database, if the tables are not in `data`.
+    pub(crate) store: Option<deconflict_store::Location>,
     pub(crate) listen: SocketAddr,
     /// `None` for plain HTTP.
     pub(crate) tls: Option<TlsFiles>,
@@ -301,6 +310,7 @@ impl ServeConfig {
         ServeConfig {
             config: self.config,
             data: self.data.or(file.data),
+            store: self.store.or(file.store),
             listen: self.listen.or(file.listen),
             tls_cert: self.tls_cert.or(file.tls_cert),
             tls_key: self.tls_key.or(file.tls_key),
@@ -487,8 +497,16 @@ impl ServeConfig {
             None if default_data => Some(PathBuf::from(DEFAULT_DATA)),
             None => None,
         };
+        let store = match self.store {
+            Some(url) => Some(
+                deconflict_store::Location::parse(&url)
+                    .map_err(|e| invalid("store", &e.to_string()))?,
+            ),
+            None => None,
+        };
         Ok(Settings {
             data,
+            store,
             listen,
             tls,
             cot,

@@ -85,6 +85,23 @@ pub(crate) struct DataDir {
         default_value = "deconflict-data"
     )]
     pub(crate) path: PathBuf,
+    /// A PostgreSQL database to keep the log and tables in instead of the
+    /// data directory's SQLite file, as `postgresql://USER@HOST:PORT/DB`.
+    #[arg(long = "store", env = "DECONFLICT_STORE", value_name = "URL")]
+    pub(crate) store: Option<String>,
+}
+
+impl DataDir {
+    /// Where the tables are: the PostgreSQL database if one is given, else
+    /// the data directory.
+    pub(crate) fn location(
+        &self,
+    ) -> Result<deconflict_store::Location, deconflict_store::StoreError> {
+        match &self.store {
+            Some(url) => deconflict_store::Location::parse(url),
+            None => Ok(deconflict_store::Location::Sqlite(self.path.clone())),
+        }
+    }
 }
 
 fn main() -> ExitCode {

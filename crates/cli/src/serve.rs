@@ -7,7 +7,7 @@ use deconflict_model::{Actor, ObjectRef};
 use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_server::tls::ServerConfig;
 use deconflict_server::{AppState, MetricsToken, shutdown_signal};
-use deconflict_store::{Directory, IssuedToken, Role, db_path};
+use deconflict_store::{Directory, IssuedToken, Location, Role, db_path};
 use std::error::Error;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -140,14 +140,18 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     init_tracing(&settings.log)?;
     let tls = tls(&settings)?;
     let data = settings.data.clone().expect("serve has a data directory");
-    let state = AppState::open(&data, settings.server.clone())?;
+    let store = settings
+        .store
+        .clone()
+        .unwrap_or_else(|| Location::Sqlite(data.clone()));
+    let state = AppState::open_at(&store, Some(&data), settings.server.clone())?;
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
         let cot = bind_cot(&settings, tls.as_ref(), true).await?;
         for c in &cot {
             println!("deconflict: Cursor-on-Target on {}", c.url);
         }
-        println!("deconflict: serving {} on {url}", data.display());
+        println!("deconflict: serving {store} on {url}");
         std::io::stdout().flush()?;
         run(listener, tls, state, cot, settings.cot_token.clone()).await
     })

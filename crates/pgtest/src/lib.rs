@@ -105,11 +105,14 @@ impl TempPostgres {
     pub fn fresh_database(&self) -> String {
         let n = self.databases.fetch_add(1, Ordering::Relaxed) + 1;
         let name = format!("test_{n}");
-        let mut client = postgres::Client::connect(&self.url(), postgres::NoTls)
-            .expect("cannot connect to the test server");
-        client
-            .batch_execute(&format!("CREATE DATABASE {name}"))
-            .expect("cannot create a test database");
+        let url = self.url();
+        off_runtime(|| {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)
+                .expect("cannot connect to the test server");
+            client
+                .batch_execute(&format!("CREATE DATABASE {name}"))
+                .expect("cannot create a test database");
+        });
         self.url_of(&name)
     }
 
@@ -188,7 +191,8 @@ impl TempPostgres {
                 if let Ok(Some(_)) = child.try_wait() {
                     break;
                 }
-                if postgres::Client::connect(&self.url(), postgres::NoTls).is_ok() {
+                let url = self.url();
+                if off_runtime(|| postgres::Client::connect(&url, postgres::NoTls).is_ok()) {
                     *self
                         .postmaster
                         .lock()
@@ -227,6 +231,18 @@ impl Drop for TempPostgres {
         }
         // The temporary directory deletes itself after this.
     }
+}
+
+/// Runs `f` on a thread of its own: the `postgres` driver blocks on a runtime of its own, which
+/// tokio refuses to start inside another, so this makes the helpers callable from a
+/// `#[tokio::test]` too.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| {
+        scope
+            .spawn(f)
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
 }
 
 /// Starts a watcher, in a session of its own so that a Ctrl-C of the tests does not reach it,

@@ -191,6 +191,14 @@ async fn sweep_every(state: AppState, period: std::time::Duration) {
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         ticks.tick().await;
+        // Of several nodes on one log, the one that leads sweeps.
+        let service = state.service().clone();
+        if !tokio::task::spawn_blocking(move || service.leads())
+            .await
+            .unwrap_or(false)
+        {
+            continue;
+        }
         if let Err(e) = state.sweep().await {
             tracing::error!(error = %e, "sweeping for silent units and unanswered notices");
         }

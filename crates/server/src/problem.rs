@@ -23,6 +23,7 @@
 //! | `internal` | 500 | a fault of the service; details only in its own log |
 //! | `timeout` | 503 | the request took longer than the configured timeout |
 //! | `unavailable` | 503 | the log refuses appends after a failed write; restart the service |
+//! | `store_unreachable` | 503 | the log's database cannot be reached for now (several nodes on PostgreSQL); nothing was done; `Retry-After` says when to try again |
 //! | `tampered` | 503 | an entry in the store no longer gives the leaf the log published: the store was changed; restore it from a good copy |
 //!
 //! Every body has `type` (`urn:deconflict:problem:CODE`), `title`, `status`,
@@ -116,6 +117,8 @@ pub enum ApiError {
          restored from a good copy"
     )]
     Tampered,
+    #[error("the log's database cannot be reached for now; nothing was done, retry shortly")]
+    Unreachable,
     #[error("the service could not complete the request")]
     Internal,
 }
@@ -143,6 +146,7 @@ impl ApiError {
             ApiError::Timeout => "timeout",
             ApiError::Unavailable => "unavailable",
             ApiError::Tampered => "tampered",
+            ApiError::Unreachable => "store_unreachable",
             ApiError::Internal => "internal",
         }
     }
@@ -164,9 +168,10 @@ impl ApiError {
             | ApiError::TooManyFailures { .. }
             | ApiError::QuotaExceeded { .. }
             | ApiError::ReportsTooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Timeout | ApiError::Unavailable | ApiError::Tampered => {
-                StatusCode::SERVICE_UNAVAILABLE
-            }
+            ApiError::Timeout
+            | ApiError::Unavailable
+            | ApiError::Tampered
+            | ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -192,6 +197,7 @@ impl ApiError {
             ApiError::Timeout => "Timed out",
             ApiError::Unavailable => "Service unavailable",
             ApiError::Tampered => "The log's store was changed",
+            ApiError::Unreachable => "The log's database cannot be reached",
             ApiError::Internal => "Internal error",
         }
     }
@@ -293,6 +299,7 @@ impl From<deconflict_service::Error> for ApiError {
             },
             Error::Unavailable => ApiError::Unavailable,
             Error::Tampered => ApiError::Tampered,
+            Error::Unreachable => ApiError::Unreachable,
             Error::Internal => ApiError::Internal,
         }
     }
@@ -327,6 +334,9 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
+        if let ApiError::Unreachable = self {
+            headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
+        }
         if let ApiError::Unauthenticated = self {
             headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
         }

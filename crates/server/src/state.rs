@@ -8,6 +8,7 @@ use crate::auth::{FailureLimiter, RateLimiter};
 use crate::events::Built;
 use crate::metrics::Metrics;
 use deconflict_service::{Config, Service, StartError};
+use deconflict_store::Location;
 use std::ops::Deref;
 use std::path::Path;
 use std::sync::Arc;
@@ -51,7 +52,17 @@ impl AppState {
     /// Opens the service on data directory `dir` (see [`Service::open`]),
     /// with the front end's parts beside it.
     pub fn open(dir: &Path, config: Config) -> Result<AppState, StartError> {
-        let service = Service::open(dir, config)?;
+        AppState::open_at(&Location::Sqlite(dir.to_path_buf()), Some(dir), config)
+    }
+
+    /// Opens the service on `store`, `dir` the node's own data directory
+    /// (see [`Service::open_at`]).
+    pub fn open_at(
+        store: &Location,
+        dir: Option<&Path>,
+        config: Config,
+    ) -> Result<AppState, StartError> {
+        let service = Service::open_at(store, dir, config)?;
         let config = service.config();
         let front = Front {
             metrics: Metrics::default(),
@@ -60,7 +71,7 @@ impl AppState {
             failures: FailureLimiter::new(config.auth_failures),
             cot_connections: crate::cot::Connections::default(),
             listeners: crate::listen::Listeners::default(),
-            webhooks: crate::webhooks::Registry::open(dir)?,
+            webhooks: crate::webhooks::Registry::open(store)?,
             built: Built::default(),
         };
         Ok(AppState {

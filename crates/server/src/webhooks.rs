@@ -69,7 +69,7 @@ use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
 use deconflict_service::now_ms;
-use deconflict_store::{Credential, StoreError, Webhook, Webhooks, to_hex};
+use deconflict_store::{Credential, Location, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
@@ -77,7 +77,6 @@ use hyper_util::rt::TokioIo;
 use sha2::Sha256;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -97,6 +96,13 @@ const MAX_URL: usize = 2048;
 /// The most of a receiver's answer read (and dropped) so that its
 /// connection can carry the next event; a longer answer closes it instead.
 const MAX_ANSWER: usize = 64 * 1024;
+/// How often a node that does not lead asks whether it does.
+const LEAD_POLL: Duration = Duration::from_secs(1);
+
+/// How often a node that shares its log with others reads the webhooks
+/// table again, for those registered on the other nodes.
+const REREAD: Duration = Duration::from_secs(5);
+
 /// How long the supervisor waits before reading the webhooks again after
 /// the store failed it.
 const RETRY_STORE: Duration = Duration::from_secs(5);
@@ -109,9 +115,9 @@ pub(crate) struct Registry {
 }
 
 impl Registry {
-    pub(crate) fn open(dir: &Path) -> Result<Registry, StoreError> {
+    pub(crate) fn open(store: &Location) -> Result<Registry, StoreError> {
         Ok(Registry {
-            store: Mutex::new(Webhooks::open(dir)?),
+            store: Mutex::new(Webhooks::open_at(store)?),
             changed: watch::Sender::new(()),
         })
     }
@@ -177,6 +183,17 @@ pub fn start(state: &AppState) -> Deliveries {
 /// Keeps one delivery task per live webhook. The tasks live in a
 /// [`JoinSet`], so they stop with the supervisor.
 pub(crate) async fn supervise(app: AppState) {
+    // Of several nodes on one log, the one that leads delivers.
+    loop {
+        let service = app.service().clone();
+        if tokio::task::spawn_blocking(move || service.leads())
+            .await
+            .unwrap_or(false)
+        {
+            break;
+        }
+        tokio::time::sleep(LEAD_POLL).await;
+    }
     let mut changes = app.webhooks().changed.subscribe();
     let mut running: HashMap<String, AbortHandle> = HashMap::new();
     let mut tasks = JoinSet::new();
@@ -210,6 +227,8 @@ pub(crate) async fn supervise(app: AppState) {
                     Ok(()) => break,
                     Err(_) => return,
                 },
+                // Webhooks registered on other nodes of the log.
+                () = tokio::time::sleep(REREAD), if app.shares_log() => break,
                 Some(ended) = tasks.join_next_with_id() => {
                     let task = match ended {
                         Ok((task, ())) => task,

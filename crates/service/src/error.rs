@@ -31,6 +31,10 @@ pub enum Error {
          restored from a good copy"
     )]
     Tampered,
+    /// The log's database cannot be reached for now (several nodes on
+    /// PostgreSQL, during a failover): nothing was decided; retry.
+    #[error("the log's database cannot be reached for now; nothing was done, retry shortly")]
+    Unreachable,
     /// A fault of the service; details only in its own log.
     #[error("the service could not complete the request")]
     Internal,

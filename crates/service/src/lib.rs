@@ -14,6 +14,7 @@
 //! command path and why nobody is answered before their entry is durable;
 //! then [`record`] for what is checked at start and why.
 
+mod cluster;
 mod config;
 mod counters;
 pub mod disclosure;

@@ -35,7 +35,8 @@ use deconflict_ledger::{
 use deconflict_model::Entry;
 use deconflict_record::{Published, SaltSecret, leaf_hash_of, publish};
 use deconflict_store::{
-    Checkpoints, Cosignature, LogBackend, LogKeys, SqliteLog, StoreError, StoredCheckpoint,
+    Checkpoints, Cosignature, Location, LogBackend, LogKeys, PgLog, SqliteLog, StoreError,
+    StoredCheckpoint,
 };
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
@@ -51,9 +52,9 @@ pub struct Record {
     store: Mutex<Checkpoints>,
     /// The latest signed checkpoint's size and note.
     latest: Mutex<Option<StoredCheckpoint>>,
-    /// Where each checkpoint is also written (see the module docs), and
-    /// the size of the one it holds.
-    marker: PathBuf,
+    /// Where each checkpoint is also written (see the module docs), if the
+    /// node has a data directory, and the size of the one it holds.
+    marker: Option<PathBuf>,
     marked: Mutex<Option<u64>>,
 }
 
@@ -86,10 +87,10 @@ pub enum RecordError {
 }
 
 impl Record {
-    /// The checkpoint store of data directory `dir` and the log's keys,
-    /// made on first use.
-    pub fn keys(dir: &Path) -> Result<(Checkpoints, LogKeys), StartError> {
-        let mut store = Checkpoints::open(dir)?;
+    /// The checkpoint store of `store` and the log's keys, made on first
+    /// use.
+    pub fn keys(store: &Location) -> Result<(Checkpoints, LogKeys), StartError> {
+        let mut store = Checkpoints::open_at(store)?;
         let keys = store.keys_or_insert(new_keys, now_ms())?;
         Ok((store, keys))
     }
@@ -97,7 +98,8 @@ impl Record {
     /// The record over the leaf hashes of every entry in the log, checked
     /// against the latest checkpoint the log signed.
     pub fn new(
-        dir: &Path,
+        store_name: &str,
+        dir: Option<&Path>,
         store: Checkpoints,
         keys: LogKeys,
         leaves: Vec<Hash>,
@@ -114,13 +116,16 @@ impl Record {
         let cosigned = store.latest_cosigned()?.unwrap_or(0);
         if cosigned > tree.size() {
             return Err(StartError::Shortened {
-                dir: dir.display().to_string(),
+                dir: store_name.to_owned(),
                 head: tree.size(),
                 signed: cosigned,
                 evidence: "a witness's cosignature in the database",
             });
         }
-        let marker = read_marker(dir)?;
+        let marker = match dir {
+            Some(dir) => read_marker(dir)?,
+            None => None,
+        };
         let record = Record {
             verifier: signer.verifier(),
             origin: keys.origin,
@@ -129,7 +134,7 @@ impl Record {
             tree: Mutex::new(tree),
             store: Mutex::new(store),
             latest: Mutex::new(latest.clone()),
-            marker: dir.join(MARKER),
+            marker: dir.map(|dir| dir.join(MARKER)),
             marked: Mutex::new(marker.as_deref().and_then(marker_size)),
         };
         if let Some(latest) = latest {
@@ -240,12 +245,15 @@ impl Record {
 
     /// Writes `checkpoint` to the marker unless it holds it already.
     fn mark(&self, checkpoint: &StoredCheckpoint) -> Result<(), RecordError> {
+        let Some(marker) = &self.marker else {
+            return Ok(());
+        };
         let mut marked = self.marked.lock().unwrap_or_else(PoisonError::into_inner);
         if *marked >= Some(checkpoint.size) {
             return Ok(());
         }
-        write_marker(&self.marker, &checkpoint.note).map_err(|error| RecordError::Marker {
-            path: self.marker.display().to_string(),
+        write_marker(marker, &checkpoint.note).map_err(|error| RecordError::Marker {
+            path: marker.display().to_string(),
             error,
         })?;
         *marked = Some(checkpoint.size);
@@ -449,10 +457,15 @@ pub async fn sign_every(state: Service, period: Duration) {
     loop {
         ticks.tick().await;
         let signer = state.clone();
-        let signed = tokio::task::spawn_blocking(move || signer.sign_checkpoint()).await;
+        let signed = tokio::task::spawn_blocking(move || {
+            // Of several nodes on one log, the one that leads signs.
+            signer.leads().then(|| signer.sign_checkpoint())
+        })
+        .await;
         match signed {
-            Ok(Ok(_)) => state.checkpoints_stored(true),
-            Ok(Err(e)) => {
+            Ok(None) => {}
+            Ok(Some(Ok(_))) => state.checkpoints_stored(true),
+            Ok(Some(Err(e))) => {
                 tracing::error!(error = %e, "signing a checkpoint");
                 state.checkpoints_stored(false);
             }
@@ -494,12 +507,15 @@ const CHECK_BATCH: usize = 4096;
 /// there refuses the start); the rest on a thread of its own, reading
 /// through its own connection, after which commands are decided again (see
 /// the module docs); a mismatch there refuses everything with `tampered`.
-pub fn check_entries(state: &Service, dir: &Path) -> Result<(), StartError> {
-    let reader = SqliteLog::open_reader(dir)?;
+pub fn check_entries(state: &Service, store: &Location) -> Result<(), StartError> {
+    let reader: Box<dyn LogBackend> = match store {
+        Location::Sqlite(dir) => Box::new(SqliteLog::open_reader(dir)?),
+        Location::Postgres(url) => Box::new(PgLog::open_reader(url)?),
+    };
     let size = state.record().tree().size();
     let secret = state.record().secret().clone();
     let newest = size.saturating_sub(CHECKED_BEFORE_SERVING) + 1;
-    check_range(state, &reader, &secret, newest, size).map_err(StartError::Tampered)?;
+    check_range(state, reader.as_ref(), &secret, newest, size).map_err(StartError::Tampered)?;
     if newest == 1 {
         state.checked();
         return Ok(());
@@ -513,7 +529,7 @@ pub fn check_entries(state: &Service, dir: &Path) -> Result<(), StartError> {
             let mut next = 1;
             while next < newest {
                 let Some(state) = weak.upgrade() else { return };
-                match check_batch(&state, &reader, &secret, next, newest - 1) {
+                match check_batch(&state, reader.as_ref(), &secret, next, newest - 1) {
                     Ok(checked) => next += checked.max(1),
                     Err(why) => {
                         state.tampered(&why);
@@ -537,7 +553,7 @@ pub fn check_entries(state: &Service, dir: &Path) -> Result<(), StartError> {
 /// Checks entries `from..=to`, batch by batch.
 fn check_range(
     state: &Service,
-    reader: &SqliteLog,
+    reader: &dyn LogBackend,
     secret: &SaltSecret,
     from: u64,
     to: u64,
@@ -553,7 +569,7 @@ fn check_range(
 /// returns how many.
 fn check_batch(
     state: &Service,
-    reader: &SqliteLog,
+    reader: &dyn LogBackend,
     secret: &SaltSecret,
     next: u64,
     size: u64,

@@ -26,7 +26,7 @@ use crate::record::{Record, RecordError};
 use deconflict_ledger::Hash;
 use deconflict_model::{Actor, Command, Entropy, Entry, ModelError, Policy, Replay, State};
 use deconflict_record::SaltSecret;
-use deconflict_store::{Credential, Directory, Log, StoreError};
+use deconflict_store::{Credential, Directory, Location, Log, StoreError};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, OnceLock, PoisonError};
@@ -89,6 +89,9 @@ struct Inner {
     checked: tokio::sync::watch::Sender<bool>,
     /// Whether the last checkpoint could not be stored.
     checkpoints_failing: AtomicBool,
+    /// The log's write turn, when other nodes share the log.
+    turn: Option<Arc<crate::cluster::Turn>>,
+    leader: crate::cluster::Leader,
     revocations: crate::revocation::Revocations,
 }
 
@@ -164,16 +167,30 @@ impl Service {
     /// Opens the log and directory of data directory `dir` and replays the
     /// whole log into the state.
     pub fn open(dir: &Path, config: Config) -> Result<Service, StartError> {
-        let log = Log::open(dir)?;
-        crate::record::refuse_shortened(dir, log.head()?)?;
-        refuse_old_format(&log, dir)?;
-        let directory = Directory::open(dir)?;
-        let (checkpoints, keys) = Record::keys(dir)?;
+        Service::open_at(&Location::Sqlite(dir.to_path_buf()), Some(dir), config)
+    }
+
+    /// Opens the log and tables in `store` and replays the whole log into
+    /// the state. `dir` is the node's own data directory, where the latest
+    /// checkpoint is also kept (see `record.rs`): for SQLite the directory
+    /// of the database, for PostgreSQL any the node keeps, or none.
+    pub fn open_at(
+        store: &Location,
+        dir: Option<&Path>,
+        config: Config,
+    ) -> Result<Service, StartError> {
+        let log = Log::open_at(store)?;
+        if let Some(dir) = dir {
+            crate::record::refuse_shortened(dir, log.head()?)?;
+        }
+        refuse_old_format(&log, &store.to_string())?;
+        let directory = Directory::open_at(store)?;
+        let (checkpoints, keys) = Record::keys(store)?;
         let secret = SaltSecret::new(keys.salt_secret);
         let started = Instant::now();
         let (state, last_time_ms, leaves) =
             replay(&log, config.policy.clone(), None, Some(&secret))?;
-        let record = Record::new(dir, checkpoints, keys, leaves)?;
+        let record = Record::new(&store.to_string(), dir, checkpoints, keys, leaves)?;
         let replay = started.elapsed();
         tracing::info!(
             entries = state.seq().unwrap_or(0),
@@ -183,9 +200,11 @@ impl Service {
         let counters = Counters::default();
         counters.set_replay(replay);
         let feed = Feed::new(state.seq().unwrap_or(0));
-        let revocations =
-            crate::revocation::Revocations::start(Directory::open(dir)?, config.revocation_poll)
-                .map_err(|e| StartError::Thread(e.to_string()))?;
+        let revocations = crate::revocation::Revocations::start(
+            Directory::open_at(store)?,
+            config.revocation_poll,
+        )
+        .map_err(|e| StartError::Thread(e.to_string()))?;
         let app = Service {
             inner: Arc::new(Inner {
                 core: tokio::sync::Mutex::new(Core {
@@ -205,9 +224,14 @@ impl Service {
                 halt: OnceLock::new(),
                 checked: tokio::sync::watch::Sender::new(false),
                 checkpoints_failing: AtomicBool::new(false),
+                turn: crate::cluster::Turn::open(store)?,
+                leader: crate::cluster::Leader::new(store),
             }),
         };
-        crate::record::check_entries(&app, dir)?;
+        crate::record::check_entries(&app, store)?;
+        if app.inner.turn.is_some() {
+            crate::cluster::tail(&app)?;
+        }
         Ok(app)
     }
 
@@ -266,8 +290,85 @@ impl Service {
         if !*self.inner.checked.borrow() {
             return Ok(self.inner.record.latest_size());
         }
-        let durable = self.inner.log.stats().durable_seq;
+        // Durable here or caught up from other nodes.
+        let durable = *self.inner.feed.subscribe().borrow();
         Ok(self.inner.record.sign_up_to(durable)?.size)
+    }
+
+    /// Whether other nodes may write to this node's log.
+    pub fn shares_log(&self) -> bool {
+        self.inner.turn.is_some()
+    }
+
+    /// Whether this node signs checkpoints and sweeps: the only node, or
+    /// the one other nodes of its log let lead (see `cluster.rs`). Blocks on
+    /// the database: call it off the async threads.
+    pub fn leads(&self) -> bool {
+        self.inner.leader.leads()
+    }
+
+    /// Applies the entries other nodes appended since this node's last, so
+    /// that what it serves and decides next is the whole log's. Each must
+    /// give the leaf stored with it, like the entries checked at start.
+    pub(crate) fn catch_up(&self, core: &mut Core) -> Result<(), Error> {
+        let have = core.state.seq().unwrap_or(0);
+        let head = self.inner.log.head().map_err(unreachable)?;
+        if head <= have {
+            return Ok(());
+        }
+        let mut next = have + 1;
+        while next <= head {
+            let batch = self
+                .inner
+                .log
+                .read(next, REPLAY_BATCH)
+                .map_err(unreachable)?;
+            if batch.is_empty() {
+                return Err(self.fault(&format!("entry {next} is missing from the log")));
+            }
+            for stored in batch.into_iter().take_while(|s| s.seq <= head) {
+                let entry = Entry::decode(&stored.body).map_err(|e| self.fault(&e))?;
+                if stored.seq != next || entry.seq != next {
+                    return Err(self.fault(&format!("entry {next} is out of place in the log")));
+                }
+                core.state.apply(&entry).map_err(|e| self.fault(&e))?;
+                let leaf = self
+                    .inner
+                    .record
+                    .append(&stored.body)
+                    .map_err(|e| self.fault(&e))?;
+                if stored.leaf != Some(leaf) {
+                    self.tampered(&format!(
+                        "entry {next}, written by another node, does not give the leaf stored with it"
+                    ));
+                    return Err(self.refusal());
+                }
+                core.last_time_ms = core.last_time_ms.max(entry.time_ms);
+                self.inner.feed.stage(entry, stored.body.len());
+                next += 1;
+            }
+        }
+        self.inner.log.caught_up(head);
+        self.inner.feed.publish(head);
+        Ok(())
+    }
+
+    /// Halts for a fault and gives the answer to the request that met it.
+    fn fault(&self, why: &dyn std::fmt::Display) -> Error {
+        self.fail(why);
+        self.refusal()
+    }
+
+    /// Catches up with the other nodes' entries outside any command (see
+    /// `cluster::tail`).
+    pub(crate) fn catch_up_now(&self) -> Result<(), Error> {
+        let mut core = self.inner.core.blocking_lock();
+        self.catch_up(&mut core)
+    }
+
+    /// The log, for the thread that tails it.
+    pub(crate) fn durable_log(&self) -> Log {
+        self.inner.log.clone()
     }
 
     /// Whether the service stopped trusting its state (see the module docs).
@@ -402,6 +503,11 @@ impl Service {
         if self.failed() {
             return Err(self.refusal());
         }
+        // Other nodes write between this one's turns (see `cluster.rs`).
+        let turn = match &self.inner.turn {
+            Some(turn) => crate::cluster::Turn::hold(turn).await?,
+            None => crate::cluster::TurnGuard::alone(),
+        };
         let bulk = match lane {
             Lane::Bulk => Some(
                 self.inner
@@ -417,6 +523,9 @@ impl Service {
         let entries_seq_max;
         let response = {
             let mut core = self.inner.core.lock().await;
+            if self.inner.turn.is_some() {
+                self.catch_up(&mut core)?;
+            }
             let mut entries = Vec::new();
             for command in plan(&core.state) {
                 let now = now_ms().max(core.last_time_ms);
@@ -506,6 +615,7 @@ impl Service {
         if let Some(last) = entries_seq_max {
             self.inner.feed.publish(last);
         }
+        drop(turn);
         Ok((results, response))
     }
 
@@ -538,6 +648,13 @@ impl Service {
     }
 }
 
+/// A store that cannot be read for now: the request is refused, and the
+/// state, which has not moved, is kept.
+fn unreachable(error: StoreError) -> Error {
+    tracing::warn!(%error, "reading the log");
+    Error::Unreachable
+}
+
 /// Where a replay stops.
 #[derive(Debug, Clone, Copy)]
 pub enum Until {
@@ -547,7 +664,7 @@ pub enum Until {
 
 /// Refuses a log whose first entry is of an older format than this build
 /// reads, saying what to do, rather than failing on it in the replay.
-fn refuse_old_format(log: &Log, dir: &Path) -> Result<(), StartError> {
+fn refuse_old_format(log: &Log, store: &str) -> Result<(), StartError> {
     #[derive(serde::Deserialize)]
     struct Version {
         v: u32,
@@ -557,7 +674,7 @@ fn refuse_old_format(log: &Log, dir: &Path) -> Result<(), StartError> {
     };
     match serde_json::from_slice::<Version>(&first.body) {
         Ok(Version { v }) if v < deconflict_model::ENTRY_VERSION => Err(StartError::OldFormat {
-            dir: dir.display().to_string(),
+            dir: store.to_owned(),
             found: v,
         }),
         _ => Ok(()),

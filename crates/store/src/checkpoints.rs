@@ -106,18 +106,32 @@ impl Checkpoints {
     }
 
     /// Stores a newly signed checkpoint, durably. Sizes only grow.
+    ///
+    /// A checkpoint already stored at the same size with a byte-identical note makes this a
+    /// no-op that succeeds (the stored time stays): two nodes that signed the same deterministic
+    /// checkpoint both store it. A different note at a size already stored is an error, and the
+    /// stored one stays.
     pub fn add_checkpoint(&mut self, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
         let size = sql_size(checkpoint.size)?;
         let conn = match &self.conn {
             Db::Sqlite(conn) => conn,
             Db::Postgres(pg) => return pg::checkpoints::add_checkpoint(pg, checkpoint),
         };
-        conn.execute(
+        let inserted = conn.execute(
             "INSERT INTO checkpoints (size, time_ms, note) VALUES (?1, ?2, ?3)",
             params![size, checkpoint.time_ms, checkpoint.note],
-        )
-        .during("storing a checkpoint")?;
-        Ok(())
+        );
+        match inserted {
+            Err(e) if e.sqlite_error_code() == Some(ErrorCode::ConstraintViolation) => {
+                let stored = checkpoint_where(conn, "WHERE size = ?1", [size])?;
+                if stored.is_some_and(|stored| stored.note == checkpoint.note) {
+                    Ok(())
+                } else {
+                    Err(e).during("storing a checkpoint")
+                }
+            }
+            done => done.map(drop).during("storing a checkpoint"),
+        }
     }
 
     /// The checkpoint of the largest size.

@@ -36,6 +36,15 @@ pub enum StoreError {
     #[error("the log writer has stopped; the entry's fate is unknown")]
     WriterStopped,
 
+    /// The operating system would not start the thread a PostgreSQL connection lives on.
+    #[error("cannot start a database connection thread: {0}")]
+    ConnectionThread(Arc<std::io::Error>),
+
+    /// The thread a PostgreSQL connection lives on has stopped (the process is shutting down);
+    /// a write sent to it may or may not have happened.
+    #[error("the database connection's thread has stopped")]
+    ConnectionStopped,
+
     /// The database file was written by a newer version of this software.
     #[error("database schema version {found} is newer than this binary supports ({supported})")]
     SchemaTooNew {

@@ -88,10 +88,22 @@
 //! # Several nodes
 //!
 //! On PostgreSQL, exactly one node should sign checkpoints and run the sweep: the one holding the
-//! [`Lease`], a session-level advisory lock (on SQLite, always granted). PostgreSQL handles block
-//! on the driver's own runtime (the `postgres` crate), so call them from plain threads or
-//! `spawn_blocking`, never straight from async code. Connections are made without TLS
+//! [`Lease`], a session-level advisory lock (on SQLite, always granted). Nodes that append take
+//! turns under a [`WriteTurn`], another session-level advisory lock, held across a whole catch up,
+//! decide, append, commit cycle ([`Log`] spells out the protocol); the head check stays what
+//! keeps the log whole if a turn's session dies. Connections are made without TLS
 //! ([`Location::parse`]): use a Unix socket or a trusted network.
+//!
+//! # Calling from async code
+//!
+//! The `postgres` driver blocks on a tokio runtime of its own in every call, which would panic
+//! inside another runtime. So every PostgreSQL session lives on a thread of its own, which owns
+//! it (and reconnects it): a handle's method sends that thread a closure and waits for the
+//! answer. Every handle on either backend may therefore be called from anywhere, async code
+//! included, and blocks briefly as an SQLite call does; dropping a handle ends its threads and
+//! closes its sessions (a [`Lease`]'s lock is released on return). What waits for others
+//! ([`WriteTurn::acquire`], [`Log::wait_for_append`], [`Ticket::wait`]) still belongs on a plain
+//! thread or in `spawn_blocking`; `.await` a [`Ticket`] instead.
 //!
 //! # Parties and credentials
 //!
@@ -126,7 +138,7 @@ pub use directory::{
     TOKEN_PREFIX, to_hex, validate_party_name,
 };
 pub use error::StoreError;
-pub use lease::Lease;
+pub use lease::{Lease, WriteTurn};
 pub use location::Location;
 pub use log::{Log, LogStats, Ticket};
 pub use pg::log::PgLog;

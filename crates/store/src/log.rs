@@ -81,6 +81,33 @@ pub struct LogStats {
 ///
 /// Cheap to clone; all clones feed the same writer. When the last clone is dropped the writer
 /// finishes what is queued and the drop waits for it, so the database is closed on return.
+///
+/// Every method may be called from any thread, async code included: on PostgreSQL each session
+/// (the writer's, the readers', the listener's) lives on a thread of its own, and a call blocks
+/// only briefly, as on SQLite. Reads ([`Log::head`], [`Log::read`]) use their own sessions and
+/// [`Log::caught_up`] only queues a message, so none of them waits for a batch the writer has in
+/// flight.
+///
+/// # Several nodes on one log
+///
+/// Nodes sharing a PostgreSQL log may each append; the head check keeps the log whole however
+/// they race, and the loser of a race is told [`StoreError::Behind`]. To take turns instead of
+/// racing, a node follows this protocol for each decision, with one [`crate::WriteTurn`] and
+/// under the lock it submits under:
+///
+/// 1. [`crate::WriteTurn::acquire`] the turn (from async code, through `spawn_blocking`).
+/// 2. Catch up: read [`Log::head`], [`Log::read`] and apply the entries from its own last seq up
+///    to that head, then [`Log::caught_up`] with that head. (If its own state is already at the
+///    head, `caught_up` with it anyway: it is cheap and clears an earlier refusal.)
+/// 3. Decide and [`Log::submit`] from head + 1, and wait for the tickets to resolve.
+/// 4. [`crate::WriteTurn::release`] the turn, once the tickets have resolved (successfully or
+///    not), never before: the next node's catch-up must find this node's entries.
+///
+/// A ticket that fails with [`StoreError::Behind`] even so (the turn's session died and another
+/// node took its turn meanwhile) or another [`StoreError::needs_catch_up`] error means: release
+/// the turn if held, and start again at step 1. Call `caught_up` only while none of this node's
+/// tickets is pending, or with the head those tickets will make: the writer handles it after
+/// what was queued before, and would otherwise expect a seq the log has already passed.
 #[derive(Clone)]
 pub struct Log {
     inner: Arc<Inner>,
@@ -255,10 +282,8 @@ impl Log {
     /// so a notification lost with a dead session costs at most that. On SQLite, where one
     /// node's appends go through its own writer, the head is polled every 50 ms.
     ///
-    /// # Panics
-    ///
-    /// On PostgreSQL, when called from within an async runtime: the driver blocks on a runtime
-    /// of its own, which tokio refuses to nest (use `spawn_blocking`).
+    /// It blocks the calling thread for up to `timeout` on either backend; from async code, call
+    /// it through `spawn_blocking` (it no longer panics there, but would hold a worker).
     pub fn wait_for_append(&self, after_seq: u64, timeout: Duration) -> Result<u64, StoreError> {
         let deadline = Instant::now() + timeout;
         loop {

@@ -17,6 +17,7 @@ use crate::checkpoints::sql_size;
 use crate::directory::{Credential, random, to_hex};
 use crate::error::{Context, StoreError};
 use crate::location::{Db, Location};
+use crate::pg::webhooks::param;
 use crate::{pg, schema};
 
 /// How many live webhooks one party may have: enough for a primary receiver, a spare and a few
@@ -179,7 +180,7 @@ impl Webhooks {
             Db::Postgres(pg) => pg::webhooks::select(
                 pg,
                 r#"WHERE party = $1 AND removed_ms IS NULL ORDER BY id COLLATE "C""#,
-                &[&party],
+                vec![param(party.to_owned())],
             ),
         }
     }
@@ -191,7 +192,7 @@ impl Webhooks {
         match &self.conn {
             Db::Sqlite(conn) => select(conn, &format!("{LIVE} ORDER BY id"), []),
             Db::Postgres(pg) => {
-                pg::webhooks::select(pg, &format!(r#"{LIVE} ORDER BY id COLLATE "C""#), &[])
+                pg::webhooks::select(pg, &format!(r#"{LIVE} ORDER BY id COLLATE "C""#), vec![])
             }
         }
     }
@@ -200,9 +201,11 @@ impl Webhooks {
     pub fn get(&self, id: &str) -> Result<Option<Webhook>, StoreError> {
         let found = match &self.conn {
             Db::Sqlite(conn) => select(conn, "WHERE id = ?1 AND removed_ms IS NULL", [id])?,
-            Db::Postgres(pg) => {
-                pg::webhooks::select(pg, "WHERE id = $1 AND removed_ms IS NULL", &[&id])?
-            }
+            Db::Postgres(pg) => pg::webhooks::select(
+                pg,
+                "WHERE id = $1 AND removed_ms IS NULL",
+                vec![param(id.to_owned())],
+            )?,
         };
         Ok(found.into_iter().next())
     }
@@ -244,7 +247,7 @@ impl Webhooks {
                     pg,
                     "removing a webhook",
                     "UPDATE webhooks SET removed_ms = $2 WHERE id = $1 AND removed_ms IS NULL",
-                    &[&id, &now_ms],
+                    vec![param(id.to_owned()), param(now_ms)],
                 )?;
                 return Ok(changed == 1);
             }
@@ -278,12 +281,12 @@ impl Webhooks {
                          last_status = $4, last_error = NULL, last_attempt_ms = $5,
                          next_attempt_ms = NULL
                      WHERE id = $1",
-                    &[
-                        &id,
-                        &sql_size(cursor)?,
-                        &sql_size(events)?,
-                        &i64::from(status),
-                        &now_ms,
+                    vec![
+                        param(id.to_owned()),
+                        param(sql_size(cursor)?),
+                        param(sql_size(events)?),
+                        param(i64::from(status)),
+                        param(now_ms),
                     ],
                 )?;
                 return Ok(());
@@ -319,12 +322,12 @@ impl Webhooks {
                     "UPDATE webhooks SET attempts = attempts + 1, last_status = $2,
                          last_error = $3, last_attempt_ms = $4, next_attempt_ms = $5
                      WHERE id = $1",
-                    &[
-                        &id,
-                        &status.map(i64::from),
-                        &error,
-                        &now_ms,
-                        &next_attempt_ms,
+                    vec![
+                        param(id.to_owned()),
+                        param(status.map(i64::from)),
+                        param(error.to_owned()),
+                        param(now_ms),
+                        param(next_attempt_ms),
                     ],
                 )?;
                 return Ok(());

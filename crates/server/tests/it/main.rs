@@ -34,6 +34,7 @@ mod limits;
 mod live;
 mod log;
 mod need_to_know;
+mod nodes;
 mod probing;
 mod refusals;
 mod replay;
@@ -49,7 +50,7 @@ use axum::http::{HeaderMap, Method, Request, StatusCode};
 use deconflict_model::Actor;
 use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_server::{AppState, Config, MetricsToken, app};
-use deconflict_store::{Directory, Role};
+use deconflict_store::{Directory, Location, Role};
 use http_body_util::BodyExt;
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -63,9 +64,32 @@ pub(crate) const PARTIES: [&str; 6] = ["joc", "coalition", "isf", "pmf", "peshme
 pub(crate) struct Harness {
     pub(crate) app: Router,
     pub(crate) state: AppState,
-    tokens: BTreeMap<(String, &'static str), (String, String)>,
+    tokens: Tokens,
     pub(crate) loaded: Option<Loaded>,
     pub(crate) dir: tempfile::TempDir,
+}
+
+/// Each party's token and credential id for each role.
+pub(crate) type Tokens = BTreeMap<(String, &'static str), (String, String)>;
+
+/// Adds every party of [`PARTIES`] (joc the coordinator) to `directory`
+/// with a token for each of its roles.
+pub(crate) fn issue_tokens(directory: &mut Directory) -> Tokens {
+    let mut tokens = BTreeMap::new();
+    for party in PARTIES {
+        directory.add_party(party, party == "joc").unwrap();
+        for role in Role::ALL {
+            if role == Role::Approver && party != "joc" {
+                continue;
+            }
+            let issued = directory.issue_token(party, role).unwrap();
+            tokens.insert(
+                (party.to_owned(), role.as_str()),
+                (issued.token, issued.credential.id),
+            );
+        }
+    }
+    tokens
 }
 
 /// A response, read whole.
@@ -129,26 +153,26 @@ impl Harness {
 
     pub(crate) fn with_config(config: Config) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let mut directory = Directory::open(dir.path()).unwrap();
-        let mut tokens = BTreeMap::new();
-        for party in PARTIES {
-            directory.add_party(party, party == "joc").unwrap();
-            for role in Role::ALL {
-                if role == Role::Approver && party != "joc" {
-                    continue;
-                }
-                let issued = directory.issue_token(party, role).unwrap();
-                tokens.insert(
-                    (party.to_owned(), role.as_str()),
-                    (issued.token, issued.credential.id),
-                );
-            }
-        }
+        let tokens = issue_tokens(&mut Directory::open(dir.path()).unwrap());
         let state = AppState::open(dir.path(), config).unwrap();
         Harness {
             app: app(state.clone()),
             state,
             tokens,
+            loaded: None,
+            dir,
+        }
+    }
+
+    /// A node of the service on `store`, shared with other nodes, with a
+    /// data directory of its own; `tokens` from [`issue_tokens`] on it.
+    pub(crate) fn node(store: &Location, config: Config, tokens: &Tokens) -> Harness {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open_at(store, Some(dir.path()), config).unwrap();
+        Harness {
+            app: app(state.clone()),
+            state,
+            tokens: tokens.clone(),
             loaded: None,
             dir,
         }

@@ -1,5 +1,7 @@
 //! [`crate::Checkpoints`] on PostgreSQL.
 
+use postgres::error::SqlState;
+
 use super::{Bytes32, Client, Int, sql_u64};
 use crate::checkpoints::{Cosignature, LogKeys, StoredCheckpoint, WITNESSES_PER_PARTY};
 use crate::error::{Context, StoreError};
@@ -13,16 +15,17 @@ pub(crate) fn keys_or_insert(
         return Ok(keys);
     }
     let made = make();
+    let insert = made.clone();
     // Two nodes starting on a new database at once both get here: the first insert wins and
     // both go on with its keys.
-    pg.write(|conn| {
+    pg.write(move |conn| {
         conn.execute(
             "INSERT INTO ledger_keys (id, origin, signer_key, salt_secret, created_ms)
              VALUES (1, $1, $2, $3, $4) ON CONFLICT (id) DO NOTHING",
             &[
-                &made.origin,
-                &made.signer_key,
-                &made.salt_secret.as_slice(),
+                &insert.origin,
+                &insert.signer_key,
+                &insert.salt_secret.as_slice(),
                 &now_ms,
             ],
         )
@@ -48,16 +51,32 @@ pub(crate) fn keys(pg: &Client) -> Result<Option<LogKeys>, StoreError> {
     })
 }
 
+/// Stores `checkpoint`; one already stored at its size with the same note (signed by another
+/// node, the same bytes) makes this a no-op, one with another note an error, as before.
 pub(crate) fn add_checkpoint(pg: &Client, checkpoint: &StoredCheckpoint) -> Result<(), StoreError> {
     let size = sql_u64(checkpoint.size)?;
-    pg.write(|conn| {
-        conn.execute(
+    let checkpoint = checkpoint.clone();
+    pg.write(move |conn| {
+        let inserted = conn.execute(
             "INSERT INTO checkpoints (size, time_ms, note) VALUES ($1, $2, $3)",
             &[&size, &checkpoint.time_ms, &checkpoint.note],
-        )
-        .during("storing a checkpoint")
-    })?;
-    Ok(())
+        );
+        match inserted {
+            Err(e) if e.code() == Some(&SqlState::UNIQUE_VIOLATION) => {
+                // Outside a transaction: the failed insert left the session usable.
+                let stored: Option<String> = conn
+                    .query_opt("SELECT note FROM checkpoints WHERE size = $1", &[&size])
+                    .and_then(|row| row.map(|row| row.try_get(0)).transpose())
+                    .during("comparing a checkpoint")?;
+                if stored.as_ref() == Some(&checkpoint.note) {
+                    Ok(())
+                } else {
+                    Err(e).during("storing a checkpoint")
+                }
+            }
+            done => done.map(drop).during("storing a checkpoint"),
+        }
+    })
 }
 
 /// The checkpoint of `size`, or the largest one.
@@ -66,7 +85,7 @@ pub(crate) fn checkpoint(
     size: Option<u64>,
 ) -> Result<Option<StoredCheckpoint>, StoreError> {
     let size = size.map(sql_u64).transpose()?;
-    pg.read("reading a checkpoint", |conn| {
+    pg.read("reading a checkpoint", move |conn| {
         conn.query_opt(
             "SELECT size, time_ms, note FROM checkpoints
              WHERE $1::bigint IS NULL OR size = $1 ORDER BY size DESC LIMIT 1",
@@ -85,7 +104,8 @@ pub(crate) fn checkpoint(
 
 pub(crate) fn add_cosignature(pg: &Client, size: u64, c: &Cosignature) -> Result<(), StoreError> {
     let size = sql_u64(size)?;
-    pg.checked_write("storing a cosignature", |tx| {
+    let c = c.clone();
+    pg.checked_write("storing a cosignature", move |tx| {
         let owner: Option<String> = tx
             .query_opt(
                 "SELECT party FROM witnesses WHERE witness = $1",
@@ -146,7 +166,7 @@ pub(crate) fn latest_cosigned(pg: &Client) -> Result<Option<u64>, StoreError> {
 
 pub(crate) fn cosignatures(pg: &Client, size: u64) -> Result<Vec<Cosignature>, StoreError> {
     let size = sql_u64(size)?;
-    pg.read("reading cosignatures", |conn| {
+    pg.read("reading cosignatures", move |conn| {
         conn.query(
             r#"SELECT witness, party, signature, time_ms FROM cosignatures
                WHERE size = $1 ORDER BY witness COLLATE "C""#,

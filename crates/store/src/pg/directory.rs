@@ -14,7 +14,8 @@ use crate::directory::{
 use crate::error::{Context, StoreError};
 
 pub(crate) fn add_party(pg: &Client, name: &str, coordinator: bool) -> Result<Party, StoreError> {
-    pg.checked_write("adding a party", |tx| {
+    let name = name.to_owned();
+    pg.checked_write("adding a party", move |tx| {
         let exists: bool = tx
             .query_one(
                 "SELECT EXISTS (SELECT 1 FROM parties WHERE name = $1)",
@@ -23,7 +24,7 @@ pub(crate) fn add_party(pg: &Client, name: &str, coordinator: bool) -> Result<Pa
             .and_then(|row| row.try_get(0))
             .during("looking up a party")?;
         if exists {
-            return Err(StoreError::PartyExists(name.to_owned()));
+            return Err(StoreError::PartyExists(name));
         }
         if coordinator {
             let existing = tx
@@ -35,7 +36,7 @@ pub(crate) fn add_party(pg: &Client, name: &str, coordinator: bool) -> Result<Pa
             }
         }
         let party = Party {
-            name: name.to_owned(),
+            name,
             coordinator,
             created_ms: now_ms(),
         };
@@ -68,16 +69,15 @@ pub(crate) fn parties(pg: &Client) -> Result<Vec<Party>, StoreError> {
 }
 
 pub(crate) fn issue_token(pg: &Client, party: &str, role: Role) -> Result<IssuedToken, StoreError> {
-    pg.checked_write("issuing a token", |tx| {
+    let party = party.to_owned();
+    pg.checked_write("issuing a token", move |tx| {
         let coordinator: bool = tx
             .query_opt("SELECT coordinator FROM parties WHERE name = $1", &[&party])
             .and_then(|row| row.map(|row| row.try_get(0)).transpose())
             .during("looking up the party")?
-            .ok_or_else(|| StoreError::NoSuchParty(party.to_owned()))?;
+            .ok_or_else(|| StoreError::NoSuchParty(party.clone()))?;
         if role == Role::Approver && !coordinator {
-            return Err(StoreError::ApproverNotCoordinator {
-                party: party.to_owned(),
-            });
+            return Err(StoreError::ApproverNotCoordinator { party });
         }
         let token = format!("{TOKEN_PREFIX}{}", to_hex(&random::<32>()?));
         let created_ms = now_ms();
@@ -111,7 +111,7 @@ pub(crate) fn issue_token(pg: &Client, party: &str, role: Role) -> Result<Issued
         Ok(IssuedToken {
             credential: CredentialInfo {
                 id,
-                party: party.to_owned(),
+                party,
                 role,
                 created_ms,
                 revoked_ms: None,
@@ -146,14 +146,15 @@ pub(crate) fn credentials(pg: &Client) -> Result<Vec<CredentialInfo>, StoreError
 }
 
 pub(crate) fn revoke(pg: &Client, id: &str) -> Result<CredentialInfo, StoreError> {
-    pg.checked_write("revoking a credential", |tx| {
+    let id = id.to_owned();
+    pg.checked_write("revoking a credential", move |tx| {
         let mut credential = tx
             .query_opt(&format!("{SELECT_CREDENTIAL} WHERE id = $1"), &[&id])
             .and_then(|row| row.as_ref().map(credential_info).transpose())
             .during("looking up the credential")?
-            .ok_or_else(|| StoreError::NoSuchCredential(id.to_owned()))?;
+            .ok_or_else(|| StoreError::NoSuchCredential(id.clone()))?;
         if credential.revoked_ms.is_some() {
-            return Err(StoreError::AlreadyRevoked(id.to_owned()));
+            return Err(StoreError::AlreadyRevoked(id));
         }
         let revoked_ms = now_ms();
         tx.execute(
@@ -201,7 +202,7 @@ pub(crate) fn credential_states(pg: &Client) -> Result<Vec<(String, bool)>, Stor
 
 pub(crate) fn authenticate(pg: &Client, token: &str) -> Result<Option<Credential>, StoreError> {
     let hash = token_hash(token);
-    pg.read("authenticating a token", |conn| {
+    pg.read("authenticating a token", move |conn| {
         conn.query_opt(
             "SELECT c.id, c.party, c.role, p.coordinator
              FROM credentials c JOIN parties p ON p.name = c.party

@@ -42,7 +42,10 @@ use std::time::{Duration, Instant};
 use postgres::Transaction;
 use postgres::fallible_iterator::FallibleIterator;
 
-use super::{APPEND_LOCK, Bytes32, Client, Int, LOCK_CLASS, connect, connection_lost, sql_u64};
+use super::confined::Confined;
+use super::{
+    APPEND_LOCK, Bytes32, Client, Conn, Int, LOCK_CLASS, connect, connection_lost, sql_u64,
+};
 use crate::backend::{Entry, LogBackend};
 use crate::error::{Context, StoreError};
 use crate::location::pg_config;
@@ -122,35 +125,9 @@ impl LogBackend for PgLog {
             }
         }
         sql_u64(last.seq)?;
-        let deadline = Instant::now() + RETRY_FOR;
-        let mut pause = FIRST_PAUSE;
-        let mut maybe_committed = false;
-        loop {
-            let attempt = self
-                .conn
-                .write(|conn| Ok(attempt(conn, entries, maybe_committed)))
-                .unwrap_or_else(|unreachable| Err(Failure::Lost(unreachable)));
-            let cause = match attempt {
-                Ok(()) => return Ok(()),
-                Err(Failure::Refused(e)) => return Err(e),
-                Err(Failure::Lost(e)) => e,
-                Err(Failure::Ambiguous(e)) => {
-                    maybe_committed = true;
-                    e
-                }
-            };
-            self.conn.reset();
-            if Instant::now() + pause > deadline {
-                let cause = Box::new(cause);
-                return Err(if maybe_committed {
-                    StoreError::OutcomeUnknown(cause)
-                } else {
-                    StoreError::Unavailable(cause)
-                });
-            }
-            sleep(pause);
-            pause = (pause * 2).min(LONGEST_PAUSE);
-        }
+        // The whole retry loop runs on the connection's thread; the batch goes there with it.
+        let entries = entries.to_vec();
+        self.conn.run(move |conn| append_confined(conn, &entries))
     }
 
     fn head(&self) -> Result<u64, StoreError> {
@@ -164,7 +141,40 @@ impl LogBackend for PgLog {
         let from = sql_u64(from_seq.max(1))?;
         let limit = i64::try_from(limit).unwrap_or(i64::MAX);
         self.conn
-            .read("reading the log", |conn| read_rows(conn, from, limit))
+            .read("reading the log", move |conn| read_rows(conn, from, limit))
+    }
+}
+
+/// [`LogBackend::append_batch`] on the connection's thread, `entries` checked contiguous and
+/// not empty.
+fn append_confined(conn: &mut Conn, entries: &[Entry]) -> Result<(), StoreError> {
+    let deadline = Instant::now() + RETRY_FOR;
+    let mut pause = FIRST_PAUSE;
+    let mut maybe_committed = false;
+    loop {
+        let attempt = conn
+            .write(|conn| Ok(attempt(conn, entries, maybe_committed)))
+            .unwrap_or_else(|unreachable| Err(Failure::Lost(unreachable)));
+        let cause = match attempt {
+            Ok(()) => return Ok(()),
+            Err(Failure::Refused(e)) => return Err(e),
+            Err(Failure::Lost(e)) => e,
+            Err(Failure::Ambiguous(e)) => {
+                maybe_committed = true;
+                e
+            }
+        };
+        conn.reset();
+        if Instant::now() + pause > deadline {
+            let cause = Box::new(cause);
+            return Err(if maybe_committed {
+                StoreError::OutcomeUnknown(cause)
+            } else {
+                StoreError::Unavailable(cause)
+            });
+        }
+        sleep(pause);
+        pause = (pause * 2).min(LONGEST_PAUSE);
     }
 }
 
@@ -316,22 +326,40 @@ fn lock_and_write(
     Ok(Written::Now)
 }
 
-/// Wakes a waiting tail when another node appends: a session that `LISTEN`s on [`CHANNEL`].
+/// Wakes a waiting tail when another node appends: a session that `LISTEN`s on [`CHANNEL`],
+/// on a thread of its own.
 pub(crate) struct Listener {
-    config: postgres::Config,
-    conn: Option<postgres::Client>,
+    session: Confined<Listening>,
 }
 
 impl Listener {
     pub(crate) fn open(url: &str) -> Result<Listener, StoreError> {
-        let mut listener = Listener {
-            config: pg_config(url)?,
-            conn: None,
-        };
-        listener.connect()?;
-        Ok(listener)
+        let config = pg_config(url)?;
+        let session = Confined::spawn("deconflict-pg-listen", move || {
+            let mut listening = Listening { config, conn: None };
+            listening.connect()?;
+            Ok(listening)
+        })?;
+        Ok(Listener { session })
     }
 
+    /// Waits up to `timeout` for an append's notification; the head it announced, if one came.
+    /// A dead session is replaced (what it missed, the caller's look at the head finds).
+    pub(crate) fn wait(&mut self, timeout: Duration) -> Option<u64> {
+        self.session
+            .run(move |listening| listening.wait(timeout))
+            .ok()
+            .flatten()
+    }
+}
+
+/// The listening session, on the [`Listener`]'s thread.
+struct Listening {
+    config: postgres::Config,
+    conn: Option<postgres::Client>,
+}
+
+impl Listening {
     fn connect(&mut self) -> Result<&mut postgres::Client, StoreError> {
         let mut conn = connect(&self.config)?;
         conn.batch_execute(&format!("LISTEN {CHANNEL}"))
@@ -339,9 +367,8 @@ impl Listener {
         Ok(self.conn.insert(conn))
     }
 
-    /// Waits up to `timeout` for an append's notification; the head it announced, if one came.
-    /// A dead session is replaced (what it missed, the caller's look at the head finds).
-    pub(crate) fn wait(&mut self, timeout: Duration) -> Option<u64> {
+    /// [`Listener::wait`], on the thread.
+    fn wait(&mut self, timeout: Duration) -> Option<u64> {
         let conn = match self.conn.take() {
             Some(conn) if !conn.is_closed() => self.conn.insert(conn),
             _ => match self.connect() {

@@ -1,19 +1,20 @@
 //! The PostgreSQL backend: connections that come back after the database did, the schema, and the
 //! tables' queries (the log's in `log.rs`).
 //!
-//! Every handle reaches PostgreSQL through [`Client`], which connects lazily and again whenever
+//! Every session lives on a thread of its own (`confined.rs`), so that the handles can be called
+//! from async code too. Every handle reaches PostgreSQL through [`Client`], which connects again whenever
 //! the connection turned out closed (a restart, a failover, `pg_terminate_backend`). A read that
 //! fails because the connection died is tried once more on a new one; a write is not, because its
 //! commit may have happened: the caller sees the error and decides. The log's writer does better
 //! than that, see `log.rs`.
 
 pub(crate) mod checkpoints;
+pub(crate) mod confined;
 pub(crate) mod directory;
 pub(crate) mod log;
 mod schema;
 pub(crate) mod webhooks;
 
-use std::cell::{RefCell, RefMut};
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
@@ -21,6 +22,7 @@ use std::time::Duration;
 use postgres::types::{FromSql, Type};
 use postgres::{NoTls, Transaction};
 
+use self::confined::Confined;
 use crate::error::{Context, StoreError};
 use crate::location::{Location, pg_config};
 use crate::schema::APPLICATION_ID;
@@ -37,6 +39,8 @@ pub(crate) const LEASE_LOCK: i32 = 2;
 /// Held by the write transactions that check before they write (a party's limits, the one
 /// coordinator), which SQLite serialises with `BEGIN IMMEDIATE`.
 const WRITES_LOCK: i32 = 3;
+/// Held by a [`crate::WriteTurn`]'s session while its node takes its turn at writing the log.
+pub(crate) const WRITE_TURN_LOCK: i32 = 4;
 
 /// How long a connection attempt may take before it counts as a failure; the driver's default
 /// is to wait for the operating system, minutes on a black-holed network.
@@ -57,13 +61,12 @@ fn lock(tx: &mut Transaction<'_>, key: i32) -> Result<(), postgres::Error> {
         .map(drop)
 }
 
-/// A connection that reconnects, shared by the methods of one handle. `RefCell` because the
-/// driver wants `&mut` for every query and the handles' read methods take `&self`; the handles
-/// are `Send` but not `Sync`, like their SQLite connections.
+/// The handle to a connection that reconnects ([`Conn`]), confined to a thread of its own
+/// ([`Confined`]) so that its methods can be called from anywhere, async code included. The
+/// closures it takes run on that thread, so they own what they use (`'static`).
 pub(crate) struct Client {
     location: Location,
-    config: postgres::Config,
-    conn: RefCell<Option<postgres::Client>>,
+    conn: Confined<Conn>,
 }
 
 impl fmt::Debug for Client {
@@ -72,6 +75,15 @@ impl fmt::Debug for Client {
             .field("location", &self.location)
             .finish_non_exhaustive()
     }
+}
+
+/// Adds server settings (`-c name=value ...`) to every session `config` makes.
+pub(crate) fn add_settings(config: &mut postgres::Config, settings: &str) {
+    let options = match config.get_options() {
+        Some(theirs) => format!("{theirs} {settings}"),
+        None => settings.to_owned(),
+    };
+    config.options(&options);
 }
 
 impl Client {
@@ -84,68 +96,107 @@ impl Client {
     pub(crate) fn open_with(url: &str, settings: Option<&str>) -> Result<Client, StoreError> {
         let mut config = pg_config(url)?;
         if let Some(settings) = settings {
-            let options = match config.get_options() {
-                Some(theirs) => format!("{theirs} {settings}"),
-                None => settings.to_owned(),
-            };
-            config.options(&options);
+            add_settings(&mut config, settings);
         }
-        let mut conn = connect(&config)?;
-        schema::migrate(&mut conn)?;
+        let conn = Confined::spawn("deconflict-pg", move || {
+            let mut conn = connect(&config)?;
+            schema::migrate(&mut conn)?;
+            Ok(Conn {
+                config,
+                conn: Some(conn),
+            })
+        })?;
         Ok(Client {
             location: Location::Postgres(url.to_owned()),
-            config,
-            conn: RefCell::new(Some(conn)),
+            conn,
         })
     }
 
+    /// Runs `job` on the connection's thread.
+    pub(crate) fn run<T: Send + 'static>(
+        &self,
+        job: impl FnOnce(&mut Conn) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.conn.run(job)?
+    }
+
+    /// [`Conn::read`] on the connection's thread.
+    pub(crate) fn read<T: Send + 'static>(
+        &self,
+        action: &'static str,
+        read: impl FnMut(&mut postgres::Client) -> Result<T, postgres::Error> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(move |conn| conn.read(action, read))
+    }
+
+    /// [`Conn::write`] on the connection's thread.
+    pub(crate) fn write<T: Send + 'static>(
+        &self,
+        write: impl FnOnce(&mut postgres::Client) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(move |conn| conn.write(write))
+    }
+
+    /// [`Conn::checked_write`] on the connection's thread.
+    pub(crate) fn checked_write<T: Send + 'static>(
+        &self,
+        action: &'static str,
+        write: impl FnOnce(&mut Transaction<'_>) -> Result<T, StoreError> + Send + 'static,
+    ) -> Result<T, StoreError> {
+        self.run(move |conn| conn.checked_write(action, write))
+    }
+}
+
+/// A connection that reconnects, owned by the thread of one [`Client`].
+pub(crate) struct Conn {
+    config: postgres::Config,
+    conn: Option<postgres::Client>,
+}
+
+impl Conn {
     /// The open connection, made anew if there is none or it died.
-    fn connection(&self) -> Result<RefMut<'_, postgres::Client>, StoreError> {
-        let mut slot = self.conn.borrow_mut();
-        if slot.as_ref().is_none_or(postgres::Client::is_closed) {
-            *slot = None;
-            *slot = Some(connect(&self.config)?);
+    fn connection(&mut self) -> Result<&mut postgres::Client, StoreError> {
+        if self.conn.as_ref().is_none_or(postgres::Client::is_closed) {
+            self.conn = None;
+            self.conn = Some(connect(&self.config)?);
         }
-        Ok(RefMut::map(slot, |slot| {
-            slot.as_mut().expect("connected just above")
-        }))
+        Ok(self.conn.as_mut().expect("connected just above"))
     }
 
     /// Drops the connection, so the next use makes a new one.
-    pub(crate) fn reset(&self) {
-        *self.conn.borrow_mut() = None;
+    pub(crate) fn reset(&mut self) {
+        self.conn = None;
     }
 
     /// Runs `read`, and once more on a new connection if the first one turned out dead.
     pub(crate) fn read<T>(
-        &self,
+        &mut self,
         action: &'static str,
         mut read: impl FnMut(&mut postgres::Client) -> Result<T, postgres::Error>,
     ) -> Result<T, StoreError> {
         {
-            let mut conn = self.connection()?;
-            match read(&mut conn) {
-                Err(e) if connection_lost(&conn, &e) => {}
+            let conn = self.connection()?;
+            match read(conn) {
+                Err(e) if connection_lost(conn, &e) => {}
                 done => return done.during(action),
             }
         }
         self.reset();
-        let mut conn = self.connection()?;
-        read(&mut conn).during(action)
+        let conn = self.connection()?;
+        read(conn).during(action)
     }
 
     /// Runs `write` once; a connection found dead (or read-only: a demoted primary) is replaced
     /// on the next call.
     pub(crate) fn write<T>(
-        &self,
+        &mut self,
         write: impl FnOnce(&mut postgres::Client) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {
-        let mut conn = self.connection()?;
-        let done = write(&mut conn);
+        let conn = self.connection()?;
+        let done = write(conn);
         if let Err(StoreError::Postgres { error, .. }) = &done
-            && connection_lost(&conn, error)
+            && connection_lost(conn, error)
         {
-            drop(conn);
             self.reset();
         }
         done
@@ -154,7 +205,7 @@ impl Client {
     /// Runs `write` in a transaction holding the lock that serialises checked writes, and
     /// commits if it returns `Ok`.
     pub(crate) fn checked_write<T>(
-        &self,
+        &mut self,
         action: &'static str,
         write: impl FnOnce(&mut Transaction<'_>) -> Result<T, StoreError>,
     ) -> Result<T, StoreError> {

@@ -16,7 +16,9 @@ pub(crate) fn register(
     now_ms: i64,
 ) -> Result<Webhook, StoreError> {
     let sql_cursor = sql_u64(cursor)?;
-    pg.checked_write("registering a webhook", |tx| {
+    let credential_id = credential_id.to_owned();
+    let url = url.to_owned();
+    pg.checked_write("registering a webhook", move |tx| {
         let (party, revoked): (String, bool) = tx
             .query_opt(
                 "SELECT party, revoked_ms IS NOT NULL FROM credentials WHERE id = $1",
@@ -27,9 +29,9 @@ pub(crate) fn register(
                     .transpose()
             })
             .during("looking up the credential")?
-            .ok_or_else(|| StoreError::NoSuchCredential(credential_id.to_owned()))?;
+            .ok_or_else(|| StoreError::NoSuchCredential(credential_id.clone()))?;
         if revoked {
-            return Err(StoreError::AlreadyRevoked(credential_id.to_owned()));
+            return Err(StoreError::AlreadyRevoked(credential_id));
         }
         let live: i64 = tx
             .query_one(
@@ -47,8 +49,8 @@ pub(crate) fn register(
         let webhook = Webhook {
             id: format!("whk_{}", to_hex(&random::<8>()?)),
             party,
-            credential_id: credential_id.to_owned(),
-            url: url.to_owned(),
+            credential_id,
+            url,
             secret: random::<32>()?,
             created_ms: now_ms,
             cursor,
@@ -77,24 +79,37 @@ pub(crate) fn register(
     })
 }
 
+/// A query parameter owned, to travel to the connection's thread.
+pub(crate) type Param = Box<dyn ToSql + Send + Sync>;
+
+/// `value` as a [`Param`].
+pub(crate) fn param(value: impl ToSql + Send + Sync + 'static) -> Param {
+    Box::new(value)
+}
+
+fn borrowed(params: &[Param]) -> Vec<&(dyn ToSql + Sync)> {
+    params
+        .iter()
+        .map(|param| &**param as &(dyn ToSql + Sync))
+        .collect()
+}
+
 /// The webhooks matching `clause`, a `WHERE` (and `ORDER BY`) over the table's columns.
 pub(crate) fn select(
     pg: &Client,
     clause: &str,
-    params: &[&(dyn ToSql + Sync)],
+    params: Vec<Param>,
 ) -> Result<Vec<Webhook>, StoreError> {
-    pg.read("reading webhooks", |conn| {
-        conn.query(
-            &format!(
-                "SELECT id, party, credential_id, url, secret, created_ms, cursor, attempts,
-                        last_status, last_error, last_attempt_ms, next_attempt_ms, delivered
-                 FROM webhooks {clause}"
-            ),
-            params,
-        )?
-        .iter()
-        .map(webhook)
-        .collect()
+    let sql = format!(
+        "SELECT id, party, credential_id, url, secret, created_ms, cursor, attempts,
+                last_status, last_error, last_attempt_ms, next_attempt_ms, delivered
+         FROM webhooks {clause}"
+    );
+    pg.read("reading webhooks", move |conn| {
+        conn.query(&sql, &borrowed(&params))?
+            .iter()
+            .map(webhook)
+            .collect()
     })
 }
 
@@ -117,7 +132,8 @@ fn webhook(row: &Row) -> Result<Webhook, postgres::Error> {
 }
 
 pub(crate) fn credential(pg: &Client, id: &str) -> Result<Option<Credential>, StoreError> {
-    pg.read("looking up a webhook's credential", |conn| {
+    let id = id.to_owned();
+    pg.read("looking up a webhook's credential", move |conn| {
         conn.query_opt(
             "SELECT c.id, c.party, c.role, p.coordinator
              FROM webhooks w
@@ -135,8 +151,8 @@ pub(crate) fn credential(pg: &Client, id: &str) -> Result<Option<Credential>, St
 pub(crate) fn update(
     pg: &Client,
     action: &'static str,
-    sql: &str,
-    params: &[&(dyn ToSql + Sync)],
+    sql: &'static str,
+    params: Vec<Param>,
 ) -> Result<u64, StoreError> {
-    pg.write(|conn| conn.execute(sql, params).during(action))
+    pg.write(move |conn| conn.execute(sql, &borrowed(&params)).during(action))
 }

@@ -9,6 +9,7 @@ on_both_backends!(
     checkpoints_are_found_by_size_and_never_rewritten,
     a_witness_key_belongs_to_the_first_party_that_uses_it,
     a_party_uses_a_few_witness_keys_at_most,
+    the_same_checkpoint_signed_twice_is_stored_once,
 );
 
 fn keys(origin: &str) -> LogKeys {
@@ -115,4 +116,32 @@ fn a_party_uses_a_few_witness_keys_at_most(at: &Location) {
         store.cosignatures(5).unwrap().len() as i64,
         deconflict_store::WITNESSES_PER_PARTY
     );
+}
+
+/// Two nodes sign the same deterministic checkpoint: the second store is a no-op that succeeds
+/// (whatever its time), while another note at that size is still refused.
+fn the_same_checkpoint_signed_twice_is_stored_once(at: &Location) {
+    let mut first = Checkpoints::open_at(at).unwrap();
+    let mut second = Checkpoints::open_at(at).unwrap();
+    first.add_checkpoint(&checkpoint(5)).unwrap();
+    let again = StoredCheckpoint {
+        time_ms: 99_999,
+        ..checkpoint(5)
+    };
+    second.add_checkpoint(&again).unwrap();
+    first.add_checkpoint(&checkpoint(5)).unwrap();
+    assert_eq!(first.checkpoint(5).unwrap(), Some(checkpoint(5)));
+    let other = StoredCheckpoint {
+        note: format!("{}x", checkpoint(5).note),
+        ..checkpoint(5)
+    };
+    let err = second.add_checkpoint(&other).unwrap_err();
+    assert!(
+        matches!(err, StoreError::Sqlite { .. } | StoreError::Postgres { .. }),
+        "{err}"
+    );
+    assert_eq!(second.checkpoint(5).unwrap(), Some(checkpoint(5)));
+    // Still usable after the refusal.
+    second.add_checkpoint(&checkpoint(6)).unwrap();
+    assert_eq!(first.latest().unwrap(), Some(checkpoint(6)));
 }

@@ -26,8 +26,10 @@ macro_rules! on_both_backends {
 mod checkpoints;
 mod crash;
 mod directory;
+mod in_async;
 mod log;
 mod postgres_only;
+mod turns;
 mod webhooks;
 
 use deconflict_pgtest::TempPostgres;

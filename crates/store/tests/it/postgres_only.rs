@@ -291,7 +291,13 @@ fn errors_carry_the_servers_words() {
         note: "n".into(),
     };
     checkpoints.add_checkpoint(&checkpoint).unwrap();
-    let err = checkpoints.add_checkpoint(&checkpoint).unwrap_err();
+    // The same note again is a no-op; another note at that size is refused.
+    checkpoints.add_checkpoint(&checkpoint).unwrap();
+    let forged = deconflict_store::StoredCheckpoint {
+        note: "m".into(),
+        ..checkpoint
+    };
+    let err = checkpoints.add_checkpoint(&forged).unwrap_err();
     assert!(
         err.to_string()
             .contains("duplicate key value violates unique constraint"),
