@@ -9,6 +9,7 @@ mod admin;
 mod cot;
 mod demo;
 mod durability;
+mod nodes;
 mod serve;
 mod tls;
 mod verify;
