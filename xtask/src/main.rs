@@ -1,10 +1,11 @@
 //! Project automation: `cargo xtask <task>`.
 //!
 //! `cargo xtask test` is the one command that checks everything: formatting,
-//! lints, the whole test suite, then the web console in a real browser. It
-//! installs what the tests need when it is missing (Chromium from Debian's
-//! packages, the console's npm packages), so a fresh clone needs nothing
-//! else first.
+//! lints, the whole test suite (the service's integration tests a second
+//! time on PostgreSQL), then the web console in a real browser. It installs
+//! what the tests need when it is missing (Chromium and PostgreSQL from
+//! Debian's packages, pytak, the console's npm packages), so a fresh clone
+//! needs nothing else first.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -56,6 +57,17 @@ fn test() -> Result<(), String> {
         "warnings",
     ]))?;
     run(cargo(&root).args(["test", "--workspace", "--locked"]))?;
+    // The service's integration tests again, every harness on PostgreSQL.
+    run(cargo(&root)
+        .args([
+            "test",
+            "--locked",
+            "-p",
+            "deconflict-server",
+            "--test",
+            "it",
+        ])
+        .env("DECONFLICT_TEST_STORE", "postgres"))?;
     browser_tests(&root)
 }
 

@@ -67,6 +67,27 @@ pub(crate) struct Harness {
     tokens: Tokens,
     pub(crate) loaded: Option<Loaded>,
     pub(crate) dir: tempfile::TempDir,
+    /// Where the log and tables are: the data directory, or a database of
+    /// the shared PostgreSQL when the suite runs on it (see [`backend`]).
+    pub(crate) store: Location,
+}
+
+/// The store the suite runs on: SQLite in each harness's data directory,
+/// or, with `DECONFLICT_TEST_STORE=postgres` (as `cargo xtask test` runs it
+/// a second time), a fresh database of a throw-away PostgreSQL per harness.
+pub(crate) fn backend(dir: &Path) -> Location {
+    match std::env::var("DECONFLICT_TEST_STORE").as_deref() {
+        Ok("postgres") => {
+            Location::parse(&deconflict_pgtest::TempPostgres::shared().fresh_database()).unwrap()
+        }
+        _ => Location::Sqlite(dir.to_owned()),
+    }
+}
+
+/// Whether the suite runs on PostgreSQL: tests of the SQLite file itself
+/// (its bytes changed on disk) have nothing to test there.
+pub(crate) fn on_postgres() -> bool {
+    std::env::var("DECONFLICT_TEST_STORE").as_deref() == Ok("postgres")
 }
 
 /// Each party's token and credential id for each role.
@@ -153,15 +174,22 @@ impl Harness {
 
     pub(crate) fn with_config(config: Config) -> Harness {
         let dir = tempfile::tempdir().unwrap();
-        let tokens = issue_tokens(&mut Directory::open(dir.path()).unwrap());
-        let state = AppState::open(dir.path(), config).unwrap();
+        let store = backend(dir.path());
+        let tokens = issue_tokens(&mut Directory::open_at(&store).unwrap());
+        let state = AppState::open_at(&store, Some(dir.path()), config).unwrap();
         Harness {
             app: app(state.clone()),
             state,
             tokens,
             loaded: None,
             dir,
+            store,
         }
+    }
+
+    /// The directory of parties and credentials the service reads.
+    pub(crate) fn directory(&self) -> Directory {
+        Directory::open_at(&self.store).unwrap()
     }
 
     /// A node of the service on `store`, shared with other nodes, with a
@@ -175,6 +203,7 @@ impl Harness {
             tokens: tokens.clone(),
             loaded: None,
             dir,
+            store: store.clone(),
         }
     }
 
@@ -214,19 +243,21 @@ impl Harness {
             tokens,
             loaded,
             dir,
+            store,
         } = self;
         // Every handle on the old state goes first, and with the last one
         // the log writer finishes and closes the database.
         drop(router);
         drop(state);
         change(dir.path());
-        let state = AppState::open(dir.path(), config).unwrap();
+        let state = AppState::open_at(&store, Some(dir.path()), config).unwrap();
         Harness {
             app: app(state.clone()),
             state,
             tokens,
             loaded,
             dir,
+            store,
         }
     }
 
@@ -313,8 +344,7 @@ impl Harness {
 
     /// A further token of `party` and `role`, beside the harness's own.
     pub(crate) fn issue(&self, party: &str, role: Role) -> String {
-        let mut directory = Directory::open(self.dir.path()).unwrap();
-        directory.issue_token(party, role).unwrap().token
+        self.directory().issue_token(party, role).unwrap().token
     }
 
     /// Posts with a bearer token given as is.

@@ -316,10 +316,7 @@ async fn a_revoked_token_is_refused_at_once() {
     let h = Harness::new();
     h.get("/v1/state", "pmf/viewer").await.expect(200);
     // Revoked by another handle on the directory, as the CLI would.
-    Directory::open(h.dir.path())
-        .unwrap()
-        .revoke(&h.credential("pmf/viewer"))
-        .unwrap();
+    h.directory().revoke(&h.credential("pmf/viewer")).unwrap();
     h.get("/v1/state", "pmf/viewer")
         .await
         .problem(401, "unauthenticated");

@@ -42,7 +42,7 @@ async fn a_restart_rebuilds_the_same_state() {
 async fn the_log_is_whole_and_replays_to_every_as_of() {
     let h = Harness::demo().await;
     let head = h.metric("deconflict_log_entries").await;
-    let log = deconflict_store::Log::open(h.dir.path()).unwrap();
+    let log = deconflict_store::Log::open_at(&h.store).unwrap();
     let stored = log.read(1, usize::MAX).unwrap();
     assert_eq!(stored.len() as u64, head);
     let entries: Vec<Entry> = stored

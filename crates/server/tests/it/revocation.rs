@@ -18,10 +18,7 @@ use tokio::time::Instant;
 const WITHIN: Duration = Duration::from_secs(1);
 
 fn revoke(h: &Harness, who: &str) {
-    Directory::open(h.dir.path())
-        .unwrap()
-        .revoke(&h.credential(who))
-        .unwrap();
+    h.directory().revoke(&h.credential(who)).unwrap();
 }
 
 /// The last entry's sequence number.

@@ -488,8 +488,7 @@ async fn revocation_or_removal_stops_a_webhook() {
 
     // A revocation, made by another process without telling the service,
     // stops the credential's webhook before its next delivery.
-    Directory::open(h.dir.path())
-        .unwrap()
+    h.directory()
         .revoke(&h.credential("coalition/operator"))
         .unwrap();
     tokio::time::sleep(Duration::from_millis(200)).await;
