@@ -5,7 +5,6 @@ use crate::{Harness, activity, config, declaration};
 use axum::body::Body;
 use axum::http::{Method, Request};
 use deconflict_server::{Config, RateLimit};
-use deconflict_store::Directory;
 use serde_json::json;
 
 #[tokio::test]
