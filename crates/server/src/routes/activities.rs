@@ -43,10 +43,10 @@ async fn submit(
     State(app): State<AppState>,
     Body(body): Body<ActivityIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
+    let lane = super::geometry_lane(&app, "geometry", &body.geometry)?;
     let command = Command::SubmitActivity(body.spec());
     let submitted = app
-        .execute(&caller, command, |state, entry| {
+        .execute_in(lane, &caller, command, |state, entry| {
             // The caller's own new activity: its id and state are in the
             // entry; the conflicts are shown through the need-to-know views.
             let (Some(ObjectRef::Activity(id)), Some(activity_state)) =

@@ -39,7 +39,7 @@ async fn create(
     State(app): State<AppState>,
     Body(body): Body<DeclarationIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
+    let lane = super::geometry_lane(&app, "geometry", &body.geometry)?;
     if body.version.is_some() {
         return Err(ApiError::Invalid {
             code: "invalid_field",
@@ -49,7 +49,7 @@ async fn create(
     }
     let command = Command::Declare(body.spec());
     let change = app
-        .execute(&caller, command, |state, entry| {
+        .execute_in(lane, &caller, command, |state, entry| {
             let Some(ObjectRef::Declaration(id)) = &entry.outcome.created else {
                 return Err(ApiError::Internal);
             };
@@ -113,14 +113,14 @@ async fn amend(
     Id(id): Id<DeclarationId>,
     Body(body): Body<DeclarationIn>,
 ) -> Result<Json<Change>, ApiError> {
-    super::within_vertex_limit(&app, "geometry", &body.geometry)?;
+    let lane = super::geometry_lane(&app, "geometry", &body.geometry)?;
     let command = Command::Amend {
         id,
         version: body.version,
         spec: body.spec(),
     };
     let change = app
-        .execute(&caller, command, |state, entry| {
+        .execute_in(lane, &caller, command, |state, entry| {
             let d = state.declaration(&caller, &id)?;
             Ok::<_, ApiError>(Change {
                 id: id.to_string(),

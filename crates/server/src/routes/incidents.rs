@@ -30,9 +30,10 @@ async fn create(
     State(app): State<AppState>,
     Body(body): Body<IncidentIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    super::within_vertex_limit(&app, "place", body.place())?;
+    let lane = super::geometry_lane(&app, "place", body.place())?;
     let incident = app
-        .execute(
+        .execute_in(
+            lane,
             &caller,
             Command::ReportIncident(body.spec()),
             |state, entry| {

@@ -22,6 +22,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use deconflict_model::VolumeSpec;
+use deconflict_service::Lane;
 use serde::Deserialize;
 
 /// One route: its method, its path (axum and OpenAPI write parameters the
@@ -247,14 +248,19 @@ pub(crate) fn resolved(
         .collect()
 }
 
+/// Geometries with more positions than this take the bulk lane to the
+/// command lock (see [`deconflict_service::Lane`]): a party sending many of
+/// the costliest it may then waits behind itself, not before everyone else.
+const HEAVY_VERTICES: usize = 1_000;
+
 /// Refuses, with 413 naming `field`, a geometry with more positions than
-/// the service is configured to take: counted before anything is built
-/// from it.
-pub(crate) fn within_vertex_limit(
+/// the service is configured to take, or costing more: counted before
+/// anything is built from it. Gives the lane its command takes.
+pub(crate) fn geometry_lane(
     app: &AppState,
     field: &'static str,
     geometry: &geojson::Geometry,
-) -> Result<(), ApiError> {
+) -> Result<Lane, ApiError> {
     let limit = app.config().max_vertices;
     let vertices = positions(&geometry.value);
     if vertices > limit {
@@ -276,7 +282,11 @@ pub(crate) fn within_vertex_limit(
             limit: limit as u64,
         });
     }
-    Ok(())
+    Ok(if vertices > HEAVY_VERTICES {
+        Lane::Bulk
+    } else {
+        Lane::Any
+    })
 }
 
 /// An upper bound of the area the geometry's positions span, km²: their
