@@ -19,6 +19,7 @@ use crate::probing::Withheld;
 use crate::state::State;
 use crate::track::{TrackView, TrackingSpec};
 use deconflict_geo4d::Window;
+use std::ops::Bound::{Excluded, Unbounded};
 
 /// What a viewer may see of one object.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -240,29 +241,59 @@ impl State {
 
     /// Every declaration the viewer sees in full, by id.
     pub fn declarations(&self, viewer: &Actor) -> Vec<DeclarationView> {
+        self.declarations_after(viewer, None).collect()
+    }
+
+    /// The declarations the viewer sees in full, by id, from just after
+    /// `after`: each view is built when it is reached, so a page of a list
+    /// costs what the page holds, not the size of the state.
+    pub fn declarations_after<'a>(
+        &'a self,
+        viewer: &'a Actor,
+        after: Option<DeclarationId>,
+    ) -> impl Iterator<Item = DeclarationView> + 'a {
         self.declarations
-            .iter()
-            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Declaration(*(*id))) == Sight::Full)
-            .map(|(id, d)| self.declaration_view(viewer, id, d))
-            .collect()
+            .range((after.map_or(Unbounded, Excluded), Unbounded))
+            .filter(move |(id, _)| {
+                sight(self, viewer, &ObjectRef::Declaration(**id)) == Sight::Full
+            })
+            .map(move |(id, d)| self.declaration_view(viewer, id, d))
     }
 
     /// Every activity the viewer sees in full, by id.
     pub fn activities(&self, viewer: &Actor) -> Vec<ActivityView> {
+        self.activities_after(viewer, None).collect()
+    }
+
+    /// The activities the viewer sees in full, by id, from just after
+    /// `after` (see [`State::declarations_after`]).
+    pub fn activities_after<'a>(
+        &'a self,
+        viewer: &'a Actor,
+        after: Option<ActivityId>,
+    ) -> impl Iterator<Item = ActivityView> + 'a {
         self.activities
-            .iter()
-            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Activity(*(*id))) == Sight::Full)
-            .map(|(id, a)| self.activity_view(viewer, id, a))
-            .collect()
+            .range((after.map_or(Unbounded, Excluded), Unbounded))
+            .filter(move |(id, _)| sight(self, viewer, &ObjectRef::Activity(**id)) == Sight::Full)
+            .map(move |(id, a)| self.activity_view(viewer, id, a))
     }
 
     /// Every conflict the viewer may see, by id.
     pub fn conflicts(&self, viewer: &Actor) -> Vec<ConflictView> {
+        self.conflicts_after(viewer, None).collect()
+    }
+
+    /// The conflicts the viewer may see, by id, from just after `after`
+    /// (see [`State::declarations_after`]).
+    pub fn conflicts_after<'a>(
+        &'a self,
+        viewer: &'a Actor,
+        after: Option<ConflictId>,
+    ) -> impl Iterator<Item = ConflictView> + 'a {
         self.conflicts
-            .iter()
-            .filter(|(id, _)| sight(self, viewer, &ObjectRef::Conflict(*(*id))) == Sight::Full)
-            .map(|(id, c)| self.conflict_view(viewer, id, c))
-            .collect()
+            .range((after.map_or(Unbounded, Excluded), Unbounded))
+            .filter(move |(id, _)| sight(self, viewer, &ObjectRef::Conflict(**id)) == Sight::Full)
+            .map(move |(id, c)| self.conflict_view(viewer, id, c))
     }
 
     /// Everything the viewer may see: `GET /v1/state`. For `as_of`, call it

@@ -94,8 +94,7 @@ async fn list(
     let page = app
         .read(|state| {
             let items = state
-                .activities(&caller)
-                .into_iter()
+                .activities_after(&caller, params.after.as_deref().and_then(ActivityId::parse))
                 .filter(|a| wanted.is_none_or(|s| a.state == s))
                 .filter(|a| filter.admits(&a.kind, &a.volume))
                 .map(|a| (a.id.to_string(), ActivityOut::from(a)));

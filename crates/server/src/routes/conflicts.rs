@@ -74,8 +74,7 @@ async fn list(
     let max = app.config().max_page;
     let page_of = |state: &deconflict_model::State| {
         let items = state
-            .conflicts(&caller)
-            .into_iter()
+            .conflicts_after(&caller, params.after.as_deref().and_then(ConflictId::parse))
             .filter(|c| wanted.is_none_or(|s| c.state == s))
             .map(|c| (c.id.to_string(), c));
         paginate(items, params.limit, params.after.as_deref(), max)

@@ -87,8 +87,10 @@ async fn list(
     let page = app
         .read(|state| {
             let items = state
-                .declarations(&caller)
-                .into_iter()
+                .declarations_after(
+                    &caller,
+                    params.after.as_deref().and_then(DeclarationId::parse),
+                )
                 .filter(|d| withdrawn || !d.withdrawn)
                 .filter(|d| filter.admits(&d.kind, &d.volume))
                 .map(|d| (d.id.to_string(), DeclarationOut::from(d)));
