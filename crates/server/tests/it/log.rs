@@ -12,12 +12,12 @@ use deconflict_ledger::{
 use deconflict_record::Payload;
 use serde_json::{Value, json};
 
-async fn log_key(h: &Harness) -> VerifierKey {
+pub(crate) async fn log_key(h: &Harness) -> VerifierKey {
     let text = h.get("/v1/log/key", "isf/viewer").await.expect(200).text();
     VerifierKey::parse(text.trim_end()).unwrap()
 }
 
-async fn checkpoint(h: &Harness, key: &VerifierKey) -> SignedCheckpoint {
+pub(crate) async fn checkpoint(h: &Harness, key: &VerifierKey) -> SignedCheckpoint {
     let note = h.get("/v1/log/checkpoint", "isf/auditor").await.expect(200);
     assert!(
         note.headers["content-type"]
@@ -47,7 +47,7 @@ async fn leaves(h: &Harness, size: u64, who: &str) -> Vec<String> {
     out
 }
 
-fn hashes(proof: &Value) -> Vec<Hash> {
+pub(crate) fn hashes(proof: &Value) -> Vec<Hash> {
     proof["hashes"]
         .as_array()
         .unwrap()

@@ -2,7 +2,9 @@
 //! at the same moment still meet each other, every node serves the whole
 //! log, and one node at a time leads.
 
+use crate::log::{checkpoint, hashes, log_key};
 use crate::{Harness, activity, config, issue_tokens};
+use deconflict_ledger::verify_consistency;
 use deconflict_pgtest::TempPostgres;
 use deconflict_store::{Directory, Location};
 use serde_json::Value;
@@ -160,26 +162,80 @@ async fn an_entry_written_on_one_node_is_read_and_streamed_on_another() {
         .problem(404, "not_found");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn one_node_leads_and_another_takes_over_when_it_goes() {
-    let (_, mut nodes) = cluster(2);
-    let leads = |node: &Harness| {
-        let service = node.state.service().clone();
-        async move {
-            tokio::task::spawn_blocking(move || service.leads())
-                .await
-                .unwrap()
-        }
-    };
-    let first = leads(&nodes[0]).await;
-    let second = leads(&nodes[1]).await;
-    assert!(first && !second, "exactly one leads: {first} {second}");
-    drop(nodes.remove(0));
+/// Whether `node` leads, asked as the service asks it.
+async fn leads(node: &Harness) -> bool {
+    let service = node.state.service().clone();
+    tokio::task::spawn_blocking(move || service.leads())
+        .await
+        .unwrap()
+}
+
+/// Waits until `node` leads.
+async fn takes_the_lead(node: &Harness) {
     for _ in 0..50 {
-        if leads(&nodes[0]).await {
+        if leads(node).await {
             return;
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
     panic!("no node took the lead");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_node_leads_and_another_takes_over_when_it_goes() {
+    let (_, mut nodes) = cluster(2);
+    let first = leads(&nodes[0]).await;
+    let second = leads(&nodes[1]).await;
+    assert!(first && !second, "exactly one leads: {first} {second}");
+    drop(nodes.remove(0));
+    takes_the_lead(&nodes[0]).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_witness_follows_the_log_across_a_change_of_signing_node() {
+    let (_, mut nodes) = cluster(2);
+    assert!(leads(&nodes[0]).await);
+    let gate = |label: &str| crate::declaration("checkpoint", label, 44.2775, 33.5294, 300.0);
+    nodes[0]
+        .post("/v1/declarations", "isf/operator", gate("Camp Taji gate"))
+        .await
+        .expect(201);
+    let key = log_key(&nodes[0]).await;
+    let first = checkpoint(&nodes[0], &key).await;
+    drop(nodes.remove(0));
+    let node = &nodes[0];
+    takes_the_lead(node).await;
+    node.post(
+        "/v1/declarations",
+        "isf/operator",
+        gate("Camp Taji east gate"),
+    )
+    .await
+    .expect(201);
+    // The same log, the same key, whichever node signs.
+    assert_eq!(log_key(node).await.to_string(), key.to_string());
+    let second = checkpoint(node, &key).await;
+    let (from, to) = (first.checkpoint().size(), second.checkpoint().size());
+    assert!(to > from);
+    let proof = node
+        .get(
+            &format!("/v1/log/proof/consistency?from={from}&to={to}"),
+            "isf/viewer",
+        )
+        .await
+        .expect(200)
+        .json();
+    verify_consistency(
+        from,
+        to,
+        &hashes(&proof),
+        first.checkpoint().root(),
+        second.checkpoint().root(),
+    )
+    .unwrap();
+    let again = node
+        .get(&format!("/v1/log/checkpoint?size={from}"), "isf/viewer")
+        .await
+        .expect(200);
+    assert_eq!(again.text(), first.to_string());
 }
