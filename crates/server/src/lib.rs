@@ -192,11 +192,7 @@ async fn sweep_every(state: AppState, period: std::time::Duration) {
     loop {
         ticks.tick().await;
         // Of several nodes on one log, the one that leads sweeps.
-        let service = state.service().clone();
-        if !tokio::task::spawn_blocking(move || service.leads())
-            .await
-            .unwrap_or(false)
-        {
+        if !state.leading().await {
             continue;
         }
         if let Err(e) = state.sweep().await {

@@ -34,6 +34,7 @@
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use deconflict_model::{ErrorKind, ModelError};
+use deconflict_service::Error as ServiceError;
 use serde::Serialize;
 
 /// An API failure. `detail` names the field where there is one.
@@ -93,32 +94,18 @@ pub enum ApiError {
         area_km2: u64,
         limit: u64,
     },
-    /// The party wrote as much to the log in the last day as it may.
-    #[error(
-        "your party wrote {written} bytes to the log in the last 24 hours, its quota; retry after {retry_after_s} s"
-    )]
-    QuotaExceeded { written: u64, retry_after_s: u64 },
-    /// More reports of a unit than its declared interval allows.
-    #[error(
-        "{field}: more reports of this unit than its declared interval allows; retry after {retry_after_s} s"
-    )]
-    ReportsTooFast { field: String, retry_after_s: u64 },
     #[error("too many requests; retry after {retry_after_s} s")]
     RateLimited { retry_after_s: u64 },
     #[error("too many failed authentications from this address; retry after {retry_after_s} s")]
     TooManyFailures { retry_after_s: u64 },
     #[error("the request took longer than the service allows")]
     Timeout,
-    #[error("the log refuses appends after a failed write; the service must be restarted")]
-    Unavailable,
-    #[error(
-        "an entry in the log's store no longer gives the leaf the log published for it: the store \
-         was changed on disk; the service refuses every request until its data directory is \
-         restored from a good copy"
-    )]
-    Tampered,
-    #[error("the log's database cannot be reached for now; nothing was done, retry shortly")]
-    Unreachable,
+    /// The service's own refusals beside the model's: a quota, a unit's
+    /// pace, a halted service, an unreachable database. Never
+    /// [`deconflict_service::Error::Refused`] nor `Internal`, which map to
+    /// the variants above.
+    #[error(transparent)]
+    Service(deconflict_service::Error),
     #[error("the service could not complete the request")]
     Internal,
 }
@@ -140,13 +127,16 @@ impl ApiError {
             | ApiError::GeometryTooLarge { .. }
             | ApiError::GeometryTooCostly { .. } => "too_large",
             ApiError::RateLimited { .. } => "rate_limited",
-            ApiError::QuotaExceeded { .. } => "quota_exceeded",
-            ApiError::ReportsTooFast { .. } => "reports_too_fast",
             ApiError::TooManyFailures { .. } => "too_many_failures",
             ApiError::Timeout => "timeout",
-            ApiError::Unavailable => "unavailable",
-            ApiError::Tampered => "tampered",
-            ApiError::Unreachable => "store_unreachable",
+            ApiError::Service(e) => match e {
+                ServiceError::QuotaExceeded { .. } => "quota_exceeded",
+                ServiceError::ReportsTooFast { .. } => "reports_too_fast",
+                ServiceError::Unavailable => "unavailable",
+                ServiceError::Tampered => "tampered",
+                ServiceError::Unreachable => "store_unreachable",
+                ServiceError::Refused(_) | ServiceError::Internal => "internal",
+            },
             ApiError::Internal => "internal",
         }
     }
@@ -164,14 +154,21 @@ impl ApiError {
             ApiError::TooLarge { .. }
             | ApiError::GeometryTooLarge { .. }
             | ApiError::GeometryTooCostly { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::RateLimited { .. }
-            | ApiError::TooManyFailures { .. }
-            | ApiError::QuotaExceeded { .. }
-            | ApiError::ReportsTooFast { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::Timeout
-            | ApiError::Unavailable
-            | ApiError::Tampered
-            | ApiError::Unreachable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::RateLimited { .. } | ApiError::TooManyFailures { .. } => {
+                StatusCode::TOO_MANY_REQUESTS
+            }
+            ApiError::Timeout => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Service(e) => match e {
+                ServiceError::QuotaExceeded { .. } | ServiceError::ReportsTooFast { .. } => {
+                    StatusCode::TOO_MANY_REQUESTS
+                }
+                ServiceError::Unavailable | ServiceError::Tampered | ServiceError::Unreachable => {
+                    StatusCode::SERVICE_UNAVAILABLE
+                }
+                ServiceError::Refused(_) | ServiceError::Internal => {
+                    StatusCode::INTERNAL_SERVER_ERROR
+                }
+            },
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -192,19 +189,23 @@ impl ApiError {
             | ApiError::GeometryTooCostly { .. } => "Request too large",
             ApiError::RateLimited { .. } => "Too many requests",
             ApiError::TooManyFailures { .. } => "Too many failed authentications",
-            ApiError::QuotaExceeded { .. } => "Daily quota of the log exceeded",
-            ApiError::ReportsTooFast { .. } => "Reports faster than declared",
             ApiError::Timeout => "Timed out",
-            ApiError::Unavailable => "Service unavailable",
-            ApiError::Tampered => "The log's store was changed",
-            ApiError::Unreachable => "The log's database cannot be reached",
+            ApiError::Service(e) => match e {
+                ServiceError::QuotaExceeded { .. } => "Daily quota of the log exceeded",
+                ServiceError::ReportsTooFast { .. } => "Reports faster than declared",
+                ServiceError::Unavailable => "Service unavailable",
+                ServiceError::Tampered => "The log's store was changed",
+                ServiceError::Unreachable => "The log's database cannot be reached",
+                ServiceError::Refused(_) | ServiceError::Internal => "Internal error",
+            },
             ApiError::Internal => "Internal error",
         }
     }
 
     fn field(&self) -> Option<&str> {
         match self {
-            ApiError::Invalid { field, .. } | ApiError::ReportsTooFast { field, .. } => Some(field),
+            ApiError::Invalid { field, .. }
+            | ApiError::Service(ServiceError::ReportsTooFast { field, .. }) => Some(field),
             ApiError::GeometryTooLarge { field, .. }
             | ApiError::GeometryTooCostly { field, .. } => Some(field),
             ApiError::MalformedBody { field, .. } | ApiError::InvalidQuery { field, .. } => {
@@ -280,27 +281,10 @@ impl From<ModelError> for ApiError {
 impl From<deconflict_service::Error> for ApiError {
     /// The service's refusals in the API's terms: the one place they meet.
     fn from(error: deconflict_service::Error) -> ApiError {
-        use deconflict_service::Error;
         match error {
-            Error::Refused(refused) => ApiError::from(refused),
-            Error::QuotaExceeded {
-                written,
-                retry_after_s,
-            } => ApiError::QuotaExceeded {
-                written,
-                retry_after_s,
-            },
-            Error::ReportsTooFast {
-                field,
-                retry_after_s,
-            } => ApiError::ReportsTooFast {
-                field,
-                retry_after_s,
-            },
-            Error::Unavailable => ApiError::Unavailable,
-            Error::Tampered => ApiError::Tampered,
-            Error::Unreachable => ApiError::Unreachable,
-            Error::Internal => ApiError::Internal,
+            ServiceError::Refused(refused) => ApiError::from(refused),
+            ServiceError::Internal => ApiError::Internal,
+            other => ApiError::Service(other),
         }
     }
 }
@@ -334,7 +318,7 @@ impl IntoResponse for ApiError {
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/problem+json"),
         );
-        if let ApiError::Unreachable = self {
+        if let ApiError::Service(ServiceError::Unreachable) = self {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(1));
         }
         if let ApiError::Unauthenticated = self {
@@ -342,8 +326,10 @@ impl IntoResponse for ApiError {
         }
         if let ApiError::RateLimited { retry_after_s }
         | ApiError::TooManyFailures { retry_after_s }
-        | ApiError::QuotaExceeded { retry_after_s, .. }
-        | ApiError::ReportsTooFast { retry_after_s, .. } = self
+        | ApiError::Service(
+            ServiceError::QuotaExceeded { retry_after_s, .. }
+            | ServiceError::ReportsTooFast { retry_after_s, .. },
+        ) = self
         {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(retry_after_s));
         }

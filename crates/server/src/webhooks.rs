@@ -185,11 +185,7 @@ pub fn start(state: &AppState) -> Deliveries {
 pub(crate) async fn supervise(app: AppState) {
     // Of several nodes on one log, the one that leads delivers.
     loop {
-        let service = app.service().clone();
-        if tokio::task::spawn_blocking(move || service.leads())
-            .await
-            .unwrap_or(false)
-        {
+        if app.leading().await {
             break;
         }
         tokio::time::sleep(LEAD_POLL).await;

@@ -205,7 +205,7 @@ const TAIL_WAIT: Duration = Duration::from_secs(1);
 pub(crate) fn tail(service: &crate::Service) -> Result<(), crate::StartError> {
     let log = service.durable_log();
     let weak = service.downgrade();
-    let mut seen = *service.feed().subscribe().borrow();
+    let mut seen = service.feed().durable();
     std::thread::Builder::new()
         .name("deconflict-tail".into())
         .spawn(move || {
@@ -238,7 +238,7 @@ pub(crate) fn tail(service: &crate::Service) -> Result<(), crate::StartError> {
                         return;
                     }
                 }
-                seen = seen.max(*service.feed().subscribe().borrow());
+                seen = seen.max(service.feed().durable());
             }
         })
         .map_err(|e| crate::StartError::Thread(e.to_string()))?;

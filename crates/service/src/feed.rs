@@ -60,6 +60,11 @@ impl Feed {
         });
     }
 
+    /// The latest durable sequence number.
+    pub fn durable(&self) -> u64 {
+        *self.durable.borrow()
+    }
+
     /// The latest durable sequence number, and changes to it.
     pub fn subscribe(&self) -> watch::Receiver<u64> {
         self.durable.subscribe()

@@ -116,7 +116,7 @@ impl Record {
         let cosigned = store.latest_cosigned()?.unwrap_or(0);
         if cosigned > tree.size() {
             return Err(StartError::Shortened {
-                dir: store_name.to_owned(),
+                store: store_name.to_owned(),
                 head: tree.size(),
                 signed: cosigned,
                 evidence: "a witness's cosignature in the database",
@@ -439,7 +439,7 @@ pub fn refuse_shortened(dir: &Path, head: u64) -> Result<(), StartError> {
     })?;
     if signed > head {
         return Err(StartError::Shortened {
-            dir: dir.display().to_string(),
+            store: dir.display().to_string(),
             head,
             signed,
             evidence: "the file `checkpoint` beside the database",

@@ -140,14 +140,14 @@ pub enum StartError {
     #[error("the log does not match what it signed: {0}")]
     Tampered(String),
     #[error(
-        "{dir}: the log holds {head} entries, but {evidence} shows it signed a checkpoint of \
+        "{store}: the log holds {head} entries, but {evidence} shows it signed a checkpoint of \
          {signed}: acknowledged entries are gone from the database (its write-ahead log cut or \
          deleted, rows deleted, or the file emptied or replaced). Do not start on this \
          directory, or new entries would take the lost ones' numbers: restore it from a copy \
          taken after that checkpoint, or from the parties' and witnesses' copies of the log"
     )]
     Shortened {
-        dir: String,
+        store: String,
         head: u64,
         signed: u64,
         evidence: &'static str,
@@ -291,7 +291,7 @@ impl Service {
             return Ok(self.inner.record.latest_size());
         }
         // Durable here or caught up from other nodes.
-        let durable = *self.inner.feed.subscribe().borrow();
+        let durable = self.inner.feed.durable();
         Ok(self.inner.record.sign_up_to(durable)?.size)
     }
 
@@ -302,9 +302,17 @@ impl Service {
 
     /// Whether this node signs checkpoints and sweeps: the only node, or
     /// the one other nodes of its log let lead (see `cluster.rs`). Blocks on
-    /// the database: call it off the async threads.
+    /// the database: call it off the async threads, or call [`Service::leading`].
     pub fn leads(&self) -> bool {
         self.inner.leader.leads()
+    }
+
+    /// [`Service::leads`], asked from async code.
+    pub async fn leading(&self) -> bool {
+        let service = self.clone();
+        tokio::task::spawn_blocking(move || service.leads())
+            .await
+            .unwrap_or(false)
     }
 
     /// Applies the entries other nodes appended since this node's last, so

@@ -111,7 +111,7 @@ async fn register(
             detail: format!("url: {why}"),
         })?;
     // Events from the log's durable end on: what a stream opened now gets.
-    let cursor = *app.feed().subscribe().borrow();
+    let cursor = app.feed().durable();
     let credential = caller.credential_id;
     let hook = store(&app, move |store| {
         store.register(&credential, &body.url, cursor, now_ms())

@@ -164,10 +164,7 @@ async fn an_entry_written_on_one_node_is_read_and_streamed_on_another() {
 
 /// Whether `node` leads, asked as the service asks it.
 async fn leads(node: &Harness) -> bool {
-    let service = node.state.service().clone();
-    tokio::task::spawn_blocking(move || service.leads())
-        .await
-        .unwrap()
+    node.state.leading().await
 }
 
 /// Waits until `node` leads.
