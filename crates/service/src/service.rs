@@ -315,12 +315,13 @@ impl Service {
             .unwrap_or(false)
     }
 
-    /// Applies the entries other nodes appended since this node's last, so
-    /// that what it serves and decides next is the whole log's. Each must
-    /// give the leaf stored with it, like the entries checked at start.
-    pub(crate) fn catch_up(&self, core: &mut Core) -> Result<(), Error> {
+    /// Applies the entries other nodes appended since this node's last, up
+    /// to `head`, the log's head read since this node took the write turn
+    /// (or outside any command), so that what it serves and decides next is
+    /// the whole log's. Each must give the leaf stored with it, like the
+    /// entries checked at start.
+    pub(crate) fn catch_up(&self, core: &mut Core, head: u64) -> Result<(), Error> {
         let have = core.state.seq().unwrap_or(0);
-        let head = self.inner.log.head().map_err(unreachable)?;
         if head <= have {
             return Ok(());
         }
@@ -370,8 +371,9 @@ impl Service {
     /// Catches up with the other nodes' entries outside any command (see
     /// `cluster::tail`).
     pub(crate) fn catch_up_now(&self) -> Result<(), Error> {
+        let head = self.inner.log.head().map_err(unreachable)?;
         let mut core = self.inner.core.blocking_lock();
-        self.catch_up(&mut core)
+        self.catch_up(&mut core, head)
     }
 
     /// The log, for the thread that tails it.
@@ -526,13 +528,19 @@ impl Service {
             ),
             Lane::Any => None,
         };
+        // Read outside the command lock: with the turn held, no other node
+        // moves the head, and this node's own entries are already applied.
+        let shared_head = match &self.inner.turn {
+            Some(_) => Some(self.inner.log.head().map_err(unreachable)?),
+            None => None,
+        };
         let mut tickets = Vec::new();
         let mut results = Vec::new();
         let entries_seq_max;
         let response = {
             let mut core = self.inner.core.lock().await;
-            if self.inner.turn.is_some() {
-                self.catch_up(&mut core)?;
+            if let Some(head) = shared_head {
+                self.catch_up(&mut core, head)?;
             }
             let mut entries = Vec::new();
             for command in plan(&core.state) {
