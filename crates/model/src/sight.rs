@@ -149,6 +149,17 @@ pub struct ConflictView {
     pub via_coordinator: bool,
 }
 
+impl ConflictView {
+    /// Whether `party`'s own side is yet to be delivered to it: showing
+    /// the party this view is what delivers it.
+    pub fn pending_for(&self, party: &str) -> bool {
+        self.sides.iter().any(|side| {
+            matches!(side, SideView::Full { party: p, notification, .. }
+                if p == party && notification.state == NotificationState::Pending)
+        })
+    }
+}
+
 /// The overlap of a conflict: the shared window and an area of whole
 /// 0.05° cells that contains it.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -45,15 +45,14 @@
 //!   delivered to the party, as the event stream does.
 
 use crate::auth::{actor_of, address_key};
-use crate::events::Subscription;
 use crate::metrics::{CotClose, CotOutcome, Refusal};
 use crate::state::AppState;
 use crate::tls::ServerConfig;
 use deconflict_cot::{Marker, Splitter};
-use deconflict_model::{Actor, Command, Position, TrackReport};
+use deconflict_model::{Actor, Command, Position, SideView, TrackReport};
 use deconflict_service::{End, Lease};
-use deconflict_service::{Lane, now_ms};
-use serde_json::Value;
+use deconflict_service::events::{Alert, What};
+use deconflict_service::{Lane, Subscription, now_ms, time};
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
@@ -500,13 +499,17 @@ impl Connection {
 
 /// Sends `actor`'s party its alerts as markers, from the log's end on.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
-    let durable = state.feed().subscribe();
-    let cursor = *durable.borrow();
-    let mut subscription = Subscription::new(state, actor, cursor, durable);
+    let mut subscription = Subscription::from_now(state.service().clone(), actor);
     while let Some(events) = subscription.next_batch().await {
-        let alerts: Vec<_> = events.into_iter().filter(|e| e.kind == "alert").collect();
-        for alert in &alerts {
-            let Some(marker) = marker(alert.seq, &alert.data) else {
+        let alerts: Vec<_> = events
+            .into_iter()
+            .filter(|e| matches!(e.what, What::Alert(_)))
+            .collect();
+        for event in &alerts {
+            let What::Alert(alert) = &event.what else {
+                continue;
+            };
+            let Some(marker) = marker(event.seq, alert) else {
                 continue;
             };
             if to_client.send(marker).await.is_err() {
@@ -518,48 +521,44 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
 }
 
 /// A spot marker over an alert's coarse area, saying what it is about.
-fn marker(seq: u64, data: &str) -> Option<String> {
-    let data: Value = serde_json::from_str(data).ok()?;
-    let (area, what, until) = match data["about"].as_str()? {
-        "conflict" => {
-            let conflict = &data["conflict"];
-            let overlap = &conflict["overlap"];
-            let kind = conflict["sides"][1]["kind"].as_str().unwrap_or("hazard");
-            let id = conflict["id"].as_str().unwrap_or("");
+fn marker(seq: u64, alert: &Alert) -> Option<String> {
+    let (bbox, what, until) = match alert {
+        Alert::Conflict(conflict) => {
+            let overlap = conflict.overlap.as_ref()?;
+            let kind = match &conflict.sides[1] {
+                SideView::Full { kind, .. }
+                | SideView::Public { kind, .. }
+                | SideView::Coarse { kind, .. } => kind.as_str(),
+                SideView::CoordinatorWillContact => "hazard",
+            };
+            let (from, to) = (overlap.window.from(), overlap.window.to());
             let when = format!(
                 "{} to {}",
-                overlap["from"].as_str().unwrap_or("?"),
-                overlap["to"].as_str().unwrap_or("open")
+                time::format(from),
+                to.map_or_else(|| "open".to_owned(), time::format)
             );
-            let what = format!("{kind} over your unit, {when} (conflict {id})");
-            let until = overlap["to"]
-                .as_str()
-                .and_then(|t| deconflict_service::time::parse(t).ok());
-            (&overlap["area"]["bbox"], what, until)
+            let what = format!("{kind} over your unit, {when} (conflict {})", conflict.id);
+            (overlap.area.bbox(), what, to)
         }
-        "attack" if data["attack"].is_object() => (
-            &data["attack"]["area"]["bbox"],
-            "attack reported nearby".to_owned(),
-            None,
-        ),
+        Alert::AttackNearby { area, .. } => {
+            (area.bbox(), "attack reported nearby".to_owned(), None)
+        }
         // A party that may read the report gets its place.
-        "attack" => {
-            let at = &data["incident"]["place"]["coordinates"];
-            let point = Value::from(vec![
-                at[0].clone(),
-                at[1].clone(),
-                at[0].clone(),
-                at[1].clone(),
-            ]);
-            return marker_at(seq, &point, "attack reported nearby", None);
+        Alert::Attack(incident) => {
+            let geojson::GeometryValue::Point { coordinates: at } = &incident.spec.place.value
+            else {
+                return None;
+            };
+            let (lon, lat) = (*at.as_slice().first()?, *at.as_slice().get(1)?);
+            ([lon, lat, lon, lat], "attack reported nearby".to_owned(), None)
         }
-        _ => return None,
+        Alert::LostUnit { .. } => return None,
     };
-    marker_at(seq, area, &what, until)
+    marker_at(seq, bbox, &what, until)
 }
 
-fn marker_at(seq: u64, area: &Value, what: &str, until: Option<i64>) -> Option<String> {
-    let [w, s, e, n] = bbox(area)?;
+fn marker_at(seq: u64, bbox: [f64; 4], what: &str, until: Option<i64>) -> Option<String> {
+    let [w, s, e, n] = bbox;
     let now = now_ms();
     // Half the box's diagonal, in metres: the whole box is within it.
     let ce = deconflict_geo4d::geodesic_m([w, s], [e, n]) / 2.0;
@@ -574,10 +573,4 @@ fn marker_at(seq: u64, area: &Value, what: &str, until: Option<i64>) -> Option<S
         time_ms: now,
         stale_ms: until.unwrap_or(now + MARKER_LIFE_MS).max(now + 60_000),
     }))
-}
-
-fn bbox(value: &Value) -> Option<[f64; 4]> {
-    let v = value.as_array()?;
-    let get = |i: usize| v.get(i)?.as_f64();
-    Some([get(0)?, get(1)?, get(2)?, get(3)?])
 }

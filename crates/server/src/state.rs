@@ -1,11 +1,9 @@
 //! What the HTTP front end keeps beside the service: its counters, the
 //! per-credential and per-address limits, the Cursor-on-Target connections
-//! and listeners, the webhooks and the events already built for each
-//! audience. Everything else a handler needs is the [`Service`], which an
-//! [`AppState`] derefs to.
+//! and listeners, and the webhooks. Everything else a handler needs is the
+//! [`Service`], which an [`AppState`] derefs to.
 
 use crate::auth::{FailureLimiter, RateLimiter};
-use crate::events::Built;
 use crate::metrics::Metrics;
 use deconflict_service::{Config, Service, StartError};
 use deconflict_store::Location;
@@ -29,7 +27,6 @@ struct Front {
     cot_connections: crate::cot::Connections,
     listeners: crate::listen::Listeners,
     webhooks: crate::webhooks::Registry,
-    built: Built,
 }
 
 impl std::fmt::Debug for AppState {
@@ -72,7 +69,6 @@ impl AppState {
             cot_connections: crate::cot::Connections::default(),
             listeners: crate::listen::Listeners::default(),
             webhooks: crate::webhooks::Registry::open(store)?,
-            built: Built::default(),
         };
         Ok(AppState {
             service,
@@ -113,11 +109,6 @@ impl AppState {
 
     pub(crate) fn webhooks(&self) -> &crate::webhooks::Registry {
         &self.front.webhooks
-    }
-
-    /// The events already built for each audience.
-    pub(crate) fn built(&self) -> &Built {
-        &self.front.built
     }
 
     /// Whether the service is whole: every listener accepts and its

@@ -63,12 +63,11 @@
 //! receiver (see `crate::revocation`).
 
 use crate::auth::actor_of;
-use crate::events::{Event, Subscription};
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
-use deconflict_service::now_ms;
+use deconflict_service::{Event, Subscription, now_ms};
 use deconflict_store::{Credential, Location, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::{BodyExt, Full, Limited};
@@ -282,7 +281,8 @@ async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
     };
     let actor = actor_of(credential);
     let durable = app.feed().subscribe();
-    let mut subscription = Subscription::new(app.clone(), actor, hook.cursor, durable);
+    let mut subscription =
+        Subscription::new(app.service().clone(), actor, hook.cursor, durable);
     let first_wait = app.config().webhook_backoff;
     let mut failures = hook.attempts;
     while let Some(batch) = subscription.next_batch().await {
@@ -381,11 +381,12 @@ struct Delivery {
 
 impl Delivery {
     fn new(event: &Event, n: usize, secret: &[u8; 32]) -> Delivery {
+        let body = crate::events::json(event);
         Delivery {
-            kind: event.kind,
+            kind: event.kind(),
             id: format!("{}-{n}", event.seq),
-            signature: format!("sha256={}", to_hex(&sign(secret, event.data.as_bytes()))),
-            body: Bytes::from(event.data.clone()),
+            signature: format!("sha256={}", to_hex(&sign(secret, body.as_bytes()))),
+            body: Bytes::from(body),
         }
     }
 }

@@ -81,6 +81,8 @@ struct Inner {
     bulk: tokio::sync::Semaphore,
     record: Record,
     feed: Feed,
+    /// The events already built for each audience.
+    built: crate::events::Built,
     /// Why the service stopped trusting its state, once it has.
     halt: OnceLock<Halt>,
     /// Whether every entry has been checked against the leaf the log
@@ -219,6 +221,7 @@ impl Service {
                 bulk: tokio::sync::Semaphore::new(BULK_LANES),
                 record,
                 feed,
+                built: crate::events::Built::default(),
                 config,
                 counters,
                 halt: OnceLock::new(),
@@ -276,6 +279,10 @@ impl Service {
     }
 
     /// The entries as they become durable.
+    pub(crate) fn built(&self) -> &crate::events::Built {
+        &self.inner.built
+    }
+
     pub fn feed(&self) -> &Feed {
         &self.inner.feed
     }

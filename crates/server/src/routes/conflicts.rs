@@ -17,7 +17,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use deconflict_model::{
-    Actor, Command, ConflictId, ConflictState, ConflictView, NotificationState, SideView,
+    Actor, Command, ConflictId, ConflictState, ConflictView,
 };
 use serde::Deserialize;
 
@@ -39,14 +39,6 @@ struct ConflictParams {
     state: Option<String>,
 }
 
-/// Whether the caller's own side of the conflict has not been delivered yet.
-pub(crate) fn pending_for(caller: &Actor, view: &ConflictView) -> bool {
-    view.sides.iter().any(|side| {
-        matches!(side, SideView::Full { party, notification, .. }
-            if *party == caller.party && notification.state == NotificationState::Pending)
-    })
-}
-
 /// The deliveries to record for the conflicts the caller is about to be shown.
 pub(crate) fn deliveries<'a>(
     caller: &Actor,
@@ -54,7 +46,7 @@ pub(crate) fn deliveries<'a>(
 ) -> Vec<Command> {
     shown
         .into_iter()
-        .filter(|c| pending_for(caller, c))
+        .filter(|c| c.pending_for(&caller.party))
         .map(|c| Command::MarkDelivered { conflict: c.id })
         .collect()
 }

@@ -5,7 +5,7 @@
 //! a client that reconnects with `Last-Event-ID` (or `?after=`) gets every
 //! event after it, so nothing is missed across a reconnect; without either
 //! the stream starts at the log's end. Every event is one the caller's party
-//! may see (see [`crate::events`]). Once a conflict's event has been written
+//! may see (see [`deconflict_service::events`]). Once a conflict's event has been written
 //! to the stream, a `pending` notification of the caller's party is
 //! recorded `delivered`, exactly as when the conflict is read.
 //!
@@ -15,13 +15,13 @@
 
 use super::{Route, route};
 use crate::auth::Caller;
-use crate::events::{Event, Subscription};
 use crate::extract::Query;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, Method};
 use axum::response::sse::{self, KeepAlive, Sse};
+use deconflict_service::{Event, Subscription};
 use futures_util::Stream;
 use serde::Deserialize;
 use std::collections::VecDeque;
@@ -70,7 +70,7 @@ async fn stream(
         None => now,
     };
     let reader = Reader {
-        subscription: Subscription::new(app, caller, cursor, durable),
+        subscription: Subscription::new(app.service().clone(), caller, cursor, durable),
         queue: VecDeque::new(),
     };
     let events = futures_util::stream::unfold(reader, |mut reader| async move {
@@ -116,6 +116,6 @@ impl Reader {
 fn sse_event(event: &Event) -> sse::Event {
     sse::Event::default()
         .id(event.seq.to_string())
-        .event(event.kind)
-        .data(&event.data)
+        .event(event.kind())
+        .data(crate::events::json(event))
 }

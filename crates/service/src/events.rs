@@ -1,0 +1,667 @@
+//! Events: what each party is told as the log grows, for whatever front end
+//! carries them (the HTTP event stream and webhooks as JSON, Cursor-on-Target
+//! as map markers).
+//!
+//! Every event comes from one log entry and carries its sequence number, so
+//! a client that reconnects with the last one it saw misses nothing. The
+//! events of an entry are built by [`events_of`] from the entry and the
+//! state, through the model's need-to-know views, once per audience: a party
+//! gets what it may see, the coordinator everything. An [`Event`] holds
+//! those views, typed; each front end says them in its own form, so none
+//! has to parse another's.
+//!
+//! Entries come from the service's feed of durable entries ([`Feed`]),
+//! which publishes them only once they are durable, like any answer. Their
+//! events are built when the first subscriber of an audience reads them,
+//! once for all, against the state as it then stands (milliseconds later
+//! for a live subscriber): building them on the command path, for every
+//! entry and every recipient whether anyone listens or not, took a third of
+//! a track batch's time. A subscriber further behind than the ring gets its
+//! events rebuilt from the log the same way.
+//!
+//! [`Feed`]: crate::Feed
+
+use crate::{Error, Lease, Service};
+use deconflict_model::{
+    ActivityId, ActivityView, Actor, CoarseArea, Command, ConflictId, ConflictView, DeclarationId,
+    Entry, IncidentId, IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role, State,
+    incident_volume,
+};
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex, PoisonError};
+use tokio::sync::watch;
+
+/// Who an event is for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Audience {
+    /// Every credential of one party (but the coordinator's, which get
+    /// [`Audience::Coordinator`] events and so see each change once).
+    Party(String),
+    /// Every credential of the coordinator party.
+    Coordinator,
+}
+
+impl Audience {
+    /// The audience whose events `caller` receives.
+    pub fn of(caller: &Actor) -> Audience {
+        if caller.coordinator {
+            Audience::Coordinator
+        } else {
+            Audience::Party(caller.party.clone())
+        }
+    }
+}
+
+/// One event of one entry, for one audience.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub seq: u64,
+    /// The entry's time, Unix milliseconds.
+    pub time_ms: i64,
+    pub what: What,
+    /// The conflict it tells the recipient of its own side, if any:
+    /// delivering it is what moves the recipient's notification to
+    /// `delivered`.
+    pub delivers: Option<ConflictId>,
+}
+
+/// What an event says, through the views its audience may read.
+#[derive(Debug, Clone)]
+pub enum What {
+    /// A conflict opened, resolved, overridden or acknowledged.
+    Conflict {
+        change: NoticeEvent,
+        conflict: ConflictView,
+    },
+    /// Someone must act at once.
+    Alert(Alert),
+    /// A notification left unacknowledged too long.
+    Escalation {
+        level: u8,
+        party: String,
+        conflict: ConflictView,
+    },
+    /// An activity changed state (its view says to which).
+    Activity(ActivityView),
+    /// An incident reported, or its status set.
+    Incident {
+        change: IncidentChange,
+        incident: IncidentView,
+    },
+    /// A field of a party's entry asked to be made public, or made public.
+    Reveal {
+        entry: u64,
+        pointer: String,
+        step: RevealStep,
+        by: String,
+    },
+    /// A party's own notification moved on.
+    Notification {
+        change: NotificationChange,
+        by: String,
+        conflict: ConflictView,
+    },
+    /// A tracked unit gone silent.
+    Stale {
+        declaration: DeclarationId,
+        buffer_m: f64,
+        covered_until_ms: Option<i64>,
+        lost: bool,
+    },
+    /// A party's questions came past its budget of answers (the
+    /// coordinator's alone).
+    ProbingSuspected {
+        party: String,
+        since_ms: i64,
+        patterns: Vec<PatternSeen>,
+        /// The question's object, and the conflicts it opened.
+        subject: Option<ObjectRef>,
+        opened: Vec<ConflictId>,
+    },
+}
+
+/// What an alert is about.
+#[derive(Debug, Clone)]
+pub enum Alert {
+    /// A unit in a live hazard.
+    Conflict(ConflictView),
+    /// An attack reported nearby, its report readable by the recipient.
+    Attack(IncidentView),
+    /// An attack reported nearby whose report the recipient may not read:
+    /// only when and roughly where.
+    AttackNearby {
+        from_ms: i64,
+        to_ms: i64,
+        area: CoarseArea,
+    },
+    /// A lost unit where a new activity is planned: the coordinator's
+    /// alone, to contact its owner.
+    LostUnit {
+        declaration: DeclarationId,
+        activity: Option<ActivityId>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IncidentChange {
+    Reported,
+    Status,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NotificationChange {
+    Delivered,
+    Acknowledged,
+}
+
+impl Event {
+    /// The event's type, as the event stream and webhooks name it.
+    pub fn kind(&self) -> &'static str {
+        match self.what {
+            What::Conflict { .. } => "conflict",
+            What::Alert(_) => "alert",
+            What::Escalation { .. } => "escalation",
+            What::Activity(_) => "activity",
+            What::Incident { .. } => "incident",
+            What::Reveal { .. } => "reveal",
+            What::Notification { .. } => "notification",
+            What::Stale { .. } => "stale",
+            What::ProbingSuspected { .. } => "probing_suspected",
+        }
+    }
+}
+
+/// The events already built, by entry and audience: each entry's events
+/// for an audience are built once, when its first subscriber reads them,
+/// and kept as long as the feed keeps the entry.
+#[derive(Debug, Default)]
+pub(crate) struct Built(Mutex<BTreeMap<u64, ByAudience>>);
+
+/// One entry's events, for each audience that has read them.
+type ByAudience = Vec<(Audience, Arc<[Event]>)>;
+
+impl Built {
+    fn get(&self, seq: u64, audience: &Audience) -> Option<Arc<[Event]>> {
+        let built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        built
+            .get(&seq)?
+            .iter()
+            .find(|(a, _)| a == audience)
+            .map(|(_, events)| events.clone())
+    }
+
+    fn keep(&self, seq: u64, audience: &Audience, events: Arc<[Event]>) {
+        let mut built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        built
+            .entry(seq)
+            .or_default()
+            .push((audience.clone(), events));
+        while built.len() > crate::feed::RING {
+            built.pop_first();
+        }
+    }
+}
+
+/// Entries read from the log at once when a subscriber is behind the ring.
+const CATCH_UP_BATCH: usize = 1024;
+
+/// One credential's place in the events: what an event stream, a webhook
+/// or a Cursor-on-Target connection reads from. It ends once the credential
+/// is revoked or removed, or the service stops (see `revocation.rs`).
+#[derive(Debug)]
+pub struct Subscription {
+    service: Service,
+    caller: Actor,
+    audience: Audience,
+    /// The last sequence number whose events were handed out.
+    cursor: u64,
+    durable: watch::Receiver<u64>,
+    lease: Lease,
+}
+
+impl Subscription {
+    /// Events after entry `cursor`, for `caller`; `durable` from
+    /// [`crate::Feed::subscribe`], taken before `cursor` was checked
+    /// against it.
+    pub fn new(
+        service: Service,
+        caller: Actor,
+        cursor: u64,
+        durable: watch::Receiver<u64>,
+    ) -> Subscription {
+        let lease = service.lease(&caller.credential_id);
+        Subscription {
+            audience: Audience::of(&caller),
+            service,
+            caller,
+            cursor,
+            durable,
+            lease,
+        }
+    }
+
+    /// Events from the log's durable end on, for `caller`.
+    pub fn from_now(service: Service, caller: Actor) -> Subscription {
+        let durable = service.feed().subscribe();
+        let cursor = *durable.borrow();
+        Subscription::new(service, caller, cursor, durable)
+    }
+
+    /// Whether the subscription has ended (its credential revoked or
+    /// removed, or the service stopping): nothing more is to be sent.
+    pub fn ended(&self) -> bool {
+        self.lease.ended().is_some()
+    }
+
+    /// The caller's next events: those of the next durable entries that
+    /// hold any, waiting for them; `None` once the subscription has ended.
+    pub async fn next_batch(&mut self) -> Option<Vec<Event>> {
+        loop {
+            let cursor = self.cursor;
+            let until = tokio::select! {
+                biased;
+                _ = self.lease.end() => return None,
+                durable = self.durable.wait_for(|&durable| durable > cursor) => *durable.ok()?,
+            };
+            let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
+            let events: Vec<Event> = match self.service.feed().recent(self.cursor, until) {
+                Some(recent) => self.built(&recent).await.ok()?,
+                None => self.rebuild(until).await.ok()?,
+            };
+            self.cursor = until;
+            if self.ended() {
+                return None;
+            }
+            if !events.is_empty() {
+                return Some(events);
+            }
+        }
+    }
+
+    /// The caller's events of recent entries, built now where its
+    /// audience has not read them yet.
+    async fn built(&self, recent: &[Arc<Entry>]) -> Result<Vec<Event>, Error> {
+        let cache = self.service.built();
+        let audience = &self.audience;
+        let mut built: Vec<Option<Arc<[Event]>>> =
+            recent.iter().map(|e| cache.get(e.seq, audience)).collect();
+        if built.iter().any(Option::is_none) {
+            self.service
+                .read(|state| {
+                    for (entry, slot) in recent.iter().zip(&mut built).filter(|(_, b)| b.is_none())
+                    {
+                        let events: Arc<[Event]> = events_of(state, entry, audience).into();
+                        cache.keep(entry.seq, audience, events.clone());
+                        *slot = Some(events);
+                    }
+                })
+                .await?;
+        }
+        Ok(built
+            .into_iter()
+            .flatten()
+            .flat_map(|e| e.to_vec())
+            .collect())
+    }
+
+    /// The events of entries `cursor + 1 ..= until`, read back from the log
+    /// and built against the current state.
+    async fn rebuild(&self, until: u64) -> Result<Vec<Event>, Error> {
+        let log = self.service.log().clone();
+        let from = self.cursor + 1;
+        let stored = tokio::task::spawn_blocking(move || log.read(from, CATCH_UP_BATCH))
+            .await
+            .map_err(|_| Error::Internal)?
+            .map_err(|_| Error::Internal)?;
+        let entries: Vec<Entry> = stored
+            .iter()
+            .filter(|s| s.seq <= until)
+            .filter_map(|s| Entry::decode(&s.body).ok())
+            .collect();
+        self.service
+            .read(|state| {
+                entries
+                    .iter()
+                    .flat_map(|e| events_of(state, e, &self.audience))
+                    .collect()
+            })
+            .await
+    }
+
+    /// Records `delivered` for the caller's pending notifications of the
+    /// conflicts these events told it of.
+    pub async fn delivered(&self, events: &[Event]) {
+        let caller = &self.caller;
+        let conflicts: Vec<ConflictId> = events.iter().filter_map(|e| e.delivers).collect();
+        if conflicts.is_empty() {
+            return;
+        }
+        let plan = |state: &State| {
+            conflicts
+                .iter()
+                .filter(|id| {
+                    state
+                        .conflict(caller, id)
+                        .is_ok_and(|view| view.pending_for(&caller.party))
+                })
+                .map(|id| Command::MarkDelivered { conflict: *id })
+                .collect()
+        };
+        if let Err(e) = self.service.transact(caller, plan, |_, _| ()).await {
+            tracing::warn!(error = %e, "recording deliveries of events");
+        }
+    }
+}
+
+/// A reader of everything a party may see, through the model's views.
+fn viewer(party: &str) -> Actor {
+    Actor::new(party, Role::Viewer, "", false)
+}
+
+fn coordinator() -> Actor {
+    Actor::new("", Role::Viewer, "", true)
+}
+
+/// Builds the events of one entry for one audience (see the module docs).
+pub fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Vec<Event> {
+    let mut out = Events {
+        state,
+        entry,
+        audience,
+        events: Vec::new(),
+    };
+    out.notices();
+    out.alerts();
+    out.escalations();
+    out.activities();
+    out.incident();
+    out.reveal();
+    out.own_notification();
+    out.stale();
+    out.probing();
+    out.events
+}
+
+struct Events<'a> {
+    state: &'a State,
+    entry: &'a Entry,
+    /// Whose events are built: views are made for no one else.
+    audience: &'a Audience,
+    events: Vec<Event>,
+}
+
+impl Events<'_> {
+    fn wants(&self, to: &Audience) -> bool {
+        self.audience == to
+    }
+
+    fn reads(&self, reader: &Actor) -> bool {
+        self.wants(&Audience::of(reader))
+    }
+
+    fn push(&mut self, to: &Audience, delivers: Option<ConflictId>, what: What) {
+        if !self.wants(to) {
+            return;
+        }
+        self.events.push(Event {
+            seq: self.entry.seq,
+            time_ms: self.entry.time_ms,
+            what,
+            delivers,
+        });
+    }
+
+    /// The conflict as `reader` sees it, if it is the audience's and it
+    /// does.
+    fn conflict(&self, reader: &Actor, id: &ConflictId) -> Option<ConflictView> {
+        if !self.reads(reader) {
+            return None;
+        }
+        self.state.conflict(reader, id).ok()
+    }
+
+    /// Each party's notices, and each change once for the coordinator.
+    fn notices(&mut self) {
+        let mut told: Vec<(ConflictId, NoticeEvent)> = Vec::new();
+        for notice in &self.entry.outcome.notices {
+            // Escalations have events of their own.
+            if notice.event == NoticeEvent::Escalated {
+                continue;
+            }
+            let change = notice.event;
+            if let Some(conflict) = self.conflict(&viewer(&notice.party), &notice.conflict) {
+                let to = Audience::Party(notice.party.clone());
+                self.push(&to, Some(notice.conflict), What::Conflict { change, conflict });
+            }
+            if !told.contains(&(notice.conflict, notice.event)) {
+                told.push((notice.conflict, notice.event));
+                if let Some(conflict) = self.conflict(&coordinator(), &notice.conflict) {
+                    self.push(
+                        &Audience::Coordinator,
+                        None,
+                        What::Conflict { change, conflict },
+                    );
+                }
+            }
+        }
+    }
+
+    /// A unit in a live hazard, or an attack nearby: each party alerted,
+    /// and the coordinator.
+    fn alerts(&mut self) {
+        for alert in &self.entry.outcome.alerts {
+            let about = match alert.subject {
+                ObjectRef::Conflict(id) => Some(id),
+                _ => None,
+            };
+            for party in &alert.parties {
+                if let Some(what) = self.alert(&viewer(party), &alert.subject) {
+                    self.push(&Audience::Party(party.clone()), about, What::Alert(what));
+                }
+            }
+            if let Some(what) = self.alert(&coordinator(), &alert.subject) {
+                self.push(&Audience::Coordinator, None, What::Alert(what));
+            }
+        }
+    }
+
+    fn alert(&self, reader: &Actor, subject: &ObjectRef) -> Option<Alert> {
+        if !self.reads(reader) {
+            return None;
+        }
+        match subject {
+            ObjectRef::Conflict(id) => self.conflict(reader, id).map(Alert::Conflict),
+            ObjectRef::Incident(id) => match self.state.incident(reader, id) {
+                Ok(view) => Some(Alert::Attack(view)),
+                Err(_) => {
+                    let spec = self.state.incident(&coordinator(), id).ok()?.spec;
+                    let bounds = incident_volume(&spec).ok()?.bounds();
+                    Some(Alert::AttackNearby {
+                        from_ms: spec.from_ms,
+                        to_ms: spec.to_ms,
+                        area: CoarseArea::around_overlap(bounds, bounds),
+                    })
+                }
+            },
+            ObjectRef::Declaration(id) if reader.coordinator => {
+                let activity = match self.entry.outcome.created {
+                    Some(ObjectRef::Activity(a)) => Some(a),
+                    _ => None,
+                };
+                Some(Alert::LostUnit {
+                    declaration: *id,
+                    activity,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn escalations(&mut self) {
+        for e in &self.entry.outcome.escalations {
+            let what = |conflict| What::Escalation {
+                level: e.level,
+                party: e.party.clone(),
+                conflict,
+            };
+            if let Some(conflict) = self.conflict(&viewer(&e.party), &e.conflict) {
+                let to = Audience::Party(e.party.clone());
+                self.push(&to, Some(e.conflict), what(conflict));
+            }
+            if let Some(conflict) = self.conflict(&coordinator(), &e.conflict) {
+                self.push(&Audience::Coordinator, None, what(conflict));
+            }
+        }
+    }
+
+    /// An activity that changed state: its owner and the coordinator.
+    fn activities(&mut self) {
+        let moved = match (&self.entry.command, self.entry.outcome.activity_state) {
+            (Command::SubmitActivity(_), Some(_)) => match self.entry.outcome.created {
+                Some(ObjectRef::Activity(id)) => Some(id),
+                _ => None,
+            },
+            (
+                Command::Clear { id, .. }
+                | Command::Hold { id, .. }
+                | Command::Deny { id, .. }
+                | Command::Start { id }
+                | Command::Complete { id }
+                | Command::Cancel { id },
+                Some(_),
+            ) => Some(*id),
+            _ => None,
+        };
+        for id in moved.iter().chain(&self.entry.outcome.held) {
+            let Ok(view) = self.state.activity(&coordinator(), id) else {
+                continue;
+            };
+            let owner = Audience::Party(view.owner.clone());
+            if !self.wants(&owner) && !self.wants(&Audience::Coordinator) {
+                continue;
+            }
+            self.push(&owner, None, What::Activity(view.clone()));
+            self.push(&Audience::Coordinator, None, What::Activity(view));
+        }
+    }
+
+    /// An incident reported or judged: those who may see it.
+    fn incident(&mut self) {
+        let (id, change): (IncidentId, _) = match (&self.entry.command, self.entry.outcome.created)
+        {
+            (Command::ReportIncident(_), Some(ObjectRef::Incident(id))) => {
+                (id, IncidentChange::Reported)
+            }
+            (Command::SetIncidentStatus { id, .. }, _) => (*id, IncidentChange::Status),
+            _ => return,
+        };
+        let Ok(incident) = self.state.incident(&coordinator(), &id) else {
+            return;
+        };
+        let mut parties = vec![incident.reporter.clone()];
+        parties.extend(incident.spec.against.clone());
+        parties.dedup();
+        let told = |p: &String| self.wants(&Audience::Party(p.clone()));
+        if !parties.iter().any(told) && !self.wants(&Audience::Coordinator) {
+            return;
+        }
+        for party in parties {
+            let what = What::Incident {
+                change,
+                incident: incident.clone(),
+            };
+            self.push(&Audience::Party(party), None, what);
+        }
+        self.push(
+            &Audience::Coordinator,
+            None,
+            What::Incident { change, incident },
+        );
+    }
+
+    /// A field of a party's entry asked to be made public, or made public,
+    /// by someone else: the owner is told, and the coordinator.
+    fn reveal(&mut self) {
+        let (
+            Command::Reveal {
+                seq,
+                pointer,
+                owner,
+                ..
+            },
+            Some(step),
+        ) = (&self.entry.command, self.entry.outcome.reveal)
+        else {
+            return;
+        };
+        let by = &self.entry.actor.party;
+        let what = || What::Reveal {
+            entry: *seq,
+            pointer: pointer.clone(),
+            step,
+            by: by.clone(),
+        };
+        if owner != by {
+            self.push(&Audience::Party(owner.clone()), None, what());
+        }
+        self.push(&Audience::Coordinator, None, what());
+    }
+
+    /// A party's own notification moved on (received, acknowledged): its
+    /// other credentials and the coordinator hear of it.
+    fn own_notification(&mut self) {
+        let (id, change) = match &self.entry.command {
+            Command::MarkDelivered { conflict } => (conflict, NotificationChange::Delivered),
+            Command::Acknowledge { conflict } => (conflict, NotificationChange::Acknowledged),
+            _ => return,
+        };
+        let party = self.entry.actor.party.clone();
+        let what = |conflict| What::Notification {
+            change,
+            by: party.clone(),
+            conflict,
+        };
+        if let Some(conflict) = self.conflict(&viewer(&party), id) {
+            self.push(&Audience::Party(party.clone()), None, what(conflict));
+        }
+        if let Some(conflict) = self.conflict(&coordinator(), id) {
+            self.push(&Audience::Coordinator, None, what(conflict));
+        }
+    }
+
+    /// A tracked unit gone silent: its party and the coordinator.
+    fn stale(&mut self) {
+        for stale in &self.entry.outcome.stale {
+            let Ok(view) = self.state.declaration(&coordinator(), &stale.declaration) else {
+                continue;
+            };
+            let what = || What::Stale {
+                declaration: stale.declaration,
+                buffer_m: stale.buffer_m,
+                covered_until_ms: stale.until_ms,
+                lost: stale.lost,
+            };
+            self.push(&Audience::Party(view.owner), None, what());
+            self.push(&Audience::Coordinator, None, what());
+        }
+    }
+
+    /// A party's question came past its budget of answers: the coordinator
+    /// alone hears of it, with the evidence (never the party suspected).
+    fn probing(&mut self) {
+        let Some(suspicion) = &self.entry.outcome.probing else {
+            return;
+        };
+        if !self.wants(&Audience::Coordinator) {
+            return;
+        }
+        let what = What::ProbingSuspected {
+            party: suspicion.party.clone(),
+            since_ms: suspicion.since_ms,
+            patterns: suspicion.patterns.clone(),
+            subject: self.entry.subject(),
+            opened: self.entry.outcome.opened.iter().map(|c| c.id).collect(),
+        };
+        self.push(&Audience::Coordinator, None, what);
+    }
+}
