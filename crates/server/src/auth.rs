@@ -82,7 +82,7 @@ impl FromRequestParts<AppState> for Caller {
         let Some(token) = token.filter(|t| !t.is_empty()) else {
             return Err(refuse("Authorization is not a bearer token"));
         };
-        let credential = match state.authenticate(token) {
+        let credential = match state.authenticate(token).await {
             Ok(Some(credential)) => credential,
             Ok(None) => return Err(refuse("unknown or revoked token")),
             Err(e) => {

@@ -50,8 +50,8 @@ use crate::state::AppState;
 use crate::tls::ServerConfig;
 use deconflict_cot::{Marker, Splitter};
 use deconflict_model::{Actor, Command, Position, SideView, TrackReport};
-use deconflict_service::{End, Lease};
 use deconflict_service::events::{Alert, What};
+use deconflict_service::{End, Lease};
 use deconflict_service::{Lane, Subscription, now_ms, time};
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -222,7 +222,7 @@ where
         to_client,
     };
     let outcome = match port_token {
-        Some(token) => conn.authenticate(&token, false),
+        Some(token) => conn.authenticate(&token, false).await,
         None => Ok(()),
     };
     let mut buf = vec![0u8; 16 * 1024];
@@ -356,7 +356,7 @@ impl Connection {
             if self.actor.is_none()
                 && let Some(token) = &event.token
             {
-                self.authenticate(token, true)?;
+                self.authenticate(token, true).await?;
             }
             if let Some(actor) = &self.actor {
                 if state.cot_limiter().take(&actor.credential_id).is_err() {
@@ -400,9 +400,9 @@ impl Connection {
     /// Takes the credential of `token`, and starts sending its alerts. A
     /// refused token the client sent (`by_client`, not the port's) counts
     /// against its address.
-    fn authenticate(&mut self, token: &str, by_client: bool) -> std::io::Result<()> {
+    async fn authenticate(&mut self, token: &str, by_client: bool) -> std::io::Result<()> {
         let refused = || std::io::Error::new(ErrorKind::PermissionDenied, "unknown token");
-        let credential = match self.state.authenticate(token) {
+        let credential = match self.state.authenticate(token).await {
             Ok(Some(credential)) => credential,
             Ok(None) => {
                 self.state.metrics().auth_failure();
@@ -439,7 +439,7 @@ impl Connection {
             return Ok(());
         };
         let batch = std::mem::take(&mut self.batch);
-        let still = self.state.authenticate(token);
+        let still = self.state.authenticate(token).await;
         if !matches!(&still, Ok(Some(c)) if c.id == actor.credential_id) {
             self.state
                 .metrics()
@@ -550,7 +550,11 @@ fn marker(seq: u64, alert: &Alert) -> Option<String> {
                 return None;
             };
             let (lon, lat) = (*at.as_slice().first()?, *at.as_slice().get(1)?);
-            ([lon, lat, lon, lat], "attack reported nearby".to_owned(), None)
+            (
+                [lon, lat, lon, lat],
+                "attack reported nearby".to_owned(),
+                None,
+            )
         }
         Alert::LostUnit { .. } => return None,
     };
@@ -560,17 +564,68 @@ fn marker(seq: u64, alert: &Alert) -> Option<String> {
 fn marker_at(seq: u64, bbox: [f64; 4], what: &str, until: Option<i64>) -> Option<String> {
     let [w, s, e, n] = bbox;
     let now = now_ms();
-    // Half the box's diagonal, in metres: the whole box is within it.
-    let ce = deconflict_geo4d::geodesic_m([w, s], [e, n]) / 2.0;
+    let centre = [(w + e) / 2.0, (s + n) / 2.0];
+    // The farthest corner, in metres: the whole box is within the circle.
+    // (Half the diagonal is not: the box is wider on its side nearer the
+    // equator.)
+    let ce = [[w, s], [e, s], [e, n], [w, n]]
+        .into_iter()
+        .map(|corner| deconflict_geo4d::geodesic_m(centre, corner))
+        .fold(0.0, f64::max);
     let text = format!("deconflict alert: {what}");
     Some(deconflict_cot::marker(&Marker {
         uid: &format!("deconflict-alert-{seq}"),
         callsign: "DECONFLICT ALERT",
         remarks: &text,
-        lat: (s + n) / 2.0,
-        lon: (w + e) / 2.0,
+        lat: centre[1],
+        lon: centre[0],
         ce: Some(ce),
         time_ms: now,
         stale_ms: until.unwrap_or(now + MARKER_LIFE_MS).max(now + 60_000),
     }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use deconflict_model::{CoarseArea, DeclarationId};
+
+    #[test]
+    fn an_attack_nearby_is_marked_over_its_whole_area_and_a_lost_unit_is_not_marked() {
+        let at = [44.1, 34.05, 44.1, 34.05];
+        let area = CoarseArea::around_overlap(at, at);
+        let alert = Alert::AttackNearby {
+            from_ms: 0,
+            to_ms: 1,
+            area,
+        };
+        let marker = marker(42, &alert).expect("an attack nearby is marked");
+        let event = deconflict_cot::parse(marker.as_bytes()).expect("the marker is CoT");
+        let [w, s, e, n] = area.bbox();
+        assert_eq!(event.uid, "deconflict-alert-42");
+        assert!((event.point.lat - (s + n) / 2.0).abs() < 1e-9);
+        assert!((event.point.lon - (w + e) / 2.0).abs() < 1e-9);
+        // The circle drawn holds every corner of the area, and the attack's place.
+        let centre = [event.point.lon, event.point.lat];
+        for corner in [[w, s], [e, s], [e, n], [w, n], [at[0], at[1]]] {
+            assert!(
+                deconflict_geo4d::geodesic_m(centre, corner)
+                    <= event.point.ce.expect("a circle") + 1e-6
+            );
+        }
+        assert_eq!(
+            event.remarks.as_deref(),
+            Some("deconflict alert: attack reported nearby")
+        );
+
+        let lost = Alert::LostUnit {
+            declaration: DeclarationId::parse("dec_00000000000a").expect("an id"),
+            activity: None,
+        };
+        assert_eq!(
+            super::marker(43, &lost),
+            None,
+            "the coordinator's alone, not a map's"
+        );
+    }
 }

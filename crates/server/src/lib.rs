@@ -175,7 +175,7 @@ impl Background {
                 CHECKPOINT_PERIOD,
             )),
             tokio::spawn(sweep_every(state.clone(), SWEEP_PERIOD)),
-            tokio::spawn(webhooks::supervise(state.clone())),
+            tokio::spawn(webhooks::supervise(state.hooks())),
         ])
     }
 }

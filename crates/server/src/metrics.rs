@@ -124,7 +124,7 @@ pub(crate) async fn count(State(state): State<AppState>, request: Request, next:
 /// Whether `headers` carry `Authorization: Bearer <the metrics token>`.
 /// Without a configured token nothing is; a party's token never is, even
 /// one configured as the metrics token by mistake.
-pub(crate) fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
+pub(crate) async fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
     let Some(expected) = &state.config().metrics_token else {
         return false;
     };
@@ -143,7 +143,7 @@ pub(crate) fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
     if !expected.matches(presented) {
         return false;
     }
-    match state.authenticate(presented) {
+    match state.authenticate(presented).await {
         Ok(None) => true,
         Ok(Some(_)) => {
             tracing::error!("the metrics token is a party's token: /metrics stays closed");

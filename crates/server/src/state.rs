@@ -26,7 +26,7 @@ struct Front {
     failures: FailureLimiter,
     cot_connections: crate::cot::Connections,
     listeners: crate::listen::Listeners,
-    webhooks: crate::webhooks::Registry,
+    webhooks: Arc<crate::webhooks::Registry>,
 }
 
 impl std::fmt::Debug for AppState {
@@ -68,7 +68,7 @@ impl AppState {
             failures: FailureLimiter::new(config.auth_failures),
             cot_connections: crate::cot::Connections::default(),
             listeners: crate::listen::Listeners::default(),
-            webhooks: crate::webhooks::Registry::open(store)?,
+            webhooks: Arc::new(crate::webhooks::Registry::open(store)?),
         };
         Ok(AppState {
             service,
@@ -107,8 +107,13 @@ impl AppState {
         &self.front.listeners
     }
 
-    pub(crate) fn webhooks(&self) -> &crate::webhooks::Registry {
+    pub(crate) fn webhooks(&self) -> &Arc<crate::webhooks::Registry> {
         &self.front.webhooks
+    }
+
+    /// What the webhook deliverer works on.
+    pub fn hooks(&self) -> crate::webhooks::Hooks {
+        crate::webhooks::Hooks::new(self.service.clone(), self.webhooks().clone())
     }
 
     /// Whether the service is whole: every listener accepts and its

@@ -64,10 +64,9 @@
 
 use crate::auth::actor_of;
 use crate::problem::ApiError;
-use crate::state::AppState;
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
-use deconflict_service::{Event, Subscription, now_ms};
+use deconflict_service::{Event, Service, Subscription, now_ms};
 use deconflict_store::{Credential, Location, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
 use http_body_util::{BodyExt, Full, Limited};
@@ -106,8 +105,8 @@ const REREAD: Duration = Duration::from_secs(5);
 /// the store failed it.
 const RETRY_STORE: Duration = Duration::from_secs(5);
 
-/// The webhooks table and the signal that it changed; [`AppState`] holds
-/// one.
+/// The webhooks table and the signal that it changed; the front end's state
+/// holds one.
 pub(crate) struct Registry {
     store: Mutex<Webhooks>,
     changed: watch::Sender<()>,
@@ -131,13 +130,12 @@ impl Registry {
 /// its fsync). A party's webhook beyond the allowed number is `409
 /// too_many_webhooks`; any other store failure is logged and `internal`.
 pub(crate) async fn store<R: Send + 'static>(
-    app: &AppState,
+    registry: &Arc<Registry>,
     f: impl FnOnce(&mut Webhooks) -> Result<R, StoreError> + Send + 'static,
 ) -> Result<R, ApiError> {
-    let app = app.clone();
+    let registry = registry.clone();
     let done = tokio::task::spawn_blocking(move || {
-        let mut webhooks = app
-            .webhooks()
+        let mut webhooks = registry
             .store
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
@@ -171,17 +169,51 @@ impl Drop for Deliveries {
     }
 }
 
-/// Starts delivering to every webhook of `state`, and to each one
+/// What the deliverer works on: the service, whose events it delivers, and
+/// the webhooks table. Nothing of the HTTP front end.
+#[derive(Clone)]
+pub struct Hooks {
+    service: Service,
+    registry: Arc<Registry>,
+}
+
+impl std::fmt::Debug for Hooks {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hooks")
+            .field("service", &self.service)
+            .finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for Hooks {
+    type Target = Service;
+
+    fn deref(&self) -> &Service {
+        &self.service
+    }
+}
+
+impl Hooks {
+    pub(crate) fn new(service: Service, registry: Arc<Registry>) -> Hooks {
+        Hooks { service, registry }
+    }
+
+    fn webhooks(&self) -> &Arc<Registry> {
+        &self.registry
+    }
+}
+
+/// Starts delivering to every webhook of `hooks`, and to each one
 /// registered later, until the returned handle is dropped. `serve` does
 /// this; a service built with [`crate::app`] alone (as in tests) delivers
 /// nothing until it is called.
-pub fn start(state: &AppState) -> Deliveries {
-    Deliveries(tokio::spawn(supervise(state.clone())))
+pub fn start(hooks: Hooks) -> Deliveries {
+    Deliveries(tokio::spawn(supervise(hooks)))
 }
 
 /// Keeps one delivery task per live webhook. The tasks live in a
 /// [`JoinSet`], so they stop with the supervisor.
-pub(crate) async fn supervise(app: AppState) {
+pub(crate) async fn supervise(app: Hooks) {
     // Of several nodes on one log, the one that leads delivers.
     loop {
         if app.leading().await {
@@ -194,7 +226,7 @@ pub(crate) async fn supervise(app: AppState) {
     let mut tasks = JoinSet::new();
     loop {
         changes.mark_unchanged();
-        let live = match store(&app, |store| store.live()).await {
+        let live = match store(app.webhooks(), |store| store.live()).await {
             Ok(live) => live,
             Err(_) => {
                 tokio::time::sleep(RETRY_STORE).await;
@@ -246,7 +278,7 @@ pub(crate) async fn supervise(app: AppState) {
 /// the credential or its party) ends the task within a moment, whatever it
 /// is doing (waiting for events, backing off, sending), and with it the
 /// connection to the receiver: see `crate::revocation`.
-async fn deliver(app: AppState, hook: Webhook) {
+async fn deliver(app: Hooks, hook: Webhook) {
     let credential = loop {
         match credential_of(&app, &hook.id).await {
             Ok(Some(credential)) => break credential,
@@ -264,7 +296,7 @@ async fn deliver(app: AppState, hook: Webhook) {
     }
 }
 
-async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
+async fn deliver_as(app: Hooks, hook: Webhook, credential: Credential) {
     let id = hook.id;
     let target = match Target::parse(&hook.url) {
         Ok(target) => target,
@@ -281,8 +313,7 @@ async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
     };
     let actor = actor_of(credential);
     let durable = app.feed().subscribe();
-    let mut subscription =
-        Subscription::new(app.service().clone(), actor, hook.cursor, durable);
+    let mut subscription = Subscription::new(app.service.clone(), actor, hook.cursor, durable);
     let first_wait = app.config().webhook_backoff;
     let mut failures = hook.attempts;
     while let Some(batch) = subscription.next_batch().await {
@@ -325,7 +356,7 @@ async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
             };
             let events = entry.len() as u64;
             let hook = id.clone();
-            let recorded = store(&app, move |store| {
+            let recorded = store(app.webhooks(), move |store| {
                 store.record_success(&hook, seq, events, status.as_u16(), now_ms())
             })
             .await;
@@ -344,17 +375,17 @@ async fn deliver_as(app: AppState, hook: Webhook, credential: Credential) {
 
 /// The credential webhook `id` delivers for; `None` once the webhook is
 /// removed or the credential revoked.
-async fn credential_of(app: &AppState, id: &str) -> Result<Option<Credential>, ApiError> {
+async fn credential_of(app: &Hooks, id: &str) -> Result<Option<Credential>, ApiError> {
     let hook = id.to_owned();
-    store(app, move |store| store.credential(&hook)).await
+    store(app.webhooks(), move |store| store.credential(&hook)).await
 }
 
-async fn record_failure(app: &AppState, id: &str, failure: Failure, wait: Duration) {
+async fn record_failure(app: &Hooks, id: &str, failure: Failure, wait: Duration) {
     let hook = id.to_owned();
     let now = now_ms();
     let next = now.saturating_add(i64::try_from(wait.as_millis()).unwrap_or(i64::MAX));
     let status = failure.status.map(|s| s.as_u16());
-    let recorded = store(app, move |store| {
+    let recorded = store(app.webhooks(), move |store| {
         store.record_failure(&hook, status, &failure.error, next, now)
     })
     .await;

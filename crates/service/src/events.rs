@@ -431,7 +431,11 @@ impl Events<'_> {
             let change = notice.event;
             if let Some(conflict) = self.conflict(&viewer(&notice.party), &notice.conflict) {
                 let to = Audience::Party(notice.party.clone());
-                self.push(&to, Some(notice.conflict), What::Conflict { change, conflict });
+                self.push(
+                    &to,
+                    Some(notice.conflict),
+                    What::Conflict { change, conflict },
+                );
             }
             if !told.contains(&(notice.conflict, notice.event)) {
                 told.push((notice.conflict, notice.event));

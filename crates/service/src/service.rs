@@ -443,13 +443,23 @@ impl Service {
     }
 
     /// The credential of a bearer token, looked up on every request so that
-    /// a revocation applies at once.
-    pub fn authenticate(&self, token: &str) -> Result<Option<Credential>, StoreError> {
-        self.inner
-            .directory
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .authenticate(token)
+    /// a revocation applies at once. The look-up runs on the blocking pool:
+    /// it waits for the directory (a file, or a round trip to PostgreSQL),
+    /// which would otherwise hold up every task of the runtime thread.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<Credential>, StoreError> {
+        let service = self.clone();
+        let token = token.to_owned();
+        tokio::task::spawn_blocking(move || {
+            service
+                .inner
+                .directory
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .authenticate(&token)
+        })
+        .await
+        // Only a panic ends a blocking task early: raised here, as inline.
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     /// Reads the current state under the lock.

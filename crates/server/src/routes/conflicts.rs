@@ -16,9 +16,7 @@ use crate::wire::{ConflictOut, EmptyIn, Page, ReasonIn, conflict_state};
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
-use deconflict_model::{
-    Actor, Command, ConflictId, ConflictState, ConflictView,
-};
+use deconflict_model::{Actor, Command, ConflictId, ConflictState, ConflictView};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {

@@ -82,7 +82,7 @@ async fn stream(
 
 /// What the stream does next.
 enum Step {
-    Send(Event),
+    Send(Box<Event>),
     /// Record the deliveries of the events just sent.
     Delivered(Vec<Event>),
 }
@@ -105,7 +105,8 @@ impl Reader {
                 Some(Step::Delivered(events)) => self.subscription.delivered(&events).await,
                 None => {
                     let events = self.subscription.next_batch().await?;
-                    self.queue.extend(events.iter().cloned().map(Step::Send));
+                    self.queue
+                        .extend(events.iter().cloned().map(Box::new).map(Step::Send));
                     self.queue.push_back(Step::Delivered(events));
                 }
             }

@@ -44,7 +44,7 @@ async fn healthz(State(app): State<AppState>) -> Result<Response, ApiError> {
 
 async fn metrics(State(app): State<AppState>, method: Method, headers: HeaderMap) -> Response {
     let readable = method == Method::GET || method == Method::HEAD;
-    if !(readable && crate::metrics::authorised(&app, &headers)) {
+    if !(readable && crate::metrics::authorised(&app, &headers).await) {
         return ApiError::NoRoute.into_response();
     }
     let seq = app.log().stats().durable_seq;

@@ -113,7 +113,7 @@ async fn register(
     // Events from the log's durable end on: what a stream opened now gets.
     let cursor = app.feed().durable();
     let credential = caller.credential_id;
-    let hook = store(&app, move |store| {
+    let hook = store(app.webhooks(), move |store| {
         store.register(&credential, &body.url, cursor, now_ms())
     })
     .await?;
@@ -136,7 +136,7 @@ async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
 ) -> Result<Json<Page<WebhookOut>>, ApiError> {
-    let hooks = store(&app, move |store| store.list(&caller.party)).await?;
+    let hooks = store(app.webhooks(), move |store| store.list(&caller.party)).await?;
     Ok(Json(Page {
         items: hooks.into_iter().map(Into::into).collect(),
         next_after: None,
@@ -154,7 +154,7 @@ async fn own(
     let Ok(Path(id)) = id else {
         return Err(not_found);
     };
-    match store(app, move |store| store.get(&id)).await? {
+    match store(app.webhooks(), move |store| store.get(&id)).await? {
         Some(hook) if hook.party == caller.party => Ok(hook),
         _ => Err(not_found),
     }
@@ -175,7 +175,10 @@ async fn remove(
 ) -> Result<StatusCode, ApiError> {
     may_change(&caller, "remove webhooks")?;
     let hook = own(&app, &caller, id).await?;
-    store(&app, move |store| store.remove(&hook.id, now_ms())).await?;
+    store(app.webhooks(), move |store| {
+        store.remove(&hook.id, now_ms())
+    })
+    .await?;
     app.webhooks().changed();
     Ok(StatusCode::NO_CONTENT)
 }

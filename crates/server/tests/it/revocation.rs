@@ -231,7 +231,7 @@ async fn a_revoked_credentials_webhook_stops_within_a_second_and_closes_its_conn
         webhook_private: true,
         ..config()
     });
-    let _deliveries = deconflict_server::webhooks::start(&h.state);
+    let _deliveries = deconflict_server::webhooks::start(h.state.hooks());
     let (unit, strike) = scene(&h).await;
     let (receiver, url) = Receiver::start().await;
     h.post("/v1/webhooks", "coalition/operator", json!({"url": url}))

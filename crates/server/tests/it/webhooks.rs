@@ -125,7 +125,7 @@ fn harness() -> (Harness, deconflict_server::webhooks::Deliveries) {
         webhook_private: true,
         ..config()
     });
-    let deliveries = deconflict_server::webhooks::start(&h.state);
+    let deliveries = deconflict_server::webhooks::start(h.state.hooks());
     (h, deliveries)
 }
 
@@ -648,7 +648,7 @@ async fn webhooks_cannot_point_into_the_service_network_unless_allowed() {
     let (receiver, url) = Receiver::start().await;
     let url = url.replace("127.0.0.1", "localhost");
     let (id, _) = register(&h, "pmf/operator", &url).await;
-    let _deliveries = deconflict_server::webhooks::start(&h.state);
+    let _deliveries = deconflict_server::webhooks::start(h.state.hooks());
     h.post(
         "/v1/declarations",
         "pmf/operator",
