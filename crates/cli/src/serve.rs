@@ -4,9 +4,9 @@
 
 use crate::config::{ServeConfig, Settings, TlsFiles};
 use deconflict_model::{Actor, ObjectRef};
-use deconflict_server::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_server::tls::ServerConfig;
 use deconflict_server::{AppState, MetricsToken, shutdown_signal};
+use deconflict_service::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_store::{Directory, IssuedToken, Location, Role, db_path};
 use std::error::Error;
 use std::io::{IsTerminal, Write};

@@ -3,10 +3,11 @@
 //! `time`, the event's `type` and what it says, through the API's wire
 //! types.
 
-use crate::wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
 use deconflict_model::{ConflictView, NoticeEvent};
+use deconflict_service::Event;
 use deconflict_service::events::{Alert, IncidentChange, NotificationChange, What};
-use deconflict_service::{Event, time};
+use deconflict_wire::time;
+use deconflict_wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
 use serde_json::{Value, json};
 
 /// The event's JSON object.

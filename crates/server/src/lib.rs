@@ -57,25 +57,23 @@
 mod auth;
 pub mod cot;
 mod events;
-mod evidence;
 mod extract;
 mod listen;
 mod metrics;
 mod openapi;
 mod problem;
 mod routes;
-pub mod scenario;
 mod serve;
 mod state;
 pub mod tls;
 pub mod webhooks;
-mod wire;
 
 pub use auth::Caller;
 pub use deconflict_service::{
     Config, ENGINE_MAX_VERTICES, FailureLimit, Halt, MetricsToken, RateLimit, RecordError,
-    StartError, time,
+    StartError,
 };
+pub use deconflict_wire::time;
 pub use problem::ApiError;
 pub use state::AppState;
 

@@ -94,10 +94,8 @@ pub(crate) async fn run(
     connections.shutdown().await;
     // Every answered entry is durable by now: a checkpoint covers them all,
     // so a restart can tell if any goes missing.
-    let signer = state.clone();
-    match tokio::task::spawn_blocking(move || signer.sign_checkpoint()).await {
-        Ok(Ok(size)) => tracing::info!(size, "stopping: signed a checkpoint of the whole log"),
-        Ok(Err(error)) => tracing::error!(%error, "stopping: signing the last checkpoint"),
+    match state.sign_checkpoint_now().await {
+        Ok(size) => tracing::info!(size, "stopping: signed a checkpoint of the whole log"),
         Err(error) => tracing::error!(%error, "stopping: signing the last checkpoint"),
     }
 }

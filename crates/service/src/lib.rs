@@ -20,12 +20,13 @@ mod counters;
 pub mod disclosure;
 mod error;
 pub mod events;
+pub mod evidence;
 pub mod feed;
 mod quota;
 pub mod record;
 mod revocation;
+pub mod scenario;
 mod service;
-pub mod time;
 
 pub use config::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
 pub use counters::Counters;

@@ -287,6 +287,16 @@ impl Service {
         &self.inner.feed
     }
 
+    /// [`Service::sign_checkpoint`] on the blocking pool, for async callers:
+    /// signing waits for its fsync.
+    pub async fn sign_checkpoint_now(&self) -> Result<u64, RecordError> {
+        let signer = self.clone();
+        tokio::task::spawn_blocking(move || signer.sign_checkpoint())
+            .await
+            // Only a panic ends a blocking task early: raised here, as inline.
+            .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
+    }
+
     /// Signs a checkpoint of every durable entry unless the latest covers
     /// them already; returns the latest. Nothing is signed once the service
     /// has stopped trusting its state.

@@ -7,12 +7,14 @@ use crate::auth::Caller;
 use crate::extract::{Body, Id, OptionalBody, Query};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{ActivityIn, ActivityOut, ConflictOut, EmptyIn, Page, ReasonIn, activity_state};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{ActivityId, Actor, Command, ObjectRef};
+use deconflict_wire::{
+    ActivityIn, ActivityOut, ConflictOut, EmptyIn, Page, ReasonIn, activity_state,
+};
 use serde::Serialize;
 
 pub(crate) fn routes() -> Vec<Route> {

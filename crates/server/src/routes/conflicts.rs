@@ -12,11 +12,11 @@ use crate::auth::Caller;
 use crate::extract::{Id, OptionalBody, Query};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{ConflictOut, EmptyIn, Page, ReasonIn, conflict_state};
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use deconflict_model::{Actor, Command, ConflictId, ConflictState, ConflictView};
+use deconflict_wire::{ConflictOut, EmptyIn, Page, ReasonIn, conflict_state};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {

@@ -6,12 +6,12 @@ use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{ConflictOut, DeclarationIn, DeclarationOut, Page};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Command, DeclarationId, ObjectRef};
+use deconflict_wire::{ConflictOut, DeclarationIn, DeclarationOut, Page};
 use serde::Serialize;
 
 pub(crate) fn routes() -> Vec<Route> {

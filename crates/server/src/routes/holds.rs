@@ -7,13 +7,13 @@ use crate::auth::Caller;
 use crate::extract::{Body, Id};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::DeclarationOut;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode};
 use axum::response::IntoResponse;
 use deconflict_model::{Command, DeclarationId, HOLDS_WINDOW_MS, Suspension};
 use deconflict_service::now_ms;
+use deconflict_wire::DeclarationOut;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -39,8 +39,8 @@ impl From<Suspension> for SuspensionOut {
         SuspensionOut {
             party: s.party,
             area: s.area,
-            from: deconflict_service::time::format(s.from_ms),
-            until: deconflict_service::time::format(s.until_ms),
+            from: deconflict_wire::time::format(s.from_ms),
+            until: deconflict_wire::time::format(s.until_ms),
             reason: s.reason,
         }
     }
@@ -73,7 +73,7 @@ async fn holds(
         })
         .await??;
     Ok(Json(HoldsOut {
-        since: deconflict_service::time::format(since),
+        since: deconflict_wire::time::format(since),
         caused,
         suspensions: suspensions.into_iter().map(Into::into).collect(),
     }))
@@ -95,7 +95,7 @@ async fn suspend(
     State(app): State<AppState>,
     Body(body): Body<SuspensionIn>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let until_ms = deconflict_service::time::parse(&body.until).map_err(|e| ApiError::Invalid {
+    let until_ms = deconflict_wire::time::parse(&body.until).map_err(|e| ApiError::Invalid {
         code: "invalid_field",
         field: "until".into(),
         detail: format!("until: {e}"),

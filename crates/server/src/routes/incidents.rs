@@ -6,12 +6,12 @@ use crate::auth::Caller;
 use crate::extract::{Body, Id, Query};
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{IncidentIn, IncidentOut, IncidentStatusIn, Page};
 use axum::Json;
 use axum::extract::State;
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Command, IncidentId, ObjectRef};
+use deconflict_wire::{IncidentIn, IncidentOut, IncidentStatusIn, Page};
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -149,7 +149,7 @@ async fn evidence(
     State(app): State<AppState>,
     Id(id): Id<IncidentId>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let bundle = crate::evidence::bundle(&app, &caller, id).await?;
+    let bundle = deconflict_service::evidence::bundle(&app, &caller, id).await?;
     let disposition = format!("attachment; filename=\"evidence-{id}.json\"");
     Ok(([(header::CONTENT_DISPOSITION, disposition)], Json(bundle)))
 }

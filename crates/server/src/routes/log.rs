@@ -66,7 +66,7 @@ async fn checkpoint(
 ) -> Result<Response, ApiError> {
     let size = match params.size {
         Some(size) => size,
-        None => app.sign_checkpoint().map_err(internal)?,
+        None => app.sign_checkpoint_now().await.map_err(internal)?,
     };
     let note = app
         .record()

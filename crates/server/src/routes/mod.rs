@@ -119,7 +119,7 @@ impl Filter {
     pub(crate) fn parse(params: &ListParams) -> Result<Filter, ApiError> {
         let time = |name: &str, text: &Option<String>| {
             text.as_deref()
-                .map(deconflict_service::time::parse)
+                .map(deconflict_wire::time::parse)
                 .transpose()
                 .map_err(|e| ApiError::query(name, e))
         };
@@ -194,7 +194,7 @@ pub(crate) fn paginate<T>(
     limit: Option<usize>,
     after: Option<&str>,
     max_page: usize,
-) -> crate::wire::Page<T> {
+) -> deconflict_wire::Page<T> {
     let limit = limit.unwrap_or(100).clamp(1, max_page.max(1));
     let mut page = Vec::with_capacity(limit.min(1024));
     let mut next_after = None;
@@ -208,7 +208,7 @@ pub(crate) fn paginate<T>(
         }
         page.push((id, item));
     }
-    crate::wire::Page {
+    deconflict_wire::Page {
         items: page.into_iter().map(|(_, item)| item).collect(),
         next_after,
     }
@@ -223,7 +223,7 @@ pub(crate) fn opened(
     state: &deconflict_model::State,
     caller: &deconflict_model::Actor,
     entry: &deconflict_model::Entry,
-) -> Vec<crate::wire::ConflictOut> {
+) -> Vec<deconflict_wire::ConflictOut> {
     entry
         .outcome
         .opened

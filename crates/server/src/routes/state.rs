@@ -12,11 +12,11 @@ use crate::auth::Caller;
 use crate::extract::Query;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::StateOut;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use deconflict_service::Until;
+use deconflict_wire::StateOut;
 use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {
@@ -53,7 +53,7 @@ async fn get(
         Until::Seq(seq)
     } else {
         Until::TimeMs(
-            deconflict_service::time::parse(&as_of).map_err(|e| ApiError::query("as_of", e))?,
+            deconflict_wire::time::parse(&as_of).map_err(|e| ApiError::query("as_of", e))?,
         )
     };
     let replayer = app.clone();

@@ -11,12 +11,12 @@ use crate::auth::Caller;
 use crate::extract::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
-use crate::wire::{ConflictOut, TracksIn};
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
 use deconflict_model::Command;
 use deconflict_service::Lane;
+use deconflict_wire::{ConflictOut, TracksIn};
 use serde::Serialize;
 
 pub(crate) fn routes() -> Vec<Route> {

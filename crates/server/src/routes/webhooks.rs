@@ -14,7 +14,6 @@ use crate::extract::Body;
 use crate::problem::ApiError;
 use crate::state::AppState;
 use crate::webhooks::{Target, store};
-use crate::wire::Page;
 use axum::Json;
 use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
@@ -22,8 +21,9 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Actor, ModelError, Role};
 use deconflict_service::now_ms;
-use deconflict_service::time::{rfc3339, rfc3339_opt};
 use deconflict_store::{Webhook, to_hex};
+use deconflict_wire::Page;
+use deconflict_wire::time::{rfc3339, rfc3339_opt};
 use serde::{Deserialize, Serialize};
 
 pub(crate) fn routes() -> Vec<Route> {

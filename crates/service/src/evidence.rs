@@ -13,14 +13,13 @@
 //! field opened. Any other party's selection starts only from the objects
 //! it sees in full, so an incident it reports anywhere never tells it
 //! whether anyone else has anything there; of each entry it gets what
-//! `deconflict_model::may_read` allows (through `deconflict_service::disclosure`), and
+//! `deconflict_model::may_read` allows (through `crate::disclosure`), and
 //! an entry it may read nothing of is left out and only counted
 //! (`withheld`): those bear on the incident through its own objects and
 //! conflicts, which it knows of already.
 
-use crate::problem::ApiError;
-use crate::state::AppState;
-use crate::wire::IncidentOut;
+use crate::disclosure::{Opened, opened};
+use crate::{Error, Service};
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
@@ -28,18 +27,14 @@ use deconflict_model::{
     Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, TrackReport, VolumeSpec, sight,
 };
 use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Published, publish};
-use deconflict_service::disclosure::{Opened, opened};
+use deconflict_wire::IncidentOut;
 use std::collections::HashSet;
 
 /// Entries read from the log per batch while searching it.
 const SEARCH_BATCH: usize = 4096;
 
 /// The evidence bundle of incident `id`, as `caller` may have it.
-pub(crate) async fn bundle(
-    app: &AppState,
-    caller: &Actor,
-    id: IncidentId,
-) -> Result<Bundle, ApiError> {
+pub async fn bundle(app: &Service, caller: &Actor, id: IncidentId) -> Result<Bundle, Error> {
     let (subject, volume, reader) = app
         .read(|state| {
             let view = state.incident(caller, &id)?;
@@ -50,11 +45,11 @@ pub(crate) async fn bundle(
                 coordinator: caller.coordinator || state.granted_evidence(caller, &id),
                 ..caller.clone()
             };
-            Ok::<_, ApiError>((IncidentOut::from(view), volume, reader))
+            Ok::<_, Error>((IncidentOut::from(view), volume, reader))
         })
         .await??;
     // Signed first: every entry found below is then within the checkpoint.
-    let size = app.sign_checkpoint().map_err(internal)?;
+    let size = app.sign_checkpoint_now().await.map_err(internal)?;
     let searcher = app.clone();
     let mut placed = tokio::task::spawn_blocking(move || placed_at(&searcher, &volume, size))
         .await
@@ -86,7 +81,7 @@ pub(crate) async fn bundle(
         .record()
         .published(size)
         .map_err(internal)?
-        .ok_or(ApiError::Internal)?;
+        .ok_or(Error::Internal)?;
     let mut entries = Vec::with_capacity(found.len());
     let mut payloads = Vec::new();
     for (seq, published, opened) in found {
@@ -103,9 +98,9 @@ pub(crate) async fn bundle(
     })
 }
 
-fn internal(e: impl std::fmt::Display) -> ApiError {
+fn internal(e: impl std::fmt::Display) -> Error {
     tracing::error!(error = %e, "building evidence");
-    ApiError::Internal
+    Error::Internal
 }
 
 /// An entry found, with its published form.
@@ -113,7 +108,7 @@ type Found = Vec<(Entry, Published)>;
 
 /// The objects of the first `size` entries placed at the incident: declared
 /// or submitted there, or a unit that said it was there then.
-fn placed_at(app: &AppState, place: &Volume, size: u64) -> Result<HashSet<ObjectRef>, ApiError> {
+fn placed_at(app: &Service, place: &Volume, size: u64) -> Result<HashSet<ObjectRef>, Error> {
     let mut objects = HashSet::new();
     each_entry(app, size, |entry, _| {
         if let Some((object, spec)) = placed(entry)
@@ -133,11 +128,11 @@ fn placed_at(app: &AppState, place: &Volume, size: u64) -> Result<HashSet<Object
 /// The entries of the first `size` that bear on the incident, in order,
 /// starting from the objects `placed` at it.
 fn search(
-    app: &AppState,
+    app: &Service,
     id: IncidentId,
     placed: HashSet<ObjectRef>,
     size: u64,
-) -> Result<Found, ApiError> {
+) -> Result<Found, Error> {
     // The objects placed, and the activities met in their conflicts.
     let mut objects = placed.clone();
     let mut conflicts: HashSet<ConflictId> = HashSet::new();
@@ -182,7 +177,7 @@ fn search(
 }
 
 /// Calls `f` on every one of the first `size` entries, decoded, with its bytes.
-fn each_entry(app: &AppState, size: u64, mut f: impl FnMut(&Entry, &[u8])) -> Result<(), ApiError> {
+fn each_entry(app: &Service, size: u64, mut f: impl FnMut(&Entry, &[u8])) -> Result<(), Error> {
     let mut next = 1;
     while next <= size {
         let batch = app.log().read(next, SEARCH_BATCH).map_err(internal)?;
@@ -231,12 +226,12 @@ fn report_volume(report: &TrackReport) -> Option<Volume> {
 }
 
 fn bundle_entry(
-    app: &AppState,
+    app: &Service,
     seq: u64,
     published: &Published,
     fields: Vec<String>,
     size: u64,
-) -> Result<BundleEntry, ApiError> {
+) -> Result<BundleEntry, Error> {
     let proof = app
         .record()
         .tree()

@@ -1,6 +1,6 @@
 //! Demo scenarios as data (`scenarios/*.json`): parties, sourced places, and
 //! steps — declarations, activities, acknowledgements, clearances — that are
-//! run through the same command path as the API ([`AppState::execute`]), so
+//! run through the same command path as the API ([`Service::execute`]), so
 //! the log records them like any other command.
 //!
 //! Times in a scenario are hours relative to the moment it is loaded
@@ -9,14 +9,13 @@
 //! activity's state, how many conflicts it opened); loading fails if the
 //! story does not happen as written.
 
-use crate::problem::ApiError;
-use crate::state::AppState;
-use crate::wire::{
-    DisclosureWire, IncidentKindWire, IncidentStatusWire, TrackingWire, VisibilityWire,
-};
+use crate::{Error, Service};
 use deconflict_model::{
     ActivityId, ActivitySpec, Actor, Command, ConflictId, DeclarationSpec, IncidentSpec, ObjectRef,
     Role, VolumeSpec,
+};
+use deconflict_wire::{
+    DisclosureWire, IncidentKindWire, IncidentStatusWire, TrackingWire, VisibilityWire,
 };
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -210,7 +209,7 @@ pub enum ScenarioError {
     #[error("step {step}: {message}")]
     Step { step: usize, message: String },
     #[error("step {step} was refused: {error}")]
-    Refused { step: usize, error: ApiError },
+    Refused { step: usize, error: Error },
 }
 
 impl Scenario {
@@ -222,7 +221,7 @@ impl Scenario {
     /// `actor(party, role)` gives the credential each step acts through.
     pub async fn load(
         &self,
-        app: &AppState,
+        app: &Service,
         start_ms: i64,
         actor: impl Fn(&str, Role) -> Option<Actor>,
     ) -> Result<Loaded, ScenarioError> {
@@ -249,10 +248,7 @@ impl Scenario {
             let entry = app
                 .execute(&actor, command, |_, entry| entry.clone())
                 .await
-                .map_err(|error| ScenarioError::Refused {
-                    step: n,
-                    error: error.into(),
-                })?;
+                .map_err(|error| ScenarioError::Refused { step: n, error })?;
             let outcome = &entry.outcome;
             if let (Some(name), Some(created)) = (name, &outcome.created) {
                 loaded.objects.insert(name, *created);

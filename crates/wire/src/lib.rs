@@ -1,20 +1,23 @@
 //! The JSON the API speaks, mapped to and from the model at the edge. The
 //! model has no wire format of its own: every response here is built from one
-//! of its need-to-know views, and nothing else.
+//! of its need-to-know views, and nothing else. Scenario files are written in
+//! the same forms, and evidence bundles carry their incident in it.
 
+pub mod time;
+
+use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
     ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationId,
     DeclarationView, Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView,
     Notification, NotificationState, ObjectRef, Position, SideView, StateView, TrackReport,
     TrackView, TrackingSpec, Visibility, VolumeSpec,
 };
-use deconflict_service::time::{rfc3339, rfc3339_opt};
 use serde::{Deserialize, Serialize};
 
 /// Who may see a declaration in full.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum VisibilityWire {
+pub enum VisibilityWire {
     #[default]
     Private,
     Public,
@@ -41,7 +44,7 @@ impl From<Visibility> for VisibilityWire {
 /// What a party in conflict with an object may learn of it.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum DisclosureWire {
+pub enum DisclosureWire {
     #[default]
     Coarse,
     CoordinatorOnly,
@@ -67,7 +70,7 @@ impl From<Disclosure> for DisclosureWire {
 
 /// A reference to one of the caller's (or a fully visible) objects.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct ObjectWire {
+pub struct ObjectWire {
     #[serde(rename = "type")]
     kind: &'static str,
     id: String,
@@ -88,31 +91,31 @@ impl From<&ObjectRef> for ObjectWire {
 /// `POST /v1/declarations`, `PUT /v1/declarations/{id}`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct DeclarationIn {
-    pub(crate) kind: String,
-    pub(crate) label: String,
-    pub(crate) geometry: geojson::Geometry,
-    pub(crate) buffer_m: f64,
+pub struct DeclarationIn {
+    pub kind: String,
+    pub label: String,
+    pub geometry: geojson::Geometry,
+    pub buffer_m: f64,
     #[serde(default)]
-    pub(crate) altitude_m: Option<[f64; 2]>,
+    pub altitude_m: Option<[f64; 2]>,
     #[serde(with = "rfc3339")]
-    pub(crate) valid_from: i64,
+    pub valid_from: i64,
     #[serde(default, with = "rfc3339_opt")]
-    pub(crate) valid_to: Option<i64>,
+    pub valid_to: Option<i64>,
     #[serde(default)]
-    pub(crate) visibility: VisibilityWire,
+    pub visibility: VisibilityWire,
     #[serde(default)]
-    pub(crate) disclosure: DisclosureWire,
+    pub disclosure: DisclosureWire,
     /// A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
     #[serde(default)]
-    pub(crate) tracking: Option<TrackingWire>,
+    pub tracking: Option<TrackingWire>,
     /// `PUT` only: the version being replaced (optimistic locking).
     #[serde(default)]
-    pub(crate) version: Option<u64>,
+    pub version: Option<u64>,
 }
 
 impl DeclarationIn {
-    pub(crate) fn spec(self) -> deconflict_model::DeclarationSpec {
+    pub fn spec(self) -> deconflict_model::DeclarationSpec {
         deconflict_model::DeclarationSpec {
             kind: self.kind,
             label: self.label,
@@ -133,7 +136,7 @@ impl DeclarationIn {
 /// How a declared unit reports its position.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct TrackingWire {
+pub struct TrackingWire {
     report_interval_s: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     max_speed_mps: Option<f64>,
@@ -164,27 +167,27 @@ impl From<TrackingSpec> for TrackingWire {
 /// `POST /v1/tracks`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct TracksIn {
-    pub(crate) reports: Vec<TrackReportIn>,
+pub struct TracksIn {
+    pub reports: Vec<TrackReportIn>,
 }
 
 /// One position report, as TAK and C2 systems give it.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct TrackReportIn {
-    pub(crate) declaration_id: DeclarationId,
+pub struct TrackReportIn {
+    pub declaration_id: DeclarationId,
     #[serde(with = "rfc3339")]
-    pub(crate) time: i64,
-    pub(crate) lat: f64,
-    pub(crate) lon: f64,
+    pub time: i64,
+    pub lat: f64,
+    pub lon: f64,
     #[serde(default)]
-    pub(crate) hae: Option<f64>,
+    pub hae: Option<f64>,
     #[serde(default)]
-    pub(crate) ce_m: Option<f64>,
+    pub ce_m: Option<f64>,
     #[serde(default)]
-    pub(crate) speed: Option<f64>,
+    pub speed: Option<f64>,
     #[serde(default)]
-    pub(crate) course: Option<f64>,
+    pub course: Option<f64>,
 }
 
 impl From<TrackReportIn> for TrackReport {
@@ -206,7 +209,7 @@ impl From<TrackReportIn> for TrackReport {
 
 /// A unit's last reported position, and whether it has gone stale.
 #[derive(Debug, Serialize)]
-pub(crate) struct TrackOut {
+pub struct TrackOut {
     #[serde(with = "rfc3339")]
     time: i64,
     lat: f64,
@@ -250,23 +253,23 @@ impl From<TrackView> for TrackOut {
 /// `POST /v1/activities`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ActivityIn {
-    pub(crate) kind: String,
-    pub(crate) label: String,
-    pub(crate) geometry: geojson::Geometry,
-    pub(crate) buffer_m: f64,
+pub struct ActivityIn {
+    pub kind: String,
+    pub label: String,
+    pub geometry: geojson::Geometry,
+    pub buffer_m: f64,
     #[serde(default)]
-    pub(crate) altitude_m: Option<[f64; 2]>,
+    pub altitude_m: Option<[f64; 2]>,
     #[serde(with = "rfc3339")]
-    pub(crate) start: i64,
+    pub start: i64,
     #[serde(default, with = "rfc3339_opt")]
-    pub(crate) end: Option<i64>,
+    pub end: Option<i64>,
     #[serde(default)]
-    pub(crate) disclosure: DisclosureWire,
+    pub disclosure: DisclosureWire,
 }
 
 impl ActivityIn {
-    pub(crate) fn spec(self) -> deconflict_model::ActivitySpec {
+    pub fn spec(self) -> deconflict_model::ActivitySpec {
         deconflict_model::ActivitySpec {
             kind: self.kind,
             label: self.label,
@@ -286,19 +289,19 @@ impl ActivityIn {
 /// `override`) or none (`start`, `complete`, `cancel`, `acknowledge`).
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct ReasonIn {
+pub struct ReasonIn {
     #[serde(default)]
-    pub(crate) reason: Option<String>,
+    pub reason: Option<String>,
 }
 
 /// An action body that takes no fields: empty, or `{}`.
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct EmptyIn {}
+pub struct EmptyIn {}
 
 /// A declaration, in full.
 #[derive(Debug, Serialize)]
-pub(crate) struct DeclarationOut {
+pub struct DeclarationOut {
     id: String,
     version: u64,
     owner: String,
@@ -356,7 +359,7 @@ impl From<DeclarationView> for DeclarationOut {
 
 /// One step of an activity's life.
 #[derive(Debug, Serialize)]
-pub(crate) struct TransitionOut {
+pub struct TransitionOut {
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
@@ -366,7 +369,7 @@ pub(crate) struct TransitionOut {
 
 /// An activity, in full.
 #[derive(Debug, Serialize)]
-pub(crate) struct ActivityOut {
+pub struct ActivityOut {
     id: String,
     owner: String,
     kind: String,
@@ -416,7 +419,7 @@ impl From<ActivityView> for ActivityOut {
 /// acknowledged, to anyone who sees the conflict; the state and its times
 /// only to that party itself and to the coordinator.
 #[derive(Debug, Serialize)]
-pub(crate) struct NotificationOut {
+pub struct NotificationOut {
     acknowledged: bool,
     #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<&'static str>,
@@ -455,7 +458,7 @@ impl From<Notification> for NotificationOut {
 /// coordinator will make contact). Of another party's notification, only
 /// whether it acknowledged.
 #[derive(Debug, Serialize)]
-pub(crate) struct SideOut {
+pub struct SideOut {
     view: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     party: Option<String>,
@@ -514,7 +517,7 @@ impl From<SideView> for SideOut {
 
 /// An area of whole 0.05° cells: its box and the same as a GeoJSON polygon.
 #[derive(Debug, Serialize)]
-pub(crate) struct AreaOut {
+pub struct AreaOut {
     bbox: [f64; 4],
     geometry: BoxPolygon,
 }
@@ -541,7 +544,7 @@ impl From<CoarseArea> for AreaOut {
 
 /// Where and when a conflict's volumes overlap.
 #[derive(Debug, Serialize)]
-pub(crate) struct OverlapOut {
+pub struct OverlapOut {
     #[serde(with = "rfc3339")]
     from: i64,
     #[serde(with = "rfc3339_opt")]
@@ -551,7 +554,7 @@ pub(crate) struct OverlapOut {
 
 /// An approver's override.
 #[derive(Debug, Serialize)]
-pub(crate) struct OverrideOut {
+pub struct OverrideOut {
     reason: String,
     #[serde(with = "rfc3339")]
     at: i64,
@@ -559,7 +562,7 @@ pub(crate) struct OverrideOut {
 
 /// A conflict as the caller may see it. The caller's own side comes first.
 #[derive(Debug, Serialize)]
-pub(crate) struct ConflictOut {
+pub struct ConflictOut {
     id: String,
     state: &'static str,
     #[serde(with = "rfc3339")]
@@ -579,7 +582,7 @@ pub(crate) struct ConflictOut {
 /// Why the party that opened a conflict was told only that the coordinator
 /// will contact it, and whether it was shown the conflict at all.
 #[derive(Debug, Serialize)]
-pub(crate) struct WithheldOut {
+pub struct WithheldOut {
     reason: &'static str,
     opener_shown: bool,
 }
@@ -611,7 +614,7 @@ impl From<ConflictView> for ConflictOut {
 
 /// `GET /v1/state`.
 #[derive(Debug, Serialize)]
-pub(crate) struct StateOut {
+pub struct StateOut {
     /// The last entry the view includes; `null` for an empty log.
     seq: Option<u64>,
     declarations: Vec<DeclarationOut>,
@@ -633,13 +636,13 @@ impl From<StateView> for StateOut {
 /// One page of a list. Pass `next_after` as `after` for the next page; it is
 /// `null` on the last.
 #[derive(Debug, Serialize)]
-pub(crate) struct Page<T> {
-    pub(crate) items: Vec<T>,
-    pub(crate) next_after: Option<String>,
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next_after: Option<String>,
 }
 
 /// Parses a state filter of activities.
-pub(crate) fn activity_state(text: &str) -> Option<ActivityState> {
+pub fn activity_state(text: &str) -> Option<ActivityState> {
     use ActivityState::*;
     [Held, Cleared, Denied, Active, Completed, Cancelled]
         .into_iter()
@@ -647,7 +650,7 @@ pub(crate) fn activity_state(text: &str) -> Option<ActivityState> {
 }
 
 /// Parses a state filter of conflicts.
-pub(crate) fn conflict_state(text: &str) -> Option<ConflictState> {
+pub fn conflict_state(text: &str) -> Option<ConflictState> {
     use ConflictState::*;
     [Open, Resolved, Overridden]
         .into_iter()
@@ -657,7 +660,7 @@ pub(crate) fn conflict_state(text: &str) -> Option<ConflictState> {
 /// An incident's kind, as the API writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum IncidentKindWire {
+pub enum IncidentKindWire {
     Allegation,
     Attack,
     BlockedMovement,
@@ -692,7 +695,7 @@ impl From<IncidentKind> for IncidentKindWire {
 /// An incident's status, as the API writes it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
-pub(crate) enum IncidentStatusWire {
+pub enum IncidentStatusWire {
     Open,
     Credible,
     NotCredible,
@@ -727,17 +730,17 @@ impl From<IncidentStatus> for IncidentStatusWire {
 /// When an incident happened: `to` exclusive.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct WindowWire {
+pub struct WindowWire {
     #[serde(with = "rfc3339")]
-    pub(crate) from: i64,
+    pub from: i64,
     #[serde(with = "rfc3339")]
-    pub(crate) to: i64,
+    pub to: i64,
 }
 
 /// `POST /v1/incidents`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct IncidentIn {
+pub struct IncidentIn {
     kind: IncidentKindWire,
     place: geojson::Geometry,
     precision_m: f64,
@@ -750,11 +753,11 @@ pub(crate) struct IncidentIn {
 }
 
 impl IncidentIn {
-    pub(crate) fn place(&self) -> &geojson::Geometry {
+    pub fn place(&self) -> &geojson::Geometry {
         &self.place
     }
 
-    pub(crate) fn spec(self) -> IncidentSpec {
+    pub fn spec(self) -> IncidentSpec {
         IncidentSpec {
             kind: self.kind.into(),
             place: self.place,
@@ -772,17 +775,17 @@ impl IncidentIn {
 /// `POST /v1/incidents/{id}/status`.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub(crate) struct IncidentStatusIn {
-    pub(crate) status: IncidentStatusWire,
+pub struct IncidentStatusIn {
+    pub status: IncidentStatusWire,
     #[serde(default)]
-    pub(crate) reason: Option<String>,
+    pub reason: Option<String>,
     #[serde(default)]
-    pub(crate) duplicate_of: Option<String>,
+    pub duplicate_of: Option<String>,
 }
 
 /// An incident, in full.
 #[derive(Debug, Serialize)]
-pub(crate) struct IncidentOut {
+pub struct IncidentOut {
     id: String,
     reporter: String,
     kind: IncidentKindWire,
@@ -799,7 +802,7 @@ pub(crate) struct IncidentOut {
 
 /// One change of an incident's status: who, when, why.
 #[derive(Debug, Serialize)]
-pub(crate) struct StatusChangeOut {
+pub struct StatusChangeOut {
     status: IncidentStatusWire,
     party: String,
     reason: Option<String>,
@@ -809,7 +812,7 @@ pub(crate) struct StatusChangeOut {
 }
 
 impl IncidentOut {
-    pub(crate) fn id(&self) -> &str {
+    pub fn id(&self) -> &str {
         &self.id
     }
 }
