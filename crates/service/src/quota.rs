@@ -99,6 +99,37 @@ impl ReportPace {
         now_ms: i64,
         backlog: Duration,
     ) -> Result<Paced, TooFast> {
+        self.spend(state, party, reports, now_ms, backlog, true)
+    }
+
+    /// Counts reports another node of the log accepted at `now_ms`: a
+    /// party spreading its units' reports over several nodes spends one
+    /// pace, not one a node. A unit that this node reckons over its pace
+    /// (the nodes' clocks differ a little) is left with none to spend.
+    pub(crate) fn count(
+        &mut self,
+        state: &State,
+        party: &str,
+        reports: &[TrackReport],
+        now_ms: i64,
+        backlog: Duration,
+    ) {
+        if let Ok(paced) = self.spend(state, party, reports, now_ms, backlog, false) {
+            self.take(paced);
+        }
+    }
+
+    /// The buckets `reports` leave; `strict`, the first report short of a
+    /// token refuses the batch, else it empties its unit's bucket.
+    fn spend(
+        &self,
+        state: &State,
+        party: &str,
+        reports: &[TrackReport],
+        now_ms: i64,
+        backlog: Duration,
+        strict: bool,
+    ) -> Result<Paced, TooFast> {
         let mut after: BTreeMap<DeclarationId, Bucket> = BTreeMap::new();
         for (index, report) in reports.iter().enumerate() {
             let unit = &report.declaration;
@@ -117,14 +148,14 @@ impl ReportPace {
                     at_ms: now_ms,
                 }
             });
-            if bucket.tokens < 1.0 {
+            if bucket.tokens < 1.0 && strict {
                 let wait_ms = (1.0 - bucket.tokens) * interval_ms;
                 return Err(TooFast {
                     index,
                     retry_after_s: ((wait_ms / 1000.0).ceil() as u64).max(1),
                 });
             }
-            bucket.tokens -= 1.0;
+            bucket.tokens = (bucket.tokens - 1.0).max(0.0);
         }
         Ok(Paced(after.into_iter().collect()))
     }

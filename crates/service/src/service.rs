@@ -357,6 +357,7 @@ impl Service {
                 if stored.seq != next || entry.seq != next {
                     return Err(self.fault(&format!("entry {next} is out of place in the log")));
                 }
+                self.count(core, &entry, stored.body.len());
                 core.state.apply(&entry).map_err(|e| self.fault(&e))?;
                 let leaf = self
                     .inner
@@ -377,6 +378,20 @@ impl Service {
         self.inner.log.caught_up(head);
         self.inner.feed.publish(head);
         Ok(())
+    }
+
+    /// Counts an entry another node wrote against its party's quota and
+    /// its units' pace, as if it had been written here: a party spreading
+    /// its commands over several nodes has one quota, not one a node.
+    fn count(&self, core: &mut Core, entry: &Entry, bytes: usize) {
+        let party = &entry.actor.party;
+        core.quota.add(party, entry.time_ms, bytes as u64);
+        if let (Command::Track { reports }, Some(backlog)) =
+            (&entry.command, self.inner.config.unit_report_backlog)
+        {
+            core.pace
+                .count(&core.state, party, reports, entry.time_ms, backlog);
+        }
     }
 
     /// Halts for a fault and gives the answer to the request that met it.

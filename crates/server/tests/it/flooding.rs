@@ -105,7 +105,7 @@ async fn a_party_that_fills_its_quota_of_the_log_stops_there_alone() {
 }
 
 /// A batch of `n` reports of `unit` at `at`, a minute apart and ending now.
-fn reports(unit: &str, at: (f64, f64), n: usize) -> serde_json::Value {
+pub(crate) fn reports(unit: &str, at: (f64, f64), n: usize) -> serde_json::Value {
     let reports: Vec<_> = (0..n)
         .map(|i| {
             json!({
@@ -119,7 +119,7 @@ fn reports(unit: &str, at: (f64, f64), n: usize) -> serde_json::Value {
 
 /// A PMF unit reporting every 30 s, on a service that takes a minute's
 /// backlog at once (so the burst is the floor of ten reports).
-async fn paced_unit(h: &Harness) -> String {
+pub(crate) async fn paced_unit(h: &Harness) -> String {
     let mut unit = crate::declaration("unit_position", "PMF company", 43.68, 34.6, 200.0);
     unit["tracking"] = json!({"report_interval_s": 30});
     h.post("/v1/declarations", "pmf/operator", unit)

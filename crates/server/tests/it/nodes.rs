@@ -13,10 +13,15 @@ use std::sync::Arc;
 
 /// `n` nodes on a fresh database of the shared PostgreSQL.
 fn cluster(n: usize) -> (Location, Vec<Harness>) {
+    cluster_with(n, &config())
+}
+
+/// [`cluster`], each node configured so.
+fn cluster_with(n: usize, config: &deconflict_server::Config) -> (Location, Vec<Harness>) {
     let store = Location::parse(&TempPostgres::shared().fresh_database()).unwrap();
     let tokens = issue_tokens(&mut Directory::open_at(&store).unwrap());
     let nodes = (0..n)
-        .map(|_| Harness::node(&store, config(), &tokens))
+        .map(|_| Harness::node(&store, config.clone(), &tokens))
         .collect();
     (store, nodes)
 }
@@ -235,4 +240,64 @@ async fn a_witness_follows_the_log_across_a_change_of_signing_node() {
         .await
         .expect(200);
     assert_eq!(again.text(), first.to_string());
+}
+
+/// Declarations of the PMF, one after another, on the nodes in turn, until
+/// its quota stops them: how many it got in.
+async fn declarations_until_the_quota(nodes: &[&Harness]) -> usize {
+    for n in 0..200 {
+        let body = crate::declaration("checkpoint", &format!("post {n}"), 44.0, 34.0, 10.0);
+        let reply = nodes[n % nodes.len()]
+            .post("/v1/declarations", "pmf/operator", body)
+            .await;
+        if reply.status == 429 {
+            reply.problem(429, "quota_exceeded");
+            return n;
+        }
+        reply.expect(201);
+    }
+    panic!("the quota never stopped the PMF");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_party_spreading_its_writes_over_the_nodes_has_one_quota_not_one_a_node() {
+    let config = deconflict_server::Config {
+        party_log_bytes_per_day: Some(4_000),
+        ..config()
+    };
+    let alone = Harness::with_config(config.clone());
+    let on_one = declarations_until_the_quota(&[&alone]).await;
+    let (_, nodes) = cluster_with(2, &config);
+    let spread = declarations_until_the_quota(&[&nodes[0], &nodes[1]]).await;
+    assert!(on_one >= 3, "the quota holds a few declarations: {on_one}");
+    assert!(
+        spread <= on_one + 1,
+        "spread over two nodes the PMF wrote {spread} declarations, one node took {on_one}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_unit_reporting_through_two_nodes_keeps_one_pace() {
+    let config = deconflict_server::Config {
+        unit_report_backlog: Some(std::time::Duration::from_secs(60)),
+        ..config()
+    };
+    let (_, nodes) = cluster_with(2, &config);
+    // Every 30 s, a minute's backlog: ten reports at once, no more.
+    let unit = crate::flooding::paced_unit(&nodes[0]).await;
+    let at = (43.68, 34.6);
+    let reports = |n| crate::flooding::reports(&unit, at, n);
+    nodes[0]
+        .post("/v1/tracks", "pmf/operator", reports(6))
+        .await
+        .expect(200);
+    let problem = nodes[1]
+        .post("/v1/tracks", "pmf/operator", reports(6))
+        .await
+        .problem(429, "reports_too_fast");
+    assert_eq!(problem["field"], "reports[4].declaration_id", "{problem}");
+    nodes[1]
+        .post("/v1/tracks", "pmf/operator", reports(4))
+        .await
+        .expect(200);
 }
