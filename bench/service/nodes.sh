@@ -3,7 +3,8 @@
 # durable submissions (the dense box, then all of Iraq) and track reports (HTTP batches and
 # Cursor-on-Target); then, on three nodes, the time another node takes to sign checkpoints once the
 # leading node is killed. Run as root (PostgreSQL runs as `postgres`), after
-#   cargo build --release -p deconflict -p deconflict-server --example load --example tracks
+#   cargo build --release -p deconflict && cargo build --release -p deconflict-server --example load --example tracks
+# WHAT, HOW and TAKEOVERS choose a part: e.g. WHAT=submissions-dense HOW=sqlite TAKEOVERS=0.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/target/release/deconflict
@@ -51,7 +52,7 @@ tracks() {
     --pmf "$PMF" --probe "$ISF" --metrics $METRICS --seconds 10 2>&1
 }
 
-runuser -u postgres -- mkdir $work/pg
+mkdir $work/pg; chown postgres $work/pg
 runuser -u postgres -- $PGBIN/initdb -D $work/pg/data -A trust -U postgres >/dev/null
 runuser -u postgres -- $PGBIN/pg_ctl -D $work/pg/data -l $work/pg/log \
   -o "-c listen_addresses='' -c unix_socket_directories=$work/pg -c fsync=on" -w start >/dev/null
@@ -82,14 +83,14 @@ run() {
   esac
   stop_nodes
 }
-for what in submissions-dense submissions-iraq tracks; do
-  for how in sqlite pg1 pg3; do run $what $how; done
+for what in ${WHAT:-submissions-dense submissions-iraq tracks}; do
+  for how in ${HOW:-sqlite pg1 pg3}; do run $what $how; done
 done
 
 # Takeover: the first node started holds the lease. Killed, the time until another node has signed a
 # checkpoint of an entry written after the kill (the leader signs twice a second while entries land).
 # Each round on a fresh database and three fresh nodes.
-for round in 1 2 3; do
+for round in $(seq ${TAKEOVERS:-3}); do
   database; parties "--store $URL"
   JOC=$($BIN token create --party joc --role viewer --store $URL)
   d=$work/takeover$round; mkdir -p $d/a $d/b $d/c
