@@ -3,7 +3,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::error::{Context, StoreError};
-use crate::location::{Location, pg_config};
+use crate::location::{Location, PgConfig, pg_config};
 use crate::pg::confined::Confined;
 use crate::pg::{self, LEASE_LOCK, WRITE_TURN_LOCK, connection_lost};
 use crate::schema::APPLICATION_ID;
@@ -139,7 +139,7 @@ impl fmt::Debug for WriteTurn {
 
 /// A [`WriteTurn`]'s session, on its thread.
 struct TurnSession {
-    config: postgres::Config,
+    config: PgConfig,
     conn: Option<postgres::Client>,
     /// Whether this session took the lock (and has not released it); the session may have died
     /// since, taking the lock with it.

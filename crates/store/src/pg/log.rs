@@ -48,7 +48,7 @@ use super::{
 };
 use crate::backend::{Entry, LogBackend};
 use crate::error::{Context, StoreError};
-use crate::location::pg_config;
+use crate::location::{PgConfig, pg_config};
 
 /// How long an append keeps trying to reach the database before it gives up: long enough for a
 /// restart or a managed failover, short enough that callers are answered.
@@ -355,7 +355,7 @@ impl Listener {
 
 /// The listening session, on the [`Listener`]'s thread.
 struct Listening {
-    config: postgres::Config,
+    config: PgConfig,
     conn: Option<postgres::Client>,
 }
 

@@ -13,18 +13,19 @@ pub(crate) mod confined;
 pub(crate) mod directory;
 pub(crate) mod log;
 mod schema;
+pub(crate) mod tls;
 pub(crate) mod webhooks;
 
 use std::error::Error as StdError;
 use std::fmt;
 use std::time::Duration;
 
+use postgres::Transaction;
 use postgres::types::{FromSql, Type};
-use postgres::{NoTls, Transaction};
 
 use self::confined::Confined;
 use crate::error::{Context, StoreError};
-use crate::location::{Location, pg_config};
+use crate::location::{Location, PgConfig, pg_config};
 use crate::schema::APPLICATION_ID;
 
 /// Advisory locks are taken as (class, key) pairs; the class is the application id, so they
@@ -46,13 +47,13 @@ pub(crate) const WRITE_TURN_LOCK: i32 = 4;
 /// is to wait for the operating system, minutes on a black-holed network.
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 
-/// Connects with `config`, without TLS (see [`Location::parse`]).
-pub(crate) fn connect(config: &postgres::Config) -> Result<postgres::Client, StoreError> {
+/// Connects with `config`, over TLS if it says so (see [`Location::parse`]).
+pub(crate) fn connect(config: &PgConfig) -> Result<postgres::Client, StoreError> {
     let mut config = config.clone();
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }
-    config.connect(NoTls).during("connecting to PostgreSQL")
+    config.connect().during("connecting to PostgreSQL")
 }
 
 /// Takes advisory lock `key` until the transaction ends.
@@ -149,7 +150,7 @@ impl Client {
 
 /// A connection that reconnects, owned by the thread of one [`Client`].
 pub(crate) struct Conn {
-    config: postgres::Config,
+    config: PgConfig,
     conn: Option<postgres::Client>,
 }
 
