@@ -7,6 +7,11 @@
 //! through [`TempPostgres::shared`] and take a database each ([`TempPostgres::fresh_database`]);
 //! a test that kills or restarts the server starts one of its own.
 //!
+//! [`StandbyPair::start`] runs two: a primary and a synchronous standby streaming from it, each in
+//! a directory of its own, for the tests of a failover ([`TempPostgres::kill`] the primary,
+//! [`TempPostgres::promote`] the standby); its URLs name both servers, and a client finds
+//! whichever accepts writes.
+//!
 //! The binaries are found through `pg_config --bindir`, else under `/usr/lib/postgresql/*/bin`;
 //! `cargo xtask test` installs Debian's `postgresql` when they are missing. PostgreSQL refuses to
 //! run as root, so as root the server runs as the `postgres` user (`setpriv`).
@@ -40,6 +45,37 @@ impl TempPostgres {
     ///
     /// If PostgreSQL is not installed, or the server does not start.
     pub fn start() -> TempPostgres {
+        let server = TempPostgres::initialised();
+        server.spawn_postmaster();
+        reap_when_gone(&server);
+        server
+    }
+
+    /// A new cluster, configured to listen only on its socket, not started.
+    fn initialised() -> TempPostgres {
+        let server = TempPostgres::empty();
+        // --no-sync: the cluster's first files need not survive a power cut, only the tests'
+        // commits do, and those the server fsyncs.
+        run(server.command("initdb").arg("-D").arg(server.data()).args([
+            "-U",
+            "postgres",
+            "--auth=trust",
+            "--no-locale",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        ]));
+        server.configure(&format!(
+            "listen_addresses = ''\nunix_socket_directories = '{}'\nfsync = on\n\
+             synchronous_commit = on\nshared_buffers = 16MB\nmax_connections = 300",
+            server.dir.path().display()
+        ));
+        server
+    }
+
+    /// A server that is not there yet: its directory (the `postgres` user's when we are root),
+    /// no cluster in it, nothing running.
+    fn empty() -> TempPostgres {
         let bindir = bindir().unwrap_or_else(|| {
             panic!(
                 "PostgreSQL is not installed (no initdb from `pg_config --bindir` or under \
@@ -55,38 +91,22 @@ impl TempPostgres {
         if as_postgres_user {
             run(Command::new("chown").arg("postgres:").arg(dir.path()));
         }
-        let server = TempPostgres {
+        TempPostgres {
             dir,
             bindir,
             as_postgres_user,
             postmaster: Mutex::new(None),
             databases: AtomicU64::new(0),
-        };
-        // --no-sync: the cluster's first files need not survive a power cut, only the tests'
-        // commits do, and those the server fsyncs.
-        run(server.command("initdb").arg("-D").arg(server.data()).args([
-            "-U",
-            "postgres",
-            "--auth=trust",
-            "--no-locale",
-            "-E",
-            "UTF8",
-            "--no-sync",
-        ]));
+        }
+    }
+
+    /// Appends `lines` to the cluster's `postgresql.conf`; a setting given again there wins.
+    fn configure(&self, lines: &str) {
         let mut conf = OpenOptions::new()
             .append(true)
-            .open(server.data().join("postgresql.conf"))
+            .open(self.data().join("postgresql.conf"))
             .expect("cannot open postgresql.conf");
-        writeln!(
-            conf,
-            "listen_addresses = ''\nunix_socket_directories = '{}'\nfsync = on\n\
-             synchronous_commit = on\nshared_buffers = 16MB\nmax_connections = 300",
-            server.dir.path().display()
-        )
-        .expect("cannot write postgresql.conf");
-        server.spawn_postmaster();
-        reap_when_gone(&server);
-        server
+        writeln!(conf, "{lines}").expect("cannot write postgresql.conf");
     }
 
     /// One server for the whole test binary, started on first use. It is never dropped (it is
@@ -103,30 +123,64 @@ impl TempPostgres {
 
     /// Creates a new, empty database and returns its URL, so tests share a server but no data.
     pub fn fresh_database(&self) -> String {
-        let n = self.databases.fetch_add(1, Ordering::Relaxed) + 1;
-        let name = format!("test_{n}");
-        let url = self.url();
-        off_runtime(|| {
-            let mut client = postgres::Client::connect(&url, postgres::NoTls)
-                .expect("cannot connect to the test server");
-            client
-                .batch_execute(&format!("CREATE DATABASE {name}"))
-                .expect("cannot create a test database");
-        });
+        let name = self.create_database();
         self.url_of(&name)
     }
 
-    /// Kills the server with SIGKILL, as a crash would: no shutdown, no checkpoint.
+    /// Creates a new, empty database and returns its name.
+    fn create_database(&self) -> String {
+        let n = self.databases.fetch_add(1, Ordering::Relaxed) + 1;
+        let name = format!("test_{n}");
+        self.execute(&format!("CREATE DATABASE {name}"));
+        name
+    }
+
+    /// Kills the server with SIGKILL, as a crash would: no shutdown, no checkpoint, and no
+    /// backend left to finish what it was doing (every process of the server goes at once).
     pub fn kill(&self) {
         let mut postmaster = self
             .postmaster
             .lock()
             .unwrap_or_else(PoisonError::into_inner);
         if let Some(mut child) = postmaster.take() {
-            // As root the postmaster runs as `postgres`, which a signal from root still reaches.
-            let _ = child.kill();
+            // As root the server runs as `postgres`, which a signal from root still reaches.
+            // Stopped first, so that it starts no backend while its children are listed; each
+            // backend is a session of its own, so there is no group to kill instead.
+            let postmaster = child.id();
+            let _ = Command::new("kill")
+                .args(["-STOP", &postmaster.to_string()])
+                .status();
+            // The signal lands when the postmaster next runs, which may finish a fork first.
+            let deadline = Instant::now() + Duration::from_secs(1);
+            while state_of(postmaster).is_some_and(|state| state != 'T')
+                && Instant::now() < deadline
+            {
+                std::thread::sleep(Duration::from_millis(1));
+            }
+            // The postmaster last: a backend that saw it die first would still answer its client.
+            let mut kill = Command::new("kill");
+            kill.arg("-KILL");
+            for backend in children_of(postmaster) {
+                kill.arg(backend.to_string());
+            }
+            kill.arg(postmaster.to_string());
+            if !kill.status().is_ok_and(|status| status.success()) {
+                let _ = child.kill();
+            }
             let _ = child.wait();
         }
+    }
+
+    /// Promotes a standby ([`StandbyPair`]) to a primary, and waits until it accepts writes.
+    ///
+    /// # Panics
+    ///
+    /// If the server is not a standby, or the promotion does not finish within a minute.
+    pub fn promote(&self) {
+        run(self
+            .command("pg_ctl")
+            .args(["promote", "--wait", "--timeout=60", "-D"])
+            .arg(self.data()));
     }
 
     /// Starts the server again after [`TempPostgres::kill`] (which it implies): it recovers
@@ -137,10 +191,51 @@ impl TempPostgres {
     }
 
     fn url_of(&self, database: &str) -> String {
-        format!(
-            "postgresql://postgres@{}/{database}",
-            encode(&self.dir.path().to_string_lossy())
-        )
+        format!("postgresql://postgres@{}/{database}", self.host())
+    }
+
+    /// The server's socket directory, as the host of a URL.
+    fn host(&self) -> String {
+        encode(&self.dir.path().to_string_lossy())
+    }
+
+    /// Waits until a standby streams from this server and its commits wait for it.
+    fn wait_for_synchronous_standby(&self) {
+        let url = self.url();
+        let deadline = Instant::now() + START_TIMEOUT;
+        off_runtime(|| {
+            let mut client = postgres::Client::connect(&url, postgres::NoTls)
+                .expect("cannot connect to the test server");
+            loop {
+                let synchronous: i64 = client
+                    .query_one(
+                        "SELECT count(*) FROM pg_stat_replication
+                         WHERE state = 'streaming' AND sync_state = 'sync'",
+                        &[],
+                    )
+                    .and_then(|row| row.try_get(0))
+                    .expect("cannot read pg_stat_replication");
+                if synchronous > 0 {
+                    return;
+                }
+                assert!(
+                    Instant::now() < deadline,
+                    "the standby did not become synchronous"
+                );
+                std::thread::sleep(Duration::from_millis(50));
+            }
+        });
+    }
+
+    /// Runs `sql` in the `postgres` database.
+    fn execute(&self, sql: &str) {
+        let url = self.url();
+        off_runtime(|| {
+            postgres::Client::connect(&url, postgres::NoTls)
+                .expect("cannot connect to the test server")
+                .batch_execute(sql)
+                .unwrap_or_else(|e| panic!("{sql}: {e}"));
+        });
     }
 
     fn data(&self) -> PathBuf {
@@ -212,6 +307,89 @@ impl TempPostgres {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+}
+
+/// A primary and a synchronous standby streaming from it: a commit is acknowledged only once
+/// the standby has flushed it, so a failover (kill the primary, [`TempPostgres::promote`] the
+/// standby) loses no acknowledged commit.
+///
+/// The primary's commits wait for any standby (`synchronous_standby_names = '*'`,
+/// `synchronous_commit = on`); the standby is made with `pg_basebackup -R`, on a socket
+/// directory of its own, and asks for no standby of its own, so that once promoted it commits
+/// alone.
+#[derive(Debug)]
+pub struct StandbyPair {
+    /// The server that accepts writes at the start.
+    pub primary: TempPostgres,
+    /// The server that streams the primary's log, read-only until promoted.
+    pub standby: TempPostgres,
+}
+
+impl StandbyPair {
+    /// Starts a primary, makes a standby of it and starts that, and returns once the standby is
+    /// streaming and synchronous.
+    ///
+    /// # Panics
+    ///
+    /// If PostgreSQL is not installed, or either server does not start, or the standby does not
+    /// become synchronous within a minute.
+    pub fn start() -> StandbyPair {
+        let primary = TempPostgres::initialised();
+        // Spelt out rather than left to the defaults: they are what replication needs.
+        primary.configure(
+            "wal_level = replica\nmax_wal_senders = 4\n\
+             synchronous_commit = on\nsynchronous_standby_names = '*'",
+        );
+        {
+            // initdb's own lines already let local sockets replicate; spelt out all the same,
+            // as a server set up by hand needs it.
+            let mut hba = OpenOptions::new()
+                .append(true)
+                .open(primary.data().join("pg_hba.conf"))
+                .expect("cannot open pg_hba.conf");
+            writeln!(hba, "local replication postgres trust").expect("cannot write pg_hba.conf");
+        }
+        primary.spawn_postmaster();
+        reap_when_gone(&primary);
+
+        let standby = TempPostgres::empty();
+        run(standby
+            .command("pg_basebackup")
+            .arg("-D")
+            .arg(standby.data())
+            .arg("-h")
+            .arg(primary.dir.path())
+            .args([
+                "-U",
+                "postgres",
+                "--write-recovery-conf",
+                "--wal-method=stream",
+                "--checkpoint=fast",
+                "--no-sync",
+            ]));
+        // The copy has the primary's settings; this server listens elsewhere, and alone after a
+        // promotion it would wait forever for a standby to acknowledge each commit.
+        standby.configure(&format!(
+            "unix_socket_directories = '{}'\nsynchronous_standby_names = ''",
+            standby.dir.path().display()
+        ));
+        standby.spawn_postmaster();
+        reap_when_gone(&standby);
+        primary.wait_for_synchronous_standby();
+        StandbyPair { primary, standby }
+    }
+
+    /// Creates a new, empty database (on the primary, and through it on the standby) and
+    /// returns a URL naming both servers with `target_session_attrs=read-write`: a client tries
+    /// them in turn and stays with the one that accepts writes.
+    pub fn fresh_database(&self) -> String {
+        let name = self.primary.create_database();
+        format!(
+            "postgresql://postgres@{},{}/{name}?target_session_attrs=read-write",
+            self.primary.host(),
+            self.standby.host()
+        )
     }
 }
 
@@ -299,6 +477,33 @@ fn bindir() -> Option<PathBuf> {
         .collect();
     versions.sort();
     versions.pop().map(|(_, dir)| dir)
+}
+
+/// The processes that are children of process `parent`.
+fn children_of(parent: u32) -> Vec<u32> {
+    let Ok(processes) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    processes
+        .filter_map(|process| {
+            let pid: u32 = process.ok()?.file_name().to_str()?.parse().ok()?;
+            let ppid: u32 = stat_fields(pid)?.get(1)?.parse().ok()?;
+            (ppid == parent).then_some(pid)
+        })
+        .collect()
+}
+
+/// The state of process `pid` (`T` once stopped), if it is there.
+fn state_of(pid: u32) -> Option<char> {
+    stat_fields(pid)?.first()?.chars().next()
+}
+
+/// The fields of `/proc/PID/stat` from the state on: the state, the parent, ...
+fn stat_fields(pid: u32) -> Option<Vec<String>> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command's name, in parentheses, may hold anything; the fields follow its closing one.
+    let (_, fields) = stat.rsplit_once(')')?;
+    Some(fields.split_whitespace().map(str::to_owned).collect())
 }
 
 fn running_as_root() -> bool {

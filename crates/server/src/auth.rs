@@ -85,6 +85,11 @@ impl FromRequestParts<AppState> for Caller {
         let credential = match state.authenticate(token).await {
             Ok(Some(credential)) => credential,
             Ok(None) => return Err(refuse("unknown or revoked token")),
+            // A failover under way: nothing was done, and the client may try again.
+            Err(e) if e.is_unreachable() => {
+                tracing::warn!(error = %e, "looking up a token");
+                return Err(ApiError::Service(deconflict_service::Error::Unreachable));
+            }
             Err(e) => {
                 tracing::error!(error = %e, "looking up a token");
                 return Err(ApiError::Internal);

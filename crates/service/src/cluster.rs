@@ -12,9 +12,13 @@
 //! `Service::catch_up`). Commands that arrive on a node while it holds the
 //! turn join it, so group commit still batches them; a turn held longer
 //! than [`TURN_SHARE`] takes no more joiners, so that a busy node lets the
-//! others write. If the turn's session dies while held, the append that
-//! follows finds another node's entry where it meant to write and the log
-//! refuses it (`Behind`); the node then stops trusting its state.
+//! others write. If the turn's session dies while held (a failover of the
+//! database kills every session), another node may take the turn and write
+//! first; the append that follows then finds its entry where it meant to
+//! write and the log refuses it (`Behind`). The node applies nothing of the
+//! others' over its own entries meanwhile, and then rebuilds its state from
+//! the log without them (`Service::drop_refused`): their commands are
+//! answered 503 `store_unreachable`, and the node goes on.
 //!
 //! # Leading
 //!
@@ -106,14 +110,21 @@ impl Turn {
                 continue;
             }
             let lock = turn.lock.clone();
-            let failed = match tokio::task::spawn_blocking(move || lock.acquire()).await {
-                Ok(Ok(())) => None,
-                Ok(Err(e)) => Some(e.to_string()),
-                Err(e) => Some(e.to_string()),
-            };
-            if let Some(error) = failed {
-                tracing::error!(%error, "waiting for the log's write turn");
-                return Err(crate::Error::Unavailable);
+            match tokio::task::spawn_blocking(move || lock.acquire()).await {
+                Ok(Ok(())) => {}
+                // A failover under way: nothing was decided, the client may try again.
+                Ok(Err(error)) if error.is_unreachable() => {
+                    tracing::warn!(%error, "waiting for the log's write turn");
+                    return Err(crate::Error::Unreachable);
+                }
+                Ok(Err(error)) => {
+                    tracing::error!(%error, "waiting for the log's write turn");
+                    return Err(crate::Error::Unavailable);
+                }
+                Err(error) => {
+                    tracing::error!(%error, "waiting for the log's write turn");
+                    return Err(crate::Error::Unavailable);
+                }
             }
             let mut state = turn.state();
             state.since = Some(Instant::now());

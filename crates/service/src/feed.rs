@@ -51,6 +51,17 @@ impl Feed {
         ring.entries.push_back((Arc::new(entry), size));
     }
 
+    /// Drops the staged entries after `seq`, which never reached the log.
+    pub(crate) fn forget_after(&self, seq: u64) {
+        let mut ring = self.ring.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some((entry, size)) = ring.entries.back()
+            && entry.seq > seq
+        {
+            ring.bytes -= *size;
+            ring.entries.pop_back();
+        }
+    }
+
     /// Publishes every staged entry up to `seq`, now durable.
     pub(crate) fn publish(&self, seq: u64) {
         self.durable.send_if_modified(|durable| {

@@ -203,6 +203,22 @@ impl Record {
         Ok(leaf)
     }
 
+    /// Keeps the first `size` leaves only: the entries after them never
+    /// reached the log. Nothing is signed beyond durable entries, so no
+    /// checkpoint covers a leaf dropped here.
+    pub(crate) fn truncate(&self, size: u64) -> Result<(), deconflict_ledger::Error> {
+        let mut tree = self.tree();
+        if tree.size() <= size {
+            return Ok(());
+        }
+        let mut kept = Tree::new();
+        for index in 0..size {
+            kept.append(tree.leaf(index)?)?;
+        }
+        *tree = kept;
+        Ok(())
+    }
+
     fn store(&self) -> std::sync::MutexGuard<'_, Checkpoints> {
         self.store.lock().unwrap_or_else(PoisonError::into_inner)
     }

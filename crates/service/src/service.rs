@@ -16,7 +16,12 @@
 //! not apply (a bug in the model) never reaches the log; the service then
 //! refuses everything (`unavailable`) and a restart rebuilds a good state
 //! from the log. A failed write poisons the log the same way: the state has
-//! moved past what is on disk, so the service stops answering from it.
+//! moved past what is on disk, so the service stops answering from it. On a
+//! log shared by several nodes, one failure is expected and survived: when
+//! another node wrote where this node's entries were to go (its write turn
+//! lost with its session, as when the database fails over), or the
+//! database stayed out of reach, none of them is in the log, and the state
+//! is rebuilt from the log without them (`Service::drop_refused`).
 
 use crate::config::Config;
 use crate::counters::Counters;
@@ -338,9 +343,18 @@ impl Service {
     /// the whole log's. Each must give the leaf stored with it, like the
     /// entries checked at start.
     pub(crate) fn catch_up(&self, core: &mut Core, head: u64) -> Result<(), Error> {
+        self.drop_refused(core)?;
         let have = core.state.seq().unwrap_or(0);
         if head <= have {
             return Ok(());
+        }
+        // This node's newest entries are still being written, and the log has moved past them:
+        // another node may have written in their place (this node's write turn lost with its
+        // session, as in a failover). Nothing is applied over them, nor published with them,
+        // until the writer has settled them.
+        if have > self.inner.feed.durable() {
+            tracing::warn!(have, head, "the log moved past entries not yet durable");
+            return Err(Error::Unreachable);
         }
         let mut next = have + 1;
         while next <= head {
@@ -391,6 +405,74 @@ impl Service {
         {
             core.pace
                 .count(&core.state, party, reports, entry.time_ms, backlog);
+        }
+    }
+
+    /// The answer to a command whose entries did not reach the log. On a
+    /// shared log, when another node wrote in their place or the database
+    /// stayed out of reach, nothing of them is in the log: the state is
+    /// rebuilt without them ([`Service::drop_refused`]) and the caller told
+    /// `Unreachable` (nothing was done, try again). Any other failure leaves
+    /// a state that cannot be trusted, and the service halts.
+    fn lost_write(&self, core: &mut Core, error: &StoreError) -> Error {
+        let nothing_written = matches!(
+            error,
+            StoreError::Behind { .. } | StoreError::Unavailable(_)
+        );
+        if !(nothing_written && self.shares_log()) {
+            self.fail(error);
+            return Error::Unavailable;
+        }
+        match self.drop_refused(core) {
+            Ok(()) => Error::Unreachable,
+            Err(refusal) => refusal,
+        }
+    }
+
+    /// Drops from the state this node's entries past the last durable one
+    /// once the log's writer refuses them (a ticket failed, answered or
+    /// not: a request that timed out no longer waits for its ticket). After
+    /// [`StoreError::Behind`] or [`StoreError::Unavailable`] none of them is
+    /// in the log: the state is replayed from the log up to the last durable
+    /// entry, the tree and the feed forget the rest, and the writer is told
+    /// to expect the entry after it; the next catch-up applies what the
+    /// others wrote. After any other refusal the state cannot be trusted.
+    fn drop_refused(&self, core: &mut Core) -> Result<(), Error> {
+        let durable = self.inner.feed.durable();
+        if core.state.seq().unwrap_or(0) <= durable {
+            return Ok(());
+        }
+        match self.inner.log.refusal() {
+            None => Ok(()),
+            Some(StoreError::Behind { .. } | StoreError::Unavailable(_)) => {
+                let (state, _, _) = replay(
+                    &self.inner.log,
+                    self.inner.config.policy.clone(),
+                    Some(Until::Seq(durable)),
+                    None,
+                )
+                .map_err(|e| match e {
+                    // Out of reach for now: the next catch-up tries again.
+                    StartError::Store(e) => unreachable(e),
+                    e => self.fault(&e),
+                })?;
+                if state.seq().unwrap_or(0) != durable {
+                    return Err(self.fault(&format!("entry {durable} is missing from the log")));
+                }
+                self.inner
+                    .record
+                    .truncate(durable)
+                    .map_err(|e| self.fault(&e))?;
+                self.inner.feed.forget_after(durable);
+                self.inner.log.caught_up(durable);
+                core.state = state;
+                tracing::warn!(
+                    durable,
+                    "entries of this node did not reach the log; its state was rebuilt without them"
+                );
+                Ok(())
+            }
+            Some(refusal) => Err(self.fault(&refusal)),
         }
     }
 
@@ -665,8 +747,8 @@ impl Service {
         drop(bulk);
         for ticket in tickets {
             if let Err(e) = ticket.await {
-                self.fail(&e);
-                return Err(Error::Unavailable);
+                let mut core = self.inner.core.lock().await;
+                return Err(self.lost_write(&mut core, &e));
             }
         }
         // Entries are committed in order: with these, all before are durable.

@@ -212,6 +212,18 @@ impl StoreError {
             StoreError::Behind { .. } | StoreError::Unavailable(_) | StoreError::OutcomeUnknown(_)
         )
     }
+
+    /// Whether the database could not be reached, or not as a server that takes writes (a
+    /// PostgreSQL primary killed, restarting or demoted, before a failover ends): the call did
+    /// nothing and may succeed later. The same failures a write rides out by trying again
+    /// (see [`crate::PgLog`]).
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StoreError::Postgres { error, .. } => crate::pg::lost(error),
+            StoreError::Unavailable(_) => true,
+            _ => false,
+        }
+    }
 }
 
 /// Attaches what the store was doing to an SQLite error, so the message says more than

@@ -50,6 +50,12 @@ struct Shared {
     /// Set once, by the writer, when an append fails other than in the ways
     /// [`StoreError::needs_catch_up`] names; never cleared.
     poisoned: OnceLock<StoreError>,
+    /// Set by the writer when an append fails in one of the ways [`StoreError::needs_catch_up`]
+    /// names, and cleared by [`Message::CaughtUp`]: every entry meanwhile is refused with it.
+    halted: Mutex<Option<StoreError>>,
+    /// [`Message::CaughtUp`]s sent and not yet taken by the writer: the entries submitted after
+    /// one are not refused for what failed before it.
+    catching_up: AtomicUsize,
     commits: AtomicU64,
     entries: AtomicU64,
     largest_batch: AtomicUsize,
@@ -61,6 +67,10 @@ impl Shared {
         self.poisoned
             .get()
             .map(|cause| StoreError::Poisoned(Box::new(cause.clone())))
+    }
+
+    fn halted(&self) -> std::sync::MutexGuard<'_, Option<StoreError>> {
+        self.halted.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }
 
@@ -208,6 +218,8 @@ impl Log {
         let head = writer.head()?;
         let shared = Arc::new(Shared {
             poisoned: OnceLock::new(),
+            halted: Mutex::new(None),
+            catching_up: AtomicUsize::new(0),
             commits: AtomicU64::new(0),
             entries: AtomicU64::new(0),
             largest_batch: AtomicUsize::new(0),
@@ -270,8 +282,12 @@ impl Log {
     /// refused if they were going to be; ordered with [`Log::submit`] through the same queue, so
     /// call it under the lock the caller submits under.
     pub fn caught_up(&self, head: u64) {
+        let shared = &self.inner.shared;
+        shared.catching_up.fetch_add(1, Ordering::AcqRel);
         // A stopped writer refuses the entries that follow too; nothing to report here.
-        let _ = self.inner.queue.send(Message::CaughtUp(head));
+        if self.inner.queue.send(Message::CaughtUp(head)).is_err() {
+            shared.catching_up.fetch_sub(1, Ordering::AcqRel);
+        }
     }
 
     /// Blocks until the log's head is beyond `after_seq` or `timeout` has passed; returns the
@@ -305,6 +321,21 @@ impl Log {
                 tail.announced.fetch_max(announced, Ordering::AcqRel);
             }
         }
+    }
+
+    /// The error an entry submitted now would be refused with, if any: after an append failed in
+    /// one of the ways [`StoreError::needs_catch_up`] names, until the caller's [`Log::caught_up`];
+    /// once the log is poisoned, for good ([`StoreError::Poisoned`]). A caller whose tickets were
+    /// dropped unanswered learns here that its entries did not all make it.
+    pub fn refusal(&self) -> Option<StoreError> {
+        let shared = &self.inner.shared;
+        if let Some(poisoned) = shared.refusal() {
+            return Some(poisoned);
+        }
+        if shared.catching_up.load(Ordering::Acquire) > 0 {
+            return None;
+        }
+        shared.halted().clone()
     }
 
     /// The sequence number of the last durable entry, as the database says.
@@ -355,7 +386,6 @@ fn write_loop(
     let mut writer = Writer {
         backend,
         next_seq: head + 1,
-        halted: None,
         entries: Vec::new(),
         replies: Vec::new(),
     };
@@ -371,7 +401,8 @@ fn write_loop(
                 Message::CaughtUp(head) => {
                     // What was queued before was decided before the caller caught up.
                     writer.commit(shared);
-                    writer.halted = None;
+                    *shared.halted() = None;
+                    shared.catching_up.fetch_sub(1, Ordering::AcqRel);
                     writer.next_seq = head + 1;
                     shared.durable_seq.fetch_max(head, Ordering::AcqRel);
                 }
@@ -386,8 +417,6 @@ struct Writer {
     backend: Box<dyn LogBackend>,
     /// The seq the next entry must have.
     next_seq: u64,
-    /// Set when an append failed without poisoning the log; cleared by [`Message::CaughtUp`].
-    halted: Option<StoreError>,
     entries: Vec<Entry>,
     replies: Vec<Reply>,
 }
@@ -398,7 +427,7 @@ impl Writer {
         if self.entries.is_empty() {
             return;
         }
-        if let Some(refusal) = shared.refusal().or_else(|| self.halted.clone()) {
+        if let Some(refusal) = shared.refusal().or_else(|| shared.halted().clone()) {
             answer(self.replies.drain(..), &Err(refusal));
             self.entries.clear();
             return;
@@ -425,11 +454,11 @@ impl Writer {
                 // The log is further on than this writer knew: another one appended first.
                 Err(StoreError::SequenceGap { expected, .. }) if expected > self.next_seq => {
                     let behind = StoreError::Behind { head: expected - 1 };
-                    self.halted = Some(behind.clone());
+                    *shared.halted() = Some(behind.clone());
                     Err(behind)
                 }
                 Err(err) if err.needs_catch_up() => {
-                    self.halted = Some(err.clone());
+                    *shared.halted() = Some(err.clone());
                     Err(err)
                 }
                 Err(err) => {
@@ -440,8 +469,9 @@ impl Writer {
             answer(self.replies.drain(..in_order), &result);
         }
         if let Some(out_of_order) = self.entries.get(in_order) {
-            let err = match &self.halted {
-                Some(halted) => halted.clone(),
+            let halted = shared.halted().clone();
+            let err = match halted {
+                Some(halted) => halted,
                 None => {
                     let err = StoreError::SequenceGap {
                         expected: self.next_seq,

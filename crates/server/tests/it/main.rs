@@ -22,10 +22,13 @@
 //!   connection and webhook end within a second;
 //! - `connections`: on real sockets, the timeouts, caps and rate limits of
 //!   Cursor-on-Target and HTTP connections, failed authentications limited
-//!   per address, and a stop that does not wait for open streams.
+//!   per address, and a stop that does not wait for open streams;
+//! - `failover`: nodes on PostgreSQL with a synchronous standby, the
+//!   primary killed under load and the standby promoted.
 
 mod api;
 mod connections;
+mod failover;
 mod flooding;
 mod holds;
 mod hostile;

@@ -86,7 +86,7 @@ async fn conflicting_pairs(node: &Harness) -> BTreeSet<(String, String)> {
 }
 
 /// Waits until `node` has applied entry `seq`.
-async fn caught_up(node: &Harness, seq: u64) {
+pub(crate) async fn caught_up(node: &Harness, seq: u64) {
     for _ in 0..200 {
         let state = node.get("/v1/state", "joc/viewer").await.json();
         if state["seq"].as_u64() >= Some(seq) {

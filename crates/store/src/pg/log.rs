@@ -64,8 +64,6 @@ const CHANNEL: &str = "deconflict_log";
 /// server ends such a session after 10 s idle in its transaction, and a waiter gives up after
 /// 10 s (and retries), so every node's appends resume within seconds.
 const WRITER_SETTINGS: &str = "-c idle_in_transaction_session_timeout=10s -c lock_timeout=10s";
-/// Session settings of a reader: refuse writes, as SQLite's `query_only` does.
-const READER_SETTINGS: &str = "-c default_transaction_read_only=on";
 
 /// The log in a PostgreSQL database: one connection (made again when it dies), used either to
 /// append or to read.
@@ -95,7 +93,7 @@ impl PgLog {
     /// Like [`PgLog::open`], but for a connection that must never write.
     pub fn open_reader(url: &str) -> Result<PgLog, StoreError> {
         Ok(PgLog {
-            conn: Client::open_with(url, Some(READER_SETTINGS))?,
+            conn: Client::open_reader(url)?,
         })
     }
 }

@@ -95,6 +95,20 @@ impl Client {
 
     /// Like [`Client::open`], adding server settings (`-c name=value ...`) to every session.
     pub(crate) fn open_with(url: &str, settings: Option<&str>) -> Result<Client, StoreError> {
+        Client::open_session(url, settings, Access::ReadWrite)
+    }
+
+    /// Like [`Client::open`], for a connection that must never write: every session refuses
+    /// writes, as SQLite's `query_only` does.
+    pub(crate) fn open_reader(url: &str) -> Result<Client, StoreError> {
+        Client::open_session(url, None, Access::ReadOnly)
+    }
+
+    fn open_session(
+        url: &str,
+        settings: Option<&str>,
+        access: Access,
+    ) -> Result<Client, StoreError> {
         let mut config = pg_config(url)?;
         if let Some(settings) = settings {
             add_settings(&mut config, settings);
@@ -102,8 +116,10 @@ impl Client {
         let conn = Confined::spawn("deconflict-pg", move || {
             let mut conn = connect(&config)?;
             schema::migrate(&mut conn)?;
+            access.set(&mut conn)?;
             Ok(Conn {
                 config,
+                access,
                 conn: Some(conn),
             })
         })?;
@@ -148,9 +164,32 @@ impl Client {
     }
 }
 
+/// Whether a [`Client`]'s sessions may write.
+#[derive(Debug, Clone, Copy)]
+enum Access {
+    ReadWrite,
+    ReadOnly,
+}
+
+impl Access {
+    /// Makes a new session `ReadOnly` if it is to be. Set once connected, not with the other
+    /// settings at connection: `target_session_attrs=read-write` (a URL naming a primary and its
+    /// standbys) asks each server on connecting whether the session is read-only, and would
+    /// take every one of them for a standby.
+    fn set(self, conn: &mut postgres::Client) -> Result<(), StoreError> {
+        match self {
+            Access::ReadWrite => Ok(()),
+            Access::ReadOnly => conn
+                .batch_execute("SET default_transaction_read_only = on")
+                .during("making the session read-only"),
+        }
+    }
+}
+
 /// A connection that reconnects, owned by the thread of one [`Client`].
 pub(crate) struct Conn {
     config: PgConfig,
+    access: Access,
     conn: Option<postgres::Client>,
 }
 
@@ -159,7 +198,9 @@ impl Conn {
     fn connection(&mut self) -> Result<&mut postgres::Client, StoreError> {
         if self.conn.as_ref().is_none_or(postgres::Client::is_closed) {
             self.conn = None;
-            self.conn = Some(connect(&self.config)?);
+            let mut conn = connect(&self.config)?;
+            self.access.set(&mut conn)?;
+            self.conn = Some(conn);
         }
         Ok(self.conn.as_mut().expect("connected just above"))
     }
@@ -225,8 +266,13 @@ impl Conn {
 /// the server said it is shutting down, not accepting connections, or (after a failover, on the
 /// old primary) read-only.
 pub(crate) fn connection_lost(conn: &postgres::Client, error: &postgres::Error) -> bool {
+    conn.is_closed() || lost(error)
+}
+
+/// [`connection_lost`], as far as `error` alone tells.
+pub(crate) fn lost(error: &postgres::Error) -> bool {
     use postgres::error::SqlState;
-    if conn.is_closed() || error.is_closed() {
+    if error.is_closed() {
         return true;
     }
     let Some(db) = error.as_db_error() else {

@@ -139,16 +139,23 @@ fn reads_proceed_while_the_writer_is_busy(at: &Location) {
     assert_eq!(log.head().unwrap(), 2000);
 }
 
-/// Two handles on one log, as two nodes would have: the one that loses a race is told, keeps
-/// refusing what it queued on its stale state until it has caught up, and then goes on.
+/// Two handles on one log, as two nodes would have: the one that loses a race is told (and tells
+/// anyone who asks), keeps refusing what it queued on its stale state until it has caught up,
+/// and then goes on.
 fn the_loser_of_a_race_is_told_and_not_poisoned(at: &Location) {
     let loser = Log::open_at(at).unwrap();
     let winner = Log::open_at(at).unwrap();
     winner.submit(entry(1)).wait().unwrap();
+    assert!(loser.refusal().is_none());
 
     let err = loser.submit(entry(1)).wait().unwrap_err();
     assert!(matches!(err, StoreError::Behind { head: 1 }), "{err}");
     assert!(err.needs_catch_up());
+    let refusal = loser.refusal();
+    assert!(
+        matches!(refusal, Some(StoreError::Behind { head: 1 })),
+        "{refusal:?}"
+    );
     // Decided on the lost entry: refused the same way, and nothing written.
     let err = loser.submit(entry(2)).wait().unwrap_err();
     assert!(matches!(err, StoreError::Behind { head: 1 }), "{err}");
@@ -158,6 +165,7 @@ fn the_loser_of_a_race_is_told_and_not_poisoned(at: &Location) {
     let missed = loser.read(1, 100).unwrap();
     assert_eq!(missed, vec![entry(1)]);
     loser.caught_up(1);
+    assert!(loser.refusal().is_none(), "an entry submitted now is taken");
     loser.submit(entry(2)).wait().unwrap();
     loser.submit(entry(3)).wait().unwrap();
     assert_eq!(loser.stats().durable_seq, 3);
@@ -169,6 +177,7 @@ fn the_loser_of_a_race_is_told_and_not_poisoned(at: &Location) {
     assert!(matches!(err, StoreError::SequenceGap { .. }), "{err}");
     let err = loser.submit(entry(4)).wait().unwrap_err();
     assert!(matches!(err, StoreError::Poisoned(_)), "{err}");
+    assert!(matches!(loser.refusal(), Some(StoreError::Poisoned(_))));
 }
 
 fn waiting_for_an_append_ends_with_it_or_the_timeout(at: &Location) {

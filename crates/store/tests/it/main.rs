@@ -26,6 +26,7 @@ macro_rules! on_both_backends {
 mod checkpoints;
 mod crash;
 mod directory;
+mod failover;
 mod in_async;
 mod log;
 mod postgres_only;

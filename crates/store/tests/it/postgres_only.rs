@@ -217,7 +217,7 @@ fn appends_survive_the_database_crashing_and_coming_back() {
     );
 }
 
-fn wait_for_head(log: &Log, at_least: u64) -> u64 {
+pub(crate) fn wait_for_head(log: &Log, at_least: u64) -> u64 {
     let deadline = Instant::now() + Duration::from_secs(60);
     loop {
         if let Ok(head) = log.head()
