@@ -36,6 +36,8 @@ pub struct TempPostgres {
     as_postgres_user: bool,
     postmaster: Mutex<Option<Child>>,
     databases: AtomicU64,
+    /// The port, which also names the Unix socket (`.s.PGSQL.<port>`).
+    port: u16,
 }
 
 impl TempPostgres {
@@ -49,6 +51,49 @@ impl TempPostgres {
         server.spawn_postmaster();
         reap_when_gone(&server);
         server
+    }
+
+    /// A server that also listens on TCP, on 127.0.0.1 at a free port (returned), with TLS:
+    /// `cert` (PEM, the server's certificate first) and its PEM `key`. It takes TCP connections
+    /// over TLS only (`hostssl`; `hostnossl` is rejected), so a session that gets in is
+    /// encrypted; its Unix socket and [`TempPostgres::url`] stay as they are.
+    ///
+    /// # Panics
+    ///
+    /// As [`TempPostgres::start`]; and if no free port is found.
+    pub fn start_tls(cert: &str, key: &str) -> (TempPostgres, u16) {
+        let mut server = TempPostgres::initialised();
+        // The port is free now; another process could take it before the server does, which
+        // only fails this test's start.
+        server.port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .expect("no free port on 127.0.0.1")
+            .port();
+        for (name, pem) in [("server.crt", cert), ("server.key", key)] {
+            let path = server.data().join(name);
+            std::fs::write(&path, pem).expect("cannot write the server's certificate");
+            // The server refuses a key others may read.
+            run(Command::new("chmod").arg("600").arg(&path));
+            if server.as_postgres_user {
+                run(Command::new("chown").arg("postgres:").arg(&path));
+            }
+        }
+        std::fs::write(
+            server.data().join("pg_hba.conf"),
+            "local all all trust\n\
+             hostssl all all 127.0.0.1/32 trust\n\
+             hostnossl all all 127.0.0.1/32 reject\n",
+        )
+        .expect("cannot write pg_hba.conf");
+        server.configure(&format!(
+            "listen_addresses = '127.0.0.1'\nport = {}\nssl = on\n\
+             ssl_cert_file = 'server.crt'\nssl_key_file = 'server.key'",
+            server.port
+        ));
+        server.spawn_postmaster();
+        reap_when_gone(&server);
+        let port = server.port;
+        (server, port)
     }
 
     /// A new cluster, configured to listen only on its socket, not started.
@@ -97,6 +142,7 @@ impl TempPostgres {
             as_postgres_user,
             postmaster: Mutex::new(None),
             databases: AtomicU64::new(0),
+            port: 5432,
         }
     }
 
@@ -191,7 +237,11 @@ impl TempPostgres {
     }
 
     fn url_of(&self, database: &str) -> String {
-        format!("postgresql://postgres@{}/{database}", self.host())
+        format!(
+            "postgresql://postgres@{}:{}/{database}",
+            self.host(),
+            self.port
+        )
     }
 
     /// The server's socket directory, as the host of a URL.

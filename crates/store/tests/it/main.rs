@@ -30,6 +30,7 @@ mod failover;
 mod in_async;
 mod log;
 mod postgres_only;
+mod tls;
 mod turns;
 mod webhooks;
 
