@@ -1,10 +1,13 @@
 //! `GET /v1/events`: the event stream of one credential, as Server-Sent
 //! Events.
 //!
-//! Each event's `id` is the sequence number of the log entry it comes from:
-//! a client that reconnects with `Last-Event-ID` (or `?after=`) gets every
-//! event after it, so nothing is missed across a reconnect; without either
-//! the stream starts at the log's end. Every event is one the caller's party
+//! Each event's `id` is `<seq>-<n>`: the sequence number of the log entry it
+//! comes from and its place among that entry's events for the caller (one
+//! entry can give several: a conflict and its alert). A client that
+//! reconnects with `Last-Event-ID` (or `?after=`) gets every event after it,
+//! so nothing is missed across a reconnect, even between two events of one
+//! entry; an id of the entry alone (`<seq>`, the form before) resumes after
+//! all its events. Without either the stream starts at the log's end. Every event is one the caller's party
 //! may see (see [`deconflict_service::events`]). Once a conflict's event has been written
 //! to the stream, a `pending` notification of the caller's party is
 //! recorded `delivered`, exactly as when the conflict is read.
@@ -35,9 +38,42 @@ pub(crate) fn routes() -> Vec<Route> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct EventParams {
-    /// The last sequence number seen, for clients that cannot set
-    /// `Last-Event-ID`.
-    after: Option<u64>,
+    /// The last event id seen, for clients that cannot set `Last-Event-ID`.
+    after: Option<String>,
+}
+
+/// Where a stream resumes: after entry `seq`'s first `seen` events (all of
+/// them when `None`: an id of the entry alone, as ids were before each
+/// event had its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Resume {
+    seq: u64,
+    seen: Option<usize>,
+}
+
+impl Resume {
+    /// `<seq>-<n>`, the id of the n-th event of entry `seq`, or `<seq>`.
+    fn parse(id: &str) -> Option<Resume> {
+        let id = id.trim();
+        match id.split_once('-') {
+            None => Some(Resume {
+                seq: id.parse().ok()?,
+                seen: None,
+            }),
+            Some((seq, n)) => {
+                let (seq, n): (u64, usize) = (seq.parse().ok()?, n.parse().ok()?);
+                (seq >= 1 && n >= 1).then_some(Resume { seq, seen: Some(n) })
+            }
+        }
+    }
+
+    /// The last entry whose events are all seen.
+    fn cursor(self) -> u64 {
+        match self.seen {
+            Some(_) => self.seq - 1,
+            None => self.seq,
+        }
+    }
 }
 
 async fn stream(
@@ -48,29 +84,36 @@ async fn stream(
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
     let durable = app.feed().subscribe();
     let now = *durable.borrow();
-    let after = match headers.get("last-event-id") {
+    let invalid = |field: &str| ApiError::Invalid {
+        code: "invalid_field",
+        field: field.into(),
+        detail: format!(
+            "{field}: must be an event id, `<seq>-<n>` (or a log sequence number alone)"
+        ),
+    };
+    let resume = match headers.get("last-event-id") {
         Some(value) => Some(
             value
                 .to_str()
                 .ok()
-                .and_then(|v| v.trim().parse::<u64>().ok())
-                .ok_or_else(|| ApiError::Invalid {
-                    code: "invalid_field",
-                    field: "Last-Event-ID".into(),
-                    detail: "Last-Event-ID: must be a log sequence number".into(),
-                })?,
+                .and_then(Resume::parse)
+                .ok_or_else(|| invalid("Last-Event-ID"))?,
         ),
-        None => params.after,
+        None => match &params.after {
+            Some(after) => Some(Resume::parse(after).ok_or_else(|| invalid("after"))?),
+            None => None,
+        },
     };
-    let cursor = match after {
-        Some(seq) if seq > now => {
+    let cursor = match resume {
+        Some(resume) if resume.seq > now => {
             return Err(ApiError::query("after", "beyond the end of the log"));
         }
-        Some(seq) => seq,
+        Some(resume) => resume.cursor(),
         None => now,
     };
     let reader = Reader {
         subscription: Subscription::new(app.service().clone(), caller, cursor, durable),
+        skip: resume.and_then(|r| Some((r.seq, r.seen?))),
         queue: VecDeque::new(),
     };
     let events = futures_util::stream::unfold(reader, |mut reader| async move {
@@ -82,13 +125,16 @@ async fn stream(
 
 /// What the stream does next.
 enum Step {
-    Send(Box<Event>),
+    /// Send the event, the n-th of its entry's.
+    Send(Box<Event>, usize),
     /// Record the deliveries of the events just sent.
     Delivered(Vec<Event>),
 }
 
 struct Reader {
     subscription: Subscription,
+    /// The events of an entry the client has already: its first n.
+    skip: Option<(u64, usize)>,
     queue: VecDeque<Step>,
 }
 
@@ -101,12 +147,28 @@ impl Reader {
                 return None;
             }
             match self.queue.pop_front() {
-                Some(Step::Send(event)) => return Some(sse_event(&event)),
+                Some(Step::Send(event, n)) => return Some(sse_event(&event, n)),
                 Some(Step::Delivered(events)) => self.subscription.delivered(&events).await,
                 None => {
                     let events = self.subscription.next_batch().await?;
-                    self.queue
-                        .extend(events.iter().cloned().map(Box::new).map(Step::Send));
+                    // A batch holds whole entries: an entry's events are
+                    // numbered within it.
+                    let mut n = 0;
+                    for (i, event) in events.iter().enumerate() {
+                        n = if i > 0 && events[i - 1].seq == event.seq {
+                            n + 1
+                        } else {
+                            1
+                        };
+                        if self
+                            .skip
+                            .is_some_and(|(seq, seen)| event.seq == seq && n <= seen)
+                        {
+                            continue;
+                        }
+                        self.queue.push_back(Step::Send(Box::new(event.clone()), n));
+                    }
+                    self.skip = None;
                     self.queue.push_back(Step::Delivered(events));
                 }
             }
@@ -114,9 +176,11 @@ impl Reader {
     }
 }
 
-fn sse_event(event: &Event) -> sse::Event {
+/// The event with its id, `<seq>-<n>`: the n-th of entry `seq`'s events for
+/// this caller, as webhooks number their deliveries.
+fn sse_event(event: &Event, n: usize) -> sse::Event {
     sse::Event::default()
-        .id(event.seq.to_string())
+        .id(format!("{}-{n}", event.seq))
         .event(event.kind())
         .data(crate::events::json(event))
 }

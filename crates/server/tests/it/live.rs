@@ -10,7 +10,8 @@ use std::time::Duration;
 /// One Server-Sent Event.
 #[derive(Debug, Clone)]
 pub(crate) struct SseEvent {
-    id: u64,
+    /// `<seq>-<n>`: the n-th event of log entry `seq` for this stream.
+    id: String,
     kind: String,
     data: Value,
     pub(crate) raw: String,
@@ -24,11 +25,16 @@ pub(crate) struct Stream {
 
 impl Stream {
     pub(crate) async fn open(h: &Harness, who: &str, last_event_id: Option<u64>) -> Stream {
+        Stream::resume(h, who, last_event_id.map(|seq| seq.to_string())).await
+    }
+
+    /// A stream resumed after the event of id `last_event_id`.
+    pub(crate) async fn resume(h: &Harness, who: &str, last_event_id: Option<String>) -> Stream {
         let mut request = Request::builder()
             .uri("/v1/events")
             .header("authorization", format!("Bearer {}", h.token(who)));
         if let Some(id) = last_event_id {
-            request = request.header("last-event-id", id.to_string());
+            request = request.header("last-event-id", id);
         }
         let response = h
             .app
@@ -95,7 +101,7 @@ fn parse(block: &str) -> Option<SseEvent> {
     let (mut id, mut kind, mut data) = (None, None, String::new());
     for line in block.lines() {
         if let Some(v) = line.strip_prefix("id:") {
-            id = v.trim().parse().ok();
+            id = Some(v.trim().to_owned());
         } else if let Some(v) = line.strip_prefix("event:") {
             kind = Some(v.trim().to_owned());
         } else if let Some(v) = line.strip_prefix("data:") {
@@ -108,6 +114,15 @@ fn parse(block: &str) -> Option<SseEvent> {
         data: serde_json::from_str(&data).ok()?,
         raw: block.to_owned(),
     })
+}
+
+impl SseEvent {
+    /// The log entry the event comes from.
+    fn seq(&self) -> u64 {
+        let (seq, n) = self.id.split_once('-').expect("an id <seq>-<n>");
+        assert!(n.parse::<usize>().unwrap() >= 1, "{}", self.id);
+        seq.parse().unwrap()
+    }
 }
 
 /// The last entry's sequence number, 0 for an empty log.
@@ -137,7 +152,7 @@ async fn a_unit_driving_into_a_cleared_strike_is_alerted_on_the_streams_that_may
 
     let seen = pmf.until("alert").await;
     let alert = seen.last().unwrap();
-    assert_eq!(alert.id, moved["seq"].as_u64().unwrap());
+    assert_eq!(alert.seq(), moved["seq"].as_u64().unwrap());
     assert_eq!(alert.data["conflict"]["id"], conflict.as_str());
     assert_eq!(alert.data["conflict"]["sides"][1]["kind"], "air_strike");
     let pmf_saw: String = seen.iter().map(|e| e.raw.clone()).collect();
@@ -215,7 +230,7 @@ async fn a_reconnect_with_last_event_id_misses_nothing() {
     let mut stream = Stream::open(&h, "pmf/operator", Some(before)).await;
     let mut changes = Vec::new();
     while let Some(e) = stream.next(Duration::from_millis(500)).await {
-        assert!(e.id > before);
+        assert!(e.seq() > before);
         if e.kind == "conflict" {
             changes.push(e.data["change"].as_str().unwrap().to_owned());
         }
@@ -506,4 +521,59 @@ async fn large_batches_and_single_reports_all_go_through_side_by_side() {
     seqs.sort_unstable();
     seqs.dedup();
     assert_eq!(seqs.len(), 4, "one entry each");
+}
+
+#[tokio::test]
+async fn a_stream_resumed_between_two_events_of_one_entry_gets_the_second() {
+    let h = Harness::new();
+    let (unit, _) = scene(&h).await;
+    let now = seq(&h).await;
+    let mut pmf = Stream::open(&h, "pmf/viewer", Some(now)).await;
+    let moved = h
+        .post("/v1/tracks", "pmf/operator", report(&unit, GATE))
+        .await
+        .expect(200)
+        .json();
+    let entry = moved["seq"].as_u64().unwrap();
+    // The unit's move gives the PMF a conflict and an alert, both of one entry.
+    let seen = pmf.until("alert").await;
+    let of_entry: Vec<&SseEvent> = seen.iter().filter(|e| e.seq() == entry).collect();
+    let ids: Vec<&str> = of_entry.iter().map(|e| e.id.as_str()).collect();
+    assert!(of_entry.len() >= 2, "{seen:#?}");
+    let expected: Vec<String> = (1..=of_entry.len())
+        .map(|n| format!("{entry}-{n}"))
+        .collect();
+    assert_eq!(ids, expected);
+    // Cut off after the first: the rest of the entry's events come, and no more.
+    let mut resumed = Stream::resume(&h, "pmf/viewer", Some(format!("{entry}-1"))).await;
+    for event in &of_entry[1..] {
+        let again = resumed
+            .next(Duration::from_secs(5))
+            .await
+            .expect("the next event");
+        assert_eq!(again.id, event.id);
+        assert_eq!(again.kind, event.kind);
+        assert_eq!(again.data, event.data);
+    }
+    assert!(resumed.next(Duration::from_millis(300)).await.is_none());
+    // After the last, or the entry's number alone (ids before): nothing of it.
+    for id in [format!("{entry}-{}", of_entry.len()), entry.to_string()] {
+        let mut after = Stream::resume(&h, "pmf/viewer", Some(id.clone())).await;
+        assert!(
+            after.next(Duration::from_millis(300)).await.is_none(),
+            "{id}"
+        );
+    }
+    // Ids that name no event.
+    for bad in ["0-1", "3-0", "3-", "-1", "3-1-1"] {
+        let request = Request::builder()
+            .uri("/v1/events")
+            .header("authorization", format!("Bearer {}", h.token("pmf/viewer")))
+            .header("last-event-id", bad);
+        let problem = h
+            .send(request.body(axum::body::Body::empty()).unwrap())
+            .await
+            .problem(422, "invalid_field");
+        assert_eq!(problem["field"], "Last-Event-ID", "{bad}");
+    }
 }
