@@ -91,7 +91,6 @@
 mod error;
 mod parse;
 mod split;
-mod time;
 mod write;
 
 pub use error::{CotError, Reason};

@@ -521,7 +521,8 @@ impl<'a> Attributes<'a> {
 
     fn time(&self, name: &str) -> Result<i64, CotError> {
         let text = self.present(name, MAX_NUMBER)?;
-        crate::time::parse(&text).ok_or_else(|| self.error(name, Reason::NotATime(shown(&text))))
+        deconflict_rfc3339::parse(&text)
+            .map_err(|_| self.error(name, Reason::NotATime(shown(&text))))
     }
 }
 

@@ -1,7 +1,7 @@
 //! Writing the events this service sends to TAK clients.
 
 use crate::parse::UNKNOWN;
-use crate::time;
+use deconflict_rfc3339 as time;
 
 /// The type of the answer to a ping.
 const PONG: &str = "t-x-c-t-r";
