@@ -1,6 +1,6 @@
 //! A revealed unit: what opens one commitment of one entry's fields.
 
-use crate::public::{LEAF_VERSION, Leaf, LeafProblem, hex, sealed, unhex};
+use crate::public::{LEAF_VERSION, Leaf, LeafProblem, sealed, unhex};
 use deconflict_ledger::{Hash, commit};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::Value;
@@ -78,7 +78,7 @@ impl Payload {
 }
 
 fn hex_out<S: Serializer>(bytes: &[u8; 32], s: S) -> Result<S::Ok, S::Error> {
-    s.serialize_str(&hex(bytes))
+    s.serialize_str(&hex::encode(bytes))
 }
 
 fn hex_in<'de, D: Deserializer<'de>>(d: D) -> Result<[u8; 32], D::Error> {

@@ -175,7 +175,7 @@ pub fn sealed(fields: &[Hash]) -> Hash {
 
 /// A fields list as JSON carries it: lowercase hex, one string a hash.
 pub fn fields_hex(fields: &[Hash]) -> Vec<String> {
-    fields.iter().map(|f| hex(f)).collect()
+    fields.iter().map(hex::encode).collect()
 }
 
 /// A fields list from [`fields_hex`]: the position of the first string
@@ -202,7 +202,7 @@ fn seal(fields: &mut Vec<Hash>, seq: u64, secret: &SaltSecret) -> Hash {
 fn leaf(seq: u64, sealed: &Hash) -> Vec<u8> {
     format!(
         "{{\"leaf\":{LEAF_VERSION},\"seq\":{seq},\"sealed\":\"{}\"}}",
-        hex(sealed)
+        hex::encode(sealed)
     )
     .into_bytes()
 }
@@ -439,30 +439,13 @@ fn push_token(pointer: &mut String, token: &str) {
     }
 }
 
-pub(crate) fn hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(2 * bytes.len());
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0xf)]));
-    }
-    out
-}
-
-/// 32 bytes from 64 lowercase hex digits, and from nothing else.
+/// 32 bytes from 64 lowercase hex digits, and from nothing else: one value
+/// has one spelling, as the leaves and bundles write it.
 pub(crate) fn unhex(text: &str) -> Option<[u8; 32]> {
-    let digit = |b: u8| match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        _ => None,
-    };
-    let text = text.as_bytes();
-    if text.len() != 64 {
+    if text.bytes().any(|b| b.is_ascii_uppercase()) {
         return None;
     }
     let mut out = [0u8; 32];
-    for (byte, pair) in out.iter_mut().zip(text.chunks_exact(2)) {
-        *byte = (digit(pair[0])? << 4) | digit(pair[1])?;
-    }
+    hex::decode_to_slice(text, &mut out).ok()?;
     Some(out)
 }

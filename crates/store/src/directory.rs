@@ -448,11 +448,7 @@ pub(crate) fn random<const N: usize>() -> Result<[u8; N], StoreError> {
 
 /// Lowercase hex, as tokens and secrets are written.
 pub fn to_hex(bytes: &[u8]) -> String {
-    use fmt::Write as _;
-    bytes.iter().fold(String::new(), |mut hex, byte| {
-        let _ = write!(hex, "{byte:02x}");
-        hex
-    })
+    hex::encode(bytes)
 }
 
 pub(crate) fn now_ms() -> i64 {
