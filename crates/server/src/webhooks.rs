@@ -19,7 +19,15 @@
 //!   alone does not name an event; this does;
 //! - `Deconflict-Signature: sha256=<hex>`: HMAC-SHA256 of the body's exact
 //!   bytes, keyed with the webhook's 32-byte secret (answered in hex, once,
-//!   when the webhook was registered).
+//!   when the webhook was registered). Kept for the receivers written
+//!   against it; it signs neither the delivery's id nor its time, so a
+//!   captured delivery can be sent again: prefer the next three;
+//! - `webhook-id`, `webhook-timestamp`, `webhook-signature` (Standard
+//!   Webhooks): the delivery id as above, the attempt's time in Unix
+//!   seconds, and `v1,` with the base64 HMAC-SHA256 of `id.timestamp.body`
+//!   under the same key (answered as `whsec_<base64>` at registration, the
+//!   form the Standard Webhooks libraries take). A receiver that checks it
+//!   and refuses a timestamp more than a few minutes old refuses a replay.
 //!
 //! A receiver checks the signature over the raw body before parsing it,
 //! comparing in constant time; in Python:
@@ -66,6 +74,8 @@ use crate::auth::actor_of;
 use crate::problem::ApiError;
 use axum::body::Bytes;
 use axum::http::{Request, StatusCode, Uri, header};
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_service::{Event, Service, Subscription, now_ms};
 use deconflict_store::{Credential, Location, StoreError, Webhook, Webhooks, to_hex};
 use hmac::{Hmac, KeyInit, Mac};
@@ -408,6 +418,7 @@ struct Delivery {
     id: String,
     signature: String,
     body: Bytes,
+    secret: [u8; 32],
 }
 
 impl Delivery {
@@ -416,21 +427,38 @@ impl Delivery {
         Delivery {
             kind: event.kind(),
             id: format!("{}-{n}", event.seq),
-            signature: format!("sha256={}", to_hex(&sign(secret, body.as_bytes()))),
+            signature: format!("sha256={}", to_hex(&sign(secret, &[body.as_bytes()]))),
             body: Bytes::from(body),
+            secret: *secret,
         }
+    }
+
+    /// The Standard Webhooks signature of an attempt at `timestamp` (Unix
+    /// seconds): over `id.timestamp.body`, so that a captured delivery
+    /// cannot be sent again later, nor as another event.
+    fn standard_signature(&self, timestamp: &str) -> String {
+        let signed = [
+            self.id.as_bytes(),
+            b".",
+            timestamp.as_bytes(),
+            b".",
+            &self.body,
+        ];
+        format!("v1,{}", BASE64.encode(sign(&self.secret, &signed)))
     }
 }
 
-/// HMAC-SHA256 of `body` under `secret`.
-fn sign(secret: &[u8; 32], body: &[u8]) -> [u8; 32] {
+/// HMAC-SHA256 of the concatenated `parts` under `secret`.
+fn sign(secret: &[u8; 32], parts: &[&[u8]]) -> [u8; 32] {
     // HMAC pads a key shorter than the hash's 64-byte block with zeros
     // (RFC 2104), so this is the MAC under the 32-byte secret itself; the
     // fixed-size key is what makes the constructor infallible.
     let mut key = [0u8; 64];
     key[..32].copy_from_slice(secret);
     let mut mac = Hmac::<Sha256>::new(&key.into());
-    mac.update(body);
+    for part in parts {
+        mac.update(part);
+    }
     mac.finalize().into_bytes().into()
 }
 
@@ -652,6 +680,8 @@ impl Client {
     }
 
     fn request(&self, delivery: &Delivery) -> Result<Request<Full<Bytes>>, Failure> {
+        // Each attempt is signed at its own time: receivers refuse an old one.
+        let timestamp = (now_ms() / 1000).to_string();
         Request::post(self.target.path.as_str())
             .header(header::HOST, self.target.authority.as_str())
             .header(header::CONTENT_TYPE, "application/json")
@@ -659,6 +689,9 @@ impl Client {
             .header(EVENT, delivery.kind)
             .header(DELIVERY, delivery.id.as_str())
             .header(SIGNATURE, delivery.signature.as_str())
+            .header(WEBHOOK_ID, delivery.id.as_str())
+            .header(WEBHOOK_TIMESTAMP, timestamp.as_str())
+            .header(WEBHOOK_SIGNATURE, delivery.standard_signature(&timestamp))
             .body(Full::new(delivery.body.clone()))
             .map_err(|e| failed(format!("building the request: {e}")))
     }
@@ -696,6 +729,9 @@ const USER_AGENT: &str = concat!("deconflict/", env!("CARGO_PKG_VERSION"));
 const EVENT: header::HeaderName = header::HeaderName::from_static("deconflict-event");
 const DELIVERY: header::HeaderName = header::HeaderName::from_static("deconflict-delivery");
 const SIGNATURE: header::HeaderName = header::HeaderName::from_static("deconflict-signature");
+const WEBHOOK_ID: header::HeaderName = header::HeaderName::from_static("webhook-id");
+const WEBHOOK_TIMESTAMP: header::HeaderName = header::HeaderName::from_static("webhook-timestamp");
+const WEBHOOK_SIGNATURE: header::HeaderName = header::HeaderName::from_static("webhook-signature");
 
 /// HTTP/1.1 over `io`; the connection's own task does the I/O and ends
 /// when the sender is dropped or the receiver closes it.
@@ -845,7 +881,7 @@ mod tests {
         let mut reference = Hmac::<Sha256>::new_from_slice(&secret).unwrap();
         reference.update(body);
         let expected: [u8; 32] = reference.finalize().into_bytes().into();
-        assert_eq!(sign(&secret, body), expected);
+        assert_eq!(sign(&secret, &[body]), expected);
         // What the Python check in the module docs computes for them.
         assert_eq!(
             to_hex(&expected),

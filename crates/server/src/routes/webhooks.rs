@@ -19,6 +19,8 @@ use axum::extract::rejection::PathRejection;
 use axum::extract::{Path, State};
 use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_model::{Actor, ModelError, Role};
 use deconflict_service::now_ms;
 use deconflict_store::{Webhook, to_hex};
@@ -87,6 +89,9 @@ struct RegisteredOut {
     webhook: WebhookOut,
     /// The HMAC-SHA256 key of the deliveries' signatures, in hex.
     secret: String,
+    /// The same key as Standard Webhooks libraries take it: `whsec_` and
+    /// its base64.
+    standard_webhooks_secret: String,
 }
 
 /// Registering and removing are writes: operators and approvers only.
@@ -120,9 +125,11 @@ async fn register(
     app.webhooks().changed();
     let location = format!("/v1/webhooks/{}", hook.id);
     let secret = to_hex(&hook.secret);
+    let standard_webhooks_secret = format!("whsec_{}", BASE64.encode(hook.secret));
     let answer = RegisteredOut {
         webhook: hook.into(),
         secret,
+        standard_webhooks_secret,
     };
     Ok((
         StatusCode::CREATED,

@@ -143,6 +143,21 @@ fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={hex}")
 }
 
+/// The Standard Webhooks signature of a delivery, as its receivers' libraries
+/// compute it: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under
+/// the key of `whsec_<base64 key>`.
+fn standard_signature(whsec: &str, id: &str, timestamp: &str, body: &[u8]) -> String {
+    use base64::Engine as _;
+    let base64 = base64::engine::general_purpose::STANDARD;
+    let key = base64
+        .decode(whsec.strip_prefix("whsec_").unwrap())
+        .unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    mac.update(format!("{id}.{timestamp}.").as_bytes());
+    mac.update(body);
+    format!("v1,{}", base64.encode(mac.finalize().into_bytes()))
+}
+
 /// Registers a webhook to `url` as `who`: its id and secret.
 async fn register(h: &Harness, who: &str, url: &str) -> (String, String) {
     let created = h
@@ -158,6 +173,17 @@ async fn register(h: &Harness, who: &str, url: &str) -> (String, String) {
     let secret = body["secret"].as_str().unwrap().to_owned();
     assert_eq!(secret.len(), 64);
     assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
+    // The same key, as Standard Webhooks libraries take it.
+    use base64::Engine as _;
+    let key = (0..64)
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
+        .collect::<Vec<u8>>();
+    let whsec = format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    );
+    assert_eq!(body["standard_webhooks_secret"], whsec.as_str());
     (id, secret)
 }
 
@@ -189,6 +215,33 @@ fn check_deliveries(received: &[Received], secret: &str) {
         assert_eq!(r.path, "/hook?from=deconflict");
         assert_eq!(r.header("content-type"), "application/json");
         assert_eq!(r.header("deconflict-signature"), signature(secret, &r.body));
+        // Standard Webhooks: the id, a timestamp of the attempt, and the
+        // signature over both and the body, so that a captured delivery
+        // replayed later or as another event fails the receiver's check.
+        let (id, timestamp) = (r.header("webhook-id"), r.header("webhook-timestamp"));
+        assert_eq!(id, r.header("deconflict-delivery"));
+        let sent: i64 = timestamp.parse().unwrap();
+        let now = i64::try_from(
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        )
+        .unwrap();
+        assert!((now - 60..=now).contains(&sent), "{sent} is not now");
+        let key: Vec<u8> = (0..64)
+            .step_by(2)
+            .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
+            .collect();
+        use base64::Engine as _;
+        let whsec = format!(
+            "whsec_{}",
+            base64::engine::general_purpose::STANDARD.encode(key)
+        );
+        assert_eq!(
+            r.header("webhook-signature"),
+            standard_signature(&whsec, &id, &timestamp, &r.body)
+        );
         let event = r.json();
         assert_eq!(r.header("deconflict-event"), event["type"]);
         let seq = event["seq"].as_u64().unwrap();
