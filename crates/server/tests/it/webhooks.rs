@@ -143,6 +143,19 @@ fn signature(secret: &str, body: &[u8]) -> String {
     format!("sha256={hex}")
 }
 
+/// The hex `secret` as Standard Webhooks writes a key: `whsec_<base64>`.
+fn whsec_of(secret: &str) -> String {
+    use base64::Engine as _;
+    let key: Vec<u8> = (0..secret.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
+        .collect();
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    )
+}
+
 /// The Standard Webhooks signature of a delivery, as its receivers' libraries
 /// compute it: `v1,` and the base64 HMAC-SHA256 of `id.timestamp.body` under
 /// the key of `whsec_<base64 key>`.
@@ -174,16 +187,7 @@ async fn register(h: &Harness, who: &str, url: &str) -> (String, String) {
     assert_eq!(secret.len(), 64);
     assert!(secret.bytes().all(|b| b.is_ascii_hexdigit()));
     // The same key, as Standard Webhooks libraries take it.
-    use base64::Engine as _;
-    let key = (0..64)
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
-        .collect::<Vec<u8>>();
-    let whsec = format!(
-        "whsec_{}",
-        base64::engine::general_purpose::STANDARD.encode(key)
-    );
-    assert_eq!(body["standard_webhooks_secret"], whsec.as_str());
+    assert_eq!(body["standard_webhooks_secret"], whsec_of(&secret).as_str());
     (id, secret)
 }
 
@@ -229,18 +233,9 @@ fn check_deliveries(received: &[Received], secret: &str) {
         )
         .unwrap();
         assert!((now - 60..=now).contains(&sent), "{sent} is not now");
-        let key: Vec<u8> = (0..64)
-            .step_by(2)
-            .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
-            .collect();
-        use base64::Engine as _;
-        let whsec = format!(
-            "whsec_{}",
-            base64::engine::general_purpose::STANDARD.encode(key)
-        );
         assert_eq!(
             r.header("webhook-signature"),
-            standard_signature(&whsec, &id, &timestamp, &r.body)
+            standard_signature(&whsec_of(secret), id, timestamp, &r.body)
         );
         let event = r.json();
         assert_eq!(r.header("deconflict-event"), event["type"]);
