@@ -144,6 +144,10 @@ impl Checkpoints {
 
     /// The checkpoint of exactly `size` entries.
     pub fn checkpoint(&self, size: u64) -> Result<Option<StoredCheckpoint>, StoreError> {
+        // No log holds more entries than SQL counts: no such checkpoint.
+        if i64::try_from(size).is_err() {
+            return Ok(None);
+        }
         match &self.conn {
             Db::Sqlite(conn) => checkpoint_where(conn, "WHERE size = ?1", [sql_size(size)?]),
             Db::Postgres(pg) => pg::checkpoints::checkpoint(pg, Some(size)),
