@@ -66,11 +66,13 @@ impl<T: PathId> FromRequestParts<AppState> for Id<T> {
 pub(crate) struct Query<T>(pub(crate) T);
 
 async fn bytes(req: Request, state: &AppState) -> Result<Bytes, ApiError> {
+    let limit = req
+        .extensions()
+        .get::<crate::routes::BodyLimit>()
+        .map_or(state.config().body_limit, |limit| limit.0);
     Bytes::from_request(req, state).await.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::TooLarge {
-                limit: state.config().body_limit,
-            }
+            ApiError::TooLarge { limit }
         } else {
             ApiError::malformed(None, rejection.body_text())
         }

@@ -97,7 +97,17 @@ const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 pub fn app(state: AppState) -> Router {
     let mut router = routes::console::router();
     for route in routes::all() {
-        router = router.route(route.path, route.handler);
+        let handler = match route.body_limit {
+            Some(limit) => {
+                let limit = limit(state.config());
+                route
+                    .handler
+                    .layer::<_, std::convert::Infallible>(DefaultBodyLimit::max(limit))
+                    .layer::<_, std::convert::Infallible>(axum::Extension(routes::BodyLimit(limit)))
+            }
+            None => route.handler,
+        };
+        router = router.route(route.path, handler);
     }
     let stack = ServiceBuilder::new()
         .map_request(plain_request_id::<axum::body::Body>)

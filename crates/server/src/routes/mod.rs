@@ -22,7 +22,7 @@ use axum::handler::Handler;
 use axum::http::Method;
 use axum::routing::{MethodFilter, MethodRouter, on};
 use deconflict_model::VolumeSpec;
-use deconflict_service::Lane;
+use deconflict_service::{Config, Lane};
 use serde::Deserialize;
 
 /// One route: its method, its path (axum and OpenAPI write parameters the
@@ -32,6 +32,8 @@ pub(crate) struct Route {
     pub(crate) method: Method,
     pub(crate) path: &'static str,
     pub(crate) handler: MethodRouter<AppState>,
+    /// The largest body the route takes, when not the configured one.
+    pub(crate) body_limit: Option<fn(&Config) -> usize>,
 }
 
 pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
@@ -44,8 +46,14 @@ where
         method,
         path,
         handler: on(filter, handler),
+        body_limit: None,
     }
 }
+
+/// The body limit a request was given, for its 413's `limit` (see
+/// [`Route::body_limit`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BodyLimit(pub(crate) usize);
 
 /// Every route of the service.
 pub(crate) fn all() -> Vec<Route> {

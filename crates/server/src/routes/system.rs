@@ -22,6 +22,7 @@ pub(crate) fn routes() -> Vec<Route> {
             method: Method::GET,
             path: "/metrics",
             handler: axum::routing::any(metrics),
+            body_limit: None,
         },
         route(Method::GET, "/v1/openapi.json", openapi),
     ]

@@ -14,13 +14,25 @@ use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
 use axum::http::Method;
-use deconflict_model::Command;
-use deconflict_service::Lane;
+use deconflict_model::{Command, MAX_REPORTS};
+use deconflict_service::{Config, Lane};
 use deconflict_wire::{ConflictOut, TracksIn};
 use serde::Serialize;
 
+/// The most a report may take in a batch's body: a full one, every field
+/// given, with room for spacing.
+const REPORT_BYTES: usize = 400;
+
+/// A batch's body limit: room for the most reports a batch holds
+/// ([`MAX_REPORTS`]), or the configured limit if larger.
+fn batch_body_limit(config: &Config) -> usize {
+    config.body_limit.max(MAX_REPORTS * REPORT_BYTES)
+}
+
 pub(crate) fn routes() -> Vec<Route> {
-    vec![route(Method::POST, "/v1/tracks", report)]
+    let mut tracks = route(Method::POST, "/v1/tracks", report);
+    tracks.body_limit = Some(batch_body_limit);
+    vec![tracks]
 }
 
 /// What a batch did, as the caller may see it.

@@ -577,3 +577,67 @@ async fn a_stream_resumed_between_two_events_of_one_entry_gets_the_second() {
         assert_eq!(problem["field"], "Last-Event-ID", "{bad}");
     }
 }
+
+#[tokio::test]
+async fn a_full_batch_of_realistic_reports_fits_the_routes_body_limit() {
+    let h = Harness::new();
+    // Three units reporting every second: each takes an hour of backlog at once.
+    let mut units = Vec::new();
+    for n in 0..3 {
+        let mut unit = declaration(
+            "unit_position",
+            &format!("PMF team {n}"),
+            43.68,
+            34.6,
+            200.0,
+        );
+        unit["tracking"] = json!({"report_interval_s": 1});
+        let made = h.post("/v1/declarations", "pmf/operator", unit).await;
+        units.push(made.expect(201).json()["id"].as_str().unwrap().to_owned());
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let full = deconflict_model::MAX_REPORTS;
+    let reports: Vec<Value> = (0..full)
+        .map(|i| {
+            json!({
+                "declaration_id": units[i % 3],
+                "time": deconflict_server::time::format(now - (full - i) as i64 * 10),
+                "lat": 34.600_012_3, "lon": 43.680_012_3, "hae": 251.5,
+                "ce_m": 12.5, "speed": 1.25, "course": 271.5,
+            })
+        })
+        .collect();
+    let batch = json!({ "reports": reports });
+    assert!(
+        batch.to_string().len() > deconflict_server::Config::default().body_limit,
+        "the batch is larger than the limit of other routes"
+    );
+    let taken = h
+        .post("/v1/tracks", "pmf/operator", batch)
+        .await
+        .expect(200);
+    assert_eq!(taken.json()["accepted"], full);
+    // Beyond room for a full batch, the batch's own limit is named.
+    let limit = full * 400;
+    let request = Request::builder()
+        .method("POST")
+        .uri("/v1/tracks")
+        .header(
+            "authorization",
+            format!("Bearer {}", h.token("pmf/operator")),
+        )
+        .header("content-type", "application/json")
+        .body(axum::body::Body::from(vec![b' '; limit + 1]))
+        .unwrap();
+    let problem = h.send(request).await.problem(413, "too_large");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains(&limit.to_string()),
+        "{problem}"
+    );
+}
