@@ -73,7 +73,7 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
         }
         PartyCommand::List { data } => {
             let mut out = std::io::stdout().lock();
-            for party in Directory::open_at(&data.location()?)?.parties()? {
+            for party in Directory::open_at(&data.existing()?)?.parties()? {
                 let role = if party.coordinator {
                     "coordinator"
                 } else {
@@ -92,7 +92,7 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
 pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
     match command {
         TokenCommand::Create { party, role, data } => {
-            let issued = Directory::open_at(&data.location()?)?.issue_token(&party, role)?;
+            let issued = Directory::open_at(&data.existing()?)?.issue_token(&party, role)?;
             println!("{}", issued.token);
             eprintln!(
                 "issued {} for {} as {}",
@@ -100,7 +100,7 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
             );
         }
         TokenCommand::Revoke { id, data } => {
-            let revoked = Directory::open_at(&data.location()?)?.revoke(&id)?;
+            let revoked = Directory::open_at(&data.existing()?)?.revoke(&id)?;
             eprintln!(
                 "revoked {} ({} {})",
                 revoked.id, revoked.party, revoked.role
@@ -108,7 +108,7 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
         }
         TokenCommand::List { data } => {
             let mut out = std::io::stdout().lock();
-            for c in Directory::open_at(&data.location()?)?.credentials()? {
+            for c in Directory::open_at(&data.existing()?)?.credentials()? {
                 let state = if c.revoked_ms.is_some() {
                     "revoked"
                 } else {

@@ -78,7 +78,8 @@ enum Command {
 /// Where the service keeps its database.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DataDir {
-    /// The data directory (created if missing); holds `deconflict.db`.
+    /// The data directory, which holds `deconflict.db` (`party add` creates
+    /// it; the other commands refuse one that holds no store).
     #[arg(
         long = "data",
         env = "DECONFLICT_DATA",
@@ -101,6 +102,21 @@ impl DataDir {
             Some(url) => deconflict_store::Location::parse(url),
             None => Ok(deconflict_store::Location::Sqlite(self.path.clone())),
         }
+    }
+
+    /// [`DataDir::location`], refusing a data directory that holds no store:
+    /// a mistyped `--data` must not make a new, empty one and answer from it.
+    pub(crate) fn existing(
+        &self,
+    ) -> Result<deconflict_store::Location, deconflict_store::StoreError> {
+        if self.store.is_none() && !deconflict_store::db_path(&self.path).exists() {
+            return Err(deconflict_store::StoreError::InvalidLocation(format!(
+                "{}: no store here (no {}); check --data, or make one with `deconflict party add`",
+                self.path.display(),
+                deconflict_store::DB_FILE
+            )));
+        }
+        self.location()
     }
 }
 

@@ -25,6 +25,42 @@ fn token_create_prints_only_the_token() {
 }
 
 #[test]
+fn a_mistyped_data_directory_is_refused_not_made() {
+    let (dir, _) = data_dir(&["coalition/operator"]);
+    let typo = dir.path().with_extension("typo");
+    let typo = typo.to_str().unwrap();
+    for args in [
+        vec!["party", "list", "--data", typo],
+        vec!["token", "list", "--data", typo],
+        vec![
+            "token",
+            "create",
+            "--party",
+            "coalition",
+            "--role",
+            "viewer",
+            "--data",
+            typo,
+        ],
+        vec!["token", "revoke", "cred_00000000", "--data", typo],
+    ] {
+        let out = run(&args);
+        assert!(!out.status.success(), "{args:?} succeeded");
+        let said = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            said.contains(typo) && said.contains("no store here"),
+            "{args:?}: {said}"
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+        assert!(!std::path::Path::new(typo).exists(), "{args:?} made {typo}");
+    }
+    // `party add` is how a store is made.
+    ok(&["party", "add", "joc", "--coordinator", "--data", typo]);
+    assert!(ok(&["party", "list", "--data", typo]).contains("joc"));
+    std::fs::remove_dir_all(typo).unwrap();
+}
+
+#[test]
 fn revoking_a_token_applies_at_once_to_a_running_server() {
     let (dir, tokens) = data_dir(&["pmf/viewer"]);
     let server = Server::serve(dir.path(), &[]);
