@@ -269,19 +269,17 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         &[(String::new(), log.largest_batch as u64)],
     );
     family(
-        "deconflict_replay_milliseconds",
-        "gauge",
-        "How long replaying the log took at start-up.",
-        &[(
-            String::new(),
-            u64::try_from(state.counters().replay().as_millis()).unwrap_or(u64::MAX),
-        )],
-    );
-    family(
         "deconflict_log_entries_checked",
         "gauge",
         "Entries checked since start against the leaf the log keeps for them (all of them, soon after start).",
         &[(String::new(), state.counters().checked_entries())],
+    );
+    // A duration, in seconds as Prometheus names them.
+    let name = "deconflict_replay_seconds";
+    let _ = writeln!(
+        out,
+        "# HELP {name} How long replaying the log took at start-up.\n# TYPE {name} gauge\n{name} {}",
+        state.counters().replay().as_secs_f64()
     );
     out
 }

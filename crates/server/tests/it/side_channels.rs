@@ -85,6 +85,13 @@ async fn metrics_answers_only_the_operators_token_and_otherwise_like_no_route() 
     .expect(200)
     .text();
     assert!(text.contains("deconflict_log_entries "), "{text}");
+    // Durations in seconds, as Prometheus names them.
+    let replay = text
+        .lines()
+        .find_map(|l| l.strip_prefix("deconflict_replay_seconds "))
+        .expect("the replay's time");
+    assert!(replay.parse::<f64>().is_ok_and(|s| s >= 0.0), "{replay}");
+    assert!(!text.contains("milliseconds"), "{text}");
 
     // Without a configured token, nothing opens it.
     let h = h.restart(Config {
