@@ -74,6 +74,7 @@ pub use deconflict_service::{
     StartError,
 };
 pub use deconflict_wire::time;
+pub use openapi::document as openapi_document;
 pub use problem::ApiError;
 pub use state::AppState;
 

@@ -1,24 +1,75 @@
 //! The OpenAPI 3.1 description served at `/v1/openapi.json`: the shared
 //! parts in `openapi.json` beside this file, merged with each resource
 //! module's fragment (its `paths`, and the schemas and security schemes
-//! only it uses). Tests
-//! check that every served route is described and every description served.
+//! only it uses), and with the schemas of the wire types, derived from the
+//! types themselves ([`derived`]) so that what is described is what is sent.
+//! Tests check that every served route is described and every description
+//! served.
 
+use deconflict_wire::{
+    ActivityIn, ActivityOut, ConflictOut, DeclarationIn, DeclarationOut, EmptyIn, IncidentIn,
+    IncidentOut, IncidentStatusIn, Page, ReasonIn, StateOut, TracksIn,
+};
+use schemars::generate::SchemaSettings;
+use schemars::{JsonSchema, SchemaGenerator};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
 const BASE: &str = include_str!("openapi.json");
 
-/// The whole document, as JSON text.
-pub(crate) fn document() -> &'static str {
+/// The whole document, as JSON text, as `GET /v1/openapi.json` serves it.
+pub fn document() -> &'static str {
     static DOCUMENT: OnceLock<String> = OnceLock::new();
     DOCUMENT.get_or_init(|| {
         serde_json::to_string_pretty(&merged()).expect("the OpenAPI document serialises")
     })
 }
 
+/// The named schemas of the request bodies the server reads and of the
+/// answers it writes. A type read and written (a declaration's tracking)
+/// must come out the same both ways.
+fn derived() -> Map<String, Value> {
+    fn generator(settings: SchemaSettings) -> SchemaGenerator {
+        settings
+            .with(|s| s.definitions_path = "/components/schemas".into())
+            .into_generator()
+    }
+    fn root<T: JsonSchema>(generator: &mut SchemaGenerator) {
+        generator.subschema_for::<T>();
+    }
+    let mut read = generator(SchemaSettings::draft2020_12().for_deserialize());
+    root::<DeclarationIn>(&mut read);
+    root::<ActivityIn>(&mut read);
+    root::<TracksIn>(&mut read);
+    root::<IncidentIn>(&mut read);
+    root::<IncidentStatusIn>(&mut read);
+    root::<ReasonIn>(&mut read);
+    root::<EmptyIn>(&mut read);
+    let mut written = generator(SchemaSettings::draft2020_12().for_serialize());
+    root::<StateOut>(&mut written);
+    root::<Page<DeclarationOut>>(&mut written);
+    root::<Page<ActivityOut>>(&mut written);
+    root::<Page<ConflictOut>>(&mut written);
+    root::<IncidentOut>(&mut written);
+    let mut schemas = read.take_definitions(true);
+    for (name, schema) in written.take_definitions(true) {
+        if let Some(read) = schemas.get(&name) {
+            assert_eq!(read, &schema, "{name} is read and written differently");
+        }
+        schemas.insert(name, schema);
+    }
+    schemas
+}
+
 fn merged() -> Value {
     let mut doc: Value = serde_json::from_str(BASE).expect("openapi.json is JSON");
+    let schemas = doc["components"]["schemas"]
+        .as_object_mut()
+        .expect("openapi.json has component schemas");
+    for (name, schema) in derived() {
+        let previous = schemas.insert(name.clone(), schema);
+        assert!(previous.is_none(), "{name} is derived and also written by hand");
+    }
     for fragment in crate::routes::OPENAPI_FRAGMENTS {
         let fragment: Value = serde_json::from_str(fragment).expect("a fragment is JSON");
         let parts = [

@@ -3,6 +3,7 @@
 //! of its need-to-know views, and nothing else. Scenario files are written in
 //! the same forms, and evidence bundles carry their incident in it.
 
+pub mod schema;
 pub mod time;
 
 use crate::time::{rfc3339, rfc3339_opt};
@@ -12,11 +13,18 @@ use deconflict_model::{
     Notification, NotificationState, ObjectRef, Position, SideView, StateView, TrackReport,
     TrackView, TrackingSpec, Visibility, VolumeSpec,
 };
+use crate::schema::{
+    ACTIVITY_STATES, ActivityStateName, AltitudeBand, CONFLICT_STATES, ConflictStateName, Geometry,
+    NotificationStateName, Time, WithheldName,
+};
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Who may see a declaration in full.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// Who may see a declaration in full: `private`, its own party and the
+/// coordinator; `public`, every party (a no-strike list entry).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Visibility")]
 pub enum VisibilityWire {
     #[default]
     Private,
@@ -41,9 +49,12 @@ impl From<Visibility> for VisibilityWire {
     }
 }
 
-/// What a party in conflict with an object may learn of it.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What another party in conflict with the object learns: `coarse` (kind,
+/// window, ~5 km area) or `coordinator_only` (only that the coordinator will
+/// contact it).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "Disclosure")]
 pub enum DisclosureWire {
     #[default]
     Coarse,
@@ -69,38 +80,61 @@ impl From<Disclosure> for DisclosureWire {
 }
 
 /// A reference to one of the caller's (or a fully visible) objects.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[schemars(rename = "ObjectRef")]
 pub struct ObjectWire {
     #[serde(rename = "type")]
-    kind: &'static str,
+    kind: ObjectKindWire,
     id: String,
+}
+
+/// What kind of object a reference names.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+enum ObjectKindWire {
+    Declaration,
+    Activity,
+    Conflict,
+    Incident,
 }
 
 impl From<&ObjectRef> for ObjectWire {
     fn from(object: &ObjectRef) -> ObjectWire {
         let (kind, id) = match object {
-            ObjectRef::Declaration(id) => ("declaration", id.to_string()),
-            ObjectRef::Activity(id) => ("activity", id.to_string()),
-            ObjectRef::Conflict(id) => ("conflict", id.to_string()),
-            ObjectRef::Incident(id) => ("incident", id.to_string()),
+            ObjectRef::Declaration(id) => (ObjectKindWire::Declaration, id.to_string()),
+            ObjectRef::Activity(id) => (ObjectKindWire::Activity, id.to_string()),
+            ObjectRef::Conflict(id) => (ObjectKindWire::Conflict, id.to_string()),
+            ObjectRef::Incident(id) => (ObjectKindWire::Incident, id.to_string()),
         };
         ObjectWire { kind, id }
     }
 }
 
-/// `POST /v1/declarations`, `PUT /v1/declarations/{id}`.
-#[derive(Debug, Deserialize)]
+/// A declaration as its owner writes it (`POST /v1/declarations`, `PUT
+/// /v1/declarations/{id}`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct DeclarationIn {
+    #[schemars(regex(pattern = r"^[a-z0-9_]{1,64}$"))]
+    #[schemars(example = &"unit_position", example = &"base", example = &"checkpoint")]
     pub kind: String,
+    #[schemars(length(max = 200))]
     pub label: String,
+    #[schemars(with = "Geometry")]
     pub geometry: geojson::Geometry,
+    /// Metres around the geometry.
+    #[schemars(range(min = 0.0))]
     pub buffer_m: f64,
     #[serde(default)]
+    #[schemars(with = "Option<AltitudeBand>")]
     pub altitude_m: Option<[f64; 2]>,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     pub valid_from: i64,
+    /// Exclusive; left out or `null`: open-ended.
     #[serde(default, with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     pub valid_to: Option<i64>,
     #[serde(default)]
     pub visibility: VisibilityWire,
@@ -109,7 +143,8 @@ pub struct DeclarationIn {
     /// A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
     #[serde(default)]
     pub tracking: Option<TrackingWire>,
-    /// `PUT` only: the version being replaced (optimistic locking).
+    /// `PUT` only: the version being replaced (optimistic locking; a `POST`
+    /// with it is refused).
     #[serde(default)]
     pub version: Option<u64>,
 }
@@ -133,14 +168,30 @@ impl DeclarationIn {
     }
 }
 
-/// How a declared unit reports its position.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+/// A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
+/// Past twice its interval without a report it is stale: conflicts are
+/// checked against its last position grown by `max_speed_mps` times its
+/// silence, up to the service's cap (20 km by default, never more than its
+/// kind's area limit); there it is lost: it meets no new activity (the
+/// coordinator is alerted instead) until it reports again. A report or an
+/// amendment that puts it farther from its last report than it could have
+/// gone is refused.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Tracking")]
 pub struct TrackingWire {
+    #[schemars(range(min = 1, max = 86_400))]
     report_interval_s: u32,
+    /// Default: the service's policy (30 m/s). At most its kind's ceiling:
+    /// 70 m/s for a `unit_position`, 40 for a `convoy`, 350 for a `flight`
+    /// (configurable).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(extend("exclusiveMinimum" = 0, "maximum" = 3000))]
     max_speed_mps: Option<f64>,
+    /// The Cursor-on-Target uid its device reports under; unique among the
+    /// party's standing declarations.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(length(min = 1, max = 256))]
     cot_uid: Option<String>,
 }
 
@@ -164,29 +215,44 @@ impl From<TrackingSpec> for TrackingWire {
     }
 }
 
-/// `POST /v1/tracks`.
-#[derive(Debug, Deserialize)]
+/// A batch of position reports (`POST /v1/tracks`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TracksIn {
+    #[schemars(length(min = 1, max = 10_000))]
     pub reports: Vec<TrackReportIn>,
 }
 
 /// One position report, as TAK and C2 systems give it.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TrackReportIn {
+    /// A standing declaration of the caller's party declared with `tracking`.
+    #[schemars(with = "String")]
     pub declaration_id: DeclarationId,
+    /// When the unit was there; at most five minutes ahead of the service's
+    /// clock.
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     pub time: i64,
+    #[schemars(range(min = -90.0, max = 90.0))]
     pub lat: f64,
+    #[schemars(range(min = -180.0, max = 180.0))]
     pub lon: f64,
+    /// Height above the ellipsoid, metres.
     #[serde(default)]
     pub hae: Option<f64>,
+    /// Circular error, metres; grows the unit's buffer.
     #[serde(default)]
+    #[schemars(range(min = 0.0, max = 100_000.0))]
     pub ce_m: Option<f64>,
+    /// Metres a second.
     #[serde(default)]
+    #[schemars(range(min = 0.0))]
     pub speed: Option<f64>,
+    /// Degrees from true north.
     #[serde(default)]
+    #[schemars(extend("minimum" = 0, "exclusiveMaximum" = 360))]
     pub course: Option<f64>,
 }
 
@@ -208,9 +274,11 @@ impl From<TrackReportIn> for TrackReport {
 }
 
 /// A unit's last reported position, and whether it has gone stale.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Track")]
 pub struct TrackOut {
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     time: i64,
     lat: f64,
     lon: f64,
@@ -225,6 +293,7 @@ pub struct TrackOut {
     /// Silent past twice its interval: conflicts are checked against
     /// `stale_buffer_m` around this position.
     stale: bool,
+    /// While stale: the buffer assumed around the last position.
     #[serde(skip_serializing_if = "Option::is_none")]
     stale_buffer_m: Option<f64>,
     /// Stale past the largest reach it may be given: where it is is not
@@ -250,19 +319,29 @@ impl From<TrackView> for TrackOut {
     }
 }
 
-/// `POST /v1/activities`.
-#[derive(Debug, Deserialize)]
+/// An activity as its owner submits it (`POST /v1/activities`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ActivityIn {
+    #[schemars(regex(pattern = r"^[a-z0-9_]{1,64}$"))]
+    #[schemars(example = &"air_strike", example = &"patrol", example = &"convoy")]
     pub kind: String,
+    #[schemars(length(max = 200))]
     pub label: String,
+    #[schemars(with = "Geometry")]
     pub geometry: geojson::Geometry,
+    /// Metres of hazard around the geometry, as the owner declares it.
+    #[schemars(range(min = 0.0))]
     pub buffer_m: f64,
     #[serde(default)]
+    #[schemars(with = "Option<AltitudeBand>")]
     pub altitude_m: Option<[f64; 2]>,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     pub start: i64,
+    /// Exclusive; required (an activity without an end is refused).
     #[serde(default, with = "rfc3339_opt")]
+    #[schemars(with = "Time", required)]
     pub end: Option<i64>,
     #[serde(default)]
     pub disclosure: DisclosureWire,
@@ -287,43 +366,55 @@ impl ActivityIn {
 
 /// The body of an action that may carry a reason (`clear`, `hold`, `deny`,
 /// `override`) or none (`start`, `complete`, `cancel`, `acknowledge`).
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "ReasonBody")]
 pub struct ReasonIn {
     #[serde(default)]
+    #[schemars(length(max = 2000))]
     pub reason: Option<String>,
 }
 
-/// An action body that takes no fields: empty, or `{}`.
-#[derive(Debug, Default, Deserialize)]
+/// No fields; the body may be left out.
+#[derive(Debug, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "EmptyBody")]
 pub struct EmptyIn {}
 
 /// A declaration, in full.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Declaration")]
 pub struct DeclarationOut {
     id: String,
     version: u64,
     owner: String,
     kind: String,
     label: String,
+    #[schemars(with = "Geometry")]
     geometry: geojson::Geometry,
     buffer_m: f64,
+    #[schemars(with = "AltitudeBand")]
     altitude_m: [f64; 2],
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     valid_from: i64,
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     valid_to: Option<i64>,
     visibility: VisibilityWire,
     disclosure: DisclosureWire,
     withdrawn: bool,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     created_at: i64,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     updated_at: i64,
+    /// Ids of the conflicts the caller may see.
     conflicts: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     tracking: Option<TrackingWire>,
+    /// The last reported position; only for a tracked unit that has reported.
     #[serde(skip_serializing_if = "Option::is_none")]
     track: Option<TrackOut>,
     /// Why the coordinator disputes it, while it does: it causes no holds.
@@ -358,32 +449,42 @@ impl From<DeclarationView> for DeclarationOut {
 }
 
 /// One step of an activity's life.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Transition")]
 pub struct TransitionOut {
+    #[schemars(with = "ActivityStateName")]
     state: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     at: i64,
 }
 
 /// An activity, in full.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Activity")]
 pub struct ActivityOut {
     id: String,
     owner: String,
     kind: String,
     label: String,
+    #[schemars(with = "Geometry")]
     geometry: geojson::Geometry,
     buffer_m: f64,
+    #[schemars(with = "AltitudeBand")]
     altitude_m: [f64; 2],
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     start: i64,
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     end: Option<i64>,
     disclosure: DisclosureWire,
+    #[schemars(with = "ActivityStateName")]
     state: &'static str,
     history: Vec<TransitionOut>,
+    /// Ids of the conflicts the caller may see.
     conflicts: Vec<String>,
 }
 
@@ -415,17 +516,26 @@ impl From<ActivityView> for ActivityOut {
     }
 }
 
-/// How far a conflict's notification to one party has gone: whether it
-/// acknowledged, to anyone who sees the conflict; the state and its times
-/// only to that party itself and to the coordinator.
-#[derive(Debug, Serialize)]
+/// How far a party's notification of the conflict has gone. Of its own side
+/// the caller reads all of it (the coordinator, of every side); of another
+/// party's side only `acknowledged`: never whether or when it was
+/// delivered, nor when it was acknowledged.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Notification")]
 pub struct NotificationOut {
+    /// Whether the party has acknowledged the conflict.
     acknowledged: bool,
+    /// The caller's own side only (every side for the coordinator).
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "NotificationStateName")]
     state: Option<&'static str>,
+    /// The caller's own side only (every side for the coordinator).
     #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
+    #[schemars(with = "Time")]
     delivered_at: Option<i64>,
+    /// The caller's own side only (every side for the coordinator).
     #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none", default)]
+    #[schemars(with = "Time")]
     acknowledged_at: Option<i64>,
 }
 
@@ -457,9 +567,10 @@ impl From<Notification> for NotificationOut {
 /// party's object: its kind only) or `coordinator_only` (nothing but that the
 /// coordinator will make contact). Of another party's notification, only
 /// whether it acknowledged.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "ConflictSide")]
 pub struct SideOut {
-    view: &'static str,
+    view: SideViewWire,
     #[serde(skip_serializing_if = "Option::is_none")]
     party: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -468,6 +579,16 @@ pub struct SideOut {
     kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notification: Option<NotificationOut>,
+}
+
+/// How much of a conflict's side the caller sees.
+#[derive(Debug, Clone, Copy, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(inline)]
+enum SideViewWire {
+    Full,
+    Coarse,
+    CoordinatorOnly,
 }
 
 impl From<SideView> for SideOut {
@@ -479,7 +600,7 @@ impl From<SideView> for SideOut {
                 kind,
                 notification,
             } => SideOut {
-                view: "full",
+                view: SideViewWire::Full,
                 party: Some(party),
                 object: Some(ObjectWire::from(&object)),
                 kind: Some(kind),
@@ -491,21 +612,21 @@ impl From<SideView> for SideOut {
                 kind,
                 acknowledged,
             } => SideOut {
-                view: "full",
+                view: SideViewWire::Full,
                 party: Some(party),
                 object: Some(ObjectWire::from(&object)),
                 kind: Some(kind),
                 notification: Some(NotificationOut::other(acknowledged)),
             },
             SideView::Coarse { kind, acknowledged } => SideOut {
-                view: "coarse",
+                view: SideViewWire::Coarse,
                 party: None,
                 object: None,
                 kind: Some(kind),
                 notification: Some(NotificationOut::other(acknowledged)),
             },
             SideView::CoordinatorWillContact => SideOut {
-                view: "coordinator_only",
+                view: SideViewWire::CoordinatorOnly,
                 party: None,
                 object: None,
                 kind: None,
@@ -515,16 +636,22 @@ impl From<SideView> for SideOut {
     }
 }
 
-/// An area of whole 0.05° cells: its box and the same as a GeoJSON polygon.
-#[derive(Debug, Serialize)]
+/// Whole 0.05° cells that contain the overlap, never finer: their box and
+/// the same as a GeoJSON polygon.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Area")]
 pub struct AreaOut {
+    /// West, south, east, north.
     bbox: [f64; 4],
     geometry: BoxPolygon,
 }
 
-#[derive(Debug, Serialize)]
+/// The box as a GeoJSON polygon.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(inline)]
 struct BoxPolygon {
     #[serde(rename = "type")]
+    #[schemars(extend("const" = "Polygon"))]
     kind: &'static str,
     coordinates: [[[f64; 2]; 5]; 1],
 }
@@ -542,47 +669,62 @@ impl From<CoarseArea> for AreaOut {
     }
 }
 
-/// Where and when a conflict's volumes overlap.
-#[derive(Debug, Serialize)]
+/// Where and when a conflict's volumes overlap: the overlap of the two
+/// windows rounded outward to whole hours (UTC), the area whole 0.05° cells.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Overlap")]
 pub struct OverlapOut {
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     from: i64,
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     to: Option<i64>,
     area: AreaOut,
 }
 
 /// An approver's override.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Override")]
 pub struct OverrideOut {
     reason: String,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     at: i64,
 }
 
 /// A conflict as the caller may see it. The caller's own side comes first.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Conflict")]
 pub struct ConflictOut {
     id: String,
+    #[schemars(with = "ConflictStateName")]
     state: &'static str,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     opened_at: i64,
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     resolved_at: Option<i64>,
     #[serde(rename = "override")]
     overridden: Option<OverrideOut>,
     /// `null` when the caller is told only that the coordinator will contact it.
     overlap: Option<OverlapOut>,
     sides: [SideOut; 2],
-    /// For the coordinator: what was kept from the party that opened it.
+    /// Coordinator only: what was kept from the party that opened it.
     #[serde(skip_serializing_if = "Option::is_none")]
     withheld: Option<WithheldOut>,
 }
 
 /// Why the party that opened a conflict was told only that the coordinator
-/// will contact it, and whether it was shown the conflict at all.
-#[derive(Debug, Serialize)]
+/// will contact it: `wide` (its question met more than a few objects of other
+/// parties, or covered a large area) or `budget` (it had spent its budget of
+/// answers); `opener_shown` false when it was not shown the conflict at all
+/// and the coordinator is to tell it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Withheld")]
 pub struct WithheldOut {
+    #[schemars(with = "WithheldName")]
     reason: &'static str,
     opener_shown: bool,
 }
@@ -612,8 +754,9 @@ impl From<ConflictView> for ConflictOut {
     }
 }
 
-/// `GET /v1/state`.
-#[derive(Debug, Serialize)]
+/// Everything the caller may see, as of one log entry.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "State")]
 pub struct StateOut {
     /// The last entry the view includes; `null` for an empty log.
     seq: Option<u64>,
@@ -635,7 +778,8 @@ impl From<StateView> for StateOut {
 
 /// One page of a list. Pass `next_after` as `after` for the next page; it is
 /// `null` on the last.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "{T}Page")]
 pub struct Page<T> {
     pub items: Vec<T>,
     pub next_after: Option<String>,
@@ -643,23 +787,20 @@ pub struct Page<T> {
 
 /// Parses a state filter of activities.
 pub fn activity_state(text: &str) -> Option<ActivityState> {
-    use ActivityState::*;
-    [Held, Cleared, Denied, Active, Completed, Cancelled]
-        .into_iter()
+    ACTIVITY_STATES.into_iter()
         .find(|s| s.as_str() == text)
 }
 
 /// Parses a state filter of conflicts.
 pub fn conflict_state(text: &str) -> Option<ConflictState> {
-    use ConflictState::*;
-    [Open, Resolved, Overridden]
-        .into_iter()
+    CONFLICT_STATES.into_iter()
         .find(|s| s.as_str() == text)
 }
 
 /// An incident's kind, as the API writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "IncidentKind")]
 pub enum IncidentKindWire {
     Allegation,
     Attack,
@@ -693,8 +834,9 @@ impl From<IncidentKind> for IncidentKindWire {
 }
 
 /// An incident's status, as the API writes it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "IncidentStatus")]
 pub enum IncidentStatusWire {
     Open,
     Credible,
@@ -728,27 +870,34 @@ impl From<IncidentStatus> for IncidentStatusWire {
 }
 
 /// When an incident happened: `to` exclusive.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
+#[schemars(rename = "Window")]
 pub struct WindowWire {
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     pub from: i64,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     pub to: i64,
 }
 
-/// `POST /v1/incidents`.
-#[derive(Debug, Deserialize)]
+/// An incident as its reporter records it (`POST /v1/incidents`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentIn {
     kind: IncidentKindWire,
+    #[schemars(with = "Geometry")]
     place: geojson::Geometry,
+    #[schemars(range(min = 0.0, max = 1_000_000.0))]
     precision_m: f64,
     window: WindowWire,
     reported_by: String,
+    /// The party it is alleged against.
     #[serde(default)]
     against: Option<String>,
     source: String,
+    #[schemars(example = &"B2")]
     source_grade: String,
 }
 
@@ -772,8 +921,8 @@ impl IncidentIn {
     }
 }
 
-/// `POST /v1/incidents/{id}/status`.
-#[derive(Debug, Deserialize)]
+/// A change of an incident's status (`POST /v1/incidents/{id}/status`).
+#[derive(Debug, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IncidentStatusIn {
     pub status: IncidentStatusWire,
@@ -784,11 +933,13 @@ pub struct IncidentStatusIn {
 }
 
 /// An incident, in full.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Incident")]
 pub struct IncidentOut {
     id: String,
     reporter: String,
     kind: IncidentKindWire,
+    #[schemars(with = "Geometry")]
     place: geojson::Geometry,
     precision_m: f64,
     window: WindowWire,
@@ -801,13 +952,15 @@ pub struct IncidentOut {
 }
 
 /// One change of an incident's status: who, when, why.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "StatusChange")]
 pub struct StatusChangeOut {
     status: IncidentStatusWire,
     party: String,
     reason: Option<String>,
     duplicate_of: Option<String>,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     at: i64,
 }
 

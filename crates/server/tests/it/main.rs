@@ -28,6 +28,7 @@
 
 mod api;
 mod connections;
+mod contract;
 mod failover;
 mod flooding;
 mod holds;
@@ -327,7 +328,11 @@ impl Harness {
         self.send(request).await
     }
 
+    /// Sends a request and checks the answer against the OpenAPI document
+    /// ([`contract::check`]).
     pub(crate) async fn send(&self, request: Request<Body>) -> Reply {
+        let method = request.method().clone();
+        let path = request.uri().to_string();
         let response = self.app.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -338,6 +343,11 @@ impl Harness {
             .unwrap()
             .to_bytes()
             .to_vec();
+        let content_type = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default();
+        contract::check(&method, &path, status.as_u16(), content_type, &body);
         Reply {
             status,
             headers,

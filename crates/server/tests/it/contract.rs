@@ -1,0 +1,134 @@
+//! The contract, checked on every answer the tests receive: its status must
+//! be one the OpenAPI document describes for the operation, and a JSON body
+//! must match the schema described for that status. A route or a field that
+//! drifts from the document fails whichever test first meets it.
+
+use axum::http::Method;
+use jsonschema::Validator;
+use serde_json::{Map, Value, json};
+use std::collections::HashMap;
+use std::sync::{Arc, LazyLock, Mutex};
+
+static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
+    serde_json::from_str(deconflict_server::openapi_document()).expect("the document is JSON")
+});
+
+/// Compiled schemas by operation and status; `None` where the body is not JSON.
+type Cache = HashMap<(String, String, u16), Option<Arc<Validator>>>;
+static VALIDATORS: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+/// Panics unless `body`, answered with `status` to `method path`, is what
+/// the document promises.
+pub(crate) fn check(method: &Method, path: &str, status: u16, content_type: &str, body: &[u8]) {
+    let path = path.split('?').next().unwrap_or_default();
+    let Some(template) = template(path) else {
+        // Unrouted paths answer the described 404 problem; nothing to match.
+        assert_eq!(status, 404, "{method} {path} is not in the document");
+        return;
+    };
+    // A HEAD is answered as its GET, without the body.
+    if method == Method::HEAD {
+        assert!(body.is_empty(), "HEAD {path} answered with a body");
+        return;
+    }
+    let method = method.as_str().to_lowercase();
+    if DOCUMENT["paths"][&template][&method].is_null() {
+        // `/metrics` answers other methods as it answers no route.
+        assert!(
+            matches!(status, 404 | 405),
+            "{method} {path} is not in the document, yet answered {status}"
+        );
+        return;
+    }
+    let key = (template.clone(), method.clone(), status);
+    // Built outside the lock: a failing test must not poison it for the others.
+    let cached = VALIDATORS.lock().unwrap().get(&key).cloned();
+    let validator = cached.unwrap_or_else(|| {
+        let built = validator(&template, &method, status);
+        VALIDATORS.lock().unwrap().insert(key, built.clone());
+        built
+    });
+    let Some(validator) = validator else { return };
+    if !content_type.contains("json") {
+        panic!("{method} {path} answered {status} with {content_type}, not JSON");
+    }
+    let instance: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
+        panic!("{method} {path} answered {status} with a body that is not JSON: {e}")
+    });
+    let errors: Vec<String> = validator
+        .iter_errors(&instance)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{method} {path} answered {status} with a body the document does not describe:\n{}\n{instance:#}",
+        errors.join("\n")
+    );
+}
+
+/// The document's path template that `path` fills in.
+fn template(path: &str) -> Option<String> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let paths = DOCUMENT["paths"].as_object().expect("paths");
+    // A literal segment beats a parameter (`/v1/log/checkpoint` over `/v1/log/{x}`).
+    paths
+        .keys()
+        .filter(|t| {
+            let parts: Vec<&str> = t.split('/').collect();
+            parts.len() == segments.len()
+                && parts
+                    .iter()
+                    .zip(&segments)
+                    .all(|(p, s)| p.starts_with('{') || p == s)
+        })
+        .min_by_key(|t| t.matches('{').count())
+        .cloned()
+}
+
+/// The schema of the JSON body of `status` to `method template`, or `None`
+/// when the document describes a body that is not JSON (or none).
+fn validator(template: &str, method: &str, status: u16) -> Option<Arc<Validator>> {
+    let operation = &DOCUMENT["paths"][template][method];
+    assert!(
+        operation.is_object(),
+        "{method} {template} is not in the document"
+    );
+    let responses = &operation["responses"];
+    let class = format!("{}XX", status / 100);
+    let response = [status.to_string(), class, "default".to_owned()]
+        .iter()
+        .find_map(|k| responses.get(k))
+        .unwrap_or_else(|| {
+            panic!("{method} {template} answered {status}, which the document does not describe")
+        });
+    let response = resolve(response);
+    let content = response["content"].as_object()?;
+    let schema = content
+        .iter()
+        .find(|(media, _)| media.contains("json"))
+        .map(|(_, c)| c["schema"].clone())?;
+    if schema.is_null() {
+        return None;
+    }
+    // The schema's `$ref`s point into the document's components.
+    let mut root = match schema {
+        Value::Object(map) => map,
+        other => Map::from_iter([("allOf".to_owned(), json!([other]))]),
+    };
+    root.insert("components".into(), DOCUMENT["components"].clone());
+    let validator = jsonschema::options()
+        .should_validate_formats(true)
+        .build(&Value::Object(root))
+        .unwrap_or_else(|e| panic!("{method} {template} {status}: the schema does not compile: {e}"));
+    Some(Arc::new(validator))
+}
+
+/// A response object, following a `$ref` into `#/components/responses`.
+fn resolve(response: &Value) -> &Value {
+    match response["$ref"].as_str() {
+        Some(r) => DOCUMENT
+            .pointer(r.trim_start_matches('#'))
+            .unwrap_or_else(|| panic!("{r} does not resolve")),
+        None => response,
+    }
+}
