@@ -68,7 +68,10 @@ fn merged() -> Value {
         .expect("openapi.json has component schemas");
     for (name, schema) in derived() {
         let previous = schemas.insert(name.clone(), schema);
-        assert!(previous.is_none(), "{name} is derived and also written by hand");
+        assert!(
+            previous.is_none(),
+            "{name} is derived and also written by hand"
+        );
     }
     for fragment in crate::routes::OPENAPI_FRAGMENTS {
         let fragment: Value = serde_json::from_str(fragment).expect("a fragment is JSON");

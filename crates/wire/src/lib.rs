@@ -6,16 +6,16 @@
 pub mod schema;
 pub mod time;
 
+use crate::schema::{
+    ACTIVITY_STATES, ActivityStateName, AltitudeBand, CONFLICT_STATES, ConflictStateName, Geometry,
+    NotificationStateName, Time, WithheldName,
+};
 use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
     ActivityState, ActivityView, CoarseArea, ConflictState, ConflictView, DeclarationId,
     DeclarationView, Disclosure, IncidentKind, IncidentSpec, IncidentStatus, IncidentView,
     Notification, NotificationState, ObjectRef, Position, SideView, StateView, TrackReport,
     TrackView, TrackingSpec, Visibility, VolumeSpec,
-};
-use crate::schema::{
-    ACTIVITY_STATES, ActivityStateName, AltitudeBand, CONFLICT_STATES, ConflictStateName, Geometry,
-    NotificationStateName, Time, WithheldName,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -787,14 +787,12 @@ pub struct Page<T> {
 
 /// Parses a state filter of activities.
 pub fn activity_state(text: &str) -> Option<ActivityState> {
-    ACTIVITY_STATES.into_iter()
-        .find(|s| s.as_str() == text)
+    ACTIVITY_STATES.into_iter().find(|s| s.as_str() == text)
 }
 
 /// Parses a state filter of conflicts.
 pub fn conflict_state(text: &str) -> Option<ConflictState> {
-    CONFLICT_STATES.into_iter()
-        .find(|s| s.as_str() == text)
+    CONFLICT_STATES.into_iter().find(|s| s.as_str() == text)
 }
 
 /// An incident's kind, as the API writes it.

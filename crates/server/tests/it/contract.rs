@@ -119,7 +119,9 @@ fn validator(template: &str, method: &str, status: u16) -> Option<Arc<Validator>
     let validator = jsonschema::options()
         .should_validate_formats(true)
         .build(&Value::Object(root))
-        .unwrap_or_else(|e| panic!("{method} {template} {status}: the schema does not compile: {e}"));
+        .unwrap_or_else(|e| {
+            panic!("{method} {template} {status}: the schema does not compile: {e}")
+        });
     Some(Arc::new(validator))
 }
 
@@ -131,4 +133,53 @@ fn resolve(response: &Value) -> &Value {
             .unwrap_or_else(|| panic!("{r} does not resolve")),
         None => response,
     }
+}
+
+#[test]
+fn a_described_answer_passes() {
+    let problem = json!({"type": "urn:deconflict:problem:not_found", "title": "Not Found",
+        "status": 404, "detail": "no such declaration", "code": "not_found"});
+    let body = serde_json::to_vec(&problem).unwrap();
+    check(
+        &Method::GET,
+        "/v1/declarations/dec_000000000000",
+        404,
+        "application/problem+json",
+        &body,
+    );
+}
+
+#[test]
+#[should_panic(expected = "does not describe")]
+fn a_declaration_missing_a_field_fails() {
+    let page = json!({"items": [{"id": "dec_000000000000"}], "next_after": null});
+    let body = serde_json::to_vec(&page).unwrap();
+    check(
+        &Method::GET,
+        "/v1/declarations?limit=1",
+        200,
+        "application/json",
+        &body,
+    );
+}
+
+#[test]
+#[should_panic(expected = "does not describe")]
+fn an_undescribed_problem_code_fails() {
+    let problem = json!({"type": "urn:deconflict:problem:nope", "title": "Nope",
+        "status": 404, "detail": "", "code": "nope"});
+    let body = serde_json::to_vec(&problem).unwrap();
+    check(
+        &Method::GET,
+        "/v1/declarations/dec_000000000000",
+        404,
+        "application/problem+json",
+        &body,
+    );
+}
+
+#[test]
+#[should_panic(expected = "which the document does not describe")]
+fn an_undescribed_status_fails() {
+    check(&Method::GET, "/healthz", 418, "application/json", b"{}");
 }
