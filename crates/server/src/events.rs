@@ -1,135 +1,303 @@
 //! The service's typed events said as JSON, the one form the event stream
 //! (`GET /v1/events`) and webhooks carry: an object with the entry's `seq`,
 //! `time`, the event's `type` and what it says, through the API's wire
-//! types.
+//! types. The OpenAPI document's `Event` schema is derived from [`EventOut`].
 
-use deconflict_model::{ConflictView, NoticeEvent};
+use deconflict_model::{ConflictView, NoticeEvent, RevealStep};
 use deconflict_service::Event;
 use deconflict_service::events::{Alert, IncidentChange, NotificationChange, What};
-use deconflict_wire::time;
+use deconflict_wire::schema::{ActivityStateName, PatternName, Time};
+use deconflict_wire::time::{rfc3339, rfc3339_opt};
 use deconflict_wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::Serialize;
 
 /// The event's JSON object.
 pub(crate) fn json(event: &Event) -> String {
-    let mut data = json!({
-        "seq": event.seq,
-        "time": time::format(event.time_ms),
-        "type": event.kind(),
-    });
-    if let (Value::Object(data), Value::Object(body)) = (&mut data, body(&event.what)) {
-        data.extend(body);
-    }
-    data.to_string()
+    serde_json::to_string(&EventOut::from(event)).expect("an event serialises")
 }
 
-fn body(what: &What) -> Value {
-    match what {
-        What::Conflict { change, conflict } => {
-            json!({"change": notice(*change), "conflict": out(conflict)})
+/// One event of the stream or a webhook delivery: the log entry it comes
+/// from, when, and what the caller's party may learn of it, by `type`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Event")]
+pub(crate) struct EventOut {
+    /// The log entry it comes from.
+    seq: u64,
+    /// When the entry was written.
+    #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
+    time: i64,
+    #[serde(flatten)]
+    what: WhatOut,
+}
+
+/// What an event says, by `type`.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+enum WhatOut {
+    /// A conflict the party is in opened, was resolved, overridden,
+    /// acknowledged by the other side, or escalated.
+    Conflict {
+        change: ConflictChange,
+        conflict: ConflictOut,
+    },
+    /// A tracked unit in a cleared or active hazard, an attack nearby, or
+    /// (the coordinator alone) an activity planned where a lost unit was
+    /// last assumed.
+    Alert(AlertOut),
+    /// An unacknowledged notification: `level` 1 to every credential of the
+    /// party, 2 to the coordinator too.
+    Escalation {
+        level: u8,
+        party: String,
+        conflict: ConflictOut,
+    },
+    /// A state change of the party's activity.
+    Activity {
+        #[schemars(with = "ActivityStateName")]
+        change: &'static str,
+        activity: ActivityOut,
+    },
+    /// An incident reported, or its status judged.
+    Incident {
+        change: IncidentChangeOut,
+        incident: IncidentOut,
+    },
+    /// A field of a log entry asked to be revealed, or revealed.
+    Reveal {
+        entry: u64,
+        pointer: String,
+        state: RevealStepOut,
+        by: String,
+    },
+    /// The party's own notification of a conflict delivered or acknowledged.
+    Notification {
+        change: NotificationChangeOut,
+        by: String,
+        conflict: ConflictOut,
+    },
+    /// A tracked unit gone silent; `lost` once its reach stopped growing.
+    Stale {
+        declaration_id: String,
+        stale_buffer_m: f64,
+        #[serde(with = "rfc3339_opt")]
+        #[schemars(with = "Option<Time>")]
+        covered_until: Option<i64>,
+        lost: bool,
+    },
+    /// To the coordinator only: a party's question came past its budget of
+    /// answers. The party suspected never receives it.
+    ProbingSuspected {
+        party: String,
+        #[serde(with = "rfc3339")]
+        #[schemars(with = "Time")]
+        since: i64,
+        patterns: Vec<PatternOut>,
+        subject: Option<String>,
+        opened: Vec<String>,
+    },
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum ConflictChange {
+    Opened,
+    Resolved,
+    Overridden,
+    Acknowledged,
+    Escalated,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum IncidentChangeOut {
+    Reported,
+    Status,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum NotificationChangeOut {
+    Delivered,
+    Acknowledged,
+}
+
+/// Where a reveal stands.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+enum RevealStepOut {
+    Requested,
+    Revealed,
+}
+
+/// What an alert is about.
+// Built to be written out at once, never kept: its size does not matter.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(tag = "about", rename_all = "snake_case")]
+enum AlertOut {
+    /// A tracked unit in a cleared or active hazard.
+    Conflict { conflict: ConflictOut },
+    /// An attack on the party's own, as reported.
+    #[serde(rename = "attack")]
+    Attack { incident: IncidentOut },
+    /// An attack reported near the party's own: when, and the coarse area.
+    #[serde(rename = "attack")]
+    AttackNearby { attack: AttackOut },
+    /// The coordinator alone: an activity planned where a lost unit was last
+    /// assumed.
+    LostUnit {
+        declaration_id: String,
+        activity_id: Option<String>,
+    },
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+struct AttackOut {
+    #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
+    from: i64,
+    #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
+    to: i64,
+    area: AreaOut,
+}
+
+/// One pattern of questions past its budget.
+#[derive(Debug, Serialize, JsonSchema)]
+struct PatternOut {
+    #[schemars(with = "PatternName")]
+    pattern: &'static str,
+    count: u32,
+    budget: u32,
+    objects: Vec<String>,
+}
+
+impl From<&Event> for EventOut {
+    fn from(event: &Event) -> EventOut {
+        EventOut {
+            seq: event.seq,
+            time: event.time_ms,
+            what: what(&event.what),
         }
-        What::Alert(alert) => self::alert(alert),
+    }
+}
+
+fn what(what: &What) -> WhatOut {
+    match what {
+        What::Conflict { change, conflict } => WhatOut::Conflict {
+            change: notice(*change),
+            conflict: out(conflict),
+        },
+        What::Alert(alert) => WhatOut::Alert(self::alert(alert)),
         What::Escalation {
             level,
             party,
             conflict,
-        } => json!({"level": level, "party": party, "conflict": out(conflict)}),
-        What::Activity(view) => json!({
-            "change": view.state.as_str(),
-            "activity": ActivityOut::from(view.clone()),
-        }),
-        What::Incident { change, incident } => json!({
-            "change": match change {
-                IncidentChange::Reported => "reported",
-                IncidentChange::Status => "status",
+        } => WhatOut::Escalation {
+            level: *level,
+            party: party.clone(),
+            conflict: out(conflict),
+        },
+        What::Activity(view) => WhatOut::Activity {
+            change: view.state.as_str(),
+            activity: ActivityOut::from(view.clone()),
+        },
+        What::Incident { change, incident } => WhatOut::Incident {
+            change: match change {
+                IncidentChange::Reported => IncidentChangeOut::Reported,
+                IncidentChange::Status => IncidentChangeOut::Status,
             },
-            "incident": IncidentOut::from(incident.clone()),
-        }),
+            incident: IncidentOut::from(incident.clone()),
+        },
         What::Reveal {
             entry,
             pointer,
             step,
             by,
-        } => json!({"entry": entry, "pointer": pointer, "state": step, "by": by}),
+        } => WhatOut::Reveal {
+            entry: *entry,
+            pointer: pointer.clone(),
+            state: match step {
+                RevealStep::Requested => RevealStepOut::Requested,
+                RevealStep::Revealed => RevealStepOut::Revealed,
+            },
+            by: by.clone(),
+        },
         What::Notification {
             change,
             by,
             conflict,
-        } => json!({
-            "change": match change {
-                NotificationChange::Delivered => "delivered",
-                NotificationChange::Acknowledged => "acknowledged",
+        } => WhatOut::Notification {
+            change: match change {
+                NotificationChange::Delivered => NotificationChangeOut::Delivered,
+                NotificationChange::Acknowledged => NotificationChangeOut::Acknowledged,
             },
-            "by": by,
-            "conflict": out(conflict),
-        }),
+            by: by.clone(),
+            conflict: out(conflict),
+        },
         What::Stale {
             declaration,
             buffer_m,
             covered_until_ms,
             lost,
-        } => json!({
-            "declaration_id": declaration.to_string(),
-            "stale_buffer_m": buffer_m,
-            "covered_until": covered_until_ms.map(time::format),
-            "lost": lost,
-        }),
+        } => WhatOut::Stale {
+            declaration_id: declaration.to_string(),
+            stale_buffer_m: *buffer_m,
+            covered_until: *covered_until_ms,
+            lost: *lost,
+        },
         What::ProbingSuspected {
             party,
             since_ms,
             patterns,
             subject,
             opened,
-        } => {
-            let patterns: Vec<Value> = patterns
+        } => WhatOut::ProbingSuspected {
+            party: party.clone(),
+            since: *since_ms,
+            patterns: patterns
                 .iter()
-                .map(|p| {
-                    json!({
-                        "pattern": p.pattern.as_str(),
-                        "count": p.count,
-                        "budget": p.budget,
-                        "objects": p.objects.iter().map(ToString::to_string).collect::<Vec<_>>(),
-                    })
+                .map(|p| PatternOut {
+                    pattern: p.pattern.as_str(),
+                    count: p.count,
+                    budget: p.budget,
+                    objects: p.objects.iter().map(ToString::to_string).collect(),
                 })
-                .collect();
-            json!({
-                "party": party,
-                "since": time::format(*since_ms),
-                "patterns": patterns,
-                "subject": subject.map(|s| s.to_string()),
-                "opened": opened.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            })
-        }
+                .collect(),
+            subject: subject.map(|s| s.to_string()),
+            opened: opened.iter().map(ToString::to_string).collect(),
+        },
     }
 }
 
-fn alert(alert: &Alert) -> Value {
+fn alert(alert: &Alert) -> AlertOut {
     match alert {
-        Alert::Conflict(conflict) => json!({"about": "conflict", "conflict": out(conflict)}),
-        Alert::Attack(incident) => json!({
-            "about": "attack",
-            "incident": IncidentOut::from(incident.clone()),
-        }),
+        Alert::Conflict(conflict) => AlertOut::Conflict {
+            conflict: out(conflict),
+        },
+        Alert::Attack(incident) => AlertOut::Attack {
+            incident: IncidentOut::from(incident.clone()),
+        },
         Alert::AttackNearby {
             from_ms,
             to_ms,
             area,
-        } => json!({
-            "about": "attack",
-            "attack": {
-                "from": time::format(*from_ms),
-                "to": time::format(*to_ms),
-                "area": AreaOut::from(*area),
+        } => AlertOut::AttackNearby {
+            attack: AttackOut {
+                from: *from_ms,
+                to: *to_ms,
+                area: AreaOut::from(*area),
             },
-        }),
+        },
         Alert::LostUnit {
             declaration,
             activity,
-        } => json!({
-            "about": "lost_unit",
-            "declaration_id": declaration.to_string(),
-            "activity_id": activity.map(|a| a.to_string()),
-        }),
+        } => AlertOut::LostUnit {
+            declaration_id: declaration.to_string(),
+            activity_id: activity.map(|a| a.to_string()),
+        },
     }
 }
 
@@ -137,12 +305,12 @@ fn out(conflict: &ConflictView) -> ConflictOut {
     ConflictOut::from(conflict.clone())
 }
 
-fn notice(event: NoticeEvent) -> &'static str {
+fn notice(event: NoticeEvent) -> ConflictChange {
     match event {
-        NoticeEvent::Opened => "opened",
-        NoticeEvent::Resolved => "resolved",
-        NoticeEvent::Overridden => "overridden",
-        NoticeEvent::Acknowledged => "acknowledged",
-        NoticeEvent::Escalated => "escalated",
+        NoticeEvent::Opened => ConflictChange::Opened,
+        NoticeEvent::Resolved => ConflictChange::Resolved,
+        NoticeEvent::Overridden => ConflictChange::Overridden,
+        NoticeEvent::Acknowledged => ConflictChange::Acknowledged,
+        NoticeEvent::Escalated => ConflictChange::Escalated,
     }
 }

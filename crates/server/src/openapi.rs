@@ -51,6 +51,7 @@ fn derived() -> Map<String, Value> {
     root::<Page<ActivityOut>>(&mut written);
     root::<Page<ConflictOut>>(&mut written);
     root::<IncidentOut>(&mut written);
+    root::<crate::events::EventOut>(&mut written);
     let mut schemas = read.take_definitions(true);
     for (name, schema) in written.take_definitions(true) {
         if let Some(read) = schemas.get(&name) {

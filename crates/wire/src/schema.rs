@@ -4,7 +4,7 @@
 //! these with `#[schemars(with = …)]`, so the OpenAPI document is derived
 //! from the types the server answers with, not written beside them.
 
-use deconflict_model::{ActivityState, ConflictState, NotificationState, Withheld};
+use deconflict_model::{ActivityState, ConflictState, NotificationState, Pattern, Withheld};
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use std::borrow::Cow;
 
@@ -157,6 +157,13 @@ names!(
     "WithheldReason",
     true,
     [Withheld::Wide, Withheld::Budget]
+);
+names!(
+    /// A pattern of questions that spends a party's budget of answers.
+    PatternName,
+    "ProbingPattern",
+    true,
+    [Pattern::DisclosedObjects, Pattern::QuickCycles]
 );
 
 /// Every activity state, in the order of its life.

@@ -66,6 +66,30 @@ pub(crate) fn check(method: &Method, path: &str, status: u16, content_type: &str
     );
 }
 
+/// Panics unless `data`, an event of the stream (named `kind`) or a
+/// webhook delivery, is what the document's `Event` schema describes.
+pub(crate) fn check_event(kind: &str, data: &Value) {
+    static EVENT: LazyLock<Validator> = LazyLock::new(|| {
+        let mut root = Map::new();
+        root.insert("$ref".into(), json!("#/components/schemas/Event"));
+        root.insert("components".into(), DOCUMENT["components"].clone());
+        jsonschema::options()
+            .should_validate_formats(true)
+            .build(&Value::Object(root))
+            .expect("the Event schema compiles")
+    });
+    assert_eq!(data["type"], kind, "the event's name is its type: {data:#}");
+    let errors: Vec<String> = EVENT
+        .iter_errors(data)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "an event the document does not describe:\n{}\n{data:#}",
+        errors.join("\n")
+    );
+}
+
 /// The document's path template that `path` fills in.
 fn template(path: &str) -> Option<String> {
     let segments: Vec<&str> = path.split('/').collect();

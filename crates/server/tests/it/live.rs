@@ -108,10 +108,12 @@ fn parse(block: &str) -> Option<SseEvent> {
             data.push_str(v.trim_start());
         }
     }
+    let (kind, data): (String, Value) = (kind?, serde_json::from_str(&data).ok()?);
+    crate::contract::check_event(&kind, &data);
     Some(SseEvent {
         id: id?,
-        kind: kind?,
-        data: serde_json::from_str(&data).ok()?,
+        kind,
+        data,
         raw: block.to_owned(),
     })
 }

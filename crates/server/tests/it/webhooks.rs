@@ -31,8 +31,12 @@ impl Received {
             .unwrap_or_default()
     }
 
+    /// The delivered event, checked against the document.
     fn json(&self) -> Value {
-        serde_json::from_slice(&self.body).unwrap()
+        let event: Value = serde_json::from_slice(&self.body).unwrap();
+        let kind = event["type"].as_str().unwrap_or_default().to_owned();
+        crate::contract::check_event(&kind, &event);
+        event
     }
 }
 
