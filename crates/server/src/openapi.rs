@@ -78,6 +78,7 @@ fn merged() -> Value {
         let fragment: Value = serde_json::from_str(fragment).expect("a fragment is JSON");
         let parts = [
             ("paths", None),
+            ("webhooks", None),
             ("components", Some("schemas")),
             ("components", Some("securitySchemes")),
         ];

@@ -90,6 +90,23 @@ pub(crate) fn check_event(kind: &str, data: &Value) {
     );
 }
 
+/// Panics unless a webhook delivery carries every header the document's
+/// `webhooks.event` names, each matching its schema, and an `Event` body.
+pub(crate) fn check_delivery(header: impl Fn(&str) -> Option<String>, body: &Value) {
+    let operation = &DOCUMENT["webhooks"]["event"]["post"];
+    for parameter in operation["parameters"].as_array().expect("parameters") {
+        let name = parameter["name"].as_str().expect("a name");
+        let value = header(name).unwrap_or_else(|| panic!("a delivery without {name}"));
+        let schema = jsonschema::validator_for(&parameter["schema"]).expect("a header schema");
+        assert!(
+            schema.is_valid(&json!(value)),
+            "{name}: {value} is not what the document describes"
+        );
+    }
+    let kind = body["type"].as_str().unwrap_or_default().to_owned();
+    check_event(&kind, body);
+}
+
 /// The document's path template that `path` fills in.
 fn template(path: &str) -> Option<String> {
     let segments: Vec<&str> = path.split('/').collect();

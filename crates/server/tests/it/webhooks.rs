@@ -31,11 +31,16 @@ impl Received {
             .unwrap_or_default()
     }
 
-    /// The delivered event, checked against the document.
+    /// The delivered event, checked with its headers against the document.
     fn json(&self) -> Value {
         let event: Value = serde_json::from_slice(&self.body).unwrap();
-        let kind = event["type"].as_str().unwrap_or_default().to_owned();
-        crate::contract::check_event(&kind, &event);
+        crate::contract::check_delivery(
+            |name| {
+                let value = self.headers.get(name)?;
+                value.to_str().ok().map(str::to_owned)
+            },
+            &event,
+        );
         event
     }
 }
