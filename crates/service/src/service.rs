@@ -295,8 +295,17 @@ impl Service {
     /// [`Service::sign_checkpoint`] on the blocking pool, for async callers:
     /// signing waits for its fsync.
     pub async fn sign_checkpoint_now(&self) -> Result<u64, RecordError> {
-        let signer = self.clone();
-        tokio::task::spawn_blocking(move || signer.sign_checkpoint())
+        self.blocking(Service::sign_checkpoint).await
+    }
+
+    /// Runs `f` on the service on the blocking pool, for work that waits on
+    /// the disk or the database and would hold up the runtime's thread.
+    async fn blocking<R: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Service) -> R + Send + 'static,
+    ) -> R {
+        let service = self.clone();
+        tokio::task::spawn_blocking(move || f(&service))
             .await
             // Only a panic ends a blocking task early: raised here, as inline.
             .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
@@ -331,10 +340,7 @@ impl Service {
 
     /// [`Service::leads`], asked from async code.
     pub async fn leading(&self) -> bool {
-        let service = self.clone();
-        tokio::task::spawn_blocking(move || service.leads())
-            .await
-            .unwrap_or(false)
+        self.blocking(Service::leads).await
     }
 
     /// Applies the entries other nodes appended since this node's last, up
@@ -554,9 +560,8 @@ impl Service {
     /// it waits for the directory (a file, or a round trip to PostgreSQL),
     /// which would otherwise hold up every task of the runtime thread.
     pub async fn authenticate(&self, token: &str) -> Result<Option<Credential>, StoreError> {
-        let service = self.clone();
         let token = token.to_owned();
-        tokio::task::spawn_blocking(move || {
+        self.blocking(move |service| {
             service
                 .inner
                 .directory
@@ -565,8 +570,6 @@ impl Service {
                 .authenticate(&token)
         })
         .await
-        // Only a panic ends a blocking task early: raised here, as inline.
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
     }
 
     /// Reads the current state under the lock.
