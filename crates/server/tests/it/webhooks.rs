@@ -141,24 +141,15 @@ fn harness() -> (Harness, deconflict_server::webhooks::Deliveries) {
 /// `sha256=` and the hex HMAC-SHA256 of `body` under the hex `secret`,
 /// computed as a receiver would.
 fn signature(secret: &str, body: &[u8]) -> String {
-    let key: Vec<u8> = (0..secret.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
-        .collect();
-    let mut mac = Hmac::<Sha256>::new_from_slice(&key).unwrap();
+    let mut mac = Hmac::<Sha256>::new_from_slice(&hex::decode(secret).unwrap()).unwrap();
     mac.update(body);
-    let digest = mac.finalize().into_bytes();
-    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
-    format!("sha256={hex}")
+    format!("sha256={}", hex::encode(mac.finalize().into_bytes()))
 }
 
 /// The hex `secret` as Standard Webhooks writes a key: `whsec_<base64>`.
 fn whsec_of(secret: &str) -> String {
     use base64::Engine as _;
-    let key: Vec<u8> = (0..secret.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&secret[i..i + 2], 16).unwrap())
-        .collect();
+    let key = hex::decode(secret).unwrap();
     format!(
         "whsec_{}",
         base64::engine::general_purpose::STANDARD.encode(key)
