@@ -3,7 +3,7 @@
 //! 1. `npm ci` in `web/` when `web/node_modules` is missing or older than
 //!    `web/package-lock.json` (npm records the tree it installed in
 //!    `node_modules/.package-lock.json`);
-//! 2. `node build.mjs --outdir $OUT_DIR/web`: type-check, bundle, hash names;
+//! 2. `node build.mjs --outdir $OUT_DIR/web`: bundle, hash names;
 //! 3. `$OUT_DIR/assets.rs`: one table row per file built, with its bytes
 //!    (`include_bytes!`), its content type and whether it may be cached
 //!    for good (names under `assets/` carry a hash of their content).

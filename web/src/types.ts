@@ -1,181 +1,47 @@
-// The JSON the API speaks (see /v1/openapi.json), as the console reads it.
+// The JSON the API speaks, as the console reads it: the server's own schemas
+// (`api.gen.ts`, generated from /v1/openapi.json by `npm run types`), under
+// the names the console gives them.
 
-export type Geometry =
-  | { type: "Point"; coordinates: Position }
-  | { type: "LineString"; coordinates: Position[] }
-  | { type: "Polygon"; coordinates: Position[][] }
-  | { type: "MultiPolygon"; coordinates: Position[][][] };
+import type { components } from "./api.gen";
+
+type Schemas = components["schemas"];
+
+export type Geometry = Schemas["Geometry"];
 
 /** `[longitude, latitude]`, as GeoJSON writes it. */
 export type Position = [number, number];
 
-export type Role = "viewer" | "operator" | "approver" | "auditor";
+export type Role = Schemas["Me"]["role"];
+export type Tracking = Schemas["Tracking"];
+export type Track = Schemas["Track"];
+export type Declaration = Schemas["Declaration"];
+export type Transition = Schemas["Transition"];
+export type ActivityState = Schemas["ActivityState"];
+export type Activity = Schemas["Activity"];
+export type Notification = Schemas["Notification"];
+export type NotificationState = NonNullable<Notification["state"]>;
+export type Side = Schemas["ConflictSide"];
+export type Area = Schemas["Area"];
+export type Conflict = Schemas["Conflict"];
+export type StateView = Schemas["State"];
 
-/** How a declared unit reports its position. */
-export interface Tracking {
-  report_interval_s: number;
-  max_speed_mps?: number;
-  /** The Cursor-on-Target uid its device reports under. */
-  cot_uid?: string;
-}
-
-/** A declared unit's last reported position. */
-export interface Track {
-  time: string;
-  lat: number;
-  lon: number;
-  /** Height above the ellipsoid, metres. */
-  hae?: number;
-  /** Circular error, metres. */
-  ce_m?: number;
-  /** Metres a second. */
-  speed?: number;
-  /** Degrees clockwise from true north. */
-  course?: number;
-  /** Silent past twice its reporting interval. */
-  stale: boolean;
-  /** While stale: how far it may have gone, checked for conflicts. */
-  stale_buffer_m?: number;
-}
-
-export interface Declaration {
-  id: string;
-  version: number;
-  owner: string;
-  kind: string;
-  label: string;
-  geometry: Geometry;
-  buffer_m: number;
-  altitude_m: [number, number];
-  valid_from: string;
-  valid_to: string | null;
-  visibility: "private" | "public";
-  disclosure: "coarse" | "coordinator_only";
-  withdrawn: boolean;
-  created_at: string;
-  updated_at: string;
-  conflicts: string[];
-  /** A unit that reports its position: how. */
-  tracking?: Tracking;
-  /** Its last report, once it has reported. */
-  track?: Track;
-}
-
-export interface Transition {
-  state: string;
-  reason?: string;
-  at: string;
-}
-
-export type ActivityState = "held" | "cleared" | "denied" | "active" | "completed" | "cancelled";
-
-export interface Activity {
-  id: string;
-  owner: string;
-  kind: string;
-  label: string;
-  geometry: Geometry;
-  buffer_m: number;
-  altitude_m: [number, number];
-  start: string;
-  end: string | null;
-  disclosure: "coarse" | "coordinator_only";
-  state: ActivityState;
-  history: Transition[];
-  conflicts: string[];
-}
-
-export type NotificationState = "pending" | "delivered" | "acknowledged";
-
-/**
- * How far a party's notification of a conflict has gone: `acknowledged` of
- * every side; the state and its times only of the caller's own side (of
- * every side, for the coordinator).
- */
-export interface Notification {
-  acknowledged: boolean;
-  state?: NotificationState;
-  delivered_at?: string;
-  acknowledged_at?: string;
-}
-
-export interface Side {
-  view: "full" | "coarse" | "coordinator_only";
-  party?: string;
-  object?: { type: "declaration" | "activity"; id: string };
-  kind?: string;
-  notification?: Notification;
-}
-
-/** A coarse area: the box of whole grid cells around what it stands for. */
-export interface Area {
-  /** `[west, south, east, north]`. */
-  bbox: [number, number, number, number];
-  geometry: Geometry;
-}
-
-export interface Conflict {
-  id: string;
-  state: "open" | "resolved" | "overridden";
-  opened_at: string;
-  resolved_at: string | null;
-  override: { reason: string; at: string } | null;
-  overlap: { from: string; to: string | null; area: Area } | null;
-  /** The caller's own side first. */
-  sides: [Side, Side];
-}
-
-export interface StateView {
-  seq: number | null;
-  declarations: Declaration[];
-  activities: Activity[];
-  conflicts: Conflict[];
-}
-
+export type IncidentKind = Schemas["IncidentKind"];
 export const INCIDENT_KINDS = [
   "allegation",
   "attack",
   "blocked_movement",
   "friendly_fire",
   "civilian_harm",
-] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
-
-export interface Incident {
-  id: string;
-  reporter: string;
-  kind: IncidentKind;
-  place: Geometry;
-  precision_m: number;
-  window: { from: string; to: string };
-  reported_by: string;
-  against: string | null;
-  source: string;
-  source_grade: string;
-  status: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
-  history: { status: string; party: string; reason: string | null; duplicate_of: string | null; at: string }[];
-}
+] as const satisfies readonly IncidentKind[];
+export type Incident = Schemas["Incident"];
 
 /** An attack near the party's units that it may not see: when, and roughly where. */
-export interface Attack {
-  from: string;
-  to: string;
-  area: Area;
-}
+export type Attack = Schemas["Attack"];
 
 /** One event of the live stream (`GET /v1/events`), its JSON as sent. */
-export type ServiceEvent = { seq: number; time: string } & (
-  | { type: "conflict"; change: "opened" | "resolved" | "overridden" | "acknowledged"; conflict: Conflict }
-  | { type: "alert"; about: "conflict"; conflict: Conflict }
-  | { type: "alert"; about: "attack"; attack: Attack }
-  | { type: "alert"; about: "attack"; incident: Incident }
-  | { type: "escalation"; level: number; party: string; conflict: Conflict }
-  | { type: "activity"; change: ActivityState; activity: Activity }
-  | { type: "incident"; change: "reported" | "status"; incident: Incident }
-  | { type: "notification"; change: "delivered" | "acknowledged"; by: string; conflict: Conflict }
-  | { type: "stale"; declaration_id: string; stale_buffer_m: number; covered_until: string | null }
-);
+export type StreamEvent = Schemas["Event"];
 
+/** The events the console shows; the others (reveals, suspicions of probing) it leaves to the log. */
 export const EVENT_TYPES = [
   "conflict",
   "alert",
@@ -184,32 +50,21 @@ export const EVENT_TYPES = [
   "incident",
   "notification",
   "stale",
-] as const satisfies readonly ServiceEvent["type"][];
+] as const satisfies readonly StreamEvent["type"][];
+
+/** An event the console shows. */
+export type ServiceEvent = Extract<StreamEvent, { type: (typeof EVENT_TYPES)[number] }>;
 
 /** What must not wait: alerts and escalations. */
 export type UrgentEvent = Extract<ServiceEvent, { type: "alert" | "escalation" }>;
 
-export interface EvidenceBundle {
-  format: string;
-  subject: Incident;
-  checkpoint: string;
-  entries: { index: number; leaf: string; proof: string[]; fields: string[] }[];
-  payloads: { seq: number; pointer: string; salt: string; value: unknown }[];
-  /** Entries that bear on the incident but of which this party may read nothing. */
-  withheld: number;
-}
+export type EvidenceBundle = Schemas["EvidenceBundle"];
 
-export interface Page<T> {
-  items: T[];
-  next_after: string | null;
-}
+/** One page of a list (`DeclarationPage`, `ActivityPage`, ...). */
+export type Page<T> = { items: T[]; next_after: string | null };
 
-/** RFC 7807 problem details as the API writes them. */
-export interface Problem {
-  type: string;
-  title: string;
-  status: number;
-  detail: string;
-  code: string;
-  field?: string;
-}
+/**
+ * RFC 7807 problem details as the API writes them, or as the console says an
+ * answer that is not problem+json (`http_error`).
+ */
+export type Problem = Omit<Schemas["Problem"], "code"> & { code: Schemas["Problem"]["code"] | "http_error" };

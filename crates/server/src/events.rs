@@ -45,7 +45,10 @@ enum WhatOut {
     /// A tracked unit in a cleared or active hazard, an attack nearby, or
     /// (the coordinator alone) an activity planned where a lost unit was
     /// last assumed.
-    Alert(AlertOut),
+    Alert {
+        #[serde(flatten)]
+        alert: AlertOut,
+    },
     /// An unacknowledged notification: `level` 1 to every credential of the
     /// party, 2 to the coordinator too.
     Escalation {
@@ -111,6 +114,7 @@ enum ConflictChange {
 
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "IncidentChange")]
 enum IncidentChangeOut {
     Reported,
     Status,
@@ -118,6 +122,7 @@ enum IncidentChangeOut {
 
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "NotificationChange")]
 enum NotificationChangeOut {
     Delivered,
     Acknowledged,
@@ -126,6 +131,7 @@ enum NotificationChangeOut {
 /// Where a reveal stands.
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
+#[schemars(rename = "RevealStep")]
 enum RevealStepOut {
     Requested,
     Revealed,
@@ -136,6 +142,7 @@ enum RevealStepOut {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "about", rename_all = "snake_case")]
+#[schemars(rename = "Alert")]
 enum AlertOut {
     /// A tracked unit in a cleared or active hazard.
     Conflict { conflict: ConflictOut },
@@ -154,6 +161,7 @@ enum AlertOut {
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Attack")]
 struct AttackOut {
     #[serde(with = "rfc3339")]
     #[schemars(with = "Time")]
@@ -166,6 +174,7 @@ struct AttackOut {
 
 /// One pattern of questions past its budget.
 #[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "PatternSeen")]
 struct PatternOut {
     #[schemars(with = "PatternName")]
     pattern: &'static str,
@@ -190,7 +199,9 @@ fn what(what: &What) -> WhatOut {
             change: notice(*change),
             conflict: out(conflict),
         },
-        What::Alert(alert) => WhatOut::Alert(self::alert(alert)),
+        What::Alert(alert) => WhatOut::Alert {
+            alert: self::alert(alert),
+        },
         What::Escalation {
             level,
             party,

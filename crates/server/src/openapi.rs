@@ -11,7 +11,8 @@ use deconflict_wire::{
     IncidentOut, IncidentStatusIn, Page, ReasonIn, StateOut, TracksIn,
 };
 use schemars::generate::SchemaSettings;
-use schemars::{JsonSchema, SchemaGenerator};
+use schemars::transform::RecursiveTransform;
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde_json::{Map, Value};
 use std::sync::OnceLock;
 
@@ -26,12 +27,12 @@ pub fn document() -> &'static str {
 }
 
 /// The named schemas of the request bodies the server reads and of the
-/// answers it writes. A type read and written (a declaration's tracking)
-/// must come out the same both ways.
+/// answers it writes.
 fn derived() -> Map<String, Value> {
     fn generator(settings: SchemaSettings) -> SchemaGenerator {
         settings
             .with(|s| s.definitions_path = "/components/schemas".into())
+            .with_transform(RecursiveTransform(fixed_length_as_tuple))
             .into_generator()
     }
     fn root<T: JsonSchema>(generator: &mut SchemaGenerator) {
@@ -45,21 +46,85 @@ fn derived() -> Map<String, Value> {
     root::<IncidentStatusIn>(&mut read);
     root::<ReasonIn>(&mut read);
     root::<EmptyIn>(&mut read);
-    let mut written = generator(SchemaSettings::draft2020_12().for_serialize());
+    let mut written = generator(
+        SchemaSettings::draft2020_12()
+            .for_serialize()
+            .with_transform(RecursiveTransform(absent_not_null)),
+    );
     root::<StateOut>(&mut written);
     root::<Page<DeclarationOut>>(&mut written);
     root::<Page<ActivityOut>>(&mut written);
     root::<Page<ConflictOut>>(&mut written);
     root::<IncidentOut>(&mut written);
     root::<crate::events::EventOut>(&mut written);
-    let mut schemas = read.take_definitions(true);
-    for (name, schema) in written.take_definitions(true) {
-        if let Some(read) = schemas.get(&name) {
-            assert_eq!(read, &schema, "{name} is read and written differently");
-        }
-        schemas.insert(name, schema);
-    }
+    // A type both read and written (a declaration's tracking) is described
+    // as read: it accepts `null` for a field an answer would leave out.
+    let mut schemas = written.take_definitions(true);
+    schemas.extend(read.take_definitions(true));
     schemas
+}
+
+/// An array of a fixed length (`[f64; 4]`, a conflict's two sides) as a
+/// tuple (`prefixItems`), which clients' type generators read as one.
+fn fixed_length_as_tuple(schema: &mut Schema) {
+    let (Some(min), Some(max)) = (schema.get("minItems"), schema.get("maxItems")) else {
+        return;
+    };
+    let (Some(length), true) = (min.as_u64(), min == max) else {
+        return;
+    };
+    let Some(item) = schema.get("items").cloned() else {
+        return;
+    };
+    let items = vec![item; usize::try_from(length).expect("a short array")];
+    schema.insert("prefixItems".into(), Value::Array(items));
+    schema.insert("items".into(), Value::Bool(false));
+}
+
+/// A field an answer may leave out is left out when it has no value
+/// (`skip_serializing_if`), never sent as `null`: its schema says so, for
+/// clients whose types tell an absent field from a null one.
+fn absent_not_null(schema: &mut Schema) {
+    let required: Vec<Value> = match schema.get("required") {
+        Some(Value::Array(names)) => names.clone(),
+        _ => Vec::new(),
+    };
+    let Some(Value::Object(properties)) = schema.get_mut("properties") else {
+        return;
+    };
+    for (name, property) in properties {
+        if required.contains(&Value::String(name.clone())) {
+            continue;
+        }
+        let Value::Object(property) = property else {
+            continue;
+        };
+        if let Some(Value::Array(types)) = property.get("type") {
+            let types: Vec<Value> = types.iter().filter(|t| *t != "null").cloned().collect();
+            let single = types.len() == 1;
+            property.insert(
+                "type".into(),
+                if single {
+                    types[0].clone()
+                } else {
+                    Value::Array(types)
+                },
+            );
+        }
+        if let Some(Value::Array(alternatives)) = property.remove("anyOf") {
+            let mut rest: Vec<Value> = alternatives
+                .into_iter()
+                .filter(|a| a.get("type").is_none_or(|t| t != "null"))
+                .collect();
+            if rest.len() == 1 {
+                if let Value::Object(only) = rest.remove(0) {
+                    property.extend(only);
+                }
+            } else {
+                property.insert("anyOf".into(), Value::Array(rest));
+            }
+        }
+    }
 }
 
 fn merged() -> Value {

@@ -92,7 +92,8 @@ impl JsonSchema for AltitudeBand {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
             "type": "array",
-            "items": {"type": "number"},
+            "prefixItems": [{"type": "number"}, {"type": "number"}],
+            "items": false,
             "minItems": 2,
             "maxItems": 2,
             "description": "`[lo, hi]` in metres above ground; `[0, 0]` (the default) is the \

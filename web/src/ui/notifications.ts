@@ -150,11 +150,16 @@ function urgentCard(context: Context, state: ConsoleState, event: UrgentEvent): 
     title = `Alert: ${words(i.kind)} reported near your units`;
     detail = `Incident ${i.id} · ${period(i.window.from, i.window.to)}`;
     actions.push(showButton(context, subject));
-  } else {
+  } else if ("attack" in event) {
     const { area } = event.attack;
     title = "Alert: an attack was reported near your units";
     detail = `${period(event.attack.from, event.attack.to)} · roughly within ${box(area.bbox)}`;
     actions.push(h("button", { type: "button", onclick: () => context.map.layers.focusArea(area) }, "Show on map"));
+  } else {
+    subject = event.activity_id ? { type: "activity", id: event.activity_id } : { type: "declaration", id: event.declaration_id };
+    title = "Alert: an activity is planned where a lost unit was last assumed";
+    detail = `Unit ${event.declaration_id}${event.activity_id ? ` · activity ${event.activity_id}` : ""}`;
+    actions.push(showButton(context, subject));
   }
   actions.push(
     h(
@@ -198,7 +203,8 @@ function describe(state: ConsoleState, event: ServiceEvent): [string, Selection 
     case "alert":
       if ("conflict" in event) return [`Alert: conflict ${event.conflict.id}`, { type: "conflict", id: event.conflict.id }];
       if ("incident" in event) return [`Alert: incident ${event.incident.id}`, { type: "incident", id: event.incident.id }];
-      return ["Alert: an attack nearby", null];
+      if ("attack" in event) return ["Alert: an attack nearby", null];
+      return [`Alert: lost unit ${event.declaration_id}`, { type: "declaration", id: event.declaration_id }];
     case "escalation":
       return [
         `Escalation ${event.level}: ${event.party}, conflict ${event.conflict.id}`,

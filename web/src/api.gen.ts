@@ -1,0 +1,3177 @@
+// Generated from /v1/openapi.json by scripts/api-types.mjs (`npm run types`).
+// Do not edit: change the server's types and regenerate.
+
+export interface paths {
+    "/healthz": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Liveness
+         * @description No token needed. `{"status":"ok"}` while the service serves; 503 once the log refused a write (`unavailable`), or `{"status":"degraded"}` while a Cursor-on-Target listener cannot accept connections. Nothing else: not the log's length, which would tell anyone who polls it when others act.
+         */
+        get: operations["health"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Prometheus metrics
+         * @description The service operator's, never a party's: only with `Authorization: Bearer <metrics token>`, the token configured with `--metrics-token` (`DECONFLICT_METRICS_TOKEN`, `metrics_token`); no party's token opens it. Without that token, with another one, or when none is configured, it answers 404 `no_route` exactly like a path that does not exist, whatever the method. Responses by status class, authentication failures, rate-limited requests, commands accepted (one counter, never by verb or party), Cursor-on-Target events by outcome, log entries and commits, replay time.
+         */
+        get: operations["metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the activities the caller may see
+         * @description Its own party's, and (for the coordinator) all; sorted by id, paginated.
+         */
+        get: operations["listActivities"];
+        put?: never;
+        /**
+         * Submit a planned activity
+         * @description Operator. Checked at once against other parties' live declarations and activities: `cleared` if it opened no conflict and the policy does not ask for clearance (by default `air_strike`, `indirect_fire`, `ground_operation` and `flight` always do), otherwise `held`.
+         */
+        post: operations["submitActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One activity
+         * @description 404 for another party's activity, exactly as for an id that does not exist.
+         */
+        get: operations["getActivity"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/cancel": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Cancel an activity
+         * @description Operator of the owner; held, cleared or active; its conflicts are resolved.
+         */
+        post: operations["cancelActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/clear": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Clear a held activity
+         * @description Approver of the coordinator; `reason` required. Refused (`unacknowledged_conflicts`) while an open conflict is not acknowledged by every other party in it, or overridden.
+         */
+        post: operations["clearActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/complete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Complete an active activity
+         * @description Operator of the owner; its conflicts are resolved.
+         */
+        post: operations["completeActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/deny": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Deny an activity
+         * @description Approver of the coordinator; `reason` required. Final; its conflicts are resolved.
+         */
+        post: operations["denyActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Put a cleared activity on hold
+         * @description Approver of the coordinator; `reason` optional.
+         */
+        post: operations["holdActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/activities/{id}/start": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a cleared activity
+         * @description Operator of the owner.
+         */
+        post: operations["startActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conflicts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the conflicts the caller is in
+         * @description Every party sees the conflicts it is involved in, its own side first; the coordinator sees all. Showing a party a conflict whose notification to it is `pending` records the delivery in the log first, so the answer says `delivered`.
+         */
+        get: operations["listConflicts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conflicts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One conflict
+         * @description As in the list; records delivery to the caller's party if pending.
+         */
+        get: operations["getConflict"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conflicts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a conflict
+         * @description Operator of a party involved: it has taken note. Clears nothing; the other party is notified.
+         */
+        post: operations["acknowledgeConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/conflicts/{id}/override": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Override a conflict
+         * @description Approver of the coordinator; `reason` required: the overlap is accepted, and both parties are notified.
+         */
+        post: operations["overrideConflict"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the declarations the caller may see
+         * @description Its own party's, public ones, and (for the coordinator) all; sorted by id, paginated.
+         */
+        get: operations["listDeclarations"];
+        put?: never;
+        /**
+         * Declare a protected thing
+         * @description Operator. A unit position, base, checkpoint, route, convoy or camp of the caller's party. Conflicts with other parties' live activities are found at once; each is in `conflicts`, seen as the caller may see it.
+         */
+        post: operations["createDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarations/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /**
+         * One declaration
+         * @description 404 for another party's private declaration, exactly as for an id that does not exist.
+         */
+        get: operations["getDeclaration"];
+        /**
+         * Replace a declaration with a new version
+         * @description Operator of the owner. Conflicts whose overlap is gone are resolved, new ones opened; `version` guards against lost updates.
+         */
+        put: operations["amendDeclaration"];
+        post?: never;
+        /**
+         * Withdraw a declaration
+         * @description Operator of the owner. It stays on record, withdrawn; its standing conflicts are resolved.
+         */
+        delete: operations["withdrawDeclaration"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarations/{id}/dispute": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Dispute a declaration, or end a dispute
+         * @description Approvers of the coordinator: a disputed declaration (a site that is not what it says) causes no holds; its conflicts still open and are told. Its owner sees `disputed` with the reason. Logged with its reason.
+         */
+        post: operations["disputeDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's event stream (Server-Sent Events)
+         * @description Every event the caller's party may see, as it becomes durable: `conflict` (change `opened`, `resolved`, `overridden`, `acknowledged` by the other side), `alert` (a tracked unit in a cleared or active hazard, or an `attack` nearby; for the coordinator alone, `lost_unit`: an activity planned where a lost unit was last assumed), `escalation` (an unacknowledged notification, `level` 1 to every credential of the party, 2 to the coordinator too), `activity` (a state change of the party's activity), `incident` (reported or judged), `notification` (the party's own notification `delivered` or `acknowledged`) `stale` (a tracked unit gone silent; `lost` once its reach stopped growing) and, to the coordinator only, `probing_suspected` (a party's question came past its budget of answers: `party`, `since`, `patterns` each with `pattern` `disclosed_objects` or `quick_cycles`, `count`, `budget` and the `objects` involved, the question's `subject` and the conflicts it `opened`; the party suspected never receives it). Each event's `id` is `<seq>-<n>`: the sequence number of the log entry it comes from and its place, from 1, among that entry's events for the caller (one entry can give several, such as a conflict and its alert); reconnect with `Last-Event-ID` (or `?after=`) to receive everything after it, the rest of an entry's events included. An id of the entry alone, `<seq>`, resumes after all of its events. The coordinator's credentials receive every event once, built with the coordinator's view. Once a conflict's event is written to the stream, a pending notification of the caller's party is recorded delivered. A comment is sent every 15 s to keep the connection open.
+         */
+        get: operations["streamEvents"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/holds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Who holds whose activities, and the suspensions in force
+         * @description The coordinator's alone. Per party, how many of other parties' activities its objects put back on hold in the last day (each hold names the conflict that caused it, in the activity's history), and the suspensions in force. Any other party gets 403.
+         */
+        get: operations["getHolds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/holds/suspensions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suspend a party's objects from causing holds in an area
+         * @description Approvers of the coordinator: from now until `until` (at most 7 days), no object of `party` inside `area` (a Polygon or MultiPolygon) puts another party's cleared activity back on hold. Its conflicts still open and both sides are still told. Logged with its reason.
+         */
+        post: operations["suspendHolds"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Incidents the caller may see */
+        get: operations["listIncidents"];
+        put?: never;
+        /**
+         * Report an incident
+         * @description Operators of any party. Seen by the reporting party, the party it is alleged against and the coordinator; a 404 for anyone else. Logged with every field committed in the public log.
+         */
+        post: operations["reportIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One incident */
+        get: operations["getIncident"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/evidence": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The evidence bundle of an incident
+         * @description For the coordinator, and an investigator it granted this incident's evidence: every log entry whose volume meets the incident's place (grown by its precision) during its window, the entries that acted on those objects, their conflicts and the activities they met, and the incident's own entries, with every field opened. For any other party: the same search started only from the objects it sees in full, each entry with the fields it may read, and how many entries bear on it that it may read nothing of (`withheld`); it never learns whether another party has anything at the place. Each entry with its public leaf and an inclusion proof to a checkpoint signed by the log (with the cosignatures it holds). `deconflict verify` checks it offline.
+         */
+        get: operations["getEvidence"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Grant an investigator an incident's whole evidence
+         * @description Approvers of the coordinator grant one party (an investigator, such as a board of inquiry) the whole evidence of this incident, as the coordinator has it: every entry that bears on it, every field opened. Logged with its reason; the party then sees the incident and its evidence.
+         */
+        post: operations["grantEvidence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/incidents/{id}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Judge an incident, or reopen it
+         * @description Approvers of the coordinator set `credible`, `not_credible` or `duplicate` (with `duplicate_of`) on an open or reopened incident, and may reopen a judged one; operators of the reporting party may reopen. A reason is required. Each change is logged and attributed.
+         */
+        post: operations["setIncidentStatus"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/checkpoint": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A signed checkpoint with its cosignatures
+         * @description Without `size`: the latest checkpoint, signed at once if durable entries landed since the last one. With `size`: the checkpoint of that many entries, if the log signed one. C2SP tlog-checkpoint, signed by the log, followed by every witness cosignature (cosignature/v1) the log holds.
+         */
+        get: operations["getCheckpoint"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/cosignature": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A witness's cosignature of a checkpoint
+         * @description `note` is a checkpoint exactly as the log signed it with the witness's cosignature/v1 line added; `key` is the witness's verifier key (type 0x04), bound to the caller's party the first time it is used. A party may use at most 4 witness keys (`too_many_witnesses`). The witness's name must be the posting party's own: the party's name, or it followed by `.` or `/` (e.g. `pmf.example/witness`), so that no party shows its cosignature as another's (403 `not_owner`).
+         */
+        post: operations["postCosignature"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/entries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log, as the caller may read it
+         * @description Leaves `start` to `end` (exclusive; numbered from 0, so index = seq - 1), at most one page. A leaf is `{"leaf":2,"seq":N,"sealed":hex}`: it shows nothing but the entry's number, and its Merkle leaf hash is over the exact text given. With an entry the caller may read something of (its own, what it sees of other parties' objects, and of a conflict it is in what the API shows it), the entry's field commitments and the payloads that open those fields; of any other entry, the leaf alone.
+         */
+        get: operations["getLogEntries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/key": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The log's verifier key
+         * @description The Ed25519 verifier key (C2SP signed-note format) that signs the log's checkpoints; its name is the log's origin.
+         */
+        get: operations["getLogKey"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/payloads": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the caller may read of one entry
+         * @description The fields of entry `seq` the caller may read (as for `GET /v1/log/entries`), those made public included, each with the salt that opens its commitment, and the entry's field commitments to check them against its leaf. Only `seq` when there is nothing, whether or not the entry exists.
+         */
+        get: operations["getPayloads"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/proof/consistency": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 9162 consistency proof */
+        get: operations["getConsistencyProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/proof/inclusion": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** RFC 9162 inclusion proof */
+        get: operations["getInclusionProof"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/log/reveal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Make one committed field of an entry public
+         * @description A party's operator reveals alone a field of its own entry that tells of nothing but its own objects and acts (a label, a volume, its activity's state); a field that tells of another party too (a conflict's area or other side, a notice, an alert, a hold), and any field of another party's entry, takes two approvers of the coordinator, or one and the owner's consent (the owner asking for it too), and the owner is told. Each request is logged as an entry of its own; once revealed, the payload is in `GET /v1/log/payloads` and in every evidence bundle that holds the entry, for every party. Anyone else is refused before the pointer is looked at.
+         */
+        post: operations["reveal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The party, role and credential the token speaks for */
+        get: operations["whoAmI"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This document
+         * @description No token needed.
+         */
+        get: operations["openapi"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/state": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Everything the caller may see, now or as it stood
+         * @description Without `as_of`: the current state (records delivery of pending conflicts, like `GET /v1/conflicts`). With `as_of`: the log replayed up to that entry (a sequence number) or that time (RFC 3339), seen through the same need-to-know rule.
+         */
+        get: operations["getState"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tracks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Report positions of the caller's tracked units
+         * @description Operators. A batch of up to 10,000 reports is one log entry (its body may take up to 4,000,000 bytes, room for a full batch with every field given, or the service's body limit if larger), taken whole or refused whole (the error names the report, e.g. `reports[3].lat`). Each unit moves to its latest report (an older one is recorded but moves nothing); its buffer grows by `ce_m`. Conflicts are re-evaluated at once: those the unit entered open, those it left resolve; entering a cleared or active hazard raises an alert to the unit's party, the activity's owner and the coordinator. Positions are committed in the public log, one commitment per report.
+         */
+        post: operations["reportTracks"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The caller's party's webhooks and where their deliveries stand
+         * @description Any role of the party. At most 8, so always one page (`next_after` is null). Never the secrets.
+         */
+        get: operations["listWebhooks"];
+        put?: never;
+        /**
+         * Register a webhook: the caller's events, POSTed to a URL
+         * @description Operators and approvers; at most 8 webhooks a party (`too_many_webhooks`). The webhook belongs to the caller's party and delivers from the log's end on. The answer holds the `secret` that signs the deliveries, in hex: it is shown this once and never again.
+         *
+         *     Each event the registering credential may see (exactly those of `GET /v1/events`) is sent as one `POST` to `url`, in log order, with the event's JSON (`seq`, `time`, `type` and the rest) as the body and these headers: `Content-Type: application/json`; `Deconflict-Event: <type>`; `Deconflict-Delivery: <seq>-<n>`, the log entry's sequence number and the event's place (from 1) among that entry's events for this webhook, which names the event; `Deconflict-Signature: sha256=<hex>`, the HMAC-SHA256 of the raw body keyed with the webhook's secret (the 32 bytes whose hex this answer holds). A receiver recomputes the HMAC over the body exactly as received and compares in constant time before trusting it. A 2xx answer delivers the event; any other answer, a connection or TLS failure, or no answer within 10 s is recorded on the webhook (`attempts`, `last_status`, `last_error`, `next_attempt_at`) and the same event is sent again after 1 s, 2 s, 4 s and so on, at most 5 minutes apart, until it is delivered: events are never skipped nor reordered. Delivery is at least once: after a restart an event may come again, so receivers deduplicate on `Deconflict-Delivery`. Once a conflict's event is delivered, the credential's pending notification of it is recorded `delivered`, as on the event stream. Deliveries stop when the webhook is removed or the credential that registered it is revoked.
+         */
+        post: operations["registerWebhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/webhooks/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One of the party's webhooks and where its deliveries stand
+         * @description Any role of the party; another party's webhook is a 404 exactly like one that does not exist. Never the secret.
+         */
+        get: operations["getWebhook"];
+        put?: never;
+        post?: never;
+        /**
+         * Remove a webhook
+         * @description Operators and approvers of the party. Its deliveries stop; an event being sent may still arrive once.
+         */
+        delete: operations["removeWebhook"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface webhooks {
+    event: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * One event, delivered to a registered webhook's URL
+         * @description Sent by the service to each webhook a party registered (`POST /v1/webhooks`), one request per event, in log order, at least once. Check `webhook-signature` (Standard Webhooks) over the raw body before parsing it and refuse a `webhook-timestamp` more than a few minutes old: that refuses a replayed delivery. `Deconflict-Signature` signs the body alone and is kept for receivers written against it; it will be dropped in a later version of the API.
+         */
+        post: operations["deliverEvent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
+export interface components {
+    schemas: {
+        /** @description An activity, in full. */
+        Activity: {
+            altitude_m: components["schemas"]["AltitudeBand"];
+            /** Format: double */
+            buffer_m: number;
+            /** @description Ids of the conflicts the caller may see. */
+            conflicts: string[];
+            disclosure: components["schemas"]["Disclosure"];
+            end: components["schemas"]["Time"] | null;
+            geometry: components["schemas"]["Geometry"];
+            history: components["schemas"]["Transition"][];
+            id: string;
+            kind: string;
+            label: string;
+            owner: string;
+            start: components["schemas"]["Time"];
+            state: components["schemas"]["ActivityState"];
+        };
+        /** @description An activity as its owner submits it (`POST /v1/activities`). */
+        ActivityIn: {
+            /** @default null */
+            altitude_m?: components["schemas"]["AltitudeBand"] | null;
+            /**
+             * Format: double
+             * @description Metres of hazard around the geometry, as the owner declares it.
+             */
+            buffer_m: number;
+            /** @default coarse */
+            disclosure?: components["schemas"]["Disclosure"];
+            /**
+             * Format: date-time
+             * @description Exclusive; required (an activity without an end is refused).
+             * @default null
+             * @example 2020-01-05T06:00:00.000Z
+             */
+            end?: string;
+            geometry: components["schemas"]["Geometry"];
+            /**
+             * @example air_strike
+             * @example patrol
+             * @example convoy
+             */
+            kind: string;
+            label: string;
+            start: components["schemas"]["Time"];
+        };
+        /**
+         * @description One page of a list. Pass `next_after` as `after` for the next page; it is
+         *     `null` on the last.
+         */
+        ActivityPage: {
+            items: components["schemas"]["Activity"][];
+            next_after: string | null;
+        };
+        /** @enum {string} */
+        ActivityState: "held" | "cleared" | "denied" | "active" | "completed" | "cancelled";
+        ActivitySubmitted: {
+            /** @description Conflicts the submission opened. */
+            conflicts: components["schemas"]["Conflict"][];
+            id: string;
+            /** @enum {string} */
+            state: "cleared" | "held";
+        };
+        /** @description `[lo, hi]` in metres above ground; `[0, 0]` (the default) is the surface. Bands that touch overlap. */
+        AltitudeBand: [
+            never,
+            never
+        ];
+        /**
+         * @description Whole 0.05° cells that contain the overlap, never finer: their box and
+         *     the same as a GeoJSON polygon.
+         */
+        Area: {
+            /** @description West, south, east, north. */
+            bbox: [
+                number,
+                number,
+                number,
+                number
+            ];
+            /** @description The box as a GeoJSON polygon. */
+            geometry: {
+                coordinates: [
+                    [
+                        [
+                            number,
+                            number
+                        ],
+                        [
+                            number,
+                            number
+                        ],
+                        [
+                            number,
+                            number
+                        ],
+                        [
+                            number,
+                            number
+                        ],
+                        [
+                            number,
+                            number
+                        ]
+                    ]
+                ];
+                /** @constant */
+                type: "Polygon";
+            };
+        };
+        Attack: {
+            area: components["schemas"]["Area"];
+            from: components["schemas"]["Time"];
+            to: components["schemas"]["Time"];
+        };
+        /** @description A conflict as the caller may see it. The caller's own side comes first. */
+        Conflict: {
+            id: string;
+            opened_at: components["schemas"]["Time"];
+            /** @description `null` when the caller is told only that the coordinator will contact it. */
+            overlap: components["schemas"]["Overlap"] | null;
+            override: components["schemas"]["Override"] | null;
+            resolved_at: components["schemas"]["Time"] | null;
+            sides: [
+                components["schemas"]["ConflictSide"],
+                components["schemas"]["ConflictSide"]
+            ];
+            state: components["schemas"]["ConflictState"];
+            /** @description Coordinator only: what was kept from the party that opened it. */
+            withheld?: components["schemas"]["Withheld"];
+        };
+        /** @enum {string} */
+        ConflictChange: "opened" | "resolved" | "overridden" | "acknowledged" | "escalated";
+        /**
+         * @description One page of a list. Pass `next_after` as `after` for the next page; it is
+         *     `null` on the last.
+         */
+        ConflictPage: {
+            items: components["schemas"]["Conflict"][];
+            next_after: string | null;
+        };
+        /**
+         * @description One side of a conflict, as the caller may see it: `full` (its own object,
+         *     a public declaration, or anything for the coordinator), `coarse` (another
+         *     party's object: its kind only) or `coordinator_only` (nothing but that the
+         *     coordinator will make contact). Of another party's notification, only
+         *     whether it acknowledged.
+         */
+        ConflictSide: {
+            kind?: string;
+            notification?: components["schemas"]["Notification"];
+            object?: components["schemas"]["ObjectRef"];
+            party?: string;
+            /**
+             * @description How much of a conflict's side the caller sees.
+             * @enum {string}
+             */
+            view: "full" | "coarse" | "coordinator_only";
+        };
+        /** @enum {string} */
+        ConflictState: "open" | "resolved" | "overridden";
+        /** @description A declaration, in full. */
+        Declaration: {
+            altitude_m: components["schemas"]["AltitudeBand"];
+            /** Format: double */
+            buffer_m: number;
+            /** @description Ids of the conflicts the caller may see. */
+            conflicts: string[];
+            created_at: components["schemas"]["Time"];
+            disclosure: components["schemas"]["Disclosure"];
+            /** @description Why the coordinator disputes it, while it does: it causes no holds. */
+            disputed?: string;
+            geometry: components["schemas"]["Geometry"];
+            id: string;
+            kind: string;
+            label: string;
+            owner: string;
+            /** @description The last reported position; only for a tracked unit that has reported. */
+            track?: components["schemas"]["Track"];
+            tracking?: components["schemas"]["Tracking"];
+            updated_at: components["schemas"]["Time"];
+            valid_from: components["schemas"]["Time"];
+            valid_to: components["schemas"]["Time"] | null;
+            /** Format: uint64 */
+            version: number;
+            visibility: components["schemas"]["Visibility"];
+            withdrawn: boolean;
+        };
+        DeclarationChange: {
+            /** @description Conflicts this command opened, as the caller sees them. */
+            conflicts: components["schemas"]["Conflict"][];
+            id: string;
+            /** @description Ids of conflicts this command resolved. */
+            resolved: string[];
+            version: number;
+        };
+        /**
+         * @description A declaration as its owner writes it (`POST /v1/declarations`, `PUT
+         *     /v1/declarations/{id}`).
+         */
+        DeclarationIn: {
+            /** @default null */
+            altitude_m?: components["schemas"]["AltitudeBand"] | null;
+            /**
+             * Format: double
+             * @description Metres around the geometry.
+             */
+            buffer_m: number;
+            /** @default coarse */
+            disclosure?: components["schemas"]["Disclosure"];
+            geometry: components["schemas"]["Geometry"];
+            /**
+             * @example unit_position
+             * @example base
+             * @example checkpoint
+             */
+            kind: string;
+            label: string;
+            /**
+             * @description A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
+             * @default null
+             */
+            tracking?: components["schemas"]["Tracking"] | null;
+            valid_from: components["schemas"]["Time"];
+            /**
+             * @description Exclusive; left out or `null`: open-ended.
+             * @default null
+             */
+            valid_to?: components["schemas"]["Time"] | null;
+            /**
+             * Format: uint64
+             * @description `PUT` only: the version being replaced (optimistic locking; a `POST`
+             *     with it is refused).
+             * @default null
+             */
+            version?: number | null;
+            /** @default private */
+            visibility?: components["schemas"]["Visibility"];
+        };
+        /**
+         * @description One page of a list. Pass `next_after` as `after` for the next page; it is
+         *     `null` on the last.
+         */
+        DeclarationPage: {
+            items: components["schemas"]["Declaration"][];
+            next_after: string | null;
+        };
+        /**
+         * @description What another party in conflict with the object learns: `coarse` (kind,
+         *     window, ~5 km area) or `coordinator_only` (only that the coordinator will
+         *     contact it).
+         * @enum {string}
+         */
+        Disclosure: "coarse" | "coordinator_only";
+        /** @description No fields; the body may be left out. */
+        EmptyBody: Record<string, never>;
+        /**
+         * @description One event of the stream or a webhook delivery: the log entry it comes
+         *     from, when, and what the caller's party may learn of it, by `type`.
+         */
+        Event: {
+            /**
+             * Format: uint64
+             * @description The log entry it comes from.
+             */
+            seq: number;
+            /** @description When the entry was written. */
+            time: components["schemas"]["Time"];
+        } & ({
+            change: components["schemas"]["ConflictChange"];
+            conflict: components["schemas"]["Conflict"];
+            /** @constant */
+            type: "conflict";
+        } | ({
+            /** @constant */
+            type: "alert";
+        } & ({
+            /** @constant */
+            about: "conflict";
+            conflict: components["schemas"]["Conflict"];
+        } | {
+            /** @constant */
+            about: "attack";
+            incident: components["schemas"]["Incident"];
+        } | {
+            /** @constant */
+            about: "attack";
+            attack: components["schemas"]["Attack"];
+        } | {
+            /** @constant */
+            about: "lost_unit";
+            activity_id: string | null;
+            declaration_id: string;
+        })) | {
+            conflict: components["schemas"]["Conflict"];
+            /** Format: uint8 */
+            level: number;
+            party: string;
+            /** @constant */
+            type: "escalation";
+        } | {
+            activity: components["schemas"]["Activity"];
+            change: components["schemas"]["ActivityState"];
+            /** @constant */
+            type: "activity";
+        } | {
+            change: components["schemas"]["IncidentChange"];
+            incident: components["schemas"]["Incident"];
+            /** @constant */
+            type: "incident";
+        } | {
+            by: string;
+            /** Format: uint64 */
+            entry: number;
+            pointer: string;
+            state: components["schemas"]["RevealStep"];
+            /** @constant */
+            type: "reveal";
+        } | {
+            by: string;
+            change: components["schemas"]["NotificationChange"];
+            conflict: components["schemas"]["Conflict"];
+            /** @constant */
+            type: "notification";
+        } | {
+            covered_until: components["schemas"]["Time"] | null;
+            declaration_id: string;
+            lost: boolean;
+            /** Format: double */
+            stale_buffer_m: number;
+            /** @constant */
+            type: "stale";
+        } | {
+            opened: string[];
+            party: string;
+            patterns: components["schemas"]["PatternSeen"][];
+            since: components["schemas"]["Time"];
+            subject: string | null;
+            /** @constant */
+            type: "probing_suspected";
+        });
+        EvidenceBundle: {
+            /** @description The signed checkpoint with its cosignatures. */
+            checkpoint: string;
+            entries: {
+                /** @description The entry's field commitments (sorted, padded), which its leaf seals; empty when no field of it is opened. */
+                fields: string[];
+                index: number;
+                leaf: string;
+                proof: string[];
+            }[];
+            /** @constant */
+            format: "deconflict-evidence/v2";
+            payloads: {
+                pointer: string;
+                salt: string;
+                seq: number;
+                /** @description The field's value as the JSON text committed to. */
+                value: string;
+            }[];
+            subject: components["schemas"]["Incident"];
+            /** @description Entries that bear on the incident through objects or conflicts the reader knows of, but of which it may read nothing: counted, not shown. */
+            withheld: number;
+        };
+        /** @description A GeoJSON geometry (RFC 7946, WGS84 longitude, latitude): Point, MultiPoint, LineString, MultiLineString, Polygon or MultiPolygon. Edges are straight in longitude/latitude. Invalid input (latitude beyond ±90, unclosed or self-crossing rings, empty geometries, too many vertices) is refused naming the coordinate, never repaired. */
+        Geometry: {
+            /** @description longitude, latitude and, ignored, a height */
+            coordinates: number[];
+            /** @constant */
+            type: "Point";
+        } | {
+            coordinates: number[][];
+            /** @constant */
+            type: "MultiPoint";
+        } | {
+            coordinates: number[][];
+            /** @constant */
+            type: "LineString";
+        } | {
+            coordinates: number[][][];
+            /** @constant */
+            type: "MultiLineString";
+        } | {
+            coordinates: number[][][];
+            /** @constant */
+            type: "Polygon";
+        } | {
+            coordinates: number[][][][];
+            /** @constant */
+            type: "MultiPolygon";
+        };
+        /** @description An incident, in full. */
+        Incident: {
+            against: string | null;
+            history: components["schemas"]["StatusChange"][];
+            id: string;
+            kind: components["schemas"]["IncidentKind"];
+            place: components["schemas"]["Geometry"];
+            /** Format: double */
+            precision_m: number;
+            reported_by: string;
+            reporter: string;
+            source: string;
+            source_grade: string;
+            status: components["schemas"]["IncidentStatus"];
+            window: components["schemas"]["Window"];
+        };
+        /** @enum {string} */
+        IncidentChange: "reported" | "status";
+        /** @description An incident as its reporter records it (`POST /v1/incidents`). */
+        IncidentIn: {
+            /**
+             * @description The party it is alleged against.
+             * @default null
+             */
+            against?: string | null;
+            kind: components["schemas"]["IncidentKind"];
+            place: components["schemas"]["Geometry"];
+            /** Format: double */
+            precision_m: number;
+            reported_by: string;
+            source: string;
+            /** @example B2 */
+            source_grade: string;
+            window: components["schemas"]["Window"];
+        };
+        /**
+         * @description An incident's kind, as the API writes it.
+         * @enum {string}
+         */
+        IncidentKind: "allegation" | "attack" | "blocked_movement" | "friendly_fire" | "civilian_harm";
+        /**
+         * @description An incident's status, as the API writes it.
+         * @enum {string}
+         */
+        IncidentStatus: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
+        /** @description A change of an incident's status (`POST /v1/incidents/{id}/status`). */
+        IncidentStatusIn: {
+            /** @default null */
+            duplicate_of?: string | null;
+            /** @default null */
+            reason?: string | null;
+            status: components["schemas"]["IncidentStatus"];
+        };
+        LogProof: {
+            from?: number;
+            hashes: string[];
+            index?: number;
+            size?: number;
+            to?: number;
+        };
+        Me: {
+            /** @description Whether the party is the coordinating authority. */
+            coordinator: boolean;
+            credential_id: string;
+            party: string;
+            /** @enum {string} */
+            role: "viewer" | "operator" | "approver" | "auditor";
+        };
+        /**
+         * @description How far a party's notification of the conflict has gone. Of its own side
+         *     the caller reads all of it (the coordinator, of every side); of another
+         *     party's side only `acknowledged`: never whether or when it was
+         *     delivered, nor when it was acknowledged.
+         */
+        Notification: {
+            /** @description Whether the party has acknowledged the conflict. */
+            acknowledged: boolean;
+            /** @description The caller's own side only (every side for the coordinator). */
+            acknowledged_at?: components["schemas"]["Time"];
+            /** @description The caller's own side only (every side for the coordinator). */
+            delivered_at?: components["schemas"]["Time"];
+            /**
+             * @description The caller's own side only (every side for the coordinator).
+             * @enum {string}
+             */
+            state?: "pending" | "delivered" | "acknowledged";
+        };
+        /** @enum {string} */
+        NotificationChange: "delivered" | "acknowledged";
+        /** @description A reference to one of the caller's (or a fully visible) objects. */
+        ObjectRef: {
+            id: string;
+            /**
+             * @description What kind of object a reference names.
+             * @enum {string}
+             */
+            type: "declaration" | "activity" | "conflict" | "incident";
+        };
+        /**
+         * @description Where and when a conflict's volumes overlap: the overlap of the two
+         *     windows rounded outward to whole hours (UTC), the area whole 0.05° cells.
+         */
+        Overlap: {
+            area: components["schemas"]["Area"];
+            from: components["schemas"]["Time"];
+            to: components["schemas"]["Time"] | null;
+        };
+        /** @description An approver's override. */
+        Override: {
+            at: components["schemas"]["Time"];
+            reason: string;
+        };
+        /** @description One pattern of questions past its budget. */
+        PatternSeen: {
+            /** Format: uint32 */
+            budget: number;
+            /** Format: uint32 */
+            count: number;
+            objects: string[];
+            /** @enum {string} */
+            pattern: "disclosed_objects" | "quick_cycles";
+        };
+        Payload: {
+            pointer: string;
+            /** @description 64 lowercase hex digits. */
+            salt: string;
+            seq: number;
+            /** @description The field's value as the JSON text committed to. */
+            value: string;
+        };
+        /** @description RFC 7807 problem details. */
+        Problem: {
+            /** @enum {string} */
+            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses";
+            /** @example geometry.coordinates[1]: latitude 91 is outside -90..=90 */
+            detail: string;
+            /** @description The field at fault, as a path into the body or the query parameter's name. */
+            field?: string;
+            status: number;
+            title: string;
+            /** @example urn:deconflict:problem:invalid_field */
+            type: string;
+        };
+        /**
+         * @description The body of an action that may carry a reason (`clear`, `hold`, `deny`,
+         *     `override`) or none (`start`, `complete`, `cancel`, `acknowledge`).
+         */
+        ReasonBody: {
+            /** @default null */
+            reason?: string | null;
+        };
+        /**
+         * @description Where a reveal stands.
+         * @enum {string}
+         */
+        RevealStep: "requested" | "revealed";
+        /** @description Everything the caller may see, as of one log entry. */
+        State: {
+            activities: components["schemas"]["Activity"][];
+            conflicts: components["schemas"]["Conflict"][];
+            declarations: components["schemas"]["Declaration"][];
+            /**
+             * Format: uint64
+             * @description The last entry the view includes; `null` for an empty log.
+             */
+            seq: number | null;
+        };
+        /** @description One change of an incident's status: who, when, why. */
+        StatusChange: {
+            at: components["schemas"]["Time"];
+            duplicate_of: string | null;
+            party: string;
+            reason: string | null;
+            status: components["schemas"]["IncidentStatus"];
+        };
+        Suspension: {
+            area: components["schemas"]["Geometry"];
+            /** Format: date-time */
+            from: string;
+            party: string;
+            reason: string;
+            /** Format: date-time */
+            until: string;
+        };
+        /**
+         * Format: date-time
+         * @description RFC 3339; answers are UTC with milliseconds.
+         * @example 2020-01-05T06:00:00.000Z
+         */
+        Time: string;
+        /** @description A unit's last reported position, and whether it has gone stale. */
+        Track: {
+            /** Format: double */
+            ce_m?: number;
+            /** Format: double */
+            course?: number;
+            /** Format: double */
+            hae?: number;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            /**
+             * @description Stale past the largest reach it may be given: where it is is not
+             *     known, and it meets no new activity until it reports again.
+             */
+            lost: boolean;
+            /** Format: double */
+            speed?: number;
+            /**
+             * @description Silent past twice its interval: conflicts are checked against
+             *     `stale_buffer_m` around this position.
+             */
+            stale: boolean;
+            /**
+             * Format: double
+             * @description While stale: the buffer assumed around the last position.
+             */
+            stale_buffer_m?: number;
+            time: components["schemas"]["Time"];
+        };
+        /**
+         * @description A unit that reports its position (`POST /v1/tracks`, Cursor-on-Target).
+         *     Past twice its interval without a report it is stale: conflicts are
+         *     checked against its last position grown by `max_speed_mps` times its
+         *     silence, up to the service's cap (20 km by default, never more than its
+         *     kind's area limit); there it is lost: it meets no new activity (the
+         *     coordinator is alerted instead) until it reports again. A report or an
+         *     amendment that puts it farther from its last report than it could have
+         *     gone is refused.
+         */
+        Tracking: {
+            /**
+             * @description The Cursor-on-Target uid its device reports under; unique among the
+             *     party's standing declarations.
+             */
+            cot_uid?: string | null;
+            /**
+             * Format: double
+             * @description Default: the service's policy (30 m/s). At most its kind's ceiling:
+             *     70 m/s for a `unit_position`, 40 for a `convoy`, 350 for a `flight`
+             *     (configurable).
+             */
+            max_speed_mps?: number | null;
+            /** Format: uint32 */
+            report_interval_s: number;
+        };
+        /** @description One position report, as TAK and C2 systems give it. */
+        TrackReportIn: {
+            /**
+             * Format: double
+             * @description Circular error, metres; grows the unit's buffer.
+             * @default null
+             */
+            ce_m?: number | null;
+            /**
+             * Format: double
+             * @description Degrees from true north.
+             * @default null
+             */
+            course?: number | null;
+            /** @description A standing declaration of the caller's party declared with `tracking`. */
+            declaration_id: string;
+            /**
+             * Format: double
+             * @description Height above the ellipsoid, metres.
+             * @default null
+             */
+            hae?: number | null;
+            /** Format: double */
+            lat: number;
+            /** Format: double */
+            lon: number;
+            /**
+             * Format: double
+             * @description Metres a second.
+             * @default null
+             */
+            speed?: number | null;
+            /**
+             * @description When the unit was there; at most five minutes ahead of the service's
+             *     clock.
+             */
+            time: components["schemas"]["Time"];
+        };
+        /** @description A batch of position reports (`POST /v1/tracks`). */
+        TracksIn: {
+            reports: components["schemas"]["TrackReportIn"][];
+        };
+        TracksOut: {
+            accepted: number;
+            /** @description Ids of the opened conflicts that are alerts. */
+            alerts: string[];
+            opened: components["schemas"]["Conflict"][];
+            resolved: string[];
+            /** @description The log entry that records the batch. */
+            seq: number;
+        };
+        /** @description One step of an activity's life. */
+        Transition: {
+            at: components["schemas"]["Time"];
+            reason?: string;
+            state: components["schemas"]["ActivityState"];
+        };
+        /**
+         * @description Who may see a declaration in full: `private`, its own party and the
+         *     coordinator; `public`, every party (a no-strike list entry).
+         * @enum {string}
+         */
+        Visibility: "private" | "public";
+        Webhook: {
+            /** @description Failed attempts in a row; 0 once an event is delivered. */
+            attempts: number;
+            created_at: components["schemas"]["Time"];
+            /** @description The last log entry whose events were all delivered (at registration, the log's end then). */
+            cursor: number;
+            /** @description Events delivered so far. */
+            delivered: number;
+            /** @example whk_0f1e2d3c4b5a6978 */
+            id: string;
+            last_attempt_at: components["schemas"]["Time"] | null;
+            /** @description Why the last attempt failed; null after a delivery. */
+            last_error: string | null;
+            /** @description The HTTP status of the last attempt, if the receiver answered. */
+            last_status: number | null;
+            /** @description When the failed event is sent again; null while deliveries succeed. */
+            next_attempt_at: components["schemas"]["Time"] | null;
+            url: string;
+        };
+        WebhookIn: {
+            /**
+             * Format: uri
+             * @description An `http://` or `https://` URL with a host, without a user name or password. https receivers are checked against Mozilla's root certificates.
+             * @example https://ops.example.org/deconflict
+             */
+            url: string;
+        };
+        WebhookRegistered: components["schemas"]["Webhook"] & {
+            /** @description The HMAC-SHA256 key of the deliveries' signatures, in hex. Shown only here. */
+            secret: string;
+            /** @description The same key as Standard Webhooks libraries take it (`whsec_` and its base64), to check `webhook-signature`. Shown only here. */
+            standard_webhooks_secret: string;
+        };
+        /** @description When an incident happened: `to` exclusive. */
+        Window: {
+            from: components["schemas"]["Time"];
+            to: components["schemas"]["Time"];
+        };
+        /**
+         * @description Why the party that opened a conflict was told only that the coordinator
+         *     will contact it: `wide` (its question met more than a few objects of other
+         *     parties, or covered a large area) or `budget` (it had spent its budget of
+         *     answers); `opener_shown` false when it was not shown the conflict at all
+         *     and the coordinator is to tell it.
+         */
+        Withheld: {
+            opener_shown: boolean;
+            /** @enum {string} */
+            reason: "wide" | "budget";
+        };
+    };
+    responses: {
+        /** @description The role or party may not do this (`role_forbidden`, `not_coordinator`, `not_owner`, `not_involved`). */
+        Forbidden: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No such object, or one the caller may not know exists; the two answers are byte-identical (`not_found`). */
+        NotFound: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The credential's rate limit is exhausted (`rate_limited`), or the caller's address failed to authenticate too often and is refused until the window ends, whatever token it sends (`too_many_failures`), or the party wrote its daily quota of bytes to the log (`quota_exceeded`), or a batch carries more reports of one of the caller's units than its declared interval allows (`reports_too_fast`, `field` naming the first); see `Retry-After`. */
+        RateLimited: {
+            headers: {
+                /** @description Seconds to wait. */
+                "Retry-After"?: number;
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The object's state does not allow this (`wrong_state`, `version_mismatch`, `unacknowledged_conflicts`). */
+        StateConflict: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The body exceeds the configured limit, or a geometry has more positions than the service takes (`too_large`; `field` names the geometry). */
+        TooLarge: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description No bearer token, or an unknown or revoked one (`unauthenticated`). */
+        Unauthenticated: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description The request timed out (`timeout`) or the log refuses appends after a failed write (`unavailable`), or an entry in the log's store no longer gives the leaf the log published for it (`tampered`: restore the data directory from a good copy), or the log's database cannot be reached for now (`store_unreachable`: several nodes on PostgreSQL, during a failover; nothing was done, retry). */
+        Unavailable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description A field is refused (`invalid_field`, `reason_required`), the body is malformed (`malformed_body`: syntax, type, missing or unknown field) or a query parameter is (`invalid_query`); `field` names it, e.g. `geometry.coordinates[0][1]`. */
+        Unprocessable: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+    };
+    parameters: {
+        /** @description The `next_after` of the previous page. */
+        After: string;
+        /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
+        Bbox: string;
+        /** @description Items whose window ends after this time. */
+        From: components["schemas"]["Time"];
+        /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+        Id: string;
+        /** @description Only items of this kind. */
+        Kind: string;
+        /** @description Items per page, capped by the service's `max_page`. */
+        Limit: number;
+        /** @description Items whose window starts before this time. */
+        To: components["schemas"]["Time"];
+    };
+    requestBodies: never;
+    headers: never;
+    pathItems: never;
+}
+export type $defs = Record<string, never>;
+export interface operations {
+    health: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Serving. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "ok";
+                    };
+                };
+            };
+            /** @description The log refuses appends after a failed write (`unavailable`, problem+json), or a Cursor-on-Target listener cannot accept connections (`degraded`). */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @constant */
+                        status: "degraded";
+                    };
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    metrics: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Prometheus text exposition format 0.0.4. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            /** @description No metrics token, another token, or none configured: the same `no_route` problem as a path that does not exist. */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+        };
+    };
+    listActivities: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page. */
+                after?: components["parameters"]["After"];
+                /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
+                bbox?: components["parameters"]["Bbox"];
+                /** @description Items whose window ends after this time. */
+                from?: components["parameters"]["From"];
+                /** @description Only items of this kind. */
+                kind?: components["parameters"]["Kind"];
+                /** @description Items per page, capped by the service's `max_page`. */
+                limit?: components["parameters"]["Limit"];
+                state?: components["schemas"]["ActivityState"];
+                /** @description Items whose window starts before this time. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivityPage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    submitActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ActivityIn"];
+            };
+        };
+        responses: {
+            /** @description Submitted; durable in the log. */
+            201: {
+                headers: {
+                    /** @description The new object's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ActivitySubmitted"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The activity. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    cancelActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description No fields; may be left out. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    clearActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description `reason` is required. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    completeActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description No fields; may be left out. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    denyActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description `reason` is required. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    holdActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description `reason` is optional. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    startActivity: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        /** @description No fields; may be left out. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The activity after the move; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listConflicts: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page. */
+                after?: components["parameters"]["After"];
+                /** @description Items per page, capped by the service's `max_page`. */
+                limit?: components["parameters"]["Limit"];
+                state?: "open" | "resolved" | "overridden";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConflictPage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conflict. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acknowledgeConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The conflict after; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    overrideConflict: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description The conflict after; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Conflict"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listDeclarations: {
+        parameters: {
+            query?: {
+                /** @description The `next_after` of the previous page. */
+                after?: components["parameters"]["After"];
+                /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
+                bbox?: components["parameters"]["Bbox"];
+                /** @description Items whose window ends after this time. */
+                from?: components["parameters"]["From"];
+                include_withdrawn?: boolean;
+                /** @description Only items of this kind. */
+                kind?: components["parameters"]["Kind"];
+                /** @description Items per page, capped by the service's `max_page`. */
+                limit?: components["parameters"]["Limit"];
+                /** @description Items whose window starts before this time. */
+                to?: components["parameters"]["To"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description One page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationPage"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    createDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationIn"];
+            };
+        };
+        responses: {
+            /** @description Declared; durable in the log. */
+            201: {
+                headers: {
+                    /** @description The new object's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationChange"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The declaration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    amendDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeclarationIn"];
+            };
+        };
+        responses: {
+            /** @description Amended; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationChange"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    withdrawDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
+                id: components["parameters"]["Id"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Withdrawn; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeclarationChange"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    disputeDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    disputed: boolean;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The declaration. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    streamEvents: {
+        parameters: {
+            query?: {
+                /** @description The same, for clients that cannot set headers. */
+                after?: string;
+            };
+            header?: {
+                /** @description The last event id seen: `<seq>-<n>`, or `<seq>` for all of entry seq's events. */
+                "Last-Event-ID"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stream: `id: <seq>-<n>`, `event: <type>`, `data: <an Event as JSON>`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/event-stream": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts and suspensions. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        caused: {
+                            [key: string]: number;
+                        };
+                        /** Format: date-time */
+                        since: string;
+                        suspensions: components["schemas"]["Suspension"][];
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    suspendHolds: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    area: components["schemas"]["Geometry"];
+                    party: string;
+                    reason: string;
+                    /** Format: date-time */
+                    until: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The suspension. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Suspension"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listIncidents: {
+        parameters: {
+            query?: {
+                after?: string;
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Incident"][];
+                        next_after: string | null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    reportIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentIn"];
+            };
+        };
+        responses: {
+            /** @description Reported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The incident. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The bundle (`deconflict-evidence/v1`), as an attachment. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EvidenceBundle"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    grantEvidence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    party: string;
+                    reason: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The incident. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    setIncidentStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    duplicate_of?: string;
+                    reason: string;
+                    /** @enum {unknown} */
+                    status: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
+                };
+            };
+        };
+        responses: {
+            /** @description The incident after the change. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getCheckpoint: {
+        parameters: {
+            query?: {
+                /** @description The checkpoint of exactly this many entries. */
+                size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The signed note. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    postCosignature: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    key: string;
+                    note: string;
+                };
+            };
+        };
+        responses: {
+            /** @description Taken. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        size: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getLogEntries: {
+        parameters: {
+            query: {
+                /** @description One past the last index. */
+                end?: number;
+                /** @description The first index. */
+                start: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The leaves. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        entries: {
+                            /** @description The entry's field commitments, which the leaf's `sealed` hashes; present with `payloads`. */
+                            fields?: string[];
+                            index: number;
+                            leaf: string;
+                            /** @description The fields the caller may read, each opening one commitment. */
+                            payloads?: components["schemas"]["Payload"][];
+                        }[];
+                        /** @description Durable entries in the log. */
+                        size: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getLogKey: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description `<origin>+<key id>+<base64 key>` and a newline. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/plain": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getPayloads: {
+        parameters: {
+            query: {
+                seq: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The fields the caller may read. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The entry's field commitments, which the leaf's `sealed` hashes; present with `payloads`. */
+                        fields?: string[];
+                        /** @description The fields the caller may read, each opening one commitment. */
+                        payloads?: components["schemas"]["Payload"][];
+                        seq: number;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getConsistencyProof: {
+        parameters: {
+            query: {
+                /** @description The older tree size. */
+                from: number;
+                /** @description The newer tree size, at most the durable entries. */
+                to: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogProof"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getInclusionProof: {
+        parameters: {
+            query: {
+                /** @description The leaf. */
+                index: number;
+                /** @description The tree size, at most the durable entries. */
+                size: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The proof. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LogProof"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    reveal: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @example /command/submit_activity/label */
+                    pointer: string;
+                    seq: number;
+                };
+            };
+        };
+        responses: {
+            /** @description Where the reveal stands: `revealed`, with the payload that opens the leaf's commitment, or `requested`, waiting for another approver or the owner's consent. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        payload?: components["schemas"]["Payload"];
+                        /** @enum {unknown} */
+                        state: "revealed" | "requested";
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            409: components["responses"]["StateConflict"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    whoAmI: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Me"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    openapi: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OpenAPI 3.1. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": Record<string, never>;
+                };
+            };
+        };
+    };
+    getState: {
+        parameters: {
+            query?: {
+                /** @description A sequence number of the log, or an RFC 3339 time. */
+                as_of?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The caller's view. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["State"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    reportTracks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TracksIn"];
+            };
+        };
+        responses: {
+            /** @description Recorded. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TracksOut"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    listWebhooks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhooks, by id. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Webhook"][];
+                        next_after: null;
+                    };
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    registerWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WebhookIn"];
+            };
+        };
+        responses: {
+            /** @description Registered; `Location` names it. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookRegistered"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            /** @description The party already has 8 webhooks (`too_many_webhooks`). */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/problem+json": components["schemas"]["Problem"];
+                };
+            };
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    getWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook id (`whk_` and 16 hex digits). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The webhook. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Webhook"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    removeWebhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A webhook id (`whk_` and 16 hex digits). */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    deliverEvent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description The same as `webhook-id`. */
+                "Deconflict-Delivery": string;
+                /** @description The event's `type`. */
+                "Deconflict-Event": string;
+                /**
+                 * @deprecated
+                 * @description `sha256=` and the hex HMAC-SHA256 of the raw body alone, keyed with the webhook's secret (`secret`).
+                 */
+                "Deconflict-Signature": string;
+                /** @description The delivery's id, `<seq>-<n>`: the same on every attempt; deduplicate on it. */
+                "webhook-id": string;
+                /** @description `v1,` and the base64 HMAC-SHA256 of `<webhook-id>.<webhook-timestamp>.<body>` keyed with the webhook's secret (`standard_webhooks_secret`). */
+                "webhook-signature": string;
+                /** @description The attempt's time, Unix seconds. */
+                "webhook-timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Event"];
+            };
+        };
+        responses: {
+            /** @description Delivered. Any other answer, or none within 10 s, and the same event is sent again after 1 s, 2 s, 4 s and so on, at most 5 minutes apart. */
+            "2XX": {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+}
