@@ -78,7 +78,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_service::{Event, Service, Subscription, now_ms};
 use deconflict_store::{Credential, Location, StoreError, Webhook, Webhooks, to_hex};
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::client::conn::http1::SendRequest;
 use hyper_util::rt::TokioIo;

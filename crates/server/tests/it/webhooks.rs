@@ -6,7 +6,7 @@
 use super::*;
 use crate::scene::{GATE, WEST_OF_GATE, report, report_at, scene};
 use axum::body::Bytes;
-use hmac::{Hmac, KeyInit, Mac};
+use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
