@@ -56,6 +56,9 @@ fn test() -> Result<(), String> {
         "-D",
         "warnings",
     ]))?;
+    install_cargo_deny(&root)?;
+    // Licences, one version of each crate, crates.io only (see deny.toml).
+    run(cargo(&root).args(["deny", "--locked", "check", "bans", "licenses", "sources"]))?;
     run(cargo(&root).args(["test", "--workspace", "--locked"]))?;
     // The service's integration tests again, every harness on PostgreSQL.
     run(cargo(&root)
@@ -165,6 +168,18 @@ fn install_pytak() -> Result<(), String> {
         "--disable-pip-version-check",
         "pytak==7.6.1",
     ]))
+}
+
+/// cargo-deny, from crates.io when it is missing (a few minutes' build, once).
+fn install_cargo_deny(root: &Path) -> Result<(), String> {
+    let present = cargo(root)
+        .args(["deny", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if present {
+        return Ok(());
+    }
+    run(cargo(root).args(["install", "--locked", "cargo-deny@0.20.2"]))
 }
 
 fn cargo(dir: &Path) -> Command {
