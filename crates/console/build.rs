@@ -1,90 +1,129 @@
-//! Builds the web console (`web/`) with npm and embeds what it makes.
+//! Builds the web console (`web/`) with npm and embeds what it makes,
+//! writing nothing outside `OUT_DIR`:
 //!
-//! 1. `npm ci` in `web/` when `web/node_modules` is missing or older than
-//!    `web/package-lock.json` (npm records the tree it installed in
-//!    `node_modules/.package-lock.json`);
+//! 1. copies `web/`'s sources and package files to `$OUT_DIR/web-src`, and
+//!    runs `npm ci` there unless its `node_modules` was installed from the
+//!    same lock file (npm's cache makes a fresh install quick);
 //! 2. `node build.mjs --outdir $OUT_DIR/web`: bundle, hash names;
 //! 3. `$OUT_DIR/assets.rs`: one table row per file built, with its bytes
 //!    (`include_bytes!`), its content type and whether it may be cached
 //!    for good (names under `assets/` carry a hash of their content).
 //!
-//! Without Node.js and npm the build stops and says what to install.
+//! Without Node.js and npm the crate still builds (so `cargo check` and
+//! clippy need neither): cargo prints a warning saying what to install, and
+//! the console is one page that says it was not built and how to build it.
+//! With them, a failing install or build stops the build.
 
 use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::SystemTime;
+
+/// What `build.mjs` reads, relative to `web/`.
+const INPUTS: [&str; 5] = [
+    "src",
+    "package.json",
+    "package-lock.json",
+    "build.mjs",
+    "tsconfig.json",
+];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").expect("set by cargo"));
     let web = manifest.join("../../web");
-    for input in [
-        "src",
-        "package.json",
-        "package-lock.json",
-        "build.mjs",
-        "tsconfig.json",
-    ] {
+    for input in INPUTS {
         println!("cargo:rerun-if-changed={}", web.join(input).display());
     }
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo")).join("web");
-
-    require_node();
-    if needs_install(&web) {
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").expect("set by cargo"));
+    let out = out_dir.join("web");
+    let _ = fs::remove_dir_all(&out);
+    fs::create_dir_all(&out).expect("creating OUT_DIR/web");
+    let built = node_present();
+    if built {
+        let source = out_dir.join("web-src");
+        for input in INPUTS {
+            copy(&web.join(input), &source.join(input));
+        }
+        if needs_install(&source) {
+            run(
+                Command::new(npm())
+                    .args(["ci", "--no-audit", "--no-fund"])
+                    .current_dir(&source),
+                "npm ci (installing the console's packages from web/package-lock.json)",
+            );
+            fs::copy(
+                source.join("package-lock.json"),
+                source.join(INSTALLED_FROM),
+            )
+            .expect("recording the installed lock file");
+        }
         run(
-            Command::new(npm())
-                .args(["ci", "--no-audit", "--no-fund"])
-                .current_dir(&web),
-            "npm ci (installing the console's packages from web/package-lock.json)",
+            Command::new("node")
+                .arg("build.mjs")
+                .arg("--outdir")
+                .arg(&out)
+                .current_dir(&source),
+            "node build.mjs (building the console)",
         );
+    } else {
+        println!(
+            "cargo:warning=the web console is not built: Node.js (20 or later) and npm were not \
+             found on PATH. Install them (Debian/Ubuntu: apt-get install nodejs npm) and build \
+             again; the server serves a page saying so meanwhile."
+        );
+        fs::write(out.join("index.html"), NOT_BUILT).expect("writing the placeholder page");
     }
-    run(
-        Command::new("node")
-            .arg("build.mjs")
-            .arg("--outdir")
-            .arg(&out)
-            .current_dir(&web),
-        "node build.mjs (building the console)",
-    );
     let table = table(&out);
-    let target = out.parent().expect("OUT_DIR/web").join("assets.rs");
-    fs::write(&target, table).expect("writing assets.rs");
+    fs::write(out_dir.join("assets.rs"), table).expect("writing assets.rs");
+    fs::write(out_dir.join("built.rs"), built.to_string()).expect("writing built.rs");
 }
+
+/// The console's one page when it could not be built.
+const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">\
+<title>deconflict</title>\n<h1>The console was not built</h1>\n<p>This server was compiled \
+without Node.js and npm, which build the web console. Install Node.js 20 or later and npm, \
+then build the server again (<code>cargo build --release</code>). The API under \
+<code>/v1/</code> works without it.</p>\n</html>\n";
 
 fn npm() -> &'static str {
     if cfg!(windows) { "npm.cmd" } else { "npm" }
 }
 
-/// Stops the build with what to install when Node.js or npm is missing.
-fn require_node() {
+/// Whether Node.js and npm can be run.
+fn node_present() -> bool {
     let works = |program: &str| {
         Command::new(program)
             .arg("--version")
             .output()
             .is_ok_and(|o| o.status.success())
     };
-    if !works("node") || !works(npm()) {
-        panic!(
-            "\n\nThe web console (web/) is built with Node.js (20 or later) and npm, and they \
-             were not found on PATH.\nInstall them (Debian/Ubuntu: `apt-get install nodejs npm`; \
-             or from https://nodejs.org) and build again.\n\n"
-        );
+    works("node") && works(npm())
+}
+
+/// Copies a file, or a directory's tree, replacing what was there.
+fn copy(from: &Path, to: &Path) {
+    if from.is_dir() {
+        let _ = fs::remove_dir_all(to);
+        fs::create_dir_all(to).expect("creating a copy of web/");
+        for entry in fs::read_dir(from).expect("reading web/") {
+            let entry = entry.expect("reading web/");
+            copy(&entry.path(), &to.join(entry.file_name()));
+        }
+    } else {
+        fs::create_dir_all(to.parent().expect("a parent")).expect("creating a copy of web/");
+        fs::copy(from, to).unwrap_or_else(|e| panic!("copying {}: {e}", from.display()));
     }
 }
 
-/// Whether `web/node_modules` is missing or older than the lock file.
-fn needs_install(web: &Path) -> bool {
-    let modified =
-        |path: PathBuf| -> Option<SystemTime> { fs::metadata(path).ok()?.modified().ok() };
-    match (
-        modified(web.join("node_modules/.package-lock.json")),
-        modified(web.join("package-lock.json")),
-    ) {
-        (Some(installed), Some(locked)) => installed < locked,
-        _ => true,
-    }
+/// Whether `node_modules` beside the copy was installed from another lock
+/// file than the one copied now (or not at all).
+fn needs_install(source: &Path) -> bool {
+    let installed = fs::read(source.join(INSTALLED_FROM)).ok();
+    installed != fs::read(source.join("package-lock.json")).ok()
 }
+
+/// The lock file `node_modules` was last installed from, kept beside it.
+const INSTALLED_FROM: &str = "node_modules/.installed-from-package-lock.json";
 
 fn run(command: &mut Command, what: &str) {
     let status = command

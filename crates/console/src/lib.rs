@@ -3,7 +3,8 @@
 //!
 //! `build.rs` runs the npm build (see `web/build.mjs`) into `OUT_DIR` at
 //! compile time, so the binary serves the console with nothing to fetch at
-//! run time and nothing to install beside it. This crate knows no HTTP
+//! run time and nothing to install beside it. Without Node.js at compile
+//! time the console is one page saying how to build it ([`BUILT`] is false). This crate knows no HTTP
 //! server: `deconflict-server` maps [`asset`] to routes.
 
 /// One file of the console.
@@ -19,6 +20,10 @@ pub struct Asset {
 
 /// The page the console starts from.
 pub const INDEX: &str = "index.html";
+
+/// Whether the console was built; without Node.js at build time it is one
+/// page that says so.
+pub const BUILT: bool = include!(concat!(env!("OUT_DIR"), "/built.rs"));
 
 /// `(path, bytes, content type, immutable)` of every file built.
 const ASSETS: &[(&str, &[u8], &str, bool)] = include!(concat!(env!("OUT_DIR"), "/assets.rs"));
@@ -42,6 +47,10 @@ mod tests {
 
     #[test]
     fn the_page_names_only_assets_that_exist() {
+        assert!(
+            BUILT,
+            "the console was not built: Node.js and npm were missing"
+        );
         let index = asset(INDEX).expect("index.html is built");
         assert!(!index.immutable);
         assert_eq!(index.content_type, "text/html; charset=utf-8");
