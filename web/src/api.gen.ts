@@ -920,8 +920,8 @@ export interface components {
         };
         /** @description `[lo, hi]` in metres above ground; `[0, 0]` (the default) is the surface. Bands that touch overlap. */
         AltitudeBand: [
-            never,
-            never
+            number,
+            number
         ];
         /**
          * @description Whole 0.05° cells that contain the overlap, never finer: their box and

@@ -46,6 +46,7 @@ fn test() -> Result<(), String> {
     let root = workspace_root();
     install_pytak()?;
     install_postgres()?;
+    install_promtool()?;
     run(cargo(&root).args(["fmt", "--all", "--check"]))?;
     run(cargo(&root).args([
         "clippy",
@@ -168,6 +169,25 @@ fn install_pytak() -> Result<(), String> {
         "--disable-pip-version-check",
         "pytak==7.6.1",
     ]))
+}
+
+/// promtool, which checks `/metrics` in the server's tests, from Debian's
+/// prometheus package when it is missing.
+fn install_promtool() -> Result<(), String> {
+    if Command::new("promtool").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    eprintln!("xtask: promtool is missing; installing Debian's prometheus");
+    let apt = || {
+        let mut command = Command::new("apt-get");
+        command.env("DEBIAN_FRONTEND", "noninteractive");
+        command
+    };
+    run(apt().arg("update"))
+        .and_then(|()| run(apt().args(["install", "-y", "--no-install-recommends", "prometheus"])))
+        .map_err(|e| {
+            format!("{e}\nthe metrics tests need promtool: install it (as root: apt-get install prometheus)")
+        })
 }
 
 /// cargo-deny, from crates.io when it is missing (a few minutes' build, once).

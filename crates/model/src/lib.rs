@@ -164,7 +164,7 @@ pub use reading::{may_read, revealable_alone};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
-pub use state::{Replay, State};
+pub use state::{Replay, State, Totals};
 pub use track::{
     Alert, Escalation, MAX_ESCALATION, MAX_REPORTS, MOVE_SLACK_M, MOVE_SLACK_MS, Position,
     StaleUnit, TrackReport, TrackView, TrackingSpec,

@@ -132,6 +132,23 @@ impl State {
         &self.policy
     }
 
+    /// How many conflicts are open and activities held, over all parties:
+    /// the operator's gauges, never shown to a party.
+    pub fn totals(&self) -> Totals {
+        Totals {
+            open_conflicts: self
+                .conflicts
+                .values()
+                .filter(|c| c.state == ConflictState::Open)
+                .count(),
+            held_activities: self
+                .activities
+                .values()
+                .filter(|a| a.state == ActivityState::Held)
+                .count(),
+        }
+    }
+
     /// The standing declaration of `party` that reports under a CoT uid.
     pub fn unit_by_cot_uid(&self, party: &str, uid: &str) -> Option<DeclarationId> {
         self.cot_uids
@@ -738,4 +755,11 @@ fn corrupt(seq: u64, detail: impl Into<String>) -> ModelError {
 
 fn missing(seq: u64, id: impl std::fmt::Display) -> ModelError {
     corrupt(seq, format!("{id} does not exist"))
+}
+
+/// See [`State::totals`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Totals {
+    pub open_conflicts: usize,
+    pub held_activities: usize,
 }

@@ -146,6 +146,11 @@ struct Open {
 }
 
 impl Connections {
+    /// How many are open now.
+    pub(crate) fn open(&self) -> usize {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner).total
+    }
+
     /// A place for one more connection from `ip`, or why there is none.
     fn admit(&self, state: &AppState, ip: IpAddr) -> Result<Slot, Refusal> {
         let config = state.config();

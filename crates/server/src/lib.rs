@@ -62,6 +62,7 @@ mod listen;
 mod metrics;
 mod openapi;
 mod problem;
+mod process;
 mod routes;
 mod serve;
 mod state;

@@ -1,19 +1,25 @@
 //! Counters for `GET /metrics`, in the Prometheus text exposition format
-//! (hand-rolled: a few counters do not need a registry).
+//! (hand-rolled: a few counters, one histogram and the process's figures do
+//! not need a registry).
 //!
 //! The metrics are the operator's, never a party's: the route answers only
 //! to the configured metrics token ([`authorised`]), and nothing in it is
 //! labelled by party or by command, so that even its holder does not read
-//! from it what any one party is doing.
+//! from it what any one party is doing. Labels take few values, whatever
+//! clients send: a route's template (never its path, which holds ids), a
+//! known method or `other`.
 
 use crate::state::AppState;
-use axum::extract::{Request, State};
-use axum::http::HeaderMap;
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::header::AUTHORIZATION;
+use axum::http::{HeaderMap, Method};
 use axum::middleware::Next;
 use axum::response::Response;
+use std::collections::BTreeMap;
 use std::fmt::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+use std::time::Instant;
 
 /// The service's counters; the log's own come from [`deconflict_store::LogStats`].
 #[derive(Debug, Default)]
@@ -30,6 +36,73 @@ pub(crate) struct Metrics {
     refused: [AtomicU64; REFUSALS.len()],
     /// Cursor-on-Target connections closed by the service, by why.
     cot_closed: [AtomicU64; COT_CLOSES.len()],
+    /// Time to the response's head, by method and route template.
+    latency: Mutex<BTreeMap<(&'static str, String), Histogram>>,
+    /// Event streams open now.
+    streams: AtomicU64,
+}
+
+/// The upper bounds of the latency histogram's buckets, in seconds.
+const BUCKETS: [f64; 12] = [
+    0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0,
+];
+
+#[derive(Debug, Default)]
+struct Histogram {
+    /// Observations at most each bound (not cumulative; summed when rendered).
+    buckets: [u64; BUCKETS.len()],
+    count: u64,
+    sum: f64,
+}
+
+impl Histogram {
+    fn observe(&mut self, seconds: f64) {
+        if let Some(i) = BUCKETS.iter().position(|bound| seconds <= *bound) {
+            self.buckets[i] += 1;
+        }
+        self.count += 1;
+        self.sum += seconds;
+    }
+}
+
+/// A method as a label: one of HTTP's own, or `other` for whatever else a
+/// client invents (a label must not take values without bound).
+fn method_label(method: &Method) -> &'static str {
+    const KNOWN: [&str; 7] = ["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"];
+    KNOWN
+        .into_iter()
+        .find(|known| *known == method.as_str())
+        .unwrap_or("other")
+}
+
+/// An event stream's place in `deconflict_event_streams`, given back when
+/// the stream ends.
+#[derive(Debug)]
+pub(crate) struct OpenStream(AppState);
+
+impl OpenStream {
+    pub(crate) fn new(state: &AppState) -> OpenStream {
+        state.metrics().streams.fetch_add(1, Ordering::Relaxed);
+        OpenStream(state.clone())
+    }
+}
+
+impl Drop for OpenStream {
+    fn drop(&mut self) {
+        self.0.metrics().streams.fetch_sub(1, Ordering::Relaxed);
+    }
+}
+
+/// What `/metrics` reads from the service and the webhooks table when asked.
+#[derive(Debug, Default)]
+pub(crate) struct Gauges {
+    pub(crate) open_conflicts: usize,
+    pub(crate) held_activities: usize,
+    pub(crate) webhooks: usize,
+    /// Standing webhooks whose last attempt failed.
+    pub(crate) webhooks_failing: usize,
+    /// Log entries after the webhooks' cursors, summed.
+    pub(crate) webhook_backlog: u64,
 }
 
 /// Why a connection was closed as soon as it was accepted.
@@ -114,10 +187,25 @@ impl Metrics {
     }
 }
 
-/// Middleware: counts every response by status class.
+/// Middleware: counts every response by status class, and times it to its
+/// head by method and route (an event stream's head comes before its events).
 pub(crate) async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let method = method_label(request.method());
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
-    state.metrics().response(response.status().as_u16());
+    let metrics = state.metrics();
+    metrics.response(response.status().as_u16());
+    metrics
+        .latency
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .entry((method, route))
+        .or_default()
+        .observe(started.elapsed().as_secs_f64());
     response
 }
 
@@ -157,10 +245,12 @@ pub(crate) async fn authorised(state: &AppState, headers: &HeaderMap) -> bool {
 }
 
 /// The exposition for `GET /metrics`.
-pub(crate) fn render(state: &AppState, seq: u64) -> String {
+pub(crate) fn render(state: &AppState, seq: u64, gauges: &Gauges) -> String {
     let m = state.metrics();
     let log = state.log().stats();
     let mut out = String::new();
+    latency(&mut out, m);
+    process(&mut out);
     let mut family = |name: &str, kind: &str, help: &str, samples: &[(String, u64)]| {
         let _ = writeln!(out, "# HELP {name} {help}");
         let _ = writeln!(out, "# TYPE {name} {kind}");
@@ -274,6 +364,55 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         "Entries checked since start against the leaf the log keeps for them (all of them, soon after start).",
         &[(String::new(), state.counters().checked_entries())],
     );
+    let one = |n: usize| [(String::new(), n as u64)];
+    family(
+        "deconflict_event_streams",
+        "gauge",
+        "Event streams (GET /v1/events) open now.",
+        &one(usize::try_from(m.streams.load(Ordering::Relaxed)).unwrap_or(usize::MAX)),
+    );
+    family(
+        "deconflict_cot_connections",
+        "gauge",
+        "Cursor-on-Target connections open now.",
+        &one(state.cot_connections().open()),
+    );
+    family(
+        "deconflict_conflicts_open",
+        "gauge",
+        "Conflicts open now, over all parties.",
+        &one(gauges.open_conflicts),
+    );
+    family(
+        "deconflict_activities_held",
+        "gauge",
+        "Activities held now, over all parties: what the coordinator has to decide.",
+        &one(gauges.held_activities),
+    );
+    family(
+        "deconflict_webhooks",
+        "gauge",
+        "Webhooks registered and standing.",
+        &one(gauges.webhooks),
+    );
+    family(
+        "deconflict_webhooks_failing",
+        "gauge",
+        "Standing webhooks whose last delivery attempt failed.",
+        &one(gauges.webhooks_failing),
+    );
+    family(
+        "deconflict_webhook_backlog_entries",
+        "gauge",
+        "Log entries after the standing webhooks' cursors, summed: what is left to deliver.",
+        &[(String::new(), gauges.webhook_backlog)],
+    );
+    family(
+        "deconflict_build_info",
+        "gauge",
+        "The running build: its version, as a label; always 1.",
+        &[(format!("{{version=\"{}\"}}", env!("CARGO_PKG_VERSION")), 1)],
+    );
     // A duration, in seconds as Prometheus names them.
     let name = "deconflict_replay_seconds";
     let _ = writeln!(
@@ -282,4 +421,85 @@ pub(crate) fn render(state: &AppState, seq: u64) -> String {
         state.counters().replay().as_secs_f64()
     );
     out
+}
+
+/// `deconflict_http_request_duration_seconds`, one series a method and route.
+fn latency(out: &mut String, m: &Metrics) {
+    let name = "deconflict_http_request_duration_seconds";
+    let _ = writeln!(
+        out,
+        "# HELP {name} Time from a request to its response's head, by method and route template.\n# TYPE {name} histogram"
+    );
+    let latency = m.latency.lock().unwrap_or_else(PoisonError::into_inner);
+    for ((method, route), h) in latency.iter() {
+        let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+        let mut cumulative = 0;
+        for (bound, n) in BUCKETS.iter().zip(h.buckets) {
+            cumulative += n;
+            let _ = writeln!(out, "{name}_bucket{{{labels},le=\"{bound}\"}} {cumulative}");
+        }
+        let _ = writeln!(out, "{name}_bucket{{{labels},le=\"+Inf\"}} {}", h.count);
+        let _ = writeln!(out, "{name}_sum{{{labels}}} {}", h.sum);
+        let _ = writeln!(out, "{name}_count{{{labels}}} {}", h.count);
+    }
+}
+
+/// A label value as the exposition format writes it.
+fn escape(value: &str) -> String {
+    value
+        .replace('\\', "\\\\")
+        .replace('"', "\\\"")
+        .replace('\n', "\\n")
+}
+
+/// The process's own figures, as every Prometheus client library names
+/// them; on Linux only (read from `/proc/self`), left out elsewhere.
+fn process(out: &mut String) {
+    let Some(p) = crate::process::read() else {
+        return;
+    };
+    let mut gauge = |name: &str, kind: &str, help: &str, value: f64| {
+        let _ = writeln!(
+            out,
+            "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}"
+        );
+    };
+    gauge(
+        "process_cpu_seconds_total",
+        "counter",
+        "User and system CPU time spent, in seconds.",
+        p.cpu_seconds,
+    );
+    gauge(
+        "process_resident_memory_bytes",
+        "gauge",
+        "Resident memory size, in bytes.",
+        p.resident_bytes as f64,
+    );
+    gauge(
+        "process_virtual_memory_bytes",
+        "gauge",
+        "Virtual memory size, in bytes.",
+        p.virtual_bytes as f64,
+    );
+    gauge(
+        "process_open_fds",
+        "gauge",
+        "Open file descriptors.",
+        p.open_fds as f64,
+    );
+    if let Some(max) = p.max_fds {
+        gauge(
+            "process_max_fds",
+            "gauge",
+            "The most file descriptors the process may open.",
+            max as f64,
+        );
+    }
+    gauge(
+        "process_start_time_seconds",
+        "gauge",
+        "When the process started, in seconds since the Unix epoch.",
+        p.start_time_seconds,
+    );
 }

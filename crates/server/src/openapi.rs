@@ -67,6 +67,9 @@ fn derived() -> Map<String, Value> {
 /// An array of a fixed length (`[f64; 4]`, a conflict's two sides) as a
 /// tuple (`prefixItems`), which clients' type generators read as one.
 fn fixed_length_as_tuple(schema: &mut Schema) {
+    if schema.get("prefixItems").is_some() {
+        return;
+    }
     let (Some(min), Some(max)) = (schema.get("minItems"), schema.get("maxItems")) else {
         return;
     };

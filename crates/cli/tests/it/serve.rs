@@ -56,7 +56,7 @@ fn the_config_file_is_read_and_flags_and_environment_win() {
     std::fs::write(
         &config,
         format!(
-            "data = {:?}\nlisten = \"0.0.0.0:0\"\nbody_limit = 2048\n",
+            "data = {:?}\nlisten = \"0.0.0.0:0\"\ncot_listen = \"off\"\nbody_limit = 2048\n",
             dir.path().join("data")
         ),
     )

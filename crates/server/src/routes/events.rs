@@ -112,6 +112,7 @@ async fn stream(
         None => now,
     };
     let reader = Reader {
+        _open: crate::metrics::OpenStream::new(&app),
         subscription: Subscription::new(app.service().clone(), caller, cursor, durable),
         skip: resume.and_then(|r| Some((r.seq, r.seen?))),
         queue: VecDeque::new(),
@@ -132,6 +133,8 @@ enum Step {
 }
 
 struct Reader {
+    /// Counted in `deconflict_event_streams` while the stream lasts.
+    _open: crate::metrics::OpenStream,
     subscription: Subscription,
     /// The events of an entry the client has already: its first n.
     skip: Option<(u64, usize)>,

@@ -49,12 +49,29 @@ async fn metrics(State(app): State<AppState>, method: Method, headers: HeaderMap
         return ApiError::NoRoute.into_response();
     }
     let seq = app.log().stats().durable_seq;
-    let mut response = crate::metrics::render(&app, seq).into_response();
+    let gauges = gauges(&app, seq).await;
+    let mut response = crate::metrics::render(&app, seq, &gauges).into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,
         HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
     );
     response
+}
+
+/// The figures `/metrics` reads from the state and the webhooks table; any
+/// it cannot read now are left at zero (and logged) rather than failing it.
+async fn gauges(app: &AppState, seq: u64) -> crate::metrics::Gauges {
+    let mut gauges = crate::metrics::Gauges::default();
+    if let Ok(totals) = app.service().read(|state| state.totals()).await {
+        gauges.open_conflicts = totals.open_conflicts;
+        gauges.held_activities = totals.held_activities;
+    }
+    if let Ok(hooks) = crate::webhooks::store(app.webhooks(), |w| w.live()).await {
+        gauges.webhooks = hooks.len();
+        gauges.webhooks_failing = hooks.iter().filter(|h| h.attempts > 0).count();
+        gauges.webhook_backlog = hooks.iter().map(|h| seq.saturating_sub(h.cursor)).sum();
+    }
+    gauges
 }
 
 async fn openapi() -> Response {

@@ -37,6 +37,7 @@ mod incidents;
 mod limits;
 mod live;
 mod log;
+mod metrics;
 mod need_to_know;
 mod nodes;
 mod probing;

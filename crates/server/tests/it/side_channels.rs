@@ -139,10 +139,21 @@ async fn metrics_count_commands_but_not_by_verb_or_party() {
         let (labels, _) = labels.split_once('}').expect("labels close");
         for label in labels.split(',') {
             let (key, value) = label.split_once('=').expect("key=value");
-            assert!(["class", "outcome", "reason"].contains(&key), "{line}");
+            let keys = [
+                "class", "outcome", "reason", "method", "route", "le", "version",
+            ];
+            assert!(keys.contains(&key), "{line}");
             let value = value.trim_matches('"');
             assert!(!verbs.contains(&value), "{line}");
             assert!(!PARTIES.contains(&value), "{line}");
+            // Latency is by route template over every party: a route names
+            // no object and no party.
+            if key == "route" {
+                assert!(
+                    value == "unmatched" || (value.starts_with('/') && !value.contains('_')),
+                    "{line}"
+                );
+            }
         }
     }
     assert!(
