@@ -31,7 +31,7 @@ export interface paths {
         };
         /**
          * Prometheus metrics
-         * @description The service operator's, never a party's: only with `Authorization: Bearer <metrics token>`, the token configured with `--metrics-token` (`DECONFLICT_METRICS_TOKEN`, `metrics_token`); no party's token opens it. Without that token, with another one, or when none is configured, it answers 404 `no_route` exactly like a path that does not exist, whatever the method. Responses by status class, authentication failures, rate-limited requests, commands accepted (one counter, never by verb or party), Cursor-on-Target events by outcome, log entries and commits, replay time.
+         * @description The service operator's, never a party's: only with `Authorization: Bearer <metrics token>`, the token configured with `--metrics-token` (`DECONFLICT_METRICS_TOKEN`, `metrics_token`); no party's token opens it. Without that token, with another one, or when none is configured, it answers 404 `no_route` exactly like a path that does not exist, whatever the method. Responses by status class; latency to the response's head by method (`other` for any method HTTP does not define) and route template (`unmatched` for no route), never by path; authentication failures, rate-limited requests, commands accepted (one counter, never by verb or party), Cursor-on-Target events by outcome, log entries and commits, replay time; gauges of open event streams, CoT connections, open conflicts, held activities, webhooks and their backlog, each a total over every party; the process's `process_*` figures (Linux) and `deconflict_build_info`.
          */
         get: operations["metrics"];
         put?: never;
@@ -1293,10 +1293,16 @@ export interface components {
         IncidentStatus: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
         /** @description A change of an incident's status (`POST /v1/incidents/{id}/status`). */
         IncidentStatusIn: {
-            /** @default null */
+            /**
+             * @description The incident this one repeats: for, and only for, `duplicate`.
+             * @default null
+             */
             duplicate_of?: string | null;
-            /** @default null */
-            reason?: string | null;
+            /**
+             * @description Why; required (a change without one is refused, `reason_required`).
+             * @default null
+             */
+            reason?: string;
             status: components["schemas"]["IncidentStatus"];
         };
         LogProof: {
@@ -2651,12 +2657,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": {
-                    duplicate_of?: string;
-                    reason: string;
-                    /** @enum {unknown} */
-                    status: "open" | "credible" | "not_credible" | "duplicate" | "reopened";
-                };
+                "application/json": components["schemas"]["IncidentStatusIn"];
             };
         };
         responses: {

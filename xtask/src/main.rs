@@ -7,6 +7,8 @@
 //! Debian's packages, pytak, the console's npm packages), so a fresh clone
 //! needs nothing else first.
 
+mod api;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
 
@@ -14,8 +16,11 @@ const USAGE: &str = "\
 usage: cargo xtask <task>
 
 tasks:
-  test     formatting, clippy (-D warnings), every test of the workspace,
-           then the console's browser tests (web/tests, Chromium)
+  test     formatting, clippy (-D warnings), cargo deny, every test of the
+           workspace, the console's browser tests (web/tests, Chromium), then
+           the API against its OpenAPI document (Redocly, Schemathesis)
+  api      only the last: the document linted, Schemathesis once per role
+           (SCHEMATHESIS_SEED picks another seed than the test command's)
   fuzz     run the fuzz targets for a while (needs cargo-fuzz; installs it)
 ";
 
@@ -24,6 +29,7 @@ fn main() -> ExitCode {
     let result = match task.as_deref() {
         Some("test") => test(),
         Some("fuzz") => fuzz(),
+        Some("api") => api(),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -80,7 +86,8 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 
 /// The console against the demo in headless Chromium (`web/tests`): builds
 /// the debug binary they start, installs Chromium and the npm packages
-/// when missing, runs `npm test`.
+/// when missing, runs `npm test`; then the API against its document
+/// (Redocly, Schemathesis: see `api.rs`).
 fn browser_tests(root: &Path) -> Result<(), String> {
     if !Path::new(CHROMIUM).exists() {
         eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
@@ -96,13 +103,48 @@ fn browser_tests(root: &Path) -> Result<(), String> {
             })?;
     }
     let web = root.join("web");
-    if !web.join("node_modules/.package-lock.json").exists() {
+    if npm_stale(&web) {
         run(Command::new("npm")
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web))?;
     }
     run(cargo(root).args(["build", "--locked", "-p", "deconflict"]))?;
-    run(Command::new("npm").arg("test").current_dir(&web))
+    run(Command::new("npm").arg("test").current_dir(&web))?;
+    api::conformance(root, &debug_binary(root))
+}
+
+/// `cargo xtask api`: the debug binary and the npm packages, then the API
+/// against its document.
+fn api() -> Result<(), String> {
+    let root = workspace_root();
+    let web = root.join("web");
+    if npm_stale(&web) {
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .current_dir(&web))?;
+    }
+    run(cargo(&root).args(["build", "--locked", "-p", "deconflict"]))?;
+    api::conformance(&root, &debug_binary(&root))
+}
+
+/// The debug `deconflict`, in the target directory cargo uses.
+fn debug_binary(root: &Path) -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("debug/deconflict")
+}
+
+/// Whether `web/node_modules` is missing or older than the lock file (npm
+/// records the tree it installed in `node_modules/.package-lock.json`).
+fn npm_stale(web: &Path) -> bool {
+    let modified = |path: PathBuf| std::fs::metadata(path).and_then(|m| m.modified()).ok();
+    match (
+        modified(web.join("node_modules/.package-lock.json")),
+        modified(web.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(locked)) => installed < locked,
+        _ => true,
+    }
 }
 
 fn fuzz() -> Result<(), String> {

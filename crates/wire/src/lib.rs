@@ -924,8 +924,11 @@ impl IncidentIn {
 #[serde(deny_unknown_fields)]
 pub struct IncidentStatusIn {
     pub status: IncidentStatusWire,
+    /// Why; required (a change without one is refused, `reason_required`).
     #[serde(default)]
+    #[schemars(required, with = "String")]
     pub reason: Option<String>,
+    /// The incident this one repeats: for, and only for, `duplicate`.
     #[serde(default)]
     pub duplicate_of: Option<String>,
 }

@@ -31,7 +31,7 @@ pub(crate) fn routes() -> Vec<Route> {
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct ConflictParams {
-    limit: Option<usize>,
+    limit: Option<std::num::NonZeroUsize>,
     after: Option<String>,
     /// `open`, `resolved` or `overridden`.
     state: Option<String>,

@@ -55,7 +55,7 @@ async fn create(
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct IncidentParams {
-    limit: Option<usize>,
+    limit: Option<std::num::NonZeroUsize>,
     after: Option<String>,
 }
 

@@ -408,7 +408,10 @@ async fn payloads(
     State(app): State<AppState>,
     Query(PayloadsParams { seq }): Query<PayloadsParams>,
 ) -> Result<Json<PayloadsOut>, ApiError> {
-    if seq == 0 || seq > durable(&app) {
+    if seq == 0 {
+        return Err(ApiError::query("seq", "log entries are numbered from 1"));
+    }
+    if seq > durable(&app) {
         return Ok(Json(PayloadsOut { seq, opened: None }));
     }
     let reader = app.clone();

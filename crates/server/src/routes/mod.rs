@@ -97,7 +97,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 12] = [
 #[serde(deny_unknown_fields)]
 pub(crate) struct ListParams {
     /// Items per page (default 100, at most the configured maximum).
-    pub(crate) limit: Option<usize>,
+    pub(crate) limit: Option<std::num::NonZeroUsize>,
     /// The `next_after` of the previous page.
     pub(crate) after: Option<String>,
     /// `west,south,east,north` in degrees: items whose volume's box meets it.
@@ -199,11 +199,11 @@ fn boxes_meet(a: [f64; 4], b: [f64; 4]) -> bool {
 /// One page of `items` (already sorted by id) after the cursor `after`.
 pub(crate) fn paginate<T>(
     items: impl IntoIterator<Item = (String, T)>,
-    limit: Option<usize>,
+    limit: Option<std::num::NonZeroUsize>,
     after: Option<&str>,
     max_page: usize,
 ) -> deconflict_wire::Page<T> {
-    let limit = limit.unwrap_or(100).clamp(1, max_page.max(1));
+    let limit = limit.map_or(100, usize::from).clamp(1, max_page.max(1));
     let mut page = Vec::with_capacity(limit.min(1024));
     let mut next_after = None;
     let items = items

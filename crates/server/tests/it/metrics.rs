@@ -2,8 +2,8 @@
 //! (never an id), the process's figures, the build, and gauges that move
 //! with the service; `promtool check metrics` accepts it.
 
-use crate::live::Stream;
 use crate::Harness;
+use crate::live::Stream;
 use axum::body::Body;
 use axum::http::{Method, Request};
 use std::process::Command;

@@ -476,3 +476,20 @@ async fn a_malformed_id_is_the_same_404_as_a_missing_one() {
         }
     }
 }
+
+#[tokio::test]
+async fn an_empty_page_or_entry_zero_is_refused_naming_the_parameter() {
+    let h = Harness::new();
+    for list in ["declarations", "activities", "conflicts", "incidents"] {
+        let problem = h
+            .get(&format!("/v1/{list}?limit=0"), "pmf/viewer")
+            .await
+            .problem(422, "invalid_query");
+        assert_eq!(problem["field"], "limit", "{list}: {problem}");
+    }
+    let problem = h
+        .get("/v1/log/payloads?seq=0", "pmf/auditor")
+        .await
+        .problem(422, "invalid_query");
+    assert_eq!(problem["field"], "seq", "{problem}");
+}
