@@ -2,9 +2,11 @@
 //! and credentials, managed offline against the data directory. A running
 //! server reads the same tables on every request, so changes apply at once.
 
-use crate::DataDir;
+use crate::{DataDir, Output};
 use clap::Subcommand;
-use deconflict_store::{Directory, Role, StoreError};
+use deconflict_store::{Directory, Role};
+use serde_json::json;
+use std::error::Error;
 use std::io::Write;
 
 #[derive(Debug, Subcommand)]
@@ -23,6 +25,9 @@ pub(crate) enum PartyCommand {
     List {
         #[command(flatten)]
         data: DataDir,
+        /// `text` (tab-separated) or `json` (an array of objects).
+        #[arg(long, value_enum, default_value_t)]
+        output: Output,
     },
 }
 
@@ -53,10 +58,13 @@ pub(crate) enum TokenCommand {
     List {
         #[command(flatten)]
         data: DataDir,
+        /// `text` (tab-separated) or `json` (an array of objects).
+        #[arg(long, value_enum, default_value_t)]
+        output: Output,
     },
 }
 
-pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
+pub(crate) fn party(command: PartyCommand) -> Result<(), Box<dyn Error>> {
     match command {
         PartyCommand::Add {
             name,
@@ -71,25 +79,30 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), StoreError> {
             };
             eprintln!("added party {}{role}", party.name);
         }
-        PartyCommand::List { data } => {
-            let mut out = std::io::stdout().lock();
-            for party in Directory::open_at(&data.existing()?)?.parties()? {
+        PartyCommand::List { data, output } => {
+            let parties = Directory::open_at(&data.existing()?)?.parties()?;
+            let rows = parties.iter().map(|party| {
                 let role = if party.coordinator {
                     "coordinator"
                 } else {
                     "party"
                 };
-                // A closed pipe (e.g. `| head`) is not an error worth reporting.
-                if writeln!(out, "{}\t{role}", party.name).is_err() {
-                    break;
-                }
-            }
+                (
+                    format!("{}\t{role}", party.name),
+                    json!({
+                        "name": party.name,
+                        "coordinator": party.coordinator,
+                        "created_ms": party.created_ms,
+                    }),
+                )
+            });
+            write_rows(output, rows);
         }
     }
     Ok(())
 }
 
-pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
+pub(crate) fn token(command: TokenCommand) -> Result<(), Box<dyn Error>> {
     match command {
         TokenCommand::Create { party, role, data } => {
             let issued = Directory::open_at(&data.existing()?)?.issue_token(&party, role)?;
@@ -106,19 +119,47 @@ pub(crate) fn token(command: TokenCommand) -> Result<(), StoreError> {
                 revoked.id, revoked.party, revoked.role
             );
         }
-        TokenCommand::List { data } => {
-            let mut out = std::io::stdout().lock();
-            for c in Directory::open_at(&data.existing()?)?.credentials()? {
+        TokenCommand::List { data, output } => {
+            let credentials = Directory::open_at(&data.existing()?)?.credentials()?;
+            let rows = credentials.iter().map(|c| {
                 let state = if c.revoked_ms.is_some() {
                     "revoked"
                 } else {
                     "active"
                 };
-                if writeln!(out, "{}\t{}\t{}\t{state}", c.id, c.party, c.role).is_err() {
+                (
+                    format!("{}\t{}\t{}\t{state}", c.id, c.party, c.role),
+                    json!({
+                        "id": c.id,
+                        "party": c.party,
+                        "role": c.role.to_string(),
+                        "state": state,
+                        "created_ms": c.created_ms,
+                        "revoked_ms": c.revoked_ms,
+                    }),
+                )
+            });
+            write_rows(output, rows);
+        }
+    }
+    Ok(())
+}
+
+/// Writes each row as its text line, or all of them as one JSON array.
+fn write_rows(output: Output, rows: impl Iterator<Item = (String, serde_json::Value)>) {
+    let mut out = std::io::stdout().lock();
+    // A closed pipe (e.g. `| head`) is not an error worth reporting.
+    match output {
+        Output::Text => {
+            for (line, _) in rows {
+                if writeln!(out, "{line}").is_err() {
                     break;
                 }
             }
         }
+        Output::Json => {
+            let rows: Vec<serde_json::Value> = rows.map(|(_, row)| row).collect();
+            let _ = writeln!(out, "{}", serde_json::Value::Array(rows));
+        }
     }
-    Ok(())
 }

@@ -662,7 +662,7 @@ fn address(
     }
 }
 
-fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
+pub(crate) fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
         path: path.to_owned(),
         error,

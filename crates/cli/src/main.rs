@@ -1,5 +1,6 @@
 //! The `deconflict` command line: parties and tokens against a data
-//! directory, `serve` and `demo`, `witness`, and `verify`.
+//! directory, `serve` and `demo`, `witness`, `verify`, and shell
+//! `completions`.
 
 mod admin;
 mod config;
@@ -73,58 +74,99 @@ enum Command {
     /// exit status 1 with the reason if any part fails, 2 if a file or key
     /// cannot be read.
     Verify(verify::VerifyArgs),
+    /// Print a shell's completion script for these commands, e.g.
+    /// `deconflict completions bash > /etc/bash_completion.d/deconflict`.
+    Completions {
+        /// bash, zsh, fish, elvish or powershell.
+        shell: clap_complete::Shell,
+    },
 }
 
-/// Where the service keeps its database.
+/// Where the service keeps its database: the flags (or their environment
+/// variables), over the config file `serve` reads, over the default.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DataDir {
     /// The data directory, which holds `deconflict.db` (`party add` creates
     /// it; the other commands refuse one that holds no store).
-    #[arg(
-        long = "data",
-        env = "DECONFLICT_DATA",
-        default_value = "deconflict-data"
-    )]
-    pub(crate) path: PathBuf,
+    /// [default: the config file's `data`, else deconflict-data]
+    #[arg(long = "data", env = "DECONFLICT_DATA", value_name = "DIR")]
+    pub(crate) path: Option<PathBuf>,
     /// A PostgreSQL database to keep the log and tables in instead of the
     /// data directory's SQLite file, as `postgresql://USER@HOST:PORT/DB`.
+    /// [default: the config file's `store`]
     #[arg(long = "store", env = "DECONFLICT_STORE", value_name = "URL")]
     pub(crate) store: Option<String>,
+    /// The TOML file `serve` reads (`--config`): its `data` and `store` say
+    /// where the store is unless `--data` or `--store` does.
+    #[arg(long, env = "DECONFLICT_CONFIG", value_name = "FILE")]
+    pub(crate) config: Option<PathBuf>,
 }
 
+/// The data directory used when nothing names one.
+const DEFAULT_DATA: &str = "deconflict-data";
+
 impl DataDir {
-    /// Where the tables are: the PostgreSQL database if one is given, else
-    /// the data directory.
-    pub(crate) fn location(
-        &self,
-    ) -> Result<deconflict_store::Location, deconflict_store::StoreError> {
-        match &self.store {
-            Some(url) => deconflict_store::Location::parse(url),
-            None => Ok(deconflict_store::Location::Sqlite(self.path.clone())),
-        }
+    /// Where the tables are: a PostgreSQL database if one is named, else a
+    /// data directory; what the flags name before what the file names.
+    pub(crate) fn location(&self) -> Result<deconflict_store::Location, Box<dyn Error>> {
+        let (store, path) = match (&self.store, &self.path, &self.config) {
+            (None, None, Some(file)) => {
+                let file = config::read_file(file)?;
+                (file.store, file.data)
+            }
+            _ => (self.store.clone(), self.path.clone()),
+        };
+        Ok(match store {
+            Some(url) => deconflict_store::Location::parse(&url)?,
+            None => deconflict_store::Location::Sqlite(
+                path.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA)),
+            ),
+        })
     }
 
     /// [`DataDir::location`], refusing a data directory that holds no store:
     /// a mistyped `--data` must not make a new, empty one and answer from it.
-    pub(crate) fn existing(
-        &self,
-    ) -> Result<deconflict_store::Location, deconflict_store::StoreError> {
-        if self.store.is_none() && !deconflict_store::db_path(&self.path).exists() {
-            return Err(deconflict_store::StoreError::InvalidLocation(format!(
-                "{}: no store here (no {}); check --data, or make one with `deconflict party add`",
-                self.path.display(),
+    pub(crate) fn existing(&self) -> Result<deconflict_store::Location, Box<dyn Error>> {
+        let location = self.location()?;
+        if let deconflict_store::Location::Sqlite(path) = &location
+            && !deconflict_store::db_path(path).exists()
+        {
+            return Err(format!(
+                "{}: no store here (no {}); check --data or the config file, or make one with `deconflict party add`",
+                path.display(),
                 deconflict_store::DB_FILE
-            )));
+            )
+            .into());
         }
-        self.location()
+        Ok(location)
     }
+}
+
+/// How a list command writes its rows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
+pub(crate) enum Output {
+    /// Tab-separated columns, one row a line.
+    #[default]
+    Text,
+    /// One JSON array of objects, for scripts.
+    Json,
 }
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result: Result<(), Box<dyn Error>> = match cli.command {
-        Command::Party { command } => admin::party(command).map_err(Into::into),
-        Command::Token { command } => admin::token(command).map_err(Into::into),
+        Command::Party { command } => admin::party(command),
+        Command::Token { command } => admin::token(command),
+        Command::Completions { shell } => {
+            use clap::CommandFactory as _;
+            clap_complete::generate(
+                shell,
+                &mut Cli::command(),
+                "deconflict",
+                &mut std::io::stdout(),
+            );
+            Ok(())
+        }
         Command::Serve { config } => serve::serve(config),
         Command::Demo { config } => serve::demo(config),
         Command::Witness(args) => return witness::main(args),
