@@ -911,6 +911,10 @@ export interface components {
         };
         /** @enum {string} */
         ActivityState: "held" | "cleared" | "denied" | "active" | "completed" | "cancelled";
+        /**
+         * @description What `POST /v1/activities` answers: the new id, `cleared` or `held`, and
+         *     the conflicts the submission opened.
+         */
         ActivitySubmitted: {
             /** @description Conflicts the submission opened. */
             conflicts: components["schemas"]["Conflict"][];
@@ -1043,12 +1047,17 @@ export interface components {
             visibility: components["schemas"]["Visibility"];
             withdrawn: boolean;
         };
+        /**
+         * @description What `POST`, `PUT` and `DELETE` answer: the declaration's id and version,
+         *     the conflicts the command opened and those it resolved.
+         */
         DeclarationChange: {
             /** @description Conflicts this command opened, as the caller sees them. */
             conflicts: components["schemas"]["Conflict"][];
             id: string;
             /** @description Ids of conflicts this command resolved. */
             resolved: string[];
+            /** Format: uint64 */
             version: number;
         };
         /**
@@ -1312,6 +1321,7 @@ export interface components {
             size?: number;
             to?: number;
         };
+        /** @description Who the caller is: its party, its role, and its credential's id. */
         Me: {
             /** @description Whether the party is the coordinating authority. */
             coordinator: boolean;
@@ -1541,13 +1551,23 @@ export interface components {
         TracksIn: {
             reports: components["schemas"]["TrackReportIn"][];
         };
+        /** @description What a batch did, as the caller may see it. */
         TracksOut: {
+            /** Format: uint */
             accepted: number;
-            /** @description Ids of the opened conflicts that are alerts. */
+            /**
+             * @description Ids of the opened conflicts that are alerts: a unit in a cleared or
+             *     active hazard.
+             */
             alerts: string[];
+            /** @description Conflicts the batch opened. */
             opened: components["schemas"]["Conflict"][];
+            /** @description Conflicts it resolved, by id. */
             resolved: string[];
-            /** @description The log entry that records the batch. */
+            /**
+             * Format: uint64
+             * @description The log entry that records the batch.
+             */
             seq: number;
         };
         /** @description One step of an activity's life. */

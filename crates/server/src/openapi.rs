@@ -57,6 +57,10 @@ fn derived() -> Map<String, Value> {
     root::<Page<ConflictOut>>(&mut written);
     root::<IncidentOut>(&mut written);
     root::<crate::events::EventOut>(&mut written);
+    root::<crate::routes::me::MeOut>(&mut written);
+    root::<crate::routes::tracks::TracksOut>(&mut written);
+    root::<crate::routes::declarations::Change>(&mut written);
+    root::<crate::routes::activities::Submitted>(&mut written);
     // A type both read and written (a declaration's tracking) is described
     // as read: it accepts `null` for a field an answer would leave out.
     let mut schemas = written.take_definitions(true);

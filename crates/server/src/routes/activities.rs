@@ -33,10 +33,13 @@ pub(crate) fn routes() -> Vec<Route> {
 
 /// What `POST /v1/activities` answers: the new id, `cleared` or `held`, and
 /// the conflicts the submission opened.
-#[derive(Debug, Serialize)]
-struct Submitted {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "ActivitySubmitted")]
+pub(crate) struct Submitted {
     id: String,
+    #[schemars(extend("enum" = ["cleared", "held"]))]
     state: &'static str,
+    /// Conflicts the submission opened.
     conflicts: Vec<ConflictOut>,
 }
 

@@ -26,11 +26,14 @@ pub(crate) fn routes() -> Vec<Route> {
 
 /// What `POST`, `PUT` and `DELETE` answer: the declaration's id and version,
 /// the conflicts the command opened and those it resolved.
-#[derive(Debug, Serialize)]
-struct Change {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "DeclarationChange")]
+pub(crate) struct Change {
     id: String,
     version: u64,
+    /// Conflicts this command opened, as the caller sees them.
     conflicts: Vec<ConflictOut>,
+    /// Ids of conflicts this command resolved.
     resolved: Vec<String>,
 }
 

@@ -11,10 +11,14 @@ pub(crate) fn routes() -> Vec<Route> {
     vec![route(Method::GET, "/v1/me", me)]
 }
 
-#[derive(Debug, Serialize)]
-struct MeOut {
+/// Who the caller is: its party, its role, and its credential's id.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Me")]
+pub(crate) struct MeOut {
     party: String,
+    #[schemars(extend("enum" = ["viewer", "operator", "approver", "auditor"]))]
     role: &'static str,
+    /// Whether the party is the coordinating authority.
     coordinator: bool,
     credential_id: String,
 }

@@ -36,8 +36,8 @@ pub(crate) fn routes() -> Vec<Route> {
 }
 
 /// What a batch did, as the caller may see it.
-#[derive(Debug, Serialize)]
-struct TracksOut {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+pub(crate) struct TracksOut {
     /// The log entry that records the batch.
     seq: u64,
     accepted: usize,
@@ -45,8 +45,8 @@ struct TracksOut {
     opened: Vec<ConflictOut>,
     /// Conflicts it resolved, by id.
     resolved: Vec<String>,
-    /// The opened conflicts that are alerts: a unit in a cleared or active
-    /// hazard.
+    /// Ids of the opened conflicts that are alerts: a unit in a cleared or
+    /// active hazard.
     alerts: Vec<String>,
 }
 
