@@ -1582,38 +1582,95 @@ export interface components {
          * @enum {string}
          */
         Visibility: "private" | "public";
+        /** @description A webhook and where its deliveries stand; never its secret. */
         Webhook: {
-            /** @description Failed attempts in a row; 0 once an event is delivered. */
+            /**
+             * Format: uint32
+             * @description Failed attempts in a row; 0 once an event is delivered.
+             */
             attempts: number;
             created_at: components["schemas"]["Time"];
-            /** @description The last log entry whose events were all delivered (at registration, the log's end then). */
+            /**
+             * Format: uint64
+             * @description The last log entry whose events were all delivered (at registration,
+             *     the log's end then).
+             */
             cursor: number;
-            /** @description Events delivered so far. */
+            /**
+             * Format: uint64
+             * @description Events delivered so far.
+             */
             delivered: number;
             /** @example whk_0f1e2d3c4b5a6978 */
             id: string;
             last_attempt_at: components["schemas"]["Time"] | null;
-            /** @description Why the last attempt failed; null after a delivery. */
+            /** @description Why the last attempt failed; `null` after a delivery. */
             last_error: string | null;
-            /** @description The HTTP status of the last attempt, if the receiver answered. */
+            /**
+             * Format: uint16
+             * @description The HTTP status of the last attempt, if the receiver answered.
+             */
             last_status: number | null;
-            /** @description When the failed event is sent again; null while deliveries succeed. */
+            /** @description When the failed event is sent again; `null` while deliveries succeed. */
             next_attempt_at: components["schemas"]["Time"] | null;
             url: string;
         };
+        /** @description A webhook to register. */
         WebhookIn: {
             /**
              * Format: uri
-             * @description An `http://` or `https://` URL with a host, without a user name or password. https receivers are checked against Mozilla's root certificates.
+             * @description An `http://` or `https://` URL with a host, without a user name or
+             *     password. https receivers are checked against Mozilla's root
+             *     certificates.
              * @example https://ops.example.org/deconflict
              */
             url: string;
         };
-        WebhookRegistered: components["schemas"]["Webhook"] & {
-            /** @description The HMAC-SHA256 key of the deliveries' signatures, in hex. Shown only here. */
+        /**
+         * @description The answer to a registration, the one place the secret is shown. No
+         *     `Debug`, so it cannot end up in a log.
+         */
+        WebhookRegistered: {
+            /**
+             * Format: uint32
+             * @description Failed attempts in a row; 0 once an event is delivered.
+             */
+            attempts: number;
+            created_at: components["schemas"]["Time"];
+            /**
+             * Format: uint64
+             * @description The last log entry whose events were all delivered (at registration,
+             *     the log's end then).
+             */
+            cursor: number;
+            /**
+             * Format: uint64
+             * @description Events delivered so far.
+             */
+            delivered: number;
+            /** @example whk_0f1e2d3c4b5a6978 */
+            id: string;
+            last_attempt_at: components["schemas"]["Time"] | null;
+            /** @description Why the last attempt failed; `null` after a delivery. */
+            last_error: string | null;
+            /**
+             * Format: uint16
+             * @description The HTTP status of the last attempt, if the receiver answered.
+             */
+            last_status: number | null;
+            /** @description When the failed event is sent again; `null` while deliveries succeed. */
+            next_attempt_at: components["schemas"]["Time"] | null;
+            /**
+             * @description The HMAC-SHA256 key of the deliveries' signatures, in hex. Shown only
+             *     here.
+             */
             secret: string;
-            /** @description The same key as Standard Webhooks libraries take it (`whsec_` and its base64), to check `webhook-signature`. Shown only here. */
+            /**
+             * @description The same key as Standard Webhooks libraries take it (`whsec_` and its
+             *     base64), to check `webhook-signature`. Shown only here.
+             */
             standard_webhooks_secret: string;
+            url: string;
         };
         /** @description When an incident happened: `to` exclusive. */
         Window: {

@@ -46,6 +46,7 @@ fn derived() -> Map<String, Value> {
     root::<IncidentStatusIn>(&mut read);
     root::<ReasonIn>(&mut read);
     root::<EmptyIn>(&mut read);
+    root::<crate::routes::webhooks::WebhookIn>(&mut read);
     let mut written = generator(
         SchemaSettings::draft2020_12()
             .for_serialize()
@@ -61,6 +62,8 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::tracks::TracksOut>(&mut written);
     root::<crate::routes::declarations::Change>(&mut written);
     root::<crate::routes::activities::Submitted>(&mut written);
+    root::<crate::routes::webhooks::RegisteredOut>(&mut written);
+    root::<crate::routes::webhooks::WebhookOut>(&mut written);
     // A type both read and written (a declaration's tracking) is described
     // as read: it accepts `null` for a field an answer would leave out.
     let mut schemas = written.take_definitions(true);

@@ -25,6 +25,7 @@ use deconflict_model::{Actor, ModelError, Role};
 use deconflict_service::now_ms;
 use deconflict_store::{Webhook, to_hex};
 use deconflict_wire::Page;
+use deconflict_wire::schema::Time;
 use deconflict_wire::time::{rfc3339, rfc3339_opt};
 use serde::{Deserialize, Serialize};
 
@@ -37,30 +38,45 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Deserialize)]
+/// A webhook to register.
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
-struct WebhookIn {
+pub(crate) struct WebhookIn {
+    /// An `http://` or `https://` URL with a host, without a user name or
+    /// password. https receivers are checked against Mozilla's root
+    /// certificates.
+    #[schemars(length(max = 2048), extend("format" = "uri"))]
+    #[schemars(example = &"https://ops.example.org/deconflict")]
     url: String,
 }
 
 /// A webhook and where its deliveries stand; never its secret.
-#[derive(Debug, Serialize)]
-struct WebhookOut {
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Webhook")]
+pub(crate) struct WebhookOut {
+    #[schemars(example = &"whk_0f1e2d3c4b5a6978")]
     id: String,
     url: String,
     #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
     created_at: i64,
-    /// The last log entry whose events were all delivered.
+    /// The last log entry whose events were all delivered (at registration,
+    /// the log's end then).
     cursor: u64,
     /// Events delivered so far.
     delivered: u64,
-    /// Failed attempts in a row.
+    /// Failed attempts in a row; 0 once an event is delivered.
     attempts: u32,
+    /// The HTTP status of the last attempt, if the receiver answered.
     last_status: Option<u16>,
+    /// Why the last attempt failed; `null` after a delivery.
     last_error: Option<String>,
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     last_attempt_at: Option<i64>,
+    /// When the failed event is sent again; `null` while deliveries succeed.
     #[serde(with = "rfc3339_opt")]
+    #[schemars(with = "Option<Time>")]
     next_attempt_at: Option<i64>,
 }
 
@@ -83,14 +99,18 @@ impl From<Webhook> for WebhookOut {
 
 /// The answer to a registration, the one place the secret is shown. No
 /// `Debug`, so it cannot end up in a log.
-#[derive(Serialize)]
-struct RegisteredOut {
+#[derive(Serialize, schemars::JsonSchema)]
+#[schemars(rename = "WebhookRegistered")]
+pub(crate) struct RegisteredOut {
     #[serde(flatten)]
     webhook: WebhookOut,
-    /// The HMAC-SHA256 key of the deliveries' signatures, in hex.
+    /// The HMAC-SHA256 key of the deliveries' signatures, in hex. Shown only
+    /// here.
+    #[schemars(regex(pattern = r"^[0-9a-f]{64}$"))]
     secret: String,
-    /// The same key as Standard Webhooks libraries take it: `whsec_` and
-    /// its base64.
+    /// The same key as Standard Webhooks libraries take it (`whsec_` and its
+    /// base64), to check `webhook-signature`. Shown only here.
+    #[schemars(regex(pattern = r"^whsec_[A-Za-z0-9+/]{43}=$"))]
     standard_webhooks_secret: String,
 }
 
