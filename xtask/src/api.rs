@@ -61,7 +61,9 @@ pub(crate) fn conformance(root: &Path, binary: &Path) -> Result<(), String> {
         let token = demo.token(party, role)?;
         eprintln!("xtask: Schemathesis as {party} {role}, seed {seed}");
         let mut st = Command::new("python3");
-        st.args(["-m", "schemathesis.cli", "--config-file"])
+        // Its cache goes where it runs: the demo's directory, not the checkout.
+        st.current_dir(&demo.dir)
+            .args(["-m", "schemathesis.cli", "--config-file"])
             .arg(root.join("xtask/schemathesis.toml"))
             .arg("run")
             .arg(format!("{}/v1/openapi.json", demo.url))
