@@ -1314,12 +1314,23 @@ export interface components {
             reason?: string;
             status: components["schemas"]["IncidentStatus"];
         };
+        /**
+         * @description A proof from the log's Merkle tree (RFC 9162): of inclusion (`index`,
+         *     `size`) or of consistency (`from`, `to`).
+         */
         LogProof: {
-            from?: number;
+            /** @description The proof's hashes, base64, in the order RFC 9162 §2.1 gives them. */
             hashes: string[];
-            index?: number;
-            size?: number;
-            to?: number;
+        } | {
+            /** Format: uint64 */
+            index: number;
+            /** Format: uint64 */
+            size: number;
+        } | {
+            /** Format: uint64 */
+            from: number;
+            /** Format: uint64 */
+            to: number;
         };
         /** @description Who the caller is: its party, its role, and its credential's id. */
         Me: {
@@ -1437,14 +1448,16 @@ export interface components {
             reason: string | null;
             status: components["schemas"]["IncidentStatus"];
         };
+        /**
+         * @description A party's objects may not cause holds in `area` from `from` until
+         *     `until`, as the coordinator decided, for `reason`.
+         */
         Suspension: {
             area: components["schemas"]["Geometry"];
-            /** Format: date-time */
-            from: string;
+            from: components["schemas"]["Time"];
             party: string;
             reason: string;
-            /** Format: date-time */
-            until: string;
+            until: components["schemas"]["Time"];
         };
         /**
          * Format: date-time

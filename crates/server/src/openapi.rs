@@ -64,6 +64,8 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::activities::Submitted>(&mut written);
     root::<crate::routes::webhooks::RegisteredOut>(&mut written);
     root::<crate::routes::webhooks::WebhookOut>(&mut written);
+    root::<crate::routes::log::ProofOut>(&mut written);
+    root::<crate::routes::holds::SuspensionOut>(&mut written);
     // A type both read and written (a declaration's tracking) is described
     // as read: it accepts `null` for a field an answer would leave out.
     let mut schemas = written.take_definitions(true);

@@ -25,11 +25,17 @@ pub(crate) fn routes() -> Vec<Route> {
     ]
 }
 
-#[derive(Debug, Serialize)]
-struct SuspensionOut {
+/// A party's objects may not cause holds in `area` from `from` until
+/// `until`, as the coordinator decided, for `reason`.
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "Suspension")]
+pub(crate) struct SuspensionOut {
     party: String,
+    #[schemars(with = "deconflict_wire::schema::Geometry")]
     area: geojson::Geometry,
+    #[schemars(with = "deconflict_wire::schema::Time")]
     from: String,
+    #[schemars(with = "deconflict_wire::schema::Time")]
     until: String,
     reason: String,
 }

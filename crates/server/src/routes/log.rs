@@ -156,16 +156,20 @@ struct InclusionParams {
     size: u64,
 }
 
-#[derive(Debug, Serialize)]
-struct ProofOut {
+/// A proof from the log's Merkle tree (RFC 9162): of inclusion (`index`,
+/// `size`) or of consistency (`from`, `to`).
+#[derive(Debug, Serialize, schemars::JsonSchema)]
+#[schemars(rename = "LogProof")]
+pub(crate) struct ProofOut {
     /// The sizes or index the proof is for, as asked.
     #[serde(flatten)]
     of: ProofOf,
     /// The proof's hashes, base64, in the order RFC 9162 §2.1 gives them.
+    #[schemars(extend("items" = {"type": "string", "contentEncoding": "base64"}))]
     hashes: Vec<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, schemars::JsonSchema)]
 #[serde(untagged)]
 enum ProofOf {
     Inclusion { index: u64, size: u64 },
