@@ -119,13 +119,15 @@ pub fn app(state: AppState) -> Router {
         ]))
         .layer(TraceLayer::new_for_http().make_span_with(span))
         .layer(PropagateRequestIdLayer::new(REQUEST_ID))
-        .layer(CatchPanicLayer::custom(|_| {
-            ApiError::Internal.into_response()
-        }))
+        // Outside the panic catcher, so that a handler's panic is counted
+        // as the 500 it answers rather than lost with the unwinding.
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             metrics::count,
         ))
+        .layer(CatchPanicLayer::custom(|_| {
+            ApiError::Internal.into_response()
+        }))
         .layer(HandleErrorLayer::new(|_: tower::BoxError| async {
             ApiError::Timeout
         }))
