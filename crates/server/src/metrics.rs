@@ -36,10 +36,20 @@ pub(crate) struct Metrics {
     refused: [AtomicU64; REFUSALS.len()],
     /// Cursor-on-Target connections closed by the service, by why.
     cot_closed: [AtomicU64; COT_CLOSES.len()],
-    /// Time to the response's head, by method and route template.
-    latency: Mutex<BTreeMap<(&'static str, String), Histogram>>,
+    /// Time to the response's head, by method, route template and status
+    /// class.
+    latency: Mutex<BTreeMap<(&'static str, String, &'static str), Histogram>>,
     /// Event streams open now.
     streams: AtomicU64,
+}
+
+/// Status classes as labels, 1xx to 5xx.
+const CLASSES: [&str; 5] = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+/// The index of `status`'s class in [`CLASSES`] (anything out of HTTP's
+/// range counted with its nearest class, so that no sample goes missing).
+fn class(status: u16) -> usize {
+    usize::from(status / 100).clamp(1, 5) - 1
 }
 
 /// The upper bounds of the latency histogram's buckets, in seconds.
@@ -181,14 +191,22 @@ impl Metrics {
         self.cot_closed[why as usize].fetch_add(1, Ordering::Relaxed);
     }
 
-    fn response(&self, status: u16) {
-        let class = usize::from(status / 100).clamp(1, 5) - 1;
+    fn response(&self, method: &'static str, route: String, status: u16, seconds: f64) {
+        let class = class(status);
         self.responses[class].fetch_add(1, Ordering::Relaxed);
+        self.latency
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry((method, route, CLASSES[class]))
+            .or_default()
+            .observe(seconds);
     }
 }
 
 /// Middleware: counts every response by status class, and times it to its
-/// head by method and route (an event stream's head comes before its events).
+/// head by method, route and status class (an event stream's head comes
+/// before its events, so a stream open for hours does not read as a slow
+/// request).
 pub(crate) async fn count(State(state): State<AppState>, request: Request, next: Next) -> Response {
     let started = Instant::now();
     let method = method_label(request.method());
@@ -197,15 +215,12 @@ pub(crate) async fn count(State(state): State<AppState>, request: Request, next:
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let response = next.run(request).await;
-    let metrics = state.metrics();
-    metrics.response(response.status().as_u16());
-    metrics
-        .latency
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .entry((method, route))
-        .or_default()
-        .observe(started.elapsed().as_secs_f64());
+    state.metrics().response(
+        method,
+        route,
+        response.status().as_u16(),
+        started.elapsed().as_secs_f64(),
+    );
     response
 }
 
@@ -258,16 +273,10 @@ pub(crate) fn render(state: &AppState, seq: u64, gauges: &Gauges) -> String {
             let _ = writeln!(out, "{name}{labels} {value}");
         }
     };
-    let classes: Vec<(String, u64)> = m
-        .responses
+    let classes: Vec<(String, u64)> = CLASSES
         .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            (
-                format!("{{class=\"{}xx\"}}", i + 1),
-                n.load(Ordering::Relaxed),
-            )
-        })
+        .zip(&m.responses)
+        .map(|(class, n)| (format!("{{class=\"{class}\"}}"), n.load(Ordering::Relaxed)))
         .collect();
     family(
         "deconflict_http_responses_total",
@@ -423,16 +432,20 @@ pub(crate) fn render(state: &AppState, seq: u64, gauges: &Gauges) -> String {
     out
 }
 
-/// `deconflict_http_request_duration_seconds`, one series a method and route.
+/// `deconflict_http_request_duration_seconds`, one series a method, route
+/// and status class.
 fn latency(out: &mut String, m: &Metrics) {
     let name = "deconflict_http_request_duration_seconds";
     let _ = writeln!(
         out,
-        "# HELP {name} Time from a request to its response's head, by method and route template.\n# TYPE {name} histogram"
+        "# HELP {name} Time from a request to its response's head, by method, route template and status class.\n# TYPE {name} histogram"
     );
     let latency = m.latency.lock().unwrap_or_else(PoisonError::into_inner);
-    for ((method, route), h) in latency.iter() {
-        let labels = format!("method=\"{method}\",route=\"{}\"", escape(route));
+    for ((method, route, status), h) in latency.iter() {
+        let labels = format!(
+            "method=\"{method}\",route=\"{}\",status=\"{status}\"",
+            escape(route)
+        );
         let mut cumulative = 0;
         for (bound, n) in BUCKETS.iter().zip(h.buckets) {
             cumulative += n;
@@ -502,4 +515,84 @@ fn process(out: &mut String) {
         "When the process started, in seconds since the Unix epoch.",
         p.start_time_seconds,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn latency_buckets_are_cumulative_per_method_route_and_status_class() {
+        let m = Metrics::default();
+        let route = || "/v1/activities/{id}".to_owned();
+        m.response("GET", route(), 200, 0.003_906_25);
+        m.response("GET", route(), 204, 0.25);
+        m.response("GET", route(), 200, 32.0);
+        m.response("GET", route(), 404, 0.0005);
+        m.response("other", "unmatched".to_owned(), 999, 0.0);
+        let mut out = String::new();
+        latency(&mut out, &m);
+        let series = |labels: &str| -> Vec<String> {
+            out.lines()
+                .filter(|l| l.contains(&format!("{{{labels}")))
+                .map(|l| l.replace(labels, ""))
+                .collect()
+        };
+        let name = "deconflict_http_request_duration_seconds";
+        let expected = |buckets: &[(&str, u64)], sum: &str, count: u64| -> Vec<String> {
+            let mut lines: Vec<String> = buckets
+                .iter()
+                .map(|(le, n)| format!("{name}_bucket{{,le=\"{le}\"}} {n}"))
+                .collect();
+            lines.push(format!("{name}_sum{{}} {sum}"));
+            lines.push(format!("{name}_count{{}} {count}"));
+            lines
+        };
+        assert_eq!(
+            series(r#"method="GET",route="/v1/activities/{id}",status="2xx""#),
+            expected(
+                &[
+                    ("0.001", 0),
+                    ("0.005", 1),
+                    ("0.01", 1),
+                    ("0.025", 1),
+                    ("0.05", 1),
+                    ("0.1", 1),
+                    ("0.25", 2),
+                    ("0.5", 2),
+                    ("1", 2),
+                    ("2.5", 2),
+                    ("5", 2),
+                    ("10", 2),
+                    ("+Inf", 3),
+                ],
+                "32.25390625",
+                3
+            )
+        );
+        let not_found = series(r#"method="GET",route="/v1/activities/{id}",status="4xx""#);
+        assert_eq!(not_found[0], format!("{name}_bucket{{,le=\"0.001\"}} 1"));
+        assert_eq!(not_found.last().unwrap(), &format!("{name}_count{{}} 1"));
+        // Out of HTTP's range, still counted: with the nearest class.
+        assert_eq!(
+            series(r#"method="other",route="unmatched",status="5xx""#).len(),
+            BUCKETS.len() + 3
+        );
+        assert_eq!(
+            m.responses.each_ref().map(|n| n.load(Ordering::Relaxed)),
+            [0, 3, 0, 1, 1]
+        );
+    }
+
+    #[test]
+    fn a_method_no_one_defines_is_one_label_value() {
+        assert_eq!(method_label(&Method::PATCH), "PATCH");
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "other");
+        assert_eq!(method_label(&Method::from_bytes(b"get").unwrap()), "other");
+    }
+
+    #[test]
+    fn label_values_are_escaped() {
+        assert_eq!(escape("a\"b\\c\nd"), r#"a\"b\\c\nd"#);
+    }
 }

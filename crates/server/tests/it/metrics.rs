@@ -35,15 +35,16 @@ async fn latency_is_by_method_and_route_template_never_by_path() {
         .unwrap();
     h.app.clone().oneshot(invented).await.unwrap();
     let text = h.metrics().await;
-    let count = |method: &str, route: &str| {
+    let count = |method: &str, route: &str, status: &str| {
         let series = format!(
-            "deconflict_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\"}}"
+            "deconflict_http_request_duration_seconds_count{{method=\"{method}\",route=\"{route}\",status=\"{status}\"}}"
         );
         sample(&text, &series).unwrap_or_else(|| panic!("no {series} in\n{text}"))
     };
-    assert_eq!(count("GET", "/v1/activities/{id}"), 2.0);
-    assert!(count("GET", "unmatched") >= 1.0);
-    assert_eq!(count("other", "/v1/me"), 1.0);
+    assert_eq!(count("GET", "/v1/activities/{id}", "2xx"), 1.0);
+    assert_eq!(count("GET", "/v1/activities/{id}", "4xx"), 1.0);
+    assert!(count("GET", "unmatched", "4xx") >= 1.0);
+    assert_eq!(count("other", "/v1/me", "4xx"), 1.0);
     assert!(!text.contains(&coalition), "an id in a label:\n{text}");
     assert!(!text.contains("act_000000000000"), "{text}");
     assert!(!text.contains("BREW"), "{text}");
