@@ -4,9 +4,12 @@
 
 use crate::Harness;
 use crate::live::Stream;
+use crate::revocation::serve_cot;
 use axum::body::Body;
 use axum::http::{Method, Request};
+use serde_json::json;
 use std::process::Command;
+use std::time::Duration;
 use tower::ServiceExt;
 
 /// The value of the sample whose name and labels are exactly `series`.
@@ -98,6 +101,25 @@ async fn the_gauges_follow_streams_holds_and_conflicts() {
         sample(&text, "deconflict_conflicts_open"),
         Some(open as f64)
     );
+    let cleared = h
+        .get("/v1/activities?state=cleared&limit=1", "joc/approver")
+        .await
+        .expect(200)
+        .json()["items"][0]["id"]
+        .as_str()
+        .expect("the demo has a cleared activity")
+        .to_owned();
+    h.post(
+        &format!("/v1/activities/{cleared}/hold"),
+        "joc/approver",
+        json!({}),
+    )
+    .await
+    .expect(200);
+    assert_eq!(
+        h.metric("deconflict_activities_held").await,
+        held as u64 + 1
+    );
     assert_eq!(sample(&text, "deconflict_event_streams"), Some(0.0));
     let first = Stream::open(&h, "pmf/viewer", None).await;
     let second = Stream::open(&h, "joc/approver", None).await;
@@ -110,12 +132,95 @@ async fn the_gauges_follow_streams_holds_and_conflicts() {
     assert_eq!(h.metric("deconflict_webhooks").await, 0);
 }
 
+/// Every label value of the exposition, with its label's name.
+fn label_values(text: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    for line in text.lines().filter(|l| !l.starts_with('#')) {
+        let Some((_, labels)) = line.split_once('{') else {
+            continue;
+        };
+        let labels = labels.rsplit_once('}').map_or(labels, |(l, _)| l);
+        let mut rest = labels;
+        while let Some((name, after)) = rest.split_once("=\"") {
+            let (value, after) = after.split_once('"').expect("a closed label value");
+            found.push((name.trim_start_matches(',').to_owned(), value.to_owned()));
+            rest = after;
+        }
+    }
+    found
+}
+
+#[tokio::test]
+async fn label_values_are_plain_words_whatever_the_traffic() {
+    let h = Harness::demo().await;
+    // Commands of several kinds, some refused: none of them names a label.
+    let incident = h
+        .get("/v1/incidents", "joc/approver")
+        .await
+        .expect(200)
+        .json()["items"][0]["id"]
+        .as_str()
+        .expect("the demo has an incident")
+        .to_owned();
+    h.post(
+        &format!("/v1/incidents/{incident}/status"),
+        "joc/approver",
+        json!({"status": "credible", "reason": "two sources"}),
+    )
+    .await;
+    h.post(
+        "/v1/activities",
+        "pmf/operator",
+        json!({"kind": "a party's own words"}),
+    )
+    .await;
+    h.get("/v1/what's%20this?", "pmf/viewer").await.expect(404);
+    let text = h.metrics().await;
+    let values = label_values(&text);
+    assert!(values.iter().any(|(name, _)| name == "route"), "{text}");
+    let word = |v: &str| {
+        !v.is_empty()
+            && v.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    };
+    for (name, value) in values {
+        let fits = match name.as_str() {
+            "method" => value == "other" || value.chars().all(|c| c.is_ascii_uppercase()),
+            // A template from the routes table: words, slashes and `{id}`s.
+            "route" => {
+                value == "unmatched"
+                    || value.starts_with('/')
+                        && value.split('/').skip(1).all(|part| {
+                            word(part.trim_start_matches('{').trim_end_matches('}'))
+                                || part.ends_with(".json")
+                                || part.is_empty()
+                        })
+            }
+            "le" => value == "+Inf" || value.parse::<f64>().is_ok(),
+            "version" => value == env!("CARGO_PKG_VERSION"),
+            _ => word(&value),
+        };
+        assert!(fits, "{name}=\"{value}\" in\n{text}");
+    }
+}
+
 #[tokio::test]
 async fn promtool_accepts_the_exposition() {
     let h = Harness::demo().await;
     h.get("/v1/declarations", "pmf/viewer").await.expect(200);
     h.get("/v1/nothing", "pmf/viewer").await.expect(404);
     let _stream = Stream::open(&h, "pmf/viewer", None).await;
+    let cot = serve_cot(&h.state).await;
+    let _tak = tokio::net::TcpStream::connect(cot).await.unwrap();
+    let mut open = 0;
+    for _ in 0..100 {
+        open = h.metric("deconflict_cot_connections").await;
+        if open == 1 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(open, 1, "the CoT connection is counted");
     let text = h.metrics().await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("metrics.txt");
