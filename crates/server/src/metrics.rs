@@ -413,7 +413,7 @@ pub(crate) fn render(state: &AppState, seq: u64, gauges: &Gauges) -> String {
     family(
         "deconflict_webhook_backlog_entries",
         "gauge",
-        "Log entries after the standing webhooks' cursors, summed: what is left to deliver.",
+        "Log entries past the standing webhooks' cursors, summed: what they have still to go through (each delivers only the events its party may see).",
         &[(String::new(), gauges.webhook_backlog)],
     );
     family(
