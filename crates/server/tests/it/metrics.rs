@@ -124,6 +124,10 @@ async fn the_gauges_follow_streams_holds_and_conflicts() {
     let first = Stream::open(&h, "pmf/viewer", None).await;
     let second = Stream::open(&h, "joc/approver", None).await;
     assert_eq!(h.metric("deconflict_event_streams").await, 2);
+    // Timed to their head: counted while they are still open.
+    let streams = "deconflict_http_request_duration_seconds_count\
+        {method=\"GET\",route=\"/v1/events\",status=\"2xx\"}";
+    assert_eq!(sample(&h.metrics().await, streams), Some(2.0));
     drop(first);
     assert_eq!(h.metric("deconflict_event_streams").await, 1);
     drop(second);
