@@ -148,7 +148,7 @@ impl DataDir {
     }
 }
 
-/// How a list command writes its rows.
+/// How a list command writes its rows, and `token create` what it issued.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Output {
     /// Tab-separated columns, one row a line.

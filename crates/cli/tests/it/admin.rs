@@ -273,6 +273,43 @@ fn lists_are_json_for_scripts_and_never_hold_a_token() {
 }
 
 #[test]
+fn token_create_in_json_names_the_credential_the_list_shows() {
+    let (dir, _) = data_dir(&[]);
+    let data = dir.path().to_str().unwrap();
+    let create = |output: &str| {
+        run(&[
+            "token", "create", "--party", "pmf", "--role", "auditor", "--data", data, "--output",
+            output,
+        ])
+    };
+    let out = create("json");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let issued: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let token = issued["token"].as_str().unwrap();
+    assert!(token.starts_with("dcf_") && token.len() == 68, "{issued}");
+    assert!(
+        issued["party"] == "pmf" && issued["role"] == "auditor",
+        "{issued}"
+    );
+    let listed = ok(&["token", "list", "--data", data, "--output", "json"]);
+    assert!(!listed.contains(token), "a token in {listed}");
+    let listed: Value = serde_json::from_str(&listed).unwrap();
+    assert_eq!(listed[0]["id"], issued["id"]);
+    // `text` is the default: the token alone.
+    let text = String::from_utf8(create("text").stdout).unwrap();
+    assert!(text.trim().starts_with("dcf_") && text.lines().count() == 1);
+    // A format that is not one is refused before anything is issued.
+    let out = create("yaml");
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("invalid value 'yaml'"));
+    assert_eq!(ok(&["token", "list", "--data", data]).lines().count(), 2);
+}
+
+#[test]
 fn completions_are_printed_for_each_shell() {
     for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
         let script = ok(&["completions", shell]);
