@@ -45,6 +45,10 @@ pub(crate) enum TokenCommand {
         role: Role,
         #[command(flatten)]
         data: DataDir,
+        /// `text` (the token alone) or `json` (an object with the token and
+        /// its credential's `id`, `party` and `role`).
+        #[arg(long, value_enum, default_value_t)]
+        output: Output,
     },
     /// Revoke a credential by its id (see `token list`); applies at once, also
     /// to a running server.
@@ -104,9 +108,25 @@ pub(crate) fn party(command: PartyCommand) -> Result<(), Box<dyn Error>> {
 
 pub(crate) fn token(command: TokenCommand) -> Result<(), Box<dyn Error>> {
     match command {
-        TokenCommand::Create { party, role, data } => {
+        TokenCommand::Create {
+            party,
+            role,
+            data,
+            output,
+        } => {
             let issued = Directory::open_at(&data.existing()?)?.issue_token(&party, role)?;
-            println!("{}", issued.token);
+            match output {
+                Output::Text => println!("{}", issued.token),
+                Output::Json => println!(
+                    "{}",
+                    json!({
+                        "token": issued.token,
+                        "id": issued.credential.id,
+                        "party": issued.credential.party,
+                        "role": issued.credential.role.to_string(),
+                    })
+                ),
+            }
             eprintln!(
                 "issued {} for {} as {}",
                 issued.credential.id, issued.credential.party, issued.credential.role

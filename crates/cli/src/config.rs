@@ -7,6 +7,7 @@
 
 use deconflict_model::{Limits, Policy};
 use deconflict_server::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
+use deconflict_store::Location;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -16,7 +17,7 @@ use std::time::Duration;
 const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 const DEFAULT_COT_LISTEN: &str = "127.0.0.1:8087";
 const DEFAULT_COT_TLS_LISTEN: &str = "0.0.0.0:8089";
-const DEFAULT_DATA: &str = "deconflict-data";
+pub(crate) const DEFAULT_DATA: &str = "deconflict-data";
 const MISSING_TLS_KEY: &str =
     "missing: tls_cert is set, so give its private key too (--tls-key FILE), or neither";
 const MISSING_TLS_CERT: &str =
@@ -253,7 +254,7 @@ pub(crate) struct Settings {
     /// `None` only for `demo` without `--data`.
     pub(crate) data: Option<PathBuf>,
     /// The PostgreSQL database, if the tables are not in `data`.
-    pub(crate) store: Option<deconflict_store::Location>,
+    pub(crate) store: Option<Location>,
     pub(crate) listen: SocketAddr,
     /// `None` for plain HTTP.
     pub(crate) tls: Option<TlsFiles>,
@@ -299,11 +300,29 @@ impl ServeConfig {
     /// The flags and environment, over the TOML file, over the defaults;
     /// `default_data` is used when no data directory is set anywhere.
     pub(crate) fn resolve(self, default_data: bool) -> Result<Settings, ConfigError> {
+        self.over_file()?.validate(default_data)
+    }
+
+    /// Where `serve` given the same flags and file keeps its tables: a
+    /// PostgreSQL `store` wherever it is named, else the `data` directory;
+    /// `None` if neither names one. The rest of the file is not validated,
+    /// so that the admin commands work beside a service whatever it listens on.
+    pub(crate) fn location(self) -> Result<Option<Location>, ConfigError> {
+        let merged = self.over_file()?;
+        Ok(match (merged.store, merged.data) {
+            (Some(url), _) => Some(parse_store(&url)?),
+            (None, Some(data)) => Some(Location::Sqlite(data)),
+            (None, None) => None,
+        })
+    }
+
+    /// These settings over those of the file `--config` names, if any.
+    fn over_file(self) -> Result<ServeConfig, ConfigError> {
         let file = match &self.config {
             Some(path) => read_file(path)?,
             None => ServeConfig::default(),
         };
-        self.or(file).validate(default_data)
+        Ok(self.or(file))
     }
 
     fn or(self, file: ServeConfig) -> ServeConfig {
@@ -497,13 +516,7 @@ impl ServeConfig {
             None if default_data => Some(PathBuf::from(DEFAULT_DATA)),
             None => None,
         };
-        let store = match self.store {
-            Some(url) => Some(
-                deconflict_store::Location::parse(&url)
-                    .map_err(|e| invalid("store", &e.to_string()))?,
-            ),
-            None => None,
-        };
+        let store = self.store.as_deref().map(parse_store).transpose()?;
         Ok(Settings {
             data,
             store,
@@ -662,7 +675,14 @@ fn address(
     }
 }
 
-pub(crate) fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
+fn parse_store(url: &str) -> Result<Location, ConfigError> {
+    Location::parse(url).map_err(|e| ConfigError::Invalid {
+        name: "store",
+        message: e.to_string(),
+    })
+}
+
+fn read_file(path: &Path) -> Result<ServeConfig, ConfigError> {
     let text = std::fs::read_to_string(path).map_err(|error| ConfigError::Read {
         path: path.to_owned(),
         error,
@@ -744,6 +764,36 @@ mod tests {
         assert!(!s.server.policy.needs_clearance("air_strike"));
         assert_eq!(s.data, Some(PathBuf::from("deconflict-data")));
         assert_eq!(s.server.body_limit, 1 << 20);
+    }
+
+    #[test]
+    fn the_store_is_where_serve_would_keep_its_tables() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("deconflict.toml");
+        let url = "postgresql://deconflict@db.example/deconflict";
+        std::fs::write(&file, format!("data = \"from-file\"\nstore = {url:?}\n")).unwrap();
+        let with = |data: Option<&str>, store: Option<&str>, config: bool| ServeConfig {
+            config: config.then(|| file.clone()),
+            data: data.map(PathBuf::from),
+            store: store.map(str::to_owned),
+            ..ServeConfig::default()
+        };
+        // A data directory beside the file's store holds only a checkpoint.
+        let pg = with(Some("flag"), None, true).location().unwrap();
+        assert_eq!(pg, Some(Location::Postgres(url.to_owned())));
+        std::fs::write(&file, "data = \"from-file\"\n").unwrap();
+        let sqlite = |dir: &str| Some(Location::Sqlite(PathBuf::from(dir)));
+        assert_eq!(
+            with(None, None, true).location().unwrap(),
+            sqlite("from-file")
+        );
+        assert_eq!(
+            with(Some("flag"), None, true).location().unwrap(),
+            sqlite("flag")
+        );
+        assert_eq!(with(None, None, false).location().unwrap(), None);
+        let err = with(None, Some("sqlite:x"), true).location().unwrap_err();
+        assert!(err.to_string().starts_with("store: "), "{err}");
     }
 
     #[test]

@@ -82,13 +82,15 @@ enum Command {
     },
 }
 
-/// Where the service keeps its database: the flags (or their environment
-/// variables), over the config file `serve` reads, over the default.
+/// Where the service keeps its database, found as `serve` finds it: each of
+/// the flags (or its environment variable) over the same key of the config
+/// file, over the default.
 #[derive(Debug, Clone, clap::Args)]
 pub(crate) struct DataDir {
     /// The data directory, which holds `deconflict.db` (`party add` creates
     /// it; the other commands refuse one that holds no store).
-    /// [default: the config file's `data`, else deconflict-data]
+    /// [default: the config file's `data`; without a config file,
+    /// deconflict-data]
     #[arg(long = "data", env = "DECONFLICT_DATA", value_name = "DIR")]
     pub(crate) path: Option<PathBuf>,
     /// A PostgreSQL database to keep the log and tables in instead of the
@@ -96,32 +98,36 @@ pub(crate) struct DataDir {
     /// [default: the config file's `store`]
     #[arg(long = "store", env = "DECONFLICT_STORE", value_name = "URL")]
     pub(crate) store: Option<String>,
-    /// The TOML file `serve` reads (`--config`): its `data` and `store` say
-    /// where the store is unless `--data` or `--store` does.
+    /// The TOML file `serve` reads: its `data` and `store` say where the
+    /// store is, each unless `--data` or `--store` does.
     #[arg(long, env = "DECONFLICT_CONFIG", value_name = "FILE")]
     pub(crate) config: Option<PathBuf>,
 }
 
-/// The data directory used when nothing names one.
-const DEFAULT_DATA: &str = "deconflict-data";
-
 impl DataDir {
     /// Where the tables are: a PostgreSQL database if one is named, else a
-    /// data directory; what the flags name before what the file names.
+    /// data directory. A config file that names neither is refused rather
+    /// than passed over for the default: that is relative to the directory
+    /// the command runs in, seldom the one the service was started in.
     pub(crate) fn location(&self) -> Result<deconflict_store::Location, Box<dyn Error>> {
-        let (store, path) = match (&self.store, &self.path, &self.config) {
-            (None, None, Some(file)) => {
-                let file = config::read_file(file)?;
-                (file.store, file.data)
-            }
-            _ => (self.store.clone(), self.path.clone()),
+        let settings = config::ServeConfig {
+            config: self.config.clone(),
+            data: self.path.clone(),
+            store: self.store.clone(),
+            ..config::ServeConfig::default()
         };
-        Ok(match store {
-            Some(url) => deconflict_store::Location::parse(&url)?,
-            None => deconflict_store::Location::Sqlite(
-                path.unwrap_or_else(|| PathBuf::from(DEFAULT_DATA)),
-            ),
-        })
+        match (settings.location()?, &self.config) {
+            (Some(location), _) => Ok(location),
+            (None, Some(file)) => Err(format!(
+                "config file `{}` names no store: add `data = \"DIR\"` or `store = \"URL\"` to it, \
+                 or give --data DIR or --store URL",
+                file.display()
+            )
+            .into()),
+            (None, None) => Ok(deconflict_store::Location::Sqlite(PathBuf::from(
+                config::DEFAULT_DATA,
+            ))),
+        }
     }
 
     /// [`DataDir::location`], refusing a data directory that holds no store:
@@ -142,7 +148,7 @@ impl DataDir {
     }
 }
 
-/// How a list command writes its rows.
+/// How a list command writes its rows, and `token create` what it issued.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, clap::ValueEnum)]
 pub(crate) enum Output {
     /// Tab-separated columns, one row a line.
