@@ -9,10 +9,12 @@
 //!    (`include_bytes!`), its content type and whether it may be cached
 //!    for good (names under `assets/` carry a hash of their content).
 //!
-//! Without Node.js and npm the crate still builds (so `cargo check` and
-//! clippy need neither): cargo prints a warning saying what to install, and
-//! the console is one page that says it was not built and how to build it.
-//! With them, a failing install or build stops the build.
+//! Without Node.js and npm, or when `npm ci` fails (no registry and nothing
+//! in npm's cache), the crate still builds, so `cargo check` and clippy need
+//! neither Node nor the network: cargo prints a warning saying what is
+//! missing, and the console is one page that says it was not built and how
+//! to build it. A failing `build.mjs` is a fault in `web/` and stops the
+//! build.
 
 use std::fmt::Write as _;
 use std::fs;
@@ -38,52 +40,77 @@ fn main() {
     let out = out_dir.join("web");
     let _ = fs::remove_dir_all(&out);
     fs::create_dir_all(&out).expect("creating OUT_DIR/web");
-    let built = node_present();
-    if built {
-        let source = out_dir.join("web-src");
-        for input in INPUTS {
-            copy(&web.join(input), &source.join(input));
-        }
-        if needs_install(&source) {
-            run(
-                Command::new(npm())
-                    .args(["ci", "--no-audit", "--no-fund"])
-                    .current_dir(&source),
-                "npm ci (installing the console's packages from web/package-lock.json)",
+    let built = match build(&web, &out_dir, &out) {
+        Ok(()) => true,
+        Err(missing) => {
+            println!(
+                "cargo:warning=the web console is not built: {missing}. The server serves a page \
+                 saying so at /. Once fixed, `cargo clean -p deconflict-console` and build again."
             );
-            fs::copy(
-                source.join("package-lock.json"),
-                source.join(INSTALLED_FROM),
-            )
-            .expect("recording the installed lock file");
+            // Node.js put on PATH later is then noticed without a clean.
+            println!("cargo:rerun-if-env-changed=PATH");
+            fs::write(out.join("index.html"), NOT_BUILT).expect("writing the placeholder page");
+            false
         }
-        run(
-            Command::new("node")
-                .arg("build.mjs")
-                .arg("--outdir")
-                .arg(&out)
-                .current_dir(&source),
-            "node build.mjs (building the console)",
-        );
-    } else {
-        println!(
-            "cargo:warning=the web console is not built: Node.js (20 or later) and npm were not \
-             found on PATH. Install them (Debian/Ubuntu: apt-get install nodejs npm) and build \
-             again; the server serves a page saying so meanwhile."
-        );
-        fs::write(out.join("index.html"), NOT_BUILT).expect("writing the placeholder page");
-    }
+    };
     let table = table(&out);
     fs::write(out_dir.join("assets.rs"), table).expect("writing assets.rs");
     fs::write(out_dir.join("built.rs"), built.to_string()).expect("writing built.rs");
 }
 
+/// Builds the console into `out` from a copy of `web/` under `out_dir`; the
+/// error says what is missing when Node.js, npm or the packages are.
+fn build(web: &Path, out_dir: &Path, out: &Path) -> Result<(), String> {
+    if !node_present() {
+        return Err(
+            "Node.js (20 or later) and npm were not found on PATH; install them \
+             (Debian/Ubuntu: apt-get install nodejs npm)"
+                .into(),
+        );
+    }
+    let source = out_dir.join("web-src");
+    for input in INPUTS {
+        copy(&web.join(input), &source.join(input));
+    }
+    if needs_install(&source) {
+        // What npm's cache holds is taken without asking the registry, so a
+        // rebuild (a new OUT_DIR) works offline once the packages were fetched.
+        let status = Command::new(npm())
+            .args(["ci", "--prefer-offline", "--no-audit", "--no-fund"])
+            .current_dir(&source)
+            .status()
+            .map_err(|e| format!("npm could not be run: {e}"))?;
+        if !status.success() {
+            return Err(format!(
+                "`npm ci` failed ({status}) installing the packages of web/package-lock.json; \
+                 npm needs its registry (or its cache holding them): see the build script's \
+                 output (cargo build -vv)"
+            ));
+        }
+        fs::copy(
+            source.join("package-lock.json"),
+            source.join(INSTALLED_FROM),
+        )
+        .expect("recording the installed lock file");
+    }
+    run(
+        Command::new("node")
+            .arg("build.mjs")
+            .arg("--outdir")
+            .arg(out)
+            .current_dir(&source),
+        "node build.mjs (building the console)",
+    );
+    Ok(())
+}
+
 /// The console's one page when it could not be built.
 const NOT_BUILT: &str = "<!doctype html>\n<html lang=\"en\"><meta charset=\"utf-8\">\
 <title>deconflict</title>\n<h1>The console was not built</h1>\n<p>This server was compiled \
-without Node.js and npm, which build the web console. Install Node.js 20 or later and npm, \
-then build the server again (<code>cargo build --release</code>). The API under \
-<code>/v1/</code> works without it.</p>\n</html>\n";
+without the web console: Node.js and npm, which build it, were missing, or npm could not \
+install its packages (see the warning of <code>cargo build</code>). Install Node.js 20 or \
+later and npm, then <code>cargo clean -p deconflict-console</code> and build the server \
+again. The API under <code>/v1/</code> works without it.</p>\n</html>\n";
 
 fn npm() -> &'static str {
     if cfg!(windows) { "npm.cmd" } else { "npm" }

@@ -35,7 +35,7 @@ const CHROMIUM_ARGS = [
  */
 export async function startDemo() {
   const dir = mkdtempSync(join(tmpdir(), "deconflict-console-test-"));
-  const child = spawn(BINARY, ["demo", "--listen", "127.0.0.1:0", "--data", join(dir, "data")], {
+  const child = spawn(BINARY, ["demo", "--listen", "127.0.0.1:0", "--cot-listen", "off", "--data", join(dir, "data")], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, DECONFLICT_LOG: "warn" },
   });

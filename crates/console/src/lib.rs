@@ -4,8 +4,9 @@
 //! `build.rs` runs the npm build (see `web/build.mjs`) into `OUT_DIR` at
 //! compile time, so the binary serves the console with nothing to fetch at
 //! run time and nothing to install beside it. Without Node.js at compile
-//! time the console is one page saying how to build it ([`BUILT`] is false). This crate knows no HTTP
-//! server: `deconflict-server` maps [`asset`] to routes.
+//! time, or when npm could not install the console's packages, the console
+//! is one page saying how to build it ([`BUILT`] is false). This crate knows
+//! no HTTP server: `deconflict-server` maps [`asset`] to routes.
 
 /// One file of the console.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,8 +22,8 @@ pub struct Asset {
 /// The page the console starts from.
 pub const INDEX: &str = "index.html";
 
-/// Whether the console was built; without Node.js at build time it is one
-/// page that says so.
+/// Whether the console was built; without Node.js or the console's npm
+/// packages at build time it is one page that says so.
 pub const BUILT: bool = include!(concat!(env!("OUT_DIR"), "/built.rs"));
 
 /// `(path, bytes, content type, immutable)` of every file built.
@@ -48,7 +49,7 @@ mod tests {
     #[test]
     fn the_page_names_only_assets_that_exist() {
         if !BUILT {
-            panic!("the console was not built: Node.js and npm were missing");
+            panic!("the console was not built: see the warning cargo printed building this crate");
         }
         let index = asset(INDEX).expect("index.html is built");
         assert!(!index.immutable);

@@ -3,6 +3,8 @@
 use crate::{Server, bin, ok};
 
 /// `deconflict demo --listen 127.0.0.1:0 EXTRA`, once it has printed the tokens.
+/// CoT over TLS is off: with a certificate in EXTRA it would take its fixed
+/// default port.
 pub(crate) fn demo(extra: &[&str]) -> Server {
     let mut command = bin();
     command
@@ -12,6 +14,8 @@ pub(crate) fn demo(extra: &[&str]) -> Server {
             "127.0.0.1:0",
             "--cot-listen",
             "127.0.0.1:0",
+            "--cot-tls-listen",
+            "off",
         ])
         .args(extra);
     Server::start(command, "Ctrl-C stops the service")

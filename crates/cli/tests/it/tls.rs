@@ -126,6 +126,7 @@ fn with_tls_any_address_is_served() {
     command
         .args(["serve", "--data", dir.path().to_str().unwrap()])
         .args(["--listen", "0.0.0.0:0", "--cot-listen", "off"])
+        .args(["--cot-tls-listen", "off"])
         .args(cert.flags());
     let server = Server::start(command, "deconflict: serving");
     assert!(server.addr.starts_with("0.0.0.0:"), "{}", server.banner);

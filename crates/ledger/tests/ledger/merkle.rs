@@ -9,7 +9,7 @@ use deconflict_ledger::{
     root_from_inclusion_proof, verify_consistency, verify_inclusion,
 };
 use proptest::prelude::*;
-use sha2_oracle::Sha256 as OracleSha256;
+use sha2::Sha256;
 
 use crate::{hex, hex32};
 
@@ -80,7 +80,7 @@ fn build(n: u64) -> (Tree, Vec<Hash>) {
     (tree, hashes)
 }
 
-fn oracle(n: u64) -> MemoryBackedTree<OracleSha256, Vec<u8>> {
+fn oracle(n: u64) -> MemoryBackedTree<Sha256, Vec<u8>> {
     let mut t = MemoryBackedTree::new();
     for i in 0..n {
         t.push(leaf_data(i));
@@ -481,7 +481,7 @@ proptest! {
     #[test]
     fn roots_match_naive_mth_and_ct_merkle(n in 0u64..160) {
         let (tree, hashes) = build(n);
-        let mut ct = MemoryBackedTree::<OracleSha256, Vec<u8>>::new();
+        let mut ct = MemoryBackedTree::<Sha256, Vec<u8>>::new();
         prop_assert_eq!(tree.root_at(0).unwrap().to_vec(), ct.root().as_bytes().to_vec());
         for size in 1..=n {
             ct.push(leaf_data(size - 1));
