@@ -74,6 +74,7 @@ fn main() {
             label: format!("hazard {i}"),
             volume: volume(rng.place(), 500.0, now - HOUR, Some(now + 24 * HOUR)),
             disclosure: Disclosure::Coarse,
+            late_notice: None,
         };
         run(&mut state, &coalition, Command::SubmitActivity(spec), now);
     }

@@ -1,8 +1,10 @@
 //! Commands: everything a party can ask of the service, as it is logged.
 
-use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId};
+use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, StopId};
 use crate::incident::{IncidentSpec, IncidentStatus};
 use crate::object::ActivityState;
+use crate::rules::RuleSpec;
+use crate::stops::StopSpec;
 use crate::track::{TrackReport, TrackingSpec};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +80,10 @@ pub struct ActivitySpec {
     pub volume: VolumeSpec,
     #[serde(default)]
     pub disclosure: Disclosure,
+    /// Submitted later than a notice rule asks, by the emergency lane: why.
+    /// Such an activity always waits for clearance.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub late_notice: Option<String>,
 }
 
 /// Everything a party can ask of the model. Each accepted command becomes
@@ -179,6 +185,23 @@ pub enum Command {
         party: String,
         reason: Option<String>,
     },
+    /// Approver of the coordinator: a new version of a rule of the theatre.
+    /// `reason` required.
+    SetRule {
+        spec: RuleSpec,
+        reason: Option<String>,
+    },
+    /// Operator: check fire over an area until a time. `reason` required.
+    RaiseStop {
+        spec: StopSpec,
+        reason: Option<String>,
+    },
+    /// Operator of the raiser, or approver of the coordinator: the stop no
+    /// longer holds anything new.
+    LiftStop { id: StopId, reason: Option<String> },
+    /// Operator of a party whose activity the stop held, or the
+    /// coordinator: it has taken note, and is reminded no more.
+    AcknowledgeStop { id: StopId },
     /// Operator of the units' party: where its tracked units say they are.
     /// Each report moves its unit; conflicts are found again at once.
     Track { reports: Vec<TrackReport> },
@@ -210,6 +233,10 @@ impl Command {
             Command::GrantEvidence { .. } => "grant evidence",
             Command::SuspendHolds { .. } => "suspend holds",
             Command::Dispute { .. } => "dispute",
+            Command::SetRule { .. } => "set rules",
+            Command::RaiseStop { .. } => "raise a stop",
+            Command::LiftStop { .. } => "lift a stop",
+            Command::AcknowledgeStop { .. } => "acknowledge a stop",
             Command::Track { .. } => "report tracks",
             Command::Sweep => "sweep",
         }

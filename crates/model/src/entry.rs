@@ -5,23 +5,37 @@ use crate::actor::Actor;
 use crate::area::CoarseArea;
 use crate::command::Command;
 use crate::error::ModelError;
-use crate::id::{ActivityId, ConflictId, ObjectRef};
+use crate::id::{ActivityId, ConflictId, ObjectRef, StopId};
+use crate::rules::RuleRef;
+use crate::stops::{StopRaised, StopReminder};
+use std::collections::BTreeMap;
 use crate::object::ActivityState;
 use crate::probing::{Probing, Withheld};
 use crate::track::{Alert, Escalation, StaleUnit};
 use serde::{Deserialize, Serialize};
 
-/// The version of the entry encoding that [`Entry::encode`] writes and
-/// [`Entry::decode`] reads, as the `v` field of every encoded entry.
+/// The version of the entry encoding that [`Entry::encode`] writes, as
+/// the `v` field of every encoded entry.
 ///
-/// Version 2 added reveals that wait for a second approver or the owner's
-/// consent, and evidence granted to an investigator; its entries are
-/// published as leaves of format 2, which show nothing but the sequence
-/// number. A log of version 1 published leaves that showed who did what,
-/// and its signed history cannot be rewritten into the new form, so this
-/// build refuses it (see `deconflict_model::ENTRY_VERSION` in the server's
-/// start-up message).
-pub const ENTRY_VERSION: u32 = 2;
+/// Version 3 added the rules of the theatre, check fire (stops), an
+/// activity's `late_notice`, and what a clearance was decided against; a
+/// version 2 entry is a version 3 entry that uses none of them, so both
+/// are read ([`OLDEST_ENTRY_VERSION`]) and a log keeps the bytes each entry
+/// was written with. Version 2 added reveals that wait for a second
+/// approver or the owner's consent, and evidence granted to an
+/// investigator; its entries are published as leaves of format 2, which
+/// show nothing but the sequence number. A log of version 1 published
+/// leaves that showed who did what, and its signed history cannot be
+/// rewritten into the new form, so this build refuses it (see
+/// `deconflict_model::ENTRY_VERSION` in the server's start-up message).
+pub const ENTRY_VERSION: u32 = 3;
+
+/// The oldest entry encoding this build reads.
+pub const OLDEST_ENTRY_VERSION: u32 = 2;
+
+fn readable(v: u32) -> bool {
+    (OLDEST_ENTRY_VERSION..=ENTRY_VERSION).contains(&v)
+}
 
 /// One entry of the log: the store keeps it as opaque bytes
 /// ([`Entry::encode`]); the state is the fold of all entries
@@ -98,6 +112,35 @@ pub struct Outcome {
     /// with its evidence, for the coordinator alone.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub probing: Option<Probing>,
+    /// The rules under which the command's activity waits for clearance.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ruled: Vec<RuleRef>,
+    /// Standing stops the command's activity met, which hold it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub stops: Vec<StopId>,
+    /// A stop raised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stop: Option<StopRaised>,
+    /// The cleared or active activities a stop held, with their owners,
+    /// keyed by activity so that an owner's part says nothing of how many
+    /// others there were.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub stopped: BTreeMap<ActivityId, String>,
+    /// Stops not yet acknowledged, told again.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub reminders: Vec<StopReminder>,
+    /// Of a clearance: the other sides of the activity's standing conflicts
+    /// as the approver saw them, each with its version (a declaration's
+    /// version, an activity's count of transitions).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub known: Vec<Known>,
+}
+
+/// One object as a decision was made against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Known {
+    pub object: ObjectRef,
+    pub version: u64,
 }
 
 /// Where a reveal stands after the entry that asked for it.
@@ -211,11 +254,11 @@ impl Entry {
     pub fn decode(bytes: &[u8]) -> Result<Entry, ModelError> {
         let unsupported = |v: u32| ModelError::Undecodable {
             detail: format!(
-                "format version {v} is not supported (this build reads version {ENTRY_VERSION})"
+                "format version {v} is not supported (this build reads versions {OLDEST_ENTRY_VERSION} to {ENTRY_VERSION})"
             ),
         };
         match serde_json::from_slice::<Decoded>(bytes) {
-            Ok(d) if d.v == ENTRY_VERSION => Ok(Entry {
+            Ok(d) if readable(d.v) => Ok(Entry {
                 seq: d.seq,
                 time_ms: d.time_ms,
                 actor: d.actor,
@@ -224,7 +267,7 @@ impl Entry {
             }),
             Ok(d) => Err(unsupported(d.v)),
             Err(e) => match serde_json::from_slice::<VersionOnly>(bytes) {
-                Ok(VersionOnly { v }) if v != ENTRY_VERSION => Err(unsupported(v)),
+                Ok(VersionOnly { v }) if !readable(v) => Err(unsupported(v)),
                 _ => Err(ModelError::Undecodable {
                     detail: e.to_string(),
                 }),

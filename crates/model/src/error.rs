@@ -7,7 +7,8 @@
 //! object, label or place.
 
 use crate::actor::Role;
-use crate::id::ConflictId;
+use crate::id::{ConflictId, StopId};
+use crate::rules::RuleRef;
 use std::fmt;
 
 /// What kind of object an error is about.
@@ -21,6 +22,8 @@ pub enum Noun {
     Incident,
     /// A field of a log entry, committed to in the public log.
     Payload,
+    /// A check fire.
+    Stop,
 }
 
 impl fmt::Display for Noun {
@@ -32,6 +35,7 @@ impl fmt::Display for Noun {
             Noun::Notification => "notification",
             Noun::Incident => "incident",
             Noun::Payload => "payload",
+            Noun::Stop => "stop",
         })
     }
 }
@@ -77,6 +81,16 @@ pub enum ModelError {
         list(.conflicts)
     )]
     Unacknowledged { conflicts: Vec<ConflictId> },
+    /// A rule of the theatre refuses the command.
+    #[error("{field}: {message} ({rule})")]
+    RuleRefused {
+        rule: RuleRef,
+        field: String,
+        message: String,
+    },
+    /// The activity meets a stop that still stands.
+    #[error("the activity meets check fire {stop}, which still stands; it must be lifted first")]
+    Stopped { stop: StopId },
     /// A log entry that does not decode.
     #[error("log entry does not decode: {detail}")]
     Undecodable { detail: String },
@@ -121,6 +135,8 @@ impl ModelError {
             ModelError::WrongState { .. } => "wrong_state",
             ModelError::VersionMismatch { .. } => "version_mismatch",
             ModelError::Unacknowledged { .. } => "unacknowledged_conflicts",
+            ModelError::RuleRefused { .. } => "rule_refused",
+            ModelError::Stopped { .. } => "stopped",
             ModelError::Undecodable { .. } => "undecodable_entry",
             ModelError::Corrupt { .. } => "corrupt_log",
         }
@@ -142,6 +158,8 @@ impl ModelError {
             ModelError::Unacknowledged { .. } => ErrorKind::Conflict {
                 state: "unacknowledged_conflicts",
             },
+            ModelError::RuleRefused { field, .. } => ErrorKind::Invalid { field },
+            ModelError::Stopped { .. } => ErrorKind::Conflict { state: "stopped" },
             ModelError::Undecodable { .. } | ModelError::Corrupt { .. } => ErrorKind::Internal,
         }
     }

@@ -2,15 +2,22 @@
 
 use crate::actor::{Actor, Role};
 use crate::area::CoarseArea;
-use crate::command::{ActivityMove, Command, DeclarationSpec};
-use crate::entry::{EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep};
+use crate::command::{ActivityMove, ActivitySpec, Command, DeclarationSpec};
+use crate::entry::{
+    EntryDraft, Known, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
+};
 use crate::error::{ModelError, Noun};
-use crate::id::{ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef};
+use crate::id::{
+    ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef, StopId,
+};
 use crate::incident::{self, IncidentKind, IncidentSpec, IncidentStatus};
 use crate::object::{
     Activity, ActivityState, Conflict, ConflictState, Declaration, NotificationState,
 };
+use crate::policy::Limits;
 use crate::probing::{self, Asking};
+use crate::rules::{self, Submission};
+use crate::stops::{self, Stop, StopRaised, StopReminder, StopSpec};
 use crate::sight::{Sight, sight};
 use crate::state::{RevealRequest, State};
 use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
@@ -80,11 +87,22 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         | Command::Override { .. }
         | Command::GrantEvidence { .. }
         | Command::SuspendHolds { .. }
-        | Command::Dispute { .. } => match actor.role {
+        | Command::Dispute { .. }
+        | Command::SetRule { .. } => match actor.role {
             Role::Approver if actor.coordinator => Ok(()),
             Role::Approver => Err(ModelError::NotCoordinator { verb }),
             role => Err(ModelError::RoleForbidden { role, verb }),
         },
+        // A stop is for anyone who acts: an operator, or the coordinator's
+        // approver; lifting and acknowledging are decided with the stop in
+        // hand.
+        Command::RaiseStop { .. } | Command::LiftStop { .. } | Command::AcknowledgeStop { .. } => {
+            match actor.role {
+                Role::Operator => Ok(()),
+                Role::Approver if actor.coordinator => Ok(()),
+                role => Err(ModelError::RoleForbidden { role, verb }),
+            }
+        }
         // A record of receipt, not a decision: any credential receives.
         Command::MarkDelivered { .. } => Ok(()),
         Command::Reveal { .. } => match actor.role {
@@ -137,7 +155,7 @@ impl<'s> Plan<'s> {
         match &command {
             Command::Declare(spec) => {
                 let volume = validate::declaration(spec)?;
-                validate::within_limits(&spec.kind, &volume, &self.state.policy, None)?;
+                validate::within_limits(&spec.kind, &volume, self.limits(&spec.kind), None)?;
                 self.check_tracking(spec, None)?;
                 let state = self.state;
                 let id = self
@@ -156,7 +174,7 @@ impl<'s> Plan<'s> {
             }
             Command::Amend { id, version, spec } => {
                 let volume = validate::declaration(spec)?;
-                validate::within_limits(&spec.kind, &volume, &self.state.policy, None)?;
+                validate::within_limits(&spec.kind, &volume, self.limits(&spec.kind), None)?;
                 let d = self.own_declaration(id, verb)?;
                 self.check_tracking(spec, Some(id))?;
                 if let Some(given) = (*version).filter(|&v| v != d.version) {
@@ -214,11 +232,32 @@ impl<'s> Plan<'s> {
             Command::SubmitActivity(spec) => {
                 let volume = validate::activity(spec)?;
                 let window = Some(validate::ACTIVITY_WINDOW);
-                validate::within_limits(&spec.kind, &volume, &self.state.policy, window)?;
+                validate::within_limits(&spec.kind, &volume, self.limits(&spec.kind), window)?;
+                let late = spec
+                    .late_notice
+                    .as_deref()
+                    .map(|reason| validate::required_reason(Some(reason), "submitting late"))
+                    .transpose()
+                    .map_err(|e| match e {
+                        ModelError::Invalid { message, .. } => {
+                            ModelError::invalid("late_notice", message)
+                        }
+                        other => other,
+                    })?;
                 let state = self.state;
-                let id = self.ids.activity(|a| state.activities.contains_key(&a));
                 let actor = self.actor;
                 let party = actor.party.as_str();
+                let ruling = state.rule_activity(
+                    &Submission {
+                        party,
+                        kind: &spec.kind,
+                        volume: &volume,
+                        late_notice: late.is_some(),
+                    },
+                    spec.volume.from_ms,
+                    self.now_ms,
+                )?;
+                let id = self.ids.activity(|a| state.activities.contains_key(&a));
                 let meetings = self.meetings(&volume, None, false, party);
                 let meetings = self.lost_aside(meetings);
                 self.ask(&volume, meetings.len(), true);
@@ -238,10 +277,15 @@ impl<'s> Plan<'s> {
                         self.alert(ObjectRef::Conflict(conflict), parties);
                     }
                 }
+                self.outcome.stops = state.stops_met(party, &volume, self.now_ms);
+                self.outcome.ruled = ruling.held_by;
                 // Past the budget, held whether it met anything or not: the
                 // answer says neither yes nor no.
                 let held = !self.outcome.opened.is_empty()
-                    || state.policy.needs_clearance(&spec.kind)
+                    || ruling.configured
+                    || !self.outcome.ruled.is_empty()
+                    || !self.outcome.stops.is_empty()
+                    || late.is_some()
                     || self.asking.via_coordinator;
                 self.outcome.created = Some(ObjectRef::Activity(id));
                 self.outcome.activity_state = Some(if held {
@@ -249,7 +293,13 @@ impl<'s> Plan<'s> {
                 } else {
                     ActivityState::Cleared
                 });
-                Ok(command)
+                Ok(match command {
+                    Command::SubmitActivity(spec) => Command::SubmitActivity(ActivitySpec {
+                        late_notice: late,
+                        ..spec
+                    }),
+                    other => other,
+                })
             }
             Command::Clear { reason, .. } => {
                 let reason = validate::required_reason(reason.as_deref(), "clearing")?;
@@ -264,6 +314,7 @@ impl<'s> Plan<'s> {
                         conflicts: unacknowledged,
                     });
                 }
+                self.check_clearance(a)?;
                 Ok(command.with_reason(Some(reason)))
             }
             Command::Hold { reason, .. } => {
@@ -369,6 +420,7 @@ impl<'s> Plan<'s> {
             Command::Sweep => {
                 self.sweep_stale();
                 self.sweep_escalations();
+                self.sweep_stops();
                 Ok(command)
             }
             Command::SetIncidentStatus {
@@ -453,6 +505,62 @@ impl<'s> Plan<'s> {
                     reason: Some(reason),
                 })
             }
+            Command::SetRule { spec, reason } => {
+                let reason = validate::required_reason(reason.as_deref(), "setting a rule")?;
+                rules::validate(spec)?;
+                Ok(Command::SetRule {
+                    spec: spec.clone(),
+                    reason: Some(reason),
+                })
+            }
+            Command::RaiseStop { spec, reason } => {
+                let reason = validate::required_reason(reason.as_deref(), "raising a stop")?;
+                self.raise_stop(spec)?;
+                Ok(Command::RaiseStop {
+                    spec: spec.clone(),
+                    reason: Some(reason),
+                })
+            }
+            Command::LiftStop { id, reason } => {
+                let reason = validate::optional_reason(reason.as_deref())?;
+                let stop = self.visible_stop(id)?;
+                if !self.actor.coordinator && stop.raiser != self.actor.party {
+                    return Err(ModelError::NotOwner {
+                        noun: Noun::Stop,
+                        verb,
+                    });
+                }
+                if self.actor.coordinator && self.actor.role != Role::Approver {
+                    return Err(ModelError::RoleForbidden {
+                        role: self.actor.role,
+                        verb,
+                    });
+                }
+                if !stop.standing(self.now_ms) {
+                    return Err(wrong_state(Noun::Stop, "not standing", verb, "a standing stop"));
+                }
+                Ok(Command::LiftStop { id: *id, reason })
+            }
+            Command::AcknowledgeStop { id } => {
+                let stop = self.visible_stop(id)?;
+                let party = &self.actor.party;
+                let done = if self.actor.coordinator {
+                    stop.coordinator_acknowledged.is_some()
+                } else if stop.held.contains_key(party) {
+                    stop.acknowledged.contains_key(party)
+                } else {
+                    return Err(ModelError::NotInvolved { verb });
+                };
+                if done {
+                    return Err(wrong_state(
+                        Noun::Stop,
+                        "acknowledged",
+                        verb,
+                        "one not yet acknowledged",
+                    ));
+                }
+                Ok(command)
+            }
             Command::GrantEvidence {
                 incident,
                 party,
@@ -517,6 +625,119 @@ impl<'s> Plan<'s> {
             )),
             (false, false) => Ok(RevealStep::Revealed),
             (true, false) => Ok(RevealStep::Requested),
+        }
+    }
+
+    /// The limits the actor's objects of `kind` are held to now.
+    fn limits(&self, kind: &str) -> Limits {
+        self.state.limits(&self.actor.party, kind, self.now_ms)
+    }
+
+    /// What clearing `a` must also respect: no standing stop over it, and
+    /// no open conflict with an activity of a kind a priority rule puts
+    /// above its own; then records what the decision was made against.
+    fn check_clearance(&mut self, a: &'s Activity) -> Result<(), ModelError> {
+        let state = self.state;
+        let volume = state
+            .index
+            .get(a.key)
+            .expect("a held activity is in the index");
+        if let Some(stop) = state.stops_met(&a.owner, volume, self.now_ms).first() {
+            return Err(ModelError::Stopped { stop: *stop });
+        }
+        for (_, c) in self.standing(&a.conflicts.standing) {
+            let side = usize::from(c.sides[0].party == a.owner);
+            let other = &c.sides[side];
+            if c.state == ConflictState::Open
+                && let ObjectRef::Activity(_) = other.object
+                && let Some(rule) = state.outranked(&a.owner, &a.spec.kind, &other.kind, self.now_ms)
+            {
+                let (kind, a_kind) = (&other.kind, &a.spec.kind);
+                return Err(ModelError::RuleRefused {
+                    rule,
+                    field: "id".to_owned(),
+                    message: format!(
+                        "{} {a_kind} may not be cleared over an open conflict with {} {kind}, which comes first; override the conflict to clear it",
+                        validate::article(a_kind),
+                        validate::article(kind)
+                    ),
+                });
+            }
+        }
+        self.outcome.known = self
+            .standing(&a.conflicts.standing)
+            .map(|(_, c)| {
+                let side = usize::from(c.sides[0].party == a.owner);
+                let object = c.sides[side].object;
+                let version = match object {
+                    ObjectRef::Declaration(d) => state.declarations[&d].version,
+                    ObjectRef::Activity(other) => state.activities[&other].history.len() as u64,
+                    ObjectRef::Conflict(_) | ObjectRef::Incident(_) => 0,
+                };
+                Known { object, version }
+            })
+            .collect();
+        Ok(())
+    }
+
+    /// Decides a new stop: its bounds, the id, and every cleared or active
+    /// activity of another party it holds.
+    fn raise_stop(&mut self, spec: &StopSpec) -> Result<(), ModelError> {
+        let volume = stops::stop_volume(spec, self.now_ms)?;
+        let state = self.state;
+        let id = self.ids.stop(|s| state.stops.contains_key(&s));
+        let party = &self.actor.party;
+        for key in state.index.conflicting(&volume) {
+            let Some((ObjectRef::Activity(a), owner, _)) = state.live(key) else {
+                continue;
+            };
+            let live = matches!(
+                state.activities[a].state,
+                ActivityState::Cleared | ActivityState::Active
+            );
+            if live && owner != party {
+                self.outcome.stopped.insert(*a, owner.to_owned());
+            }
+        }
+        // A count is an answer too: not told past the raiser's budget.
+        let told = self.actor.coordinator || state.budget_spent(party, self.now_ms).is_none();
+        self.outcome.stop = Some(StopRaised {
+            id,
+            held: told.then_some(self.outcome.stopped.len() as u32),
+        });
+        Ok(())
+    }
+
+    /// A stop the actor may see: the coordinator any, a party its own or
+    /// one that held its activities.
+    fn visible_stop(&self, id: &StopId) -> Result<&'s Stop, ModelError> {
+        self.state
+            .stops
+            .get(id)
+            .filter(|s| {
+                self.actor.coordinator
+                    || s.raiser == self.actor.party
+                    || s.held.contains_key(&self.actor.party)
+            })
+            .ok_or(ModelError::NotFound(Noun::Stop))
+    }
+
+    /// Each standing stop not acknowledged by all is told again to those
+    /// who have not, once [`stops::REMIND_EVERY_MS`] has passed.
+    fn sweep_stops(&mut self) {
+        for (id, stop) in &self.state.stops {
+            if !stop.standing(self.now_ms) || self.now_ms - stop.reminded_ms < stops::REMIND_EVERY_MS
+            {
+                continue;
+            }
+            let (owners, coordinator) = stop.unacknowledged();
+            let parties = owners
+                .into_iter()
+                .map(|p| Some(p.clone()))
+                .chain(coordinator.then_some(None));
+            for party in parties {
+                self.outcome.reminders.push(StopReminder { stop: *id, party });
+            }
         }
     }
 
@@ -735,10 +956,9 @@ impl<'s> Plan<'s> {
             return Ok(());
         };
         track::validate_spec(tracking)?;
-        if let (Some(speed), Some(ceiling)) = (
-            tracking.max_speed_mps,
-            self.state.policy.limits(&spec.kind).max_speed_mps,
-        ) && speed > ceiling
+        if let (Some(speed), Some(ceiling)) =
+            (tracking.max_speed_mps, self.limits(&spec.kind).max_speed_mps)
+            && speed > ceiling
         {
             let kind = &spec.kind;
             return Err(ModelError::invalid(

@@ -98,6 +98,12 @@ id_type!(
     "inc_"
 );
 
+id_type!(
+    /// The id of a check fire, `stp_` and 12 hex digits.
+    StopId,
+    "stp_"
+);
+
 /// A reference to any object of the model.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -174,6 +180,10 @@ impl Ids {
 
     pub(crate) fn incident(&mut self, taken: impl Fn(IncidentId) -> bool) -> IncidentId {
         IncidentId(self.next(IncidentId::PREFIX, |n| taken(IncidentId(n))))
+    }
+
+    pub(crate) fn stop(&mut self, taken: impl Fn(StopId) -> bool) -> StopId {
+        StopId(self.next(StopId::PREFIX, |n| taken(StopId(n))))
     }
 
     /// The digits of the next id with `prefix` for which `taken` is false.

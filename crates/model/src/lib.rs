@@ -131,8 +131,10 @@ mod object;
 mod policy;
 mod probing;
 mod reading;
+mod rules;
 mod sight;
 mod state;
+mod stops;
 mod track;
 mod validate;
 
@@ -143,11 +145,11 @@ pub use actor::{Actor, Role, SERVICE};
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
 pub use entry::{
-    ENTRY_VERSION, Entry, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
+    ENTRY_VERSION, Entry, Known, OLDEST_ENTRY_VERSION, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
 };
 pub use error::{ErrorKind, ModelError, Noun};
 pub use holds::{HOLDS_WINDOW_MS, MAX_SUSPENSION_MS, Suspension};
-pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef};
+pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef, StopId};
 pub use incident::{
     IncidentKind, IncidentSpec, IncidentStatus, IncidentView, StatusChange, incident_volume,
 };
@@ -164,7 +166,12 @@ pub use reading::{may_read, revealable_alone};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
+pub use rules::{AreaEffect, MAX_NOTICE_H, Rule, RuleRef, RuleSpec, RuleVersion};
 pub use state::{Replay, State, Totals};
+pub use stops::{
+    MAX_STOP_KM2, MAX_STOP_MS, REMIND_EVERY_MS, StopCause, StopDetail, StopRaised, StopReminder,
+    StopSpec, StopState, StopView,
+};
 pub use track::{
     Alert, Escalation, MAX_ESCALATION, MAX_REPORTS, MOVE_SLACK_M, MOVE_SLACK_MS, Position,
     StaleUnit, TrackReport, TrackView, TrackingSpec,

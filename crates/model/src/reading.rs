@@ -62,7 +62,11 @@ impl Entry {
             Command::Reveal { .. }
             | Command::Track { .. }
             | Command::Sweep
-            | Command::SuspendHolds { .. } => None,
+            | Command::SuspendHolds { .. }
+            | Command::SetRule { .. }
+            | Command::RaiseStop { .. }
+            | Command::LiftStop { .. }
+            | Command::AcknowledgeStop { .. } => None,
         }
     }
 }
@@ -109,6 +113,8 @@ pub fn revealable_alone(entry: &Entry, pointer: &str) -> bool {
             | Command::ReportIncident(_)
             | Command::Track { .. }
             | Command::Reveal { .. }
+            | Command::RaiseStop { .. }
+            | Command::LiftStop { .. }
     );
     match tokens.as_slice() {
         ["time_ms"] | ["actor", _] | ["outcome", "reveal"] => true,
@@ -153,6 +159,9 @@ impl Reader<'_> {
             || (0..o.stale.len()).any(|i| self.indexed("stale", i))
             || (0..o.escalations.len()).any(|i| self.indexed("escalations", i))
             || self.reports_readable()
+            || self.outcome(&["stop", "id"])
+            || o.stopped.values().any(|owner| *owner == self.viewer.party)
+            || (0..o.reminders.len()).any(|i| self.indexed("reminders", i))
     }
 
     /// Whether the viewer reads the command's own fields (not a track's
@@ -172,6 +181,19 @@ impl Reader<'_> {
             // notification is not told.
             Command::Acknowledge { .. } | Command::MarkDelivered { .. } => self.own(),
             Command::Track { .. } | Command::Sweep => self.own(),
+            // A rule is read by those it binds, or by all if it is public.
+            Command::SetRule { spec, .. } => spec.readable_by(self.viewer),
+            // Where, why and by whom a stop was raised or lifted is the
+            // raiser's: an owner it held learns only of its own activities.
+            Command::RaiseStop { .. } | Command::AcknowledgeStop { .. } => self.own(),
+            Command::LiftStop { id, .. } => {
+                self.own()
+                    || self
+                        .state
+                        .stops
+                        .get(id)
+                        .is_some_and(|s| s.raiser == self.viewer.party)
+            }
             _ => self.own() || self.entry.subject().is_some_and(|s| self.full(&s)),
         }
     }
@@ -211,6 +233,20 @@ impl Reader<'_> {
                 .as_ref()
                 .is_some_and(|c| self.own() || self.full(c)),
             ["activity_state"] => self.activity_state(),
+            // The rules that held its own activity, and the stops it met,
+            // unless its budget was spent: then the answer is the
+            // coordinator's to give.
+            ["ruled", ..] => self.own(),
+            ["stops", ..] => self.own() && o.probing.is_none(),
+            ["stop", "id"] => {
+                o.stop.is_some()
+                    && (self.own() || o.stopped.values().any(|p| *p == self.viewer.party))
+            }
+            ["stop", "held"] => self.own(),
+            ["stopped", activity] => o
+                .stopped
+                .iter()
+                .any(|(a, owner)| a.to_string() == *activity && *owner == self.viewer.party),
             ["reveal"] => self.command_readable(),
             ["opened", i, field, ..] => i.parse().is_ok_and(|i| self.opened(i, field)),
             ["alerts", i, "subject"] => i.parse().is_ok_and(|i| self.alert_subject(i)),
@@ -307,6 +343,10 @@ impl Reader<'_> {
                 .get(i)
                 .is_some_and(|s| self.full(&ObjectRef::Declaration(s.declaration))),
             "escalations" => o.escalations.get(i).is_some_and(|e| e.party == *party),
+            "reminders" => o
+                .reminders
+                .get(i)
+                .is_some_and(|r| r.party.as_ref() == Some(party)),
             _ => false,
         }
     }

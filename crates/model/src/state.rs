@@ -63,6 +63,10 @@ pub struct State {
     pub(crate) escalating: BTreeSet<ConflictId>,
     /// Each party's standing declarations by the CoT uid they report under.
     pub(crate) cot_uids: BTreeMap<(String, String), DeclarationId>,
+    /// Every version of every rule of the theatre, by name.
+    pub(crate) rules: BTreeMap<String, Vec<crate::rules::RuleVersion>>,
+    /// Every stop raised.
+    pub(crate) stops: BTreeMap<crate::id::StopId, crate::stops::Stop>,
 }
 
 impl State {
@@ -85,6 +89,8 @@ impl State {
             tracked: BTreeSet::new(),
             escalating: BTreeSet::new(),
             cot_uids: BTreeMap::new(),
+            rules: BTreeMap::new(),
+            stops: BTreeMap::new(),
         }
     }
 
@@ -281,7 +287,7 @@ impl State {
                     state,
                     history: vec![Transition {
                         state,
-                        reason: crate::probing::submitted_reason(outcome),
+                        reason: submitted_reason(outcome),
                         time_ms: t,
                     }],
                     conflicts: ObjectConflicts::default(),
@@ -329,6 +335,24 @@ impl State {
             Command::SuspendHolds { .. } | Command::Dispute { .. } => {
                 self.apply_holds_command(seq, t, &entry.command)?;
             }
+            Command::SetRule { spec, reason } => {
+                self.apply_rule(seq, t, spec, reason.as_deref())?;
+            }
+            Command::RaiseStop { spec, reason } => {
+                self.raise_stop(volumes, entry, spec, reason.as_deref())?;
+            }
+            Command::LiftStop { id, reason } => {
+                let stop = self.stops.get_mut(id).ok_or_else(|| missing(seq, id))?;
+                stop.lifted = Some((t, reason.clone()));
+            }
+            Command::AcknowledgeStop { id } => {
+                let stop = self.stops.get_mut(id).ok_or_else(|| missing(seq, id))?;
+                if entry.actor.coordinator {
+                    stop.coordinator_acknowledged = Some(t);
+                } else {
+                    stop.acknowledged.insert(party.clone(), t);
+                }
+            }
             Command::GrantEvidence {
                 incident, party, ..
             } => {
@@ -367,6 +391,13 @@ impl State {
                 for e in &outcome.escalations {
                     self.notification_mut(seq, &e.conflict, &e.party)?.escalated = e.level;
                     self.rewatch(&e.conflict);
+                }
+                for reminder in &outcome.reminders {
+                    let stop = self
+                        .stops
+                        .get_mut(&reminder.stop)
+                        .ok_or_else(|| missing(seq, &reminder.stop))?;
+                    stop.reminded_ms = t;
                 }
             }
             Command::ReportIncident(spec) => {
@@ -637,6 +668,62 @@ impl State {
         Ok(())
     }
 
+    /// Records a stop and holds what it stopped, each hold counted against
+    /// its raiser.
+    fn raise_stop(
+        &mut self,
+        volumes: &mut impl Volumes,
+        entry: &Entry,
+        spec: &crate::stops::StopSpec,
+        reason: Option<&str>,
+    ) -> Result<(), ModelError> {
+        let (seq, t) = (entry.seq, entry.time_ms);
+        let Some(raised) = &entry.outcome.stop else {
+            return Err(corrupt(seq, "a stop without its id"));
+        };
+        if self.stops.contains_key(&raised.id) {
+            return Err(corrupt(seq, format!("{} exists already", raised.id)));
+        }
+        let volume =
+            crate::stops::stop_volume(spec, t).map_err(|e| corrupt(seq, e.to_string()))?;
+        let raiser = &entry.actor.party;
+        let mut held: BTreeMap<String, Vec<ActivityId>> = BTreeMap::new();
+        let why = format!("check fire {}: {}", raised.id, spec.cause.as_str());
+        for (activity, owner) in &entry.outcome.stopped {
+            let a = self
+                .activities
+                .get(activity)
+                .filter(|a| a.owner == *owner && a.owner != *raiser)
+                .ok_or_else(|| corrupt(seq, format!("{activity} is not {owner}'s")))?;
+            if !matches!(a.state, ActivityState::Cleared | ActivityState::Active) {
+                return Err(corrupt(seq, format!("{activity} is {}", a.state)));
+            }
+            self.move_activity(volumes, seq, t, activity, Some(ActivityState::Held), Some(why.clone()))?;
+            self.holds.push(crate::holds::HoldCaused {
+                time_ms: t,
+                party: raiser.clone(),
+            });
+            held.entry(owner.clone()).or_default().push(*activity);
+        }
+        self.stops.insert(
+            raised.id,
+            crate::stops::Stop {
+                raiser: raiser.clone(),
+                spec: spec.clone(),
+                reason: reason.unwrap_or_default().to_owned(),
+                raised_ms: t,
+                volume,
+                held,
+                acknowledged: BTreeMap::new(),
+                coordinator_acknowledged: None,
+                lifted: None,
+                reminded_ms: t,
+                count_told: raised.held.is_some(),
+            },
+        );
+        Ok(())
+    }
+
     fn notification_mut(
         &mut self,
         seq: u64,
@@ -762,4 +849,23 @@ fn missing(seq: u64, id: impl std::fmt::Display) -> ModelError {
 pub struct Totals {
     pub open_conflicts: usize,
     pub held_activities: usize,
+}
+
+/// Why a new activity waits, as its history says it: through the
+/// coordinator past the asker's budget (and nothing else, which would
+/// answer the question), else the stops it met, else the rules that hold
+/// it.
+fn submitted_reason(outcome: &crate::entry::Outcome) -> Option<String> {
+    if let Some(reason) = crate::probing::submitted_reason(outcome) {
+        return Some(reason);
+    }
+    if !outcome.stops.is_empty() {
+        let stops: Vec<String> = outcome.stops.iter().map(ToString::to_string).collect();
+        return Some(format!("check fire stands here: {}", stops.join(", ")));
+    }
+    if !outcome.ruled.is_empty() {
+        let rules: Vec<String> = outcome.ruled.iter().map(ToString::to_string).collect();
+        return Some(format!("held under {}", rules.join(", ")));
+    }
+    None
 }

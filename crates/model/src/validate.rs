@@ -2,7 +2,7 @@
 
 use crate::command::{ActivitySpec, DeclarationSpec, VolumeSpec};
 use crate::error::ModelError;
-use crate::policy::{Policy, covered_km2};
+use crate::policy::{Limits, covered_km2};
 use deconflict_geo4d::{AltitudeBand, Field, Geometry, Invalid, Volume, Window};
 
 const MAX_KIND: usize = 64;
@@ -63,17 +63,16 @@ pub(crate) fn volume(spec: &VolumeSpec, names: WindowNames) -> Result<Volume, Mo
     Volume::new(geometry, spec.buffer_m, altitude, window).map_err(refused)
 }
 
-/// Checks a volume against its kind's limits ([`Policy::limits`]): the
+/// Checks a volume against its kind's limits (see `State::limits`): the
 /// area it covers (`geometry` if the geometry alone covers too much, else
 /// `buffer_m`), the top of its altitude band (`altitude_m`) and, for an
 /// activity, how long it lasts (its window's end).
 pub(crate) fn within_limits(
     kind: &str,
     volume: &Volume,
-    policy: &Policy,
+    limits: Limits,
     activity: Option<WindowNames>,
 ) -> Result<(), ModelError> {
-    let limits = policy.limits(kind);
     let a = article(kind);
     if let Some(max) = limits.max_area_km2 {
         let covered = covered_km2(volume);
@@ -182,6 +181,11 @@ fn duration(hours: f64, rounded: bool) -> String {
 }
 
 fn kind(kind: &str) -> Result<(), ModelError> {
+    kind_at("kind", kind)
+}
+
+/// Checks a kind found at `field`.
+pub(crate) fn kind_at(field: &str, kind: &str) -> Result<(), ModelError> {
     let ok = (1..=MAX_KIND).contains(&kind.len())
         && kind
             .bytes()
@@ -190,7 +194,7 @@ fn kind(kind: &str) -> Result<(), ModelError> {
         Ok(())
     } else {
         Err(ModelError::invalid(
-            "kind",
+            field,
             format!("must be 1 to {MAX_KIND} characters of a-z, 0-9 and _"),
         ))
     }

@@ -14,9 +14,11 @@ use std::fmt::Write as _;
 /// The format of a leaf, written into each as `"leaf": 2`.
 pub const LEAF_VERSION: u32 = 2;
 
-/// The format of the entries this build publishes: the `v` of
-/// [`Entry::encode`]. Any other is refused rather than guessed at.
-const ENTRY_FORMAT: u64 = deconflict_model::ENTRY_VERSION as u64;
+/// The formats of the entries this build publishes: the `v` of
+/// [`Entry::encode`], and the older ones the model still reads. Any other
+/// is refused rather than guessed at.
+const ENTRY_FORMATS: std::ops::RangeInclusive<u64> = deconflict_model::OLDEST_ENTRY_VERSION
+    as u64..=deconflict_model::ENTRY_VERSION as u64;
 
 /// The fewest commitments an entry's fields list holds: a list is padded
 /// to a power of two, and to no fewer than this, so that its length says
@@ -52,6 +54,15 @@ pub const WHOLE: &[&[&str]] = &[
     // What an alert was about; a unit gone silent.
     &["outcome", "alerts", "*", "subject"],
     &["outcome", "stale", "*"],
+    // A rule of the theatre: what it says, an area rule's volume with it.
+    &["command", "set_rule", "spec", "rule"],
+    // Where and until when a check fire holds.
+    &["command", "raise_stop", "spec"],
+    // A stop told again to one party; a rule that held an activity; an
+    // object a clearance was decided against, with its version.
+    &["outcome", "reminders", "*"],
+    &["outcome", "ruled", "*"],
+    &["outcome", "known", "*"],
 ];
 
 /// A set of [`WHOLE`] paths, by position.
@@ -256,10 +267,12 @@ fn walk<U: Units>(encoded: &[u8], make: impl FnOnce(u64) -> U) -> Result<(u64, U
     let raw = |key: &str| fields.iter().find(|(k, _)| *k == key).map(|(_, v)| v.get());
     match raw("v") {
         None => return Err(NotAnEntry("no format version".into())),
-        Some(v) if v.parse::<u64>().ok() == Some(ENTRY_FORMAT) => {}
+        Some(v) if v.parse::<u64>().is_ok_and(|v| ENTRY_FORMATS.contains(&v)) => {}
         Some(v) => {
             return Err(NotAnEntry(format!(
-                "entry format {v} is not supported (this build publishes format {ENTRY_FORMAT})"
+                "entry format {v} is not supported (this build publishes formats {} to {})",
+                ENTRY_FORMATS.start(),
+                ENTRY_FORMATS.end()
             )));
         }
     }

@@ -177,6 +177,18 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
             format!("ended the dispute of declaration {}", id("id"))
         }
         "dispute" => format!("disputed declaration {}", id("id")),
+        "set_rule" => format!(
+            "set rule {}",
+            shown(&body["spec"]["name"], "name")
+        ),
+        "raise_stop" => format!(
+            "raised check fire {}",
+            outcome["stop"]["id"]
+                .as_str()
+                .map_or_else(|| "(id not revealed)".to_owned(), printable)
+        ),
+        "lift_stop" => format!("lifted check fire {}", id("id")),
+        "acknowledge_stop" => format!("acknowledged check fire {}", id("id")),
         "track" => format!("reported positions: {}", positions(&body["reports"])),
         "sweep" => "swept for silent units and unanswered notices".to_owned(),
         other => printable(other),
@@ -258,6 +270,9 @@ const WITH_REASON: &[&str] = &[
     "grant_evidence",
     "suspend_holds",
     "dispute",
+    "set_rule",
+    "raise_stop",
+    "lift_stop",
 ];
 
 /// A decision's reason: none (null, or a command without one), not

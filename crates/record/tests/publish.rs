@@ -146,6 +146,14 @@ fn commands(s: &Secrets) -> Vec<Value> {
                 [44.0, 34.2], [44.0, 34.0]]]},
             "until_ms": s.time_ms + 3_600_000, "reason": s.reason}}),
         json!({"dispute": {"id": dec, "disputed": true, "reason": s.reason}}),
+        json!({"set_rule": {"spec": {"name": "no-fire", "parties": [s.parties[1]],
+            "rule": {"type": "area", "label": s.labels[0], "effect": "refuse",
+                "volume": volume(s, None)}, "from_ms": s.time_ms}, "reason": s.reason}}),
+        json!({"raise_stop": {"spec": {"cause": "troops_in_contact",
+            "geometry": {"type": "Point", "coordinates": [44.2, 34.1]}, "buffer_m": 2000.0,
+            "until_ms": s.time_ms + 3_600_000}, "reason": s.reason}}),
+        json!({"lift_stop": {"id": s.id("stp_", 0), "reason": s.reason}}),
+        json!({"acknowledge_stop": {"id": s.id("stp_", 0)}}),
         json!({"track": {"reports": [report(1), report(2), report(3)]}}),
         json!("sweep"),
     ]
@@ -174,13 +182,17 @@ fn name(command: &Command) -> &'static str {
         Command::GrantEvidence { .. } => "grant_evidence",
         Command::SuspendHolds { .. } => "suspend_holds",
         Command::Dispute { .. } => "dispute",
+        Command::SetRule { .. } => "set_rule",
+        Command::RaiseStop { .. } => "raise_stop",
+        Command::LiftStop { .. } => "lift_stop",
+        Command::AcknowledgeStop { .. } => "acknowledge_stop",
         Command::Track { .. } => "track",
         Command::Sweep => "sweep",
     }
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 21;
+const EVERY_COMMAND: usize = 25;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -205,6 +217,12 @@ fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
         "stale": [{"declaration": s.id("dec_", 0), "buffer_m": 2400.0, "until_ms": s.time_ms + 60_000}],
         "escalations": [{"conflict": s.id("con_", 2), "party": them, "level": 2}],
         "reveal": "requested",
+        "ruled": [{"name": "clearance", "version": 2}],
+        "stops": [s.id("stp_", 1)],
+        "stop": {"id": s.id("stp_", 0), "held": 2},
+        "stopped": {s.id("act_", 3): them, s.id("act_", 2): us},
+        "reminders": [{"stop": s.id("stp_", 0), "party": them}, {"stop": s.id("stp_", 0), "party": null}],
+        "known": [{"object": {"declaration": s.id("dec_", 0)}, "version": 3}],
     }))
     .expect("an outcome")
 }
@@ -233,13 +251,9 @@ fn entries(s: &Secrets) -> Vec<Entry> {
     entries
 }
 
-/// The entry's bytes as a log of entry format 2 stores them, whatever
-/// version this build of the model writes.
+/// The entry's bytes as the log stores them.
 fn encoded(entry: &Entry) -> Vec<u8> {
-    let text = String::from_utf8(entry.encode()).unwrap();
-    let rest = text.strip_prefix("{\"v\":").unwrap();
-    let rest = rest.trim_start_matches(|c: char| c.is_ascii_digit());
-    format!("{{\"v\":2{rest}").into_bytes()
+    entry.encode()
 }
 
 /// The entry's JSON less `v` and `seq`: all the payloads must restore.
@@ -415,7 +429,7 @@ fn units_are_scalars_or_the_whole_values_named() {
             .iter()
             .any(|p| p.starts_with("/command/report_incident/"))
     );
-    let track = pointers(20);
+    let track = pointers(24);
     assert!(track.iter().any(|p| p == "/command/track/reports/2"));
     assert!(
         !track
@@ -424,7 +438,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     );
 
     // A command without fields, and an outcome with none, are units too.
-    let sweep = publish(&encoded(&entries[21]), &secret()).unwrap();
+    let sweep = publish(&encoded(entries.last().unwrap()), &secret()).unwrap();
     let value = |pointer: &str| {
         sweep
             .payloads
@@ -434,7 +448,24 @@ fn units_are_scalars_or_the_whole_values_named() {
     };
     assert_eq!(value("/command").as_deref(), Some("\"sweep\""));
     assert_eq!(value("/outcome").as_deref(), Some("{}"));
-    assert_eq!(WHOLE.len(), 14);
+    assert_eq!(WHOLE.len(), 19);
+
+    // A rule is one unit, an area rule's volume in it; a stop's place and
+    // window one; what a stop held is one unit per activity, by its id, so
+    // an owner's part tells nothing of how many others there were.
+    let rule = pointers(20);
+    assert!(rule.iter().any(|p| p == "/command/set_rule/spec/rule"));
+    assert!(rule.iter().any(|p| p == "/command/set_rule/spec/name"));
+    assert!(!rule.iter().any(|p| p.starts_with("/command/set_rule/spec/rule/")));
+    let stop = pointers(21);
+    assert!(stop.iter().any(|p| p == "/command/raise_stop/spec"));
+    assert!(stop.iter().any(|p| p == "/outcome/stop/held"));
+    assert!(
+        stop.iter()
+            .any(|p| p == &format!("/outcome/stopped/{}", s.id("act_", 3)))
+    );
+    assert!(stop.iter().any(|p| p == "/outcome/reminders/1"));
+    assert!(stop.iter().any(|p| p == "/outcome/known/0"));
 }
 
 #[test]
@@ -704,7 +735,7 @@ fn publishing_is_deterministic_and_keyed_by_the_secret() {
 }
 
 #[test]
-fn what_is_not_an_entry_of_format_2_is_refused() {
+fn what_is_not_an_entry_of_a_format_read_is_refused() {
     let refused = |bad: &[u8]| -> NotAnEntry {
         let error = publish(bad, &secret()).expect_err(&String::from_utf8_lossy(bad));
         assert_eq!(leaf_hash_of(bad, &secret()).unwrap_err(), error);
@@ -726,8 +757,8 @@ fn what_is_not_an_entry_of_format_2_is_refused() {
     }
     let s = Secrets::fixed();
     let body = String::from_utf8(encoded(&entries(&s)[0])).unwrap();
-    for v in ["1", "3", "\"2\"", "2.0", "null"] {
-        let other = body.replacen("{\"v\":2,", &format!("{{\"v\":{v},"), 1);
+    for v in ["1", "4", "\"3\"", "3.0", "null"] {
+        let other = body.replacen("{\"v\":3,", &format!("{{\"v\":{v},"), 1);
         let error = refused(other.as_bytes()).to_string();
         assert!(
             error.contains(&format!("entry format {v} is not supported")),
@@ -735,4 +766,5 @@ fn what_is_not_an_entry_of_format_2_is_refused() {
         );
     }
     assert!(publish(b"{\"v\":2,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
+    assert!(publish(b"{\"v\":3,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
 }

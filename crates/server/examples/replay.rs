@@ -98,6 +98,7 @@ fn build(dir: &std::path::Path, n: u64) -> Result<(), Box<dyn std::error::Error>
                 to_ms: Some(start + 3_600_000 + (next() * 3.0 * 3_600_000.0) as i64),
             },
             disclosure: Disclosure::Coarse,
+            late_notice: None,
         };
         let mut entropy = [0u8; 32];
         entropy[..8].copy_from_slice(&seq.to_le_bytes());

@@ -10,10 +10,12 @@
 //! | `no_route` | 404 | no such path |
 //! | `method_not_allowed` | 405 | the path exists, the method does not |
 //! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
+//! | `stopped` | 409 | the activity meets a check fire that still stands |
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
 //! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
 //! | `too_large` | 413 | the body, or a geometry's number of positions or its positions times the area it spans (`field` names it), exceeds the configured limit |
 //! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
+//! | `rule_refused` | 422 | a rule of the theatre refuses the command; `rule` names it and its version, `field` the field it refuses |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |
 //! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
 //! | `rate_limited` | 429 | the credential's token bucket is empty; `Retry-After` says when to come back |
@@ -27,7 +29,8 @@
 //! | `tampered` | 503 | an entry in the store no longer gives the leaf the log published: the store was changed; restore it from a good copy |
 //!
 //! Every body has `type` (`urn:deconflict:problem:CODE`), `title`, `status`,
-//! `detail` and `code`, and `field` where one is at fault. No body ever
+//! `detail` and `code`, `field` where one is at fault, and `rule` (`{name,
+//! version}`) where a rule refused. No body ever
 //! echoes an id, a path or anything else the caller sent that could tell
 //! apart an object it may not see from one that does not exist.
 
@@ -56,6 +59,13 @@ pub enum ApiError {
     #[error("{detail}")]
     Invalid {
         code: &'static str,
+        field: String,
+        detail: String,
+    },
+    /// A rule of the theatre refuses a field; the rule binds the caller.
+    #[error("{detail}")]
+    RuleRefused {
+        rule: deconflict_model::RuleRef,
         field: String,
         detail: String,
     },
@@ -120,6 +130,7 @@ impl ApiError {
             ApiError::NoRoute => "no_route",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Invalid { code, .. } => code,
+            ApiError::RuleRefused { .. } => "rule_refused",
             ApiError::MalformedBody { .. } => "malformed_body",
             ApiError::InvalidQuery { .. } => "invalid_query",
             ApiError::StateConflict { code, .. } => code,
@@ -148,6 +159,7 @@ impl ApiError {
             ApiError::NotFound(_) | ApiError::NoRoute => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Invalid { .. }
+            | ApiError::RuleRefused { .. }
             | ApiError::MalformedBody { .. }
             | ApiError::InvalidQuery { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::StateConflict { .. } => StatusCode::CONFLICT,
@@ -181,6 +193,7 @@ impl ApiError {
             ApiError::NoRoute => "No such route",
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::Invalid { .. } => "Invalid field",
+            ApiError::RuleRefused { .. } => "Refused by a rule",
             ApiError::MalformedBody { .. } => "Malformed request body",
             ApiError::InvalidQuery { .. } => "Invalid query parameter",
             ApiError::StateConflict { .. } => "Not allowed in the current state",
@@ -205,6 +218,7 @@ impl ApiError {
     fn field(&self) -> Option<&str> {
         match self {
             ApiError::Invalid { field, .. }
+            | ApiError::RuleRefused { field, .. }
             | ApiError::Service(ServiceError::ReportsTooFast { field, .. }) => Some(field),
             ApiError::GeometryTooLarge { field, .. }
             | ApiError::GeometryTooCostly { field, .. } => Some(field),
@@ -248,7 +262,13 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Notification => "notification",
                 deconflict_model::Noun::Incident => "incident",
                 deconflict_model::Noun::Payload => "payload",
+                deconflict_model::Noun::Stop => "stop",
             }),
+            (ModelError::RuleRefused { rule, field, .. }, _) => ApiError::RuleRefused {
+                rule: rule.clone(),
+                field: field.clone(),
+                detail,
+            },
             (_, ErrorKind::NotFound) => ApiError::NotFound("object"),
             (_, ErrorKind::Forbidden) => ApiError::Forbidden {
                 code: error.code(),
@@ -299,6 +319,8 @@ struct Body<'a> {
     code: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     field: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule: Option<&'a deconflict_model::RuleRef>,
 }
 
 impl IntoResponse for ApiError {
@@ -310,6 +332,10 @@ impl IntoResponse for ApiError {
             detail: self.to_string(),
             code: self.code(),
             field: self.field(),
+            rule: match &self {
+                ApiError::RuleRefused { rule, .. } => Some(rule),
+                _ => None,
+            },
         };
         let json = serde_json::to_vec(&body).expect("problem bodies serialise");
         let mut response = (self.status(), json).into_response();

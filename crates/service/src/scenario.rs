@@ -326,6 +326,7 @@ impl Scenario {
                     label: o.label.clone(),
                     volume: self.volume(o, start_ms)?,
                     disclosure: o.disclosure.into(),
+                    late_notice: None,
                 }),
                 Some(o.name.clone()),
             ),

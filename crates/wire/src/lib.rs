@@ -345,6 +345,11 @@ pub struct ActivityIn {
     pub end: Option<i64>,
     #[serde(default)]
     pub disclosure: DisclosureWire,
+    /// Submitted later than a notice rule asks: why, by the emergency lane.
+    /// Such an activity always waits for an approver's clearance.
+    #[serde(default)]
+    #[schemars(length(min = 1, max = 2000))]
+    pub late_notice: Option<String>,
 }
 
 impl ActivityIn {
@@ -360,6 +365,7 @@ impl ActivityIn {
                 to_ms: self.end,
             },
             disclosure: self.disclosure.into(),
+            late_notice: self.late_notice,
         }
     }
 }

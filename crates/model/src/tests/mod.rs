@@ -189,6 +189,7 @@ pub(crate) fn submit(kind: &str, label: &str, volume: VolumeSpec) -> Command {
         label: label.into(),
         volume,
         disclosure: Disclosure::Coarse,
+        late_notice: None,
     })
 }
 
