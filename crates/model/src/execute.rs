@@ -242,7 +242,7 @@ impl<'s> Plan<'s> {
                         ModelError::Invalid { message, .. } => {
                             ModelError::invalid("late_notice", message)
                         }
-                        other => other,
+                        _ => ModelError::invalid("late_notice", "must not be blank"),
                     })?;
                 let state = self.state;
                 let actor = self.actor;

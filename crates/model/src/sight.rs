@@ -118,6 +118,8 @@ pub struct ActivityView {
     pub label: String,
     pub volume: VolumeSpec,
     pub disclosure: Disclosure,
+    /// Submitted late by the emergency lane: why.
+    pub late_notice: Option<String>,
     pub state: ActivityState,
     /// Every state it went through, with the approvers' reasons.
     pub history: Vec<Transition>,
@@ -362,6 +364,7 @@ impl State {
             label: a.spec.label.clone(),
             volume: a.spec.volume.clone(),
             disclosure: a.spec.disclosure,
+            late_notice: a.spec.late_notice.clone(),
             state: a.state,
             history: a.history.clone(),
             conflicts: self.visible_conflicts(viewer, &a.conflicts.all),

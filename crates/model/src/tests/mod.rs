@@ -15,6 +15,8 @@ mod probing;
 mod properties;
 mod reading;
 mod refusals;
+mod rules;
+mod stops;
 mod scenarios;
 mod tracks;
 
