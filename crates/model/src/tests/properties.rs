@@ -109,6 +109,18 @@ enum Op {
     Sweep {
         minutes: i64,
     },
+    /// Check fire by a party over a place, for `hours`.
+    Stop {
+        party: usize,
+        place: Place,
+        buffer: f64,
+        hours: i64,
+    },
+    /// A stop lifted, by its raiser or another party.
+    Lift {
+        pick: usize,
+        by: Option<usize>,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -131,6 +143,10 @@ fn op() -> impl Strategy<Value = Op> {
         3 => (any::<usize>(), proptest::option::weighted(0.1, 0..PARTIES.len()), [0u32..200_000_000, 0u32..200_000_000], 0.0..500.0f64, proptest::bool::weighted(0.1))
             .prop_map(|(pick, by, at, ce, late)| Op::Track { pick, by, at, ce, late }),
         1 => (1i64..40).prop_map(|minutes| Op::Sweep { minutes }),
+        1 => (0..PARTIES.len(), place(), 100.0..6000.0f64, 1i64..30)
+            .prop_map(|(party, place, buffer, hours)| Op::Stop { party, place, buffer, hours }),
+        1 => (any::<usize>(), proptest::option::weighted(0.25, 0..PARTIES.len()))
+            .prop_map(|(pick, by)| Op::Lift { pick, by }),
     ]
 }
 
@@ -328,6 +344,35 @@ fn play(ops: &[Op]) -> World {
                 w.set_clock(t);
                 ("service".to_owned(), Command::Sweep)
             }
+            Op::Stop {
+                party,
+                place,
+                buffer,
+                hours,
+            } => {
+                let spec = crate::StopSpec {
+                    cause: crate::StopCause::TroopsInContact,
+                    geometry: place.geometry(),
+                    buffer_m: *buffer,
+                    altitude_m: None,
+                    until_ms: w.now() + 60_000 + hours * HOUR,
+                };
+                let reason = Some(label(PARTIES[*party], n));
+                let who = format!("{}/operator", PARTIES[*party]);
+                (who, Command::RaiseStop { spec, reason })
+            }
+            Op::Lift { pick, by } => {
+                let stops: Vec<_> = w
+                    .state
+                    .stops
+                    .iter()
+                    .map(|(id, s)| (*id, s.raiser.clone()))
+                    .collect();
+                let Some((id, raiser)) = stops.get(pick % stops.len().max(1)) else {
+                    continue;
+                };
+                (operator(by, raiser), Command::LiftStop { id: *id, reason: None })
+            }
         };
         let _refused_or_applied = w.run(&who, command);
     }
@@ -431,6 +476,39 @@ fn check_clearance(state: &State) {
     }
 }
 
+/// No cleared or active activity of a party meets a standing stop another
+/// party raised, by brute force over every pair; and a stop shows its
+/// activities to their owners alone.
+fn check_stops(state: &State, now: i64) {
+    for (id, stop) in state.stops.iter().filter(|(_, s)| s.standing(now)) {
+        for (aid, a) in &state.activities {
+            if a.owner == stop.raiser
+                || !matches!(a.state, ActivityState::Cleared | ActivityState::Active)
+            {
+                continue;
+            }
+            let volume = state.index.get(a.key).expect("a live activity is indexed");
+            assert!(
+                !stop.volume.conflicts_with(volume),
+                "{aid} is {} inside {id}",
+                a.state
+            );
+        }
+    }
+    for party in VIEWERS {
+        for view in state.stops(&viewer(party), now) {
+            if party == "joc" {
+                continue;
+            }
+            for aid in &view.held {
+                assert_eq!(state.activities[aid].owner, party, "{party} shown {aid}");
+            }
+            let raiser = state.stops[&view.id].raiser == party;
+            assert_eq!(view.detail.is_some(), raiser, "{party}");
+        }
+    }
+}
+
 /// The coarse area holds the true overlap and is at least a cell each way.
 fn check_areas(state: &State) {
     let volume = |object: &ObjectRef| {
@@ -523,6 +601,11 @@ fn everything_seen_by(state: &State, party: &str) -> String {
         seen += &format!("{:?}", state.conflict(&reader, id));
         seen += &refusal(ack(id));
     }
+    seen += &format!("{:?}", state.stops(&reader, T0));
+    for id in state.stops.keys() {
+        seen += &refusal(Command::LiftStop { id: *id, reason: None });
+        seen += &refusal(Command::AcknowledgeStop { id: *id });
+    }
     seen
 }
 
@@ -580,6 +663,18 @@ fn check_need_to_know(state: &State) {
                     !seen.contains(word.as_str()),
                     "{party} ({sight:?}) learns {word:?} of {object}"
                 );
+            }
+        }
+        // Where and why a stop was raised is its raiser's and the
+        // coordinator's, whatever it held.
+        for (id, stop) in &state.stops {
+            if party == "joc" || stop.raiser == party {
+                continue;
+            }
+            let mut words = coordinates(&stop.spec.geometry);
+            words.push(stop.reason.clone());
+            for word in words.iter().filter(|w| !open.contains(w.as_str())) {
+                assert!(!seen.contains(word.as_str()), "{party} learns {word:?} of {id}");
             }
         }
         check_not_found_is_uniform(state, party);
@@ -786,6 +881,7 @@ proptest! {
         let w = play(&ops);
         check_conflicts_match_the_oracle(&w.state);
         check_clearance(&w.state);
+        check_stops(&w.state, w.now());
         check_areas(&w.state);
         check_need_to_know(&w.state);
         check_pages(&w.state);
