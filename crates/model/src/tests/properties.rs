@@ -350,6 +350,8 @@ fn play(ops: &[Op]) -> World {
                 buffer,
                 hours,
             } => {
+                // A stop stands into the hours the activities are planned.
+                w.set_clock(w.now().max(T0 - 6 * HOUR));
                 let spec = crate::StopSpec {
                     cause: crate::StopCause::TroopsInContact,
                     geometry: place.geometry(),
