@@ -142,6 +142,7 @@ mod validate;
 mod tests;
 
 pub use actor::{Actor, Role, SERVICE};
+pub use deconflict_geo4d::MAX_ALTITUDE_M;
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
 pub use entry::{

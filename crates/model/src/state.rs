@@ -35,6 +35,8 @@ pub(crate) const HELD_BY_CONFLICT: &str = "a new conflict opened";
 pub struct State {
     pub(crate) policy: Policy,
     pub(crate) seq: Option<u64>,
+    /// The time of the last entry applied.
+    pub(crate) time_ms: Option<i64>,
     pub(crate) declarations: BTreeMap<DeclarationId, Declaration>,
     pub(crate) activities: BTreeMap<ActivityId, Activity>,
     pub(crate) conflicts: BTreeMap<ConflictId, Conflict>,
@@ -75,6 +77,7 @@ impl State {
         State {
             policy,
             seq: None,
+            time_ms: None,
             declarations: BTreeMap::new(),
             activities: BTreeMap::new(),
             conflicts: BTreeMap::new(),
@@ -112,6 +115,11 @@ impl State {
     /// The sequence number of the last entry applied.
     pub fn seq(&self) -> Option<u64> {
         self.seq
+    }
+
+    /// The time of the last entry applied, Unix milliseconds.
+    pub fn time_ms(&self) -> Option<i64> {
+        self.time_ms
     }
 
     /// Whether the field at `pointer` of entry `seq` was made public.
@@ -203,6 +211,7 @@ impl State {
         self.apply_command(entry, volumes)?;
         self.apply_conflicts(entry, volumes)?;
         self.seq = Some(seq);
+        self.time_ms = Some(entry.time_ms);
         Ok(())
     }
 

@@ -5,9 +5,10 @@
 
 use deconflict_model::{ConflictView, NoticeEvent, RevealStep};
 use deconflict_service::Event;
-use deconflict_service::events::{Alert, IncidentChange, NotificationChange, What};
+use deconflict_service::events::{Alert, IncidentChange, NotificationChange, StopChange, What};
 use deconflict_wire::schema::{ActivityStateName, PatternName, Time};
 use deconflict_wire::time::{rfc3339, rfc3339_opt};
+use deconflict_wire::theatre::{RuleOut, StopOut};
 use deconflict_wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
 use schemars::JsonSchema;
 use serde::Serialize;
@@ -89,6 +90,17 @@ enum WhatOut {
         covered_until: Option<i64>,
         lost: bool,
     },
+    /// Check fire, urgent: raised (to its raiser and the coordinator), it
+    /// held the party's activities (to each owner, who is told nothing of
+    /// who raised it or where), a reminder every few seconds until the
+    /// party acknowledges, acknowledged, or lifted.
+    Stop {
+        change: StopChangeOut,
+        stop: StopOut,
+    },
+    /// A rule of the theatre set: to the parties it binds (every party if
+    /// it binds all or is public) and the coordinator.
+    Rule { rule: RuleOut },
     /// To the coordinator only: a party's question came past its budget of
     /// answers. The party suspected never receives it.
     ProbingSuspected {
@@ -110,6 +122,17 @@ enum ConflictChange {
     Overridden,
     Acknowledged,
     Escalated,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "StopChange")]
+enum StopChangeOut {
+    Raised,
+    Held,
+    Reminder,
+    Acknowledged,
+    Lifted,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -258,6 +281,21 @@ fn what(what: &What) -> WhatOut {
             stale_buffer_m: *buffer_m,
             covered_until: *covered_until_ms,
             lost: *lost,
+        },
+        What::Stop { change, stop } => WhatOut::Stop {
+            change: match change {
+                StopChange::Raised => StopChangeOut::Raised,
+                StopChange::Held => StopChangeOut::Held,
+                StopChange::Reminder => StopChangeOut::Reminder,
+                StopChange::Acknowledged => StopChangeOut::Acknowledged,
+                StopChange::Lifted => StopChangeOut::Lifted,
+            },
+            stop: StopOut::from(stop.clone()),
+        },
+        What::Rule(version) => WhatOut::Rule {
+            // As the rule stood when it was set: `in_force` says whether it
+            // took effect at once.
+            rule: RuleOut::new(version.clone(), version.spec.from_ms <= version.set_ms),
         },
         What::ProbingSuspected {
             party,

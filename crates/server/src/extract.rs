@@ -8,7 +8,7 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use deconflict_model::{ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun};
+use deconflict_model::{ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId};
 use serde::de::DeserializeOwned;
 
 /// A JSON request body of type `T`.
@@ -46,6 +46,7 @@ path_id!(DeclarationId, Declaration);
 path_id!(ActivityId, Activity);
 path_id!(ConflictId, Conflict);
 path_id!(IncidentId, Incident);
+path_id!(StopId, Stop);
 
 impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     type Rejection = ApiError;

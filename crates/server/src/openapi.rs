@@ -47,6 +47,8 @@ fn derived() -> Map<String, Value> {
     root::<ReasonIn>(&mut read);
     root::<EmptyIn>(&mut read);
     root::<crate::routes::webhooks::WebhookIn>(&mut read);
+    root::<deconflict_wire::theatre::RuleIn>(&mut read);
+    root::<deconflict_wire::theatre::StopIn>(&mut read);
     let mut written = generator(
         SchemaSettings::draft2020_12()
             .for_serialize()
@@ -66,6 +68,10 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::webhooks::WebhookOut>(&mut written);
     root::<crate::routes::log::ProofOut>(&mut written);
     root::<crate::routes::holds::SuspensionOut>(&mut written);
+    root::<crate::routes::rules::RulesOut>(&mut written);
+    root::<deconflict_wire::theatre::RuleOut>(&mut written);
+    root::<crate::routes::stops::StopsOut>(&mut written);
+    root::<deconflict_wire::theatre::StopOut>(&mut written);
     // A type both read and written (a declaration's tracking) is described
     // as read: it accepts `null` for a field an answer would leave out.
     let mut schemas = written.take_definitions(true);

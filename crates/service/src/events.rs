@@ -24,8 +24,8 @@
 use crate::{Error, Lease, Service};
 use deconflict_model::{
     ActivityId, ActivityView, Actor, CoarseArea, Command, ConflictId, ConflictView, DeclarationId,
-    Entry, IncidentId, IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role, State,
-    incident_volume,
+    Entry, IncidentId, IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role,
+    RuleVersion, State, StopId, StopView, incident_volume,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -108,6 +108,12 @@ pub enum What {
         covered_until_ms: Option<i64>,
         lost: bool,
     },
+    /// Check fire: raised (to its raiser and the coordinator), holding the
+    /// recipient's activities (to each owner), told again until
+    /// acknowledged, acknowledged, or lifted. Urgent.
+    Stop { change: StopChange, stop: StopView },
+    /// A rule of the theatre set, to those who may read it.
+    Rule(RuleVersion),
     /// A party's questions came past its budget of answers (the
     /// coordinator's alone).
     ProbingSuspected {
@@ -142,6 +148,32 @@ pub enum Alert {
     },
 }
 
+/// What happened to a stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopChange {
+    /// Raised: its raiser and the coordinator.
+    Raised,
+    /// It held the recipient's activities: each owner.
+    Held,
+    /// Still not acknowledged by the recipient: told again.
+    Reminder,
+    /// The recipient's party acknowledged it.
+    Acknowledged,
+    Lifted,
+}
+
+impl StopChange {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            StopChange::Raised => "raised",
+            StopChange::Held => "held",
+            StopChange::Reminder => "reminder",
+            StopChange::Acknowledged => "acknowledged",
+            StopChange::Lifted => "lifted",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IncidentChange {
     Reported,
@@ -166,6 +198,8 @@ impl Event {
             What::Reveal { .. } => "reveal",
             What::Notification { .. } => "notification",
             What::Stale { .. } => "stale",
+            What::Stop { .. } => "stop",
+            What::Rule(_) => "rule",
             What::ProbingSuspected { .. } => "probing_suspected",
         }
     }
@@ -378,6 +412,8 @@ pub fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Vec<Event
     out.reveal();
     out.own_notification();
     out.stale();
+    out.stops();
+    out.rule();
     out.probing();
     out.events
 }
@@ -536,7 +572,8 @@ impl Events<'_> {
             ) => Some(*id),
             _ => None,
         };
-        for id in moved.iter().chain(&self.entry.outcome.held) {
+        let stopped = self.entry.outcome.stopped.keys();
+        for id in moved.iter().chain(&self.entry.outcome.held).chain(stopped) {
             let Ok(view) = self.state.activity(&coordinator(), id) else {
                 continue;
             };
@@ -647,6 +684,98 @@ impl Events<'_> {
             };
             self.push(&Audience::Party(view.owner), None, what());
             self.push(&Audience::Coordinator, None, what());
+        }
+    }
+
+    /// A stop as `reader` sees it, if it is the audience's and it does.
+    fn stop(&self, reader: &Actor, id: &StopId) -> Option<StopView> {
+        if !self.reads(reader) {
+            return None;
+        }
+        self.state.stop(reader, id, self.entry.time_ms).ok()
+    }
+
+    fn push_stop(&mut self, reader: &Actor, id: &StopId, change: StopChange) {
+        if let Some(stop) = self.stop(reader, id) {
+            let to = Audience::of(reader);
+            self.push(&to, None, What::Stop { change, stop });
+        }
+    }
+
+    /// Check fire: the raiser and the coordinator hear it raised, each
+    /// owner that its own activities were held; reminders go to those who
+    /// have not acknowledged; an acknowledgement to the party's other
+    /// credentials and the coordinator (never the raiser, who would learn
+    /// whose activities it held); a lift to everyone it concerns.
+    fn stops(&mut self) {
+        let outcome = &self.entry.outcome;
+        let raiser = &self.entry.actor.party;
+        if let Some(raised) = &outcome.stop {
+            let mut owners: Vec<&String> = outcome.stopped.values().collect();
+            owners.sort();
+            owners.dedup();
+            self.push_stop(&viewer(raiser), &raised.id, StopChange::Raised);
+            for owner in owners {
+                self.push_stop(&viewer(owner), &raised.id, StopChange::Held);
+            }
+            self.push_stop(&coordinator(), &raised.id, StopChange::Raised);
+        }
+        for reminder in &outcome.reminders {
+            let reader = match &reminder.party {
+                Some(party) => viewer(party),
+                None => coordinator(),
+            };
+            self.push_stop(&reader, &reminder.stop, StopChange::Reminder);
+        }
+        match &self.entry.command {
+            Command::AcknowledgeStop { id } => {
+                if !self.entry.actor.coordinator {
+                    self.push_stop(&viewer(raiser), id, StopChange::Acknowledged);
+                }
+                self.push_stop(&coordinator(), id, StopChange::Acknowledged);
+            }
+            Command::LiftStop { id, .. } => {
+                let Ok(all) = self.state.stop(&coordinator(), id, self.entry.time_ms) else {
+                    return;
+                };
+                let mut parties: Vec<String> = all
+                    .held
+                    .iter()
+                    .filter_map(|a| self.state.activity(&coordinator(), a).ok())
+                    .map(|a| a.owner)
+                    .chain(all.detail.map(|d| d.raiser))
+                    .collect();
+                parties.sort();
+                parties.dedup();
+                for party in parties {
+                    self.push_stop(&viewer(&party), id, StopChange::Lifted);
+                }
+                self.push_stop(&coordinator(), id, StopChange::Lifted);
+            }
+            _ => {}
+        }
+    }
+
+    /// A rule set: every party that may read it, and the coordinator.
+    fn rule(&mut self) {
+        let Command::SetRule { spec, .. } = &self.entry.command else {
+            return;
+        };
+        let reader = match self.audience {
+            Audience::Coordinator => coordinator(),
+            Audience::Party(party) => viewer(party),
+        };
+        if !spec.readable_by(&reader) {
+            return;
+        }
+        let version = self
+            .state
+            .rules(&reader)
+            .into_iter()
+            .find(|v| v.seq == self.entry.seq);
+        if let Some(version) = version {
+            let to = self.audience.clone();
+            self.push(&to, None, What::Rule(version));
         }
     }
 

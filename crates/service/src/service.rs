@@ -161,10 +161,11 @@ pub enum StartError {
     },
     #[error(
         "{dir}: this data directory holds a log of entry format {found}, whose public leaves show \
-         who did what and when; this build reads and writes format {}, whose leaves show nothing \
-         but each entry's number. A signed log cannot be rewritten into the new form: keep this \
-         directory as the record it is (the release that wrote it still serves and verifies it), \
-         and start this build on a new data directory (--data)",
+         who did what and when; this build reads entry format {} and later (it writes format {}), \
+         whose leaves show nothing but each entry's number. A signed log cannot be rewritten into \
+         the new form: keep this directory as the record it is (the release that wrote it still \
+         serves and verifies it), and start this build on a new data directory (--data)",
+        deconflict_model::OLDEST_ENTRY_VERSION,
         deconflict_model::ENTRY_VERSION
     )]
     OldFormat { dir: String, found: u32 },
@@ -816,7 +817,7 @@ fn refuse_old_format(log: &Log, store: &str) -> Result<(), StartError> {
         return Ok(());
     };
     match serde_json::from_slice::<Version>(&first.body) {
-        Ok(Version { v }) if v < deconflict_model::ENTRY_VERSION => Err(StartError::OldFormat {
+        Ok(Version { v }) if v < deconflict_model::OLDEST_ENTRY_VERSION => Err(StartError::OldFormat {
             dir: store.to_owned(),
             found: v,
         }),

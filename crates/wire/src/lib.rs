@@ -4,6 +4,7 @@
 //! the same forms, and evidence bundles carry their incident in it.
 
 pub mod schema;
+pub mod theatre;
 pub mod time;
 
 use crate::schema::{
@@ -487,6 +488,9 @@ pub struct ActivityOut {
     #[schemars(with = "Option<Time>")]
     end: Option<i64>,
     disclosure: DisclosureWire,
+    /// Submitted late by the emergency lane: why.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    late_notice: Option<String>,
     #[schemars(with = "ActivityStateName")]
     state: &'static str,
     history: Vec<TransitionOut>,
@@ -507,6 +511,7 @@ impl From<ActivityView> for ActivityOut {
             start: a.volume.from_ms,
             end: a.volume.to_ms,
             disclosure: a.disclosure.into(),
+            late_notice: a.late_notice,
             state: a.state.as_str(),
             history: a
                 .history

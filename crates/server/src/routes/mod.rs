@@ -11,7 +11,9 @@ pub(crate) mod holds;
 pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod me;
+pub(crate) mod rules;
 pub(crate) mod state;
+pub(crate) mod stops;
 pub(crate) mod system;
 pub(crate) mod tracks;
 pub(crate) mod webhooks;
@@ -70,6 +72,8 @@ pub(crate) fn all() -> Vec<Route> {
         me::routes(),
         webhooks::routes(),
         holds::routes(),
+        rules::routes(),
+        stops::routes(),
     ]
     .into_iter()
     .flatten()
@@ -77,7 +81,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 12] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 14] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -90,6 +94,8 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 12] = [
     include_str!("me.openapi.json"),
     include_str!("webhooks.openapi.json"),
     include_str!("holds.openapi.json"),
+    include_str!("rules.openapi.json"),
+    include_str!("stops.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -46,15 +46,25 @@ async fn get(
             .await?;
         return Ok(Json(view.into()));
     };
+    let replayed = replayed_at(&app, &as_of).await?;
+    let view = replayed.view(&caller);
+    Ok(Json(view.into()))
+}
+
+/// The state as the log stood `as_of` a sequence number or an RFC 3339
+/// time, replayed on a blocking thread; the empty state before the first
+/// entry. A sequence number past the log's end is refused, naming `as_of`.
+pub(crate) async fn replayed_at(
+    app: &AppState,
+    as_of: &str,
+) -> Result<deconflict_model::State, ApiError> {
     let until = if !as_of.is_empty() && as_of.bytes().all(|b| b.is_ascii_digit()) {
         let seq = as_of
             .parse::<u64>()
             .map_err(|_| ApiError::query("as_of", "a sequence number or an RFC 3339 time"))?;
         Until::Seq(seq)
     } else {
-        Until::TimeMs(
-            deconflict_wire::time::parse(&as_of).map_err(|e| ApiError::query("as_of", e))?,
-        )
+        Until::TimeMs(deconflict_wire::time::parse(as_of).map_err(|e| ApiError::query("as_of", e))?)
     };
     let replayer = app.clone();
     let replayed = tokio::task::spawn_blocking(move || replayer.replay_until(until))
@@ -70,6 +80,5 @@ async fn get(
             ));
         }
     }
-    let view = replayed.view(&caller);
-    Ok(Json(view.into()))
+    Ok(replayed)
 }

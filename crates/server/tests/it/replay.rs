@@ -119,3 +119,65 @@ async fn a_log_of_the_old_format_is_refused_saying_what_to_do() {
     let fresh = tempfile::tempdir().unwrap();
     deconflict_server::AppState::open(fresh.path(), config()).unwrap();
 }
+
+/// A data directory written by a build of entry format 2 (before rules and
+/// stops) starts and serves its history: each entry keeps the bytes it was
+/// written with, and the new commands append after them.
+#[tokio::test]
+async fn a_log_of_entry_format_2_starts_and_grows() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().to_owned();
+    let golden = include_str!("../../../record/tests/golden/entries-v2-leaf-v2.jsonl");
+    let bodies: Vec<(i64, Vec<u8>)> = golden
+        .lines()
+        .map(|line| {
+            let line: serde_json::Value = serde_json::from_str(line).unwrap();
+            let body = line["body"].as_str().unwrap().as_bytes().to_vec();
+            let entry: serde_json::Value = serde_json::from_slice(&body).unwrap();
+            assert_eq!(entry["v"], 2);
+            (entry["time_ms"].as_i64().unwrap(), body)
+        })
+        .collect();
+    let count = bodies.len() as u64;
+    tokio::task::spawn_blocking(move || {
+        let log = deconflict_store::Log::open(&path).unwrap();
+        for (seq, (time_ms, body)) in (1..).zip(bodies) {
+            log.submit(deconflict_store::Entry {
+                seq,
+                time_ms,
+                body,
+                leaf: None,
+            })
+            .wait()
+            .unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    let state = deconflict_server::AppState::open(dir.path(), config()).unwrap();
+    assert_eq!(state.read(|s| s.seq()).await.unwrap(), Some(count));
+    let approver = deconflict_model::Actor::new(
+        "joc",
+        deconflict_model::Role::Approver,
+        "cred",
+        true,
+    );
+    let rule: deconflict_model::Command = serde_json::from_value(serde_json::json!({
+        "set_rule": {"spec": {"name": "mandate", "parties": ["coalition"],
+            "rule": {"type": "forbid", "kinds": ["ground_operation"]}, "from_ms": 0},
+            "reason": "advise and assist"}
+    }))
+    .unwrap();
+    let seq = state
+        .execute(&approver, rule, |_, entry| entry.seq)
+        .await
+        .unwrap();
+    assert_eq!(seq, count + 1);
+    drop(state);
+    let reopened = deconflict_server::AppState::open(dir.path(), config()).unwrap();
+    let rules = reopened
+        .read(|s| s.rules(&approver).len())
+        .await
+        .unwrap();
+    assert_eq!(rules, 1);
+}
