@@ -723,11 +723,11 @@ impl<'s> Plan<'s> {
     }
 
     /// Each standing stop not acknowledged by all is told again to those
-    /// who have not, once [`stops::REMIND_EVERY_MS`] has passed.
+    /// who have not, once the policy's interval has passed.
     fn sweep_stops(&mut self) {
+        let every = self.state.policy.stop_remind_ms.max(1);
         for (id, stop) in &self.state.stops {
-            if !stop.standing(self.now_ms) || self.now_ms - stop.reminded_ms < stops::REMIND_EVERY_MS
-            {
+            if !stop.standing(self.now_ms) || self.now_ms - stop.reminded_ms < every {
                 continue;
             }
             let (owners, coordinator) = stop.unacknowledged();

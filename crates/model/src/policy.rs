@@ -193,6 +193,9 @@ pub struct Policy {
     /// How far from an `attack` incident a party's declarations get it
     /// alerted, metres.
     pub attack_radius_m: u32,
+    /// How often a stop not yet acknowledged is told again, milliseconds
+    /// (see `stops.rs`).
+    pub stop_remind_ms: i64,
     /// When a question is wide, and the budget of answers per party.
     pub probing: crate::probing::ProbingPolicy,
     /// The limits of each kind with a row of its own; a limit a row leaves
@@ -214,6 +217,7 @@ impl Policy {
             default_max_speed_mps: 30,
             escalate_after_ms: 10 * 60 * 1000,
             attack_radius_m: 10_000,
+            stop_remind_ms: crate::stops::REMIND_EVERY_MS,
             probing: crate::probing::ProbingPolicy::default(),
             limits: KIND_LIMITS
                 .iter()

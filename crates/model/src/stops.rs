@@ -6,7 +6,8 @@
 //! every such activity; while the stop stands, a new activity of another
 //! party that meets it is held too, and none that meets it may be cleared.
 //! The owners of the activities held and the coordinator are reminded on
-//! every sweep past [`REMIND_EVERY_MS`] until each acknowledges
+//! every sweep past [`REMIND_EVERY_MS`] (the policy's `stop_remind_ms`)
+//! until each acknowledges
 //! ([`Command::AcknowledgeStop`]); the raiser or the coordinator lifts it
 //! ([`Command::LiftStop`]), and activities it held stay held until an
 //! approver clears them again.
@@ -38,7 +39,7 @@ pub const MAX_STOP_KM2: f64 = 2_500.0;
 /// The longest a stop may stand before it is raised again: a day.
 pub const MAX_STOP_MS: i64 = 24 * 3_600_000;
 /// How often the owners and the coordinator are reminded of a stop they
-/// have not acknowledged.
+/// have not acknowledged, by default (`Policy::stop_remind_ms`).
 pub const REMIND_EVERY_MS: i64 = 5_000;
 
 /// Why a stop is raised: what its owners are told.

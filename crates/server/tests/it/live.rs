@@ -12,8 +12,8 @@ use std::time::Duration;
 pub(crate) struct SseEvent {
     /// `<seq>-<n>`: the n-th event of log entry `seq` for this stream.
     id: String,
-    kind: String,
-    data: Value,
+    pub(crate) kind: String,
+    pub(crate) data: Value,
     pub(crate) raw: String,
 }
 

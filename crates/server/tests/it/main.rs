@@ -47,6 +47,7 @@ mod revocation;
 mod scene;
 mod side_channels;
 mod stories;
+mod theatre;
 mod webhooks;
 
 use axum::Router;

@@ -30,6 +30,44 @@ pub(crate) async fn coalition_secrets(h: &Harness) -> Vec<String> {
     secrets
 }
 
+/// A rule that binds the coalition alone and a stop the coalition raised
+/// over its own base: what of them the PMF must never see.
+async fn coalition_rule_and_stop(h: &Harness) -> Vec<String> {
+    h.post(
+        "/v1/rules",
+        "joc/approver",
+        json!({"name": "coalition-quiet-rule", "parties": ["coalition"],
+            "rule": {"type": "clearance", "kinds": ["patrol", "survey"]},
+            "reason": "agreed with the coalition alone, xray-kilo"}),
+    )
+    .await
+    .expect(201);
+    let state = h.get("/v1/state", "joc/viewer").await.expect(200).json();
+    let base = state["declarations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["owner"] == "coalition" && d["visibility"] == "private")
+        .expect("a private coalition site");
+    let stop = h
+        .post(
+            "/v1/stops",
+            "coalition/operator",
+            json!({"cause": "troops_in_contact", "geometry": base["geometry"],
+                "buffer_m": 500, "until": crate::in_hours(2.0),
+                "reason": "coalition stop over its own base, yankee-zulu"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    vec![
+        "coalition-quiet-rule".to_owned(),
+        "xray-kilo".to_owned(),
+        "yankee-zulu".to_owned(),
+        stop["id"].as_str().unwrap().to_owned(),
+    ]
+}
+
 fn numbers(value: &Value, out: &mut Vec<String>) {
     match value {
         Value::Array(items) => items.iter().for_each(|v| numbers(v, out)),
@@ -58,6 +96,8 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
         "/v1/conflicts",
         "/v1/conflicts?state=open",
         "/v1/state",
+        "/v1/rules",
+        "/v1/stops",
         "/healthz",
     ]
     .map(str::to_owned)
@@ -111,6 +151,7 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
 async fn the_pmf_never_sees_coalition_labels_coordinates_or_ids() {
     let h = Harness::demo().await;
     let mut secrets = coalition_secrets(&h).await;
+    secrets.extend(coalition_rule_and_stop(&h).await);
     for who in [
         "coalition/operator",
         "coalition/viewer",
