@@ -4,8 +4,8 @@
 //!
 //! Bytes in, values out: the crate does no I/O and reads no clock. A TCP
 //! listener feeds what it reads to a [`Splitter`], which cuts the stream
-//! into events; [`parse`] reads each; [`pong`] and [`marker`] write the
-//! answers.
+//! into events; [`parse`] reads each; [`pong`], [`marker`] and
+//! [`emergency`] write the answers.
 //!
 //! ```
 //! let mut splitter = deconflict_cot::Splitter::new();
@@ -96,4 +96,6 @@ mod write;
 pub use error::{CotError, Reason};
 pub use parse::{Contact, Event, Group, Point, Track, parse};
 pub use split::{DEFAULT_MAX_EVENT_BYTES, Skipped, Splitter};
-pub use write::{MARKER_TYPE, Marker, marker, pong};
+pub use write::{
+    EMERGENCY_CANCEL_TYPE, EMERGENCY_TYPE, Emergency, MARKER_TYPE, Marker, emergency, marker, pong,
+};

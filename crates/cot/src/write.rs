@@ -78,6 +78,59 @@ pub fn marker(marker: &Marker) -> String {
     out
 }
 
+/// The type of an emergency alert ("911 Alert"): every TAK client sounds it
+/// and keeps it on screen until it is cancelled.
+pub const EMERGENCY_TYPE: &str = "b-a-o-tbl";
+
+/// The type that cancels an emergency of the same uid.
+pub const EMERGENCY_CANCEL_TYPE: &str = "b-a-o-can";
+
+/// An emergency for TAK clients, written by [`emergency`]: the same uid
+/// each time it is repeated, so a client shows one alert, not one per
+/// repetition; [`EMERGENCY_CANCEL_TYPE`] with that uid ends it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Emergency<'a> {
+    pub uid: &'a str,
+    /// Who calls it, as the alert names it.
+    pub callsign: &'a str,
+    /// What the alert says.
+    pub text: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius of the area it concerns, metres.
+    pub ce: Option<f64>,
+    pub time_ms: i64,
+    pub stale_ms: i64,
+    /// The emergency is over: cancels the alert of this uid.
+    pub cancel: bool,
+}
+
+/// An emergency alert (`b-a-o-tbl`, or `b-a-o-can` to cancel one) with an
+/// `<emergency>` detail, as TAK clients write their own 911 alerts. Text is
+/// escaped as in [`marker`].
+pub fn emergency(e: &Emergency) -> String {
+    let kind = if e.cancel {
+        EMERGENCY_CANCEL_TYPE
+    } else {
+        EMERGENCY_TYPE
+    };
+    let mut out = open(e.uid, kind, e.time_ms, e.stale_ms);
+    point(&mut out, e.lat, e.lon, e.ce);
+    out.push_str("<detail><contact callsign=\"");
+    escape(&mut out, e.callsign, true);
+    out.push_str("\"/>");
+    if e.cancel {
+        out.push_str("<emergency cancel=\"true\">");
+    } else {
+        out.push_str("<emergency type=\"911 Alert\">");
+    }
+    escape(&mut out, e.callsign, false);
+    out.push_str("</emergency><remarks>");
+    escape(&mut out, e.text, false);
+    out.push_str("</remarks></detail></event>");
+    out
+}
+
 /// The XML declaration and the `<event>` start tag.
 fn open(uid: &str, kind: &str, time_ms: i64, stale_ms: i64) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");

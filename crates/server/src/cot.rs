@@ -43,14 +43,21 @@
 //!   party's alerts (a unit in a hazard, an attack nearby) as CoT spot
 //!   markers over the alert's coarse area; writing one records the conflict
 //!   delivered to the party, as the event stream does.
+//! - **Check fire as an emergency.** A stop that held the party's activities
+//!   arrives as a TAK emergency alert (`b-a-o-tbl`, the "911" every client
+//!   sounds) over the party's own activities it held (never the stop's own
+//!   area, which is its raiser's), and again with each reminder under the
+//!   same uid, until the party acknowledges or the stop is lifted, which
+//!   cancel it (`b-a-o-can`). Its raiser's connections get it over the
+//!   stop's area.
 
 use crate::auth::{actor_of, address_key};
 use crate::metrics::{CotClose, CotOutcome, Refusal};
 use crate::state::AppState;
 use crate::tls::ServerConfig;
-use deconflict_cot::{Marker, Splitter};
+use deconflict_cot::{Emergency, Marker, Splitter};
 use deconflict_model::{Actor, Command, Position, SideView, TrackReport};
-use deconflict_service::events::{Alert, What};
+use deconflict_service::events::{Alert, StopChange, What};
 use deconflict_service::{End, Lease};
 use deconflict_service::{Lane, Subscription, now_ms};
 use deconflict_wire::time;
@@ -503,27 +510,106 @@ impl Connection {
     }
 }
 
-/// Sends `actor`'s party its alerts as markers, from the log's end on.
+/// Sends `actor`'s party its alerts as markers and its stops as
+/// emergencies, from the log's end on.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
-    let mut subscription = Subscription::from_now(state.service().clone(), actor);
+    let mut subscription = Subscription::from_now(state.service().clone(), actor.clone());
     while let Some(events) = subscription.next_batch().await {
         let alerts: Vec<_> = events
             .into_iter()
-            .filter(|e| matches!(e.what, What::Alert(_)))
+            .filter(|e| matches!(e.what, What::Alert(_) | What::Stop { .. }))
             .collect();
         for event in &alerts {
-            let What::Alert(alert) = &event.what else {
+            let written = match &event.what {
+                What::Alert(alert) => marker(event.seq, alert),
+                What::Stop { change, stop } => stop_emergency(&state, &actor, *change, stop).await,
+                _ => None,
+            };
+            let Some(written) = written else {
                 continue;
             };
-            let Some(marker) = marker(event.seq, alert) else {
-                continue;
-            };
-            if to_client.send(marker).await.is_err() {
+            if to_client.send(written).await.is_err() {
                 return;
             }
         }
         subscription.delivered(&alerts).await;
     }
+}
+
+/// A stop as a TAK emergency over what the party may see of it: its own
+/// activities the stop held, or, to its raiser, the stop's area.
+async fn stop_emergency(
+    state: &AppState,
+    actor: &Actor,
+    change: StopChange,
+    stop: &deconflict_model::StopView,
+) -> Option<String> {
+    let cancel = matches!(change, StopChange::Acknowledged | StopChange::Lifted);
+    let bounds = match &stop.detail {
+        Some(detail) => {
+            let spec = deconflict_model::VolumeSpec {
+                geometry: detail.geometry.clone(),
+                buffer_m: detail.buffer_m,
+                altitude_m: [0.0, 0.0],
+                from_ms: stop.raised_ms,
+                to_ms: Some(stop.until_ms),
+            };
+            spec.to_volume()?.bounds()
+        }
+        None => {
+            let held = stop.held.clone();
+            let boxes = state
+                .read(|s| {
+                    held.iter()
+                        .filter_map(|id| s.activity(actor, id).ok())
+                        .filter_map(|a| a.volume.to_volume())
+                        .map(|v| v.bounds())
+                        .collect::<Vec<_>>()
+                })
+                .await
+                .ok()?;
+            boxes.into_iter().reduce(|[w, s, e, n], [w2, s2, e2, n2]| {
+                [w.min(w2), s.min(s2), e.max(e2), n.max(n2)]
+            })?
+        }
+    };
+    let (centre, ce) = circle(bounds);
+    let now = now_ms();
+    let text = format!(
+        "deconflict check fire {} ({}): {}",
+        stop.id,
+        stop.cause.as_str().replace('_', " "),
+        match change {
+            StopChange::Raised => "raised",
+            StopChange::Held => "your activities are held",
+            StopChange::Reminder => "your activities are held; acknowledge it",
+            StopChange::Acknowledged => "acknowledged",
+            StopChange::Lifted => "lifted",
+        }
+    );
+    Some(deconflict_cot::emergency(&Emergency {
+        uid: &format!("deconflict-stop-{}", stop.id),
+        callsign: "CHECK FIRE",
+        text: &text,
+        lat: centre[1],
+        lon: centre[0],
+        ce: Some(ce),
+        time_ms: now,
+        stale_ms: stop.until_ms.max(now + 60_000),
+        cancel,
+    }))
+}
+
+/// The centre of a box and the radius, in metres, of a circle that holds
+/// it whole: to its farthest corner (half the diagonal is not enough: the
+/// box is wider on its side nearer the equator).
+fn circle([w, s, e, n]: [f64; 4]) -> ([f64; 2], f64) {
+    let centre = [(w + e) / 2.0, (s + n) / 2.0];
+    let ce = [[w, s], [e, s], [e, n], [w, n]]
+        .into_iter()
+        .map(|corner| deconflict_geo4d::geodesic_m(centre, corner))
+        .fold(0.0, f64::max);
+    (centre, ce)
 }
 
 /// A spot marker over an alert's coarse area, saying what it is about.
@@ -568,16 +654,8 @@ fn marker(seq: u64, alert: &Alert) -> Option<String> {
 }
 
 fn marker_at(seq: u64, bbox: [f64; 4], what: &str, until: Option<i64>) -> Option<String> {
-    let [w, s, e, n] = bbox;
     let now = now_ms();
-    let centre = [(w + e) / 2.0, (s + n) / 2.0];
-    // The farthest corner, in metres: the whole box is within the circle.
-    // (Half the diagonal is not: the box is wider on its side nearer the
-    // equator.)
-    let ce = [[w, s], [e, s], [e, n], [w, n]]
-        .into_iter()
-        .map(|corner| deconflict_geo4d::geodesic_m(centre, corner))
-        .fold(0.0, f64::max);
+    let (centre, ce) = circle(bbox);
     let text = format!("deconflict alert: {what}");
     Some(deconflict_cot::marker(&Marker {
         uid: &format!("deconflict-alert-{seq}"),

@@ -399,3 +399,70 @@ fn the_listener_outlives_running_out_of_file_descriptors() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+/// Check fire reaches a TAK device of the party whose strike it held as an
+/// emergency alert over the strike, saying nothing of who raised it or
+/// why beyond the cause; acknowledging it cancels the alert.
+#[test]
+fn check_fire_reaches_the_owners_tak_devices_as_an_emergency_until_acknowledged() {
+    let (server, _, strike) = scene("ANDROID-PMF-9");
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let coalition = token(&server.banner, "coalition", "operator");
+    let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+    let hello = format!("<__deconflict token=\"{coalition}\"/>");
+    tak.write_all(position("COALITION-JTAC-1", TIKRIT, &hello).as_bytes())
+        .unwrap();
+    // The connection is the coalition's once its first event is read.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let operator = metrics_token(&server.banner);
+    while !server
+        .call("GET", "/metrics", Some(&operator), None)
+        .1
+        .contains("deconflict_cot_events_total{outcome=\"dropped\"}")
+    {
+        assert!(Instant::now() < deadline, "the event was not read");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pmf = token(&server.banner, "pmf", "operator");
+    let stop = call(
+        &server,
+        "POST",
+        "/v1/stops",
+        &pmf,
+        Some(json!({"cause": "friendly_fire",
+            "geometry": {"type": "Point", "coordinates": [TRUCK_PARK.0, TRUCK_PARK.1]},
+            "buffer_m": 1500, "until": in_hours(2.0),
+            "reason": "our men at the well were hit"})),
+    );
+    let id = stop["id"].as_str().unwrap();
+    let alarm = read_until(&mut tak, "</event>");
+    let alarm = alarm
+        .split("<?xml")
+        .find(|e| e.contains("b-a-o-tbl"))
+        .unwrap_or_else(|| panic!("no emergency: {alarm}"))
+        .to_owned();
+    assert!(alarm.contains(&format!("deconflict-stop-{id}")), "{alarm}");
+    assert!(alarm.contains("friendly fire"), "{alarm}");
+    for hidden in ["pmf", "well were hit", "1500"] {
+        assert!(!alarm.contains(hidden), "{hidden}: {alarm}");
+    }
+    let strike_state = call(
+        &server,
+        "GET",
+        &format!("/v1/activities/{strike}"),
+        &coalition,
+        None,
+    );
+    assert_eq!(strike_state["state"], "held");
+    call(
+        &server,
+        "POST",
+        &format!("/v1/stops/{id}/acknowledge"),
+        &coalition,
+        None,
+    );
+    let cancelled = read_until(&mut tak, "b-a-o-can");
+    assert!(cancelled.contains(&format!("deconflict-stop-{id}")), "{cancelled}");
+}

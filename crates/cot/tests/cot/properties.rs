@@ -1,7 +1,7 @@
 //! Properties: the splitter does not care how the stream is chunked, and the
 //! parser reads back whatever the writer writes.
 
-use deconflict_cot::{Marker, Splitter, marker, parse, pong};
+use deconflict_cot::{Emergency, Marker, Splitter, emergency, marker, parse, pong};
 use proptest::prelude::*;
 
 use crate::split_all;
@@ -132,6 +132,28 @@ proptest! {
         let items = split_all(deconflict_cot::DEFAULT_MAX_EVENT_BYTES, written.as_bytes());
         prop_assert_eq!(items.len(), 1);
         prop_assert_eq!(parse(items[0].as_ref().unwrap()).unwrap(), event);
+    }
+
+    #[test]
+    fn emergencies_read_back(
+        uid in text(64).prop_filter("a uid", |u| !u.is_empty()),
+        callsign in text(32),
+        text_ in text(1024),
+        lat in -90.0f64..=90.0,
+        lon in -180.0f64..=180.0,
+        cancel in any::<bool>(),
+        time_ms in 0i64..253_402_300_000_000,
+    ) {
+        let written = emergency(&Emergency {
+            uid: &uid, callsign: &callsign, text: &text_, lat, lon, ce: Some(2000.0),
+            time_ms, stale_ms: time_ms + 60_000, cancel,
+        });
+        let event = parse(written.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{written}")))?;
+        let kind = if cancel { deconflict_cot::EMERGENCY_CANCEL_TYPE } else { deconflict_cot::EMERGENCY_TYPE };
+        prop_assert_eq!(event.kind.as_str(), kind);
+        prop_assert_eq!(&event.uid, &carried(&uid));
+        prop_assert_eq!(event.remarks.clone(), Some(carried(&text_)));
+        prop_assert_eq!((event.point.lat, event.point.lon), (lat, lon));
     }
 
     #[test]
