@@ -6,13 +6,13 @@ use crate::area::CoarseArea;
 use crate::command::Command;
 use crate::error::ModelError;
 use crate::id::{ActivityId, ConflictId, ObjectRef, StopId};
-use crate::rules::RuleRef;
-use crate::stops::{StopRaised, StopReminder};
-use std::collections::BTreeMap;
 use crate::object::ActivityState;
 use crate::probing::{Probing, Withheld};
+use crate::rules::RuleRef;
+use crate::stops::{StopRaised, StopReminder};
 use crate::track::{Alert, Escalation, StaleUnit};
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 
 /// The version of the entry encoding that [`Entry::encode`] writes, as
 /// the `v` field of every encoded entry.

@@ -3,9 +3,7 @@
 use crate::actor::{Actor, Role};
 use crate::area::CoarseArea;
 use crate::command::{ActivityMove, ActivitySpec, Command, DeclarationSpec};
-use crate::entry::{
-    EntryDraft, Known, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
-};
+use crate::entry::{EntryDraft, Known, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep};
 use crate::error::{ModelError, Noun};
 use crate::id::{
     ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef, StopId,
@@ -17,9 +15,9 @@ use crate::object::{
 use crate::policy::Limits;
 use crate::probing::{self, Asking};
 use crate::rules::{self, Submission};
-use crate::stops::{self, Stop, StopRaised, StopReminder, StopSpec};
 use crate::sight::{Sight, sight};
 use crate::state::{RevealRequest, State};
+use crate::stops::{self, Stop, StopRaised, StopReminder, StopSpec};
 use crate::track::{self, Alert, Escalation, MAX_ESCALATION};
 use crate::validate;
 use deconflict_geo4d::{Volume, Window};
@@ -537,7 +535,12 @@ impl<'s> Plan<'s> {
                     });
                 }
                 if !stop.standing(self.now_ms) {
-                    return Err(wrong_state(Noun::Stop, "not standing", verb, "a standing stop"));
+                    return Err(wrong_state(
+                        Noun::Stop,
+                        "not standing",
+                        verb,
+                        "a standing stop",
+                    ));
                 }
                 Ok(Command::LiftStop { id: *id, reason })
             }
@@ -650,7 +653,8 @@ impl<'s> Plan<'s> {
             let other = &c.sides[side];
             if c.state == ConflictState::Open
                 && let ObjectRef::Activity(_) = other.object
-                && let Some(rule) = state.outranked(&a.owner, &a.spec.kind, &other.kind, self.now_ms)
+                && let Some(rule) =
+                    state.outranked(&a.owner, &a.spec.kind, &other.kind, self.now_ms)
             {
                 let (kind, a_kind) = (&other.kind, &a.spec.kind);
                 return Err(ModelError::RuleRefused {
@@ -736,7 +740,9 @@ impl<'s> Plan<'s> {
                 .map(|p| Some(p.clone()))
                 .chain(coordinator.then_some(None));
             for party in parties {
-                self.outcome.reminders.push(StopReminder { stop: *id, party });
+                self.outcome
+                    .reminders
+                    .push(StopReminder { stop: *id, party });
             }
         }
     }
@@ -956,9 +962,10 @@ impl<'s> Plan<'s> {
             return Ok(());
         };
         track::validate_spec(tracking)?;
-        if let (Some(speed), Some(ceiling)) =
-            (tracking.max_speed_mps, self.limits(&spec.kind).max_speed_mps)
-            && speed > ceiling
+        if let (Some(speed), Some(ceiling)) = (
+            tracking.max_speed_mps,
+            self.limits(&spec.kind).max_speed_mps,
+        ) && speed > ceiling
         {
             let kind = &spec.kind;
             return Err(ModelError::invalid(

@@ -142,11 +142,12 @@ mod validate;
 mod tests;
 
 pub use actor::{Actor, Role, SERVICE};
-pub use deconflict_geo4d::MAX_ALTITUDE_M;
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
+pub use deconflict_geo4d::MAX_ALTITUDE_M;
 pub use entry::{
-    ENTRY_VERSION, Entry, Known, OLDEST_ENTRY_VERSION, EntryDraft, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep,
+    ENTRY_VERSION, Entry, EntryDraft, Known, Notice, NoticeEvent, OLDEST_ENTRY_VERSION,
+    OpenedConflict, Outcome, RevealStep,
 };
 pub use error::{ErrorKind, ModelError, Noun};
 pub use holds::{HOLDS_WINDOW_MS, MAX_SUSPENSION_MS, Suspension};
@@ -164,10 +165,10 @@ pub use probing::{
     MAX_PROBING_WINDOW_MS, MAX_QUICK_MS, Pattern, PatternSeen, Probing, ProbingPolicy, Withheld,
 };
 pub use reading::{may_read, revealable_alone};
+pub use rules::{AreaEffect, MAX_NOTICE_H, Rule, RuleRef, RuleSpec, RuleVersion};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
-pub use rules::{AreaEffect, MAX_NOTICE_H, Rule, RuleRef, RuleSpec, RuleVersion};
 pub use state::{Replay, State, Totals};
 pub use stops::{
     MAX_STOP_KM2, MAX_STOP_MS, REMIND_EVERY_MS, StopCause, StopDetail, StopRaised, StopReminder,

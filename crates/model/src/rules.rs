@@ -116,8 +116,14 @@ impl Rule {
     }
 
     /// Every rule type, as the API names them.
-    pub const TYPES: [&'static str; 6] =
-        ["forbid", "clearance", "notice", "area", "priority", "limits"];
+    pub const TYPES: [&'static str; 6] = [
+        "forbid",
+        "clearance",
+        "notice",
+        "area",
+        "priority",
+        "limits",
+    ];
 }
 
 /// One version of a rule, as the coordinator sets it.
@@ -216,10 +222,7 @@ pub(crate) fn validate(spec: &RuleSpec) -> Result<Option<Volume>, ModelError> {
     for (i, party) in spec.parties.iter().enumerate() {
         validate::text(&format!("parties[{i}]"), party, 64)?;
         if !seen.insert(party) {
-            return Err(ModelError::invalid(
-                format!("parties[{i}]"),
-                "named twice",
-            ));
+            return Err(ModelError::invalid(format!("parties[{i}]"), "named twice"));
         }
     }
     let Some(rule) = &spec.rule else {
@@ -227,7 +230,11 @@ pub(crate) fn validate(spec: &RuleSpec) -> Result<Option<Volume>, ModelError> {
     };
     match rule {
         Rule::Forbid { kinds } | Rule::Priority { kinds } => {
-            let least = if matches!(rule, Rule::Priority { .. }) { 2 } else { 1 };
+            let least = if matches!(rule, Rule::Priority { .. }) {
+                2
+            } else {
+                1
+            };
             kinds_of(kinds, least)?;
         }
         Rule::Clearance { kinds } => kinds_of(kinds, 0)?,
@@ -248,14 +255,13 @@ pub(crate) fn validate(spec: &RuleSpec) -> Result<Option<Volume>, ModelError> {
         } => {
             validate::text("rule.label", label, MAX_LABEL)?;
             kinds_of(kinds, 0)?;
-            let volume = validate::volume(volume, validate::DECLARATION_WINDOW).map_err(
-                |e| match e {
+            let volume =
+                validate::volume(volume, validate::DECLARATION_WINDOW).map_err(|e| match e {
                     ModelError::Invalid { field, message } => {
                         ModelError::invalid(format!("rule.volume.{field}"), message)
                     }
                     other => other,
-                },
-            )?;
+                })?;
             return Ok(Some(volume));
         }
         Rule::Limits {

@@ -693,8 +693,7 @@ impl State {
         if self.stops.contains_key(&raised.id) {
             return Err(corrupt(seq, format!("{} exists already", raised.id)));
         }
-        let volume =
-            crate::stops::stop_volume(spec, t).map_err(|e| corrupt(seq, e.to_string()))?;
+        let volume = crate::stops::stop_volume(spec, t).map_err(|e| corrupt(seq, e.to_string()))?;
         let raiser = &entry.actor.party;
         let mut held: BTreeMap<String, Vec<ActivityId>> = BTreeMap::new();
         let why = format!("check fire {}: {}", raised.id, spec.cause.as_str());
@@ -707,7 +706,14 @@ impl State {
             if !matches!(a.state, ActivityState::Cleared | ActivityState::Active) {
                 return Err(corrupt(seq, format!("{activity} is {}", a.state)));
             }
-            self.move_activity(volumes, seq, t, activity, Some(ActivityState::Held), Some(why.clone()))?;
+            self.move_activity(
+                volumes,
+                seq,
+                t,
+                activity,
+                Some(ActivityState::Held),
+                Some(why.clone()),
+            )?;
             self.holds.push(crate::holds::HoldCaused {
                 time_ms: t,
                 party: raiser.clone(),

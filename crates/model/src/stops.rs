@@ -201,13 +201,14 @@ pub(crate) fn stop_volume(spec: &StopSpec, from_ms: i64) -> Result<Volume, Model
             "must be after now, and at most 24 hours ahead",
         ));
     }
-    let window = Window::new(from_ms, Some(spec.until_ms)).map_err(|e| invalid("until", &e.reason))?;
+    let window =
+        Window::new(from_ms, Some(spec.until_ms)).map_err(|e| invalid("until", &e.reason))?;
     let altitude = match spec.altitude_m {
         None => AltitudeBand::ALL,
         Some([lo, hi]) => AltitudeBand::new(lo, hi).map_err(|e| invalid("altitude_m", &e))?,
     };
-    let volume =
-        Volume::new(geometry, spec.buffer_m, altitude, window).map_err(|e| invalid("buffer_m", &e))?;
+    let volume = Volume::new(geometry, spec.buffer_m, altitude, window)
+        .map_err(|e| invalid("buffer_m", &e))?;
     let covered = covered_km2(&volume);
     if covered > MAX_STOP_KM2 {
         return Err(ModelError::invalid(

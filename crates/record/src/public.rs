@@ -17,8 +17,8 @@ pub const LEAF_VERSION: u32 = 2;
 /// The formats of the entries this build publishes: the `v` of
 /// [`Entry::encode`], and the older ones the model still reads. Any other
 /// is refused rather than guessed at.
-const ENTRY_FORMATS: std::ops::RangeInclusive<u64> = deconflict_model::OLDEST_ENTRY_VERSION
-    as u64..=deconflict_model::ENTRY_VERSION as u64;
+const ENTRY_FORMATS: std::ops::RangeInclusive<u64> =
+    deconflict_model::OLDEST_ENTRY_VERSION as u64..=deconflict_model::ENTRY_VERSION as u64;
 
 /// The fewest commitments an entry's fields list holds: a list is padded
 /// to a power of two, and to no fewer than this, so that its length says

@@ -177,10 +177,7 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
             format!("ended the dispute of declaration {}", id("id"))
         }
         "dispute" => format!("disputed declaration {}", id("id")),
-        "set_rule" => format!(
-            "set rule {}",
-            shown(&body["spec"]["name"], "name")
-        ),
+        "set_rule" => format!("set rule {}", shown(&body["spec"]["name"], "name")),
         "raise_stop" => format!(
             "raised check fire {}",
             outcome["stop"]["id"]

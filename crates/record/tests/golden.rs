@@ -221,8 +221,16 @@ fn history() -> Vec<Entry> {
     let stop = check_fire(&mut log, t);
     log.run("service", t(200), json!("sweep"));
     log.run("pmf/operator", t(201), json!({"withdraw": {"id": unit}}));
-    log.run("coalition/operator", t(202), json!({"acknowledge_stop": {"id": stop}}));
-    log.run("joc/approver", t(203), json!({"acknowledge_stop": {"id": stop}}));
+    log.run(
+        "coalition/operator",
+        t(202),
+        json!({"acknowledge_stop": {"id": stop}}),
+    );
+    log.run(
+        "joc/approver",
+        t(203),
+        json!({"acknowledge_stop": {"id": stop}}),
+    );
     log.run(
         "pmf/operator",
         t(204),
@@ -410,8 +418,9 @@ fn the_golden_log_holds_every_command_and_the_current_code_reads_it_unchanged() 
 #[test]
 fn the_golden_logs_of_older_formats_still_read_and_replay() {
     for v in deconflict_model::OLDEST_ENTRY_VERSION..ENTRY_VERSION {
-        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-            .join(format!("tests/golden/entries-v{v}-leaf-v{LEAF_VERSION}.jsonl"));
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!(
+            "tests/golden/entries-v{v}-leaf-v{LEAF_VERSION}.jsonl"
+        ));
         let entries = read_golden(&path, false);
         assert!(entries.len() > 20, "{}", path.display());
         State::replay(Policy::default(), &entries).unwrap();

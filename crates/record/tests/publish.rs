@@ -456,7 +456,11 @@ fn units_are_scalars_or_the_whole_values_named() {
     let rule = pointers(20);
     assert!(rule.iter().any(|p| p == "/command/set_rule/spec/rule"));
     assert!(rule.iter().any(|p| p == "/command/set_rule/spec/name"));
-    assert!(!rule.iter().any(|p| p.starts_with("/command/set_rule/spec/rule/")));
+    assert!(
+        !rule
+            .iter()
+            .any(|p| p.starts_with("/command/set_rule/spec/rule/"))
+    );
     let stop = pointers(21);
     assert!(stop.iter().any(|p| p == "/command/raise_stop/spec"));
     assert!(stop.iter().any(|p| p == "/outcome/stop/held"));

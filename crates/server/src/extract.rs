@@ -8,7 +8,9 @@ use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use deconflict_model::{ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId};
+use deconflict_model::{
+    ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId,
+};
 use serde::de::DeserializeOwned;
 
 /// A JSON request body of type `T`.

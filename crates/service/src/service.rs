@@ -817,10 +817,12 @@ fn refuse_old_format(log: &Log, store: &str) -> Result<(), StartError> {
         return Ok(());
     };
     match serde_json::from_slice::<Version>(&first.body) {
-        Ok(Version { v }) if v < deconflict_model::OLDEST_ENTRY_VERSION => Err(StartError::OldFormat {
-            dir: store.to_owned(),
-            found: v,
-        }),
+        Ok(Version { v }) if v < deconflict_model::OLDEST_ENTRY_VERSION => {
+            Err(StartError::OldFormat {
+                dir: store.to_owned(),
+                found: v,
+            })
+        }
         _ => Ok(()),
     }
 }

@@ -464,5 +464,8 @@ fn check_fire_reaches_the_owners_tak_devices_as_an_emergency_until_acknowledged(
         None,
     );
     let cancelled = read_until(&mut tak, "b-a-o-can");
-    assert!(cancelled.contains(&format!("deconflict-stop-{id}")), "{cancelled}");
+    assert!(
+        cancelled.contains(&format!("deconflict-stop-{id}")),
+        "{cancelled}"
+    );
 }

@@ -16,8 +16,8 @@ mod properties;
 mod reading;
 mod refusals;
 mod rules;
-mod stops;
 mod scenarios;
+mod stops;
 mod tracks;
 
 use crate::{

@@ -373,7 +373,13 @@ fn play(ops: &[Op]) -> World {
                 let Some((id, raiser)) = stops.get(pick % stops.len().max(1)) else {
                     continue;
                 };
-                (operator(by, raiser), Command::LiftStop { id: *id, reason: None })
+                (
+                    operator(by, raiser),
+                    Command::LiftStop {
+                        id: *id,
+                        reason: None,
+                    },
+                )
             }
         };
         let _refused_or_applied = w.run(&who, command);
@@ -605,7 +611,10 @@ fn everything_seen_by(state: &State, party: &str) -> String {
     }
     seen += &format!("{:?}", state.stops(&reader, T0));
     for id in state.stops.keys() {
-        seen += &refusal(Command::LiftStop { id: *id, reason: None });
+        seen += &refusal(Command::LiftStop {
+            id: *id,
+            reason: None,
+        });
         seen += &refusal(Command::AcknowledgeStop { id: *id });
     }
     seen
@@ -676,7 +685,10 @@ fn check_need_to_know(state: &State) {
             let mut words = coordinates(&stop.spec.geometry);
             words.push(stop.reason.clone());
             for word in words.iter().filter(|w| !open.contains(w.as_str())) {
-                assert!(!seen.contains(word.as_str()), "{party} learns {word:?} of {id}");
+                assert!(
+                    !seen.contains(word.as_str()),
+                    "{party} learns {word:?} of {id}"
+                );
             }
         }
         check_not_found_is_uniform(state, party);

@@ -24,11 +24,21 @@ fn kinds(list: &[&str]) -> Vec<String> {
 }
 
 /// A submission `from_h` hours after T0 near Baiji, by `who`.
-fn plan(w: &mut World, who: &str, name: &str, kind: &str, from_h: i64) -> Result<Entry, ModelError> {
+fn plan(
+    w: &mut World,
+    who: &str,
+    name: &str,
+    kind: &str,
+    from_h: i64,
+) -> Result<Entry, ModelError> {
     let [lon, lat] = BAIJI;
     let entry = w.run(
         who,
-        submit(kind, name, vol(point(lon, lat), 500.0, from_h, Some(from_h + 1))),
+        submit(
+            kind,
+            name,
+            vol(point(lon, lat), 500.0, from_h, Some(from_h + 1)),
+        ),
     )?;
     if let Some(created) = entry.outcome.created {
         w.names.insert(name.to_owned(), created);
@@ -72,8 +82,19 @@ fn a_party_may_not_submit_a_kind_its_mandate_forbids_and_the_refusal_names_the_r
     plan(&mut w, "isf/operator", "raid", "ground_operation", 30).unwrap();
     // A new version that no longer stands frees the coalition.
     let t = w.now();
-    w.ok("joc/approver", "lifted", set("coalition-mandate", &["coalition"], true, None, t));
-    plan(&mut w, "coalition/operator", "raid2", "ground_operation", 30).unwrap();
+    w.ok(
+        "joc/approver",
+        "lifted",
+        set("coalition-mandate", &["coalition"], true, None, t),
+    );
+    plan(
+        &mut w,
+        "coalition/operator",
+        "raid2",
+        "ground_operation",
+        30,
+    )
+    .unwrap();
 }
 
 #[test]
@@ -81,8 +102,14 @@ fn clearance_is_per_party_and_a_party_no_rule_binds_keeps_the_configured_list() 
     let mut w = World::new();
     let t = w.now();
     // The configured list: an air strike waits, a patrol does not.
-    assert_eq!(state_of(&plan(&mut w, "isf/operator", "s0", "air_strike", 30).unwrap()), ActivityState::Held);
-    assert_eq!(state_of(&plan(&mut w, "isf/operator", "p0", "patrol", 32).unwrap()), ActivityState::Cleared);
+    assert_eq!(
+        state_of(&plan(&mut w, "isf/operator", "s0", "air_strike", 30).unwrap()),
+        ActivityState::Held
+    );
+    assert_eq!(
+        state_of(&plan(&mut w, "isf/operator", "p0", "patrol", 32).unwrap()),
+        ActivityState::Cleared
+    );
     w.ok(
         "joc/approver",
         "rule",
@@ -99,7 +126,11 @@ fn clearance_is_per_party_and_a_party_no_rule_binds_keeps_the_configured_list() 
     let patrol = plan(&mut w, "coalition/operator", "p1", "patrol", 34).unwrap();
     assert_eq!(state_of(&patrol), ActivityState::Held);
     assert_eq!(patrol.outcome.ruled[0].name, "coalition-clearance");
-    let history = &w.state.activity(&actor("coalition/viewer"), &w.act("p1")).unwrap().history;
+    let history = &w
+        .state
+        .activity(&actor("coalition/viewer"), &w.act("p1"))
+        .unwrap()
+        .history;
     assert_eq!(
         history[0].reason.as_deref(),
         Some("held under rule coalition-clearance v1")
@@ -107,15 +138,27 @@ fn clearance_is_per_party_and_a_party_no_rule_binds_keeps_the_configured_list() 
     // The rule replaces the list for the coalition alone.
     let strike = plan(&mut w, "coalition/operator", "s1", "air_strike", 36).unwrap();
     assert_eq!(state_of(&strike), ActivityState::Cleared);
-    assert_eq!(state_of(&plan(&mut w, "isf/operator", "p2", "patrol", 38).unwrap()), ActivityState::Cleared);
+    assert_eq!(
+        state_of(&plan(&mut w, "isf/operator", "p2", "patrol", 38).unwrap()),
+        ActivityState::Cleared
+    );
     // A clearance rule with no kinds frees those it binds from the list.
     let t = w.now();
     w.ok(
         "joc/approver",
         "free",
-        set("isf-free", &["isf"], false, Some(Rule::Clearance { kinds: vec![] }), t),
+        set(
+            "isf-free",
+            &["isf"],
+            false,
+            Some(Rule::Clearance { kinds: vec![] }),
+            t,
+        ),
     );
-    assert_eq!(state_of(&plan(&mut w, "isf/operator", "s2", "air_strike", 40).unwrap()), ActivityState::Cleared);
+    assert_eq!(
+        state_of(&plan(&mut w, "isf/operator", "s2", "air_strike", 40).unwrap()),
+        ActivityState::Cleared
+    );
 }
 
 #[test]
@@ -141,7 +184,10 @@ fn too_little_notice_is_refused_unless_it_comes_late_by_the_emergency_lane() {
     assert_eq!(refused_by(&e), ("convoy-notice", 1, "start"));
     assert!(e.to_string().contains("48 h notice"), "{e}");
     // 49 hours ahead is in time, and not held.
-    assert_eq!(state_of(&plan(&mut w, "ocha/operator", "c2", "convoy", 49).unwrap()), ActivityState::Cleared);
+    assert_eq!(
+        state_of(&plan(&mut w, "ocha/operator", "c2", "convoy", 49).unwrap()),
+        ActivityState::Cleared
+    );
     // Late, with a reason: accepted, and waits for an approver.
     let [lon, lat] = BAIJI;
     let late = w.ok(
@@ -149,7 +195,11 @@ fn too_little_notice_is_refused_unless_it_comes_late_by_the_emergency_lane() {
         "c3",
         Command::SubmitActivity(ActivitySpec {
             late_notice: Some("  medical evacuation of the wounded ".into()),
-            ..match submit("convoy", "Late convoy", vol(point(lon, lat), 500.0, 3, Some(4))) {
+            ..match submit(
+                "convoy",
+                "Late convoy",
+                vol(point(lon, lat), 500.0, 3, Some(4)),
+            ) {
                 Command::SubmitActivity(spec) => spec,
                 _ => unreachable!(),
             }
@@ -159,7 +209,10 @@ fn too_little_notice_is_refused_unless_it_comes_late_by_the_emergency_lane() {
     assert_eq!(late.outcome.ruled[0].name, "convoy-notice");
     match &late.command {
         Command::SubmitActivity(spec) => {
-            assert_eq!(spec.late_notice.as_deref(), Some("medical evacuation of the wounded"));
+            assert_eq!(
+                spec.late_notice.as_deref(),
+                Some("medical evacuation of the wounded")
+            );
         }
         other => panic!("{other:?}"),
     }
@@ -169,14 +222,23 @@ fn too_little_notice_is_refused_unless_it_comes_late_by_the_emergency_lane() {
             "ocha/operator",
             Command::SubmitActivity(ActivitySpec {
                 late_notice: Some("  ".into()),
-                ..match submit("convoy", "Late convoy", vol(point(lon, lat), 500.0, 3, Some(4))) {
+                ..match submit(
+                    "convoy",
+                    "Late convoy",
+                    vol(point(lon, lat), 500.0, 3, Some(4)),
+                ) {
                     Command::SubmitActivity(spec) => spec,
                     _ => unreachable!(),
                 }
             }),
         )
         .unwrap_err();
-    assert_eq!(e.kind(), crate::ErrorKind::Invalid { field: "late_notice" });
+    assert_eq!(
+        e.kind(),
+        crate::ErrorKind::Invalid {
+            field: "late_notice"
+        }
+    );
 }
 
 #[test]
@@ -209,7 +271,11 @@ fn an_area_rule_refuses_or_holds_what_meets_it_in_its_window_only() {
     // Far away, not refused.
     w.run(
         "coalition/operator",
-        submit("air_strike", "Far", vol(point(lon + 1.0, lat), 500.0, 2, Some(3))),
+        submit(
+            "air_strike",
+            "Far",
+            vol(point(lon + 1.0, lat), 500.0, 2, Some(3)),
+        ),
     )
     .unwrap();
     let t = w.now();
@@ -262,7 +328,11 @@ fn a_lower_priority_activity_is_not_cleared_over_a_higher_ones_conflict_without_
         .unwrap_err();
     assert_eq!(refused_by(&e), ("priorities", 1, "id"));
     // The higher one may be cleared over the lower one.
-    w.ok("joc/approver", "clear-medevac", clear(&w.act("medevac"), "first"));
+    w.ok(
+        "joc/approver",
+        "clear-medevac",
+        clear(&w.act("medevac"), "first"),
+    );
     // Overridden, the conflict no longer stands in the way; both owners
     // are told of the override.
     let overridden = w.ok(
@@ -273,9 +343,18 @@ fn a_lower_priority_activity_is_not_cleared_over_a_higher_ones_conflict_without_
             reason: Some("the convoy carries the medevac's fuel".into()),
         },
     );
-    let told: Vec<&str> = overridden.outcome.notices.iter().map(|n| n.party.as_str()).collect();
+    let told: Vec<&str> = overridden
+        .outcome
+        .notices
+        .iter()
+        .map(|n| n.party.as_str())
+        .collect();
     assert!(told.contains(&"ocha") && told.contains(&"isf"), "{told:?}");
-    w.ok("joc/approver", "clear-convoy", clear(&w.act("convoy"), "overridden"));
+    w.ok(
+        "joc/approver",
+        "clear-convoy",
+        clear(&w.act("convoy"), "overridden"),
+    );
 }
 
 #[test]
@@ -283,7 +362,13 @@ fn a_limits_rule_tightens_a_kind_and_rescinding_it_restores_the_built_in_row() {
     let mut w = World::new();
     let t = w.now();
     let [lon, lat] = BAIJI;
-    let long = || submit("convoy", "Long convoy", vol(point(lon, lat), 500.0, 10, Some(10 + 72)));
+    let long = || {
+        submit(
+            "convoy",
+            "Long convoy",
+            vol(point(lon, lat), 500.0, 10, Some(10 + 72)),
+        )
+    };
     w.run("isf/operator", long()).unwrap();
     w.ok(
         "joc/approver",
@@ -305,9 +390,16 @@ fn a_limits_rule_tightens_a_kind_and_rescinding_it_restores_the_built_in_row() {
     let e = w.run("isf/operator", long()).unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::Invalid { field: "end" });
     assert!(e.to_string().contains("at most 2 days"), "{e}");
-    assert_eq!(w.state.limits("isf", "convoy", w.now()).max_area_km2, Some(5_000.0));
+    assert_eq!(
+        w.state.limits("isf", "convoy", w.now()).max_area_km2,
+        Some(5_000.0)
+    );
     let t = w.now();
-    w.ok("joc/approver", "rescind", set("convoy-limits", &[], false, None, t));
+    w.ok(
+        "joc/approver",
+        "rescind",
+        set("convoy-limits", &[], false, None, t),
+    );
     w.run("isf/operator", long()).unwrap();
 }
 
@@ -371,12 +463,29 @@ fn a_rule_is_read_by_those_it_binds_by_all_if_public_and_by_the_coordinator() {
             .collect()
     };
     assert_eq!(names("joc"), ["coalition-clearance", "coalition-mandate"]);
-    assert_eq!(names("coalition"), ["coalition-clearance", "coalition-mandate"]);
+    assert_eq!(
+        names("coalition"),
+        ["coalition-clearance", "coalition-mandate"]
+    );
     assert_eq!(names("pmf"), ["coalition-mandate"]);
-    for pointer in ["/time_ms", "/command", "/command/set_rule/spec/rule", "/actor/party"] {
-        assert!(!may_read(&w.state, &viewer("pmf"), &private, pointer), "{pointer}");
-        assert!(may_read(&w.state, &viewer("coalition"), &private, pointer), "{pointer}");
-        assert!(may_read(&w.state, &viewer("pmf"), &public, pointer), "{pointer}");
+    for pointer in [
+        "/time_ms",
+        "/command",
+        "/command/set_rule/spec/rule",
+        "/actor/party",
+    ] {
+        assert!(
+            !may_read(&w.state, &viewer("pmf"), &private, pointer),
+            "{pointer}"
+        );
+        assert!(
+            may_read(&w.state, &viewer("coalition"), &private, pointer),
+            "{pointer}"
+        );
+        assert!(
+            may_read(&w.state, &viewer("pmf"), &public, pointer),
+            "{pointer}"
+        );
     }
     // Nor does the PMF learn of the private rule from what it held.
     plan(&mut w, "coalition/operator", "p", "patrol", 30).unwrap();
@@ -387,7 +496,11 @@ fn a_rule_is_read_by_those_it_binds_by_all_if_public_and_by_the_coordinator() {
 fn only_the_coordinators_approvers_set_rules_each_with_a_reason_and_well_formed() {
     let mut w = World::new();
     let t = w.now();
-    let forbid = || Some(Rule::Forbid { kinds: kinds(&["patrol"]) });
+    let forbid = || {
+        Some(Rule::Forbid {
+            kinds: kinds(&["patrol"]),
+        })
+    };
     for who in ["coalition/approver", "joc/operator", "pmf/operator"] {
         let e = w.run(who, set("r", &[], false, forbid(), t)).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Forbidden, "{who}");
@@ -411,9 +524,28 @@ fn only_the_coordinators_approvers_set_rules_each_with_a_reason_and_well_formed(
     let bad: [(&str, Option<Rule>, &str); 7] = [
         ("Bad Name", forbid(), "name"),
         ("r", Some(Rule::Forbid { kinds: vec![] }), "rule.kinds"),
-        ("r", Some(Rule::Forbid { kinds: kinds(&["patrol", "patrol"]) }), "rule.kinds[1]"),
-        ("r", Some(Rule::Priority { kinds: kinds(&["medevac"]) }), "rule.kinds"),
-        ("r", Some(Rule::Notice { kind: "convoy".into(), hours: 0.0 }), "rule.hours"),
+        (
+            "r",
+            Some(Rule::Forbid {
+                kinds: kinds(&["patrol", "patrol"]),
+            }),
+            "rule.kinds[1]",
+        ),
+        (
+            "r",
+            Some(Rule::Priority {
+                kinds: kinds(&["medevac"]),
+            }),
+            "rule.kinds",
+        ),
+        (
+            "r",
+            Some(Rule::Notice {
+                kind: "convoy".into(),
+                hours: 0.0,
+            }),
+            "rule.hours",
+        ),
         (
             "r",
             Some(Rule::Limits {
@@ -437,13 +569,23 @@ fn only_the_coordinators_approvers_set_rules_each_with_a_reason_and_well_formed(
         ),
     ];
     for (name, rule, field) in bad {
-        let e = w.run("joc/approver", set(name, &[], false, rule, t)).unwrap_err();
+        let e = w
+            .run("joc/approver", set(name, &[], false, rule, t))
+            .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Invalid { field }, "{e}");
     }
     let e = w
-        .run("joc/approver", set("r", &["isf", "isf"], false, forbid(), t))
+        .run(
+            "joc/approver",
+            set("r", &["isf", "isf"], false, forbid(), t),
+        )
         .unwrap_err();
-    assert_eq!(e.kind(), crate::ErrorKind::Invalid { field: "parties[1]" });
+    assert_eq!(
+        e.kind(),
+        crate::ErrorKind::Invalid {
+            field: "parties[1]"
+        }
+    );
 }
 
 #[test]
@@ -451,14 +593,22 @@ fn rules_are_a_fold_of_the_log_and_replay_to_the_same_versions() {
     let mut w = World::new();
     let t = w.now();
     for (i, rule) in [
-        Some(Rule::Forbid { kinds: kinds(&["patrol"]) }),
-        Some(Rule::Forbid { kinds: kinds(&["survey"]) }),
+        Some(Rule::Forbid {
+            kinds: kinds(&["patrol"]),
+        }),
+        Some(Rule::Forbid {
+            kinds: kinds(&["survey"]),
+        }),
         None,
     ]
     .into_iter()
     .enumerate()
     {
-        w.ok("joc/approver", &format!("v{i}"), set("mandate", &["isf"], false, rule, t));
+        w.ok(
+            "joc/approver",
+            &format!("v{i}"),
+            set("mandate", &["isf"], false, rule, t),
+        );
     }
     let replayed = State::replay(Policy::default(), &w.entries).unwrap();
     let versions = |s: &State| -> Vec<(u64, bool)> {
@@ -477,12 +627,20 @@ fn a_clearance_records_the_versions_of_what_it_was_decided_against_for_the_coord
     let mut w = World::new();
     let [lon, lat] = BAIJI;
     let camp = |label: &str| {
-        public(declare("camp", label, vol(point(lon, lat), 300.0, -1, None)))
+        public(declare(
+            "camp",
+            label,
+            vol(point(lon, lat), 300.0, -1, None),
+        ))
     };
     w.ok("pmf/operator", "camp", camp("Camp"));
     let id = w.decl("camp");
     let amended = match camp("Camp, grown") {
-        Command::Declare(spec) => Command::Amend { id, version: Some(1), spec },
+        Command::Declare(spec) => Command::Amend {
+            id,
+            version: Some(1),
+            spec,
+        },
         _ => unreachable!(),
     };
     w.ok("pmf/operator", "amended", amended);
@@ -490,7 +648,11 @@ fn a_clearance_records_the_versions_of_what_it_was_decided_against_for_the_coord
     let conflict = strike.outcome.opened[0].id;
     w.ok("pmf/operator", "ack", ack(&conflict));
     w.ok("coalition/operator", "ack2", ack(&conflict));
-    let cleared = w.ok("joc/approver", "clear", clear(&w.act("strike"), "1 km clear of the camp"));
+    let cleared = w.ok(
+        "joc/approver",
+        "clear",
+        clear(&w.act("strike"), "1 km clear of the camp"),
+    );
     assert_eq!(
         cleared.outcome.known,
         [crate::Known {
@@ -499,7 +661,15 @@ fn a_clearance_records_the_versions_of_what_it_was_decided_against_for_the_coord
         }]
     );
     for party in ["coalition", "pmf", "ocha"] {
-        assert!(!may_read(&w.state, &viewer(party), &cleared, "/outcome/known/0"), "{party}");
+        assert!(
+            !may_read(&w.state, &viewer(party), &cleared, "/outcome/known/0"),
+            "{party}"
+        );
     }
-    assert!(may_read(&w.state, &viewer("joc"), &cleared, "/outcome/known/0"));
+    assert!(may_read(
+        &w.state,
+        &viewer("joc"),
+        &cleared,
+        "/outcome/known/0"
+    ));
 }

@@ -29,20 +29,42 @@ fn world() -> World {
     w.ok(
         "coalition/operator",
         "strike",
-        submit("air_strike", "Strike", vol(point(lon, lat), 500.0, 1, Some(3))),
+        submit(
+            "air_strike",
+            "Strike",
+            vol(point(lon, lat), 500.0, 1, Some(3)),
+        ),
     );
     let strike = w.act("strike");
-    w.ok("joc/approver", "clear", clear(&strike, "nothing declared there"));
+    w.ok(
+        "joc/approver",
+        "clear",
+        clear(&strike, "nothing declared there"),
+    );
     w.ok(
         "isf/operator",
         "patrol",
-        submit("patrol", "ISF patrol", vol(point(lon + 0.02, lat), 500.0, 0, Some(4))),
+        submit(
+            "patrol",
+            "ISF patrol",
+            vol(point(lon + 0.02, lat), 500.0, 0, Some(4)),
+        ),
     );
-    w.ok("isf/operator", "start", Command::Start { id: w.act("patrol") });
+    w.ok(
+        "isf/operator",
+        "start",
+        Command::Start {
+            id: w.act("patrol"),
+        },
+    );
     w.ok(
         "coalition/operator",
         "survey",
-        submit("survey", "Far survey", vol(point(lon + 2.0, lat), 500.0, 1, Some(3))),
+        submit(
+            "survey",
+            "Far survey",
+            vol(point(lon + 2.0, lat), 500.0, 1, Some(3)),
+        ),
     );
     w
 }
@@ -56,7 +78,10 @@ fn raise(w: &mut World) -> (Entry, StopId) {
 }
 
 fn state_of(w: &World, name: &str) -> ActivityState {
-    w.state.activity(&viewer("joc"), &w.act(name)).unwrap().state
+    w.state
+        .activity(&viewer("joc"), &w.act(name))
+        .unwrap()
+        .state
 }
 
 #[test]
@@ -68,7 +93,11 @@ fn a_stop_holds_every_cleared_or_active_activity_of_another_party_at_once() {
     assert_eq!(state_of(&w, "survey"), ActivityState::Cleared);
     assert_eq!(entry.outcome.stopped.len(), 2);
     assert_eq!(entry.outcome.stop.as_ref().unwrap().held, Some(2));
-    let history = w.state.activity(&viewer("coalition"), &w.act("strike")).unwrap().history;
+    let history = w
+        .state
+        .activity(&viewer("coalition"), &w.act("strike"))
+        .unwrap()
+        .history;
     assert_eq!(
         history.last().unwrap().reason.as_deref(),
         Some(format!("check fire {id}: troops_in_contact").as_str())
@@ -79,7 +108,10 @@ fn a_stop_holds_every_cleared_or_active_activity_of_another_party_at_once() {
     // The same in a replay of the log.
     let replayed = State::replay(Policy::default(), &w.entries).unwrap();
     assert_eq!(replayed.view(&viewer("joc")), w.state.view(&viewer("joc")));
-    assert_eq!(replayed.stops(&viewer("joc"), w.now()), w.state.stops(&viewer("joc"), w.now()));
+    assert_eq!(
+        replayed.stops(&viewer("joc"), w.now()),
+        w.state.stops(&viewer("joc"), w.now())
+    );
 }
 
 #[test]
@@ -89,7 +121,11 @@ fn the_raisers_own_activities_are_not_held() {
     w.ok(
         "pmf/operator",
         "own",
-        submit("patrol", "PMF patrol", vol(point(lon, lat + 0.01), 300.0, 1, Some(3))),
+        submit(
+            "patrol",
+            "PMF patrol",
+            vol(point(lon, lat + 0.01), 300.0, 1, Some(3)),
+        ),
     );
     let (entry, _) = raise(&mut w);
     assert!(!entry.outcome.stopped.contains_key(&w.act("own")));
@@ -148,7 +184,12 @@ fn owners_and_the_coordinator_are_reminded_until_each_acknowledges() {
     let mut w = world();
     let (_, id) = raise(&mut w);
     let reminded = |entry: &Entry| -> Vec<Option<String>> {
-        entry.outcome.reminders.iter().map(|r| r.party.clone()).collect()
+        entry
+            .outcome
+            .reminders
+            .iter()
+            .map(|r| r.party.clone())
+            .collect()
     };
     let sweep = w.ok("service", "sweep", Command::Sweep);
     assert_eq!(
@@ -159,9 +200,13 @@ fn owners_and_the_coordinator_are_reminded_until_each_acknowledges() {
     let sweep = w.ok("service", "sweep", Command::Sweep);
     assert_eq!(reminded(&sweep), [Some("isf".to_owned()), None]);
     // Only a party it held (or the coordinator) acknowledges, once.
-    let e = w.run("coalition/operator", Command::AcknowledgeStop { id }).unwrap_err();
+    let e = w
+        .run("coalition/operator", Command::AcknowledgeStop { id })
+        .unwrap_err();
     assert_eq!(e.code(), "wrong_state");
-    let e = w.run("ocha/operator", Command::AcknowledgeStop { id }).unwrap_err();
+    let e = w
+        .run("ocha/operator", Command::AcknowledgeStop { id })
+        .unwrap_err();
     assert_eq!(e.code(), "not_found");
     w.ok("isf/operator", "ack2", Command::AcknowledgeStop { id });
     w.ok("joc/approver", "ack3", Command::AcknowledgeStop { id });
@@ -175,9 +220,24 @@ fn owners_and_the_coordinator_are_reminded_until_each_acknowledges() {
         w2
     };
     let last = w2.entries.last().unwrap();
-    assert!(may_read(&w2.state, &viewer("coalition"), last, "/outcome/reminders/0"));
-    assert!(!may_read(&w2.state, &viewer("coalition"), last, "/outcome/reminders/1"));
-    assert!(!may_read(&w2.state, &viewer("coalition"), last, "/outcome/reminders/2"));
+    assert!(may_read(
+        &w2.state,
+        &viewer("coalition"),
+        last,
+        "/outcome/reminders/0"
+    ));
+    assert!(!may_read(
+        &w2.state,
+        &viewer("coalition"),
+        last,
+        "/outcome/reminders/1"
+    ));
+    assert!(!may_read(
+        &w2.state,
+        &viewer("coalition"),
+        last,
+        "/outcome/reminders/2"
+    ));
 }
 
 #[test]
@@ -188,7 +248,11 @@ fn while_a_stop_stands_what_meets_it_is_held_and_not_cleared_until_it_is_lifted(
     let late = w.ok(
         "isf/operator",
         "late",
-        submit("patrol", "Another patrol", vol(point(lon - 0.02, lat), 200.0, 2, Some(3))),
+        submit(
+            "patrol",
+            "Another patrol",
+            vol(point(lon - 0.02, lat), 200.0, 2, Some(3)),
+        ),
     );
     assert_eq!(late.outcome.activity_state, Some(ActivityState::Held));
     assert_eq!(late.outcome.stops, [id]);
@@ -214,12 +278,19 @@ fn while_a_stop_stands_what_meets_it_is_held_and_not_cleared_until_it_is_lifted(
         },
     );
     assert_eq!(
-        w.state.stop(&viewer("coalition"), &id, w.now()).unwrap().state,
+        w.state
+            .stop(&viewer("coalition"), &id, w.now())
+            .unwrap()
+            .state,
         StopState::Lifted
     );
     // Held until an approver clears it again; lifted, nothing is reminded.
     assert_eq!(state_of(&w, "strike"), ActivityState::Held);
-    w.ok("joc/approver", "again", clear(&w.act("strike"), "contact is over"));
+    w.ok(
+        "joc/approver",
+        "again",
+        clear(&w.act("strike"), "contact is over"),
+    );
     let sweep = w.run("service", Command::Sweep).unwrap();
     assert!(sweep.outcome.reminders.is_empty());
     let e = w
@@ -247,7 +318,11 @@ fn a_stop_expires_and_the_coordinator_may_lift_any() {
     let sweep = w.run("service", Command::Sweep).unwrap();
     assert!(sweep.outcome.reminders.is_empty());
     let id = w
-        .ok("pmf/operator", "stop2", stop_over(lon, lat, 1_000.0, w.now() + HOUR))
+        .ok(
+            "pmf/operator",
+            "stop2",
+            stop_over(lon, lat, 1_000.0, w.now() + HOUR),
+        )
         .outcome
         .stop
         .unwrap()
@@ -256,7 +331,11 @@ fn a_stop_expires_and_the_coordinator_may_lift_any() {
         .run("joc/operator", Command::LiftStop { id, reason: None })
         .unwrap_err();
     assert_eq!(e.kind(), crate::ErrorKind::Forbidden);
-    w.ok("joc/approver", "lift", Command::LiftStop { id, reason: None });
+    w.ok(
+        "joc/approver",
+        "lift",
+        Command::LiftStop { id, reason: None },
+    );
 }
 
 #[test]
@@ -290,7 +369,9 @@ fn a_stop_is_bounded_and_explained() {
         .unwrap_err();
     assert_eq!(e.code(), "reason_required");
     for who in ["pmf/viewer", "pmf/auditor", "pmf/approver"] {
-        let e = w.run(who, stop_over(lon, lat, 1_000.0, now + HOUR)).unwrap_err();
+        let e = w
+            .run(who, stop_over(lon, lat, 1_000.0, now + HOUR))
+            .unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::Forbidden, "{who}");
     }
 }
@@ -305,10 +386,18 @@ fn past_its_budget_a_raiser_is_not_told_how_many_it_held() {
         w.ok(
             "pmf/operator",
             &name,
-            submit("patrol", "Probe", vol(point(lon + 5.0, lat), 10.0, 30, Some(31))),
+            submit(
+                "patrol",
+                "Probe",
+                vol(point(lon + 5.0, lat), 10.0, 30, Some(31)),
+            ),
         );
         let id = w.act(&name);
-        w.ok("pmf/operator", &format!("cancel{i}"), Command::Cancel { id });
+        w.ok(
+            "pmf/operator",
+            &format!("cancel{i}"),
+            Command::Cancel { id },
+        );
     }
     let until = w.now() + HOUR;
     let entry = w.ok("pmf/operator", "stop", stop_over(lon, lat, 3_000.0, until));

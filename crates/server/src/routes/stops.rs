@@ -20,8 +20,8 @@ use axum::http::{Method, StatusCode, header};
 use axum::response::IntoResponse;
 use deconflict_model::{Command, StopId};
 use deconflict_service::now_ms;
-use deconflict_wire::{EmptyIn, ReasonIn};
 use deconflict_wire::theatre::{StopIn, StopOut};
+use deconflict_wire::{EmptyIn, ReasonIn};
 use serde::Serialize;
 
 pub(crate) fn routes() -> Vec<Route> {

@@ -156,12 +156,8 @@ async fn a_log_of_entry_format_2_starts_and_grows() {
     .unwrap();
     let state = deconflict_server::AppState::open(dir.path(), config()).unwrap();
     assert_eq!(state.read(|s| s.seq()).await.unwrap(), Some(count));
-    let approver = deconflict_model::Actor::new(
-        "joc",
-        deconflict_model::Role::Approver,
-        "cred",
-        true,
-    );
+    let approver =
+        deconflict_model::Actor::new("joc", deconflict_model::Role::Approver, "cred", true);
     let rule: deconflict_model::Command = serde_json::from_value(serde_json::json!({
         "set_rule": {"spec": {"name": "mandate", "parties": ["coalition"],
             "rule": {"type": "forbid", "kinds": ["ground_operation"]}, "from_ms": 0},
@@ -175,9 +171,6 @@ async fn a_log_of_entry_format_2_starts_and_grows() {
     assert_eq!(seq, count + 1);
     drop(state);
     let reopened = deconflict_server::AppState::open(dir.path(), config()).unwrap();
-    let rules = reopened
-        .read(|s| s.rules(&approver).len())
-        .await
-        .unwrap();
+    let rules = reopened.read(|s| s.rules(&approver).len()).await.unwrap();
     assert_eq!(rules, 1);
 }

@@ -48,7 +48,10 @@ async fn a_mandate_refuses_a_kind_naming_the_rule_and_only_those_bound_read_it()
         .post("/v1/activities", "coalition/operator", raid.clone())
         .await
         .problem(422, "rule_refused");
-    assert_eq!(problem["rule"], json!({"name": "coalition-mandate", "version": 1}));
+    assert_eq!(
+        problem["rule"],
+        json!({"name": "coalition-mandate", "version": 1})
+    );
     assert_eq!(problem["field"], "kind");
     // The ISF is not bound by it.
     h.post("/v1/activities", "isf/operator", raid)
@@ -59,7 +62,10 @@ async fn a_mandate_refuses_a_kind_naming_the_rule_and_only_those_bound_read_it()
         let h = &h;
         async move { h.get("/v1/rules", who).await.expect(200).json() }
     };
-    assert_eq!(names(&read("coalition/viewer").await), ["coalition-mandate"]);
+    assert_eq!(
+        names(&read("coalition/viewer").await),
+        ["coalition-mandate"]
+    );
     assert_eq!(names(&read("joc/viewer").await), ["coalition-mandate"]);
     let pmf = h.get("/v1/rules", "pmf/viewer").await.expect(200);
     assert!(!pmf.text().contains("coalition-mandate"), "{}", pmf.text());
@@ -93,7 +99,10 @@ async fn only_the_coordinators_approvers_set_rules_and_bad_ones_are_named() {
         h.post("/v1/rules", who, rule.clone()).await.expect(403);
     }
     let cases = [
-        (json!({"name": "r", "rule": {"type": "forbid", "kinds": ["patrol"]}}), "reason"),
+        (
+            json!({"name": "r", "rule": {"type": "forbid", "kinds": ["patrol"]}}),
+            "reason",
+        ),
         (json!({"name": "R!", "rule": null, "reason": "x"}), "name"),
         (
             json!({"name": "r", "rule": {"type": "notice", "kind": "convoy", "hours": -1},
@@ -149,7 +158,10 @@ async fn a_late_convoy_comes_by_the_emergency_lane_and_waits_for_clearance() {
         .await
         .expect(200)
         .json();
-    assert_eq!(view["late_notice"], "families cut off since the bridge fell");
+    assert_eq!(
+        view["late_notice"],
+        "families cut off since the bridge fell"
+    );
     assert_eq!(
         view["history"][0]["reason"],
         "held under rule convoy-notice v1"
@@ -225,7 +237,11 @@ async fn check_fire_holds_a_cleared_strike_at_once_and_tells_its_owner_until_ans
     let reminder = coalition.until("stop").await;
     assert_eq!(reminder.last().unwrap().data["change"], "reminder");
     let acknowledged = h
-        .post(&format!("/v1/stops/{id}/acknowledge"), "coalition/operator", json!({}))
+        .post(
+            &format!("/v1/stops/{id}/acknowledge"),
+            "coalition/operator",
+            json!({}),
+        )
         .await
         .expect(200)
         .json();
@@ -271,11 +287,23 @@ async fn a_stop_is_not_found_by_a_party_it_does_not_concern() {
     let id = stop["id"].as_str().unwrap();
     let missing = "stp_000000000000";
     for who in ["ocha/viewer", "isf/operator"] {
-        let found = h.get(&format!("/v1/stops/{id}"), who).await.expect(404).text();
-        let never = h.get(&format!("/v1/stops/{missing}"), who).await.expect(404).text();
+        let found = h
+            .get(&format!("/v1/stops/{id}"), who)
+            .await
+            .expect(404)
+            .text();
+        let never = h
+            .get(&format!("/v1/stops/{missing}"), who)
+            .await
+            .expect(404)
+            .text();
         assert_eq!(found, never, "{who}");
         let acked = h
-            .post(&format!("/v1/stops/{id}/acknowledge"), "ocha/operator", json!({}))
+            .post(
+                &format!("/v1/stops/{id}/acknowledge"),
+                "ocha/operator",
+                json!({}),
+            )
             .await
             .expect(404)
             .text();
@@ -284,9 +312,13 @@ async fn a_stop_is_not_found_by_a_party_it_does_not_concern() {
         assert_eq!(listed["items"], json!([]));
     }
     // The coalition, whose strike it held, may not lift it.
-    h.post(&format!("/v1/stops/{id}/lift"), "coalition/operator", json!({}))
-        .await
-        .problem(403, "not_owner");
+    h.post(
+        &format!("/v1/stops/{id}/lift"),
+        "coalition/operator",
+        json!({}),
+    )
+    .await
+    .problem(403, "not_owner");
 }
 
 #[tokio::test]
@@ -294,20 +326,35 @@ async fn a_stop_is_bounded_and_explained() {
     let h = Harness::new();
     let at = json!({"type": "Point", "coordinates": [TRUCK_PARK.0, TRUCK_PARK.1]});
     let cases = [
-        (json!({"cause": "other", "geometry": at, "buffer_m": 60000,
-            "until": in_hours(1.0), "reason": "x"}), "geometry"),
-        (json!({"cause": "other", "geometry": at, "buffer_m": 100,
-            "until": in_hours(25.0), "reason": "x"}), "until"),
-        (json!({"cause": "other", "geometry": at, "buffer_m": 100,
-            "until": in_hours(1.0)}), "reason"),
+        (
+            json!({"cause": "other", "geometry": at, "buffer_m": 60000,
+            "until": in_hours(1.0), "reason": "x"}),
+            "geometry",
+        ),
+        (
+            json!({"cause": "other", "geometry": at, "buffer_m": 100,
+            "until": in_hours(25.0), "reason": "x"}),
+            "until",
+        ),
+        (
+            json!({"cause": "other", "geometry": at, "buffer_m": 100,
+            "until": in_hours(1.0)}),
+            "reason",
+        ),
     ];
     for (body, field) in cases {
-        let problem = h.post("/v1/stops", "pmf/operator", body).await.expect(422).json();
+        let problem = h
+            .post("/v1/stops", "pmf/operator", body)
+            .await
+            .expect(422)
+            .json();
         assert_eq!(problem["field"], field, "{problem}");
     }
     let body = json!({"cause": "other", "geometry": at, "buffer_m": 100,
         "until": in_hours(1.0), "reason": "x"});
     h.post("/v1/stops", "pmf/viewer", body).await.expect(403);
-    assert_eq!(h.get("/v1/stops", "joc/viewer").await.json()["items"], json!([]));
+    assert_eq!(
+        h.get("/v1/stops", "joc/viewer").await.json()["items"],
+        json!([])
+    );
 }
-

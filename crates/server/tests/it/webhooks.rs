@@ -718,3 +718,37 @@ async fn webhooks_cannot_point_into_the_service_network_unless_allowed() {
     );
     assert!(receiver.received().is_empty());
 }
+
+/// Check fire by webhook: the owner of the strike it held gets the stop,
+/// signed, with its own activity and the cause, and nothing of its raiser.
+#[tokio::test]
+async fn a_stop_reaches_the_owners_webhook_and_nothing_of_its_raiser_goes_with_it() {
+    let (h, _deliveries) = harness();
+    let (_, strike) = scene(&h).await;
+    let (coalition, coalition_url) = Receiver::start().await;
+    let (_, secret) = register(&h, "coalition/operator", &coalition_url).await;
+    h.post(
+        "/v1/stops",
+        "pmf/operator",
+        json!({"cause": "civilians_present",
+            "geometry": {"type": "Point", "coordinates": [crate::scene::TRUCK_PARK.0, crate::scene::TRUCK_PARK.1]},
+            "buffer_m": 1000, "until": crate::in_hours(2.0),
+            "reason": "families sheltering in the truck park"}),
+    )
+    .await
+    .expect(201);
+    let got = coalition.until("the stop", has("stop")).await;
+    check_deliveries(&got, &secret);
+    let stop = got
+        .iter()
+        .find(|r| r.header("deconflict-event") == "stop")
+        .unwrap();
+    let body = stop.json();
+    assert_eq!(body["change"], "held");
+    assert_eq!(body["stop"]["held"], json!([strike]));
+    assert_eq!(body["stop"]["cause"], "civilians_present");
+    let text = String::from_utf8_lossy(&stop.body).into_owned();
+    for hidden in ["pmf", "families", "detail"] {
+        assert!(!text.contains(hidden), "{hidden}: {text}");
+    }
+}
