@@ -740,6 +740,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/rules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The rules of the theatre the caller may read
+         * @description Every version of every rule that binds the caller's party, binds every party, or is public; the coordinator reads all. `in_force` says which version stands now, or `as_of` an earlier point of the log (a sequence number or an RFC 3339 time, replayed as for `GET /v1/state`). `configured_clearance` lists the kinds that wait for clearance for a party no clearance rule binds.
+         */
+        get: operations["listRules"];
+        put?: never;
+        /**
+         * Set a new version of a rule
+         * @description Approvers of the coordinator, with a reason. A rule binds `parties` (all if none), is read by them (by every party if `public`) and takes effect at `effective_from` (now if absent). `rule: null` rescinds it. Types: `forbid` (kinds a party may not submit), `clearance` (kinds that wait for an approver; replaces the configured list for the parties it binds), `notice` (hours ahead an activity of a kind is submitted; later only with `late_notice`, and then it waits for clearance), `area` (a volume over a window where kinds are refused or wait), `priority` (kinds from highest to lowest; a lower one is not cleared over an open conflict with a higher one until it is overridden), `limits` (area, window, altitude and speed of a kind). A refusal by a rule is 422 `rule_refused` naming the rule and its version.
+         */
+        post: operations["setRule"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/state": {
         parameters: {
             query?: never;
@@ -754,6 +778,99 @@ export interface paths {
         get: operations["getState"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stops": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The stops the caller may see
+         * @description A stop the caller's party raised (where, and how many activities it held), one that held the caller's own activities (when, why, and which of its own), or, for the coordinator, every one.
+         */
+        get: operations["listStops"];
+        put?: never;
+        /**
+         * Check fire: hold every activity of another party over an area, now
+         * @description Operators, and approvers of the coordinator, with a reason and a cause. Every cleared or active activity of another party that meets the area (at every altitude unless `altitude_m` says) before `until` (at most 24 hours ahead; at most 2,500 km²) is held at once, in one logged act. While it stands, another party's new activity that meets it is held too, and none that meets it is cleared (409 `stopped`). Each owner is told that its own activities were held and why (never by whom or where), the coordinator everything; both are reminded every few seconds, on the event stream, by webhook and on Cursor-on-Target as an emergency, until they acknowledge. The raiser is told how many activities were held, unless its budget of answers is spent.
+         */
+        post: operations["raiseStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stops/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One stop, as the caller may see it
+         * @description 404 for a stop the caller may not see, byte-identical to one that does not exist.
+         */
+        get: operations["getStop"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stops/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge a stop that held the party's activities
+         * @description Operators of a party whose activities it held, and the coordinator's operators and approvers: the party has taken note, and is reminded no more.
+         */
+        post: operations["acknowledgeStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/stops/{id}/lift": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Lift a stop
+         * @description Operators of the raiser, or approvers of the coordinator. It holds nothing new from now on; what it held stays held until an approver clears it again.
+         */
+        post: operations["liftStop"];
         delete?: never;
         options?: never;
         head?: never;
@@ -869,6 +986,8 @@ export interface components {
             id: string;
             kind: string;
             label: string;
+            /** @description Submitted late by the emergency lane: why. */
+            late_notice?: string;
             owner: string;
             start: components["schemas"]["Time"];
             state: components["schemas"]["ActivityState"];
@@ -899,6 +1018,12 @@ export interface components {
              */
             kind: string;
             label: string;
+            /**
+             * @description Submitted later than a notice rule asks: why, by the emergency lane.
+             *     Such an activity always waits for an approver's clearance.
+             * @default null
+             */
+            late_notice?: string | null;
             start: components["schemas"]["Time"];
         };
         /**
@@ -969,6 +1094,11 @@ export interface components {
                 type: "Polygon";
             };
         };
+        /**
+         * @description What an area rule does to an activity that meets it.
+         * @enum {string}
+         */
+        AreaEffect: "refuse" | "clearance";
         Attack: {
             area: components["schemas"]["Area"];
             from: components["schemas"]["Time"];
@@ -1197,6 +1327,15 @@ export interface components {
             /** @constant */
             type: "stale";
         } | {
+            change: components["schemas"]["StopChange"];
+            stop: components["schemas"]["Stop"];
+            /** @constant */
+            type: "stop";
+        } | {
+            rule: components["schemas"]["RuleVersion"];
+            /** @constant */
+            type: "rule";
+        } | {
             opened: string[];
             party: string;
             patterns: components["schemas"]["PatternSeen"][];
@@ -1406,11 +1545,16 @@ export interface components {
         /** @description RFC 7807 problem details. */
         Problem: {
             /** @enum {string} */
-            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses";
+            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses" | "rule_refused" | "stopped";
             /** @example geometry.coordinates[1]: latitude 91 is outside -90..=90 */
             detail: string;
             /** @description The field at fault, as a path into the body or the query parameter's name. */
             field?: string;
+            /** @description The rule of the theatre that refused (`rule_refused`): one that binds the caller. */
+            rule?: {
+                name: string;
+                version: number;
+            };
             status: number;
             title: string;
             /** @example urn:deconflict:problem:invalid_field */
@@ -1429,6 +1573,111 @@ export interface components {
          * @enum {string}
          */
         RevealStep: "requested" | "revealed";
+        /** @description What a rule says, by `type`. */
+        Rule: {
+            kinds: string[];
+            /** @constant */
+            type: "forbid";
+        } | {
+            kinds: string[];
+            /** @constant */
+            type: "clearance";
+        } | {
+            /** Format: double */
+            hours: number;
+            kind: string;
+            /** @constant */
+            type: "notice";
+        } | {
+            altitude_m?: components["schemas"]["AltitudeBand"] | null;
+            /**
+             * Format: double
+             * @default 0
+             */
+            buffer_m?: number;
+            effect: components["schemas"]["AreaEffect"];
+            geometry: components["schemas"]["Geometry"];
+            kinds?: string[];
+            label: string;
+            /** @constant */
+            type: "area";
+            valid_from: components["schemas"]["Time"];
+            /** @description Exclusive; absent: until a new version says otherwise. */
+            valid_to?: components["schemas"]["Time"] | null;
+        } | {
+            kinds: string[];
+            /** @constant */
+            type: "priority";
+        } | {
+            kind: string;
+            /** Format: double */
+            max_altitude_m?: number | null;
+            /** Format: double */
+            max_area_km2?: number | null;
+            /** Format: double */
+            max_speed_mps?: number | null;
+            /** Format: double */
+            max_window_h?: number | null;
+            /** @constant */
+            type: "limits";
+        };
+        /** @description The rules the caller may read. */
+        Rules: {
+            /**
+             * @description The kinds that wait for clearance for a party no clearance rule
+             *     binds, from the service's configuration.
+             */
+            configured_clearance: string[];
+            /**
+             * @description Every version of every rule the caller may read, by name then
+             *     version.
+             */
+            rules: components["schemas"]["RuleVersion"][];
+        };
+        /** @description A new version of a rule (`POST /v1/rules`). */
+        RuleSet: {
+            /**
+             * @description When this version takes effect; absent: now.
+             * @default null
+             */
+            effective_from?: components["schemas"]["Time"] | null;
+            /** @description The rule's name, the same for all its versions. */
+            name: string;
+            /**
+             * @description The parties it binds; absent or empty: every party.
+             * @default []
+             */
+            parties?: string[];
+            /**
+             * @description Read by every party, not only those it binds.
+             * @default false
+             */
+            public?: boolean;
+            reason?: string | null;
+            /** @description What it says; `null`: from `effective_from` on it no longer stands. */
+            rule?: components["schemas"]["Rule"] | null;
+        };
+        /** @description One version of a rule, as the caller may read it. */
+        RuleVersion: {
+            effective_from: components["schemas"]["Time"];
+            /**
+             * Format: uint64
+             * @description The log entry that set it.
+             */
+            entry: number;
+            /** @description Whether this is the version in force (at `as_of`, or now). */
+            in_force: boolean;
+            name: string;
+            /** @description The parties it binds; empty: every party. */
+            parties: string[];
+            public: boolean;
+            reason: string;
+            /** @description `null`: this version rescinds the rule. */
+            rule: components["schemas"]["Rule"] | null;
+            set_at: components["schemas"]["Time"];
+            /** Format: uint64 */
+            version: number;
+        };
         /** @description Everything the caller may see, as of one log entry. */
         State: {
             activities: components["schemas"]["Activity"][];
@@ -1448,6 +1697,84 @@ export interface components {
             reason: string | null;
             status: components["schemas"]["IncidentStatus"];
         };
+        /**
+         * @description A check fire as the caller may see it: an owner of an activity it held
+         *     sees when and why, and its own activities; the raiser and the
+         *     coordinator see where, and how many it held.
+         */
+        Stop: {
+            /**
+             * @description Whether the caller's party acknowledged it; absent when it has
+             *     nothing to acknowledge.
+             */
+            acknowledged?: boolean;
+            cause: components["schemas"]["StopCause"];
+            /** @description The raiser's and the coordinator's. */
+            detail?: components["schemas"]["StopDetail"];
+            /**
+             * @description Ids of the caller's own activities it held (every one, for the
+             *     coordinator).
+             */
+            held: string[];
+            /**
+             * Format: uint
+             * @description How many activities it held: the raiser's (unless past its budget of
+             *     answers) and the coordinator's.
+             */
+            held_count?: number;
+            id: string;
+            lifted?: components["schemas"]["Time"];
+            raised: components["schemas"]["Time"];
+            state: components["schemas"]["StopState"];
+            until: components["schemas"]["Time"];
+        };
+        /**
+         * @description Why a stop is raised: what the owners of the activities it holds are
+         *     told.
+         * @enum {string}
+         */
+        StopCause: "troops_in_contact" | "friendly_fire" | "civilians_present" | "other";
+        /** @enum {string} */
+        StopChange: "raised" | "held" | "reminder" | "acknowledged" | "lifted";
+        /** @description Where and why a stop was raised, and by whom. */
+        StopDetail: {
+            altitude_m?: components["schemas"]["AltitudeBand"];
+            /** Format: double */
+            buffer_m: number;
+            geometry: components["schemas"]["Geometry"];
+            lift_reason?: string;
+            raised_by: string;
+            reason: string;
+            /** @description The coordinator's: the parties (and itself) still to acknowledge. */
+            unacknowledged?: string[];
+        };
+        /** @description Check fire over an area from now until `until` (`POST /v1/stops`). */
+        StopRaise: {
+            /**
+             * @description Absent: every altitude.
+             * @default null
+             */
+            altitude_m?: components["schemas"]["AltitudeBand"] | null;
+            /**
+             * Format: double
+             * @default 0
+             */
+            buffer_m?: number;
+            cause: components["schemas"]["StopCause"];
+            geometry: components["schemas"]["Geometry"];
+            reason?: string | null;
+            /** @description Exclusive; at most 24 hours ahead. */
+            until: components["schemas"]["Time"];
+        };
+        /** @description The stops the caller may see. */
+        Stops: {
+            items: components["schemas"]["Stop"][];
+        };
+        /**
+         * @description Where a stop stands.
+         * @enum {string}
+         */
+        StopState: "standing" | "lifted" | "expired";
         /**
          * @description A party's objects may not cause holds in `area` from `from` until
          *     `until`, as the coordinator decided, for `reason`.
@@ -1733,7 +2060,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The object's state does not allow this (`wrong_state`, `version_mismatch`, `unacknowledged_conflicts`). */
+        /** @description The object's state does not allow this (`wrong_state`, `version_mismatch`, `unacknowledged_conflicts`, or `stopped`: the activity meets a check fire that still stands). */
         StateConflict: {
             headers: {
                 [name: string]: unknown;
@@ -1769,7 +2096,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description A field is refused (`invalid_field`, `reason_required`), the body is malformed (`malformed_body`: syntax, type, missing or unknown field) or a query parameter is (`invalid_query`); `field` names it, e.g. `geometry.coordinates[0][1]`. */
+        /** @description A field is refused (`invalid_field`, `reason_required`, or `rule_refused` with the `rule` that refused), the body is malformed (`malformed_body`: syntax, type, missing or unknown field) or a query parameter is (`invalid_query`); `field` names it, e.g. `geometry.coordinates[0][1]`. */
         Unprocessable: {
             headers: {
                 [name: string]: unknown;
@@ -3057,6 +3384,63 @@ export interface operations {
             };
         };
     };
+    listRules: {
+        parameters: {
+            query?: {
+                /** @description A sequence number of the log, or an RFC 3339 time. */
+                as_of?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rules. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Rules"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    setRule: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RuleSet"];
+            };
+        };
+        responses: {
+            /** @description The version set; durable in the log. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RuleVersion"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     getState: {
         parameters: {
             query?: {
@@ -3079,6 +3463,159 @@ export interface operations {
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStops: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stops. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stops"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    raiseStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StopRaise"];
+            };
+        };
+        responses: {
+            /** @description The stop; durable in the log. */
+            201: {
+                headers: {
+                    /** @description The new object's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stop"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The stop. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stop"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acknowledgeStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No fields; may be left out. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The stop; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stop"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    liftStop: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A stop's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonBody"];
+            };
+        };
+        responses: {
+            /** @description The stop; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stop"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];

@@ -1,7 +1,7 @@
 // The one door to the HTTP API: every call carries the bearer token, every
 // refusal becomes an `ApiError` holding the server's problem+json.
 
-import type { Activity, Conflict, EvidenceBundle, Incident, Page, Problem, StateView } from "./types";
+import type { Activity, Conflict, EvidenceBundle, Incident, Page, Problem, StateView, Stop } from "./types";
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -69,6 +69,10 @@ export class Api {
   act(activity: string, verb: ActivityVerb, reason?: string): Promise<Activity> {
     const body = reason === undefined ? {} : { reason };
     return this.call("POST", `/v1/activities/${encodeURIComponent(activity)}/${verb}`, body);
+  }
+
+  acknowledgeStop(stop: string): Promise<Stop> {
+    return this.call("POST", `/v1/stops/${encodeURIComponent(stop)}/acknowledge`, {});
   }
 
   acknowledge(conflict: string): Promise<Conflict> {

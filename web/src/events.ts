@@ -41,7 +41,13 @@ export async function followEvents(api: Api, store: Store, changed: () => void, 
 }
 
 function keep(store: Store, event: ServiceEvent): void {
-  const { events, urgent } = store.state;
+  const { events } = store.state;
+  // A stop is one card: each reminder replaces the last, and it goes once
+  // acknowledged or lifted.
+  const urgent =
+    event.type === "stop"
+      ? store.state.urgent.filter((e) => !(e.type === "stop" && e.stop.id === event.stop.id))
+      : store.state.urgent;
   store.update({
     events: [event, ...events].slice(0, KEPT),
     urgent: isUrgent(event) ? [event, ...urgent].slice(0, KEPT) : urgent,
@@ -49,6 +55,7 @@ function keep(store: Store, event: ServiceEvent): void {
 }
 
 function isUrgent(event: ServiceEvent): event is UrgentEvent {
+  if (event.type === "stop") return event.change === "raised" || event.change === "held" || event.change === "reminder";
   return event.type === "alert" || event.type === "escalation";
 }
 

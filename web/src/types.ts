@@ -50,13 +50,18 @@ export const EVENT_TYPES = [
   "incident",
   "notification",
   "stale",
+  "stop",
+  "rule",
 ] as const satisfies readonly StreamEvent["type"][];
+
+/** A check fire, as the caller may see it. */
+export type Stop = Schemas["Stop"];
 
 /** An event the console shows. */
 export type ServiceEvent = Extract<StreamEvent, { type: (typeof EVENT_TYPES)[number] }>;
 
-/** What must not wait: alerts and escalations. */
-export type UrgentEvent = Extract<ServiceEvent, { type: "alert" | "escalation" }>;
+/** What must not wait: alerts, escalations and check fire. */
+export type UrgentEvent = Extract<ServiceEvent, { type: "alert" | "escalation" | "stop" }>;
 
 export type EvidenceBundle = Schemas["EvidenceBundle"];
 

@@ -337,6 +337,42 @@ describe("live events reach the PMF's page without a reload", () => {
     assert.equal(await card.count(), 0);
   });
 
+  test("check fire: a coalition stop holds the PMF's patrol, the PMF is told without being told by whom, and acknowledges", async () => {
+    const { tokens } = demo;
+    const { page } = sessions.pmf;
+    await openTab(page, "Notifications");
+    const now = Date.now();
+    const patrol = await post(tokens.pmf.operator, "/v1/activities", {
+      kind: "patrol",
+      label: "PMF patrol west of ar-Rutba",
+      geometry: { type: "Point", coordinates: [40.35, 33.1] },
+      buffer_m: 300,
+      start: iso(now + HOUR),
+      end: iso(now + 3 * HOUR),
+    });
+    assert.equal(patrol.state, "cleared");
+    const stop = await post(tokens.coalition.operator, "/v1/stops", {
+      cause: "troops_in_contact",
+      geometry: { type: "Point", coordinates: [40.351, 33.1] },
+      buffer_m: 1500,
+      until: iso(now + 2 * HOUR),
+      reason: "Console test: a coalition team in contact",
+    });
+    assert.equal(stop.held_count, 1);
+    const card = page.locator(`[data-testid=urgent] li[data-urgent=stop]`);
+    await card.waitFor({ timeout: 5_000 });
+    assert.match(await card.textContent(), /Check fire \(troops in contact\): 1 of your activities is held/);
+    assert.doesNotMatch(await card.textContent(), /coalition|team in contact/, "who raised it, and why in their words, stay hidden");
+    assert.equal(await backgroundOf(card), "rgb(255, 224, 224)", "the stop stands out");
+    await screenshot(page, "pmf-check-fire");
+    await card.getByRole("button", { name: "Acknowledge" }).click();
+    await card.waitFor({ state: "detached", timeout: 5_000 });
+    const after = await api(demo.url, tokens.pmf.viewer, `/v1/stops/${stop.id}`);
+    assert.equal(after.acknowledged, true);
+    const held = await api(demo.url, tokens.pmf.viewer, `/v1/activities/${patrol.id}`);
+    assert.equal(held.state, "held");
+  });
+
   test("a track gone stale is marked on the map as the stale event arrives", async () => {
     const { tokens } = demo;
     const { page } = sessions.pmf;

@@ -10,6 +10,13 @@ export function acknowledge(context: Context, conflict: string): Promise<boolean
   });
 }
 
+export function acknowledgeStop(context: Context, stop: string): Promise<boolean> {
+  return context.run(async () => {
+    await context.api.acknowledgeStop(stop);
+    return `Check fire ${stop} acknowledged`;
+  });
+}
+
 const DONE: Record<ActivityVerb, string> = {
   clear: "cleared",
   hold: "held",

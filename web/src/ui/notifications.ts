@@ -7,9 +7,9 @@
 
 import type { Context } from "../app";
 import { box, notice, period, relative, utc, words } from "../format";
-import { type ConsoleState, type Selection, canOperate, ownSide } from "../store";
+import { type ConsoleState, type Selection, canApprove, canOperate, ownSide } from "../store";
 import type { Activity, Conflict, ServiceEvent, Side, UrgentEvent } from "../types";
-import { acknowledge } from "./actions";
+import { acknowledge, acknowledgeStop } from "./actions";
 import { h, replace } from "./dom";
 
 /** How many things wait for this party: unacknowledged conflicts, alerts and escalations. */
@@ -128,7 +128,27 @@ function urgentCard(context: Context, state: ConsoleState, event: UrgentEvent): 
   let detail: string;
   let subject: Selection | null = null;
   const actions: (HTMLElement | null)[] = [];
-  if ("conflict" in event) {
+  if (event.type === "stop") {
+    const s = event.stop;
+    const held = s.held.length === 1 ? "1 of your activities is" : `${s.held.length} of your activities are`;
+    title = s.detail
+      ? `Check fire ${s.id} (${words(s.cause)}): ${s.held_count ?? "an undisclosed number of"} activities held`
+      : `Check fire (${words(s.cause)}): ${held} held`;
+    detail = `Stop ${s.id} · ${s.state} · until ${utc(s.until)}`;
+    if (s.held[0]) {
+      subject = { type: "activity", id: s.held[0] };
+      actions.push(showButton(context, subject));
+    }
+    if (s.acknowledged === false && (canOperate(state) || canApprove(state))) {
+      actions.push(
+        h(
+          "button",
+          { type: "button", class: "primary", "data-action": "acknowledge-stop", onclick: () => void acknowledgeStop(context, s.id) },
+          "Acknowledge",
+        ),
+      );
+    }
+  } else if ("conflict" in event) {
     const c = state.live.conflicts.find((x) => x.id === event.conflict.id) ?? event.conflict;
     subject = { type: "conflict", id: c.id };
     const own = ownSide(state, c);
@@ -187,7 +207,7 @@ function eventRow(context: Context, state: ConsoleState, event: ServiceEvent): H
   const [text, subject] = describe(state, event);
   return h(
     "li",
-    { class: `event${event.type === "alert" || event.type === "escalation" ? " urgent" : ""}`, "data-event": event.type },
+    { class: `event${event.type === "alert" || event.type === "escalation" || event.type === "stop" ? " urgent" : ""}`, "data-event": event.type },
     h("strong", {}, text),
     h("span", { class: "quiet" }, ` #${event.seq} · ${utc(event.time)}`),
     subject
@@ -221,6 +241,13 @@ function describe(state: ConsoleState, event: ServiceEvent): [string, Selection 
       ];
     case "notification":
       return [`Conflict ${event.conflict.id} ${event.change} by ${event.by}`, { type: "conflict", id: event.conflict.id }];
+    case "stop":
+      return [
+        `Check fire ${event.stop.id} ${event.change} (${words(event.stop.cause)})`,
+        event.stop.held[0] ? { type: "activity", id: event.stop.held[0] } : null,
+      ];
+    case "rule":
+      return [`Rule ${event.rule.name} v${event.rule.version} set: ${event.rule.rule?.type ?? "rescinded"}`, null];
     case "stale": {
       const unit = state.live.declarations.find((d) => d.id === event.declaration_id);
       return [
