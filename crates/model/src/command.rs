@@ -1,9 +1,10 @@
 //! Commands: everything a party can ask of the service, as it is logged.
 
-use crate::id::{ActivityId, ConflictId, DeclarationId, IncidentId, StopId};
+use crate::id::{ActivityId, ChallengeId, ConflictId, DeclarationId, IncidentId, StopId};
 use crate::incident::{IncidentSpec, IncidentStatus};
 use crate::object::ActivityState;
 use crate::rules::RuleSpec;
+use crate::sites::ChallengeRuling;
 use crate::stops::StopSpec;
 use crate::track::{TrackReport, TrackingSpec};
 use serde::{Deserialize, Serialize};
@@ -202,6 +203,21 @@ pub enum Command {
     /// Operator of a party whose activity the stop held, or the
     /// coordinator: it has taken note, and is reminded no more.
     AcknowledgeStop { id: StopId },
+    /// Operator of the owner: the site is still as declared.
+    Reconfirm { id: DeclarationId },
+    /// Operator of a party that sees the declaration (a public one), or an
+    /// approver of the coordinator: it is not what it says, on `grounds`.
+    Challenge { id: DeclarationId, grounds: String },
+    /// Operator of the declaration's owner: its answer to a challenge.
+    AnswerChallenge { id: ChallengeId, answer: String },
+    /// Approver of the coordinator: rules on a challenge, and whether the
+    /// owner is told who challenged. `reason` required.
+    RuleChallenge {
+        id: ChallengeId,
+        ruling: ChallengeRuling,
+        reason: Option<String>,
+        name_challenger: bool,
+    },
     /// Operator of the units' party: where its tracked units say they are.
     /// Each report moves its unit; conflicts are found again at once.
     Track { reports: Vec<TrackReport> },
@@ -237,6 +253,10 @@ impl Command {
             Command::RaiseStop { .. } => "raise a stop",
             Command::LiftStop { .. } => "lift a stop",
             Command::AcknowledgeStop { .. } => "acknowledge a stop",
+            Command::Reconfirm { .. } => "reconfirm",
+            Command::Challenge { .. } => "challenge",
+            Command::AnswerChallenge { .. } => "answer a challenge",
+            Command::RuleChallenge { .. } => "rule on a challenge",
             Command::Track { .. } => "report tracks",
             Command::Sweep => "sweep",
         }

@@ -5,10 +5,11 @@ use crate::actor::Actor;
 use crate::area::CoarseArea;
 use crate::command::Command;
 use crate::error::ModelError;
-use crate::id::{ActivityId, ConflictId, ObjectRef, StopId};
+use crate::id::{ActivityId, ChallengeId, ConflictId, DeclarationId, ObjectRef, StopId};
 use crate::object::ActivityState;
 use crate::probing::{Probing, Withheld};
 use crate::rules::RuleRef;
+use crate::sites::ReconfirmAsk;
 use crate::stops::{StopRaised, StopReminder};
 use crate::track::{Alert, Escalation, StaleUnit};
 use serde::{Deserialize, Serialize};
@@ -134,6 +135,16 @@ pub struct Outcome {
     /// version, an activity's count of transitions).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub known: Vec<Known>,
+    /// Sites not re-confirmed in time, now unconfirmed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub unconfirmed: Vec<DeclarationId>,
+    /// Unconfirmed sites a new activity meets, their owners asked to
+    /// re-confirm by a deadline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub asked: Vec<ReconfirmAsk>,
+    /// A challenge raised.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub challenge: Option<ChallengeId>,
 }
 
 /// One object as a decision was made against it.

@@ -24,6 +24,8 @@ pub enum Noun {
     Payload,
     /// A check fire.
     Stop,
+    /// A challenge of a declaration.
+    Challenge,
 }
 
 impl fmt::Display for Noun {
@@ -36,6 +38,7 @@ impl fmt::Display for Noun {
             Noun::Incident => "incident",
             Noun::Payload => "payload",
             Noun::Stop => "stop",
+            Noun::Challenge => "challenge",
         })
     }
 }
@@ -88,6 +91,12 @@ pub enum ModelError {
         field: String,
         message: String,
     },
+    /// The activity meets an unconfirmed site whose owner was asked to
+    /// re-confirm and may still answer.
+    #[error(
+        "a site this activity meets is unconfirmed and its owner may re-confirm it until {until}; clearing waits until then"
+    )]
+    AwaitingReconfirmation { until: String },
     /// The activity meets a stop that still stands.
     #[error("the activity meets check fire {stop}, which still stands; it must be lifted first")]
     Stopped { stop: StopId },
@@ -137,6 +146,7 @@ impl ModelError {
             ModelError::Unacknowledged { .. } => "unacknowledged_conflicts",
             ModelError::RuleRefused { .. } => "rule_refused",
             ModelError::Stopped { .. } => "stopped",
+            ModelError::AwaitingReconfirmation { .. } => "awaiting_reconfirmation",
             ModelError::Undecodable { .. } => "undecodable_entry",
             ModelError::Corrupt { .. } => "corrupt_log",
         }
@@ -160,6 +170,9 @@ impl ModelError {
             },
             ModelError::RuleRefused { field, .. } => ErrorKind::Invalid { field },
             ModelError::Stopped { .. } => ErrorKind::Conflict { state: "stopped" },
+            ModelError::AwaitingReconfirmation { .. } => ErrorKind::Conflict {
+                state: "awaiting_reconfirmation",
+            },
             ModelError::Undecodable { .. } | ModelError::Corrupt { .. } => ErrorKind::Internal,
         }
     }

@@ -86,7 +86,8 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         | Command::GrantEvidence { .. }
         | Command::SuspendHolds { .. }
         | Command::Dispute { .. }
-        | Command::SetRule { .. } => match actor.role {
+        | Command::SetRule { .. }
+        | Command::RuleChallenge { .. } => match actor.role {
             Role::Approver if actor.coordinator => Ok(()),
             Role::Approver => Err(ModelError::NotCoordinator { verb }),
             role => Err(ModelError::RoleForbidden { role, verb }),
@@ -94,13 +95,14 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         // A stop is for anyone who acts: an operator, or the coordinator's
         // approver; lifting and acknowledging are decided with the stop in
         // hand.
-        Command::RaiseStop { .. } | Command::LiftStop { .. } | Command::AcknowledgeStop { .. } => {
-            match actor.role {
-                Role::Operator => Ok(()),
-                Role::Approver if actor.coordinator => Ok(()),
-                role => Err(ModelError::RoleForbidden { role, verb }),
-            }
-        }
+        Command::RaiseStop { .. }
+        | Command::LiftStop { .. }
+        | Command::AcknowledgeStop { .. }
+        | Command::Challenge { .. } => match actor.role {
+            Role::Operator => Ok(()),
+            Role::Approver if actor.coordinator => Ok(()),
+            role => Err(ModelError::RoleForbidden { role, verb }),
+        },
         // A record of receipt, not a decision: any credential receives.
         Command::MarkDelivered { .. } => Ok(()),
         Command::Reveal { .. } => match actor.role {
@@ -276,6 +278,7 @@ impl<'s> Plan<'s> {
                     }
                 }
                 self.outcome.stops = state.stops_met(party, &volume, self.now_ms);
+                self.ask_reconfirmation(party, &spec.kind);
                 self.outcome.ruled = ruling.held_by;
                 // Past the budget, held whether it met anything or not: the
                 // answer says neither yes nor no.
@@ -419,6 +422,7 @@ impl<'s> Plan<'s> {
                 self.sweep_stale();
                 self.sweep_escalations();
                 self.sweep_stops();
+                self.sweep_unconfirmed();
                 Ok(command)
             }
             Command::SetIncidentStatus {
@@ -501,6 +505,117 @@ impl<'s> Plan<'s> {
                     id: *id,
                     disputed: *disputed,
                     reason: Some(reason),
+                })
+            }
+            Command::Reconfirm { id } => {
+                self.own_declaration(id, verb)?;
+                Ok(command)
+            }
+            Command::Challenge { id, grounds } => {
+                let grounds = grounds.trim().to_owned();
+                validate::text("grounds", &grounds, validate::MAX_REASON)?;
+                let d = match sight(self.state, self.actor, &ObjectRef::Declaration(*id)) {
+                    Sight::Full => &self.state.declarations[id],
+                    _ => return Err(ModelError::NotFound(Noun::Declaration)),
+                };
+                let party = &self.actor.party;
+                if d.owner == *party {
+                    return Err(ModelError::invalid(
+                        "id",
+                        "a party does not challenge its own declaration; amend or withdraw it",
+                    ));
+                }
+                if d.withdrawn {
+                    return Err(wrong_state(
+                        Noun::Declaration,
+                        "withdrawn",
+                        verb,
+                        "standing",
+                    ));
+                }
+                let open = d.challenges.iter().any(|c| {
+                    let c = &self.state.challenges[c];
+                    c.by == *party && c.ruling.is_none()
+                });
+                if open {
+                    return Err(wrong_state(
+                        Noun::Challenge,
+                        "open",
+                        verb,
+                        "no open challenge of this declaration by your party",
+                    ));
+                }
+                let state = self.state;
+                self.outcome.challenge =
+                    Some(self.ids.challenge(|c| state.challenges.contains_key(&c)));
+                Ok(Command::Challenge { id: *id, grounds })
+            }
+            Command::AnswerChallenge { id, answer } => {
+                let answer = answer.trim().to_owned();
+                validate::text("answer", &answer, validate::MAX_REASON)?;
+                let c = self
+                    .state
+                    .challenge(self.actor, id)
+                    .ok_or(ModelError::NotFound(Noun::Challenge))?;
+                let owner = &self.state.declarations[&c.declaration].owner;
+                if *owner != self.actor.party {
+                    return Err(ModelError::NotOwner {
+                        noun: Noun::Declaration,
+                        verb,
+                    });
+                }
+                if c.ruling.is_some() || c.answer.is_some() {
+                    let state = if c.ruling.is_some() {
+                        "ruled on"
+                    } else {
+                        "answered"
+                    };
+                    return Err(wrong_state(
+                        Noun::Challenge,
+                        state,
+                        verb,
+                        "an open, unanswered challenge",
+                    ));
+                }
+                Ok(Command::AnswerChallenge { id: *id, answer })
+            }
+            Command::RuleChallenge {
+                id,
+                ruling,
+                reason,
+                name_challenger,
+            } => {
+                let reason = validate::required_reason(reason.as_deref(), "ruling on a challenge")?;
+                let c = self
+                    .state
+                    .challenges
+                    .get(id)
+                    .ok_or(ModelError::NotFound(Noun::Challenge))?;
+                if c.ruling.is_some() {
+                    return Err(wrong_state(
+                        Noun::Challenge,
+                        "ruled on",
+                        verb,
+                        "an open challenge",
+                    ));
+                }
+                let d = &self.state.declarations[&c.declaration];
+                if d.withdrawn {
+                    return Err(wrong_state(
+                        Noun::Declaration,
+                        "withdrawn",
+                        verb,
+                        "standing",
+                    ));
+                }
+                if *ruling == crate::sites::ChallengeRuling::Withdrawn {
+                    self.resolve_all(&d.conflicts.standing);
+                }
+                Ok(Command::RuleChallenge {
+                    id: *id,
+                    ruling: *ruling,
+                    reason: Some(reason),
+                    name_challenger: *name_challenger,
                 })
             }
             Command::SetRule { spec, reason } => {
@@ -648,6 +763,21 @@ impl<'s> Plan<'s> {
         if let Some(stop) = state.stops_met(&a.owner, volume, self.now_ms).first() {
             return Err(ModelError::Stopped { stop: *stop });
         }
+        let awaited = self
+            .standing(&a.conflicts.standing)
+            .filter_map(|(_, c)| match c.sides[1].object {
+                ObjectRef::Declaration(d) => Some(&state.declarations[&d]),
+                _ => None,
+            })
+            .filter(|d| d.unconfirmed_since.is_some())
+            .filter_map(|d| d.reconfirm_by)
+            .filter(|until| *until > self.now_ms)
+            .max();
+        if let Some(until) = awaited {
+            return Err(ModelError::AwaitingReconfirmation {
+                until: deconflict_rfc3339::format(until),
+            });
+        }
         for (_, c) in self.standing(&a.conflicts.standing) {
             let side = usize::from(c.sides[0].party == a.owner);
             let other = &c.sides[side];
@@ -682,6 +812,47 @@ impl<'s> Plan<'s> {
             })
             .collect();
         Ok(())
+    }
+
+    /// The unconfirmed sites the conflicts just opened meet are asked to
+    /// re-confirm, by the notice the activity's kind needs (or the
+    /// policy's), unless already asked and still in time.
+    fn ask_reconfirmation(&mut self, party: &str, kind: &str) {
+        let state = self.state;
+        let within = state
+            .notice_ms(party, kind, self.now_ms)
+            .unwrap_or(state.policy.reconfirm_within_ms);
+        for opened in &self.outcome.opened {
+            let ObjectRef::Declaration(id) = opened.other else {
+                continue;
+            };
+            let d = &state.declarations[&id];
+            let asked = d.reconfirm_by.is_some_and(|until| until > self.now_ms);
+            if d.unconfirmed_since.is_some() && !asked {
+                self.outcome.asked.push(crate::sites::ReconfirmAsk {
+                    declaration: id,
+                    until_ms: self.now_ms + within,
+                });
+            }
+        }
+    }
+
+    /// Sites not re-confirmed within their rule's interval become
+    /// unconfirmed.
+    fn sweep_unconfirmed(&mut self) {
+        let state = self.state;
+        if !state.any_reconfirm_rule(self.now_ms) {
+            return;
+        }
+        for (id, d) in &state.declarations {
+            if d.withdrawn || d.unconfirmed_since.is_some() {
+                continue;
+            }
+            let every = state.reconfirm_every_ms(&d.owner, &d.spec.kind, self.now_ms);
+            if every.is_some_and(|every| self.now_ms - d.confirmed_ms > every) {
+                self.outcome.unconfirmed.push(*id);
+            }
+        }
     }
 
     /// Decides a new stop: its bounds, the id, and every cleared or active

@@ -99,6 +99,11 @@ id_type!(
 );
 
 id_type!(
+    /// The id of a challenge of a declaration, `chl_` and 12 hex digits.
+    ChallengeId,
+    "chl_"
+);
+id_type!(
     /// The id of a check fire, `stp_` and 12 hex digits.
     StopId,
     "stp_"
@@ -180,6 +185,10 @@ impl Ids {
 
     pub(crate) fn incident(&mut self, taken: impl Fn(IncidentId) -> bool) -> IncidentId {
         IncidentId(self.next(IncidentId::PREFIX, |n| taken(IncidentId(n))))
+    }
+
+    pub(crate) fn challenge(&mut self, taken: impl Fn(ChallengeId) -> bool) -> ChallengeId {
+        ChallengeId(self.next(ChallengeId::PREFIX, |n| taken(ChallengeId(n))))
     }
 
     pub(crate) fn stop(&mut self, taken: impl Fn(StopId) -> bool) -> StopId {

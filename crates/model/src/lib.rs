@@ -133,6 +133,7 @@ mod probing;
 mod reading;
 mod rules;
 mod sight;
+mod sites;
 mod state;
 mod stops;
 mod track;
@@ -151,7 +152,9 @@ pub use entry::{
 };
 pub use error::{ErrorKind, ModelError, Noun};
 pub use holds::{HOLDS_WINDOW_MS, MAX_SUSPENSION_MS, Suspension};
-pub use id::{ActivityId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef, StopId};
+pub use id::{
+    ActivityId, ChallengeId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef, StopId,
+};
 pub use incident::{
     IncidentKind, IncidentSpec, IncidentStatus, IncidentView, StatusChange, incident_volume,
 };
@@ -169,6 +172,7 @@ pub use rules::{AreaEffect, MAX_NOTICE_H, Rule, RuleRef, RuleSpec, RuleVersion};
 pub use sight::{
     ActivityView, ConflictView, DeclarationView, Overlap, SideView, Sight, StateView, sight,
 };
+pub use sites::{ChallengeRuling, ChallengeView, ReconfirmAsk};
 pub use state::{Replay, State, Totals};
 pub use stops::{
     MAX_STOP_KM2, MAX_STOP_MS, REMIND_EVERY_MS, StopCause, StopDetail, StopRaised, StopReminder,

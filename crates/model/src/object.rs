@@ -145,6 +145,24 @@ pub(crate) struct Declaration {
     pub(crate) fix: Option<crate::track::TrackReport>,
     /// Why the coordinator disputes it, while it does: it causes no holds.
     pub(crate) disputed: Option<String>,
+    /// When its owner last confirmed it (declared, amended, re-confirmed).
+    pub(crate) confirmed_ms: i64,
+    /// Since when it is unconfirmed, if it is.
+    pub(crate) unconfirmed_since: Option<i64>,
+    /// The deadline its owner was given to re-confirm it, if asked.
+    pub(crate) reconfirm_by: Option<i64>,
+    /// Its challenges, in the order raised.
+    pub(crate) challenges: Vec<crate::id::ChallengeId>,
+}
+
+impl Declaration {
+    /// Its owner says it is as declared: confirmed from `t`, no longer
+    /// unconfirmed nor asked.
+    pub(crate) fn confirm(&mut self, t: i64) {
+        self.confirmed_ms = t;
+        self.unconfirmed_since = None;
+        self.reconfirm_by = None;
+    }
 }
 
 #[derive(Debug)]

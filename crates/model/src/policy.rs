@@ -196,6 +196,10 @@ pub struct Policy {
     /// How often a stop not yet acknowledged is told again, milliseconds
     /// (see `stops.rs`).
     pub stop_remind_ms: i64,
+    /// How long the owner of an unconfirmed site has to re-confirm it once
+    /// an activity is planned over it, when no notice rule says,
+    /// milliseconds (see `sites.rs`).
+    pub reconfirm_within_ms: i64,
     /// When a question is wide, and the budget of answers per party.
     pub probing: crate::probing::ProbingPolicy,
     /// The limits of each kind with a row of its own; a limit a row leaves
@@ -218,6 +222,7 @@ impl Policy {
             escalate_after_ms: 10 * 60 * 1000,
             attack_radius_m: 10_000,
             stop_remind_ms: crate::stops::REMIND_EVERY_MS,
+            reconfirm_within_ms: 2 * 3_600_000,
             probing: crate::probing::ProbingPolicy::default(),
             limits: KIND_LIMITS
                 .iter()

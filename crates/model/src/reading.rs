@@ -45,9 +45,11 @@ impl Entry {
             Command::Declare(_) | Command::SubmitActivity(_) | Command::ReportIncident(_) => {
                 self.outcome.created
             }
-            Command::Amend { id, .. } | Command::Withdraw { id } | Command::Dispute { id, .. } => {
-                Some(ObjectRef::Declaration(*id))
-            }
+            Command::Amend { id, .. }
+            | Command::Withdraw { id }
+            | Command::Dispute { id, .. }
+            | Command::Reconfirm { id }
+            | Command::Challenge { id, .. } => Some(ObjectRef::Declaration(*id)),
             Command::Clear { id, .. }
             | Command::Hold { id, .. }
             | Command::Deny { id, .. }
@@ -66,7 +68,9 @@ impl Entry {
             | Command::SetRule { .. }
             | Command::RaiseStop { .. }
             | Command::LiftStop { .. }
-            | Command::AcknowledgeStop { .. } => None,
+            | Command::AcknowledgeStop { .. }
+            | Command::AnswerChallenge { .. }
+            | Command::RuleChallenge { .. } => None,
         }
     }
 }
@@ -115,6 +119,9 @@ pub fn revealable_alone(entry: &Entry, pointer: &str) -> bool {
             | Command::Reveal { .. }
             | Command::RaiseStop { .. }
             | Command::LiftStop { .. }
+            | Command::Reconfirm { .. }
+            | Command::Challenge { .. }
+            | Command::AnswerChallenge { .. }
     );
     match tokens.as_slice() {
         ["time_ms"] | ["actor", _] | ["outcome", "reveal"] => true,
@@ -162,6 +169,8 @@ impl Reader<'_> {
             || self.outcome(&["stop", "id"])
             || o.stopped.values().any(|owner| *owner == self.viewer.party)
             || (0..o.reminders.len()).any(|i| self.indexed("reminders", i))
+            || (0..o.unconfirmed.len()).any(|i| self.outcome(&["unconfirmed", &i.to_string()]))
+            || (0..o.asked.len()).any(|i| self.outcome(&["asked", &i.to_string()]))
     }
 
     /// Whether the viewer reads the command's own fields (not a track's
@@ -186,6 +195,17 @@ impl Reader<'_> {
             // Where, why and by whom a stop was raised or lifted is the
             // raiser's: an owner it held learns only of its own activities.
             Command::RaiseStop { .. } | Command::AcknowledgeStop { .. } => self.own(),
+            // Who challenged is the challenger's and the coordinator's to
+            // tell; the owner reads the challenge through its view.
+            Command::Challenge { .. } | Command::AnswerChallenge { .. } => self.own(),
+            Command::RuleChallenge { id, .. } => self.state.challenges.get(id).is_some_and(|c| {
+                c.by == self.viewer.party
+                    || self
+                        .state
+                        .declarations
+                        .get(&c.declaration)
+                        .is_some_and(|d| d.owner == self.viewer.party)
+            }),
             Command::LiftStop { id, .. } => {
                 self.own()
                     || self
@@ -243,6 +263,17 @@ impl Reader<'_> {
                     && (self.own() || o.stopped.values().any(|p| *p == self.viewer.party))
             }
             ["stop", "held"] => self.own(),
+            ["challenge"] => self.own(),
+            ["unconfirmed", i] => i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| o.unconfirmed.get(i))
+                .is_some_and(|d| self.full(&ObjectRef::Declaration(*d))),
+            ["asked", i] => i
+                .parse::<usize>()
+                .ok()
+                .and_then(|i| o.asked.get(i))
+                .is_some_and(|a| self.full(&ObjectRef::Declaration(a.declaration))),
             ["stopped", activity] => o
                 .stopped
                 .iter()

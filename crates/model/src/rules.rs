@@ -68,6 +68,9 @@ pub enum Rule {
     /// until the coordinator overrides that conflict, which its owner is
     /// told of.
     Priority { kinds: Vec<String> },
+    /// A declaration of `kind` is re-confirmed by its owner at least every
+    /// `hours`, or it becomes unconfirmed (see `sites.rs`).
+    Reconfirm { kind: String, hours: f64 },
     /// The limits of `kind`, over the built-in ones (see
     /// [`crate::policy`]): area, window, altitude and speed.
     Limits {
@@ -111,17 +114,19 @@ impl Rule {
             Rule::Notice { .. } => "notice",
             Rule::Area { .. } => "area",
             Rule::Priority { .. } => "priority",
+            Rule::Reconfirm { .. } => "reconfirm",
             Rule::Limits { .. } => "limits",
         }
     }
 
     /// Every rule type, as the API names them.
-    pub const TYPES: [&'static str; 6] = [
+    pub const TYPES: [&'static str; 7] = [
         "forbid",
         "clearance",
         "notice",
         "area",
         "priority",
+        "reconfirm",
         "limits",
     ];
 }
@@ -238,7 +243,7 @@ pub(crate) fn validate(spec: &RuleSpec) -> Result<Option<Volume>, ModelError> {
             kinds_of(kinds, least)?;
         }
         Rule::Clearance { kinds } => kinds_of(kinds, 0)?,
-        Rule::Notice { kind, hours } => {
+        Rule::Notice { kind, hours } | Rule::Reconfirm { kind, hours } => {
             validate::kind_at("rule.kind", kind)?;
             if !(hours.is_finite() && *hours > 0.0 && *hours <= MAX_NOTICE_H) {
                 return Err(ModelError::invalid(
@@ -496,6 +501,34 @@ impl State {
                     (Some(_), None) => Some(v.reference()),
                     _ => None,
                 }
+            }
+            _ => None,
+        })
+    }
+
+    /// How often `party`'s declarations of `kind` are to be re-confirmed
+    /// at `t`, milliseconds, if a rule says.
+    pub(crate) fn reconfirm_every_ms(&self, party: &str, kind: &str, t: i64) -> Option<i64> {
+        self.binding(party, t).find_map(|v| match &v.spec.rule {
+            Some(Rule::Reconfirm { kind: k, hours }) if k == kind => {
+                Some((hours * 3_600_000.0) as i64)
+            }
+            _ => None,
+        })
+    }
+
+    /// Whether any reconfirmation rule is in force at `t`.
+    pub(crate) fn any_reconfirm_rule(&self, t: i64) -> bool {
+        self.rules_in_force(t)
+            .any(|v| matches!(v.spec.rule, Some(Rule::Reconfirm { .. })))
+    }
+
+    /// The notice an activity of `kind` of `party` needs at `t`, if a rule
+    /// says, milliseconds.
+    pub(crate) fn notice_ms(&self, party: &str, kind: &str, t: i64) -> Option<i64> {
+        self.binding(party, t).find_map(|v| match &v.spec.rule {
+            Some(Rule::Notice { kind: k, hours }) if k == kind => {
+                Some((hours * 3_600_000.0) as i64)
             }
             _ => None,
         })

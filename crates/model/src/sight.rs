@@ -107,6 +107,15 @@ pub struct DeclarationView {
     pub track: Option<TrackView>,
     /// Why the coordinator disputes it, while it does.
     pub disputed: Option<String>,
+    /// Since when it is unconfirmed: not re-confirmed in time (still
+    /// protected).
+    pub unconfirmed_since: Option<i64>,
+    /// The deadline its owner was given to re-confirm it: its owner's and
+    /// the coordinator's.
+    pub reconfirm_by: Option<i64>,
+    /// Its challenges the viewer may see: all, to its owner and the
+    /// coordinator; its own, to a challenger.
+    pub challenges: Vec<crate::sites::ChallengeView>,
 }
 
 /// An activity, in full.
@@ -353,6 +362,11 @@ impl State {
             tracking: d.spec.tracking.clone(),
             track: d.track.as_ref().map(TrackView::from),
             disputed: d.disputed.clone(),
+            unconfirmed_since: d.unconfirmed_since,
+            reconfirm_by: d
+                .reconfirm_by
+                .filter(|_| viewer.coordinator || d.owner == viewer.party),
+            challenges: self.challenges_of(viewer, id),
         }
     }
 

@@ -69,6 +69,8 @@ pub struct State {
     pub(crate) rules: BTreeMap<String, Vec<crate::rules::RuleVersion>>,
     /// Every stop raised.
     pub(crate) stops: BTreeMap<crate::id::StopId, crate::stops::Stop>,
+    /// Every challenge of a declaration.
+    pub(crate) challenges: BTreeMap<crate::id::ChallengeId, crate::sites::Challenge>,
 }
 
 impl State {
@@ -94,6 +96,7 @@ impl State {
             cot_uids: BTreeMap::new(),
             rules: BTreeMap::new(),
             stops: BTreeMap::new(),
+            challenges: BTreeMap::new(),
         }
     }
 
@@ -246,6 +249,10 @@ impl State {
                     track: None,
                     fix: None,
                     disputed: None,
+                    confirmed_ms: t,
+                    unconfirmed_since: None,
+                    reconfirm_by: None,
+                    challenges: Vec::new(),
                 };
                 volumes.put(key, volume);
                 self.declarations.insert(*id, declaration);
@@ -261,6 +268,7 @@ impl State {
                 d.version += 1;
                 d.spec = spec.clone();
                 d.updated_ms = t;
+                d.confirm(t);
                 // A new declaration of where the unit is: its old track no
                 // longer says where the declared volume is.
                 d.track = None;
@@ -305,6 +313,13 @@ impl State {
                     volumes.put(key, volume);
                 }
                 self.activities.insert(*id, activity);
+                for ask in &outcome.asked {
+                    let d = self
+                        .declarations
+                        .get_mut(&ask.declaration)
+                        .ok_or_else(|| missing(seq, &ask.declaration))?;
+                    d.reconfirm_by = Some(ask.until_ms);
+                }
             }
             Command::Clear { id, reason }
             | Command::Hold { id, reason }
@@ -343,6 +358,12 @@ impl State {
             }
             Command::SuspendHolds { .. } | Command::Dispute { .. } => {
                 self.apply_holds_command(seq, t, &entry.command)?;
+            }
+            Command::Reconfirm { .. }
+            | Command::Challenge { .. }
+            | Command::AnswerChallenge { .. }
+            | Command::RuleChallenge { .. } => {
+                self.apply_site_command(volumes, entry)?;
             }
             Command::SetRule { spec, reason } => {
                 self.apply_rule(seq, t, spec, reason.as_deref())?;
@@ -400,6 +421,13 @@ impl State {
                 for e in &outcome.escalations {
                     self.notification_mut(seq, &e.conflict, &e.party)?.escalated = e.level;
                     self.rewatch(&e.conflict);
+                }
+                for id in &outcome.unconfirmed {
+                    let d = self
+                        .declarations
+                        .get_mut(id)
+                        .ok_or_else(|| missing(seq, id))?;
+                    d.unconfirmed_since = Some(t);
                 }
                 for reminder in &outcome.reminders {
                     let stop = self
@@ -673,6 +701,89 @@ impl State {
         });
         if !state.is_live() {
             volumes.take(a.key);
+        }
+        Ok(())
+    }
+
+    /// A site re-confirmed, challenged, a challenge answered or ruled on.
+    fn apply_site_command(
+        &mut self,
+        volumes: &mut impl Volumes,
+        entry: &Entry,
+    ) -> Result<(), ModelError> {
+        let (seq, t, party) = (entry.seq, entry.time_ms, &entry.actor.party);
+        match &entry.command {
+            Command::Reconfirm { id } => {
+                let d = self
+                    .declarations
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                d.confirm(t);
+            }
+            Command::Challenge { id, grounds } => {
+                let Some(challenge) = entry.outcome.challenge else {
+                    return Err(corrupt(seq, "a challenge without its id"));
+                };
+                let d = self
+                    .declarations
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                d.challenges.push(challenge);
+                self.challenges.insert(
+                    challenge,
+                    crate::sites::Challenge {
+                        declaration: *id,
+                        by: party.clone(),
+                        grounds: grounds.clone(),
+                        raised_ms: t,
+                        answer: None,
+                        ruling: None,
+                    },
+                );
+            }
+            Command::AnswerChallenge { id, answer } => {
+                let c = self
+                    .challenges
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                c.answer = Some((answer.clone(), t));
+            }
+            Command::RuleChallenge {
+                id,
+                ruling,
+                reason,
+                name_challenger,
+            } => {
+                let c = self
+                    .challenges
+                    .get_mut(id)
+                    .ok_or_else(|| missing(seq, id))?;
+                let reason = reason.clone().unwrap_or_default();
+                c.ruling = Some(crate::sites::Ruled {
+                    ruling: *ruling,
+                    reason: reason.clone(),
+                    named: *name_challenger,
+                    time_ms: t,
+                });
+                let declaration = c.declaration;
+                let d = self
+                    .declarations
+                    .get_mut(&declaration)
+                    .ok_or_else(|| missing(seq, &declaration))?;
+                match ruling {
+                    crate::sites::ChallengeRuling::Upheld => d.disputed = None,
+                    crate::sites::ChallengeRuling::Disputed => d.disputed = Some(reason),
+                    crate::sites::ChallengeRuling::Withdrawn => {
+                        d.withdrawn = true;
+                        d.updated_ms = t;
+                        let (key, owner) = (d.key, d.owner.clone());
+                        self.tracked.remove(&declaration);
+                        self.bind_cot_uid(declaration, &owner, None);
+                        volumes.take(key);
+                    }
+                }
+            }
+            _ => {}
         }
         Ok(())
     }

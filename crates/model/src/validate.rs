@@ -7,7 +7,7 @@ use deconflict_geo4d::{AltitudeBand, Field, Geometry, Invalid, Volume, Window};
 
 const MAX_KIND: usize = 64;
 const MAX_LABEL: usize = 200;
-const MAX_REASON: usize = 2000;
+pub(crate) const MAX_REASON: usize = 2000;
 
 /// The wire names of a window's ends: a declaration's or an activity's.
 #[derive(Debug, Clone, Copy)]

@@ -63,6 +63,8 @@ pub const WHOLE: &[&[&str]] = &[
     &["outcome", "reminders", "*"],
     &["outcome", "ruled", "*"],
     &["outcome", "known", "*"],
+    // A site asked to re-confirm, by when.
+    &["outcome", "asked", "*"],
 ];
 
 /// A set of [`WHOLE`] paths, by position.

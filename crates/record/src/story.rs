@@ -186,6 +186,14 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
         ),
         "lift_stop" => format!("lifted check fire {}", id("id")),
         "acknowledge_stop" => format!("acknowledged check fire {}", id("id")),
+        "reconfirm" => format!("re-confirmed declaration {}", id("id")),
+        "challenge" => format!("challenged declaration {}", id("id")),
+        "answer_challenge" => format!("answered challenge {}", id("id")),
+        "rule_challenge" => format!(
+            "ruled challenge {} {}",
+            id("id"),
+            shown(&body["ruling"], "ruling")
+        ),
         "track" => format!("reported positions: {}", positions(&body["reports"])),
         "sweep" => "swept for silent units and unanswered notices".to_owned(),
         other => printable(other),
@@ -270,6 +278,7 @@ const WITH_REASON: &[&str] = &[
     "set_rule",
     "raise_stop",
     "lift_stop",
+    "rule_challenge",
 ];
 
 /// A decision's reason: none (null, or a command without one), not

@@ -220,6 +220,7 @@ fn history() -> Vec<Entry> {
     rules(&mut log, t);
     let stop = check_fire(&mut log, t);
     log.run("service", t(200), json!("sweep"));
+    sites(&mut log, t);
     log.run("pmf/operator", t(201), json!({"withdraw": {"id": unit}}));
     log.run(
         "coalition/operator",
@@ -255,6 +256,7 @@ fn rules(log: &mut Log, t: impl Fn(i64) -> i64) {
         json!({"name": "convoy-limits", "rule": {"type": "limits", "kind": "convoy",
             "max_window_h": 48.0}}),
         json!({"name": "convoy-limits", "rule": null}),
+        json!({"name": "camps-reconfirm", "rule": {"type": "reconfirm", "kind": "camp", "hours": 1.0}}),
     ];
     for (i, mut spec) in rules.into_iter().enumerate() {
         spec["from_ms"] = json!(t(22 + i as i64));
@@ -264,6 +266,37 @@ fn rules(log: &mut Log, t: impl Fn(i64) -> i64) {
             json!({"set_rule": {"spec": spec, "reason": "agreed at the JOC"}}),
         );
     }
+}
+
+/// The camp, unconfirmed since the sweep, is asked to re-confirm by a
+/// patrol planned over it and is; then challenged, answered and ruled on.
+fn sites(log: &mut Log, t: impl Fn(i64) -> i64) {
+    let patrol = log.run(
+        "isf/operator",
+        t(205),
+        json!({"submit_activity": {"kind": "patrol", "label": "Patrol by the camp",
+            "volume": volume(43.5, 34.502, 200.0, t(300), Some(t(360)))}}),
+    );
+    assert!(!patrol.outcome.asked.is_empty(), "{:?}", patrol.outcome);
+    let camp = patrol.outcome.asked[0].declaration.to_string();
+    log.run("pmf/operator", t(206), json!({"reconfirm": {"id": camp}}));
+    let challenged = log.run(
+        "coalition/operator",
+        t(207),
+        json!({"challenge": {"id": camp, "grounds": "fighters seen at the camp's gate"}}),
+    );
+    let challenge = challenged.outcome.challenge.unwrap().to_string();
+    log.run(
+        "pmf/operator",
+        t(208),
+        json!({"answer_challenge": {"id": challenge, "answer": "the gate guards are unarmed police"}}),
+    );
+    log.run(
+        "joc/approver",
+        t(209),
+        json!({"rule_challenge": {"id": challenge, "ruling": "disputed",
+            "reason": "both seen by the ISF", "name_challenger": false}}),
+    );
 }
 
 /// A late strike by the emergency lane, cleared over a public camp it was
@@ -331,12 +364,16 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::Reconfirm { .. } => "reconfirm",
+        Command::Challenge { .. } => "challenge",
+        Command::AnswerChallenge { .. } => "answer_challenge",
+        Command::RuleChallenge { .. } => "rule_challenge",
         Command::Track { .. } => "track",
         Command::Sweep => "sweep",
     }
 }
 
-const EVERY_COMMAND: usize = 25;
+const EVERY_COMMAND: usize = 29;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

@@ -154,6 +154,11 @@ fn commands(s: &Secrets) -> Vec<Value> {
             "until_ms": s.time_ms + 3_600_000}, "reason": s.reason}}),
         json!({"lift_stop": {"id": s.id("stp_", 0), "reason": s.reason}}),
         json!({"acknowledge_stop": {"id": s.id("stp_", 0)}}),
+        json!({"reconfirm": {"id": dec}}),
+        json!({"challenge": {"id": dec, "grounds": s.reason}}),
+        json!({"answer_challenge": {"id": s.id("chl_", 0), "answer": s.reason}}),
+        json!({"rule_challenge": {"id": s.id("chl_", 0), "ruling": "disputed", "reason": s.reason,
+            "name_challenger": false}}),
         json!({"track": {"reports": [report(1), report(2), report(3)]}}),
         json!("sweep"),
     ]
@@ -186,13 +191,17 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::Reconfirm { .. } => "reconfirm",
+        Command::Challenge { .. } => "challenge",
+        Command::AnswerChallenge { .. } => "answer_challenge",
+        Command::RuleChallenge { .. } => "rule_challenge",
         Command::Track { .. } => "track",
         Command::Sweep => "sweep",
     }
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 25;
+const EVERY_COMMAND: usize = 29;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -223,6 +232,9 @@ fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
         "stopped": {s.id("act_", 3): them, s.id("act_", 2): us},
         "reminders": [{"stop": s.id("stp_", 0), "party": them}, {"stop": s.id("stp_", 0), "party": null}],
         "known": [{"object": {"declaration": s.id("dec_", 0)}, "version": 3}],
+        "unconfirmed": [s.id("dec_", 0)],
+        "asked": [{"declaration": s.id("dec_", 0), "until_ms": s.time_ms + 7_200_000}],
+        "challenge": s.id("chl_", 1),
     }))
     .expect("an outcome")
 }
@@ -429,7 +441,7 @@ fn units_are_scalars_or_the_whole_values_named() {
             .iter()
             .any(|p| p.starts_with("/command/report_incident/"))
     );
-    let track = pointers(24);
+    let track = pointers(28);
     assert!(track.iter().any(|p| p == "/command/track/reports/2"));
     assert!(
         !track
@@ -448,7 +460,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     };
     assert_eq!(value("/command").as_deref(), Some("\"sweep\""));
     assert_eq!(value("/outcome").as_deref(), Some("{}"));
-    assert_eq!(WHOLE.len(), 19);
+    assert_eq!(WHOLE.len(), 20);
 
     // A rule is one unit, an area rule's volume in it; a stop's place and
     // window one; what a stop held is one unit per activity, by its id, so
@@ -470,6 +482,8 @@ fn units_are_scalars_or_the_whole_values_named() {
     );
     assert!(stop.iter().any(|p| p == "/outcome/reminders/1"));
     assert!(stop.iter().any(|p| p == "/outcome/known/0"));
+    assert!(stop.iter().any(|p| p == "/outcome/asked/0"));
+    assert!(stop.iter().any(|p| p == "/outcome/unconfirmed/0"));
 }
 
 #[test]

@@ -11,6 +11,7 @@
 //! | `method_not_allowed` | 405 | the path exists, the method does not |
 //! | `wrong_state`, `version_mismatch`, `unacknowledged_conflicts` | 409 | the object's state does not allow the command |
 //! | `stopped` | 409 | the activity meets a check fire that still stands |
+//! | `awaiting_reconfirmation` | 409 | the activity meets an unconfirmed site whose owner may still re-confirm it |
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
 //! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
 //! | `too_large` | 413 | the body, or a geometry's number of positions or its positions times the area it spans (`field` names it), exceeds the configured limit |
@@ -263,6 +264,7 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Incident => "incident",
                 deconflict_model::Noun::Payload => "payload",
                 deconflict_model::Noun::Stop => "stop",
+                deconflict_model::Noun::Challenge => "challenge",
             }),
             (ModelError::RuleRefused { rule, field, .. }, _) => ApiError::RuleRefused {
                 rule: rule.clone(),

@@ -427,6 +427,20 @@ pub struct DeclarationOut {
     /// Why the coordinator disputes it, while it does: it causes no holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     disputed: Option<String>,
+    /// Since when it is unconfirmed: its owner did not re-confirm it in
+    /// time. Still protected.
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    unconfirmed_since: Option<i64>,
+    /// The owner's and the coordinator's: the deadline the owner was given
+    /// to re-confirm it, an activity being planned over it.
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    reconfirm_by: Option<i64>,
+    /// Its challenges the caller may see: all, to its owner and the
+    /// coordinator; its own, to a challenger.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    challenges: Vec<crate::theatre::ChallengeOut>,
 }
 
 impl From<DeclarationView> for DeclarationOut {
@@ -451,6 +465,9 @@ impl From<DeclarationView> for DeclarationOut {
             tracking: d.tracking.map(Into::into),
             track: d.track.map(Into::into),
             disputed: d.disputed,
+            unconfirmed_since: d.unconfirmed_since,
+            reconfirm_by: d.reconfirm_by,
+            challenges: d.challenges.into_iter().map(Into::into).collect(),
         }
     }
 }

@@ -5,7 +5,8 @@
 use crate::schema::{AltitudeBand, Geometry, Time};
 use crate::time::{rfc3339, rfc3339_opt};
 use deconflict_model::{
-    AreaEffect, Rule, RuleSpec, RuleVersion, StopCause, StopSpec, StopState, StopView, VolumeSpec,
+    AreaEffect, ChallengeRuling, ChallengeView, Rule, RuleSpec, RuleVersion, StopCause, StopSpec,
+    StopState, StopView, VolumeSpec,
 };
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,15 @@ pub enum RuleWire {
         #[schemars(length(min = 2, max = 64))]
         kinds: Vec<Kind>,
     },
+    /// A declaration of `kind` is re-confirmed by its owner at least every
+    /// `hours`, or it is shown unconfirmed (still protected); an activity
+    /// planned over an unconfirmed site waits for its owner to re-confirm
+    /// it, within the activity's notice.
+    Reconfirm {
+        kind: Kind,
+        #[schemars(range(max = 720.0))]
+        hours: f64,
+    },
     /// The limits of `kind`, over the built-in ones.
     Limits {
         kind: Kind,
@@ -127,6 +137,7 @@ impl From<RuleWire> for Rule {
                 },
             },
             RuleWire::Priority { kinds } => Rule::Priority { kinds },
+            RuleWire::Reconfirm { kind, hours } => Rule::Reconfirm { kind, hours },
             RuleWire::Limits {
                 kind,
                 max_area_km2,
@@ -169,6 +180,7 @@ impl From<Rule> for RuleWire {
                 },
             },
             Rule::Priority { kinds } => RuleWire::Priority { kinds },
+            Rule::Reconfirm { kind, hours } => RuleWire::Reconfirm { kind, hours },
             Rule::Limits {
                 kind,
                 max_area_km2,
@@ -424,6 +436,116 @@ impl From<StopView> for StopOut {
                 lift_reason: d.lift_reason,
                 unacknowledged: d.unacknowledged,
             }),
+        }
+    }
+}
+
+/// A challenge of a declaration (`POST /v1/declarations/{id}/challenges`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ChallengeRaise")]
+pub struct ChallengeIn {
+    /// Why the site is not what it says.
+    #[schemars(length(min = 1, max = 2000))]
+    pub grounds: String,
+}
+
+/// The owner's answer to a challenge.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ChallengeAnswer")]
+pub struct AnswerIn {
+    #[schemars(length(min = 1, max = 2000))]
+    pub answer: String,
+}
+
+/// How the coordinator rules on a challenge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "ChallengeRuling")]
+pub enum RulingWire {
+    /// The site stands as declared.
+    Upheld,
+    /// It stands, flagged disputed for all who see it; it causes no holds.
+    Disputed,
+    /// It no longer stands.
+    Withdrawn,
+}
+
+impl From<RulingWire> for ChallengeRuling {
+    fn from(r: RulingWire) -> ChallengeRuling {
+        match r {
+            RulingWire::Upheld => ChallengeRuling::Upheld,
+            RulingWire::Disputed => ChallengeRuling::Disputed,
+            RulingWire::Withdrawn => ChallengeRuling::Withdrawn,
+        }
+    }
+}
+
+impl From<ChallengeRuling> for RulingWire {
+    fn from(r: ChallengeRuling) -> RulingWire {
+        match r {
+            ChallengeRuling::Upheld => RulingWire::Upheld,
+            ChallengeRuling::Disputed => RulingWire::Disputed,
+            ChallengeRuling::Withdrawn => RulingWire::Withdrawn,
+        }
+    }
+}
+
+/// The coordinator's ruling (`POST /v1/challenges/{id}/ruling`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "ChallengeRulingIn")]
+pub struct RulingIn {
+    pub ruling: RulingWire,
+    #[schemars(length(min = 1, max = 2000))]
+    pub reason: Option<String>,
+    /// Whether the declaration's owner is told who challenged.
+    #[serde(default)]
+    pub name_challenger: bool,
+}
+
+/// A challenge as the caller may see it.
+#[derive(Debug, Serialize, JsonSchema)]
+#[schemars(rename = "Challenge")]
+pub struct ChallengeOut {
+    id: String,
+    declaration_id: String,
+    /// Who challenged: to the coordinator and the challenger, and to the
+    /// owner once the coordinator names it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    by: Option<String>,
+    grounds: String,
+    #[serde(with = "rfc3339")]
+    #[schemars(with = "Time")]
+    raised: i64,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    answer: Option<String>,
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    answered: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ruling: Option<RulingWire>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ruling_reason: Option<String>,
+    #[serde(with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    ruled: Option<i64>,
+}
+
+impl From<ChallengeView> for ChallengeOut {
+    fn from(c: ChallengeView) -> ChallengeOut {
+        ChallengeOut {
+            id: c.id.to_string(),
+            declaration_id: c.declaration.to_string(),
+            by: c.by,
+            grounds: c.grounds,
+            raised: c.raised_ms,
+            answer: c.answer,
+            answered: c.answered_ms,
+            ruling: c.ruling.map(Into::into),
+            ruling_reason: c.ruling_reason,
+            ruled: c.ruled_ms,
         }
     }
 }

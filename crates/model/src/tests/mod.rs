@@ -17,6 +17,7 @@ mod reading;
 mod refusals;
 mod rules;
 mod scenarios;
+mod sites;
 mod stops;
 mod tracks;
 
