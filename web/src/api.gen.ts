@@ -227,6 +227,95 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The challenges the caller may see
+         * @description Of the caller's own sites (without who raised them, unless the coordinator named the challenger), the ones it raised, and for the coordinator all.
+         */
+        get: operations["listChallenges"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * One challenge, as the caller may see it
+         * @description 404 for a challenge the caller may not see, byte-identical to one that does not exist.
+         */
+        get: operations["getChallenge"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges/{id}/answer": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Answer a challenge of one's own site
+         * @description Operators of the declaration's owner, once, before the ruling.
+         */
+        post: operations["answerChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/challenges/{id}/ruling": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Rule on a challenge
+         * @description Approvers of the coordinator, once, with a reason: `upheld` (the site stands), `disputed` (it stands, flagged to all who see it, and causes no holds) or `withdrawn` (it no longer protects; its conflicts resolve). `name_challenger` tells the owner who challenged.
+         */
+        post: operations["ruleChallenge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/conflicts": {
         parameters: {
             query?: never;
@@ -371,6 +460,29 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/declarations/{id}/challenges": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A declaration's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Challenge a site: it is not what it says
+         * @description Operators of a party that sees the declaration in full (a public one), not its owner; approvers of the coordinator, any declaration. One open challenge per party and declaration. The owner is told of it and its grounds, and of the challenger only if the coordinator names it when it rules.
+         */
+        post: operations["challengeDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/declarations/{id}/dispute": {
         parameters: {
             query?: never;
@@ -385,6 +497,29 @@ export interface paths {
          * @description Approvers of the coordinator: a disputed declaration (a site that is not what it says) causes no holds; its conflicts still open and are told. Its owner sees `disputed` with the reason. Logged with its reason.
          */
         post: operations["disputeDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarations/{id}/reconfirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A declaration's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Re-confirm a site: it is still as declared
+         * @description Operators of the owner. A rule (`reconfirm`) says how often a kind of site is re-confirmed; one not re-confirmed in time is shown `unconfirmed_since` to all who see it (still protected), and an activity planned over it waits for the owner to re-confirm it by `reconfirm_by` before it is cleared (409 `awaiting_reconfirmation`). Declaring and amending confirm too.
+         */
+        post: operations["reconfirmDeclaration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1104,6 +1239,48 @@ export interface components {
             from: components["schemas"]["Time"];
             to: components["schemas"]["Time"];
         };
+        /** @description A challenge as the caller may see it. */
+        Challenge: {
+            answer?: string;
+            answered?: components["schemas"]["Time"];
+            /**
+             * @description Who challenged: to the coordinator and the challenger, and to the
+             *     owner once the coordinator names it.
+             */
+            by?: string;
+            declaration_id: string;
+            grounds: string;
+            id: string;
+            raised: components["schemas"]["Time"];
+            ruled?: components["schemas"]["Time"];
+            ruling?: components["schemas"]["ChallengeRuling"];
+            ruling_reason?: string;
+        };
+        /** @description The owner's answer to a challenge. */
+        ChallengeAnswer: {
+            answer: string;
+        };
+        /** @description A challenge of a declaration (`POST /v1/declarations/{id}/challenges`). */
+        ChallengeRaise: {
+            /** @description Why the site is not what it says. */
+            grounds: string;
+        };
+        /** @description How the coordinator rules on a challenge. */
+        ChallengeRuling: "upheld" | "disputed" | "withdrawn";
+        /** @description The coordinator's ruling (`POST /v1/challenges/{id}/ruling`). */
+        ChallengeRulingIn: {
+            /**
+             * @description Whether the declaration's owner is told who challenged.
+             * @default false
+             */
+            name_challenger?: boolean;
+            reason?: string | null;
+            ruling: components["schemas"]["ChallengeRuling"];
+        };
+        /** @description The challenges the caller may see. */
+        Challenges: {
+            items: components["schemas"]["Challenge"][];
+        };
         /** @description A conflict as the caller may see it. The caller's own side comes first. */
         Conflict: {
             id: string;
@@ -1155,6 +1332,11 @@ export interface components {
             altitude_m: components["schemas"]["AltitudeBand"];
             /** Format: double */
             buffer_m: number;
+            /**
+             * @description Its challenges the caller may see: all, to its owner and the
+             *     coordinator; its own, to a challenger.
+             */
+            challenges?: components["schemas"]["Challenge"][];
             /** @description Ids of the conflicts the caller may see. */
             conflicts: string[];
             created_at: components["schemas"]["Time"];
@@ -1166,9 +1348,19 @@ export interface components {
             kind: string;
             label: string;
             owner: string;
+            /**
+             * @description The owner's and the coordinator's: the deadline the owner was given
+             *     to re-confirm it, an activity being planned over it.
+             */
+            reconfirm_by?: components["schemas"]["Time"];
             /** @description The last reported position; only for a tracked unit that has reported. */
             track?: components["schemas"]["Track"];
             tracking?: components["schemas"]["Tracking"];
+            /**
+             * @description Since when it is unconfirmed: its owner did not re-confirm it in
+             *     time. Still protected.
+             */
+            unconfirmed_since?: components["schemas"]["Time"];
             updated_at: components["schemas"]["Time"];
             valid_from: components["schemas"]["Time"];
             valid_to: components["schemas"]["Time"] | null;
@@ -1335,6 +1527,12 @@ export interface components {
             rule: components["schemas"]["RuleVersion"];
             /** @constant */
             type: "rule";
+        } | {
+            challenge?: components["schemas"]["Challenge"];
+            change: components["schemas"]["SiteChange"];
+            declaration: components["schemas"]["Declaration"];
+            /** @constant */
+            type: "site";
         } | {
             opened: string[];
             party: string;
@@ -1545,7 +1743,7 @@ export interface components {
         /** @description RFC 7807 problem details. */
         Problem: {
             /** @enum {string} */
-            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses" | "rule_refused" | "stopped";
+            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses" | "rule_refused" | "stopped" | "awaiting_reconfirmation";
             /** @example geometry.coordinates[1]: latitude 91 is outside -90..=90 */
             detail: string;
             /** @description The field at fault, as a path into the body or the query parameter's name. */
@@ -1608,6 +1806,12 @@ export interface components {
             kinds: string[];
             /** @constant */
             type: "priority";
+        } | {
+            /** Format: double */
+            hours: number;
+            kind: string;
+            /** @constant */
+            type: "reconfirm";
         } | {
             kind: string;
             /** Format: double */
@@ -1678,6 +1882,8 @@ export interface components {
             /** Format: uint64 */
             version: number;
         };
+        /** @enum {string} */
+        SiteChange: "unconfirmed" | "asked" | "reconfirmed" | "challenged" | "answered" | "ruled";
         /** @description Everything the caller may see, as of one log entry. */
         State: {
             activities: components["schemas"]["Activity"][];
@@ -2060,7 +2266,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description The object's state does not allow this (`wrong_state`, `version_mismatch`, `unacknowledged_conflicts`, or `stopped`: the activity meets a check fire that still stands). */
+        /** @description The object's state does not allow this (`wrong_state`, `version_mismatch`, `unacknowledged_conflicts`, `stopped`: the activity meets a check fire that still stands, or `awaiting_reconfirmation`: it meets an unconfirmed site whose owner may still re-confirm it). */
         StateConflict: {
             headers: {
                 [name: string]: unknown;
@@ -2506,6 +2712,126 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    listChallenges: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenges. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenges"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    getChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The challenge. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    answerChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeAnswer"];
+            };
+        };
+        responses: {
+            /** @description The challenge; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ruleChallenge: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A challenge's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeRulingIn"];
+            };
+        };
+        responses: {
+            /** @description The challenge; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listConflicts: {
         parameters: {
             query?: {
@@ -2794,6 +3120,43 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    challengeDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A declaration's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChallengeRaise"];
+            };
+        };
+        responses: {
+            /** @description The challenge; durable in the log. */
+            201: {
+                headers: {
+                    /** @description The new object's URL. */
+                    Location?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Challenge"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     disputeDeclaration: {
         parameters: {
             query?: never;
@@ -2826,6 +3189,42 @@ export interface operations {
             404: components["responses"]["NotFound"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
+        };
+    };
+    reconfirmDeclaration: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A declaration's id. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        /** @description No fields; may be left out. */
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The declaration; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Declaration"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     streamEvents: {

@@ -5,11 +5,13 @@
 
 use deconflict_model::{ConflictView, NoticeEvent, RevealStep};
 use deconflict_service::Event;
-use deconflict_service::events::{Alert, IncidentChange, NotificationChange, StopChange, What};
+use deconflict_service::events::{
+    Alert, IncidentChange, NotificationChange, SiteChange, StopChange, What,
+};
 use deconflict_wire::schema::{ActivityStateName, PatternName, Time};
-use deconflict_wire::theatre::{RuleOut, StopOut};
+use deconflict_wire::theatre::{ChallengeOut, RuleOut, StopOut};
 use deconflict_wire::time::{rfc3339, rfc3339_opt};
-use deconflict_wire::{ActivityOut, AreaOut, ConflictOut, IncidentOut};
+use deconflict_wire::{ActivityOut, AreaOut, ConflictOut, DeclarationOut, IncidentOut};
 use schemars::JsonSchema;
 use serde::Serialize;
 
@@ -101,6 +103,16 @@ enum WhatOut {
     /// A rule of the theatre set: to the parties it binds (every party if
     /// it binds all or is public) and the coordinator.
     Rule { rule: RuleOut },
+    /// A protected site went unconfirmed, its owner was asked to re-confirm
+    /// it, it was re-confirmed, or a challenge of it was raised, answered or
+    /// ruled on: to its owner, the challenger and the coordinator, each as
+    /// it may see the site and the challenge.
+    Site {
+        change: SiteChangeOut,
+        declaration: DeclarationOut,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        challenge: Option<ChallengeOut>,
+    },
     /// To the coordinator only: a party's question came past its budget of
     /// answers. The party suspected never receives it.
     ProbingSuspected {
@@ -122,6 +134,18 @@ enum ConflictChange {
     Overridden,
     Acknowledged,
     Escalated,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+#[schemars(rename = "SiteChange")]
+enum SiteChangeOut {
+    Unconfirmed,
+    Asked,
+    Reconfirmed,
+    Challenged,
+    Answered,
+    Ruled,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -296,6 +320,22 @@ fn what(what: &What) -> WhatOut {
             // As the rule stood when it was set: `in_force` says whether it
             // took effect at once.
             rule: RuleOut::new(version.clone(), version.spec.from_ms <= version.set_ms),
+        },
+        What::Site {
+            change,
+            declaration,
+            challenge,
+        } => WhatOut::Site {
+            change: match change {
+                SiteChange::Unconfirmed => SiteChangeOut::Unconfirmed,
+                SiteChange::Asked => SiteChangeOut::Asked,
+                SiteChange::Reconfirmed => SiteChangeOut::Reconfirmed,
+                SiteChange::Challenged => SiteChangeOut::Challenged,
+                SiteChange::Answered => SiteChangeOut::Answered,
+                SiteChange::Ruled => SiteChangeOut::Ruled,
+            },
+            declaration: DeclarationOut::from(declaration.clone()),
+            challenge: challenge.clone().map(ChallengeOut::from),
         },
         What::ProbingSuspected {
             party,

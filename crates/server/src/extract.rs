@@ -9,7 +9,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use deconflict_model::{
-    ActivityId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId,
+    ActivityId, ChallengeId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId,
 };
 use serde::de::DeserializeOwned;
 
@@ -49,6 +49,7 @@ path_id!(ActivityId, Activity);
 path_id!(ConflictId, Conflict);
 path_id!(IncidentId, Incident);
 path_id!(StopId, Stop);
+path_id!(ChallengeId, Challenge);
 
 impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     type Rejection = ApiError;

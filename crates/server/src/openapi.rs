@@ -49,6 +49,9 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::webhooks::WebhookIn>(&mut read);
     root::<deconflict_wire::theatre::RuleIn>(&mut read);
     root::<deconflict_wire::theatre::StopIn>(&mut read);
+    root::<deconflict_wire::theatre::ChallengeIn>(&mut read);
+    root::<deconflict_wire::theatre::AnswerIn>(&mut read);
+    root::<deconflict_wire::theatre::RulingIn>(&mut read);
     let mut written = generator(
         SchemaSettings::draft2020_12()
             .for_serialize()
@@ -72,6 +75,8 @@ fn derived() -> Map<String, Value> {
     root::<deconflict_wire::theatre::RuleOut>(&mut written);
     root::<crate::routes::stops::StopsOut>(&mut written);
     root::<deconflict_wire::theatre::StopOut>(&mut written);
+    root::<crate::routes::sites::ChallengesOut>(&mut written);
+    root::<deconflict_wire::theatre::ChallengeOut>(&mut written);
     // A type both read and written (a declaration's tracking) is described
     // as read: it accepts `null` for a field an answer would leave out.
     let mut schemas = written.take_definitions(true);

@@ -23,9 +23,10 @@
 
 use crate::{Error, Lease, Service};
 use deconflict_model::{
-    ActivityId, ActivityView, Actor, CoarseArea, Command, ConflictId, ConflictView, DeclarationId,
-    Entry, IncidentId, IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role,
-    RuleVersion, State, StopId, StopView, incident_volume,
+    ActivityId, ActivityView, Actor, ChallengeId, ChallengeView, CoarseArea, Command, ConflictId,
+    ConflictView, DeclarationId, DeclarationView, Entry, IncidentId, IncidentView, NoticeEvent,
+    ObjectRef, PatternSeen, RevealStep, Role, RuleVersion, State, StopId, StopView,
+    incident_volume,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -114,6 +115,15 @@ pub enum What {
     Stop { change: StopChange, stop: StopView },
     /// A rule of the theatre set, to those who may read it.
     Rule(RuleVersion),
+    /// A protected site went unconfirmed, was asked to re-confirm, was
+    /// re-confirmed, or a challenge of it was raised, answered or ruled on:
+    /// to its owner, the challenger and the coordinator, each through its
+    /// own view.
+    Site {
+        change: SiteChange,
+        declaration: DeclarationView,
+        challenge: Option<ChallengeView>,
+    },
     /// A party's questions came past its budget of answers (the
     /// coordinator's alone).
     ProbingSuspected {
@@ -146,6 +156,31 @@ pub enum Alert {
         declaration: DeclarationId,
         activity: Option<ActivityId>,
     },
+}
+
+/// What happened to a protected site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SiteChange {
+    Unconfirmed,
+    /// Its owner is asked to re-confirm it by `reconfirm_by`.
+    Asked,
+    Reconfirmed,
+    Challenged,
+    Answered,
+    Ruled,
+}
+
+impl SiteChange {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            SiteChange::Unconfirmed => "unconfirmed",
+            SiteChange::Asked => "asked",
+            SiteChange::Reconfirmed => "reconfirmed",
+            SiteChange::Challenged => "challenged",
+            SiteChange::Answered => "answered",
+            SiteChange::Ruled => "ruled",
+        }
+    }
 }
 
 /// What happened to a stop.
@@ -200,6 +235,7 @@ impl Event {
             What::Stale { .. } => "stale",
             What::Stop { .. } => "stop",
             What::Rule(_) => "rule",
+            What::Site { .. } => "site",
             What::ProbingSuspected { .. } => "probing_suspected",
         }
     }
@@ -414,6 +450,7 @@ pub fn events_of(state: &State, entry: &Entry, audience: &Audience) -> Vec<Event
     out.stale();
     out.stops();
     out.rule();
+    out.sites();
     out.probing();
     out.events
 }
@@ -751,6 +788,91 @@ impl Events<'_> {
                     self.push_stop(&viewer(&party), id, StopChange::Lifted);
                 }
                 self.push_stop(&coordinator(), id, StopChange::Lifted);
+            }
+            _ => {}
+        }
+    }
+
+    fn push_site(
+        &mut self,
+        reader: &Actor,
+        change: SiteChange,
+        declaration: &DeclarationId,
+        challenge: Option<&ChallengeId>,
+    ) {
+        if !self.reads(reader) {
+            return;
+        }
+        let Ok(view) = self.state.declaration(reader, declaration) else {
+            return;
+        };
+        let challenge = challenge.and_then(|c| self.state.challenge(reader, c));
+        let to = Audience::of(reader);
+        let what = What::Site {
+            change,
+            declaration: view,
+            challenge,
+        };
+        self.push(&to, None, what);
+    }
+
+    /// A site's lifecycle: its owner, the challenger and the coordinator.
+    fn sites(&mut self) {
+        let outcome = &self.entry.outcome;
+        let owner = |state: &State, id: &DeclarationId| {
+            state.declaration(&coordinator(), id).ok().map(|d| d.owner)
+        };
+        for id in &outcome.unconfirmed {
+            if let Some(party) = owner(self.state, id) {
+                self.push_site(&viewer(&party), SiteChange::Unconfirmed, id, None);
+            }
+            self.push_site(&coordinator(), SiteChange::Unconfirmed, id, None);
+        }
+        for ask in &outcome.asked {
+            let id = &ask.declaration;
+            if let Some(party) = owner(self.state, id) {
+                self.push_site(&viewer(&party), SiteChange::Asked, id, None);
+            }
+            self.push_site(&coordinator(), SiteChange::Asked, id, None);
+        }
+        let actor = self.entry.actor.party.clone();
+        match &self.entry.command {
+            Command::Reconfirm { id } => {
+                self.push_site(&viewer(&actor), SiteChange::Reconfirmed, id, None);
+                self.push_site(&coordinator(), SiteChange::Reconfirmed, id, None);
+            }
+            Command::Challenge { id, .. } => {
+                let Some(challenge) = outcome.challenge else {
+                    return;
+                };
+                let mut parties = vec![actor];
+                parties.extend(owner(self.state, id));
+                for party in parties {
+                    self.push_site(
+                        &viewer(&party),
+                        SiteChange::Challenged,
+                        id,
+                        Some(&challenge),
+                    );
+                }
+                self.push_site(&coordinator(), SiteChange::Challenged, id, Some(&challenge));
+            }
+            Command::AnswerChallenge { id, .. } | Command::RuleChallenge { id, .. } => {
+                let change = match self.entry.command {
+                    Command::AnswerChallenge { .. } => SiteChange::Answered,
+                    _ => SiteChange::Ruled,
+                };
+                let Some(c) = self.state.challenge(&coordinator(), id) else {
+                    return;
+                };
+                let mut parties: Vec<String> = c.by.into_iter().collect();
+                parties.extend(owner(self.state, &c.declaration));
+                parties.sort();
+                parties.dedup();
+                for party in parties {
+                    self.push_site(&viewer(&party), change, &c.declaration, Some(id));
+                }
+                self.push_site(&coordinator(), change, &c.declaration, Some(id));
             }
             _ => {}
         }

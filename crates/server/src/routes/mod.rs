@@ -12,6 +12,7 @@ pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod me;
 pub(crate) mod rules;
+pub(crate) mod sites;
 pub(crate) mod state;
 pub(crate) mod stops;
 pub(crate) mod system;
@@ -74,6 +75,7 @@ pub(crate) fn all() -> Vec<Route> {
         holds::routes(),
         rules::routes(),
         stops::routes(),
+        sites::routes(),
     ]
     .into_iter()
     .flatten()
@@ -81,7 +83,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 14] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 15] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -96,6 +98,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 14] = [
     include_str!("holds.openapi.json"),
     include_str!("rules.openapi.json"),
     include_str!("stops.openapi.json"),
+    include_str!("sites.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -358,3 +358,177 @@ async fn a_stop_is_bounded_and_explained() {
         json!([])
     );
 }
+
+async fn public_site(h: &Harness, who: &str, kind: &str, at: (f64, f64)) -> String {
+    let mut body = crate::declaration(kind, "Displaced families, Debaga", at.0, at.1, 400.0);
+    body["visibility"] = json!("public");
+    h.post("/v1/declarations", who, body)
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn a_challenge_reaches_the_owner_without_the_challenger_and_the_ruling_flags_the_site() {
+    let h = Harness::new();
+    let site = public_site(&h, "pmf/operator", "camp", (43.6, 36.0)).await;
+    let mut pmf = Stream::open(&h, "pmf/viewer", None).await;
+    let challenge = h
+        .post(
+            &format!("/v1/declarations/{site}/challenges"),
+            "coalition/operator",
+            json!({"grounds": "fighters and a mortar seen inside, 3 December"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let id = challenge["id"].as_str().unwrap().to_owned();
+    assert_eq!(challenge["by"], "coalition");
+
+    // The owner is told, without who.
+    let told = pmf.until("site").await;
+    let event = told.last().unwrap();
+    assert_eq!(event.data["change"], "challenged");
+    assert!(!event.raw.contains("coalition"), "{}", event.raw);
+    let seen = h
+        .get(&format!("/v1/declarations/{site}"), "pmf/viewer")
+        .await
+        .expect(200);
+    assert!(!seen.text().contains("coalition"), "{}", seen.text());
+    assert_eq!(
+        seen.json()["challenges"][0]["grounds"],
+        "fighters and a mortar seen inside, 3 December"
+    );
+    let listed = h.get("/v1/challenges", "pmf/viewer").await.expect(200);
+    assert!(!listed.text().contains("coalition"), "{}", listed.text());
+    // Nor from the record: the challenge's entry is not the owner's to read.
+    let log = crate::read_log(&h, "pmf/viewer").await;
+    for (seq, read) in &log {
+        let text = serde_json::to_string(&crate::rebuilt(read)).unwrap();
+        assert!(!text.contains("mortar"), "entry {seq}: {text}");
+    }
+
+    // A party it does not concern does not find it.
+    let found = h
+        .get(&format!("/v1/challenges/{id}"), "isf/viewer")
+        .await
+        .expect(404)
+        .text();
+    let never = h
+        .get("/v1/challenges/chl_000000000000", "isf/viewer")
+        .await
+        .expect(404)
+        .text();
+    assert_eq!(found, never);
+
+    h.post(
+        &format!("/v1/challenges/{id}/answer"),
+        "pmf/operator",
+        json!({"answer": "a police post at the gate; no mortar"}),
+    )
+    .await
+    .expect(200);
+    let ruled = h
+        .post(
+            &format!("/v1/challenges/{id}/ruling"),
+            "joc/approver",
+            json!({"ruling": "disputed", "reason": "the ISF saw both", "name_challenger": false}),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(ruled["ruling"], "disputed");
+    let owner = h
+        .get(&format!("/v1/challenges/{id}"), "pmf/viewer")
+        .await
+        .expect(200);
+    assert!(!owner.text().contains("coalition"));
+    assert_eq!(
+        owner.json()["answer"],
+        "a police post at the gate; no mortar"
+    );
+    // Every party that sees the site sees it disputed.
+    let flagged = h
+        .get(&format!("/v1/declarations/{site}"), "ocha/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(flagged["disputed"], "the ISF saw both");
+    h.post(
+        &format!("/v1/challenges/{id}/ruling"),
+        "joc/approver",
+        json!({"ruling": "upheld", "reason": "again"}),
+    )
+    .await
+    .problem(409, "wrong_state");
+}
+
+#[tokio::test]
+async fn an_unconfirmed_camp_is_asked_to_reconfirm_before_a_convoy_over_it_is_cleared() {
+    let h = Harness::new();
+    set_rule(
+        &h,
+        json!({"name": "camps", "public": true,
+            "rule": {"type": "reconfirm", "kind": "camp", "hours": 0.0001},
+            "reason": "camps empty and move"}),
+    )
+    .await;
+    let camp = public_site(&h, "ocha/operator", "camp", (43.6, 36.0)).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    h.state.sweep().await.unwrap();
+    let seen = h
+        .get(&format!("/v1/declarations/{camp}"), "pmf/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert!(seen["unconfirmed_since"].is_string(), "{seen}");
+    assert!(seen.get("reconfirm_by").is_none());
+
+    let convoy = activity("convoy", "Fuel to Erbil", 43.6, 36.0, 300.0, 30.0, 32.0);
+    let submitted = h
+        .post("/v1/activities", "isf/operator", convoy)
+        .await
+        .expect(201)
+        .json();
+    let id = submitted["id"].as_str().unwrap();
+    let conflict = submitted["conflicts"][0]["id"].as_str().unwrap();
+    for who in ["isf/operator", "ocha/operator"] {
+        h.post(
+            &format!("/v1/conflicts/{conflict}/acknowledge"),
+            who,
+            json!({}),
+        )
+        .await
+        .expect(200);
+    }
+    let owner = h
+        .get(&format!("/v1/declarations/{camp}"), "ocha/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert!(owner["reconfirm_by"].is_string(), "{owner}");
+    h.post(
+        &format!("/v1/activities/{id}/clear"),
+        "joc/approver",
+        json!({"reason": "the camp is empty"}),
+    )
+    .await
+    .problem(409, "awaiting_reconfirmation");
+    h.post(
+        &format!("/v1/declarations/{camp}/reconfirm"),
+        "ocha/operator",
+        json!({}),
+    )
+    .await
+    .expect(200);
+    h.post(
+        &format!("/v1/activities/{id}/clear"),
+        "joc/approver",
+        json!({"reason": "the camp stands; the convoy keeps to the road"}),
+    )
+    .await
+    .expect(200);
+}
