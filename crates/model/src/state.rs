@@ -317,7 +317,7 @@ impl State {
                     let d = self
                         .declarations
                         .get_mut(&ask.declaration)
-                        .ok_or_else(|| missing(seq, &ask.declaration))?;
+                        .ok_or_else(|| missing(seq, ask.declaration))?;
                     d.reconfirm_by = Some(ask.until_ms);
                 }
             }
@@ -433,7 +433,7 @@ impl State {
                     let stop = self
                         .stops
                         .get_mut(&reminder.stop)
-                        .ok_or_else(|| missing(seq, &reminder.stop))?;
+                        .ok_or_else(|| missing(seq, reminder.stop))?;
                     stop.reminded_ms = t;
                 }
             }
@@ -769,7 +769,7 @@ impl State {
                 let d = self
                     .declarations
                     .get_mut(&declaration)
-                    .ok_or_else(|| missing(seq, &declaration))?;
+                    .ok_or_else(|| missing(seq, declaration))?;
                 match ruling {
                     crate::sites::ChallengeRuling::Upheld => d.disputed = None,
                     crate::sites::ChallengeRuling::Disputed => d.disputed = Some(reason),

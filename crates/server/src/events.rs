@@ -334,7 +334,7 @@ fn what(what: &What) -> WhatOut {
                 SiteChange::Answered => SiteChangeOut::Answered,
                 SiteChange::Ruled => SiteChangeOut::Ruled,
             },
-            declaration: DeclarationOut::from(declaration.clone()),
+            declaration: DeclarationOut::from((**declaration).clone()),
             challenge: challenge.clone().map(ChallengeOut::from),
         },
         What::ProbingSuspected {

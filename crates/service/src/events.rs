@@ -121,7 +121,7 @@ pub enum What {
     /// own view.
     Site {
         change: SiteChange,
-        declaration: DeclarationView,
+        declaration: Box<DeclarationView>,
         challenge: Option<ChallengeView>,
     },
     /// A party's questions came past its budget of answers (the
@@ -810,7 +810,7 @@ impl Events<'_> {
         let to = Audience::of(reader);
         let what = What::Site {
             change,
-            declaration: view,
+            declaration: Box::new(view),
             challenge,
         };
         self.push(&to, None, what);
