@@ -24,7 +24,8 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
 use deconflict_geo4d::{AltitudeBand, Geometry, Volume, Window};
 use deconflict_model::{
-    Actor, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, TrackReport, VolumeSpec, sight,
+    Actor, ChallengeId, Command, ConflictId, Entry, IncidentId, ObjectRef, Sight, TrackReport,
+    VolumeSpec, sight,
 };
 use deconflict_record::{BUNDLE_FORMAT, Bundle, BundleEntry, Published, publish};
 use deconflict_wire::IncidentOut;
@@ -136,6 +137,7 @@ fn search(
     // The objects placed, and the activities met in their conflicts.
     let mut objects = placed.clone();
     let mut conflicts: HashSet<ConflictId> = HashSet::new();
+    let mut challenges: HashSet<ChallengeId> = HashSet::new();
     let mut chosen: HashSet<u64> = HashSet::new();
     let mut found = Vec::new();
     each_entry(app, size, |entry, body| {
@@ -156,6 +158,26 @@ fn search(
             other => objects.contains(&other),
         });
         bears |= entry.outcome.resolved.iter().any(|c| conflicts.contains(c));
+        // A hold of one of these activities, by a conflict or a check fire.
+        bears |= entry
+            .outcome
+            .held
+            .iter()
+            .chain(entry.outcome.stopped.keys())
+            .any(|a| objects.contains(&ObjectRef::Activity(*a)));
+        // A challenge of a site placed at the incident, its answer and its
+        // ruling: what was known of the site's good faith.
+        if let (Command::Challenge { id: site, .. }, Some(challenge)) =
+            (&entry.command, entry.outcome.challenge)
+            && objects.contains(&ObjectRef::Declaration(*site))
+        {
+            challenges.insert(challenge);
+        }
+        bears |= matches!(
+            &entry.command,
+            Command::AnswerChallenge { id, .. } | Command::RuleChallenge { id, .. }
+                if challenges.contains(id)
+        );
         // Where a unit placed at the incident reported itself, or went
         // silent; never the tracks of units met only through a conflict.
         bears |= reports(entry).any(|r| placed.contains(&ObjectRef::Declaration(r.declaration)));

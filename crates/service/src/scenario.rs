@@ -94,6 +94,51 @@ pub enum Action {
     Report(Report),
     /// Set an incident's status (by default as the coordinator's approver).
     Judge(Judgement),
+    /// Set a rule of the theatre (by default as the coordinator's approver).
+    Rule(RuleStep),
+    /// Check fire over a place, from now for some hours.
+    Stop(StopStep),
+    /// Challenge a declaration, by name.
+    Challenge(ChallengeStep),
+}
+
+/// A rule of the theatre, in the API's form.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleStep {
+    pub name: String,
+    #[serde(default)]
+    pub parties: Vec<String>,
+    #[serde(default)]
+    pub public: bool,
+    pub rule: Option<deconflict_wire::theatre::RuleWire>,
+    pub reason: String,
+}
+
+/// A stop over a place.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StopStep {
+    pub(crate) cause: deconflict_wire::theatre::StopCauseWire,
+    #[serde(default)]
+    pub place: Option<String>,
+    #[serde(default)]
+    pub geometry: Option<geojson::Geometry>,
+    pub buffer_m: f64,
+    /// How long it stands, hours.
+    pub hours: f64,
+    pub reason: String,
+    /// How many activities it must hold.
+    #[serde(default)]
+    pub expect_held: Option<usize>,
+}
+
+/// A challenge of a declaration.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ChallengeStep {
+    pub declaration: String,
+    pub grounds: String,
 }
 
 /// An incident as a party reports it.
@@ -236,6 +281,7 @@ impl Scenario {
                     | Action::Deny(_)
                     | Action::Override(_)
                     | Action::Judge(_)
+                    | Action::Rule(_)
             );
             let role = step.role.unwrap_or(if approves {
                 Role::Approver
@@ -265,6 +311,17 @@ impl Scenario {
                 let activity = name_of(&ObjectRef::Activity(opened.activity));
                 let other = name_of(&opened.other);
                 loaded.conflicts.insert((activity, other), opened.id);
+            }
+            if let Action::Stop(StopStep {
+                expect_held: Some(want),
+                ..
+            }) = &step.action
+                && outcome.stopped.len() != *want
+            {
+                return Err(fail(format!(
+                    "expected the stop to hold {want}, it held {}",
+                    outcome.stopped.len()
+                )));
             }
             if let Some(expect) = &step.expect {
                 if let Some(want) = &expect.state {
@@ -368,6 +425,47 @@ impl Scenario {
                 Command::ReportIncident(self.incident(r, start_ms)?),
                 Some(r.name.clone()),
             ),
+            Action::Rule(r) => (
+                Command::SetRule {
+                    spec: deconflict_model::RuleSpec {
+                        name: r.name.clone(),
+                        parties: r.parties.clone(),
+                        public: r.public,
+                        rule: r.rule.clone().map(Into::into),
+                        from_ms: start_ms,
+                    },
+                    reason: Some(r.reason.clone()),
+                },
+                None,
+            ),
+            Action::Stop(s) => (
+                Command::RaiseStop {
+                    spec: deconflict_model::StopSpec {
+                        cause: s.cause.into(),
+                        geometry: self.geometry("stop", s.geometry.as_ref(), s.place.as_deref())?,
+                        buffer_m: s.buffer_m,
+                        altitude_m: None,
+                        until_ms: start_ms + (s.hours * HOUR_MS).round() as i64,
+                    },
+                    reason: Some(s.reason.clone()),
+                },
+                None,
+            ),
+            Action::Challenge(c) => {
+                let Some(ObjectRef::Declaration(id)) = loaded.objects.get(&c.declaration) else {
+                    return Err(format!(
+                        "no declaration named {} before this step",
+                        c.declaration
+                    ));
+                };
+                (
+                    Command::Challenge {
+                        id: *id,
+                        grounds: c.grounds.clone(),
+                    },
+                    None,
+                )
+            }
             Action::Judge(j) => {
                 let Some(ObjectRef::Incident(id)) = loaded.objects.get(&j.incident) else {
                     return Err(format!("no incident named {} before this step", j.incident));

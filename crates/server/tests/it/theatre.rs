@@ -464,6 +464,40 @@ async fn a_challenge_reaches_the_owner_without_the_challenger_and_the_ruling_fla
     )
     .await
     .problem(409, "wrong_state");
+
+    // An attack at the disputed site: its evidence carries the challenge,
+    // the answer and the ruling.
+    let incident = h
+        .post(
+            "/v1/incidents",
+            "pmf/operator",
+            json!({"kind": "attack", "place": {"type": "Point", "coordinates": [43.6, 36.0]},
+                "precision_m": 300, "window": {"from": in_hours(-2.0), "to": in_hours(-1.0)},
+                "reported_by": "PMF medical staff", "against": "coalition",
+                "source": "staff at the site", "source_grade": "B2"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let evidence = h
+        .get(
+            &format!("/v1/incidents/{}/evidence", incident["id"].as_str().unwrap()),
+            "joc/auditor",
+        )
+        .await
+        .expect(200)
+        .text();
+    let bundle = deconflict_record::Bundle::parse(&evidence).unwrap();
+    let key = h.get("/v1/log/key", "joc/auditor").await.text();
+    let key = deconflict_ledger::VerifierKey::parse(key.trim_end()).unwrap();
+    let story = bundle.verify(&[key]).unwrap().story().join("\n");
+    for step in [
+        format!("challenged declaration {site}"),
+        format!("answered challenge {id}"),
+        format!("ruled challenge {id} disputed"),
+    ] {
+        assert!(story.contains(&step), "{step}:\n{story}");
+    }
 }
 
 #[tokio::test]
