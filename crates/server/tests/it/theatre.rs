@@ -481,7 +481,10 @@ async fn a_challenge_reaches_the_owner_without_the_challenger_and_the_ruling_fla
         .json();
     let evidence = h
         .get(
-            &format!("/v1/incidents/{}/evidence", incident["id"].as_str().unwrap()),
+            &format!(
+                "/v1/incidents/{}/evidence",
+                incident["id"].as_str().unwrap()
+            ),
             "joc/auditor",
         )
         .await
