@@ -121,6 +121,14 @@ enum Op {
         pick: usize,
         by: Option<usize>,
     },
+    /// A rule of the theatre, binding one party or all: it may refuse or
+    /// hold what comes after, never make a conflict disappear.
+    Rule {
+        which: usize,
+        party: Option<usize>,
+        kind: usize,
+        place: Place,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -147,6 +155,8 @@ fn op() -> impl Strategy<Value = Op> {
             .prop_map(|(party, place, buffer, hours)| Op::Stop { party, place, buffer, hours }),
         1 => (any::<usize>(), proptest::option::weighted(0.25, 0..PARTIES.len()))
             .prop_map(|(pick, by)| Op::Lift { pick, by }),
+        1 => (0..6usize, proptest::option::of(0..PARTIES.len()), 0..KINDS.len(), place())
+            .prop_map(|(which, party, kind, place)| Op::Rule { which, party, kind, place }),
     ]
 }
 
@@ -362,6 +372,48 @@ fn play(ops: &[Op]) -> World {
                 let reason = Some(label(PARTIES[*party], n));
                 let who = format!("{}/operator", PARTIES[*party]);
                 (who, Command::RaiseStop { spec, reason })
+            }
+            Op::Rule {
+                which,
+                party,
+                kind,
+                place,
+            } => {
+                let kind = KINDS[*kind].to_owned();
+                let rule = match which {
+                    0 => crate::Rule::Forbid { kinds: vec![kind] },
+                    1 => crate::Rule::Clearance { kinds: vec![kind] },
+                    2 => crate::Rule::Notice { kind, hours: 12.0 },
+                    3 => crate::Rule::Area {
+                        label: label("joc", n),
+                        volume: vol(place.geometry(), 3_000.0, -10, None),
+                        kinds: vec![],
+                        effect: if n % 2 == 0 {
+                            crate::AreaEffect::Refuse
+                        } else {
+                            crate::AreaEffect::Clearance
+                        },
+                    },
+                    4 => crate::Rule::Priority {
+                        kinds: KINDS.iter().map(|k| (*k).to_owned()).collect(),
+                    },
+                    _ => crate::Rule::Limits {
+                        kind,
+                        max_area_km2: Some(50.0),
+                        max_window_h: None,
+                        max_altitude_m: None,
+                        max_speed_mps: None,
+                    },
+                };
+                let spec = crate::RuleSpec {
+                    name: format!("rule-{which}"),
+                    parties: party.map(|p| PARTIES[p].to_owned()).into_iter().collect(),
+                    public: false,
+                    rule: Some(rule),
+                    from_ms: w.now(),
+                };
+                let reason = Some("random".to_owned());
+                ("joc/approver".to_owned(), Command::SetRule { spec, reason })
             }
             Op::Lift { pick, by } => {
                 let stops: Vec<_> = w

@@ -673,3 +673,144 @@ fn a_clearance_records_the_versions_of_what_it_was_decided_against_for_the_coord
         "/outcome/known/0"
     ));
 }
+
+/// What a rule makes of one submission.
+#[derive(Debug, PartialEq)]
+enum Decision {
+    /// Refused by the rule of this name (none: by a limit, as the built-in
+    /// limits refuse), naming the field.
+    Refused {
+        rule: &'static str,
+        field: String,
+    },
+    Held {
+        rule: &'static str,
+    },
+    Cleared,
+}
+
+fn refused(rule: &'static str, field: &str) -> Decision {
+    Decision::Refused {
+        rule,
+        field: field.to_owned(),
+    }
+}
+
+/// One rule a row: the rule, the coalition's submission, and the decision
+/// with the rule it names. A patrol near Baiji, 30 hours ahead, needs no
+/// clearance by the configured list, so every hold or refusal is the rule's.
+#[test]
+fn each_kind_of_rule_decides_a_submission_and_names_itself() {
+    let [lon, lat] = BAIJI;
+    let patrol = |from_h: i64, hours: i64| {
+        submit(
+            "patrol",
+            "Patrol",
+            vol(point(lon, lat), 500.0, from_h, Some(from_h + hours)),
+        )
+    };
+    let limits = |max_window_h| Rule::Limits {
+        kind: "patrol".into(),
+        max_area_km2: None,
+        max_window_h: Some(max_window_h),
+        max_altitude_m: None,
+        max_speed_mps: None,
+    };
+    let area = |effect| Rule::Area {
+        label: "Refinery zone".into(),
+        volume: vol(point(lon, lat), 3_000.0, 0, None),
+        kinds: kinds(&["patrol"]),
+        effect,
+    };
+    let rows: Vec<(&str, Rule, Command, Decision)> = vec![
+        (
+            "forbid",
+            Rule::Forbid {
+                kinds: kinds(&["patrol"]),
+            },
+            patrol(30, 1),
+            refused("forbid", "kind"),
+        ),
+        (
+            "forbid another kind",
+            Rule::Forbid {
+                kinds: kinds(&["ground_operation"]),
+            },
+            patrol(30, 1),
+            Decision::Cleared,
+        ),
+        (
+            "clearance",
+            Rule::Clearance {
+                kinds: kinds(&["patrol"]),
+            },
+            patrol(30, 1),
+            Decision::Held { rule: "clearance" },
+        ),
+        (
+            "notice in time",
+            Rule::Notice {
+                kind: "patrol".into(),
+                hours: 24.0,
+            },
+            patrol(30, 1),
+            Decision::Cleared,
+        ),
+        (
+            "notice too short",
+            Rule::Notice {
+                kind: "patrol".into(),
+                hours: 48.0,
+            },
+            patrol(30, 1),
+            refused("notice too short", "start"),
+        ),
+        (
+            "area refused",
+            area(AreaEffect::Refuse),
+            patrol(30, 1),
+            refused("area refused", "geometry"),
+        ),
+        (
+            "area held",
+            area(AreaEffect::Clearance),
+            patrol(30, 1),
+            Decision::Held { rule: "area held" },
+        ),
+        ("limits", limits(12.0), patrol(30, 24), refused("", "end")),
+        (
+            "priority",
+            Rule::Priority {
+                kinds: kinds(&["medevac", "patrol"]),
+            },
+            patrol(30, 1),
+            Decision::Cleared,
+        ),
+    ];
+    for (name, rule, command, want) in rows {
+        let mut w = World::new();
+        w.set_clock(T0);
+        let slug = name.replace(' ', "-");
+        let t = w.now();
+        w.ok(
+            "joc/approver",
+            "rule",
+            set(&slug, &["coalition"], false, Some(rule), t),
+        );
+        let got = match w.run("coalition/operator", command) {
+            Err(ModelError::RuleRefused { rule, field, .. }) => {
+                assert_eq!(rule.name, slug, "{name}");
+                refused(name, &field)
+            }
+            // A limit refuses as the built-in limits do, naming the field.
+            Err(ModelError::Invalid { field, .. }) => refused("", &field),
+            Err(e) => panic!("{name}: {e}"),
+            Ok(entry) if entry.outcome.activity_state == Some(crate::ActivityState::Held) => {
+                assert_eq!(entry.outcome.ruled[0].name, slug, "{name}");
+                Decision::Held { rule: name }
+            }
+            Ok(_) => Decision::Cleared,
+        };
+        assert_eq!(got, want, "{name}");
+    }
+}
