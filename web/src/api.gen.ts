@@ -664,6 +664,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/incidents/{id}/response": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The accused party's response to an incident
+         * @description Operators of the party an incident is alleged against, once. An `attack` or `friendly_fire` that meets a declaration the accused party had been told of, through a conflict it received or opened, is flagged `notified_site` and gives the accused until `respond_by` (a `respond` rule, or 72 hours) to respond; the coordinator sees the clock and the sites.
+         */
+        post: operations["respondToIncident"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/incidents/{id}/status": {
         parameters: {
             query?: never;
@@ -1598,11 +1618,25 @@ export interface components {
             history: components["schemas"]["StatusChange"][];
             id: string;
             kind: components["schemas"]["IncidentKind"];
+            /**
+             * @description It struck a site its accused party had been told of, through a
+             *     conflict: the accused is asked to respond by `respond_by`.
+             */
+            notified_site?: boolean;
+            /**
+             * @description The coordinator's: the sites it struck that the accused had been
+             *     told of.
+             */
+            notified_sites?: string[];
             place: components["schemas"]["Geometry"];
             /** Format: double */
             precision_m: number;
             reported_by: string;
             reporter: string;
+            respond_by?: components["schemas"]["Time"];
+            responded?: components["schemas"]["Time"];
+            /** @description The accused party's response. */
+            response?: string;
             source: string;
             source_grade: string;
             status: components["schemas"]["IncidentStatus"];
@@ -1632,6 +1666,13 @@ export interface components {
          * @enum {string}
          */
         IncidentKind: "allegation" | "attack" | "blocked_movement" | "friendly_fire" | "civilian_harm";
+        /**
+         * @description The accused party's response to an incident (`POST
+         *     /v1/incidents/{id}/response`).
+         */
+        IncidentResponseIn: {
+            response: string;
+        };
         /**
          * @description An incident's status, as the API writes it.
          * @enum {string}
@@ -1806,6 +1847,11 @@ export interface components {
             kinds: string[];
             /** @constant */
             type: "priority";
+        } | {
+            /** Format: double */
+            hours: number;
+            /** @constant */
+            type: "respond";
         } | {
             /** Format: double */
             hours: number;
@@ -3458,6 +3504,38 @@ export interface operations {
             401: components["responses"]["Unauthenticated"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
+    respondToIncident: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IncidentResponseIn"];
+            };
+        };
+        responses: {
+            /** @description The incident with the response; durable in the log. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Incident"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
         };

@@ -203,6 +203,8 @@ pub enum Command {
     /// Operator of a party whose activity the stop held, or the
     /// coordinator: it has taken note, and is reminded no more.
     AcknowledgeStop { id: StopId },
+    /// Operator of the party an incident is alleged against: its response.
+    RespondIncident { id: IncidentId, response: String },
     /// Operator of the owner: the site is still as declared.
     Reconfirm { id: DeclarationId },
     /// Operator of a party that sees the declaration (a public one), or an
@@ -253,6 +255,7 @@ impl Command {
             Command::RaiseStop { .. } => "raise a stop",
             Command::LiftStop { .. } => "lift a stop",
             Command::AcknowledgeStop { .. } => "acknowledge a stop",
+            Command::RespondIncident { .. } => "respond to an incident",
             Command::Reconfirm { .. } => "reconfirm",
             Command::Challenge { .. } => "challenge",
             Command::AnswerChallenge { .. } => "answer a challenge",

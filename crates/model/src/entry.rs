@@ -145,6 +145,9 @@ pub struct Outcome {
     /// A challenge raised.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub challenge: Option<ChallengeId>,
+    /// An incident that struck sites its accused party had been told of.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notified_site: Option<crate::incident::NotifiedSite>,
 }
 
 /// One object as a decision was made against it.

@@ -394,7 +394,37 @@ impl<'s> Plan<'s> {
                 if spec.kind == IncidentKind::Attack {
                     self.alert_near_attack(id, spec)?;
                 }
+                let sites = state.notified_sites(spec);
+                if let (Some(accused), false) = (&spec.against, sites.is_empty()) {
+                    let within = state
+                        .respond_within_ms(accused, self.now_ms)
+                        .unwrap_or(state.policy.respond_within_ms);
+                    self.outcome.notified_site = Some(incident::NotifiedSite {
+                        declarations: sites,
+                        respond_by_ms: self.now_ms + within,
+                    });
+                }
                 Ok(command)
+            }
+            Command::RespondIncident { id, response } => {
+                let response = response.trim().to_owned();
+                validate::text("response", &response, validate::MAX_REASON)?;
+                let found = self.state.visible_incident(self.actor, id)?;
+                if found.spec.against.as_deref() != Some(self.actor.party.as_str()) {
+                    return Err(ModelError::NotOwner {
+                        noun: Noun::Incident,
+                        verb,
+                    });
+                }
+                if found.response.is_some() {
+                    return Err(wrong_state(
+                        Noun::Incident,
+                        "responded to",
+                        verb,
+                        "no response yet",
+                    ));
+                }
+                Ok(Command::RespondIncident { id: *id, response })
             }
             Command::Track { reports } => {
                 track::validate_reports(reports, self.now_ms)?;

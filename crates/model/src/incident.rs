@@ -94,6 +94,20 @@ pub(crate) struct Incident {
     pub(crate) history: Vec<StatusChange>,
     /// Investigators the coordinator granted its whole evidence.
     pub(crate) granted: BTreeSet<String>,
+    /// It struck declarations its accused party had been told of: which,
+    /// and by when the accused is to respond.
+    pub(crate) notified: Option<NotifiedSite>,
+    /// The accused party's response, and when.
+    pub(crate) response: Option<(String, i64)>,
+}
+
+/// An `attack` or `friendly_fire` that meets declarations its accused party
+/// had been told of, through a conflict: the accused is asked to respond by
+/// a deadline, which the coordinator watches.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NotifiedSite {
+    pub declarations: Vec<crate::id::DeclarationId>,
+    pub respond_by_ms: i64,
 }
 
 impl Incident {
@@ -121,6 +135,14 @@ pub struct IncidentView {
     pub spec: IncidentSpec,
     pub status: IncidentStatus,
     pub history: Vec<StatusChange>,
+    /// It struck a site its accused party had been told of.
+    pub notified_site: bool,
+    /// The sites, for the coordinator.
+    pub notified_sites: Vec<crate::id::DeclarationId>,
+    /// By when the accused party is to respond.
+    pub respond_by_ms: Option<i64>,
+    pub response: Option<String>,
+    pub responded_ms: Option<i64>,
 }
 
 const MAX_TEXT: usize = 500;
@@ -202,7 +224,7 @@ impl State {
     /// An incident the viewer may see, or [`ModelError::NotFound`].
     pub fn incident(&self, viewer: &Actor, id: &IncidentId) -> Result<IncidentView, ModelError> {
         match self.incidents.get(id) {
-            Some(i) if i.seen_by(viewer) => Ok(view(id, i)),
+            Some(i) if i.seen_by(viewer) => Ok(view(viewer, id, i)),
             _ => Err(ModelError::NotFound(Noun::Incident)),
         }
     }
@@ -212,7 +234,7 @@ impl State {
         self.incidents
             .iter()
             .filter(|(_, i)| i.seen_by(viewer))
-            .map(|(id, i)| view(id, i))
+            .map(|(id, i)| view(viewer, id, i))
             .collect()
     }
 
@@ -228,12 +250,66 @@ impl State {
     }
 }
 
-fn view(id: &IncidentId, i: &Incident) -> IncidentView {
+fn view(viewer: &Actor, id: &IncidentId, i: &Incident) -> IncidentView {
     IncidentView {
         id: *id,
         reporter: i.reporter.clone(),
         spec: i.spec.clone(),
         status: i.status(),
         history: i.history.clone(),
+        notified_site: i.notified.is_some(),
+        notified_sites: i
+            .notified
+            .as_ref()
+            .filter(|_| viewer.coordinator)
+            .map(|n| n.declarations.clone())
+            .unwrap_or_default(),
+        respond_by_ms: i.notified.as_ref().map(|n| n.respond_by_ms),
+        response: i.response.as_ref().map(|(r, _)| r.clone()),
+        responded_ms: i.response.as_ref().map(|(_, t)| *t),
+    }
+}
+
+impl State {
+    /// The declarations an incident of `spec` strikes that its accused
+    /// party had been told of, through a conflict it received or opened.
+    pub(crate) fn notified_sites(&self, spec: &IncidentSpec) -> Vec<crate::id::DeclarationId> {
+        let (Some(accused), IncidentKind::Attack | IncidentKind::FriendlyFire) =
+            (&spec.against, spec.kind)
+        else {
+            return Vec::new();
+        };
+        let Ok(volume) = incident_volume(spec) else {
+            return Vec::new();
+        };
+        let told = |c: &crate::object::Conflict| {
+            c.sides.iter().any(|s| {
+                s.party == *accused
+                    && matches!(
+                        s.notification.state,
+                        crate::NotificationState::Delivered
+                            | crate::NotificationState::Acknowledged
+                    )
+            })
+        };
+        let mut sites: Vec<crate::id::DeclarationId> = self
+            .index
+            .conflicting(&volume)
+            .into_iter()
+            .filter_map(|key| match self.live(key) {
+                Some((crate::id::ObjectRef::Declaration(d), _, _)) => Some(*d),
+                _ => None,
+            })
+            .filter(|d| {
+                self.declarations[d]
+                    .conflicts
+                    .all
+                    .iter()
+                    .filter_map(|c| self.conflicts.get(c))
+                    .any(told)
+            })
+            .collect();
+        sites.sort();
+        sites
     }
 }

@@ -156,7 +156,8 @@ pub use id::{
     ActivityId, ChallengeId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef, StopId,
 };
 pub use incident::{
-    IncidentKind, IncidentSpec, IncidentStatus, IncidentView, StatusChange, incident_volume,
+    IncidentKind, IncidentSpec, IncidentStatus, IncidentView, NotifiedSite, StatusChange,
+    incident_volume,
 };
 pub use object::{
     ActivityState, ConflictState, Notification, NotificationState, Override, Transition,

@@ -200,6 +200,9 @@ pub struct Policy {
     /// an activity is planned over it, when no notice rule says,
     /// milliseconds (see `sites.rs`).
     pub reconfirm_within_ms: i64,
+    /// How long a party accused of striking a site it had been told of has
+    /// to respond, when no rule says, milliseconds.
+    pub respond_within_ms: i64,
     /// When a question is wide, and the budget of answers per party.
     pub probing: crate::probing::ProbingPolicy,
     /// The limits of each kind with a row of its own; a limit a row leaves
@@ -223,6 +226,7 @@ impl Policy {
             attack_radius_m: 10_000,
             stop_remind_ms: crate::stops::REMIND_EVERY_MS,
             reconfirm_within_ms: 2 * 3_600_000,
+            respond_within_ms: 72 * 3_600_000,
             probing: crate::probing::ProbingPolicy::default(),
             limits: KIND_LIMITS
                 .iter()

@@ -59,7 +59,9 @@ impl Entry {
             Command::Acknowledge { conflict }
             | Command::Override { conflict, .. }
             | Command::MarkDelivered { conflict } => Some(ObjectRef::Conflict(*conflict)),
-            Command::SetIncidentStatus { id, .. } => Some(ObjectRef::Incident(*id)),
+            Command::SetIncidentStatus { id, .. } | Command::RespondIncident { id, .. } => {
+                Some(ObjectRef::Incident(*id))
+            }
             Command::GrantEvidence { incident, .. } => Some(ObjectRef::Incident(*incident)),
             Command::Reveal { .. }
             | Command::Track { .. }
@@ -122,6 +124,7 @@ pub fn revealable_alone(entry: &Entry, pointer: &str) -> bool {
             | Command::Reconfirm { .. }
             | Command::Challenge { .. }
             | Command::AnswerChallenge { .. }
+            | Command::RespondIncident { .. }
     );
     match tokens.as_slice() {
         ["time_ms"] | ["actor", _] | ["outcome", "reveal"] => true,

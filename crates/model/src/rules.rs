@@ -68,6 +68,9 @@ pub enum Rule {
     /// until the coordinator overrides that conflict, which its owner is
     /// told of.
     Priority { kinds: Vec<String> },
+    /// A party accused of an `attack` or `friendly_fire` on a site it had
+    /// been told of responds within `hours`.
+    Respond { hours: f64 },
     /// A declaration of `kind` is re-confirmed by its owner at least every
     /// `hours`, or it becomes unconfirmed (see `sites.rs`).
     Reconfirm { kind: String, hours: f64 },
@@ -115,18 +118,20 @@ impl Rule {
             Rule::Area { .. } => "area",
             Rule::Priority { .. } => "priority",
             Rule::Reconfirm { .. } => "reconfirm",
+            Rule::Respond { .. } => "respond",
             Rule::Limits { .. } => "limits",
         }
     }
 
     /// Every rule type, as the API names them.
-    pub const TYPES: [&'static str; 7] = [
+    pub const TYPES: [&'static str; 8] = [
         "forbid",
         "clearance",
         "notice",
         "area",
         "priority",
         "reconfirm",
+        "respond",
         "limits",
     ];
 }
@@ -243,6 +248,14 @@ pub(crate) fn validate(spec: &RuleSpec) -> Result<Option<Volume>, ModelError> {
             kinds_of(kinds, least)?;
         }
         Rule::Clearance { kinds } => kinds_of(kinds, 0)?,
+        Rule::Respond { hours } => {
+            if !(hours.is_finite() && *hours > 0.0 && *hours <= MAX_NOTICE_H) {
+                return Err(ModelError::invalid(
+                    "rule.hours",
+                    format!("must be more than 0 and at most {MAX_NOTICE_H}"),
+                ));
+            }
+        }
         Rule::Notice { kind, hours } | Rule::Reconfirm { kind, hours } => {
             validate::kind_at("rule.kind", kind)?;
             if !(hours.is_finite() && *hours > 0.0 && *hours <= MAX_NOTICE_H) {
@@ -513,6 +526,15 @@ impl State {
             Some(Rule::Reconfirm { kind: k, hours }) if k == kind => {
                 Some((hours * 3_600_000.0) as i64)
             }
+            _ => None,
+        })
+    }
+
+    /// How long `party` has to respond to an incident at a site it had been
+    /// told of, at `t`, milliseconds, if a rule says.
+    pub(crate) fn respond_within_ms(&self, party: &str, t: i64) -> Option<i64> {
+        self.binding(party, t).find_map(|v| match &v.spec.rule {
+            Some(Rule::Respond { hours }) => Some((hours * 3_600_000.0) as i64),
             _ => None,
         })
     }

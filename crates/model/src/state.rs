@@ -449,8 +449,14 @@ impl State {
                     spec: spec.clone(),
                     history: Vec::new(),
                     granted: BTreeSet::new(),
+                    notified: outcome.notified_site.clone(),
+                    response: None,
                 };
                 self.incidents.insert(*id, incident);
+            }
+            Command::RespondIncident { id, response } => {
+                let i = self.incidents.get_mut(id).ok_or_else(|| missing(seq, id))?;
+                i.response = Some((response.clone(), t));
             }
             Command::SetIncidentStatus {
                 id,

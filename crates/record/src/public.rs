@@ -65,6 +65,8 @@ pub const WHOLE: &[&[&str]] = &[
     &["outcome", "known", "*"],
     // A site asked to re-confirm, by when.
     &["outcome", "asked", "*"],
+    // The sites an incident struck that its accused had been told of.
+    &["outcome", "notified_site"],
 ];
 
 /// A set of [`WHOLE`] paths, by position.

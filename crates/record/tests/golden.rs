@@ -297,6 +297,27 @@ fn sites(log: &mut Log, t: impl Fn(i64) -> i64) {
         json!({"rule_challenge": {"id": challenge, "ruling": "disputed",
             "reason": "both seen by the ISF", "name_challenger": false}}),
     );
+    // Struck, the camp the coalition had been told of: it is asked to
+    // respond, and does.
+    let struck = log.run(
+        "pmf/operator",
+        t(210),
+        json!({"report_incident": {"kind": "friendly_fire",
+            "place": {"type": "Point", "coordinates": [43.5, 34.5]}, "precision_m": 200.0,
+            "from_ms": t(150), "to_ms": t(160), "reported_by": "camp staff", "against": "coalition",
+            "source": "staff", "source_grade": "B2"}}),
+    );
+    assert!(
+        struck.outcome.notified_site.is_some(),
+        "{:?}",
+        struck.outcome
+    );
+    log.run(
+        "coalition/operator",
+        t(211),
+        json!({"respond_incident": {"id": id(&struck),
+            "response": "no coalition aircraft flew over the camp in that window"}}),
+    );
 }
 
 /// A late strike by the emergency lane, cleared over a public camp it was
@@ -364,6 +385,7 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::RespondIncident { .. } => "respond_incident",
         Command::Reconfirm { .. } => "reconfirm",
         Command::Challenge { .. } => "challenge",
         Command::AnswerChallenge { .. } => "answer_challenge",
@@ -373,7 +395,7 @@ fn name(command: &Command) -> &'static str {
     }
 }
 
-const EVERY_COMMAND: usize = 29;
+const EVERY_COMMAND: usize = 30;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

@@ -154,6 +154,7 @@ fn commands(s: &Secrets) -> Vec<Value> {
             "until_ms": s.time_ms + 3_600_000}, "reason": s.reason}}),
         json!({"lift_stop": {"id": s.id("stp_", 0), "reason": s.reason}}),
         json!({"acknowledge_stop": {"id": s.id("stp_", 0)}}),
+        json!({"respond_incident": {"id": inc, "response": s.reason}}),
         json!({"reconfirm": {"id": dec}}),
         json!({"challenge": {"id": dec, "grounds": s.reason}}),
         json!({"answer_challenge": {"id": s.id("chl_", 0), "answer": s.reason}}),
@@ -191,6 +192,7 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::RespondIncident { .. } => "respond_incident",
         Command::Reconfirm { .. } => "reconfirm",
         Command::Challenge { .. } => "challenge",
         Command::AnswerChallenge { .. } => "answer_challenge",
@@ -201,7 +203,7 @@ fn name(command: &Command) -> &'static str {
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 29;
+const EVERY_COMMAND: usize = 30;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -235,6 +237,7 @@ fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
         "unconfirmed": [s.id("dec_", 0)],
         "asked": [{"declaration": s.id("dec_", 0), "until_ms": s.time_ms + 7_200_000}],
         "challenge": s.id("chl_", 1),
+        "notified_site": {"declarations": [s.id("dec_", 0)], "respond_by_ms": s.time_ms + 7_200_000},
     }))
     .expect("an outcome")
 }
@@ -441,7 +444,7 @@ fn units_are_scalars_or_the_whole_values_named() {
             .iter()
             .any(|p| p.starts_with("/command/report_incident/"))
     );
-    let track = pointers(28);
+    let track = pointers(29);
     assert!(track.iter().any(|p| p == "/command/track/reports/2"));
     assert!(
         !track
@@ -460,7 +463,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     };
     assert_eq!(value("/command").as_deref(), Some("\"sweep\""));
     assert_eq!(value("/outcome").as_deref(), Some("{}"));
-    assert_eq!(WHOLE.len(), 20);
+    assert_eq!(WHOLE.len(), 21);
 
     // A rule is one unit, an area rule's volume in it; a stop's place and
     // window one; what a stop held is one unit per activity, by its id, so
@@ -484,6 +487,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     assert!(stop.iter().any(|p| p == "/outcome/known/0"));
     assert!(stop.iter().any(|p| p == "/outcome/asked/0"));
     assert!(stop.iter().any(|p| p == "/outcome/unconfirmed/0"));
+    assert!(stop.iter().any(|p| p == "/outcome/notified_site"));
 }
 
 #[test]

@@ -44,6 +44,7 @@ fn derived() -> Map<String, Value> {
     root::<TracksIn>(&mut read);
     root::<IncidentIn>(&mut read);
     root::<IncidentStatusIn>(&mut read);
+    root::<deconflict_wire::ResponseIn>(&mut read);
     root::<ReasonIn>(&mut read);
     root::<EmptyIn>(&mut read);
     root::<crate::routes::webhooks::WebhookIn>(&mut read);

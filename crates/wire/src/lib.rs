@@ -978,6 +978,33 @@ pub struct IncidentOut {
     source_grade: String,
     status: IncidentStatusWire,
     history: Vec<StatusChangeOut>,
+    /// It struck a site its accused party had been told of, through a
+    /// conflict: the accused is asked to respond by `respond_by`.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    notified_site: bool,
+    /// The coordinator's: the sites it struck that the accused had been
+    /// told of.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    notified_sites: Vec<String>,
+    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    respond_by: Option<i64>,
+    /// The accused party's response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    response: Option<String>,
+    #[serde(default, with = "rfc3339_opt", skip_serializing_if = "Option::is_none")]
+    #[schemars(with = "Option<Time>")]
+    responded: Option<i64>,
+}
+
+/// The accused party's response to an incident (`POST
+/// /v1/incidents/{id}/response`).
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(rename = "IncidentResponseIn")]
+pub struct ResponseIn {
+    #[schemars(length(min = 1, max = 2000))]
+    pub response: String,
 }
 
 /// One change of an incident's status: who, when, why.
@@ -1028,6 +1055,11 @@ impl From<IncidentView> for IncidentOut {
                     at: c.time_ms,
                 })
                 .collect(),
+            notified_site: i.notified_site,
+            notified_sites: i.notified_sites.iter().map(ToString::to_string).collect(),
+            respond_by: i.respond_by_ms,
+            response: i.response,
+            responded: i.responded_ms,
         }
     }
 }

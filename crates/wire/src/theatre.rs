@@ -71,6 +71,12 @@ pub enum RuleWire {
         #[schemars(length(min = 2, max = 64))]
         kinds: Vec<Kind>,
     },
+    /// A party accused of an `attack` or `friendly_fire` on a site it had
+    /// been told of (through a conflict) responds within `hours`.
+    Respond {
+        #[schemars(range(max = 720.0))]
+        hours: f64,
+    },
     /// A declaration of `kind` is re-confirmed by its owner at least every
     /// `hours`, or it is shown unconfirmed (still protected); an activity
     /// planned over an unconfirmed site waits for its owner to re-confirm
@@ -138,6 +144,7 @@ impl From<RuleWire> for Rule {
             },
             RuleWire::Priority { kinds } => Rule::Priority { kinds },
             RuleWire::Reconfirm { kind, hours } => Rule::Reconfirm { kind, hours },
+            RuleWire::Respond { hours } => Rule::Respond { hours },
             RuleWire::Limits {
                 kind,
                 max_area_km2,
@@ -181,6 +188,7 @@ impl From<Rule> for RuleWire {
             },
             Rule::Priority { kinds } => RuleWire::Priority { kinds },
             Rule::Reconfirm { kind, hours } => RuleWire::Reconfirm { kind, hours },
+            Rule::Respond { hours } => RuleWire::Respond { hours },
             Rule::Limits {
                 kind,
                 max_area_km2,

@@ -384,3 +384,118 @@ fn a_private_site_cannot_be_challenged_by_a_party_that_does_not_see_it() {
         },
     );
 }
+
+fn report(kind: crate::IncidentKind, against: &str) -> Command {
+    let [lon, lat] = CAMP;
+    Command::ReportIncident(crate::IncidentSpec {
+        kind,
+        place: point(lon, lat),
+        precision_m: 100.0,
+        from_ms: T0,
+        to_ms: T0 + HOUR,
+        reported_by: "camp staff".into(),
+        against: Some(against.into()),
+        source: "staff".into(),
+        source_grade: "B2".into(),
+    })
+}
+
+#[test]
+fn a_strike_on_a_site_its_striker_was_told_of_is_flagged_and_the_striker_asked_to_respond() {
+    let mut w = world();
+    let [lon, lat] = CAMP;
+    // The coalition planned a strike over the camp: it was told of the
+    // conflict when it submitted.
+    w.ok(
+        "coalition/operator",
+        "strike",
+        submit(
+            "air_strike",
+            "Strike",
+            vol(point(lon, lat), 300.0, 10, Some(11)),
+        ),
+    );
+    let t = w.now();
+    w.ok(
+        "joc/approver",
+        "respond",
+        Command::SetRule {
+            spec: RuleSpec {
+                name: "respond".into(),
+                parties: vec!["coalition".into()],
+                public: true,
+                rule: Some(Rule::Respond { hours: 24.0 }),
+                from_ms: t,
+            },
+            reason: Some("an accused party answers within a day".into()),
+        },
+    );
+    let struck = w.ok(
+        "ocha/operator",
+        "struck",
+        report(crate::IncidentKind::FriendlyFire, "coalition"),
+    );
+    let flagged = struck.outcome.notified_site.as_ref().expect("flagged");
+    assert_eq!(flagged.declarations, [w.decl("camp")]);
+    assert_eq!(flagged.respond_by_ms, w.now() + 24 * HOUR);
+    let ObjectRef::Incident(id) = struck.outcome.created.unwrap() else {
+        panic!("an incident")
+    };
+    // The accused sees the flag and the clock, not which sites: those are
+    // the coordinator's.
+    let accused = w.state.incident(&viewer("coalition"), &id).unwrap();
+    assert!(accused.notified_site);
+    assert!(accused.notified_sites.is_empty());
+    assert_eq!(accused.respond_by_ms, Some(flagged.respond_by_ms));
+    let joc = w.state.incident(&viewer("joc"), &id).unwrap();
+    assert_eq!(joc.notified_sites, [w.decl("camp")]);
+    assert!(!may_read(
+        &w.state,
+        &viewer("coalition"),
+        &struck,
+        "/outcome/notified_site"
+    ));
+
+    // Only the accused responds, once.
+    let respond = |text: &str| Command::RespondIncident {
+        id,
+        response: text.into(),
+    };
+    assert_eq!(
+        w.run("ocha/operator", respond("x")).unwrap_err().code(),
+        "not_owner"
+    );
+    w.ok(
+        "coalition/operator",
+        "response",
+        respond("no aircraft over the camp then"),
+    );
+    assert_eq!(
+        w.state
+            .incident(&viewer("ocha"), &id)
+            .unwrap()
+            .response
+            .as_deref(),
+        Some("no aircraft over the camp then")
+    );
+    assert_eq!(
+        w.run("coalition/operator", respond("again"))
+            .unwrap_err()
+            .code(),
+        "wrong_state"
+    );
+
+    // A party never told of the site, or an allegation, is not flagged.
+    let untold = w.ok(
+        "ocha/operator",
+        "untold",
+        report(crate::IncidentKind::Attack, "isf"),
+    );
+    assert!(untold.outcome.notified_site.is_none());
+    let claim = w.ok(
+        "ocha/operator",
+        "claim",
+        report(crate::IncidentKind::Allegation, "coalition"),
+    );
+    assert!(claim.outcome.notified_site.is_none());
+}

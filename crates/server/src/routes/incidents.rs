@@ -20,6 +20,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::GET, "/v1/incidents", list),
         route(Method::GET, "/v1/incidents/{id}", get),
         route(Method::POST, "/v1/incidents/{id}/status", set_status),
+        route(Method::POST, "/v1/incidents/{id}/response", respond),
         route(Method::GET, "/v1/incidents/{id}/evidence", evidence),
         route(Method::POST, "/v1/incidents/{id}/grants", grant),
     ]
@@ -83,6 +84,24 @@ async fn get(
     Id(id): Id<IncidentId>,
 ) -> Result<Json<IncidentOut>, ApiError> {
     let incident = app.read(|state| state.incident(&caller, &id)).await??;
+    Ok(Json(incident.into()))
+}
+
+/// The accused party's response, to an incident at a site it had been
+/// told of.
+async fn respond(
+    Caller(caller): Caller,
+    State(app): State<AppState>,
+    Id(id): Id<IncidentId>,
+    Body(body): Body<deconflict_wire::ResponseIn>,
+) -> Result<Json<IncidentOut>, ApiError> {
+    let command = Command::RespondIncident {
+        id,
+        response: body.response,
+    };
+    let incident = app
+        .execute(&caller, command, |state, _| state.incident(&caller, &id))
+        .await??;
     Ok(Json(incident.into()))
 }
 

@@ -569,3 +569,70 @@ async fn an_unconfirmed_camp_is_asked_to_reconfirm_before_a_convoy_over_it_is_cl
     .await
     .expect(200);
 }
+
+#[tokio::test]
+async fn a_strike_on_a_camp_the_striker_was_told_of_asks_it_to_respond_and_the_coordinator_sees_the_clock()
+ {
+    let h = Harness::new();
+    let camp = public_site(&h, "pmf/operator", "camp", TRUCK_PARK).await;
+    let strike = activity(
+        "air_strike",
+        "Strike",
+        TRUCK_PARK.0,
+        TRUCK_PARK.1,
+        500.0,
+        1.0,
+        2.0,
+    );
+    h.post("/v1/activities", "coalition/operator", strike)
+        .await
+        .expect(201);
+    let incident = h
+        .post(
+            "/v1/incidents",
+            "pmf/operator",
+            json!({"kind": "friendly_fire",
+                "place": {"type": "Point", "coordinates": [TRUCK_PARK.0, TRUCK_PARK.1]},
+                "precision_m": 200, "window": {"from": in_hours(-2.0), "to": in_hours(-1.0)},
+                "reported_by": "camp staff", "against": "coalition",
+                "source": "staff", "source_grade": "B2"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let id = incident["id"].as_str().unwrap();
+    let accused = h
+        .get(&format!("/v1/incidents/{id}"), "coalition/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(accused["notified_site"], true);
+    assert!(accused["respond_by"].is_string());
+    assert!(accused.get("notified_sites").is_none(), "{accused}");
+    let joc = h
+        .get(&format!("/v1/incidents/{id}"), "joc/viewer")
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(joc["notified_sites"], json!([camp]));
+    h.post(
+        &format!("/v1/incidents/{id}/response"),
+        "pmf/operator",
+        json!({"response": "not ours to answer"}),
+    )
+    .await
+    .problem(403, "not_owner");
+    let answered = h
+        .post(
+            &format!("/v1/incidents/{id}/response"),
+            "coalition/operator",
+            json!({"response": "no coalition aircraft over the camp in that window"}),
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(
+        answered["response"],
+        "no coalition aircraft over the camp in that window"
+    );
+}
