@@ -71,6 +71,10 @@ export class Api {
     return this.call("POST", `/v1/activities/${encodeURIComponent(activity)}/${verb}`, body);
   }
 
+  raiseStop(body: object): Promise<Stop> {
+    return this.call("POST", "/v1/stops", body);
+  }
+
   acknowledgeStop(stop: string): Promise<Stop> {
     return this.call("POST", `/v1/stops/${encodeURIComponent(stop)}/acknowledge`, {});
   }

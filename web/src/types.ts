@@ -52,6 +52,7 @@ export const EVENT_TYPES = [
   "stale",
   "stop",
   "rule",
+  "site",
 ] as const satisfies readonly StreamEvent["type"][];
 
 /** A check fire, as the caller may see it. */

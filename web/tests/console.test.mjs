@@ -351,14 +351,18 @@ describe("live events reach the PMF's page without a reload", () => {
       end: iso(now + 3 * HOUR),
     });
     assert.equal(patrol.state, "cleared");
-    const stop = await post(tokens.coalition.operator, "/v1/stops", {
-      cause: "troops_in_contact",
-      geometry: { type: "Point", coordinates: [40.351, 33.1] },
-      buffer_m: 1500,
-      until: iso(now + 2 * HOUR),
-      reason: "Console test: a coalition team in contact",
-    });
-    assert.equal(stop.held_count, 1);
+    // The coalition raises it by clicks, in its own console.
+    const coalition = sessions.coalition.page;
+    await openTab(coalition, "Check fire");
+    const form = coalition.getByRole("form", { name: "Check fire" });
+    await form.getByLabel("Cause").selectOption("troops_in_contact");
+    await form.getByLabel("Positions, one a line").fill("33.1, 40.351");
+    await form.getByLabel("Around it (m)").fill("1500");
+    await form.getByLabel("Reason").fill("Console test: a coalition team in contact");
+    await form.getByRole("button", { name: "Stop all fire here" }).click();
+    const raised = coalition.getByTestId("notice").filter({ hasText: /Check fire stp_\w+ raised: 1 activities held/ });
+    await raised.waitFor();
+    const stop = { id: (await raised.textContent()).match(/stp_[0-9a-f]{12}/)[0] };
     const card = page.locator(`[data-testid=urgent] li[data-urgent=stop]`);
     await card.waitFor({ timeout: 5_000 });
     assert.match(await card.textContent(), /Check fire \(troops in contact\): 1 of your activities is held/);

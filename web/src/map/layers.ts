@@ -109,8 +109,12 @@ export class ObjectLayers {
     for (const d of visibleDeclarations(state)) {
       const key: LayerKey = isOwn(state, d.owner) ? "own" : d.visibility === "public" ? "public" : "others";
       if (key === "others" && !coordinator) continue;
-      const tip = `${d.label} · ${words(d.kind)}${key === "own" ? "" : ` · ${d.owner}`}`;
-      this.add(key, shape(d.geometry, d.buffer_m, colourOf(key), false), tip, { type: "declaration", id: d.id }, state);
+      const standing = [d.unconfirmed_since ? "unconfirmed" : null, d.disputed ? "disputed" : null].filter(Boolean);
+      const tip = `${d.label} · ${words(d.kind)}${key === "own" ? "" : ` · ${d.owner}`}${standing.map((s) => ` · ${s}`).join("")}`;
+      // An unconfirmed or disputed site is drawn dashed, and says so.
+      const className = standing.map((s) => `site-${s}`).join(" ") || undefined;
+      const drawn = shape(d.geometry, d.buffer_m, colourOf(key), standing.length > 0, className);
+      this.add(key, drawn, tip, { type: "declaration", id: d.id }, state);
       if (d.track) {
         const { lat, lon, stale, stale_buffer_m: reach } = d.track;
         const marker = L.featureGroup([
@@ -192,8 +196,9 @@ function colourOf(key: LayerKey): string {
 }
 
 /** A geometry with its buffer: a point as a circle of the buffer's radius. */
-function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boolean): L.FeatureGroup {
+function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boolean, className?: string): L.FeatureGroup {
   const style: L.PathOptions = {
+    className,
     color: colour,
     weight: 2.5,
     dashArray: dashed ? "6 4" : undefined,

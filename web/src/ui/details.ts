@@ -101,6 +101,22 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
       ["Reports", d.tracking ? reporting(d.tracking) : null],
       ["Last report", d.track ? lastReport(d.track) : d.tracking ? "none yet" : null],
       ["Stale", d.track?.stale ? `yes: may be within ${d.track.stale_buffer_m ?? "?"} m` : null],
+      ["Unconfirmed", d.unconfirmed_since ? `since ${utc(d.unconfirmed_since)}; still protected` : null],
+      ["Re-confirm by", d.reconfirm_by ? `${utc(d.reconfirm_by)} (${relative(d.reconfirm_by)})` : null],
+      ["Disputed", d.disputed ?? null],
+      ...(d.challenges ?? []).map(
+        (c): [string, string] => [
+          `Challenge ${c.id}`,
+          [
+            c.by ? `by ${c.by}` : null,
+            c.grounds,
+            c.answer ? `answer: ${c.answer}` : "not answered",
+            c.ruling ? `ruled ${c.ruling}: ${c.ruling_reason ?? ""}` : "open",
+          ]
+            .filter(Boolean)
+            .join(" · "),
+        ],
+      ),
     ]),
     conflictLinks(context, d.conflicts),
   );

@@ -116,6 +116,41 @@ export function submitForm(context: Context): HTMLElement {
   );
 }
 
+/**
+ * Check fire: every cleared or active activity of another party over the
+ * area is held at once. Its owners learn the cause, never who raised it.
+ */
+export function stopForm(context: Context): HTMLElement {
+  const cause = select("cause", ["troops_in_contact", "friendly_fire", "civilians_present", "other"]);
+  const where = geometryField(context);
+  const buffer = h("input", { name: "buffer_m", type: "number", min: 0, step: 1, value: "2000", required: true });
+  const hours = h("input", { name: "hours", type: "number", min: 0.1, max: 24, step: 0.1, value: "2", required: true });
+  const reason = h("input", { name: "reason", required: true, maxlength: 2000 });
+  return form(
+    context,
+    "Check fire",
+    [
+      field("Cause", cause, "What the owners of the activities held are told."),
+      where.element,
+      field("Around it (m)", buffer),
+      field("For (hours, at most 24)", hours),
+      field("Reason", reason, "For the coordinator; the owners are not told it."),
+    ],
+    "Stop all fire here",
+    async () => {
+      const stop = await context.api.raiseStop({
+        cause: cause.value,
+        geometry: where.read(),
+        buffer_m: Number(buffer.value),
+        until: new Date(Date.now() + Number(hours.value) * HOUR).toISOString(),
+        reason: reason.value,
+      });
+      const held = stop.held_count ?? "an undisclosed number of";
+      return `Check fire ${stop.id} raised: ${held} activities held`;
+    },
+  );
+}
+
 /** A form that runs `send` and tells its result; the form is cleared when it worked. */
 export function form(
   context: Context,

@@ -246,6 +246,11 @@ function describe(state: ConsoleState, event: ServiceEvent): [string, Selection 
         `Check fire ${event.stop.id} ${event.change} (${words(event.stop.cause)})`,
         event.stop.held[0] ? { type: "activity", id: event.stop.held[0] } : null,
       ];
+    case "site":
+      return [
+        `${event.declaration.label}: ${words(event.change)}${event.challenge?.ruling ? ` (${words(event.challenge.ruling)})` : ""}`,
+        { type: "declaration", id: event.declaration.id },
+      ];
     case "rule":
       return [`Rule ${event.rule.name} v${event.rule.version} set: ${event.rule.rule?.type ?? "rescinded"}`, null];
     case "stale": {

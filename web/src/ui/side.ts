@@ -6,7 +6,7 @@ import type { Context } from "../app";
 import { canOperate } from "../store";
 import { conflictsPanel } from "./conflicts";
 import { h } from "./dom";
-import { declareForm, submitForm } from "./forms";
+import { declareForm, stopForm, submitForm } from "./forms";
 import { incidentsPanel } from "./incidents";
 import { notificationsPanel, unattended } from "./notifications";
 import { objectsPanel } from "./objects";
@@ -25,7 +25,11 @@ export function sidePanel(context: Context): HTMLElement {
     ["incidents", "Incidents", incidentsPanel(context)],
   ];
   if (context.store.state.identity.role === "operator") {
-    contents.push(["declare", "Declare", declareForm(context)], ["submit", "Submit", submitForm(context)]);
+    contents.push(
+      ["declare", "Declare", declareForm(context)],
+      ["submit", "Submit", submitForm(context)],
+      ["stop", "Check fire", stopForm(context)],
+    );
   }
   const tabs: Tab[] = contents.map(([id, name, content]) => ({
     id,
