@@ -1,7 +1,20 @@
 // The one door to the HTTP API: every call carries the bearer token, every
 // refusal becomes an `ApiError` holding the server's problem+json.
 
-import type { Activity, Conflict, EvidenceBundle, Incident, Page, Problem, StateView, Stop } from "./types";
+import type {
+  Activity,
+  Challenge,
+  Conflict,
+  Declaration,
+  EvidenceBundle,
+  Incident,
+  Page,
+  Problem,
+  RuleVersion,
+  Rules,
+  StateView,
+  Stop,
+} from "./types";
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
@@ -69,6 +82,30 @@ export class Api {
   act(activity: string, verb: ActivityVerb, reason?: string): Promise<Activity> {
     const body = reason === undefined ? {} : { reason };
     return this.call("POST", `/v1/activities/${encodeURIComponent(activity)}/${verb}`, body);
+  }
+
+  rules(): Promise<Rules> {
+    return this.call("GET", "/v1/rules");
+  }
+
+  setRule(body: object): Promise<RuleVersion> {
+    return this.call("POST", "/v1/rules", body);
+  }
+
+  reconfirm(declaration: string): Promise<Declaration> {
+    return this.call("POST", `/v1/declarations/${encodeURIComponent(declaration)}/reconfirm`, {});
+  }
+
+  challenge(declaration: string, grounds: string): Promise<Challenge> {
+    return this.call("POST", `/v1/declarations/${encodeURIComponent(declaration)}/challenges`, { grounds });
+  }
+
+  answerChallenge(challenge: string, answer: string): Promise<Challenge> {
+    return this.call("POST", `/v1/challenges/${encodeURIComponent(challenge)}/answer`, { answer });
+  }
+
+  ruleChallenge(challenge: string, ruling: string, reason: string, name_challenger: boolean): Promise<Challenge> {
+    return this.call("POST", `/v1/challenges/${encodeURIComponent(challenge)}/ruling`, { ruling, reason, name_challenger });
   }
 
   raiseStop(body: object): Promise<Stop> {

@@ -55,6 +55,13 @@ export const EVENT_TYPES = [
   "site",
 ] as const satisfies readonly StreamEvent["type"][];
 
+/** One version of a rule of the theatre, and the rules the caller may read. */
+export type RuleVersion = Schemas["RuleVersion"];
+export type Rules = Schemas["Rules"];
+
+/** A challenge of a site, as the caller may see it. */
+export type Challenge = Schemas["Challenge"];
+
 /** A check fire, as the caller may see it. */
 export type Stop = Schemas["Stop"];
 

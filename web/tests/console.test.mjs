@@ -210,6 +210,63 @@ test("the clearance flow, by clicks: coalition submits, PMF acknowledges, joc cl
   await screenshot(coalition, "coalition-cleared");
 });
 
+test("a challenged site, by clicks: the PMF answers without learning who challenged, the joc rules it disputed", async () => {
+  const hospital = "PMF field hospital";
+  const pmf = sessions.pmf.page;
+  await pmf.reload();
+  await showAllTimes(pmf);
+  await openTab(pmf, "Objects");
+  await pmf.locator("[data-testid=declarations] button").filter({ hasText: hospital }).click();
+  const details = pmf.getByTestId("details");
+  await details.getByText(/brigade command post/).waitFor();
+  assert.doesNotMatch(await details.textContent(), /by isf/, "the owner is not told who challenged");
+  await details.getByLabel("Answer to the challenge (once)").fill("A field hospital; the armed men are its guards");
+  await details.getByRole("button", { name: "Answer" }).click();
+  await pmf.getByTestId("notice").filter({ hasText: /challenge answered/ }).waitFor();
+
+  const joc = sessions.joc.page;
+  await joc.reload();
+  await showAllTimes(joc);
+  await openTab(joc, "Objects");
+  await joc.locator("[data-testid=declarations] button").filter({ hasText: hospital }).click();
+  const ruling = joc.getByTestId("details");
+  await ruling.getByText(/by isf/).waitFor();
+  await ruling.getByLabel(/^Rule on challenge/).selectOption("disputed");
+  await ruling.getByLabel("Reason for the ruling").fill("Armed men seen there by two parties");
+  await ruling.getByRole("button", { name: "Rule" }).click();
+  await joc.getByTestId("notice").filter({ hasText: /challenge ruled on/ }).waitFor();
+  await screenshot(joc, "joc-challenge-ruled");
+  const listed = await api(demo.url, demo.tokens.coalition.viewer, "/v1/declarations?kind=hospital");
+  const site = listed.items.find((d) => d.label.startsWith(hospital));
+  assert.equal(site.disputed, "Armed men seen there by two parties", "disputed, for every party that sees it");
+  // Back to the whole picture, as the tests after expect it.
+  await Promise.all([pmf.reload(), joc.reload()]);
+});
+
+test("rules: the joc sets one binding the coalition alone; the coalition reads it, the PMF does not", async () => {
+  const joc = sessions.joc.page;
+  await openTab(joc, "Rules");
+  await joc.locator("[data-testid=rules] [data-rule=coalition-mandate]").waitFor();
+  const form = joc.getByRole("form", { name: "Set a rule" });
+  await form.getByLabel(/^Name/).fill("coalition-no-demolition");
+  await form.getByLabel(/^Binds/).fill("coalition");
+  await form.getByLabel(/^Rule/).fill('{"type": "forbid", "kinds": ["demolition"]}');
+  await form.getByLabel(/^Why/).fill("Demolitions are the ISF's alone");
+  await form.getByRole("button", { name: "Set" }).click();
+  await joc.getByTestId("notice").filter({ hasText: "Rule coalition-no-demolition v1 set" }).waitFor();
+
+  const coalition = sessions.coalition.page;
+  await coalition.reload();
+  await openTab(coalition, "Rules");
+  await coalition.locator("[data-testid=rules] [data-rule=coalition-no-demolition]").waitFor();
+  assert.equal(await coalition.getByRole("form", { name: "Set a rule" }).isHidden(), true, "only the joc's approvers set rules");
+  const pmf = sessions.pmf.page;
+  await pmf.reload();
+  await openTab(pmf, "Rules");
+  await pmf.locator("[data-testid=rules] [data-rule=embassy-no-fire-area]").waitFor();
+  assert.equal(await pmf.locator("[data-testid=rules] [data-rule=coalition-no-demolition]").count(), 0);
+});
+
 test("an incident's evidence is shown and its bundle downloads", async () => {
   const { page } = sessions.joc;
   await openTab(page, "Incidents");

@@ -119,7 +119,65 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
       ),
     ]),
     conflictLinks(context, d.conflicts),
+    siteActions(context, state, d),
   );
+}
+
+/**
+ * What the signed-in role may do to a site: its owner re-confirms it and
+ * answers a challenge; another party's operator challenges a public one;
+ * the coordinator's approver rules on an open challenge.
+ */
+function siteActions(context: Context, state: ConsoleState, d: Declaration): HTMLElement | null {
+  if (d.withdrawn) return null;
+  const own = isOwn(state, d.owner);
+  const open = (d.challenges ?? []).find((c) => !c.ruling);
+  const text = (id: string, label: string) => {
+    const input = h("textarea", { id, rows: 2 });
+    return { input, field: [h("label", { for: id }, label), input] };
+  };
+  const run = (verb: string, done: string, send: () => Promise<unknown>) =>
+    h(
+      "button",
+      {
+        type: "button",
+        "data-action": verb.toLowerCase(),
+        onclick: () =>
+          void context.run(async () => {
+            await send();
+            return `${d.label}: ${done}`;
+          }),
+      },
+      verb,
+    );
+  const parts: (HTMLElement | null)[] = [];
+  if (own && canOperate(state)) {
+    parts.push(run("Re-confirm", "re-confirmed", () => context.api.reconfirm(d.id)));
+    if (open && !open.answer) {
+      const answer = text("challenge-answer", "Answer to the challenge (once)");
+      parts.push(...answer.field, run("Answer", "challenge answered", () => context.api.answerChallenge(open.id, answer.input.value.trim())));
+    }
+  } else if (!own && canOperate(state) && d.visibility === "public") {
+    const grounds = text("challenge-grounds", "Grounds: why this site is not what it says");
+    parts.push(...grounds.field, run("Challenge", "challenged", () => context.api.challenge(d.id, grounds.input.value.trim())));
+  }
+  if (open && canApprove(state)) {
+    const ruling = h(
+      "select",
+      { id: "challenge-ruling" },
+      ...["upheld", "disputed", "withdrawn"].map((r) => h("option", { value: r }, r)),
+    );
+    const reason = text("challenge-reason", "Reason for the ruling");
+    const name = h("input", { id: "challenge-name", type: "checkbox" });
+    parts.push(
+      h("label", { for: "challenge-ruling" }, `Rule on challenge ${open.id}`),
+      ruling,
+      ...reason.field,
+      h("label", { for: "challenge-name" }, name, " Tell the owner who challenged"),
+      run("Rule", "challenge ruled on", () => context.api.ruleChallenge(open.id, ruling.value, reason.input.value.trim(), name.checked)),
+    );
+  }
+  return parts.length ? h("div", { class: "decision", "data-testid": "site-actions" }, ...parts) : null;
 }
 
 function reporting(t: Tracking): string {

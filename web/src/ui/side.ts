@@ -7,6 +7,7 @@ import { canOperate } from "../store";
 import { conflictsPanel } from "./conflicts";
 import { h } from "./dom";
 import { declareForm, stopForm, submitForm } from "./forms";
+import { rulesPanel } from "./rules";
 import { incidentsPanel } from "./incidents";
 import { notificationsPanel, unattended } from "./notifications";
 import { objectsPanel } from "./objects";
@@ -23,6 +24,7 @@ export function sidePanel(context: Context): HTMLElement {
     ["conflicts", "Conflicts", conflictsPanel(context)],
     ["objects", "Objects", objectsPanel(context)],
     ["incidents", "Incidents", incidentsPanel(context)],
+    ["rules", "Rules", rulesPanel(context)],
   ];
   if (context.store.state.identity.role === "operator") {
     contents.push(
