@@ -254,7 +254,6 @@ impl<'s> Plan<'s> {
                         volume: &volume,
                         late_notice: late.is_some(),
                     },
-                    spec.volume.from_ms,
                     self.now_ms,
                 )?;
                 let id = self.ids.activity(|a| state.activities.contains_key(&a));

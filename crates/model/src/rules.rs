@@ -99,43 +99,6 @@ pub enum AreaEffect {
     Clearance,
 }
 
-impl AreaEffect {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            AreaEffect::Refuse => "refuse",
-            AreaEffect::Clearance => "clearance",
-        }
-    }
-}
-
-impl Rule {
-    /// The rule's type, as the API names it.
-    pub fn type_name(&self) -> &'static str {
-        match self {
-            Rule::Forbid { .. } => "forbid",
-            Rule::Clearance { .. } => "clearance",
-            Rule::Notice { .. } => "notice",
-            Rule::Area { .. } => "area",
-            Rule::Priority { .. } => "priority",
-            Rule::Reconfirm { .. } => "reconfirm",
-            Rule::Respond { .. } => "respond",
-            Rule::Limits { .. } => "limits",
-        }
-    }
-
-    /// Every rule type, as the API names them.
-    pub const TYPES: [&'static str; 8] = [
-        "forbid",
-        "clearance",
-        "notice",
-        "area",
-        "priority",
-        "reconfirm",
-        "respond",
-        "limits",
-    ];
-}
-
 /// One version of a rule, as the coordinator sets it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleSpec {
@@ -416,7 +379,6 @@ impl State {
     pub(crate) fn rule_activity(
         &self,
         new: &Submission<'_>,
-        start_ms: i64,
         now_ms: i64,
     ) -> Result<ActivityRuling, ModelError> {
         let kind = new.kind;
@@ -462,6 +424,7 @@ impl State {
                 }
                 Some(Rule::Notice { kind: k, hours }) if k == kind => {
                     let needed_ms = (hours * 3_600_000.0) as i64;
+                    let start_ms = new.volume.window().from();
                     if start_ms - now_ms < needed_ms && !new.late_notice {
                         let a = validate::article(kind);
                         return Err(refused(
@@ -519,13 +482,19 @@ impl State {
         })
     }
 
+    /// The hours the first rule in force at `t` that binds `party` says,
+    /// through `pick`, as milliseconds.
+    fn hours_ms(&self, party: &str, t: i64, pick: impl Fn(&Rule) -> Option<f64>) -> Option<i64> {
+        self.binding(party, t)
+            .find_map(|v| v.spec.rule.as_ref().and_then(&pick))
+            .map(|hours| (hours * 3_600_000.0) as i64)
+    }
+
     /// How often `party`'s declarations of `kind` are to be re-confirmed
     /// at `t`, milliseconds, if a rule says.
     pub(crate) fn reconfirm_every_ms(&self, party: &str, kind: &str, t: i64) -> Option<i64> {
-        self.binding(party, t).find_map(|v| match &v.spec.rule {
-            Some(Rule::Reconfirm { kind: k, hours }) if k == kind => {
-                Some((hours * 3_600_000.0) as i64)
-            }
+        self.hours_ms(party, t, |rule| match rule {
+            Rule::Reconfirm { kind: k, hours } if k == kind => Some(*hours),
             _ => None,
         })
     }
@@ -533,8 +502,8 @@ impl State {
     /// How long `party` has to respond to an incident at a site it had been
     /// told of, at `t`, milliseconds, if a rule says.
     pub(crate) fn respond_within_ms(&self, party: &str, t: i64) -> Option<i64> {
-        self.binding(party, t).find_map(|v| match &v.spec.rule {
-            Some(Rule::Respond { hours }) => Some((hours * 3_600_000.0) as i64),
+        self.hours_ms(party, t, |rule| match rule {
+            Rule::Respond { hours } => Some(*hours),
             _ => None,
         })
     }
@@ -548,10 +517,8 @@ impl State {
     /// The notice an activity of `kind` of `party` needs at `t`, if a rule
     /// says, milliseconds.
     pub(crate) fn notice_ms(&self, party: &str, kind: &str, t: i64) -> Option<i64> {
-        self.binding(party, t).find_map(|v| match &v.spec.rule {
-            Some(Rule::Notice { kind: k, hours }) if k == kind => {
-                Some((hours * 3_600_000.0) as i64)
-            }
+        self.hours_ms(party, t, |rule| match rule {
+            Rule::Notice { kind: k, hours } if k == kind => Some(*hours),
             _ => None,
         })
     }

@@ -40,22 +40,6 @@ pub enum ChallengeRuling {
     Withdrawn,
 }
 
-impl ChallengeRuling {
-    pub const ALL: [ChallengeRuling; 3] = [
-        ChallengeRuling::Upheld,
-        ChallengeRuling::Disputed,
-        ChallengeRuling::Withdrawn,
-    ];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            ChallengeRuling::Upheld => "upheld",
-            ChallengeRuling::Disputed => "disputed",
-            ChallengeRuling::Withdrawn => "withdrawn",
-        }
-    }
-}
-
 /// A site asked to re-confirm by a deadline, because an activity was
 /// submitted over it while it was unconfirmed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -53,13 +53,6 @@ pub enum StopCause {
 }
 
 impl StopCause {
-    pub const ALL: [StopCause; 4] = [
-        StopCause::TroopsInContact,
-        StopCause::FriendlyFire,
-        StopCause::CiviliansPresent,
-        StopCause::Other,
-    ];
-
     pub fn as_str(&self) -> &'static str {
         match self {
             StopCause::TroopsInContact => "troops_in_contact",
@@ -142,18 +135,6 @@ pub enum StopState {
     Standing,
     Lifted,
     Expired,
-}
-
-impl StopState {
-    pub const ALL: [StopState; 3] = [StopState::Standing, StopState::Lifted, StopState::Expired];
-
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            StopState::Standing => "standing",
-            StopState::Lifted => "lifted",
-            StopState::Expired => "expired",
-        }
-    }
 }
 
 /// A stop as one viewer may see it.

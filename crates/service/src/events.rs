@@ -170,19 +170,6 @@ pub enum SiteChange {
     Ruled,
 }
 
-impl SiteChange {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            SiteChange::Unconfirmed => "unconfirmed",
-            SiteChange::Asked => "asked",
-            SiteChange::Reconfirmed => "reconfirmed",
-            SiteChange::Challenged => "challenged",
-            SiteChange::Answered => "answered",
-            SiteChange::Ruled => "ruled",
-        }
-    }
-}
-
 /// What happened to a stop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StopChange {
@@ -195,18 +182,6 @@ pub enum StopChange {
     /// The recipient's party acknowledged it.
     Acknowledged,
     Lifted,
-}
-
-impl StopChange {
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            StopChange::Raised => "raised",
-            StopChange::Held => "held",
-            StopChange::Reminder => "reminder",
-            StopChange::Acknowledged => "acknowledged",
-            StopChange::Lifted => "lifted",
-        }
-    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
