@@ -1317,8 +1317,7 @@ export interface components {
             /** @description Coordinator only: what was kept from the party that opened it. */
             withheld?: components["schemas"]["Withheld"];
         };
-        /** @enum {string} */
-        ConflictChange: "opened" | "resolved" | "overridden" | "acknowledged" | "escalated";
+        ConflictChange: ("opened" | "resolved" | "overridden" | "acknowledged" | "escalated") | "disputed" | "undisputed";
         /**
          * @description One page of a list. Pass `next_after` as `after` for the next page; it is
          *     `null` on the last.
@@ -1335,6 +1334,11 @@ export interface components {
          *     whether it acknowledged.
          */
         ConflictSide: {
+            /**
+             * @description The side is a site the coordinator ruled disputed: it stands, but
+             *     its claim is contested. Absent when it is not, or not told.
+             */
+            disputed?: boolean;
             kind?: string;
             notification?: components["schemas"]["Notification"];
             object?: components["schemas"]["ObjectRef"];

@@ -196,6 +196,7 @@ pub enum SideView {
         object: ObjectRef,
         kind: String,
         notification: Notification,
+        disputed: bool,
     },
     /// Another party's object the viewer sees in full (a public
     /// declaration): who and what, and whether that party acknowledged.
@@ -204,10 +205,16 @@ pub enum SideView {
         object: ObjectRef,
         kind: String,
         acknowledged: bool,
+        disputed: bool,
     },
-    /// Another party's object under coarse disclosure: its kind, and whether
-    /// that party acknowledged; never its id, owner or label.
-    Coarse { kind: String, acknowledged: bool },
+    /// Another party's object under coarse disclosure: its kind, whether
+    /// that party acknowledged, and whether the coordinator ruled the site
+    /// disputed; never its id, owner or label.
+    Coarse {
+        kind: String,
+        acknowledged: bool,
+        disputed: bool,
+    },
     /// Another party's object under coordinator-only disclosure.
     CoordinatorWillContact,
 }
@@ -425,22 +432,34 @@ impl State {
 
     fn side_view(&self, viewer: &Actor, side: &Side) -> SideView {
         let acknowledged = side.notification.state == NotificationState::Acknowledged;
+        // Those striking near a disputed site are told so, whatever else
+        // they may see of it: the ruling is the coordinator's word to them.
+        let disputed = match &side.object {
+            ObjectRef::Declaration(id) => self
+                .declarations
+                .get(id)
+                .is_some_and(|d| d.disputed.is_some()),
+            _ => false,
+        };
         match sight(self, viewer, &side.object) {
             Sight::Full if viewer.coordinator || side.party == viewer.party => SideView::Full {
                 party: side.party.clone(),
                 object: side.object,
                 kind: side.kind.clone(),
                 notification: side.notification.clone(),
+                disputed,
             },
             Sight::Full => SideView::Public {
                 party: side.party.clone(),
                 object: side.object,
                 kind: side.kind.clone(),
                 acknowledged,
+                disputed,
             },
             Sight::Conflict(Disclosure::Coarse) => SideView::Coarse {
                 kind: side.kind.clone(),
                 acknowledged,
+                disputed,
             },
             // A conflict's sides are never hidden from those who see the
             // conflict; were one, the least is said.

@@ -24,7 +24,7 @@
 //! [`Command::Challenge`]: crate::Command::Challenge
 
 use crate::actor::Actor;
-use crate::id::{ChallengeId, DeclarationId};
+use crate::id::{ChallengeId, ConflictId, DeclarationId};
 use crate::state::State;
 use serde::{Deserialize, Serialize};
 
@@ -100,6 +100,23 @@ impl State {
             .filter_map(|id| Some((id, self.challenges.get(id)?)))
             .filter(|(_, c)| viewer.coordinator || d.owner == viewer.party || c.by == viewer.party)
             .map(|(id, c)| self.challenge_view(viewer, id, c))
+            .collect()
+    }
+
+    /// The standing conflicts of `declaration`, each with the party on its
+    /// other side: those a ruling on the site is told to.
+    pub fn meeting(&self, declaration: &DeclarationId) -> Vec<(ConflictId, String)> {
+        let Some(d) = self.declarations.get(declaration) else {
+            return Vec::new();
+        };
+        d.conflicts
+            .standing
+            .iter()
+            .filter_map(|id| {
+                let c = self.conflicts.get(id)?;
+                let other = c.sides.iter().find(|s| s.party != d.owner)?;
+                Some((*id, other.party.clone()))
+            })
             .collect()
     }
 

@@ -40,7 +40,8 @@ pub(crate) struct EventOut {
 #[serde(tag = "type", rename_all = "snake_case")]
 enum WhatOut {
     /// A conflict the party is in opened, was resolved, overridden,
-    /// acknowledged by the other side, or escalated.
+    /// acknowledged by the other side, escalated, or its other side was
+    /// ruled disputed or upheld.
     Conflict {
         change: ConflictChange,
         conflict: ConflictOut,
@@ -134,6 +135,10 @@ enum ConflictChange {
     Overridden,
     Acknowledged,
     Escalated,
+    /// A site on its other side was ruled disputed.
+    Disputed,
+    /// That site's dispute was lifted: the coordinator upheld it.
+    Undisputed,
 }
 
 #[derive(Debug, Serialize, JsonSchema)]
@@ -244,6 +249,14 @@ fn what(what: &What) -> WhatOut {
     match what {
         What::Conflict { change, conflict } => WhatOut::Conflict {
             change: notice(*change),
+            conflict: out(conflict),
+        },
+        What::Disputed { disputed, conflict } => WhatOut::Conflict {
+            change: if *disputed {
+                ConflictChange::Disputed
+            } else {
+                ConflictChange::Undisputed
+            },
             conflict: out(conflict),
         },
         What::Alert(alert) => WhatOut::Alert {

@@ -23,10 +23,10 @@
 
 use crate::{Error, Lease, Service};
 use deconflict_model::{
-    ActivityId, ActivityView, Actor, ChallengeId, ChallengeView, CoarseArea, Command, ConflictId,
-    ConflictView, DeclarationId, DeclarationView, Entry, IncidentId, IncidentView, NoticeEvent,
-    ObjectRef, PatternSeen, RevealStep, Role, RuleVersion, State, StopId, StopView,
-    incident_volume,
+    ActivityId, ActivityView, Actor, ChallengeId, ChallengeRuling, ChallengeView, CoarseArea,
+    Command, ConflictId, ConflictView, DeclarationId, DeclarationView, Entry, IncidentId,
+    IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role, RuleVersion, State,
+    StopId, StopView, incident_volume,
 };
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex, PoisonError};
@@ -113,6 +113,13 @@ pub enum What {
     /// recipient's activities (to each owner), told again until
     /// acknowledged, acknowledged, or lifted. Urgent.
     Stop { change: StopChange, stop: StopView },
+    /// A site in a standing conflict of the recipient's was ruled disputed,
+    /// or its dispute was lifted: to the party on the other side, through
+    /// its own view of the conflict.
+    Disputed {
+        disputed: bool,
+        conflict: ConflictView,
+    },
     /// A rule of the theatre set, to those who may read it.
     Rule(RuleVersion),
     /// A protected site went unconfirmed, was asked to re-confirm, was
@@ -200,7 +207,7 @@ impl Event {
     /// The event's type, as the event stream and webhooks name it.
     pub fn kind(&self) -> &'static str {
         match self.what {
-            What::Conflict { .. } => "conflict",
+            What::Conflict { .. } | What::Disputed { .. } => "conflict",
             What::Alert(_) => "alert",
             What::Escalation { .. } => "escalation",
             What::Activity(_) => "activity",
@@ -848,8 +855,50 @@ impl Events<'_> {
                     self.push_site(&viewer(&party), change, &c.declaration, Some(id));
                 }
                 self.push_site(&coordinator(), change, &c.declaration, Some(id));
+                if let Command::RuleChallenge { ruling, .. } = &self.entry.command {
+                    self.disputes(&c.declaration, *ruling, id);
+                }
             }
             _ => {}
+        }
+    }
+
+    /// A ruling that flags a site disputed, or lifts the flag: the parties
+    /// striking near it. An upheld site never disputed says nothing, so a
+    /// challenge of it stays between its owner, challenger and coordinator.
+    fn disputes(
+        &mut self,
+        declaration: &DeclarationId,
+        ruling: ChallengeRuling,
+        ruled: &ChallengeId,
+    ) {
+        let disputed = match ruling {
+            ChallengeRuling::Disputed => true,
+            ChallengeRuling::Upheld => {
+                // The flag stood if the ruling before this one set it.
+                // Events are read against the latest state, so later
+                // rulings are set aside by time.
+                let before = self
+                    .state
+                    .challenges(&coordinator())
+                    .into_iter()
+                    .filter(|c| c.declaration == *declaration && c.id != *ruled)
+                    .filter_map(|c| Some((c.ruled_ms?, c.ruling?)))
+                    .filter(|(t, _)| *t <= self.entry.time_ms)
+                    .max_by_key(|(t, _)| *t);
+                if !matches!(before, Some((_, ChallengeRuling::Disputed))) {
+                    return;
+                }
+                false
+            }
+            // Withdrawing the site resolves its conflicts, and says so.
+            ChallengeRuling::Withdrawn => return,
+        };
+        for (id, party) in self.state.meeting(declaration) {
+            if let Some(conflict) = self.conflict(&viewer(&party), &id) {
+                let to = Audience::Party(party);
+                self.push(&to, None, What::Disputed { disputed, conflict });
+            }
         }
     }
 

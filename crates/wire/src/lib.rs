@@ -607,6 +607,10 @@ pub struct SideOut {
     kind: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     notification: Option<NotificationOut>,
+    /// The side is a site the coordinator ruled disputed: it stands, but
+    /// its claim is contested. Absent when it is not, or not told.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    disputed: bool,
 }
 
 /// How much of a conflict's side the caller sees.
@@ -627,31 +631,40 @@ impl From<SideView> for SideOut {
                 object,
                 kind,
                 notification,
+                disputed,
             } => SideOut {
                 view: SideViewWire::Full,
                 party: Some(party),
                 object: Some(ObjectWire::from(&object)),
                 kind: Some(kind),
                 notification: Some(notification.into()),
+                disputed,
             },
             SideView::Public {
                 party,
                 object,
                 kind,
                 acknowledged,
+                disputed,
             } => SideOut {
                 view: SideViewWire::Full,
                 party: Some(party),
                 object: Some(ObjectWire::from(&object)),
                 kind: Some(kind),
                 notification: Some(NotificationOut::other(acknowledged)),
+                disputed,
             },
-            SideView::Coarse { kind, acknowledged } => SideOut {
+            SideView::Coarse {
+                kind,
+                acknowledged,
+                disputed,
+            } => SideOut {
                 view: SideViewWire::Coarse,
                 party: None,
                 object: None,
                 kind: Some(kind),
                 notification: Some(NotificationOut::other(acknowledged)),
+                disputed,
             },
             SideView::CoordinatorWillContact => SideOut {
                 view: SideViewWire::CoordinatorOnly,
@@ -659,6 +672,7 @@ impl From<SideView> for SideOut {
                 object: None,
                 kind: None,
                 notification: None,
+                disputed: false,
             },
         }
     }

@@ -25,7 +25,9 @@ const COLUMNS: readonly Column[] = [
 
 function sideText(side: Side): string {
   if (side.view === "coordinator_only") return "undisclosed (the coordinator will contact you)";
-  return [side.party, side.kind ? words(side.kind) : null, side.object?.id].filter(Boolean).join(" · ");
+  return [side.party, side.kind ? words(side.kind) : null, side.disputed ? "disputed" : null, side.object?.id]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 export function conflictsPanel(context: Context): HTMLElement {

@@ -316,7 +316,7 @@ function side(context: Context, s: Side): HTMLElement {
     "li",
     {},
     h("strong", {}, s.party ?? "another party"),
-    ` · ${words(s.kind ?? "")} · notification ${notice(s)}`,
+    ` · ${words(s.kind ?? "")}${s.disputed ? " · disputed site" : ""} · notification ${notice(s)}`,
     object
       ? h(
           "button",

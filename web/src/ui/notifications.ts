@@ -266,7 +266,8 @@ function describe(state: ConsoleState, event: ServiceEvent): [string, Selection 
 /** The other side of a conflict, as the party is told of it. */
 function otherSide(side: Side): string {
   if (side.view === "coordinator_only") return "an object the coordinator will tell you about";
-  return side.party ? `${side.party}'s ${words(side.kind ?? "object")}` : `another party's ${words(side.kind ?? "object")}`;
+  const what = `${side.disputed ? "disputed " : ""}${words(side.kind ?? "object")}`;
+  return side.party ? `${side.party}'s ${what}` : `another party's ${what}`;
 }
 
 function sideName(side: Side): string {

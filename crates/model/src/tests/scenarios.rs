@@ -82,7 +82,10 @@ fn balad_air_strike_near_pmf_position_is_held() {
     // The PMF: its own position, and of the strike only kind, window, area.
     let pmf = only_conflict(&w, "pmf");
     assert!(matches!(&pmf.sides[0], SideView::Full { party, .. } if party == "pmf"));
-    let SideView::Coarse { kind, acknowledged } = &pmf.sides[1] else {
+    let SideView::Coarse {
+        kind, acknowledged, ..
+    } = &pmf.sides[1]
+    else {
         panic!("the PMF sees the strike coarsely: {pmf:#?}");
     };
     assert_eq!(kind, "air_strike");

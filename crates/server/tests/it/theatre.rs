@@ -503,6 +503,114 @@ async fn a_challenge_reaches_the_owner_without_the_challenger_and_the_ruling_fla
     }
 }
 
+/// The coalition's side of its conflict with the PMF's private post, as the
+/// coalition sees it.
+async fn coalition_side(h: &Harness) -> Value {
+    let conflicts = h.get("/v1/conflicts", "coalition/viewer").await.json();
+    let sides = conflicts["items"][0]["sides"].as_array().unwrap().clone();
+    assert_eq!(sides.len(), 2, "{conflicts}");
+    sides[1].clone()
+}
+
+#[tokio::test]
+async fn a_party_striking_near_a_private_site_is_told_it_is_disputed_and_no_one_else_is() {
+    let h = Harness::new();
+    let post = h
+        .post(
+            "/v1/declarations",
+            "pmf/operator",
+            crate::declaration("clinic", "Brigade 30 aid post", 43.30, 36.30, 300.0),
+        )
+        .await
+        .expect(201)
+        .json()["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    h.post(
+        "/v1/activities",
+        "coalition/operator",
+        activity(
+            "air_strike",
+            "Compound west of Bartella",
+            43.30,
+            36.30,
+            500.0,
+            1.0,
+            2.0,
+        ),
+    )
+    .await
+    .expect(201);
+    let side = coalition_side(&h).await;
+    assert_eq!(side["view"], "coarse");
+    assert!(side.get("disputed").is_none(), "{side}");
+
+    let mut coalition = Stream::open(&h, "coalition/viewer", None).await;
+    let mut isf = Stream::open(&h, "isf/viewer", None).await;
+    let challenge = |grounds: &'static str| {
+        let h = &h;
+        let post = post.clone();
+        async move {
+            h.post(
+                &format!("/v1/declarations/{post}/challenges"),
+                "joc/approver",
+                json!({ "grounds": grounds }),
+            )
+            .await
+            .expect(201)
+            .json()["id"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        }
+    };
+    let rule = |id: String, ruling: &'static str| {
+        let h = &h;
+        async move {
+            h.post(
+                &format!("/v1/challenges/{id}/ruling"),
+                "joc/approver",
+                json!({ "ruling": ruling, "reason": "checked by the JOC's liaison" }),
+            )
+            .await
+            .expect(200);
+        }
+    };
+
+    // A challenge, and its upholding, say nothing to the striker: the site
+    // was never disputed.
+    let first = challenge("an ammunition store behind the clinic").await;
+    rule(first, "upheld").await;
+    let second = challenge("fighters seen using the aid post").await;
+    rule(second, "disputed").await;
+    let told = coalition.until("conflict").await;
+    let event = &told.last().unwrap().data;
+    assert_eq!(event["change"], "disputed", "{told:#?}");
+    assert_eq!(event["conflict"]["sides"][1]["disputed"], true);
+    for seen in &told {
+        for secret in [
+            &post as &str,
+            "Brigade 30",
+            "ammunition",
+            "fighters seen",
+            "liaison",
+        ] {
+            assert!(!seen.raw.contains(secret), "{secret} in {}", seen.raw);
+        }
+    }
+    assert_eq!(coalition_side(&h).await["disputed"], true);
+
+    let third = challenge("the ISF vouched for it").await;
+    rule(third, "upheld").await;
+    let told = coalition.until("conflict").await;
+    assert_eq!(told.last().unwrap().data["change"], "undisputed");
+    assert!(coalition_side(&h).await.get("disputed").is_none());
+
+    // A party in no conflict with the post hears nothing of it.
+    assert!(isf.next(Duration::from_millis(300)).await.is_none());
+}
+
 #[tokio::test]
 async fn an_unconfirmed_camp_is_asked_to_reconfirm_before_a_convoy_over_it_is_cleared() {
     let h = Harness::new();
