@@ -11,6 +11,7 @@ mod demo;
 mod durability;
 mod nodes;
 mod serve;
+mod theatre;
 mod tls;
 mod verify;
 mod witness;
