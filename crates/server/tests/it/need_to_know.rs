@@ -30,9 +30,10 @@ pub(crate) async fn coalition_secrets(h: &Harness) -> Vec<String> {
     secrets
 }
 
-/// A rule that binds the coalition alone and a stop the coalition raised
-/// over its own base: what of them the PMF must never see.
-async fn coalition_rule_and_stop(h: &Harness) -> Vec<String> {
+/// A rule that binds the coalition alone, a stop the coalition raised over
+/// its own base, and the coordinator's challenge of that base, ruled
+/// disputed: what of them the PMF must never see.
+async fn coalition_rule_stop_and_challenge(h: &Harness) -> Vec<String> {
     h.post(
         "/v1/rules",
         "joc/approver",
@@ -60,11 +61,34 @@ async fn coalition_rule_and_stop(h: &Harness) -> Vec<String> {
         .await
         .expect(201)
         .json();
+    let challenge = h
+        .post(
+            &format!(
+                "/v1/declarations/{}/challenges",
+                base["id"].as_str().unwrap()
+            ),
+            "joc/approver",
+            json!({"grounds": "the base holds a strike cell, whiskey-victor"}),
+        )
+        .await
+        .expect(201)
+        .json();
+    let challenge = challenge["id"].as_str().unwrap().to_owned();
+    h.post(
+        &format!("/v1/challenges/{challenge}/ruling"),
+        "joc/approver",
+        json!({"ruling": "disputed", "reason": "seen by the JOC, papa-quebec"}),
+    )
+    .await
+    .expect(200);
     vec![
         "coalition-quiet-rule".to_owned(),
         "xray-kilo".to_owned(),
         "yankee-zulu".to_owned(),
         stop["id"].as_str().unwrap().to_owned(),
+        "whiskey-victor".to_owned(),
+        "papa-quebec".to_owned(),
+        challenge,
     ]
 }
 
@@ -98,6 +122,7 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
         "/v1/state",
         "/v1/rules",
         "/v1/stops",
+        "/v1/challenges",
         "/healthz",
     ]
     .map(str::to_owned)
@@ -118,6 +143,10 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
     }
     for c in state["conflicts"].as_array().unwrap() {
         paths.push(format!("/v1/conflicts/{}", c["id"].as_str().unwrap()));
+    }
+    let challenges = h.get("/v1/challenges", who).await.expect(200).json();
+    for c in challenges["items"].as_array().unwrap() {
+        paths.push(format!("/v1/challenges/{}", c["id"].as_str().unwrap()));
     }
     // The record: every page of the log, every entry's payloads, proofs,
     // checkpoints, and the evidence of every incident it may see.
@@ -151,7 +180,7 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
 async fn the_pmf_never_sees_coalition_labels_coordinates_or_ids() {
     let h = Harness::demo().await;
     let mut secrets = coalition_secrets(&h).await;
-    secrets.extend(coalition_rule_and_stop(&h).await);
+    secrets.extend(coalition_rule_stop_and_challenge(&h).await);
     for who in [
         "coalition/operator",
         "coalition/viewer",
