@@ -290,7 +290,7 @@ fn check_crossings(rings: &[Vec<LonLat>], path: &str) -> Result<(), Invalid> {
     let tree = rstar::RTree::bulk_load(edges.clone());
     let mut first: Option<(Edge, Edge)> = None;
     for e in &edges {
-        for f in tree.locate_in_envelope_intersecting(rstar::RTreeObject::envelope(e)) {
+        for f in tree.locate_in_envelope_intersecting(&rstar::RTreeObject::envelope(e)) {
             if (f.ring, f.index) > (e.ring, e.index) && clash(e, f) {
                 let better = first.is_none_or(|(x, y)| {
                     ((e.ring, e.index), (f.ring, f.index)) < ((x.ring, x.index), (y.ring, y.index))
