@@ -267,10 +267,16 @@ fn cut_at_antimeridian(outline: MultiPolygon) -> MultiPolygon {
     MultiPolygon::new(parts)
 }
 
+/// Degrees to seven places, about a centimetre: an outline is drawn, not
+/// measured, and fifteen digits a vertex only weigh the answer down.
+fn centimetres(degrees: f64) -> f64 {
+    (degrees * 1e7).round() / 1e7
+}
+
 fn polygons_to_geojson(polygons: &MultiPolygon) -> geojson::Geometry {
     let ring = |r: &LineString| {
         r.0.iter()
-            .map(|c| Position::from([c.x, c.y]))
+            .map(|c| Position::from([centimetres(c.x), centimetres(c.y)]))
             .collect::<Vec<_>>()
     };
     let polygon = |p: &Polygon| {

@@ -58,6 +58,7 @@ mod auth;
 pub mod cot;
 mod events;
 mod extract;
+mod features;
 mod listen;
 mod metrics;
 mod openapi;
@@ -108,6 +109,12 @@ pub fn app(state: AppState) -> Router {
                     .layer::<_, std::convert::Infallible>(axum::Extension(routes::BodyLimit(limit)))
             }
             None => route.handler,
+        };
+        let handler = match route.features {
+            Some(layout) => handler.layer(axum::middleware::from_fn(move |request, next| {
+                features::negotiate(layout, request, next)
+            })),
+            None => handler,
         };
         router = router.route(route.path, handler);
     }

@@ -196,7 +196,41 @@ fn merged() -> Value {
             }
         }
     }
+    for route in crate::routes::all() {
+        if route.features.is_some() {
+            let method = route.method.as_str().to_lowercase();
+            gis_formats(&mut doc["paths"][route.path][method], route.path);
+        }
+    }
     doc
+}
+
+/// A route that also answers in GIS formats: `f` and `outline`, the three
+/// other media types, and the 422 a bad `f` gets.
+fn gis_formats(operation: &mut Value, path: &str) {
+    let reference = |to: &str| serde_json::json!({ "$ref": to });
+    let parameters = operation["parameters"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let parameters = parameters
+        .into_iter()
+        .chain(["Format", "Outline"].map(|p| reference(&format!("#/components/parameters/{p}"))))
+        .collect();
+    operation["parameters"] = Value::Array(parameters);
+    let feature = match path.ends_with('}') {
+        true => "#/components/schemas/Feature",
+        false => "#/components/schemas/FeatureCollection",
+    };
+    let content = &mut operation["responses"]["200"]["content"];
+    content["application/geo+json"] = serde_json::json!({ "schema": reference(feature) });
+    for text in ["application/vnd.google-earth.kml+xml", "text/csv"] {
+        content[text] = serde_json::json!({ "schema": { "type": "string" } });
+    }
+    let refused = &mut operation["responses"]["422"];
+    if refused.is_null() {
+        *refused = reference("#/components/responses/Unprocessable");
+    }
 }
 
 #[cfg(test)]

@@ -20,8 +20,8 @@ use serde::Serialize;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::POST, "/v1/activities", submit),
-        route(Method::GET, "/v1/activities", list),
-        route(Method::GET, "/v1/activities/{id}", get),
+        route(Method::GET, "/v1/activities", list).features(crate::features::ACTIVITIES),
+        route(Method::GET, "/v1/activities/{id}", get).features(crate::features::ACTIVITIES),
         route(Method::POST, "/v1/activities/{id}/clear", clear),
         route(Method::POST, "/v1/activities/{id}/hold", hold),
         route(Method::POST, "/v1/activities/{id}/deny", deny),

@@ -21,8 +21,8 @@ use serde::Deserialize;
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route(Method::GET, "/v1/conflicts", list),
-        route(Method::GET, "/v1/conflicts/{id}", get),
+        route(Method::GET, "/v1/conflicts", list).features(crate::features::CONFLICTS),
+        route(Method::GET, "/v1/conflicts/{id}", get).features(crate::features::CONFLICTS),
         route(Method::POST, "/v1/conflicts/{id}/acknowledge", acknowledge),
         route(Method::POST, "/v1/conflicts/{id}/override", override_),
     ]

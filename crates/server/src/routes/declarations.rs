@@ -17,8 +17,8 @@ use serde::Serialize;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::POST, "/v1/declarations", create),
-        route(Method::GET, "/v1/declarations", list),
-        route(Method::GET, "/v1/declarations/{id}", get),
+        route(Method::GET, "/v1/declarations", list).features(crate::features::DECLARATIONS),
+        route(Method::GET, "/v1/declarations/{id}", get).features(crate::features::DECLARATIONS),
         route(Method::PUT, "/v1/declarations/{id}", amend),
         route(Method::DELETE, "/v1/declarations/{id}", withdraw),
     ]

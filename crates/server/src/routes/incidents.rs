@@ -17,8 +17,8 @@ use serde::Deserialize;
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::POST, "/v1/incidents", create),
-        route(Method::GET, "/v1/incidents", list),
-        route(Method::GET, "/v1/incidents/{id}", get),
+        route(Method::GET, "/v1/incidents", list).features(crate::features::INCIDENTS),
+        route(Method::GET, "/v1/incidents/{id}", get).features(crate::features::INCIDENTS),
         route(Method::POST, "/v1/incidents/{id}/status", set_status),
         route(Method::POST, "/v1/incidents/{id}/response", respond),
         route(Method::GET, "/v1/incidents/{id}/evidence", evidence),

@@ -37,6 +37,17 @@ pub(crate) struct Route {
     pub(crate) handler: MethodRouter<AppState>,
     /// The largest body the route takes, when not the configured one.
     pub(crate) body_limit: Option<fn(&Config) -> usize>,
+    /// Where its answer's places are, when it also answers in GIS formats
+    /// (see [`crate::features`]).
+    pub(crate) features: Option<deconflict_features::Layout>,
+}
+
+impl Route {
+    /// The route answers in GIS formats too, its places laid out so.
+    pub(crate) fn features(mut self, layout: deconflict_features::Layout) -> Route {
+        self.features = Some(layout);
+        self
+    }
 }
 
 pub(crate) fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
@@ -50,6 +61,7 @@ where
         path,
         handler: on(filter, handler),
         body_limit: None,
+        features: None,
     }
 }
 

@@ -26,9 +26,9 @@ use serde::Serialize;
 
 pub(crate) fn routes() -> Vec<Route> {
     vec![
-        route(Method::GET, "/v1/stops", list),
+        route(Method::GET, "/v1/stops", list).features(crate::features::STOPS),
         route(Method::POST, "/v1/stops", raise),
-        route(Method::GET, "/v1/stops/{id}", get),
+        route(Method::GET, "/v1/stops/{id}", get).features(crate::features::STOPS),
         route(Method::POST, "/v1/stops/{id}/acknowledge", acknowledge),
         route(Method::POST, "/v1/stops/{id}/lift", lift),
     ]

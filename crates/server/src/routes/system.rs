@@ -23,6 +23,7 @@ pub(crate) fn routes() -> Vec<Route> {
             path: "/metrics",
             handler: axum::routing::any(metrics),
             body_limit: None,
+            features: None,
         },
         route(Method::GET, "/v1/openapi.json", openapi),
     ]
