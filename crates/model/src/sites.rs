@@ -65,6 +65,8 @@ pub(crate) struct Ruled {
     pub(crate) reason: String,
     pub(crate) named: bool,
     pub(crate) time_ms: i64,
+    /// Upheld a site that stood disputed until then.
+    pub(crate) lifted: bool,
 }
 
 /// A challenge as one viewer may see it.
@@ -118,6 +120,15 @@ impl State {
                 Some((*id, other.party.clone()))
             })
             .collect()
+    }
+
+    /// Whether ruling `challenge` lifted a dispute: it upheld a site that
+    /// stood disputed until then.
+    pub fn lifted_dispute(&self, challenge: &ChallengeId) -> bool {
+        self.challenges
+            .get(challenge)
+            .and_then(|c| c.ruling.as_ref())
+            .is_some_and(|r| r.lifted)
     }
 
     /// Every challenge `viewer` may see, by id.

@@ -765,17 +765,19 @@ impl State {
                     .get_mut(id)
                     .ok_or_else(|| missing(seq, id))?;
                 let reason = reason.clone().unwrap_or_default();
-                c.ruling = Some(crate::sites::Ruled {
-                    ruling: *ruling,
-                    reason: reason.clone(),
-                    named: *name_challenger,
-                    time_ms: t,
-                });
                 let declaration = c.declaration;
                 let d = self
                     .declarations
                     .get_mut(&declaration)
                     .ok_or_else(|| missing(seq, declaration))?;
+                c.ruling = Some(crate::sites::Ruled {
+                    ruling: *ruling,
+                    reason: reason.clone(),
+                    named: *name_challenger,
+                    time_ms: t,
+                    lifted: *ruling == crate::sites::ChallengeRuling::Upheld
+                        && d.disputed.is_some(),
+                });
                 match ruling {
                     crate::sites::ChallengeRuling::Upheld => d.disputed = None,
                     crate::sites::ChallengeRuling::Disputed => d.disputed = Some(reason),

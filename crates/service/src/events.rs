@@ -874,23 +874,8 @@ impl Events<'_> {
     ) {
         let disputed = match ruling {
             ChallengeRuling::Disputed => true,
-            ChallengeRuling::Upheld => {
-                // The flag stood if the ruling before this one set it.
-                // Events are read against the latest state, so later
-                // rulings are set aside by time.
-                let before = self
-                    .state
-                    .challenges(&coordinator())
-                    .into_iter()
-                    .filter(|c| c.declaration == *declaration && c.id != *ruled)
-                    .filter_map(|c| Some((c.ruled_ms?, c.ruling?)))
-                    .filter(|(t, _)| *t <= self.entry.time_ms)
-                    .max_by_key(|(t, _)| *t);
-                if !matches!(before, Some((_, ChallengeRuling::Disputed))) {
-                    return;
-                }
-                false
-            }
+            ChallengeRuling::Upheld if self.state.lifted_dispute(ruled) => false,
+            ChallengeRuling::Upheld => return,
             // Withdrawing the site resolves its conflicts, and says so.
             ChallengeRuling::Withdrawn => return,
         };

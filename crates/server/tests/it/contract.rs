@@ -13,8 +13,9 @@ static DOCUMENT: LazyLock<Value> = LazyLock::new(|| {
     serde_json::from_str(deconflict_server::openapi_document()).expect("the document is JSON")
 });
 
-/// Compiled schemas by operation and status; `None` where the body is not JSON.
-type Cache = HashMap<(String, String, u16), Option<Arc<Validator>>>;
+/// Compiled schemas by operation, status and media type; `None` where the
+/// body is not JSON.
+type Cache = HashMap<(String, String, u16, String), Option<Arc<Validator>>>;
 static VALIDATORS: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
 
 /// Panics unless `body`, answered with `status` to `method path`, is what
@@ -40,18 +41,21 @@ pub(crate) fn check(method: &Method, path: &str, status: u16, content_type: &str
         );
         return;
     }
-    let key = (template.clone(), method.clone(), status);
+    let media = content_type
+        .split(';')
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_owned();
+    let key = (template.clone(), method.clone(), status, media.clone());
     // Built outside the lock: a failing test must not poison it for the others.
     let cached = VALIDATORS.lock().unwrap().get(&key).cloned();
     let validator = cached.unwrap_or_else(|| {
-        let built = validator(&template, &method, status);
+        let built = validator(&template, &method, status, &media);
         VALIDATORS.lock().unwrap().insert(key, built.clone());
         built
     });
     let Some(validator) = validator else { return };
-    if !content_type.contains("json") {
-        panic!("{method} {path} answered {status} with {content_type}, not JSON");
-    }
     let instance: Value = serde_json::from_slice(body).unwrap_or_else(|e| {
         panic!("{method} {path} answered {status} with a body that is not JSON: {e}")
     });
@@ -135,9 +139,10 @@ fn template(path: &str) -> Option<String> {
         .cloned()
 }
 
-/// The schema of the JSON body of `status` to `method template`, or `None`
-/// when the document describes a body that is not JSON (or none).
-fn validator(template: &str, method: &str, status: u16) -> Option<Arc<Validator>> {
+/// The schema of the body of `status` to `method template` in `media`, or
+/// `None` when the document describes a body that is not JSON (or none);
+/// panics when it describes bodies, but none in `media`.
+fn validator(template: &str, method: &str, status: u16, media: &str) -> Option<Arc<Validator>> {
     let operation = &DOCUMENT["paths"][template][method];
     assert!(
         operation.is_object(),
@@ -153,11 +158,14 @@ fn validator(template: &str, method: &str, status: u16) -> Option<Arc<Validator>
         });
     let response = resolve(response);
     let content = response["content"].as_object()?;
-    let schema = content
-        .iter()
-        .find(|(media, _)| media.contains("json"))
-        .map(|(_, c)| c["schema"].clone())?;
-    if schema.is_null() {
+    let described = content.get(media).unwrap_or_else(|| {
+        panic!(
+            "{method} {template} answered {status} with {media}, which the document does not describe: {:?}",
+            content.keys().collect::<Vec<_>>()
+        )
+    });
+    let schema = described["schema"].clone();
+    if schema.is_null() || !media.contains("json") {
         return None;
     }
     // The schema's `$ref`s point into the document's components.
