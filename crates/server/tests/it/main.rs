@@ -31,6 +31,7 @@ mod connections;
 mod contract;
 mod failover;
 mod flooding;
+mod gis;
 mod holds;
 mod hostile;
 mod incidents;
