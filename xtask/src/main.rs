@@ -3,9 +3,9 @@
 //! `cargo xtask test` is the one command that checks everything: formatting,
 //! lints, the whole test suite (the service's integration tests a second
 //! time on PostgreSQL), then the web console in a real browser. It installs
-//! what the tests need when it is missing (Chromium and PostgreSQL from
-//! Debian's packages, pytak, the console's npm packages), so a fresh clone
-//! needs nothing else first.
+//! what the tests need when it is missing (Chromium, PostgreSQL, promtool
+//! and GDAL from Debian's packages, pytak, the console's npm packages), so a
+//! fresh clone needs nothing else first.
 
 mod api;
 
@@ -53,6 +53,7 @@ fn test() -> Result<(), String> {
     install_pytak()?;
     install_postgres()?;
     install_promtool()?;
+    install_gdal()?;
     run(cargo(&root).args(["fmt", "--all", "--check"]))?;
     run(cargo(&root).args([
         "clippy",
@@ -90,17 +91,11 @@ const CHROMIUM: &str = "/usr/bin/chromium";
 /// (Redocly, Schemathesis: see `api.rs`).
 fn browser_tests(root: &Path) -> Result<(), String> {
     if !Path::new(CHROMIUM).exists() {
-        eprintln!("xtask: {CHROMIUM} is missing; installing Debian's chromium");
-        let apt = || {
-            let mut command = Command::new("apt-get");
-            command.env("DEBIAN_FRONTEND", "noninteractive");
-            command
-        };
-        run(apt().arg("update"))
-            .and_then(|()| run(apt().args(["install", "-y", "chromium"])))
-            .map_err(|e| {
-                format!("{e}\nthe browser tests need Chromium at {CHROMIUM}: install it (as root: apt-get install chromium)")
-            })?;
+        apt_install(
+            "chromium",
+            true,
+            &format!("the browser tests need Chromium at {CHROMIUM}"),
+        )?;
     }
     let web = root.join("web");
     if npm_stale(&web) {
@@ -180,17 +175,11 @@ fn install_postgres() -> Result<(), String> {
     if installed {
         return Ok(());
     }
-    eprintln!("xtask: PostgreSQL is missing; installing Debian's postgresql");
-    let apt = || {
-        let mut command = Command::new("apt-get");
-        command.env("DEBIAN_FRONTEND", "noninteractive");
-        command
-    };
-    run(apt().arg("update"))
-        .and_then(|()| run(apt().args(["install", "-y", "postgresql"])))
-        .map_err(|e| {
-            format!("{e}\nthe store's tests need PostgreSQL's server binaries: install them (as root: apt-get install postgresql)")
-        })
+    apt_install(
+        "postgresql",
+        true,
+        "the store's tests need PostgreSQL's server binaries",
+    )
 }
 
 /// pytak, the TAK client library the Cursor-on-Target test drives the
@@ -219,17 +208,41 @@ fn install_promtool() -> Result<(), String> {
     if Command::new("promtool").arg("--version").output().is_ok() {
         return Ok(());
     }
-    eprintln!("xtask: promtool is missing; installing Debian's prometheus");
+    apt_install("prometheus", false, "the metrics tests need promtool")
+}
+
+/// GDAL's `ogrinfo` and `ogr2ogr`, which read the GIS formats in the
+/// command line's tests, from Debian's gdal-bin when they are missing.
+fn install_gdal() -> Result<(), String> {
+    if Command::new("ogrinfo").arg("--version").output().is_ok() {
+        return Ok(());
+    }
+    apt_install(
+        "gdal-bin",
+        false,
+        "the GIS tests need GDAL's ogrinfo and ogr2ogr",
+    )
+}
+
+/// Installs one of Debian's packages, with what it recommends or without,
+/// saying why it is needed when it cannot.
+fn apt_install(package: &str, recommends: bool, why: &str) -> Result<(), String> {
+    eprintln!("xtask: installing Debian's {package}");
     let apt = || {
         let mut command = Command::new("apt-get");
         command.env("DEBIAN_FRONTEND", "noninteractive");
         command
     };
     run(apt().arg("update"))
-        .and_then(|()| run(apt().args(["install", "-y", "--no-install-recommends", "prometheus"])))
-        .map_err(|e| {
-            format!("{e}\nthe metrics tests need promtool: install it (as root: apt-get install prometheus)")
+        .and_then(|()| {
+            let mut install = apt();
+            install.args(["install", "-y", package]);
+            if !recommends {
+                install.arg("--no-install-recommends");
+            }
+            run(&mut install)
         })
+        .map_err(|e| format!("{e}\n{why}: install it (as root: apt-get install {package})"))
 }
 
 /// cargo-deny, from crates.io when it is missing (a few minutes' build, once).

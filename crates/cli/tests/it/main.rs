@@ -9,6 +9,7 @@ mod admin;
 mod cot;
 mod demo;
 mod durability;
+mod gis;
 mod nodes;
 mod serve;
 mod theatre;
