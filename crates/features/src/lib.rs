@@ -73,6 +73,15 @@ impl Features {
         }
     }
 
+    /// The features themselves, for a caller that writes its own
+    /// collection around them (OGC API – Features adds links).
+    pub fn into_features(self) -> Vec<Feature> {
+        match self.shape {
+            Shape::One(one) => vec![*one],
+            Shape::Page { features, .. } => features,
+        }
+    }
+
     fn features(&self) -> &[Feature] {
         match &self.shape {
             Shape::One(one) => std::slice::from_ref(one),

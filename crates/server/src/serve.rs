@@ -108,23 +108,28 @@ struct Connection {
     _slot: OwnedSemaphorePermit,
 }
 
+/// How a request came: `http` or `https`, for the links an answer writes
+/// back to the service (OGC API – Features wants them absolute).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Scheme(pub(crate) &'static str);
+
 impl Connection {
     async fn serve(self, tcp: TcpStream, tls: Option<TlsAcceptor>) {
         let mut stopping = self.state.stopping();
         let Some(acceptor) = tls else {
-            return self.http(tcp, stopping).await;
+            return self.http(tcp, Scheme("http"), stopping).await;
         };
         let handshake = tokio::select! {
             done = crate::tls::handshake(&acceptor, tcp) => done,
             _ = stopping.wait_for(|stop| *stop) => return,
         };
         match handshake {
-            Ok(stream) => self.http(stream, stopping).await,
+            Ok(stream) => self.http(stream, Scheme("https"), stopping).await,
             Err(error) => tracing::debug!(peer = %self.peer, %error, "TLS handshake failed"),
         }
     }
 
-    async fn http<S>(self, io: S, mut stopping: watch::Receiver<bool>)
+    async fn http<S>(self, io: S, scheme: Scheme, mut stopping: watch::Receiver<bool>)
     where
         S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -138,6 +143,7 @@ impl Connection {
         let in_service = busy.clone();
         let service = hyper::service::service_fn(move |mut request: Request<Incoming>| {
             request.extensions_mut().insert(ConnectInfo(peer));
+            request.extensions_mut().insert(scheme);
             let busy = Busy::enter(&in_service);
             let router = router.clone();
             async move {

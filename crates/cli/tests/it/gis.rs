@@ -1,5 +1,6 @@
 //! GDAL, as a GIS cell runs it, reading the demo: `ogrinfo` over HTTP with
-//! a bearer header, `ogr2ogr` into a GeoPackage, and the KML and CSV a
+//! a bearer header, the OGC API – Features layers by GDAL's `OAPIF`
+//! driver, `ogr2ogr` into a GeoPackage, and the KML and CSV a
 //! spreadsheet or Google Earth would open; each finds the features the
 //! JSON lists, and the PMF's layers hold none of the coalition's private
 //! labels.
@@ -71,6 +72,38 @@ fn gdal_reads_each_partys_layers_over_http_and_from_kml_and_csv() {
         let expected = items(&server, path, &pmf);
         let (count, _) = summary(&url(&format!("{path}?f=geojson")), &pmf);
         assert_eq!(count, expected, "{path}");
+    }
+
+    // As a QGIS user adds the service: OGC API – Features, one layer a list.
+    let ogc = format!("OAPIF:{}", url("/ogc"));
+    let layers = gdal("ogrinfo", &["-ro", &ogc], &pmf);
+    for layer in [
+        "declarations",
+        "tracks",
+        "activities",
+        "conflicts",
+        "incidents",
+        "stops",
+    ] {
+        assert!(
+            layers.contains(&format!(": {layer} (")),
+            "{layer} in\n{layers}"
+        );
+    }
+    for layer in ["declarations", "activities", "conflicts", "incidents"] {
+        let text = gdal("ogrinfo", &["-ro", "-al", "-so", &ogc, layer], &pmf);
+        let count: usize = text
+            .lines()
+            .find_map(|l| l.strip_prefix("Feature Count:"))
+            .unwrap_or_else(|| panic!("{text}"))
+            .trim()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            count,
+            items(&server, &format!("/v1/{layer}"), &pmf),
+            "{layer}"
+        );
     }
 
     // The PMF's sites as the areas they protect, into a GeoPackage.

@@ -74,7 +74,7 @@ async fn submit(
     ))
 }
 
-async fn list(
+pub(crate) async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Query(params): Query<ListParams>,
@@ -109,7 +109,7 @@ async fn list(
     Ok(Json(page))
 }
 
-async fn get(
+pub(crate) async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id<ActivityId>,

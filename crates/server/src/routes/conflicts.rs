@@ -30,11 +30,11 @@ pub(crate) fn routes() -> Vec<Route> {
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct ConflictParams {
-    limit: Option<std::num::NonZeroUsize>,
-    after: Option<String>,
+pub(crate) struct ConflictParams {
+    pub(crate) limit: Option<std::num::NonZeroUsize>,
+    pub(crate) after: Option<String>,
     /// `open`, `resolved` or `overridden`.
-    state: Option<String>,
+    pub(crate) state: Option<String>,
 }
 
 /// The deliveries to record for the conflicts the caller is about to be shown.
@@ -49,7 +49,7 @@ pub(crate) fn deliveries<'a>(
         .collect()
 }
 
-async fn list(
+pub(crate) async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Query(params): Query<ConflictParams>,
@@ -82,7 +82,7 @@ async fn list(
     }))
 }
 
-async fn get(
+pub(crate) async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id<ConflictId>,

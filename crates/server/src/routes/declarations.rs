@@ -73,7 +73,7 @@ async fn create(
     ))
 }
 
-async fn list(
+pub(crate) async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Query(params): Query<ListParams>,
@@ -103,7 +103,7 @@ async fn list(
     Ok(Json(page))
 }
 
-async fn get(
+pub(crate) async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id<DeclarationId>,

@@ -55,12 +55,12 @@ async fn create(
 
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct IncidentParams {
-    limit: Option<std::num::NonZeroUsize>,
-    after: Option<String>,
+pub(crate) struct IncidentParams {
+    pub(crate) limit: Option<std::num::NonZeroUsize>,
+    pub(crate) after: Option<String>,
 }
 
-async fn list(
+pub(crate) async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Query(params): Query<IncidentParams>,
@@ -78,7 +78,7 @@ async fn list(
     Ok(Json(page))
 }
 
-async fn get(
+pub(crate) async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id<IncidentId>,

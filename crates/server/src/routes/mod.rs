@@ -11,6 +11,7 @@ pub(crate) mod holds;
 pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod me;
+pub(crate) mod ogc;
 pub(crate) mod rules;
 pub(crate) mod sites;
 pub(crate) mod state;
@@ -88,6 +89,7 @@ pub(crate) fn all() -> Vec<Route> {
         rules::routes(),
         stops::routes(),
         sites::routes(),
+        ogc::routes(),
     ]
     .into_iter()
     .flatten()
@@ -95,7 +97,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 15] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 16] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -111,6 +113,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 15] = [
     include_str!("rules.openapi.json"),
     include_str!("stops.openapi.json"),
     include_str!("sites.openapi.json"),
+    include_str!("ogc.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.
@@ -135,6 +138,22 @@ pub(crate) struct ListParams {
     pub(crate) include_withdrawn: Option<bool>,
 }
 
+/// A `bbox` query parameter: `west,south,east,north` in degrees.
+pub(crate) fn parse_bbox(text: &str) -> Result<[f64; 4], ApiError> {
+    let numbers: Vec<f64> = text
+        .split(',')
+        .map(|n| n.trim().parse::<f64>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| ApiError::query("bbox", "four numbers: west,south,east,north"))?;
+    match numbers[..] {
+        [w, s, e, n] if numbers.iter().all(|x| x.is_finite()) && s <= n => Ok([w, s, e, n]),
+        _ => Err(ApiError::query(
+            "bbox",
+            "four numbers: west,south,east,north (south <= north)",
+        )),
+    }
+}
+
 /// The filters of [`ListParams`], parsed.
 #[derive(Debug, Default)]
 pub(crate) struct Filter {
@@ -152,27 +171,7 @@ impl Filter {
                 .transpose()
                 .map_err(|e| ApiError::query(name, e))
         };
-        let bbox = match &params.bbox {
-            None => None,
-            Some(text) => {
-                let numbers: Vec<f64> = text
-                    .split(',')
-                    .map(|n| n.trim().parse::<f64>())
-                    .collect::<Result<_, _>>()
-                    .map_err(|_| ApiError::query("bbox", "four numbers: west,south,east,north"))?;
-                match numbers[..] {
-                    [w, s, e, n] if numbers.iter().all(|x| x.is_finite()) && s <= n => {
-                        Some([w, s, e, n])
-                    }
-                    _ => {
-                        return Err(ApiError::query(
-                            "bbox",
-                            "four numbers: west,south,east,north (south <= north)",
-                        ));
-                    }
-                }
-            }
-        };
+        let bbox = params.bbox.as_deref().map(parse_bbox).transpose()?;
         Ok(Filter {
             bbox,
             from: time("from", &params.from)?,

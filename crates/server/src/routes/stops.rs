@@ -41,7 +41,7 @@ pub(crate) struct StopsOut {
     items: Vec<StopOut>,
 }
 
-async fn list(
+pub(crate) async fn list(
     Caller(caller): Caller,
     State(app): State<AppState>,
 ) -> Result<Json<StopsOut>, ApiError> {
@@ -55,7 +55,7 @@ async fn list(
     Ok(Json(StopsOut { items }))
 }
 
-async fn get(
+pub(crate) async fn get(
     Caller(caller): Caller,
     State(app): State<AppState>,
     Id(id): Id<StopId>,

@@ -41,6 +41,7 @@ mod log;
 mod metrics;
 mod need_to_know;
 mod nodes;
+mod ogc;
 mod probing;
 mod refusals;
 mod replay;

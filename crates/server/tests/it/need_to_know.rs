@@ -196,6 +196,25 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
         })
         .collect();
     paths.extend(gis);
+    // The same lists as OGC API – Features collections, and their features.
+    paths.extend(["/ogc", "/ogc/conformance", "/ogc/collections"].map(str::to_owned));
+    for collection in [
+        "declarations",
+        "tracks",
+        "activities",
+        "conflicts",
+        "incidents",
+        "stops",
+    ] {
+        paths.push(format!("/ogc/collections/{collection}"));
+        paths.push(format!("/ogc/collections/{collection}/items?limit=1000"));
+    }
+    for list in ["declarations", "activities", "conflicts"] {
+        for item in state[list].as_array().unwrap() {
+            let id = item["id"].as_str().unwrap();
+            paths.push(format!("/ogc/collections/{list}/items/{id}"));
+        }
+    }
     let mut replies = Vec::new();
     for path in paths {
         let reply = h.get(&path, who).await.expect(200);
