@@ -39,7 +39,12 @@ fn placemark(out: &mut Out, feature: &Feature) -> io::Result<()> {
     let properties = feature.properties.clone().unwrap_or_default();
     let title = ["label", "id", "kind"]
         .iter()
-        .find_map(|key| properties.get(*key).and_then(Value::as_str))
+        .find_map(|key| {
+            properties
+                .get(*key)
+                .and_then(Value::as_str)
+                .filter(|s| !s.is_empty())
+        })
         .unwrap_or_default()
         .to_owned();
     out.create_element("Placemark").write_inner_content(|out| {

@@ -8,8 +8,11 @@
 //! ([`deconflict_features`]). So every format shows exactly what the JSON
 //! shows the caller, and refusals stay problem+json.
 
+use crate::auth::Caller;
 use crate::problem::ApiError;
+use crate::state::AppState;
 use axum::body::Body;
+use axum::extract::FromRequestParts;
 use axum::extract::Request;
 use axum::http::{HeaderValue, header};
 use axum::middleware::Next;
@@ -51,10 +54,23 @@ struct Asked {
 }
 
 /// The layer: see the module docs.
-pub(crate) async fn negotiate(layout: Layout, mut request: Request, next: Next) -> Response {
+pub(crate) async fn negotiate(
+    app: AppState,
+    layout: Layout,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let asked = match asked(&mut request) {
         Ok(asked) => asked,
-        Err(refused) => return refused.into_response(),
+        // A caller without a valid token learns that first, as on every
+        // other route.
+        Err(refused) => {
+            let (mut parts, _) = request.into_parts();
+            return match Caller::from_request_parts(&mut parts, &app).await {
+                Ok(_) => refused.into_response(),
+                Err(unauthenticated) => unauthenticated.into_response(),
+            };
+        }
     };
     let mut response = next.run(request).await;
     // The same URL answers in several formats by `Accept`.

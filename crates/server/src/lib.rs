@@ -111,9 +111,12 @@ pub fn app(state: AppState) -> Router {
             None => route.handler,
         };
         let handler = match route.features {
-            Some(layout) => handler.layer(axum::middleware::from_fn(move |request, next| {
-                features::negotiate(layout, request, next)
-            })),
+            Some(layout) => {
+                let app = state.clone();
+                handler.layer(axum::middleware::from_fn(move |request, next| {
+                    features::negotiate(app.clone(), layout, request, next)
+                }))
+            }
             None => handler,
         };
         router = router.route(route.path, handler);

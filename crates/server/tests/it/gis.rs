@@ -170,7 +170,14 @@ async fn a_bad_format_is_refused_by_name_and_a_refusal_stays_a_problem() {
         .await
         .expect(404);
     assert_eq!(missing.headers["content-type"], "application/problem+json");
-    h.get("/v1/declarations?f=geojson", "").await.expect(401);
+    // Without a token, that comes first, whatever the format asked.
+    for path in [
+        "/v1/declarations?f=geojson",
+        "/v1/declarations?f=shp",
+        "/v1/conflicts?outline=true",
+    ] {
+        h.get(path, "").await.problem(401, "unauthenticated");
+    }
 }
 
 #[tokio::test]
