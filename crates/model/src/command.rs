@@ -103,6 +103,13 @@ pub enum Command {
     },
     /// Operator of the owner: the declaration no longer stands.
     Withdraw { id: DeclarationId },
+    /// Operator: many declarations of the actor's party as one act, all or
+    /// none (an agency's list of sites). `key` is the caller's own, so a
+    /// retried import creates nothing twice.
+    Import {
+        key: String,
+        declarations: Vec<DeclarationSpec>,
+    },
     /// Operator: a new activity of the actor's party.
     SubmitActivity(ActivitySpec),
     /// Approver of the coordinator: held → cleared; `reason` required.
@@ -235,6 +242,7 @@ impl Command {
             Command::Declare(_) => "declare",
             Command::Amend { .. } => "amend",
             Command::Withdraw { .. } => "withdraw",
+            Command::Import { .. } => "import",
             Command::SubmitActivity(_) => "submit",
             Command::Clear { .. } => "clear",
             Command::Hold { .. } => "hold",

@@ -18,6 +18,9 @@ use std::collections::BTreeMap;
 /// The version of the entry encoding that [`Entry::encode`] writes, as
 /// the `v` field of every encoded entry.
 ///
+/// Version 4 added imports (many declarations as one entry); a version 3
+/// entry is a version 4 entry that uses none.
+///
 /// Version 3 added the rules of the theatre, check fire (stops), an
 /// activity's `late_notice`, and what a clearance was decided against; a
 /// version 2 entry is a version 3 entry that uses none of them, so both
@@ -29,7 +32,7 @@ use std::collections::BTreeMap;
 /// leaves that showed who did what, and its signed history cannot be
 /// rewritten into the new form, so this build refuses it (see
 /// `deconflict_model::ENTRY_VERSION` in the server's start-up message).
-pub const ENTRY_VERSION: u32 = 3;
+pub const ENTRY_VERSION: u32 = 4;
 
 /// The oldest entry encoding this build reads.
 pub const OLDEST_ENTRY_VERSION: u32 = 2;
@@ -82,6 +85,9 @@ pub struct Outcome {
     /// The declaration or activity the command created.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<ObjectRef>,
+    /// The declarations an import created, in the order of its list.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imported: Vec<DeclarationId>,
     /// The state the command's activity is in afterwards.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub activity_state: Option<ActivityState>,

@@ -100,12 +100,28 @@ pub enum ModelError {
     /// The activity meets a stop that still stands.
     #[error("the activity meets check fire {stop}, which still stands; it must be lifted first")]
     Stopped { stop: StopId },
+    /// Declarations of an import refused, each with its place in the list:
+    /// the import is all or none.
+    #[error(
+        "{} of the declarations refused, the first declarations[{}]: {}",
+        .refused.len(),
+        .refused[0].index,
+        .refused[0].error
+    )]
+    ImportRefused { refused: Vec<Refused> },
     /// A log entry that does not decode.
     #[error("log entry does not decode: {detail}")]
     Undecodable { detail: String },
     /// A log entry that decodes but does not fit the state it is applied to.
     #[error("log entry {seq} cannot be applied: {detail}")]
     Corrupt { seq: u64, detail: String },
+}
+
+/// One declaration of an import refused: its index in the list, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub index: usize,
+    pub error: ModelError,
 }
 
 fn list(ids: &[ConflictId]) -> String {
@@ -147,6 +163,7 @@ impl ModelError {
             ModelError::RuleRefused { .. } => "rule_refused",
             ModelError::Stopped { .. } => "stopped",
             ModelError::AwaitingReconfirmation { .. } => "awaiting_reconfirmation",
+            ModelError::ImportRefused { .. } => "import_refused",
             ModelError::Undecodable { .. } => "undecodable_entry",
             ModelError::Corrupt { .. } => "corrupt_log",
         }
@@ -172,6 +189,9 @@ impl ModelError {
             ModelError::Stopped { .. } => ErrorKind::Conflict { state: "stopped" },
             ModelError::AwaitingReconfirmation { .. } => ErrorKind::Conflict {
                 state: "awaiting_reconfirmation",
+            },
+            ModelError::ImportRefused { .. } => ErrorKind::Invalid {
+                field: "declarations",
             },
             ModelError::Undecodable { .. } | ModelError::Corrupt { .. } => ErrorKind::Internal,
         }

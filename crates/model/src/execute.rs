@@ -4,7 +4,7 @@ use crate::actor::{Actor, Role};
 use crate::area::CoarseArea;
 use crate::command::{ActivityMove, ActivitySpec, Command, DeclarationSpec};
 use crate::entry::{EntryDraft, Known, Notice, NoticeEvent, OpenedConflict, Outcome, RevealStep};
-use crate::error::{ModelError, Noun};
+use crate::error::{ModelError, Noun, Refused};
 use crate::id::{
     ActivityId, ConflictId, DeclarationId, Entropy, Ids, IncidentId, ObjectRef, StopId,
 };
@@ -149,6 +149,77 @@ struct Plan<'s> {
 }
 
 impl<'s> Plan<'s> {
+    /// Many declarations as one act: every one checked as a declaration is
+    /// (all refusals named, none applied if any is refused), then each
+    /// declared in the order of the list.
+    fn import(&mut self, key: &str, declarations: &[DeclarationSpec]) -> Result<(), ModelError> {
+        let party = &self.actor.party;
+        if key.is_empty() || key.len() > MAX_IMPORT_KEY || key.chars().any(char::is_control) {
+            return Err(ModelError::invalid(
+                "key",
+                format!("1 to {MAX_IMPORT_KEY} characters, none a control character"),
+            ));
+        }
+        if self
+            .state
+            .imports
+            .contains_key(&(party.clone(), key.to_owned()))
+        {
+            return Err(ModelError::invalid(
+                "key",
+                "this party already imported under this key",
+            ));
+        }
+        if declarations.is_empty() || declarations.len() > MAX_IMPORT {
+            return Err(ModelError::invalid(
+                "declarations",
+                format!("1 to {MAX_IMPORT} declarations"),
+            ));
+        }
+        let mut volumes = Vec::with_capacity(declarations.len());
+        let mut refused = Vec::new();
+        for (index, spec) in declarations.iter().enumerate() {
+            match self.checked_site(spec) {
+                Ok(volume) => volumes.push(volume),
+                Err(error) => refused.push(Refused { index, error }),
+            }
+        }
+        if !refused.is_empty() {
+            return Err(ModelError::ImportRefused { refused });
+        }
+        let state = self.state;
+        let actor = self.actor;
+        let mut created: Vec<DeclarationId> = Vec::with_capacity(declarations.len());
+        for volume in &volumes {
+            let id = self
+                .ids
+                .declaration(|d| state.declarations.contains_key(&d) || created.contains(&d));
+            let subject = ObjectRef::Declaration(id);
+            let meetings = self.meetings(volume, None, true, &actor.party);
+            self.ask(volume, meetings.len(), true);
+            for m in meetings {
+                self.open_with_activity(m, &subject, &actor.party, volume);
+            }
+            created.push(id);
+        }
+        self.outcome.imported = created;
+        Ok(())
+    }
+
+    /// One declaration of an import, checked as a declaration is; a unit
+    /// that reports its position is declared on its own.
+    fn checked_site(&self, spec: &DeclarationSpec) -> Result<Volume, ModelError> {
+        if spec.tracking.is_some() {
+            return Err(ModelError::invalid(
+                "tracking",
+                "an imported site does not report positions: declare a tracked unit on its own",
+            ));
+        }
+        let volume = validate::declaration(spec)?;
+        validate::within_limits(&spec.kind, &volume, self.limits(&spec.kind), None)?;
+        Ok(volume)
+    }
+
     /// Decides the command; returns it as it will be logged (reasons trimmed).
     fn decide(&mut self, command: Command) -> Result<Command, ModelError> {
         let verb = command.verb();
@@ -170,6 +241,10 @@ impl<'s> Plan<'s> {
                     self.open_with_activity(m, &subject, party, &volume);
                 }
                 self.outcome.created = Some(subject);
+                Ok(command)
+            }
+            Command::Import { key, declarations } => {
+                self.import(key, declarations)?;
                 Ok(command)
             }
             Command::Amend { id, version, spec } => {
@@ -1410,6 +1485,12 @@ impl<'s> Plan<'s> {
 /// How close to the end of a stale unit's covered time a sweep grows it
 /// again: more than the sweep's period, so the cover never lapses.
 const SWEEP_MARGIN_MS: i64 = 2_000;
+
+/// The most declarations one import holds: a larger list comes in several
+/// imports, each its own entry of the log.
+pub const MAX_IMPORT: usize = 5_000;
+/// The longest import key.
+pub const MAX_IMPORT_KEY: usize = 128;
 
 fn wrong_state(
     noun: Noun,

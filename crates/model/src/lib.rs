@@ -150,7 +150,8 @@ pub use entry::{
     ENTRY_VERSION, Entry, EntryDraft, Known, Notice, NoticeEvent, OLDEST_ENTRY_VERSION,
     OpenedConflict, Outcome, RevealStep,
 };
-pub use error::{ErrorKind, ModelError, Noun};
+pub use error::{ErrorKind, ModelError, Noun, Refused};
+pub use execute::{MAX_IMPORT, MAX_IMPORT_KEY};
 pub use holds::{HOLDS_WINDOW_MS, MAX_SUSPENSION_MS, Suspension};
 pub use id::{
     ActivityId, ChallengeId, ConflictId, DeclarationId, Entropy, IncidentId, ObjectRef, StopId,

@@ -64,6 +64,7 @@ impl Entry {
             }
             Command::GrantEvidence { incident, .. } => Some(ObjectRef::Incident(*incident)),
             Command::Reveal { .. }
+            | Command::Import { .. }
             | Command::Track { .. }
             | Command::Sweep
             | Command::SuspendHolds { .. }
@@ -110,6 +111,7 @@ pub fn revealable_alone(entry: &Entry, pointer: &str) -> bool {
     let own_command = matches!(
         entry.command,
         Command::Declare(_)
+            | Command::Import { .. }
             | Command::Amend { .. }
             | Command::Withdraw { .. }
             | Command::SubmitActivity(_)
@@ -128,7 +130,7 @@ pub fn revealable_alone(entry: &Entry, pointer: &str) -> bool {
     );
     match tokens.as_slice() {
         ["time_ms"] | ["actor", _] | ["outcome", "reveal"] => true,
-        ["command", ..] | ["outcome", "created" | "activity_state"] => own_command,
+        ["command", ..] | ["outcome", "created" | "activity_state" | "imported", ..] => own_command,
         _ => false,
     }
 }
@@ -169,6 +171,7 @@ impl Reader<'_> {
             || (0..o.stale.len()).any(|i| self.indexed("stale", i))
             || (0..o.escalations.len()).any(|i| self.indexed("escalations", i))
             || self.reports_readable()
+            || (0..o.imported.len()).any(|i| self.imported(i))
             || self.outcome(&["stop", "id"])
             || o.stopped.values().any(|owner| *owner == self.viewer.party)
             || (0..o.reminders.len()).any(|i| self.indexed("reminders", i))
@@ -192,7 +195,9 @@ impl Reader<'_> {
             // Another party's receipt or acknowledgement: when it read the
             // notification is not told.
             Command::Acknowledge { .. } | Command::MarkDelivered { .. } => self.own(),
-            Command::Track { .. } | Command::Sweep => self.own(),
+            // An import as a whole (its key, how many) is its party's; each
+            // declaration in it is read as that declaration is.
+            Command::Track { .. } | Command::Sweep | Command::Import { .. } => self.own(),
             // A rule is read by those it binds, or by all if it is public.
             Command::SetRule { spec, .. } => spec.readable_by(self.viewer),
             // Where, why and by whom a stop was raised or lifted is the
@@ -230,8 +235,21 @@ impl Reader<'_> {
         }
     }
 
+    /// The `i`th declaration of an import: its owner's, and whoever sees
+    /// that declaration in full.
+    fn imported(&self, i: usize) -> bool {
+        self.entry
+            .outcome
+            .imported
+            .get(i)
+            .is_some_and(|id| self.own() || self.full(&ObjectRef::Declaration(*id)))
+    }
+
     fn command(&self, rest: &[&str]) -> bool {
         match (&self.entry.command, rest) {
+            (Command::Import { .. }, [_, "declarations", i, ..]) => {
+                i.parse::<usize>().is_ok_and(|i| self.imported(i))
+            }
             (Command::Track { reports }, [_, "reports", i, ..]) => i
                 .parse::<usize>()
                 .ok()
@@ -256,6 +274,7 @@ impl Reader<'_> {
                 .as_ref()
                 .is_some_and(|c| self.own() || self.full(c)),
             ["activity_state"] => self.activity_state(),
+            ["imported", i] => i.parse::<usize>().is_ok_and(|i| self.imported(i)),
             // The rules that held its own activity, and the stops it met,
             // unless its budget was spent: then the answer is the
             // coordinator's to give.

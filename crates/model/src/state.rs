@@ -71,6 +71,8 @@ pub struct State {
     pub(crate) stops: BTreeMap<crate::id::StopId, crate::stops::Stop>,
     /// Every challenge of a declaration.
     pub(crate) challenges: BTreeMap<crate::id::ChallengeId, crate::sites::Challenge>,
+    /// The declarations each party imported, by the key it gave.
+    pub(crate) imports: BTreeMap<(String, String), Vec<DeclarationId>>,
 }
 
 impl State {
@@ -97,6 +99,7 @@ impl State {
             rules: BTreeMap::new(),
             stops: BTreeMap::new(),
             challenges: BTreeMap::new(),
+            imports: BTreeMap::new(),
         }
     }
 
@@ -228,35 +231,21 @@ impl State {
         let volume =
             |spec, names| validate::volume(spec, names).map_err(|e| corrupt(seq, e.to_string()));
         match &entry.command {
+            Command::Import { key, declarations } => {
+                if outcome.imported.len() != declarations.len() {
+                    return Err(corrupt(seq, "an import without an id for each declaration"));
+                }
+                for (id, spec) in outcome.imported.iter().zip(declarations) {
+                    self.declare(volumes, seq, t, party, id, spec)?;
+                }
+                self.imports
+                    .insert((party.clone(), key.clone()), outcome.imported.clone());
+            }
             Command::Declare(spec) => {
                 let Some(ObjectRef::Declaration(id)) = &outcome.created else {
                     return Err(corrupt(seq, "a declaration without its id"));
                 };
-                if self.declarations.contains_key(id) {
-                    return Err(corrupt(seq, format!("{id} exists already")));
-                }
-                let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
-                let key = self.new_key(ObjectRef::Declaration(*id));
-                let declaration = Declaration {
-                    key,
-                    version: 1,
-                    owner: party.clone(),
-                    spec: spec.clone(),
-                    withdrawn: false,
-                    created_ms: t,
-                    updated_ms: t,
-                    conflicts: ObjectConflicts::default(),
-                    track: None,
-                    fix: None,
-                    disputed: None,
-                    confirmed_ms: t,
-                    unconfirmed_since: None,
-                    reconfirm_by: None,
-                    challenges: Vec::new(),
-                };
-                volumes.put(key, volume);
-                self.declarations.insert(*id, declaration);
-                self.bind_cot_uid(*id, party, Some(spec));
+                self.declare(volumes, seq, t, party, id, spec)?;
             }
             Command::Amend { id, spec, .. } => {
                 let volume = volume(&spec.volume, DECLARATION_WINDOW)?;
@@ -869,6 +858,52 @@ impl State {
             .side_of(party)
             .ok_or_else(|| corrupt(seq, format!("{party} is not in {id}")))?;
         Ok(&mut c.sides[side].notification)
+    }
+
+    /// The declarations `party` imported under `key`, if it did.
+    pub fn imported(&self, party: &str, key: &str) -> Option<&[DeclarationId]> {
+        self.imports
+            .get(&(party.to_owned(), key.to_owned()))
+            .map(Vec::as_slice)
+    }
+
+    /// A new declaration of `party`, as a declare or an import records it.
+    fn declare(
+        &mut self,
+        volumes: &mut impl Volumes,
+        seq: u64,
+        t: i64,
+        party: &str,
+        id: &DeclarationId,
+        spec: &DeclarationSpec,
+    ) -> Result<(), ModelError> {
+        if self.declarations.contains_key(id) {
+            return Err(corrupt(seq, format!("{id} exists already")));
+        }
+        let volume = validate::volume(&spec.volume, DECLARATION_WINDOW)
+            .map_err(|e| corrupt(seq, e.to_string()))?;
+        let key = self.new_key(ObjectRef::Declaration(*id));
+        let declaration = Declaration {
+            key,
+            version: 1,
+            owner: party.to_owned(),
+            spec: spec.clone(),
+            withdrawn: false,
+            created_ms: t,
+            updated_ms: t,
+            conflicts: ObjectConflicts::default(),
+            track: None,
+            fix: None,
+            disputed: None,
+            confirmed_ms: t,
+            unconfirmed_since: None,
+            reconfirm_by: None,
+            challenges: Vec::new(),
+        };
+        volumes.put(key, volume);
+        self.declarations.insert(*id, declaration);
+        self.bind_cot_uid(*id, party, Some(spec));
+        Ok(())
     }
 
     fn new_key(&mut self, object: ObjectRef) -> u64 {

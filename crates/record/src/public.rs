@@ -42,6 +42,8 @@ pub const WHOLE: &[&[&str]] = &[
     &["command", "report_incident"],
     // One tracked unit's position at one time.
     &["command", "track", "reports", "*"],
+    // Where and when each site of an import is.
+    &["command", "import", "declarations", "*", "volume"],
     // What the command created.
     &["outcome", "created"],
     // A conflict's other side, where the two meet, and whose they are.

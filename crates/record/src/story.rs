@@ -196,6 +196,10 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
             shown(&body["ruling"], "ruling")
         ),
         "track" => format!("reported positions: {}", positions(&body["reports"])),
+        "import" => match body["declarations"].as_array() {
+            Some(list) => format!("imported {} declarations", list.len()),
+            None => "imported declarations (list not revealed)".to_owned(),
+        },
         "sweep" => "swept for silent units and unanswered notices".to_owned(),
         other => printable(other),
     }

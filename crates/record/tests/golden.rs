@@ -237,6 +237,16 @@ fn history() -> Vec<Entry> {
         t(204),
         json!({"lift_stop": {"id": stop, "reason": "contact broken"}}),
     );
+    // An agency's list of sites, one of them under the coalition's strike
+    // of the check-fire story.
+    log.run(
+        "ocha/operator",
+        t(205),
+        json!({"import": {"key": "ocha-sites-2020-01-05", "declarations": [
+            {"kind": "clinic", "label": "Mobile clinic", "volume": volume(43.5, 34.506, 100.0, t(-60), None)},
+            {"kind": "warehouse", "label": "WFP warehouse", "visibility": "public",
+                "volume": volume(43.9, 34.9, 200.0, t(-60), None)}]}}),
+    );
     log.entries
 }
 
@@ -365,6 +375,7 @@ fn name(command: &Command) -> &'static str {
         Command::Declare(_) => "declare",
         Command::Amend { .. } => "amend",
         Command::Withdraw { .. } => "withdraw",
+        Command::Import { .. } => "import",
         Command::SubmitActivity(_) => "submit_activity",
         Command::Clear { .. } => "clear",
         Command::Hold { .. } => "hold",
@@ -395,7 +406,7 @@ fn name(command: &Command) -> &'static str {
     }
 }
 
-const EVERY_COMMAND: usize = 30;
+const EVERY_COMMAND: usize = 31;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

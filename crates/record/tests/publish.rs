@@ -161,6 +161,7 @@ fn commands(s: &Secrets) -> Vec<Value> {
         json!({"rule_challenge": {"id": s.id("chl_", 0), "ruling": "disputed", "reason": s.reason,
             "name_challenger": false}}),
         json!({"track": {"reports": [report(1), report(2), report(3)]}}),
+        json!({"import": {"key": s.reason, "declarations": [declaration.clone(), declaration]}}),
         json!("sweep"),
     ]
 }
@@ -172,6 +173,7 @@ fn name(command: &Command) -> &'static str {
         Command::Declare(_) => "declare",
         Command::Amend { .. } => "amend",
         Command::Withdraw { .. } => "withdraw",
+        Command::Import { .. } => "import",
         Command::SubmitActivity(_) => "submit_activity",
         Command::Clear { .. } => "clear",
         Command::Hold { .. } => "hold",
@@ -203,7 +205,7 @@ fn name(command: &Command) -> &'static str {
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 30;
+const EVERY_COMMAND: usize = 31;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -216,6 +218,7 @@ fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
     };
     serde_json::from_value(json!({
         "created": {"activity": s.id("act_", 1)},
+        "imported": [s.id("dec_", 1), s.id("dec_", 2)],
         "activity_state": "held",
         "opened": (0..opened).map(conflict).collect::<Vec<_>>(),
         "resolved": [s.id("con_", 3), s.id("con_", 0)],
@@ -463,7 +466,7 @@ fn units_are_scalars_or_the_whole_values_named() {
     };
     assert_eq!(value("/command").as_deref(), Some("\"sweep\""));
     assert_eq!(value("/outcome").as_deref(), Some("{}"));
-    assert_eq!(WHOLE.len(), 21);
+    assert_eq!(WHOLE.len(), 22);
 
     // A rule is one unit, an area rule's volume in it; a stop's place and
     // window one; what a stop held is one unit per activity, by its id, so
@@ -779,8 +782,8 @@ fn what_is_not_an_entry_of_a_format_read_is_refused() {
     }
     let s = Secrets::fixed();
     let body = String::from_utf8(encoded(&entries(&s)[0])).unwrap();
-    for v in ["1", "4", "\"3\"", "3.0", "null"] {
-        let other = body.replacen("{\"v\":3,", &format!("{{\"v\":{v},"), 1);
+    for v in ["1", "5", "\"4\"", "4.0", "null"] {
+        let other = body.replacen("{\"v\":4,", &format!("{{\"v\":{v},"), 1);
         let error = refused(other.as_bytes()).to_string();
         assert!(
             error.contains(&format!("entry format {v} is not supported")),
@@ -789,4 +792,5 @@ fn what_is_not_an_entry_of_a_format_read_is_refused() {
     }
     assert!(publish(b"{\"v\":2,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
     assert!(publish(b"{\"v\":3,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
+    assert!(publish(b"{\"v\":4,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
 }

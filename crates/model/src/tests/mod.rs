@@ -8,6 +8,7 @@
 mod area;
 mod entries;
 mod holds;
+mod imports;
 mod incidents;
 mod lifecycle;
 mod limits;
