@@ -333,6 +333,7 @@ fn print_welcome(
         ("joc", Role::Approver),
         ("coalition", Role::Operator),
         ("pmf", Role::Operator),
+        ("ocha", Role::Operator),
         ("ocha", Role::Viewer),
     ] {
         if let Some((_, _, issued)) = tokens.iter().find(|(p, r, _)| p == party && *r == role) {

@@ -13,6 +13,7 @@
 mod csv;
 mod format;
 mod kml;
+pub mod read;
 mod wkt;
 
 pub use format::{Format, UnknownFormat};

@@ -65,6 +65,19 @@ impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     }
 }
 
+/// The request body as it came, for a route that reads its own formats;
+/// too large a body is `too_large`, as on every other route.
+#[derive(Debug)]
+pub(crate) struct RawBody(pub(crate) Bytes);
+
+impl FromRequest<AppState> for RawBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<RawBody, ApiError> {
+        bytes(req, state).await.map(RawBody)
+    }
+}
+
 /// The query string as `T`.
 #[derive(Debug)]
 pub(crate) struct Query<T>(pub(crate) T);
@@ -144,7 +157,7 @@ pub(crate) fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, ApiErro
 }
 
 /// The field a serde error is about, and the message with that field first.
-fn name_field(path: &str, message: &str) -> (Option<String>, String) {
+pub(crate) fn name_field(path: &str, message: &str) -> (Option<String>, String) {
     let path = if path == "." || path == "?" { "" } else { path };
     let named = ["missing field `", "unknown field `"]
         .iter()

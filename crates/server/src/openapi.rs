@@ -67,6 +67,7 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::me::MeOut>(&mut written);
     root::<crate::routes::tracks::TracksOut>(&mut written);
     root::<crate::routes::declarations::Change>(&mut written);
+    root::<crate::routes::import::ImportedOut>(&mut written);
     root::<crate::routes::activities::Submitted>(&mut written);
     root::<crate::routes::webhooks::RegisteredOut>(&mut written);
     root::<crate::routes::webhooks::WebhookOut>(&mut written);

@@ -16,6 +16,7 @@
 //! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
 //! | `too_large` | 413 | the body, or a geometry's number of positions or its positions times the area it spans (`field` names it), exceeds the configured limit |
 //! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
+//! | `import_refused` | 422 | features of an import are refused; `errors` names each by its index, field and reason, and nothing was imported |
 //! | `rule_refused` | 422 | a rule of the theatre refuses the command; `rule` names it and its version, `field` the field it refuses |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |
 //! | `invalid_query` | 422 | a query parameter is malformed or unknown; `field` names it |
@@ -76,6 +77,14 @@ pub enum ApiError {
         field: Option<String>,
         detail: String,
     },
+    /// Features of an import refused, each by its index: none imported.
+    #[error(
+        "{} of the features refused, nothing imported; the first, features[{}]: {}",
+        .errors.len(),
+        .errors[0].index,
+        .errors[0].detail
+    )]
+    ImportRefused { errors: Vec<FeatureRefused> },
     /// A query parameter is malformed or unknown.
     #[error("{detail}")]
     InvalidQuery {
@@ -131,6 +140,7 @@ impl ApiError {
             ApiError::NoRoute => "no_route",
             ApiError::MethodNotAllowed => "method_not_allowed",
             ApiError::Invalid { code, .. } => code,
+            ApiError::ImportRefused { .. } => "import_refused",
             ApiError::RuleRefused { .. } => "rule_refused",
             ApiError::MalformedBody { .. } => "malformed_body",
             ApiError::InvalidQuery { .. } => "invalid_query",
@@ -161,6 +171,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Invalid { .. }
             | ApiError::RuleRefused { .. }
+            | ApiError::ImportRefused { .. }
             | ApiError::MalformedBody { .. }
             | ApiError::InvalidQuery { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::StateConflict { .. } => StatusCode::CONFLICT,
@@ -195,6 +206,7 @@ impl ApiError {
             ApiError::MethodNotAllowed => "Method not allowed",
             ApiError::Invalid { .. } => "Invalid field",
             ApiError::RuleRefused { .. } => "Refused by a rule",
+            ApiError::ImportRefused { .. } => "Features refused",
             ApiError::MalformedBody { .. } => "Malformed request body",
             ApiError::InvalidQuery { .. } => "Invalid query parameter",
             ApiError::StateConflict { .. } => "Not allowed in the current state",
@@ -266,6 +278,19 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Stop => "stop",
                 deconflict_model::Noun::Challenge => "challenge",
             }),
+            (ModelError::ImportRefused { refused }, _) => ApiError::ImportRefused {
+                errors: refused
+                    .iter()
+                    .map(|r| FeatureRefused {
+                        index: r.index,
+                        field: match r.error.kind() {
+                            ErrorKind::Invalid { field } => Some(field.to_owned()),
+                            _ => None,
+                        },
+                        detail: r.error.to_string(),
+                    })
+                    .collect(),
+            },
             (ModelError::RuleRefused { rule, field, .. }, _) => ApiError::RuleRefused {
                 rule: rule.clone(),
                 field: field.clone(),
@@ -311,6 +336,15 @@ impl From<deconflict_service::Error> for ApiError {
     }
 }
 
+/// One feature of an import refused: where in the list, which field, why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FeatureRefused {
+    pub(crate) index: usize,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) field: Option<String>,
+    pub(crate) detail: String,
+}
+
 #[derive(Serialize)]
 struct Body<'a> {
     #[serde(rename = "type")]
@@ -323,6 +357,8 @@ struct Body<'a> {
     field: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     rule: Option<&'a deconflict_model::RuleRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    errors: Option<&'a [FeatureRefused]>,
 }
 
 impl IntoResponse for ApiError {
@@ -336,6 +372,10 @@ impl IntoResponse for ApiError {
             field: self.field(),
             rule: match &self {
                 ApiError::RuleRefused { rule, .. } => Some(rule),
+                _ => None,
+            },
+            errors: match &self {
+                ApiError::ImportRefused { errors } => Some(errors),
                 _ => None,
             },
         };

@@ -8,6 +8,7 @@ pub(crate) mod console;
 pub(crate) mod declarations;
 pub(crate) mod events;
 pub(crate) mod holds;
+pub(crate) mod import;
 pub(crate) mod incidents;
 pub(crate) mod log;
 pub(crate) mod me;
@@ -75,6 +76,7 @@ pub(crate) struct BodyLimit(pub(crate) usize);
 pub(crate) fn all() -> Vec<Route> {
     [
         declarations::routes(),
+        import::routes(),
         activities::routes(),
         conflicts::routes(),
         incidents::routes(),
@@ -97,7 +99,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 16] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 17] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -114,6 +116,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 16] = [
     include_str!("stops.openapi.json"),
     include_str!("sites.openapi.json"),
     include_str!("ogc.openapi.json"),
+    include_str!("import.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -34,6 +34,7 @@ mod flooding;
 mod gis;
 mod holds;
 mod hostile;
+mod import;
 mod incidents;
 mod limits;
 mod live;

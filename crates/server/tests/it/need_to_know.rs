@@ -226,7 +226,27 @@ async fn pmf_reads(h: &Harness, who: &str) -> Vec<(String, Reply)> {
 #[tokio::test]
 async fn the_pmf_never_sees_coalition_labels_coordinates_or_ids() {
     let h = Harness::demo().await;
+    // Two private sites imported as one entry of the log.
+    let sites = json!({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.1357, 33.3791]},
+            "properties": {"kind": "base", "label": "Imported safe house, tango-bravo", "buffer_m": 200}},
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [43.2468, 33.4802]},
+            "properties": {"kind": "base", "label": "Imported depot, sierra-echo", "buffer_m": 200}}]});
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/v1/declarations/import")
+        .header(
+            "authorization",
+            format!("Bearer {}", h.token("coalition/operator")),
+        )
+        .header("content-type", "application/geo+json")
+        .header("idempotency-key", "coalition-sites")
+        .body(axum::body::Body::from(sites.to_string()))
+        .unwrap();
+    h.send(request).await.expect(201);
     let mut secrets = coalition_secrets(&h).await;
+    assert!(secrets.iter().any(|s| s.contains("tango-bravo")));
+    secrets.push("coalition-sites".into());
     secrets.extend(coalition_rule_stop_and_challenge(&h).await);
     for who in [
         "coalition/operator",
