@@ -4,6 +4,7 @@
 
 mod admin;
 mod config;
+mod import;
 mod serve;
 mod verify;
 mod witness;
@@ -65,6 +66,14 @@ enum Command {
     /// status 2 and its checkpoint saved as `STATE.fork`. Make a key first
     /// with `deconflict witness keygen`.
     Witness(witness::WitnessArgs),
+    /// Import a party's list of sites (GeoJSON or CSV) into a running
+    /// service, in batches, with a progress bar and a summary.
+    ///
+    /// Each batch is one command of `POST /v1/declarations/import`, keyed by
+    /// the file's name and the batch's bytes: running the same import again
+    /// skips what was imported and creates nothing twice. A refused batch
+    /// stops it, naming each refused site by its index in the file.
+    Import(import::ImportArgs),
     /// Check an evidence bundle offline and tell what it proves.
     ///
     /// The checkpoint must be signed by a log key given (named as the
@@ -175,6 +184,7 @@ fn main() -> ExitCode {
         }
         Command::Serve { config } => serve::serve(config),
         Command::Demo { config } => serve::demo(config),
+        Command::Import(args) => import::run(args),
         Command::Witness(args) => return witness::main(args),
         Command::Verify(args) => return verify::main(args),
     };

@@ -487,6 +487,22 @@ fn write_atomic(path: &Path, contents: &[u8]) -> std::io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
+/// An HTTP client of the service: refusals are answers to read, not
+/// errors; `ca`, when given, the only roots trusted.
+pub(crate) fn agent(ca: Option<&Path>) -> Result<ureq::Agent, String> {
+    let mut tls = TlsConfig::builder();
+    if let Some(ca) = ca {
+        tls = tls.root_certs(read_ca(ca)?);
+    }
+    Ok(ureq::Agent::config_builder()
+        // Refusals are read as problem+json, not turned into bare errors.
+        .http_status_as_error(false)
+        .timeout_global(Some(REQUEST_TIMEOUT))
+        .tls_config(tls.build())
+        .build()
+        .new_agent())
+}
+
 /// The log's HTTP API, as one party's bearer token sees it.
 struct Client {
     agent: ureq::Agent,
@@ -496,19 +512,8 @@ struct Client {
 
 impl Client {
     fn new(server: &str, token: &str, ca: Option<&Path>) -> Result<Client, String> {
-        let mut tls = TlsConfig::builder();
-        if let Some(ca) = ca {
-            tls = tls.root_certs(read_ca(ca)?);
-        }
-        let agent = ureq::Agent::config_builder()
-            // Refusals are read as problem+json, not turned into bare errors.
-            .http_status_as_error(false)
-            .timeout_global(Some(REQUEST_TIMEOUT))
-            .tls_config(tls.build())
-            .build()
-            .new_agent();
         Ok(Client {
-            agent,
+            agent: agent(ca)?,
             server: server.trim_end_matches('/').to_owned(),
             authorization: format!("Bearer {token}"),
         })

@@ -10,6 +10,7 @@ mod cot;
 mod demo;
 mod durability;
 mod gis;
+mod import;
 mod nodes;
 mod serve;
 mod theatre;
