@@ -71,6 +71,13 @@ enum Op {
         pick: usize,
         by: Option<usize>,
     },
+    /// Several sites at once; with `spoil`, the last one refused, so none
+    /// goes in.
+    Import {
+        party: usize,
+        sites: Vec<(Place, f64)>,
+        spoil: bool,
+    },
     Submit {
         party: usize,
         kind: usize,
@@ -142,6 +149,8 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (any::<usize>(), by.clone(), place(), buffer.clone(), proptest::bool::weighted(0.2))
             .prop_map(|(pick, by, place, buffer, public)| Op::Amend { pick, by, place, buffer, public }),
         1 => (any::<usize>(), by.clone()).prop_map(|(pick, by)| Op::Withdraw { pick, by }),
+        1 => (party.clone(), proptest::collection::vec((place(), buffer.clone()), 1..5), proptest::bool::weighted(0.3))
+            .prop_map(|(party, sites, spoil)| Op::Import { party, sites, spoil }),
         4 => (party, 0..KINDS.len(), place(), buffer, 0i64..10, 1i64..6, proptest::bool::weighted(0.2))
             .prop_map(|(party, kind, place, buffer, from, hours, hush)| Op::Submit { party, kind, place, buffer, from, hours, hush }),
         3 => (any::<usize>(), 0..VERBS.len(), by).prop_map(|(pick, verb, by)| Op::Move { pick, verb, by }),
@@ -224,6 +233,29 @@ fn play(ops: &[Op]) -> World {
                     command = coordinator_only(command);
                 }
                 (format!("{party}/operator"), command)
+            }
+            Op::Import {
+                party,
+                sites,
+                spoil,
+            } => {
+                let party = PARTIES[*party];
+                let mut declarations: Vec<crate::DeclarationSpec> = sites
+                    .iter()
+                    .map(|(place, buffer)| crate::DeclarationSpec {
+                        kind: "site".into(),
+                        label: label(party, n),
+                        volume: vol(place.geometry(), *buffer, -5, None),
+                        visibility: crate::Visibility::Private,
+                        disclosure: crate::Disclosure::Coarse,
+                        tracking: None,
+                    })
+                    .collect();
+                if *spoil && let Some(last) = declarations.last_mut() {
+                    last.volume.buffer_m = -1.0;
+                }
+                let key = format!("import-{n}");
+                (format!("{party}/operator"), Command::Import { key, declarations })
             }
             Op::Amend {
                 pick,
