@@ -20,9 +20,9 @@ const MAX_BATCH: usize = 5_000;
 
 #[derive(Debug, clap::Args)]
 pub(crate) struct ImportArgs {
-    /// A GeoJSON FeatureCollection (`.geojson`, `.json`) or CSV (`.csv`:
-    /// a `wkt` column, or `latitude` and `longitude`; OCHA's no-strike-list
-    /// columns `name` and `type` read as label and kind).
+    /// A GeoJSON FeatureCollection (`.geojson`, `.json`), CSV (`.csv`: a
+    /// `wkt` column, or `latitude` and `longitude`; OCHA's no-strike-list
+    /// columns `name` and `type` read as label and kind) or KML (`.kml`).
     file: PathBuf,
     /// The service, e.g. `https://deconflict.example:8443`.
     #[arg(long, env = "DECONFLICT_URL")]
@@ -195,8 +195,9 @@ fn split(path: &Path, bytes: &[u8], size: usize) -> Result<Vec<Batch>, Box<dyn E
     match extension.as_str() {
         "csv" => split_csv(bytes, size),
         "geojson" | "json" => split_geojson(bytes, size),
+        "kml" => split_geojson(&kml_as_geojson(bytes)?, size),
         other => Err(format!(
-            "{}: .{other} is neither .geojson, .json nor .csv",
+            "{}: .{other} is none of .geojson, .json, .csv and .kml",
             path.display()
         )
         .into()),
@@ -221,6 +222,23 @@ fn split_geojson(bytes: &[u8], size: usize) -> Result<Vec<Batch>, Box<dyn Error>
             first: i * size,
         })
         .collect())
+}
+
+/// KML's placemarks as a FeatureCollection, a placemark without a shape
+/// left for the service to name.
+fn kml_as_geojson(bytes: &[u8]) -> Result<Vec<u8>, Box<dyn Error>> {
+    let features: Vec<serde_json::Value> = deconflict_features::read::kml(bytes)?
+        .into_iter()
+        .map(|row| {
+            serde_json::json!({"type": "Feature", "properties": row.properties,
+                "geometry": row.geometry.unwrap_or_default()})
+        })
+        .collect();
+    Ok(
+        serde_json::json!({"type": "FeatureCollection", "features": features})
+            .to_string()
+            .into_bytes(),
+    )
 }
 
 fn split_csv(bytes: &[u8], size: usize) -> Result<Vec<Batch>, Box<dyn Error>> {

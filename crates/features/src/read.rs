@@ -1,6 +1,8 @@
-//! Features in: a GeoJSON FeatureCollection, or CSV with a `wkt` column or
-//! `longitude` and `latitude` (`lon`, `lat`) columns, as rows of
-//! properties and a geometry each, for an import to map onto declarations.
+//! Features in: a GeoJSON FeatureCollection, CSV with a `wkt` column or
+//! `longitude` and `latitude` (`lon`, `lat`) columns, or KML placemarks
+//! (their `name`, `ExtendedData` and `Point`, `LineString`, `Polygon` or
+//! `MultiGeometry`), as rows of properties and a geometry each, for an
+//! import to map onto declarations.
 //! A body that cannot be read at all is refused whole; a row whose place
 //! cannot be read keeps its error, to be named with its index.
 
@@ -83,6 +85,131 @@ pub fn csv(bytes: &[u8]) -> Result<Vec<Row>, String> {
         });
     }
     Ok(rows)
+}
+
+/// The placemarks of a KML document: `name` as a property, each `Data`'s
+/// value under its name, and the shape.
+pub fn kml(bytes: &[u8]) -> Result<Vec<Row>, String> {
+    use quick_xml::events::Event;
+    let text = std::str::from_utf8(bytes).map_err(|e| e.to_string())?;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut rows = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    let mut content = String::new();
+    let mut data_name: Option<String> = None;
+    let mut placemark: Option<(Map<String, Value>, Vec<Value>)> = None;
+    let mut rings: Vec<Vec<Value>> = Vec::new();
+    loop {
+        match reader.read_event().map_err(|e| format!("kml: {e}"))? {
+            Event::DocType(_) => return Err("kml: a document type declaration is not read".into()),
+            Event::Start(e) => {
+                let name = e.local_name().into_inner().to_owned();
+                match name.as_str() {
+                    "Placemark" => placemark = Some((Map::new(), Vec::new())),
+                    "Data" => {
+                        data_name = e
+                            .attributes()
+                            .flatten()
+                            .find(|a| a.key.local_name().into_inner() == "name")
+                            .and_then(|a| {
+                                a.normalized_value(quick_xml::XmlVersion::Implicit1_0).ok()
+                            })
+                            .map(|v| v.into_owned());
+                    }
+                    "Polygon" => rings.clear(),
+                    _ => {}
+                }
+                path.push(name);
+                content.clear();
+            }
+            Event::Text(t) => content.push_str(&t.xml10_content()),
+            Event::CData(t) => content.push_str(&t.xml10_content()),
+            Event::GeneralRef(r) => {
+                let c = match r.resolve_char_ref().map_err(|e| format!("kml: {e}"))? {
+                    Some(c) => c.to_string(),
+                    None => quick_xml::escape::resolve_xml_entity(&r)
+                        .ok_or("kml: an unknown entity")?
+                        .to_owned(),
+                };
+                content.push_str(&c);
+            }
+            Event::End(_) => {
+                let name = path.pop().unwrap_or_default();
+                let parent = path.last().map(String::as_str).unwrap_or_default();
+                if let Some((properties, shapes)) = placemark.as_mut() {
+                    let text = content.trim().to_owned();
+                    match (name.as_str(), parent) {
+                        ("name", "Placemark") => {
+                            properties.insert("name".into(), Value::String(text));
+                        }
+                        ("value", "Data") => {
+                            if let Some(key) = data_name.take() {
+                                properties.insert(key, Value::String(text));
+                            }
+                        }
+                        ("coordinates", "Point") => shapes.push(json!({"type": "Point", "coordinates": kml_positions(&text)?.first().cloned().ok_or("kml: a Point without coordinates")?})),
+                        ("coordinates", "LineString") => shapes.push(json!({"type": "LineString", "coordinates": kml_positions(&text)?})),
+                        ("coordinates", "LinearRing") => rings.push(kml_positions(&text)?),
+                        ("Polygon", _) => shapes.push(json!({"type": "Polygon", "coordinates": std::mem::take(&mut rings)})),
+                        _ => {}
+                    }
+                }
+                if name == "Placemark" {
+                    let (properties, shapes) = placemark.take().unwrap_or_default();
+                    rows.push(Row {
+                        properties,
+                        geometry: one_shape(shapes),
+                    });
+                }
+                content.clear();
+            }
+            Event::Eof if path.is_empty() => return Ok(rows),
+            Event::Eof => {
+                return Err(format!(
+                    "kml: the document ends inside <{}>",
+                    path.join("><")
+                ));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// A placemark's shapes as one geometry: one of them, or the multi-form of
+/// several of one type.
+fn one_shape(mut shapes: Vec<Value>) -> Result<Value, String> {
+    match shapes.len() {
+        0 => Err("a placemark needs a Point, LineString or Polygon".into()),
+        1 => Ok(shapes.remove(0)),
+        _ => {
+            let kind = shapes[0]["type"].as_str().unwrap_or_default().to_owned();
+            if shapes.iter().any(|s| s["type"] != kind.as_str()) {
+                return Err("a MultiGeometry of mixed types is not read".into());
+            }
+            let parts: Vec<Value> = shapes
+                .into_iter()
+                .map(|s| s["coordinates"].clone())
+                .collect();
+            Ok(json!({"type": format!("Multi{kind}"), "coordinates": parts}))
+        }
+    }
+}
+
+/// KML's `lon,lat[,alt]` tuples separated by white space.
+fn kml_positions(text: &str) -> Result<Vec<Value>, String> {
+    text.split_whitespace()
+        .map(|tuple| {
+            let numbers: Vec<f64> = tuple
+                .split(',')
+                .map(|n| n.parse::<f64>().ok().filter(|n| n.is_finite()))
+                .collect::<Option<_>>()
+                .ok_or_else(|| format!("kml: {tuple:?} is not lon,lat"))?;
+            match numbers.len() {
+                2 | 3 => Ok(json!(numbers)),
+                n => Err(format!("kml: a position of {n} numbers")),
+            }
+        })
+        .collect()
 }
 
 fn point(lon: &str, lat: &str) -> Result<Value, String> {
@@ -273,6 +400,41 @@ mod tests {
             rows[0].geometry,
             Ok(json!({"type": "Point", "coordinates": [44.36, 33.31]}))
         );
+    }
+
+    #[test]
+    fn kml_as_this_crate_writes_it_reads_back() {
+        let layout = Layout {
+            name: "sites",
+            geometry: "/geometry",
+            buffer: None,
+        };
+        let page = json!({"items": [
+            {"id": "a", "label": "Camp <north> & \"south\"", "kind": "camp",
+                "geometry": {"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]}},
+            {"id": "b", "label": "Clinic", "kind": "clinic",
+                "geometry": {"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]}},
+        ]});
+        let written = Features::of(page, &layout, false).kml();
+        let rows = kml(written.as_bytes()).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].properties["name"], "Camp <north> & \"south\"");
+        assert_eq!(rows[0].properties["kind"], "camp");
+        assert_eq!(
+            rows[0].geometry,
+            Ok(
+                json!({"type": "Polygon", "coordinates": [[[0.0, 0.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]]]})
+            )
+        );
+        assert_eq!(
+            rows[1].geometry,
+            Ok(json!({"type": "MultiPoint", "coordinates": [[1.0, 2.0], [3.0, 4.0]]}))
+        );
+        assert!(super::kml(b"<!DOCTYPE kml [<!ENTITY x \"y\">]><kml/>").is_err());
+        let empty =
+            super::kml(b"<kml><Document><Placemark><name>x</name></Placemark></Document></kml>")
+                .unwrap();
+        assert!(empty[0].geometry.is_err());
     }
 
     #[test]

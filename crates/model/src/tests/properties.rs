@@ -255,7 +255,10 @@ fn play(ops: &[Op]) -> World {
                     last.volume.buffer_m = -1.0;
                 }
                 let key = format!("import-{n}");
-                (format!("{party}/operator"), Command::Import { key, declarations })
+                (
+                    format!("{party}/operator"),
+                    Command::Import { key, declarations },
+                )
             }
             Op::Amend {
                 pick,

@@ -1,6 +1,7 @@
 //! `POST /v1/declarations/import`: a party's list of sites as one command,
-//! from a GeoJSON FeatureCollection or CSV (a `wkt` column, or `latitude`
-//! and `longitude`). Every feature is read and checked first; one refused
+//! from a GeoJSON FeatureCollection, CSV (a `wkt` column, or `latitude`
+//! and `longitude`) or KML (placemarks, their `ExtendedData` as
+//! properties). Every feature is read and checked first; one refused
 //! refuses the import, each refusal named by its index, and nothing is
 //! declared. The caller's `Idempotency-Key` makes a retry answer with what
 //! the first import created, creating nothing again.
@@ -154,10 +155,11 @@ fn rows(headers: &HeaderMap, body: &[u8]) -> Result<Vec<Row>, ApiError> {
     let read = match media.as_str() {
         "application/geo+json" | "application/json" => read::geojson,
         "text/csv" => read::csv,
+        "application/vnd.google-earth.kml+xml" => read::kml,
         _ => {
             return Err(ApiError::malformed(
                 Some("Content-Type".into()),
-                "Content-Type: application/geo+json (a FeatureCollection) or text/csv",
+                "Content-Type: application/geo+json (a FeatureCollection), text/csv or application/vnd.google-earth.kml+xml",
             ));
         }
     };

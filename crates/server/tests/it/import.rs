@@ -269,3 +269,53 @@ async fn one_bad_feature_refuses_the_import_and_every_one_is_named() {
     .problem(422, "invalid_query");
     assert_eq!(ocha_sites(&h).await, 0);
 }
+
+#[tokio::test]
+async fn placemarks_of_kml_import_with_their_extended_data() {
+    let h = Harness::new();
+    let kml = r#"<?xml version="1.0" encoding="UTF-8"?>
+<kml xmlns="http://www.opengis.net/kml/2.2"><Document>
+  <Placemark><name>Camp &amp; clinic, Debaga</name>
+    <ExtendedData><Data name="kind"><value>camp</value></Data><Data name="buffer_m"><value>300</value></Data></ExtendedData>
+    <Polygon><outerBoundaryIs><LinearRing><coordinates>43.60,35.99 43.62,35.99 43.62,36.01 43.60,35.99</coordinates></LinearRing></outerBoundaryIs></Polygon>
+  </Placemark>
+  <Placemark><name>Water point</name>
+    <ExtendedData><Data name="kind"><value>water_point</value></Data></ExtendedData>
+    <Point><coordinates>43.65,36.02,0</coordinates></Point>
+  </Placemark>
+</Document></kml>"#;
+    let imported = import(
+        &h,
+        "ocha/operator",
+        Some("debaga.kml"),
+        "application/vnd.google-earth.kml+xml",
+        kml.into(),
+        "",
+    )
+    .await
+    .expect(201)
+    .json();
+    let ids = imported["ids"].as_array().unwrap();
+    assert_eq!(ids.len(), 2);
+    let camp = h
+        .get(
+            &format!("/v1/declarations/{}", ids[0].as_str().unwrap()),
+            "ocha/viewer",
+        )
+        .await
+        .expect(200)
+        .json();
+    assert_eq!(camp["label"], "Camp & clinic, Debaga");
+    assert_eq!(camp["geometry"]["type"], "Polygon");
+    assert_eq!(camp["buffer_m"], 300.0);
+    import(
+        &h,
+        "ocha/operator",
+        Some("bad.kml"),
+        "application/vnd.google-earth.kml+xml",
+        "<kml><Placemark>".into(),
+        "",
+    )
+    .await
+    .problem(422, "malformed_body");
+}
