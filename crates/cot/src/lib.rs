@@ -97,5 +97,6 @@ pub use error::{CotError, Reason};
 pub use parse::{Contact, Event, Group, Point, Track, parse};
 pub use split::{DEFAULT_MAX_EVENT_BYTES, Skipped, Splitter};
 pub use write::{
-    EMERGENCY_CANCEL_TYPE, EMERGENCY_TYPE, Emergency, MARKER_TYPE, Marker, emergency, marker, pong,
+    DELETE_TYPE, EMERGENCY_CANCEL_TYPE, EMERGENCY_TYPE, Emergency, FREEFORM_TYPE, MARKER_TYPE,
+    Marker, RECTANGLE_TYPE, Shape, delete, emergency, marker, pong, shape,
 };

@@ -131,6 +131,79 @@ pub fn emergency(e: &Emergency) -> String {
     out
 }
 
+/// The type of a drawn rectangle, which every TAK client draws with its
+/// corners as `<link point>`s.
+pub const RECTANGLE_TYPE: &str = "u-d-r";
+
+/// The type of a drawn free-form shape: a closed outline when its last
+/// vertex is its first.
+pub const FREEFORM_TYPE: &str = "u-d-f";
+
+/// The type of an event that deletes the drawing of another uid.
+pub const DELETE_TYPE: &str = "t-x-d-d";
+
+/// A drawing for TAK clients, written by [`shape`]: an area drawn on the
+/// map with its label, rather than a point with a circle around it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Shape<'a> {
+    /// Reused to move or redraw it; [`delete`] removes it.
+    pub uid: &'a str,
+    /// [`RECTANGLE_TYPE`] (four corners) or [`FREEFORM_TYPE`].
+    pub kind: &'a str,
+    /// The label drawn with it.
+    pub callsign: &'a str,
+    pub remarks: &'a str,
+    /// `[lon, lat]`, in order around the shape.
+    pub vertices: &'a [[f64; 2]],
+    /// ARGB as a signed 32-bit integer, as ATAK writes colours.
+    pub stroke: i32,
+    pub fill: i32,
+    pub time_ms: i64,
+    pub stale_ms: i64,
+}
+
+/// A drawing (`u-d-r` or `u-d-f`) as TAK clients write their own: the
+/// centre of its vertices as the point, each vertex a `<link point>`, its
+/// colours, label and remarks. Text is escaped as in [`marker`].
+pub fn shape(shape: &Shape) -> String {
+    let mut out = open(shape.uid, shape.kind, shape.time_ms, shape.stale_ms);
+    let n = shape.vertices.len().max(1) as f64;
+    let lon = shape.vertices.iter().map(|v| v[0]).sum::<f64>() / n;
+    let lat = shape.vertices.iter().map(|v| v[1]).sum::<f64>() / n;
+    point(&mut out, lat, lon, None);
+    out.push_str("<detail>");
+    for [lon, lat] in shape.vertices {
+        out.push_str(&format!("<link point=\"{lat:?},{lon:?}\"/>"));
+    }
+    out.push_str(&format!(
+        "<strokeColor value=\"{}\"/><strokeWeight value=\"3.0\"/><fillColor value=\"{}\"/>",
+        shape.stroke, shape.fill
+    ));
+    out.push_str("<contact callsign=\"");
+    escape(&mut out, shape.callsign, true);
+    out.push_str("\"/><remarks>");
+    escape(&mut out, shape.remarks, false);
+    out.push_str("</remarks><labels_on value=\"true\"/></detail></event>");
+    out
+}
+
+/// Removes the drawing of `uid` (of type `kind`) from TAK clients' maps.
+pub fn delete(uid: &str, kind: &str, now_ms: i64) -> String {
+    let mut out = open(
+        &format!("{uid}-delete"),
+        DELETE_TYPE,
+        now_ms,
+        now_ms + PONG_STALE_MS,
+    );
+    point(&mut out, 0.0, 0.0, None);
+    out.push_str("<detail><link uid=\"");
+    escape(&mut out, uid, true);
+    out.push_str("\" relation=\"none\" type=\"");
+    escape(&mut out, kind, true);
+    out.push_str("\"/><__forcedelete/></detail></event>");
+    out
+}
+
 /// The XML declaration and the `<event>` start tag.
 fn open(uid: &str, kind: &str, time_ms: i64, stale_ms: i64) -> String {
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>");

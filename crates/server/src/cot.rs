@@ -55,7 +55,7 @@ use crate::auth::{actor_of, address_key};
 use crate::metrics::{CotClose, CotOutcome, Refusal};
 use crate::state::AppState;
 use crate::tls::ServerConfig;
-use deconflict_cot::{Emergency, Marker, Splitter};
+use deconflict_cot::{Emergency, Marker, Shape, Splitter};
 use deconflict_model::{Actor, Command, Position, SideView, TrackReport};
 use deconflict_service::events::{Alert, StopChange, What};
 use deconflict_service::{End, Lease};
@@ -510,19 +510,26 @@ impl Connection {
     }
 }
 
-/// Sends `actor`'s party its alerts as markers and its stops as
-/// emergencies, from the log's end on.
+/// Sends `actor`'s party its alerts as drawn areas (an attack's place as a
+/// marker), the coarse areas of the conflicts it is told of, and its stops
+/// as emergencies, from the log's end on.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
     let mut subscription = Subscription::from_now(state.service().clone(), actor.clone());
     while let Some(events) = subscription.next_batch().await {
         let alerts: Vec<_> = events
             .into_iter()
-            .filter(|e| matches!(e.what, What::Alert(_) | What::Stop { .. }))
+            .filter(|e| {
+                matches!(
+                    e.what,
+                    What::Alert(_) | What::Stop { .. } | What::Conflict { .. }
+                )
+            })
             .collect();
         for event in &alerts {
             let written = match &event.what {
                 What::Alert(alert) => marker(event.seq, alert),
                 What::Stop { change, stop } => stop_emergency(&state, &actor, *change, stop).await,
+                What::Conflict { change, conflict } => conflict_area(*change, conflict),
                 _ => None,
             };
             let Some(written) = written else {
@@ -612,25 +619,27 @@ fn circle([w, s, e, n]: [f64; 4]) -> ([f64; 2], f64) {
     (centre, ce)
 }
 
-/// A spot marker over an alert's coarse area, saying what it is about.
+/// Red, as ATAK draws its own alerts: the outline opaque, the fill a
+/// quarter.
+const ALERT_STROKE: i32 = 0xFFFF_0000_u32 as i32;
+const ALERT_FILL: i32 = 0x40FF_0000;
+/// Amber for a conflict's area.
+const CONFLICT_STROKE: i32 = 0xFFFF_A500_u32 as i32;
+const CONFLICT_FILL: i32 = 0x40FF_A500;
+
+/// An alert drawn over its coarse area, saying what it is about; an
+/// attack whose report the party may read, as a marker at its place.
 fn marker(seq: u64, alert: &Alert) -> Option<String> {
     let (bbox, what, until) = match alert {
         Alert::Conflict(conflict) => {
             let overlap = conflict.overlap.as_ref()?;
-            let kind = match &conflict.sides[1] {
-                SideView::Full { kind, .. }
-                | SideView::Public { kind, .. }
-                | SideView::Coarse { kind, .. } => kind.as_str(),
-                SideView::CoordinatorWillContact => "hazard",
-            };
-            let (from, to) = (overlap.window.from(), overlap.window.to());
-            let when = format!(
-                "{} to {}",
-                time::format(from),
-                to.map_or_else(|| "open".to_owned(), time::format)
+            let what = format!(
+                "{} over your unit, {} (conflict {})",
+                other_kind(conflict),
+                window(overlap),
+                conflict.id
             );
-            let what = format!("{kind} over your unit, {when} (conflict {})", conflict.id);
-            (overlap.area.bbox(), what, to)
+            (overlap.area.bbox(), what, overlap.window.to())
         }
         Alert::AttackNearby { area, .. } => {
             (area.bbox(), "attack reported nearby".to_owned(), None)
@@ -642,15 +651,100 @@ fn marker(seq: u64, alert: &Alert) -> Option<String> {
                 return None;
             };
             let (lon, lat) = (*at.as_slice().first()?, *at.as_slice().get(1)?);
-            (
-                [lon, lat, lon, lat],
-                "attack reported nearby".to_owned(),
-                None,
-            )
+            return marker_at(seq, [lon, lat, lon, lat], "attack reported nearby", None);
         }
         Alert::LostUnit { .. } => return None,
     };
-    marker_at(seq, bbox, &what, until)
+    let now = now_ms();
+    Some(area(
+        &format!("deconflict-alert-{seq}"),
+        "DECONFLICT ALERT",
+        &format!("deconflict alert: {what}"),
+        bbox,
+        (ALERT_STROKE, ALERT_FILL),
+        until.unwrap_or(now + MARKER_LIFE_MS).max(now + 60_000),
+    ))
+}
+
+/// A conflict the party is told of, drawn as the box of its overlap while
+/// it stands; taken off the map when it is resolved.
+fn conflict_area(
+    change: deconflict_model::NoticeEvent,
+    conflict: &deconflict_model::ConflictView,
+) -> Option<String> {
+    use deconflict_model::NoticeEvent;
+    let uid = format!("deconflict-conflict-{}", conflict.id);
+    match change {
+        NoticeEvent::Opened => {
+            let overlap = conflict.overlap.as_ref()?;
+            let now = now_ms();
+            let text = format!(
+                "deconflict conflict {}: {} in this area, {}",
+                conflict.id,
+                other_kind(conflict),
+                window(overlap)
+            );
+            Some(area(
+                &uid,
+                &format!("CONFLICT {}", other_kind(conflict).to_uppercase()),
+                &text,
+                overlap.area.bbox(),
+                (CONFLICT_STROKE, CONFLICT_FILL),
+                overlap
+                    .window
+                    .to()
+                    .unwrap_or(now + MARKER_LIFE_MS)
+                    .max(now + 60_000),
+            ))
+        }
+        NoticeEvent::Resolved => Some(deconflict_cot::delete(
+            &uid,
+            deconflict_cot::RECTANGLE_TYPE,
+            now_ms(),
+        )),
+        _ => None,
+    }
+}
+
+/// What the other side of a conflict is, as far as the party is told.
+fn other_kind(conflict: &deconflict_model::ConflictView) -> &str {
+    match &conflict.sides[1] {
+        SideView::Full { kind, .. }
+        | SideView::Public { kind, .. }
+        | SideView::Coarse { kind, .. } => kind.as_str(),
+        SideView::CoordinatorWillContact => "hazard",
+    }
+}
+
+fn window(overlap: &deconflict_model::Overlap) -> String {
+    let (from, to) = (overlap.window.from(), overlap.window.to());
+    format!(
+        "{} to {}",
+        time::format(from),
+        to.map_or_else(|| "open".to_owned(), time::format)
+    )
+}
+
+/// A box drawn as a TAK rectangle with its label.
+fn area(
+    uid: &str,
+    callsign: &str,
+    remarks: &str,
+    [w, s, e, n]: [f64; 4],
+    (stroke, fill): (i32, i32),
+    stale_ms: i64,
+) -> String {
+    deconflict_cot::shape(&Shape {
+        uid,
+        kind: deconflict_cot::RECTANGLE_TYPE,
+        callsign,
+        remarks,
+        vertices: &[[w, n], [e, n], [e, s], [w, s]],
+        stroke,
+        fill,
+        time_ms: now_ms(),
+        stale_ms,
+    })
 }
 
 fn marker_at(seq: u64, bbox: [f64; 4], what: &str, until: Option<i64>) -> Option<String> {
@@ -675,7 +769,7 @@ mod tests {
     use deconflict_model::{CoarseArea, DeclarationId};
 
     #[test]
-    fn an_attack_nearby_is_marked_over_its_whole_area_and_a_lost_unit_is_not_marked() {
+    fn an_attack_nearby_is_drawn_as_its_whole_area_and_a_lost_unit_is_not_drawn() {
         let at = [44.1, 34.05, 44.1, 34.05];
         let area = CoarseArea::around_overlap(at, at);
         let alert = Alert::AttackNearby {
@@ -683,20 +777,17 @@ mod tests {
             to_ms: 1,
             area,
         };
-        let marker = marker(42, &alert).expect("an attack nearby is marked");
-        let event = deconflict_cot::parse(marker.as_bytes()).expect("the marker is CoT");
-        let [w, s, e, n] = area.bbox();
+        let drawn = marker(42, &alert).expect("an attack nearby is drawn");
+        let event = deconflict_cot::parse(drawn.as_bytes()).expect("the drawing is CoT");
+        assert_eq!(event.kind, deconflict_cot::RECTANGLE_TYPE);
         assert_eq!(event.uid, "deconflict-alert-42");
-        assert!((event.point.lat - (s + n) / 2.0).abs() < 1e-9);
-        assert!((event.point.lon - (w + e) / 2.0).abs() < 1e-9);
-        // The circle drawn holds every corner of the area, and the attack's place.
-        let centre = [event.point.lon, event.point.lat];
-        for corner in [[w, s], [e, s], [e, n], [w, n], [at[0], at[1]]] {
-            assert!(
-                deconflict_geo4d::geodesic_m(centre, corner)
-                    <= event.point.ce.expect("a circle") + 1e-6
-            );
+        // Its corners are the area's, which holds the attack's place.
+        let [w, s, e, n] = area.bbox();
+        for corner in [[n, w], [n, e], [s, e], [s, w]] {
+            let link = format!("<link point=\"{:?},{:?}\"/>", corner[0], corner[1]);
+            assert!(drawn.contains(&link), "{link} in {drawn}");
         }
+        assert!(w <= at[0] && at[0] <= e && s <= at[1] && at[1] <= n);
         assert_eq!(
             event.remarks.as_deref(),
             Some("deconflict alert: attack reported nearby")

@@ -278,10 +278,22 @@ fn a_tak_stream_is_kept_alive_survives_malformed_events_and_gets_its_alerts_back
     let answered = read_until(&mut tak, "t-x-c-t-r");
     assert!(answered.contains("uid=\"ping-1\""), "{answered}");
     wait_for_track(&server, &unit, GATE);
-    // The unit entered the cleared strike: an alert marker comes back.
-    let marker = read_until(&mut tak, "b-m-p-s-m");
-    assert!(marker.contains("deconflict alert"), "{marker}");
-    assert!(marker.contains("air_strike"), "{marker}");
+    // The unit entered the cleared strike: the conflict's coarse area and
+    // the alert come back drawn as areas, not points with a circle.
+    let drawn = read_until(&mut tak, "deconflict alert:");
+    let alert = drawn
+        .split("<?xml")
+        .find(|e| e.contains("deconflict alert:"))
+        .unwrap();
+    assert!(alert.contains("type=\"u-d-r\""), "{alert}");
+    assert_eq!(alert.matches("<link point=").count(), 4, "{alert}");
+    assert!(alert.contains("air_strike"), "{alert}");
+    let area = drawn
+        .split("<?xml")
+        .find(|e| e.contains("uid=\"deconflict-conflict-con_"))
+        .unwrap_or_else(|| panic!("no conflict area in {drawn}"));
+    assert!(area.contains("type=\"u-d-r\""), "{area}");
+    assert!(!area.contains("Strike"), "the strike's label is the coalition's: {area}");
 
     let operator = metrics_token(&server.banner);
     let (_, metrics) = server.call("GET", "/metrics", Some(&operator), None);

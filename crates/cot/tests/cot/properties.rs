@@ -157,6 +157,46 @@ proptest! {
     }
 
     #[test]
+    fn shapes_read_back(
+        uid in text(64).prop_filter("a uid", |u| !u.is_empty()),
+        callsign in text(32),
+        remarks in text(512),
+        vertices in prop::collection::vec((-180.0f64..=180.0, -90.0f64..=90.0), 3..12),
+        rectangle in any::<bool>(),
+        time_ms in 0i64..253_402_300_000_000,
+    ) {
+        let vertices: Vec<[f64; 2]> = vertices.into_iter().map(|(lon, lat)| [lon, lat]).collect();
+        let kind = if rectangle { deconflict_cot::RECTANGLE_TYPE } else { deconflict_cot::FREEFORM_TYPE };
+        let written = deconflict_cot::shape(&deconflict_cot::Shape {
+            uid: &uid, kind, callsign: &callsign, remarks: &remarks, vertices: &vertices,
+            stroke: -65536, fill: 0x40ff_0000_u32 as i32, time_ms, stale_ms: time_ms + 60_000,
+        });
+        let event = parse(written.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{written}")))?;
+        prop_assert_eq!(event.kind.as_str(), kind);
+        prop_assert_eq!(&event.uid, &carried(&uid));
+        prop_assert_eq!(event.remarks.clone(), Some(carried(&remarks)));
+        // Every vertex, in order, as `lat,lon` that reads back exactly.
+        let links: Vec<[f64; 2]> = written
+            .split("<link point=\"")
+            .skip(1)
+            .map(|rest| {
+                let (pair, _) = rest.split_once('"').unwrap();
+                let (lat, lon) = pair.split_once(',').unwrap();
+                [lon.parse().unwrap(), lat.parse().unwrap()]
+            })
+            .collect();
+        prop_assert_eq!(links, vertices);
+    }
+
+    #[test]
+    fn deletions_name_the_drawing(uid in text(64).prop_filter("a uid", |u| !u.is_empty()), now_ms in 0i64..253_402_300_000_000) {
+        let written = deconflict_cot::delete(&uid, deconflict_cot::RECTANGLE_TYPE, now_ms);
+        let event = parse(written.as_bytes()).map_err(|e| TestCaseError::fail(format!("{e}\n{written}")))?;
+        prop_assert_eq!(event.kind.as_str(), deconflict_cot::DELETE_TYPE);
+        prop_assert!(written.contains("<__forcedelete/>"));
+    }
+
+    #[test]
     fn pongs_read_back(uid in text(64).prop_filter("a uid", |u| !u.is_empty()), now_ms in 0i64..253_402_300_000_000) {
         let event = parse(pong(&uid, now_ms).as_bytes()).map_err(|e| TestCaseError::fail(e.to_string()))?;
         prop_assert_eq!(&event.uid, &carried(&uid));
