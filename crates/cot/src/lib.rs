@@ -98,5 +98,5 @@ pub use parse::{Contact, Event, Group, Point, Track, parse};
 pub use split::{DEFAULT_MAX_EVENT_BYTES, Skipped, Splitter};
 pub use write::{
     DELETE_TYPE, EMERGENCY_CANCEL_TYPE, EMERGENCY_TYPE, Emergency, FREEFORM_TYPE, MARKER_TYPE,
-    Marker, RECTANGLE_TYPE, Shape, delete, emergency, marker, pong, shape,
+    Marker, RECTANGLE_TYPE, Shape, Symbol, delete, emergency, marker, pong, shape, symbol,
 };

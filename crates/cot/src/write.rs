@@ -131,6 +131,37 @@ pub fn emergency(e: &Emergency) -> String {
     out
 }
 
+/// A symbol for TAK clients, written by [`symbol`]: a point of a
+/// MIL-STD-2525 type (`a-f-G-U-C`, a friendly ground combat unit), which
+/// each client draws with the type's icon.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Symbol<'a> {
+    pub uid: &'a str,
+    /// The CoT type: affiliation and the 2525 function, `a-f-G-I` say.
+    pub kind: &'a str,
+    pub callsign: &'a str,
+    pub remarks: &'a str,
+    pub lat: f64,
+    pub lon: f64,
+    /// Radius of the area it stands for, metres.
+    pub ce: Option<f64>,
+    pub time_ms: i64,
+    pub stale_ms: i64,
+}
+
+/// A [`Symbol`] with its callsign and remarks. Text is escaped as in
+/// [`marker`].
+pub fn symbol(symbol: &Symbol) -> String {
+    let mut out = open(symbol.uid, symbol.kind, symbol.time_ms, symbol.stale_ms);
+    point(&mut out, symbol.lat, symbol.lon, symbol.ce);
+    out.push_str("<detail><contact callsign=\"");
+    escape(&mut out, symbol.callsign, true);
+    out.push_str("\"/><remarks>");
+    escape(&mut out, symbol.remarks, false);
+    out.push_str("</remarks></detail></event>");
+    out
+}
+
 /// The type of a drawn rectangle, which every TAK client draws with its
 /// corners as `<link point>`s.
 pub const RECTANGLE_TYPE: &str = "u-d-r";

@@ -510,11 +510,26 @@ impl Connection {
     }
 }
 
-/// Sends `actor`'s party its alerts as drawn areas (an attack's place as a
+/// Sends `actor`'s party its picture ([`crate::picture`]), then its
+/// alerts as drawn areas (an attack's place as a
 /// marker), the coarse areas of the conflicts it is told of, and its stops
 /// as emergencies, from the log's end on.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
     let mut subscription = Subscription::from_now(state.service().clone(), actor.clone());
+    // What the device draws to begin with; what changes from now on comes
+    // through the subscription.
+    let now = now_ms();
+    let Ok(drawings) = state
+        .read(|s| crate::picture::picture(&actor, &s.view(&actor), now))
+        .await
+    else {
+        return;
+    };
+    for drawing in drawings {
+        if to_client.send(drawing).await.is_err() {
+            return;
+        }
+    }
     while let Some(events) = subscription.next_batch().await {
         let alerts: Vec<_> = events
             .into_iter()

@@ -62,6 +62,7 @@ mod features;
 mod listen;
 mod metrics;
 mod openapi;
+mod picture;
 mod problem;
 mod process;
 mod routes;

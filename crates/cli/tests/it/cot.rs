@@ -293,7 +293,10 @@ fn a_tak_stream_is_kept_alive_survives_malformed_events_and_gets_its_alerts_back
         .find(|e| e.contains("uid=\"deconflict-conflict-con_"))
         .unwrap_or_else(|| panic!("no conflict area in {drawn}"));
     assert!(area.contains("type=\"u-d-r\""), "{area}");
-    assert!(!area.contains("Strike"), "the strike's label is the coalition's: {area}");
+    assert!(
+        !area.contains("Strike"),
+        "the strike's label is the coalition's: {area}"
+    );
 
     let operator = metrics_token(&server.banner);
     let (_, metrics) = server.call("GET", "/metrics", Some(&operator), None);
@@ -449,12 +452,7 @@ fn check_fire_reaches_the_owners_tak_devices_as_an_emergency_until_acknowledged(
             "reason": "our men at the well were hit"})),
     );
     let id = stop["id"].as_str().unwrap();
-    let alarm = read_until(&mut tak, "</event>");
-    let alarm = alarm
-        .split("<?xml")
-        .find(|e| e.contains("b-a-o-tbl"))
-        .unwrap_or_else(|| panic!("no emergency: {alarm}"))
-        .to_owned();
+    let alarm = read_event(&mut tak, "b-a-o-tbl");
     assert!(alarm.contains(&format!("deconflict-stop-{id}")), "{alarm}");
     assert!(alarm.contains("friendly fire"), "{alarm}");
     for hidden in ["pmf", "well were hit", "1500"] {
@@ -480,4 +478,90 @@ fn check_fire_reaches_the_owners_tak_devices_as_an_emergency_until_acknowledged(
         cancelled.contains(&format!("deconflict-stop-{id}")),
         "{cancelled}"
     );
+}
+
+/// The first whole event the stream sends that holds `needle`, whatever
+/// comes before it (the device's picture does).
+fn read_event(stream: &mut std::net::TcpStream, needle: &str) -> String {
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    loop {
+        let text = String::from_utf8_lossy(&got).into_owned();
+        if let Some(event) = text
+            .split("<?xml")
+            .find(|e| e.contains(needle) && e.contains("</event>"))
+        {
+            return event.to_owned();
+        }
+        let n = stream.read(&mut buf).unwrap_or(0);
+        assert!(n > 0, "closed before {needle:?}: {text}");
+        got.extend_from_slice(&buf[..n]);
+    }
+}
+
+/// Everything the stream sends within `quiet` of its last byte.
+fn read_while_talking(stream: &mut std::net::TcpStream, quiet: Duration) -> String {
+    stream.set_read_timeout(Some(quiet)).unwrap();
+    let mut got = Vec::new();
+    let mut buf = [0u8; 8192];
+    while let Ok(n) = stream.read(&mut buf) {
+        if n == 0 {
+            break;
+        }
+        got.extend_from_slice(&buf[..n]);
+    }
+    String::from_utf8_lossy(&got).into_owned()
+}
+
+#[test]
+fn a_device_is_sent_its_partys_picture_and_nothing_private_of_another() {
+    let server = demo(&[]);
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let pmf = token(&server.banner, "pmf", "viewer");
+    let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+    let now = "2026-01-01T00:00:00Z";
+    let hello = format!(
+        "<event version=\"2.0\" uid=\"hello\" type=\"t-x-c-t\" how=\"h-g-i-g-o\" time=\"{now}\" \
+         start=\"{now}\" stale=\"{now}\"><point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" \
+         le=\"9999999\"/><detail><__deconflict token=\"{pmf}\"/></detail></event>"
+    );
+    tak.write_all(hello.as_bytes()).unwrap();
+    let mut picture = read_until(&mut tak, "Vehicle convoy inside the PMF area");
+    picture.push_str(&read_while_talking(&mut tak, Duration::from_millis(500)));
+    let event = |needle: &str| {
+        picture
+            .split("<?xml")
+            .find(|e| e.contains(needle))
+            .unwrap_or_else(|| panic!("no {needle} in {picture}"))
+            .to_owned()
+    };
+    // Its own units, as friendly ground units where they are.
+    let brigade = event("PMF brigade position north-east of Balad");
+    assert!(brigade.contains("type=\"a-f-G-U-C\""), "{brigade}");
+    // Its cleared convoy, as the outline of its buffered route.
+    let convoy = event("Vehicle convoy inside the PMF area");
+    assert!(convoy.contains("type=\"u-d-f\""), "{convoy}");
+    assert!(convoy.matches("<link point=").count() > 8, "{convoy}");
+    // Others' public sites, neutral.
+    let embassy = event("US Embassy Baghdad");
+    assert!(embassy.contains("type=\"a-n-G-I\""), "{embassy}");
+    // Nothing of another party's private objects.
+    for private in [
+        "Al Asad",
+        "Camp Taji",
+        "Erbil Air Base",
+        "Strike on a reported",
+        "Border survey",
+        "Qayyarah",
+    ] {
+        assert!(
+            !picture.contains(private),
+            "{private} sent to the PMF's device"
+        );
+    }
 }
