@@ -64,11 +64,12 @@ use deconflict_wire::time;
 use std::collections::HashMap;
 use std::io::ErrorKind;
 use std::net::{IpAddr, SocketAddr};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
-use tokio::sync::mpsc;
+use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
 
 /// How long a connection gathers reports before they go to the log.
@@ -142,9 +143,39 @@ pub async fn serve_cot(
     }
 }
 
-/// The Cursor-on-Target connections open, in all and by address.
+/// The Cursor-on-Target connections open, in all and by address, and the
+/// channel on which each party's devices hear each other's positions.
 #[derive(Debug, Default)]
-pub(crate) struct Connections(Mutex<Open>);
+pub(crate) struct Connections(Mutex<Open>, Relay);
+
+/// One channel a party: a position one of its devices reports is relayed
+/// to its other devices, as a TAK server relays positions within a group,
+/// and to no other party's.
+#[derive(Debug, Default)]
+struct Relay {
+    channels: Mutex<HashMap<String, broadcast::Sender<Relayed>>>,
+    next_connection: AtomicU64,
+}
+
+/// A position to relay, and the connection it came from (not sent back).
+#[derive(Debug, Clone)]
+struct Relayed {
+    from: u64,
+    event: Arc<str>,
+}
+
+/// Positions a slow device may fall behind by before it misses some.
+const RELAY_BACKLOG: usize = 1024;
+
+impl Relay {
+    fn channel(&self, party: &str) -> broadcast::Sender<Relayed> {
+        let mut channels = self.channels.lock().unwrap_or_else(PoisonError::into_inner);
+        channels
+            .entry(party.to_owned())
+            .or_insert_with(|| broadcast::channel(RELAY_BACKLOG).0)
+            .clone()
+    }
+}
 
 #[derive(Debug, Default)]
 struct Open {
@@ -153,6 +184,45 @@ struct Open {
 }
 
 impl Connections {
+    /// A number for a new connection, to tell its own relayed positions.
+    fn number(&self) -> u64 {
+        self.1.next_connection.fetch_add(1, Ordering::Relaxed)
+    }
+
+    /// Relays a position of `party`'s device to its other devices.
+    fn relay(&self, party: &str, from: u64, event: String) {
+        // None listening is no error: the device is the party's only one.
+        let _ = self.1.channel(party).send(Relayed {
+            from,
+            event: event.into(),
+        });
+    }
+
+    /// Sends `party`'s relayed positions, but connection `own`'s, to
+    /// `to_client` until it closes.
+    fn relaying(
+        &self,
+        party: &str,
+        own: u64,
+        to_client: mpsc::Sender<String>,
+    ) -> tokio::task::JoinHandle<()> {
+        let mut heard = self.1.channel(party).subscribe();
+        tokio::spawn(async move {
+            loop {
+                match heard.recv().await {
+                    Ok(r) if r.from == own => {}
+                    Ok(r) => {
+                        if to_client.send(r.event.to_string()).await.is_err() {
+                            return;
+                        }
+                    }
+                    Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        })
+    }
+
     /// How many are open now.
     pub(crate) fn open(&self) -> usize {
         self.0.lock().unwrap_or_else(PoisonError::into_inner).total
@@ -221,6 +291,7 @@ where
     let (mut reader, writer) = tokio::io::split(stream);
     let (to_client, outgoing) = mpsc::channel::<String>(256);
     let mut writing = tokio::spawn(write_all(writer, outgoing));
+    let number = state.cot_connections().number();
     let mut conn = Connection {
         state,
         peer,
@@ -228,6 +299,8 @@ where
         token: None,
         lease: None,
         alerts: None,
+        number,
+        relaying: None,
         splitter: Splitter::new(),
         batch: Vec::new(),
         due: None,
@@ -282,14 +355,38 @@ where
         let _ = conn.drain().await;
         let _ = conn.flush().await;
     }
-    if let Some(alerts) = conn.alerts.take() {
-        alerts.abort();
+    for task in [conn.alerts.take(), conn.relaying.take()]
+        .into_iter()
+        .flatten()
+    {
+        task.abort();
     }
     drop(conn);
     if tokio::time::timeout(WRITE_OUT, &mut writing).await.is_err() {
         writing.abort();
     }
     outcome
+}
+
+/// A device's position as relayed to its party's other devices: its uid,
+/// type, callsign and place, written anew, so that nothing else it carried
+/// (its token above all) goes on.
+fn relayed(event: &deconflict_cot::Event) -> String {
+    let callsign = event
+        .contact
+        .as_ref()
+        .map_or(event.uid.as_str(), |c| c.callsign.as_str());
+    deconflict_cot::symbol(&deconflict_cot::Symbol {
+        uid: &event.uid,
+        kind: &event.kind,
+        callsign,
+        remarks: event.remarks.as_deref().unwrap_or_default(),
+        lat: event.point.lat,
+        lon: event.point.lon,
+        ce: event.point.ce,
+        time_ms: event.time_ms,
+        stale_ms: event.stale_ms,
+    })
 }
 
 /// Resolves when the lease, if there is one yet, ends.
@@ -334,6 +431,10 @@ struct Connection {
     /// Ends when the credential is revoked or the service stops.
     lease: Option<Lease>,
     alerts: Option<tokio::task::JoinHandle<()>>,
+    /// This connection's number, and the task relaying its party's other
+    /// devices' positions to it.
+    number: u64,
+    relaying: Option<tokio::task::JoinHandle<()>>,
     splitter: Splitter,
     batch: Vec<Pending>,
     /// When the batch must go to the log.
@@ -389,6 +490,12 @@ impl Connection {
                 metrics.cot(CotOutcome::Dropped, 1);
                 continue;
             }
+            if let Some(actor) = &self.actor {
+                let relayed = relayed(&event);
+                state
+                    .cot_connections()
+                    .relay(&actor.party, self.number, relayed);
+            }
             self.batch.push(Pending {
                 uid: event.uid,
                 time_ms: event.time_ms,
@@ -437,6 +544,11 @@ impl Connection {
             actor.clone(),
             self.to_client.clone(),
         )));
+        self.relaying = Some(self.state.cot_connections().relaying(
+            &actor.party,
+            self.number,
+            self.to_client.clone(),
+        ));
         self.actor = Some(actor);
         self.token = Some(token.into());
         self.deadline = Instant::now() + self.state.config().cot_idle_timeout;

@@ -565,3 +565,54 @@ fn a_device_is_sent_its_partys_picture_and_nothing_private_of_another() {
         );
     }
 }
+
+#[test]
+fn a_partys_devices_see_each_other_and_no_other_partys_device_sees_them() {
+    let server = demo(&[]);
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let now = "2026-01-01T00:00:00Z";
+    let hello = |token: &str, uid: &str| {
+        format!(
+            "<event version=\"2.0\" uid=\"{uid}\" type=\"t-x-c-t\" how=\"h-g-i-g-o\" time=\"{now}\" \
+             start=\"{now}\" stale=\"{now}\"><point lat=\"0\" lon=\"0\" hae=\"0\" ce=\"9999999\" \
+             le=\"9999999\"/><detail><__deconflict token=\"{token}\"/></detail></event>"
+        )
+    };
+    let connect = |token: &str, uid: &str| {
+        let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+        tak.write_all(hello(token, uid).as_bytes()).unwrap();
+        read_event(&mut tak, "t-x-c-t-r");
+        // Its picture, read and set aside.
+        read_while_talking(&mut tak, Duration::from_millis(300));
+        tak
+    };
+    let pmf_viewer = token(&server.banner, "pmf", "viewer");
+    let pmf_operator = token(&server.banner, "pmf", "operator");
+    let coalition = token(&server.banner, "coalition", "viewer");
+    let mut second = connect(&pmf_viewer, "pmf-tablet");
+    let mut other = connect(&coalition, "coalition-tablet");
+    let mut first = connect(&pmf_operator, "pmf-phone");
+    let detail = format!("<contact callsign=\"PMF-3\"/><__deconflict token=\"{pmf_operator}\"/>");
+    first
+        .write_all(position("ANDROID-pmf-3", TIKRIT, &detail).as_bytes())
+        .unwrap();
+    let heard = read_event(&mut second, "uid=\"ANDROID-pmf-3\"");
+    assert!(heard.contains("callsign=\"PMF-3\""), "{heard}");
+    assert!(
+        heard.contains(&format!("lat=\"{:?}\"", TIKRIT.1)),
+        "{heard}"
+    );
+    assert!(
+        !heard.contains("__deconflict") && !heard.contains(&pmf_operator),
+        "the token is never relayed: {heard}"
+    );
+    let elsewhere = read_while_talking(&mut other, Duration::from_millis(700));
+    assert!(!elsewhere.contains("ANDROID-pmf-3"), "{elsewhere}");
+    let echoed = read_while_talking(&mut first, Duration::from_millis(300));
+    assert!(
+        !echoed.contains("ANDROID-pmf-3"),
+        "not sent back to its sender: {echoed}"
+    );
+}
