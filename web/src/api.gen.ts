@@ -42,6 +42,123 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/ogc": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * OGC API – Features: the landing page
+         * @description Links to the conformance classes, the collections and the API definition. QGIS, ArcGIS and GDAL's OAPIF driver start here, with the bearer token as an HTTP header.
+         */
+        get: operations["ogcLanding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The collections
+         * @description Declarations, tracks (declared units that report positions), activities, conflicts, incidents and stops: each exactly what the API shows the caller.
+         */
+        get: operations["ogcCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections/{collection}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** One collection */
+        get: operations["ogcCollection"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections/{collection}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A page of a collection's features
+         * @description GeoJSON features, as `?f=geojson` writes the API's lists. `bbox` and `datetime` narrow the page; the `next` link follows the API's cursor, so a page may hold fewer than `limit` features and still have a next one.
+         */
+        get: operations["ogcItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/collections/{collection}/items/{feature}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * One feature
+         * @description 404 for an object the caller may not see, exactly as for one that does not exist.
+         */
+        get: operations["ogcItem"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ogc/conformance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The OGC API – Features conformance classes served
+         * @description Part 1 Core and GeoJSON.
+         */
+        get: operations["ogcConformance"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/activities": {
         parameters: {
             query?: never;
@@ -520,6 +637,26 @@ export interface paths {
          * @description Operators of the owner. A rule (`reconfirm`) says how often a kind of site is re-confirmed; one not re-confirmed in time is shown `unconfirmed_since` to all who see it (still protected), and an activity planned over it waits for the owner to re-confirm it by `reconfirm_by` before it is cleared (409 `awaiting_reconfirmation`). Declaring and amending confirm too.
          */
         post: operations["reconfirmDeclaration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/declarations/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Import a list of sites as one command
+         * @description Operators. A GeoJSON FeatureCollection (`application/geo+json`), CSV (`text/csv`: a `wkt` column, or `latitude` and `longitude`) or KML (`application/vnd.google-earth.kml+xml`: placemarks, `name` and `ExtendedData` as properties) of up to 5,000 features, each a declaration of the caller's party: its properties are the declaration's fields (`kind`, `label`, `buffer_m`, `valid_from`, `valid_to`, `visibility`, `disclosure`, `altitude_m`); OCHA's no-strike-list columns `name` and `type` are read as `label` and `kind` ("Health facility" becomes `health_facility`); other properties are left out. Every feature is checked first: one refused refuses the import (422 `import_refused`, `errors` naming each by its index), and nothing is declared. The whole list is one entry of the log. The `Idempotency-Key` is the caller's own: importing again under it creates nothing and answers 200 with what the first import created.
+         */
+        post: operations["importDeclarations"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1589,6 +1726,24 @@ export interface components {
             /** @description Entries that bear on the incident through objects or conflicts the reader knows of, but of which it may read nothing: counted, not shown. */
             withheld: number;
         };
+        /** @description An RFC 7946 Feature: the item's geometry (null when the caller is not shown one), its id, and every other field of the item as a property. */
+        Feature: {
+            geometry: null | {
+                /** @enum {unknown} */
+                type: "Point" | "MultiPoint" | "LineString" | "MultiLineString" | "Polygon" | "MultiPolygon" | "GeometryCollection";
+            };
+            id?: string;
+            properties: Record<string, never>;
+            /** @constant */
+            type: "Feature";
+        };
+        /** @description An RFC 7946 FeatureCollection of a page, with the next page's cursor as `next_after` when there is one. */
+        FeatureCollection: {
+            features: components["schemas"]["Feature"][];
+            next_after?: string;
+            /** @constant */
+            type: "FeatureCollection";
+        };
         /** @description A GeoJSON geometry (RFC 7946, WGS84 longitude, latitude): Point, MultiPoint, LineString, MultiLineString, Polygon or MultiPolygon. Edges are straight in longitude/latitude. Invalid input (latitude beyond ±90, unclosed or self-crossing rings, empty geometries, too many vertices) is refused naming the coordinate, never repaired. */
         Geometry: {
             /** @description longitude, latitude and, ignored, a height */
@@ -1615,6 +1770,17 @@ export interface components {
             coordinates: number[][][][];
             /** @constant */
             type: "MultiPolygon";
+        };
+        /** @description What an import created. */
+        Imported: {
+            /**
+             * @description Conflicts the import opened, as the caller sees them (none on a
+             *     retry).
+             */
+            conflicts: components["schemas"]["Conflict"][];
+            /** @description The new declarations' ids, in the order of the features. */
+            ids: string[];
+            key: string;
         };
         /** @description An incident, in full. */
         Incident: {
@@ -1753,6 +1919,32 @@ export interface components {
              */
             type: "declaration" | "activity" | "conflict" | "incident";
         };
+        OgcCollection: {
+            crs?: string[];
+            id: string;
+            /** @constant */
+            itemType?: "feature";
+            links: components["schemas"]["OgcLink"][];
+            title?: string;
+        };
+        OgcCollections: {
+            collections: components["schemas"]["OgcCollection"][];
+            links: components["schemas"]["OgcLink"][];
+        };
+        OgcConformance: {
+            conformsTo: string[];
+        };
+        OgcLanding: {
+            description?: string;
+            links: components["schemas"]["OgcLink"][];
+            title?: string;
+        };
+        OgcLink: {
+            href: string;
+            rel: string;
+            title?: string;
+            type?: string;
+        };
         /**
          * @description Where and when a conflict's volumes overlap: the overlap of the two
          *     windows rounded outward to whole hours (UTC), the area whole 0.05° cells.
@@ -1788,9 +1980,15 @@ export interface components {
         /** @description RFC 7807 problem details. */
         Problem: {
             /** @enum {string} */
-            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses" | "rule_refused" | "stopped" | "awaiting_reconfirmation";
+            code: "unauthenticated" | "role_forbidden" | "not_coordinator" | "not_owner" | "not_involved" | "not_found" | "no_route" | "method_not_allowed" | "wrong_state" | "version_mismatch" | "unacknowledged_conflicts" | "too_large" | "invalid_field" | "reason_required" | "malformed_body" | "invalid_query" | "rate_limited" | "quota_exceeded" | "reports_too_fast" | "too_many_failures" | "internal" | "timeout" | "unavailable" | "tampered" | "store_unreachable" | "too_many_webhooks" | "too_many_witnesses" | "rule_refused" | "stopped" | "awaiting_reconfirmation" | "import_refused";
             /** @example geometry.coordinates[1]: latitude 91 is outside -90..=90 */
             detail: string;
+            /** @description Every feature an import refused (`import_refused`): its index in the list, the field at fault, why. */
+            errors?: {
+                detail: string;
+                field?: string;
+                index: number;
+            }[];
             /** @description The field at fault, as a path into the body or the query parameter's name. */
             field?: string;
             /** @description The rule of the theatre that refused (`rule_refused`): one that binds the caller. */
@@ -2367,6 +2565,8 @@ export interface components {
         After: string;
         /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
         Bbox: string;
+        /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+        Format: "json" | "geojson" | "kml" | "csv";
         /** @description Items whose window ends after this time. */
         From: components["schemas"]["Time"];
         /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
@@ -2375,6 +2575,8 @@ export interface components {
         Kind: string;
         /** @description Items per page, capped by the service's `max_page`. */
         Limit: number;
+        /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+        Outline: boolean;
         /** @description Items whose window starts before this time. */
         To: components["schemas"]["Time"];
     };
@@ -2449,6 +2651,168 @@ export interface operations {
             };
         };
     };
+    ogcLanding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The landing page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OgcLanding"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ogcCollections: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collections. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OgcCollections"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ogcCollection: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A collection: one of the API's lists, as the caller may see it. */
+                collection: "declarations" | "tracks" | "activities" | "conflicts" | "incidents" | "stops";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collection. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OgcCollection"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ogcItems: {
+        parameters: {
+            query?: {
+                /** @description The cursor a `next` link carries. */
+                after?: string;
+                /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
+                bbox?: components["parameters"]["Bbox"];
+                /** @description An RFC 3339 instant, or an interval `start/end` with `..` for an open end: features whose window meets it. */
+                datetime?: string;
+                /** @description Features per page, capped by the service's `max_page`. */
+                limit?: number;
+            };
+            header?: never;
+            path: {
+                /** @description A collection: one of the API's lists, as the caller may see it. */
+                collection: "declarations" | "tracks" | "activities" | "conflicts" | "incidents" | "stops";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The page. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ogcItem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description A collection: one of the API's lists, as the caller may see it. */
+                collection: "declarations" | "tracks" | "activities" | "conflicts" | "incidents" | "stops";
+                /** @description The object's id. */
+                feature: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The feature. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/geo+json": components["schemas"]["Feature"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    ogcConformance: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The conformance classes. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OgcConformance"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     listActivities: {
         parameters: {
             query?: {
@@ -2456,12 +2820,16 @@ export interface operations {
                 after?: components["parameters"]["After"];
                 /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
                 bbox?: components["parameters"]["Bbox"];
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
                 /** @description Items whose window ends after this time. */
                 from?: components["parameters"]["From"];
                 /** @description Only items of this kind. */
                 kind?: components["parameters"]["Kind"];
                 /** @description Items per page, capped by the service's `max_page`. */
                 limit?: components["parameters"]["Limit"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
                 state?: components["schemas"]["ActivityState"];
                 /** @description Items whose window starts before this time. */
                 to?: components["parameters"]["To"];
@@ -2478,7 +2846,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
                     "application/json": components["schemas"]["ActivityPage"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -2521,7 +2892,12 @@ export interface operations {
     };
     getActivity: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path: {
                 /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
@@ -2537,11 +2913,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["Feature"];
                     "application/json": components["schemas"]["Activity"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -2887,8 +3267,12 @@ export interface operations {
             query?: {
                 /** @description The `next_after` of the previous page. */
                 after?: components["parameters"]["After"];
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
                 /** @description Items per page, capped by the service's `max_page`. */
                 limit?: components["parameters"]["Limit"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
                 state?: "open" | "resolved" | "overridden";
             };
             header?: never;
@@ -2903,7 +3287,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
                     "application/json": components["schemas"]["ConflictPage"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -2914,7 +3301,12 @@ export interface operations {
     };
     getConflict: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path: {
                 /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
@@ -2930,11 +3322,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["Feature"];
                     "application/json": components["schemas"]["Conflict"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3016,6 +3412,8 @@ export interface operations {
                 after?: components["parameters"]["After"];
                 /** @description `west,south,east,north` in degrees: items whose volume (buffer included) meets the box. */
                 bbox?: components["parameters"]["Bbox"];
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
                 /** @description Items whose window ends after this time. */
                 from?: components["parameters"]["From"];
                 include_withdrawn?: boolean;
@@ -3023,6 +3421,8 @@ export interface operations {
                 kind?: components["parameters"]["Kind"];
                 /** @description Items per page, capped by the service's `max_page`. */
                 limit?: components["parameters"]["Limit"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
                 /** @description Items whose window starts before this time. */
                 to?: components["parameters"]["To"];
             };
@@ -3038,7 +3438,10 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
                     "application/json": components["schemas"]["DeclarationPage"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -3081,7 +3484,12 @@ export interface operations {
     };
     getDeclaration: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path: {
                 /** @description An object id (`dec_`, `act_` or `con_` and 12 hex digits). */
@@ -3097,11 +3505,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["Feature"];
                     "application/json": components["schemas"]["Declaration"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -3277,6 +3689,63 @@ export interface operations {
             503: components["responses"]["Unavailable"];
         };
     };
+    importDeclarations: {
+        parameters: {
+            query?: {
+                /** @description The buffer of a feature that gives none (default 0). */
+                buffer_m?: number;
+                /** @description `coarse` (default) or `coordinator_only`, for a feature that does not say. */
+                disclosure?: "coarse" | "coordinator_only";
+                /** @description The kind of a feature that names none. */
+                kind?: string;
+                /** @description RFC 3339: when a feature that does not say stands from (default now). */
+                valid_from?: components["schemas"]["Time"];
+                /** @description RFC 3339: when a feature that does not say stops standing (default never). */
+                valid_to?: components["schemas"]["Time"];
+                /** @description `private` (default) or `public`, for a feature that does not say. */
+                visibility?: "private" | "public";
+            };
+            header: {
+                /** @description The caller's key for this list: a retry under it imports nothing twice. */
+                "Idempotency-Key": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/geo+json": components["schemas"]["FeatureCollection"];
+                "application/vnd.google-earth.kml+xml": string;
+                "text/csv": string;
+            };
+        };
+        responses: {
+            /** @description Imported before under this key: nothing new. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Imported"];
+                };
+            };
+            /** @description Imported. */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Imported"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
     streamEvents: {
         parameters: {
             query?: {
@@ -3374,7 +3843,11 @@ export interface operations {
         parameters: {
             query?: {
                 after?: string;
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
                 limit?: number;
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
             };
             header?: never;
             path?: never;
@@ -3388,10 +3861,13 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
                     "application/json": {
                         items: components["schemas"]["Incident"][];
                         next_after: string | null;
                     };
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
@@ -3430,7 +3906,12 @@ export interface operations {
     };
     getIncident: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path: {
                 id: string;
@@ -3445,11 +3926,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["Feature"];
                     "application/json": components["schemas"]["Incident"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
         };
     };
@@ -3951,7 +4436,12 @@ export interface operations {
     };
     listStops: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path?: never;
             cookie?: never;
@@ -3964,10 +4454,14 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["FeatureCollection"];
                     "application/json": components["schemas"]["Stops"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };
@@ -4006,7 +4500,12 @@ export interface operations {
     };
     getStop: {
         parameters: {
-            query?: never;
+            query?: {
+                /** @description The answer's format, over `Accept`: the API's JSON, an RFC 7946 GeoJSON Feature or FeatureCollection, a KML document, or CSV with the geometry as WKT. Every format shows exactly what the JSON shows the caller. */
+                f?: components["parameters"]["Format"];
+                /** @description With a GIS format: each geometry is the area its buffer covers (geodesically buffered, cut at the antimeridian) rather than the shape and its `buffer_m`. A coarse conflict's area is its box either way. */
+                outline?: components["parameters"]["Outline"];
+            };
             header?: never;
             path: {
                 /** @description A stop's id. */
@@ -4022,11 +4521,15 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
+                    "application/geo+json": components["schemas"]["Feature"];
                     "application/json": components["schemas"]["Stop"];
+                    "application/vnd.google-earth.kml+xml": string;
+                    "text/csv": string;
                 };
             };
             401: components["responses"]["Unauthenticated"];
             404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
         };

@@ -102,6 +102,12 @@ describe("each party sees what it should", () => {
     assert.doesNotMatch(table, /coalition|act_/, "but neither its owner nor its id");
     const legendCounts = await page.getByTestId("legend").textContent();
     assert.doesNotMatch(legendCounts, /Other parties/);
+    // Its own units and sites, and public ones, as MIL-STD-2525 symbols
+    // named for what they are; none of the coalition's.
+    const own = page.locator(`.leaflet-marker-pane .symbol[title="${PMF_BAIJI}"] svg`);
+    await own.waitFor();
+    assert.ok((await page.locator(`.leaflet-marker-pane .symbol[title="${PUBLIC_SITE}"]`).count()) === 1, "the public site's symbol");
+    assert.equal(await page.locator(`.leaflet-marker-pane .symbol[title="${COALITION_PRIVATE}"]`).count(), 0);
     await screenshot(page, "pmf-operator");
   });
 

@@ -7,6 +7,7 @@
 import * as L from "leaflet";
 import type { Geometry as GeoJsonGeometry } from "geojson";
 import { utc, words } from "../format";
+import { symbolMarker } from "./symbols";
 import {
   type ConsoleState,
   type Selection,
@@ -114,6 +115,9 @@ export class ObjectLayers {
       // An unconfirmed or disputed site is drawn dashed, and says so.
       const className = standing.map((s) => `site-${s}`).join(" ") || undefined;
       const drawn = shape(d.geometry, d.buffer_m, colourOf(key), standing.length > 0, className);
+      // A point site or unit also as the symbol its party's TAK devices show.
+      const [lon, lat] = d.geometry.type === "Point" ? (d.geometry.coordinates as number[]) : [];
+      if (lat !== undefined && lon !== undefined) drawn.addLayer(symbolMarker([lat, lon], key === "own", d.kind, d.label));
       this.add(key, drawn, tip, { type: "declaration", id: d.id }, state);
       if (d.track) {
         const { lat, lon, stale, stale_buffer_m: reach } = d.track;
