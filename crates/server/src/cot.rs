@@ -648,7 +648,7 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
             .filter(|e| {
                 matches!(
                     e.what,
-                    What::Alert(_) | What::Stop { .. } | What::Conflict { .. }
+                    What::Alert(_) | What::Stop { .. } | What::Conflict { .. } | What::Activity(_)
                 )
             })
             .collect();
@@ -657,6 +657,7 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
                 What::Alert(alert) => marker(event.seq, alert),
                 What::Stop { change, stop } => stop_emergency(&state, &actor, *change, stop).await,
                 What::Conflict { change, conflict } => conflict_area(*change, conflict),
+                What::Activity(view) => crate::picture::activity_change(&actor, view, now_ms()),
                 _ => None,
             };
             let Some(written) = written else {

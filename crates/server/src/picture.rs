@@ -4,6 +4,9 @@
 //! activities, each as the API shows it to the party: never another party's
 //! private object.
 //!
+//! Afterwards the party's own activities are drawn again as they change
+//! ([`activity_change`]).
+//!
 //! A unit is a MIL-STD-2525 symbol at its last reported position (or where
 //! it was declared); a site declared as a point is a symbol whose circle is
 //! its buffer; any other shape, and every activity, is drawn as the outline
@@ -102,6 +105,22 @@ fn declaration(d: &DeclarationView, own: bool, now_ms: i64) -> Option<String> {
             now_ms,
             stale_ms,
         ),
+    }
+}
+
+/// A change of one of the party's own activities as its devices draw it:
+/// drawn while it is cleared or active, taken off the map otherwise.
+pub(crate) fn activity_change(viewer: &Actor, a: &ActivityView, now_ms: i64) -> Option<String> {
+    if a.owner != viewer.party {
+        return None;
+    }
+    match a.state {
+        ActivityState::Cleared | ActivityState::Active => activity(a, now_ms),
+        _ => Some(deconflict_cot::delete(
+            &format!("deconflict-{}", a.id),
+            FREEFORM_TYPE,
+            now_ms,
+        )),
     }
 }
 

@@ -616,3 +616,52 @@ fn a_partys_devices_see_each_other_and_no_other_partys_device_sees_them() {
         "not sent back to its sender: {echoed}"
     );
 }
+
+#[test]
+fn a_device_redraws_its_partys_activity_as_it_is_cleared_and_cancelled() {
+    let server = demo(&[]);
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let coalition = token(&server.banner, "coalition", "operator");
+    let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+    let hello = format!("<__deconflict token=\"{coalition}\"/>");
+    tak.write_all(position("COALITION-JTAC-2", GATE, &hello).as_bytes())
+        .unwrap();
+    read_while_talking(&mut tak, Duration::from_millis(800));
+    let convoy = call(
+        &server,
+        "POST",
+        "/v1/activities",
+        &coalition,
+        Some(json!({"kind": "convoy", "label": "Resupply west of Rutba",
+            "geometry": {"type": "LineString", "coordinates": [[GATE.0, GATE.1], [GATE.0 + 0.05, GATE.1 + 0.02]]},
+            "buffer_m": 200, "start": in_hours(1.0), "end": in_hours(3.0)})),
+    );
+    let id = convoy["id"].as_str().unwrap().to_owned();
+    if convoy["state"] == "held" {
+        let approver = token(&server.banner, "joc", "approver");
+        call(
+            &server,
+            "POST",
+            &format!("/v1/activities/{id}/clear"),
+            &approver,
+            Some(json!({"reason": "nobody within 20 km"})),
+        );
+    }
+    let drawn = read_event(&mut tak, &format!("uid=\"deconflict-{id}\""));
+    assert!(drawn.contains("type=\"u-d-f\""), "{drawn}");
+    assert!(drawn.contains("Resupply west of Rutba"), "{drawn}");
+    call(
+        &server,
+        "POST",
+        &format!("/v1/activities/{id}/cancel"),
+        &coalition,
+        Some(json!({})),
+    );
+    let gone = read_event(&mut tak, "type=\"t-x-d-d\"");
+    assert!(
+        gone.contains(&format!("<link uid=\"deconflict-{id}\"")),
+        "{gone}"
+    );
+}
