@@ -62,20 +62,23 @@ pub struct Marker<'a> {
 /// long as they are in range (a latitude in [-90, 90], a finite
 /// non-negative `ce`, a year in 0 to 9999) and within its length limits.
 pub fn marker(marker: &Marker) -> String {
-    let mut out = open(marker.uid, MARKER_TYPE, marker.time_ms, marker.stale_ms);
-    point(&mut out, marker.lat, marker.lon, marker.ce);
-    out.push_str("<detail><contact callsign=\"");
-    escape(&mut out, marker.callsign, true);
-    out.push_str("\"/><color argb=\"");
-    out.push_str(RED);
-    out.push_str("\"/><usericon iconsetpath=\"COT_MAPPING_SPOTMAP/");
-    out.push_str(MARKER_TYPE);
-    out.push('/');
-    out.push_str(RED);
-    out.push_str("\"/><remarks>");
-    escape(&mut out, marker.remarks, false);
-    out.push_str("</remarks></detail></event>");
-    out
+    let style = format!(
+        "<color argb=\"{RED}\"/><usericon iconsetpath=\"COT_MAPPING_SPOTMAP/{MARKER_TYPE}/{RED}\"/>"
+    );
+    labelled_point(
+        &Symbol {
+            uid: marker.uid,
+            kind: MARKER_TYPE,
+            callsign: marker.callsign,
+            remarks: marker.remarks,
+            lat: marker.lat,
+            lon: marker.lon,
+            ce: marker.ce,
+            time_ms: marker.time_ms,
+            stale_ms: marker.stale_ms,
+        },
+        &style,
+    )
 }
 
 /// The type of an emergency alert ("911 Alert"): every TAK client sounds it
@@ -152,11 +155,19 @@ pub struct Symbol<'a> {
 /// A [`Symbol`] with its callsign and remarks. Text is escaped as in
 /// [`marker`].
 pub fn symbol(symbol: &Symbol) -> String {
+    labelled_point(symbol, "")
+}
+
+/// A point event with a callsign, `style` (elements written as given),
+/// and remarks.
+fn labelled_point(symbol: &Symbol, style: &str) -> String {
     let mut out = open(symbol.uid, symbol.kind, symbol.time_ms, symbol.stale_ms);
     point(&mut out, symbol.lat, symbol.lon, symbol.ce);
     out.push_str("<detail><contact callsign=\"");
     escape(&mut out, symbol.callsign, true);
-    out.push_str("\"/><remarks>");
+    out.push_str("\"/>");
+    out.push_str(style);
+    out.push_str("<remarks>");
     escape(&mut out, symbol.remarks, false);
     out.push_str("</remarks></detail></event>");
     out
