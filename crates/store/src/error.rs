@@ -99,6 +99,10 @@ pub enum StoreError {
     #[error("party `{party}` already has {max} webhooks, the most allowed")]
     TooManyWebhooks { party: String, max: i64 },
 
+    /// A device certificate beyond the number one credential may hold.
+    #[error("credential `{credential}` already holds {max} device certificates, the most allowed")]
+    TooManyCertificates { credential: String, max: i64 },
+
     /// A second coordinator was requested.
     #[error("party `{existing}` is already the coordinator; there can be only one")]
     CoordinatorExists {

@@ -122,6 +122,7 @@
 
 mod backend;
 mod checkpoints;
+mod devices;
 mod directory;
 mod error;
 mod lease;
@@ -133,6 +134,7 @@ mod webhooks;
 
 pub use backend::{Entry, LogBackend, SqliteLog};
 pub use checkpoints::{Checkpoints, Cosignature, LogKeys, StoredCheckpoint, WITNESSES_PER_PARTY};
+pub use devices::{CERTIFICATES_PER_CREDENTIAL, DeviceCa, DeviceCertificate, Devices};
 pub use directory::{
     Credential, CredentialInfo, Directory, DirectoryVersion, IssuedToken, Party, Role,
     TOKEN_PREFIX, to_hex, validate_party_name,

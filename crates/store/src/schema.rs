@@ -108,6 +108,29 @@ const MIGRATIONS: &[&str] = &[
     ) STRICT;
     CREATE INDEX webhooks_live ON webhooks (party) WHERE removed_ms IS NULL;
     ",
+    // v3 -> v4: TAK devices' identity. The deployment's device CA (one row, made once, never
+    // changed) and every certificate it issued, by the SHA-256 of its DER, each bound to the
+    // credential it acts as.
+    "
+    CREATE TABLE device_ca (
+        id         INTEGER PRIMARY KEY CHECK (id = 1),
+        cert_der   BLOB    NOT NULL,
+        key_pkcs8  BLOB    NOT NULL,
+        created_ms INTEGER NOT NULL
+    ) STRICT;
+    CREATE TRIGGER device_ca_no_update BEFORE UPDATE ON device_ca
+    BEGIN SELECT RAISE(ABORT, 'the device CA never changes'); END;
+
+    CREATE TABLE device_certificates (
+        sha256        BLOB    PRIMARY KEY CHECK (length(sha256) = 32),
+        credential_id TEXT    NOT NULL REFERENCES credentials (id),
+        subject       TEXT    NOT NULL,
+        client_uid    TEXT    NOT NULL,
+        issued_ms     INTEGER NOT NULL,
+        expires_ms    INTEGER NOT NULL
+    ) STRICT;
+    CREATE INDEX device_certificates_credential ON device_certificates (credential_id);
+    ",
 ];
 
 /// The schema version this binary writes and understands.

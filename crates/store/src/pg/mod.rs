@@ -10,6 +10,7 @@
 
 pub(crate) mod checkpoints;
 pub(crate) mod confined;
+pub(crate) mod devices;
 pub(crate) mod directory;
 pub(crate) mod log;
 mod schema;

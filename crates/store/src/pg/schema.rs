@@ -113,6 +113,27 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX webhooks_live ON webhooks (party) WHERE removed_ms IS NULL;
     ",
+    // v3 -> v4
+    "
+    CREATE TABLE device_ca (
+        id         integer PRIMARY KEY CHECK (id = 1),
+        cert_der   bytea  NOT NULL,
+        key_pkcs8  bytea  NOT NULL,
+        created_ms bigint NOT NULL
+    );
+    CREATE TRIGGER device_ca_no_update BEFORE UPDATE ON device_ca
+        FOR EACH ROW EXECUTE FUNCTION deconflict_refuse('the device CA never changes');
+
+    CREATE TABLE device_certificates (
+        sha256        bytea  PRIMARY KEY CHECK (length(sha256) = 32),
+        credential_id text   NOT NULL REFERENCES credentials (id),
+        subject       text   NOT NULL,
+        client_uid    text   NOT NULL,
+        issued_ms     bigint NOT NULL,
+        expires_ms    bigint NOT NULL
+    );
+    CREATE INDEX device_certificates_credential ON device_certificates (credential_id);
+    ",
 ];
 
 const _: () = assert!(MIGRATIONS.len() as i64 == SCHEMA_VERSION);

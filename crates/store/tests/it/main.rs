@@ -25,6 +25,7 @@ macro_rules! on_both_backends {
 
 mod checkpoints;
 mod crash;
+mod devices;
 mod directory;
 mod failover;
 mod in_async;
