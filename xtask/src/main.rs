@@ -183,10 +183,11 @@ fn install_postgres() -> Result<(), String> {
 }
 
 /// pytak, the TAK client library the Cursor-on-Target test drives the
-/// service with, from PyPI when it is missing.
+/// service with, from PyPI when it is missing; with the packages its
+/// certificate enrolment needs.
 fn install_pytak() -> Result<(), String> {
     let present = Command::new("python3")
-        .args(["-c", "import pytak"])
+        .args(["-c", "import pytak, aiohttp, cryptography"])
         .output()
         .is_ok_and(|o| o.status.success());
     if present {
@@ -198,7 +199,9 @@ fn install_pytak() -> Result<(), String> {
         "install",
         "--quiet",
         "--disable-pip-version-check",
-        "pytak==7.6.1",
+        "pytak[with-crypto,with-aiohttp]==7.6.1",
+        "aiohttp==3.14.5",
+        "cryptography==50.0.2",
     ]))
 }
 

@@ -4,7 +4,7 @@
 
 use crate::config::{ServeConfig, Settings, TlsFiles};
 use deconflict_model::{Actor, ObjectRef};
-use deconflict_server::tls::ServerConfig;
+use deconflict_server::tls::{Identity, ServerConfig};
 use deconflict_server::{AppState, MetricsToken, shutdown_signal};
 use deconflict_service::scenario::{IRAQ, Loaded, Scenario};
 use deconflict_store::{Directory, IssuedToken, Location, Role, db_path};
@@ -35,11 +35,16 @@ fn runtime() -> Result<tokio::runtime::Runtime> {
         .build()?)
 }
 
-/// The TLS configuration when a certificate and key are set, read before
-/// anything else so that a bad file stops the start at once.
-fn tls(settings: &Settings) -> Result<Option<Arc<ServerConfig>>> {
-    let config = |files: &TlsFiles| deconflict_server::tls::config(&files.cert, &files.key);
-    Ok(settings.tls.as_ref().map(config).transpose()?)
+/// The certificate and key when they are set, and the HTTPS configuration
+/// serving them; read before anything else so that a bad file stops the
+/// start at once.
+fn tls(settings: &Settings) -> Result<Option<(Identity, Arc<ServerConfig>)>> {
+    let read = |files: &TlsFiles| -> Result<_> {
+        let identity = Identity::read(&files.cert, &files.key)?;
+        let https = identity.https()?;
+        Ok((identity, https))
+    };
+    settings.tls.as_ref().map(read).transpose()
 }
 
 /// Binds the listen address; the URL the service is reached at.
@@ -58,13 +63,13 @@ async fn bind(settings: &Settings, tls: bool) -> Result<(TcpListener, String)> {
 /// TAK clients.
 async fn bind_cot(
     settings: &Settings,
-    tls: Option<&Arc<ServerConfig>>,
+    state: &AppState,
+    identity: Option<&Identity>,
     required: bool,
 ) -> Result<Vec<CotListener>> {
-    let wanted = [
-        (settings.cot, None, "tcp"),
-        (settings.cot_tls, tls.cloned(), "tls"),
-    ];
+    // Over TLS, devices may present the certificates the service issued.
+    let tls = identity.map(|i| state.cot_tls(i)).transpose()?;
+    let wanted = [(settings.cot, None, "tcp"), (settings.cot_tls, tls, "tls")];
     let mut listeners = Vec::new();
     for (addr, tls, scheme) in wanted {
         let Some(addr) = addr else { continue };
@@ -138,7 +143,7 @@ async fn run_http(
 pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     let settings = config.resolve(true)?;
     init_tracing(&settings.log)?;
-    let tls = tls(&settings)?;
+    let (identity, tls) = tls(&settings)?.unzip();
     let data = settings.data.clone().expect("serve has a data directory");
     let store = settings
         .store
@@ -147,7 +152,7 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
     let state = AppState::open_at(&store, Some(&data), settings.server.clone())?;
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
-        let cot = bind_cot(&settings, tls.as_ref(), true).await?;
+        let cot = bind_cot(&settings, &state, identity.as_ref(), true).await?;
         for c in &cot {
             println!("deconflict: Cursor-on-Target on {}", c.url);
         }
@@ -171,7 +176,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
         }
     };
     init_tracing(&settings.log)?;
-    let tls = tls(&settings)?;
+    let (identity, tls) = tls(&settings)?.unzip();
     let temp;
     let (dir, removed) = match &settings.data {
         Some(dir) => {
@@ -215,7 +220,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
             })
             .await?;
         let (listener, url) = bind(&settings, tls.is_some()).await?;
-        let cot = bind_cot(&settings, tls.as_ref(), false).await?;
+        let cot = bind_cot(&settings, &state, identity.as_ref(), false).await?;
         let cot_urls: Vec<&str> = cot.iter().map(|c| c.url.as_str()).collect();
         let welcome = Welcome {
             url: &url,
@@ -293,6 +298,13 @@ fn print_welcome(
     }
     for cot in welcome.cot {
         writeln!(out, "  cot:      {cot}")?;
+    }
+    if settings.tls.is_some() {
+        writeln!(
+            out,
+            "  tak:      enrol a device's certificate at {url} (TAK's port 8446): any user \
+             name, a party's token as the password"
+        )?;
     }
     writeln!(out, "  data:     {}{removed}", welcome.dir.display())?;
     let incidents = loaded

@@ -42,68 +42,87 @@ impl FromRequestParts<AppState> for Caller {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Caller, ApiError> {
-        if state.failed() {
-            return Err(state.refusal().into());
-        }
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(addr)| addr.ip());
-        if let Some(ip) = peer
-            && let Err(retry_after_s) = state.failures().check(ip)
-        {
-            state.metrics().failures_refused();
-            return Err(ApiError::TooManyFailures { retry_after_s });
-        }
-        let refuse = |reason: &'static str| {
-            state.metrics().auth_failure();
-            if let Some(ip) = peer {
-                state.failures().failed(ip);
-            }
-            let request_id = parts
-                .headers
-                .get("x-request-id")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("-");
-            tracing::warn!(reason, request_id, "authentication failed");
-            ApiError::Unauthenticated
-        };
-        let Some(header) = parts.headers.get(AUTHORIZATION) else {
-            return Err(refuse("no Authorization header"));
-        };
-        let token = header
-            .to_str()
-            .ok()
-            .and_then(|h| {
-                h.strip_prefix("Bearer ")
-                    .or_else(|| h.strip_prefix("bearer "))
-            })
-            .map(str::trim);
-        let Some(token) = token.filter(|t| !t.is_empty()) else {
-            return Err(refuse("Authorization is not a bearer token"));
-        };
-        let credential = match state.authenticate(token).await {
-            Ok(Some(credential)) => credential,
-            Ok(None) => return Err(refuse("unknown or revoked token")),
-            // A failover under way: nothing was done, and the client may try again.
-            Err(e) if e.is_unreachable() => {
-                tracing::warn!(error = %e, "looking up a token");
-                return Err(ApiError::Service(deconflict_service::Error::Unreachable));
-            }
-            Err(e) => {
-                tracing::error!(error = %e, "looking up a token");
-                return Err(ApiError::Internal);
-            }
-        };
-        let span = tracing::Span::current();
-        span.record("party", credential.party.as_str());
-        span.record("credential", credential.id.as_str());
-        if let Err(retry_after_s) = state.limiter().take(&credential.id) {
-            state.metrics().rate_limited();
-            return Err(ApiError::RateLimited { retry_after_s });
-        }
-        Ok(Caller(actor_of(credential)))
+        let token = bearer(parts);
+        authenticate(parts, state, token.as_deref().map_err(|why| *why))
+            .await
+            .map(Caller)
     }
+}
+
+/// The bearer token of the request, or why it has none.
+fn bearer(parts: &Parts) -> Result<String, &'static str> {
+    let header = parts
+        .headers
+        .get(AUTHORIZATION)
+        .ok_or("no Authorization header")?;
+    header
+        .to_str()
+        .ok()
+        .and_then(|h| {
+            h.strip_prefix("Bearer ")
+                .or_else(|| h.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .ok_or("Authorization is not a bearer token")
+}
+
+/// The actor `token` speaks for, however the request carried it (`Err`
+/// says why it carried none); refused as the module docs say.
+pub(crate) async fn authenticate(
+    parts: &Parts,
+    state: &AppState,
+    token: Result<&str, &'static str>,
+) -> Result<Actor, ApiError> {
+    if state.failed() {
+        return Err(state.refusal().into());
+    }
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if let Some(ip) = peer
+        && let Err(retry_after_s) = state.failures().check(ip)
+    {
+        state.metrics().failures_refused();
+        return Err(ApiError::TooManyFailures { retry_after_s });
+    }
+    let refuse = |reason: &'static str| {
+        state.metrics().auth_failure();
+        if let Some(ip) = peer {
+            state.failures().failed(ip);
+        }
+        let request_id = parts
+            .headers
+            .get("x-request-id")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("-");
+        tracing::warn!(reason, request_id, "authentication failed");
+        ApiError::Unauthenticated
+    };
+    let token = token.map_err(refuse)?;
+    let credential = match state.authenticate(token).await {
+        Ok(Some(credential)) => credential,
+        Ok(None) => return Err(refuse("unknown or revoked token")),
+        // A failover under way: nothing was done, and the client may try again.
+        Err(e) if e.is_unreachable() => {
+            tracing::warn!(error = %e, "looking up a token");
+            return Err(ApiError::Service(deconflict_service::Error::Unreachable));
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "looking up a token");
+            return Err(ApiError::Internal);
+        }
+    };
+    let span = tracing::Span::current();
+    span.record("party", credential.party.as_str());
+    span.record("credential", credential.id.as_str());
+    if let Err(retry_after_s) = state.limiter().take(&credential.id) {
+        state.metrics().rate_limited();
+        return Err(ApiError::RateLimited { retry_after_s });
+    }
+    Ok(actor_of(credential))
 }
 
 /// The actor a credential acts as.

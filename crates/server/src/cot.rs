@@ -3,14 +3,18 @@
 //! A TCP listener (TLS when the service has a certificate) reads the CoT
 //! events TAK clients stream, back to back (see `deconflict_cot`).
 //!
-//! - **Authentication.** A connection acts as one credential: the port's own
-//!   when one is configured (`--cot-token`), else the first event carrying
+//! - **Authentication.** A connection acts as one credential: over TLS, the
+//!   one a device's client certificate is bound to (issued by the device
+//!   CA at enrolment, see `crate::devices`: a stock TAK client needs nothing
+//!   else); else the port's own when one is configured (`--cot-token`);
+//!   else the first event carrying
 //!   `<detail><__deconflict token="dcf_..."/></detail>`. Positions before
-//!   that are dropped; a token that is unknown or revoked closes the
-//!   connection, and counts as a failed authentication of the client's
-//!   address (shared with HTTP: after too many, the address's new
-//!   connections are closed at once; see `auth.rs`). Every batch looks the
-//!   token up again, as HTTP does each request, so nothing is recorded
+//!   that are dropped; a certificate or token that is unknown or revoked
+//!   closes the connection, and counts as a failed authentication of the
+//!   client's address (shared with HTTP: after too many, the address's new
+//!   connections are closed at once; see `auth.rs`). A certificate the
+//!   device CA did not sign fails the handshake. Every batch looks the
+//!   credential up again, as HTTP does each request, so nothing is recorded
 //!   after a revocation; and the connection is closed within a moment of
 //!   its credential being revoked or removed (see `crate::revocation`).
 //! - **Limits.** A connection must authenticate within
@@ -60,6 +64,7 @@ use deconflict_model::{Actor, Command, Position, SideView, TrackReport};
 use deconflict_service::events::{Alert, StopChange, What};
 use deconflict_service::{End, Lease};
 use deconflict_service::{Lane, Subscription, now_ms};
+use deconflict_store::{Credential, StoreError};
 use deconflict_wire::time;
 use std::collections::HashMap;
 use std::io::ErrorKind;
@@ -71,6 +76,7 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpListener;
 use tokio::sync::{broadcast, mpsc};
 use tokio::time::Instant;
+use tokio_rustls::rustls::pki_types::CertificateDer;
 
 /// How long a connection gathers reports before they go to the log.
 pub const BATCH_WAIT: Duration = Duration::from_millis(20);
@@ -93,7 +99,7 @@ pub async fn serve_cot(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-    let port_token: Option<Arc<str>> = port_token.map(Into::into);
+    let port_token: Option<Identity> = port_token.map(|t| Identity::Token(t.into()));
     let health = state.listeners().add();
     let mut stopping = state.stopping();
     tokio::pin!(shutdown);
@@ -125,7 +131,18 @@ pub async fn serve_cot(
             let result = match acceptor {
                 Some(acceptor) => {
                     match tokio::time::timeout_at(deadline, acceptor.accept(stream)).await {
-                        Ok(Ok(tls)) => connection(tls, state, token, peer, deadline).await,
+                        Ok(Ok(tls)) => {
+                            // A device's certificate, the TLS handshake having
+                            // checked it against the device CA, names it first.
+                            let device = tls
+                                .get_ref()
+                                .1
+                                .peer_certificates()
+                                .and_then(|chain| chain.first())
+                                .map(|leaf| Identity::Device(leaf.clone().into_owned()));
+                            let given = device.or(token);
+                            connection(tls, state, given, peer, deadline).await
+                        }
                         Ok(Err(e)) => Err(e),
                         Err(_) => {
                             state.metrics().cot_closed(CotClose::AuthTimeout);
@@ -276,12 +293,31 @@ struct Pending {
     position: Position,
 }
 
+/// What a connection acts as, looked up again for every batch.
+#[derive(Clone)]
+enum Identity {
+    /// A token: the port's, or the first a client's event carried.
+    Token(Arc<str>),
+    /// The certificate the device connected with.
+    Device(CertificateDer<'static>),
+}
+
+impl Identity {
+    /// The credential it acts as, unless it is unknown or revoked.
+    async fn credential(&self, state: &AppState) -> Result<Option<Credential>, StoreError> {
+        match self {
+            Identity::Token(token) => state.authenticate(token).await,
+            Identity::Device(certificate) => state.devices().credential(certificate).await,
+        }
+    }
+}
+
 /// One client's connection, until it closes; it must authenticate by
-/// `deadline`.
+/// `deadline`, unless it is `given` an identity at once.
 async fn connection<S>(
     stream: S,
     state: AppState,
-    port_token: Option<Arc<str>>,
+    given: Option<Identity>,
     peer: SocketAddr,
     deadline: Instant,
 ) -> std::io::Result<()>
@@ -296,7 +332,7 @@ where
         state,
         peer,
         actor: None,
-        token: None,
+        identity: None,
         lease: None,
         alerts: None,
         number,
@@ -307,8 +343,9 @@ where
         deadline,
         to_client,
     };
-    let outcome = match port_token {
-        Some(token) => conn.authenticate(&token, false).await,
+    let outcome = match given {
+        Some(identity @ Identity::Device(_)) => conn.authenticate(identity, true).await,
+        Some(identity @ Identity::Token(_)) => conn.authenticate(identity, false).await,
         None => Ok(()),
     };
     let mut buf = vec![0u8; 16 * 1024];
@@ -425,9 +462,9 @@ struct Connection {
     state: AppState,
     peer: SocketAddr,
     actor: Option<Actor>,
-    /// The token the connection authenticated with, looked up again for
-    /// every batch.
-    token: Option<Arc<str>>,
+    /// What the connection authenticated with, looked up again for every
+    /// batch.
+    identity: Option<Identity>,
     /// Ends when the credential is revoked or the service stops.
     lease: Option<Lease>,
     alerts: Option<tokio::task::JoinHandle<()>>,
@@ -470,7 +507,8 @@ impl Connection {
             if self.actor.is_none()
                 && let Some(token) = &event.token
             {
-                self.authenticate(token, true).await?;
+                self.authenticate(Identity::Token(token.as_str().into()), true)
+                    .await?;
             }
             if let Some(actor) = &self.actor {
                 if state.cot_limiter().take(&actor.credential_id).is_err() {
@@ -517,12 +555,17 @@ impl Connection {
         Ok(())
     }
 
-    /// Takes the credential of `token`, and starts sending its alerts. A
-    /// refused token the client sent (`by_client`, not the port's) counts
-    /// against its address.
-    async fn authenticate(&mut self, token: &str, by_client: bool) -> std::io::Result<()> {
-        let refused = || std::io::Error::new(ErrorKind::PermissionDenied, "unknown token");
-        let credential = match self.state.authenticate(token).await {
+    /// Takes the credential of `identity`, and starts sending its alerts.
+    /// A refused identity the client gave (`by_client`, not the port's
+    /// token) counts against its address.
+    async fn authenticate(&mut self, identity: Identity, by_client: bool) -> std::io::Result<()> {
+        let refused = || {
+            std::io::Error::new(
+                ErrorKind::PermissionDenied,
+                "unknown or revoked token or certificate",
+            )
+        };
+        let credential = match identity.credential(&self.state).await {
             Ok(Some(credential)) => credential,
             Ok(None) => {
                 self.state.metrics().auth_failure();
@@ -532,7 +575,7 @@ impl Connection {
                 return Err(refused());
             }
             Err(e) => {
-                tracing::error!(error = %e, "looking up a CoT token");
+                tracing::error!(error = %e, "looking up a CoT client's credential");
                 return Err(refused());
             }
         };
@@ -550,7 +593,7 @@ impl Connection {
             self.to_client.clone(),
         ));
         self.actor = Some(actor);
-        self.token = Some(token.into());
+        self.identity = Some(identity);
         self.deadline = Instant::now() + self.state.config().cot_idle_timeout;
         Ok(())
     }
@@ -559,18 +602,19 @@ impl Connection {
     /// still valid; an error once it is not.
     async fn flush(&mut self) -> std::io::Result<()> {
         self.due = None;
-        let (Some(actor), Some(token), false) = (&self.actor, &self.token, self.batch.is_empty())
+        let (Some(actor), Some(identity), false) =
+            (&self.actor, &self.identity, self.batch.is_empty())
         else {
             return Ok(());
         };
         let batch = std::mem::take(&mut self.batch);
-        let still = self.state.authenticate(token).await;
+        let still = identity.credential(&self.state).await;
         if !matches!(&still, Ok(Some(c)) if c.id == actor.credential_id) {
             self.state
                 .metrics()
                 .cot(CotOutcome::Dropped, batch.len() as u64);
             if let Err(e) = still {
-                tracing::error!(error = %e, "looking up a CoT token");
+                tracing::error!(error = %e, "looking up a CoT client's credential");
                 return Ok(());
             }
             return Err(revoked());

@@ -56,6 +56,7 @@
 
 mod auth;
 pub mod cot;
+mod devices;
 mod events;
 mod extract;
 mod features;

@@ -27,6 +27,7 @@ struct Front {
     cot_connections: crate::cot::Connections,
     listeners: crate::listen::Listeners,
     webhooks: Arc<crate::webhooks::Registry>,
+    devices: crate::devices::Authority,
 }
 
 impl std::fmt::Debug for AppState {
@@ -69,6 +70,7 @@ impl AppState {
             cot_connections: crate::cot::Connections::default(),
             listeners: crate::listen::Listeners::default(),
             webhooks: Arc::new(crate::webhooks::Registry::open(store)?),
+            devices: crate::devices::Authority::open(store)?,
         };
         Ok(AppState {
             service,
@@ -109,6 +111,20 @@ impl AppState {
 
     pub(crate) fn webhooks(&self) -> &Arc<crate::webhooks::Registry> {
         &self.front.webhooks
+    }
+
+    /// The device CA.
+    pub(crate) fn devices(&self) -> &crate::devices::Authority {
+        &self.front.devices
+    }
+
+    /// The TLS configuration of a Cursor-on-Target listener serving
+    /// `identity`, taking devices' certificates (see [`crate::devices`]).
+    pub fn cot_tls(
+        &self,
+        identity: &crate::tls::Identity,
+    ) -> Result<Arc<crate::tls::ServerConfig>, crate::tls::TlsError> {
+        self.devices().serve(identity)
     }
 
     /// What the webhook deliverer works on.

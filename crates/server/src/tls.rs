@@ -16,6 +16,8 @@ use tokio_rustls::rustls;
 use tokio_rustls::rustls::crypto::ring;
 use tokio_rustls::rustls::pki_types::pem::{self, PemObject};
 use tokio_rustls::rustls::pki_types::{CertificateDer, PrivateKeyDer};
+use tokio_rustls::rustls::server::WebPkiClientVerifier;
+use tokio_rustls::rustls::server::danger::ClientCertVerifier;
 use tokio_rustls::server::TlsStream;
 
 pub use tokio_rustls::rustls::ServerConfig;
@@ -33,6 +35,8 @@ pub enum TlsError {
         path: PathBuf,
         reason: String,
     },
+    #[error("the device CA cannot verify client certificates: {0}")]
+    DeviceCa(String),
     #[error("the TLS certificate `{cert}` and private key `{key}`: {error}")]
     Pair {
         cert: PathBuf,
@@ -41,28 +45,82 @@ pub enum TlsError {
     },
 }
 
-/// TLS 1.2 and 1.3 with ring's algorithms, serving the certificate chain in
-/// the PEM file `cert` (leaf first) with the private key in the PEM file
-/// `key` (PKCS#8, PKCS#1 or SEC1).
+/// A certificate chain (leaf first) and its private key, read from PEM
+/// files, from which the service's TLS configurations are made.
+pub struct Identity {
+    chain: Vec<CertificateDer<'static>>,
+    key: PrivateKeyDer<'static>,
+    cert_path: PathBuf,
+    key_path: PathBuf,
+}
+
+// Never prints the key.
+impl std::fmt::Debug for Identity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Identity")
+            .field("cert", &self.cert_path)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Identity {
+    /// Reads the certificate chain in the PEM file `cert` (leaf first) and
+    /// the private key in the PEM file `key` (PKCS#8, PKCS#1 or SEC1).
+    pub fn read(cert: &Path, key: &Path) -> Result<Identity, TlsError> {
+        Ok(Identity {
+            chain: read_chain(cert)?,
+            key: PrivateKeyDer::from_pem_file(key).map_err(|e| {
+                file_error("private key", key, e, "PKCS#8, PKCS#1 or SEC1 private key")
+            })?,
+            cert_path: cert.to_owned(),
+            key_path: key.to_owned(),
+        })
+    }
+
+    /// What a client is given to trust this identity by: the chain's
+    /// certificates above the leaf, or the leaf itself when it comes alone
+    /// (self-signed, or pinned).
+    pub(crate) fn anchors(&self) -> Vec<CertificateDer<'static>> {
+        match self.chain.as_slice() {
+            [leaf] => vec![leaf.clone()],
+            [_, above @ ..] => above.to_vec(),
+            [] => Vec::new(),
+        }
+    }
+
+    /// HTTPS: TLS 1.2 and 1.3 with ring's algorithms, no client
+    /// certificates.
+    pub fn https(&self) -> Result<Arc<ServerConfig>, TlsError> {
+        self.serve(WebPkiClientVerifier::no_client_auth())
+    }
+
+    /// As [`Identity::https`], asking clients for a certificate that
+    /// `verifier` checks.
+    pub(crate) fn serve(
+        &self,
+        verifier: Arc<dyn ClientCertVerifier>,
+    ) -> Result<Arc<ServerConfig>, TlsError> {
+        let pair = |error| TlsError::Pair {
+            cert: self.cert_path.clone(),
+            key: self.key_path.clone(),
+            error,
+        };
+        let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
+            .with_safe_default_protocol_versions()
+            .map_err(pair)?
+            .with_client_cert_verifier(verifier)
+            .with_single_cert(self.chain.clone(), self.key.clone_key())
+            .map_err(pair)?;
+        // HTTP/1.1, over TLS as in the clear: HTTP/2 would bring in a second
+        // protocol stack for requests that are small and independent.
+        config.alpn_protocols = vec![b"http/1.1".to_vec()];
+        Ok(Arc::new(config))
+    }
+}
+
+/// The HTTPS configuration of [`Identity::read`]`(cert, key)`.
 pub fn config(cert: &Path, key: &Path) -> Result<Arc<ServerConfig>, TlsError> {
-    let chain = read_chain(cert)?;
-    let private = PrivateKeyDer::from_pem_file(key)
-        .map_err(|e| file_error("private key", key, e, "PKCS#8, PKCS#1 or SEC1 private key"))?;
-    let pair = |error| TlsError::Pair {
-        cert: cert.to_owned(),
-        key: key.to_owned(),
-        error,
-    };
-    let mut config = ServerConfig::builder_with_provider(Arc::new(ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .map_err(pair)?
-        .with_no_client_auth()
-        .with_single_cert(chain, private)
-        .map_err(pair)?;
-    // HTTP/1.1, over TLS as in the clear: HTTP/2 would bring in a second
-    // protocol stack for requests that are small and independent.
-    config.alpn_protocols = vec![b"http/1.1".to_vec()];
-    Ok(Arc::new(config))
+    Identity::read(cert, key)?.https()
 }
 
 fn read_chain(path: &Path) -> Result<Vec<CertificateDer<'static>>, TlsError> {

@@ -169,6 +169,8 @@ pub enum StartError {
         deconflict_model::ENTRY_VERSION
     )]
     OldFormat { dir: String, found: u32 },
+    #[error("the device CA: {0}")]
+    DeviceCa(String),
 }
 
 impl Service {

@@ -9,6 +9,7 @@ mod admin;
 mod cot;
 mod demo;
 mod durability;
+mod enrolment;
 mod gis;
 mod import;
 mod nodes;

@@ -11,7 +11,7 @@ use std::sync::Arc;
 pub(crate) struct Cert {
     pub(crate) cert: PathBuf,
     key: PathBuf,
-    der: CertificateDer<'static>,
+    pub(crate) der: CertificateDer<'static>,
 }
 
 impl Cert {
@@ -41,7 +41,7 @@ impl Cert {
 }
 
 /// A TLS connection to `addr` for `localhost`, trusting only `trusted`.
-fn tls_client(
+pub(crate) fn tls_client(
     addr: &str,
     trusted: &CertificateDer<'static>,
 ) -> std::io::Result<rustls::StreamOwned<rustls::ClientConnection, std::net::TcpStream>> {

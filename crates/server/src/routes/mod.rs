@@ -11,6 +11,7 @@ pub(crate) mod holds;
 pub(crate) mod import;
 pub(crate) mod incidents;
 pub(crate) mod log;
+pub(crate) mod marti;
 pub(crate) mod me;
 pub(crate) mod ogc;
 pub(crate) mod rules;
@@ -92,6 +93,7 @@ pub(crate) fn all() -> Vec<Route> {
         stops::routes(),
         sites::routes(),
         ogc::routes(),
+        marti::routes(),
     ]
     .into_iter()
     .flatten()
@@ -99,7 +101,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 17] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 18] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -117,6 +119,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 17] = [
     include_str!("sites.openapi.json"),
     include_str!("ogc.openapi.json"),
     include_str!("import.openapi.json"),
+    include_str!("marti.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -29,6 +29,7 @@
 mod api;
 mod connections;
 mod contract;
+mod devices;
 mod failover;
 mod flooding;
 mod gis;

@@ -93,7 +93,7 @@ pub(crate) async fn closed_within(stream: &mut TcpStream, wait: Duration) -> boo
 }
 
 /// The unit's track as its party reads it: `[lon, lat]`.
-async fn track_of(h: &Harness, unit: &str) -> Option<(f64, f64)> {
+pub(crate) async fn track_of(h: &Harness, unit: &str) -> Option<(f64, f64)> {
     let seen = h
         .get(&format!("/v1/declarations/{unit}"), "pmf/viewer")
         .await

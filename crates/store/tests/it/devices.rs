@@ -47,8 +47,16 @@ fn a_certificate_acts_as_its_credential_until_it_is_revoked_or_expires(at: &Loca
     let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("a", false).unwrap();
     directory.add_party("b", true).unwrap();
-    let a = directory.issue_token("a", Role::Operator).unwrap().credential.id;
-    let b = directory.issue_token("b", Role::Approver).unwrap().credential.id;
+    let a = directory
+        .issue_token("a", Role::Operator)
+        .unwrap()
+        .credential
+        .id;
+    let b = directory
+        .issue_token("b", Role::Approver)
+        .unwrap()
+        .credential
+        .id;
     let mut devices = Devices::open_at(at).unwrap();
     devices.issued(&certificate(1, &a, 1000)).unwrap();
     devices.issued(&certificate(2, &b, 1000)).unwrap();
@@ -58,8 +66,16 @@ fn a_certificate_acts_as_its_credential_until_it_is_revoked_or_expires(at: &Loca
     assert_eq!(found.role, Role::Operator);
     let theirs = devices.credential(&[2; 32], 2000).unwrap().unwrap();
     assert_eq!((theirs.party.as_str(), theirs.coordinator), ("b", true));
-    assert_eq!(devices.credential(&[3; 32], 2000).unwrap(), None, "never issued");
-    assert_eq!(devices.credential(&[1; 32], 1_001_000).unwrap(), None, "expired");
+    assert_eq!(
+        devices.credential(&[3; 32], 2000).unwrap(),
+        None,
+        "never issued"
+    );
+    assert_eq!(
+        devices.credential(&[1; 32], 1_001_000).unwrap(),
+        None,
+        "expired"
+    );
 
     directory.revoke(&a).unwrap();
     assert_eq!(devices.credential(&[1; 32], 2000).unwrap(), None, "revoked");
@@ -73,8 +89,16 @@ fn a_certificate_acts_as_its_credential_until_it_is_revoked_or_expires(at: &Loca
 fn a_credential_holds_a_bounded_number_of_certificates(at: &Location) {
     let mut directory = Directory::open_at(at).unwrap();
     directory.add_party("a", false).unwrap();
-    let a = directory.issue_token("a", Role::Viewer).unwrap().credential.id;
-    let other = directory.issue_token("a", Role::Viewer).unwrap().credential.id;
+    let a = directory
+        .issue_token("a", Role::Viewer)
+        .unwrap()
+        .credential
+        .id;
+    let other = directory
+        .issue_token("a", Role::Viewer)
+        .unwrap()
+        .credential
+        .id;
     let mut devices = Devices::open_at(at).unwrap();
     let max = u8::try_from(CERTIFICATES_PER_CREDENTIAL).unwrap();
     for n in 0..max {
@@ -88,5 +112,7 @@ fn a_credential_holds_a_bounded_number_of_certificates(at: &Location) {
     // Another credential of the same party is not held back.
     devices.issued(&certificate(max + 1, &other, 1000)).unwrap();
     // Expired ones no longer count.
-    devices.issued(&certificate(max + 2, &a, 2_000_000)).unwrap();
+    devices
+        .issued(&certificate(max + 2, &a, 2_000_000))
+        .unwrap();
 }
