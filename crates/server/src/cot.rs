@@ -84,6 +84,9 @@ pub const BATCH_WAIT: Duration = Duration::from_millis(20);
 pub const BATCH_MAX: usize = 2_000;
 /// How long an alert marker stays on a client's map without an update.
 const MARKER_LIFE_MS: i64 = 60 * 60 * 1000;
+/// How often a device's sites are compared with the log's, once it has
+/// moved on.
+const SITES_REFRESH: Duration = Duration::from_secs(2);
 /// How long what is left to write to a closing connection may take.
 const WRITE_OUT: Duration = Duration::from_secs(1);
 
@@ -667,16 +670,22 @@ impl Connection {
 }
 
 /// Sends `actor`'s party its picture ([`crate::picture`]), then its
-/// alerts as drawn areas (an attack's place as a
-/// marker), the coarse areas of the conflicts it is told of, and its stops
-/// as emergencies, from the log's end on.
+/// alerts as drawn areas (an attack's place as a marker), the coarse areas
+/// of the conflicts it is told of, its stops as emergencies and its
+/// activities as they change, from the log's end on; and its sites as they
+/// change.
 async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<String>) {
-    let mut subscription = Subscription::from_now(state.service().clone(), actor.clone());
+    let subscription = Subscription::from_now(state.service().clone(), actor.clone());
     // What the device draws to begin with; what changes from now on comes
-    // through the subscription.
+    // through the subscription, and the sites' redraws.
     let now = now_ms();
-    let Ok(drawings) = state
-        .read(|s| crate::picture::picture(&actor, &s.view(&actor), now))
+    let Ok(((drawings, sites), seq)) = state
+        .read(|s| {
+            (
+                crate::picture::picture(&actor, s.view(&actor), now),
+                s.seq(),
+            )
+        })
         .await
     else {
         return;
@@ -686,6 +695,19 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
             return;
         }
     }
+    tokio::select! {
+        () = send_events(&state, &actor, &to_client, subscription) => {}
+        () = redraw_sites(&state, &actor, &to_client, sites, seq) => {}
+    }
+}
+
+/// The subscription's events a device draws, until the client is gone.
+async fn send_events(
+    state: &AppState,
+    actor: &Actor,
+    to_client: &mpsc::Sender<String>,
+    mut subscription: Subscription,
+) {
     while let Some(events) = subscription.next_batch().await {
         let alerts: Vec<_> = events
             .into_iter()
@@ -699,9 +721,9 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
         for event in &alerts {
             let written = match &event.what {
                 What::Alert(alert) => marker(event.seq, alert),
-                What::Stop { change, stop } => stop_emergency(&state, &actor, *change, stop).await,
+                What::Stop { change, stop } => stop_emergency(state, actor, *change, stop).await,
                 What::Conflict { change, conflict } => conflict_area(*change, conflict),
-                What::Activity(view) => crate::picture::activity_change(&actor, view, now_ms()),
+                What::Activity(view) => crate::picture::activity_change(actor, view, now_ms()),
                 _ => None,
             };
             let Some(written) = written else {
@@ -712,6 +734,44 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
             }
         }
         subscription.delivered(&alerts).await;
+    }
+}
+
+/// Every [`SITES_REFRESH`] once the log has moved on, draws again the
+/// party's sites that changed, and takes off those gone (see
+/// [`crate::picture::Sites`]), until the client is gone.
+async fn redraw_sites(
+    state: &AppState,
+    actor: &Actor,
+    to_client: &mpsc::Sender<String>,
+    mut sites: crate::picture::Sites,
+    mut seq: Option<u64>,
+) {
+    let mut tick = tokio::time::interval(SITES_REFRESH);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    loop {
+        tick.tick().await;
+        let read = state
+            .read(|s| {
+                (s.seq() != seq).then(|| {
+                    (
+                        s.seq(),
+                        crate::picture::Sites::of(actor, s.declarations(actor)),
+                    )
+                })
+            })
+            .await;
+        let (at, next) = match read {
+            Ok(Some(moved)) => moved,
+            Ok(None) => continue,
+            Err(_) => return,
+        };
+        for drawing in sites.changes(&next, now_ms()) {
+            if to_client.send(drawing).await.is_err() {
+                return;
+            }
+        }
+        (sites, seq) = (next, at);
     }
 }
 

@@ -5,7 +5,11 @@
 //! private object.
 //!
 //! Afterwards the party's own activities are drawn again as they change
-//! ([`activity_change`]).
+//! ([`activity_change`]), and its sites and units, and others' public
+//! sites, whenever what the API shows of them changes ([`Sites`]): moved,
+//! redeclared, newly declared or made public (drawn again), withdrawn or no
+//! longer public (taken off). A change to what the party cannot see changes
+//! none of its drawings, so its devices hear nothing of it.
 //!
 //! A unit is a MIL-STD-2525 symbol at its last reported position (or where
 //! it was declared); a site declared as a point is a symbol whose circle is
@@ -16,6 +20,7 @@ use deconflict_cot::{FREEFORM_TYPE, Shape, Symbol};
 use deconflict_model::{
     ActivityState, ActivityView, Actor, DeclarationView, StateView, Visibility,
 };
+use std::collections::BTreeMap;
 
 /// How long a drawing stands on a device that hears nothing more of it.
 const LIFE_MS: i64 = 24 * 60 * 60 * 1000;
@@ -28,21 +33,72 @@ const ACTIVITY_FILL: i32 = 0x301E_90FF;
 const SITE_STROKE: i32 = 0xFF2E_8B57_u32 as i32;
 const SITE_FILL: i32 = 0x302E_8B57;
 
-/// Every drawing of the party's picture, as of `view`.
-pub(crate) fn picture(viewer: &Actor, view: &StateView, now_ms: i64) -> Vec<String> {
-    let mut out = Vec::new();
-    for d in view.declarations.iter().filter(|d| !d.withdrawn) {
-        let own = d.owner == viewer.party;
-        if own || d.visibility == Visibility::Public {
-            out.extend(declaration(d, own, now_ms));
-        }
-    }
+/// Every drawing of the party's picture, as of `view`, and the sites
+/// drawn, to redraw as they change.
+pub(crate) fn picture(viewer: &Actor, view: StateView, now_ms: i64) -> (Vec<String>, Sites) {
+    let sites = Sites::of(viewer, view.declarations);
+    let mut out = sites.drawings(now_ms);
     for a in view.activities.iter().filter(|a| a.owner == viewer.party) {
         if matches!(a.state, ActivityState::Cleared | ActivityState::Active) {
             out.extend(activity(a, now_ms));
         }
     }
-    out
+    (out, sites)
+}
+
+/// The declarations a party's devices draw, by uid: its own, and others'
+/// public ones, as the API shows them to it, and whether each is its own.
+#[derive(Default)]
+pub(crate) struct Sites(BTreeMap<String, (DeclarationView, bool)>);
+
+impl Sites {
+    /// Of `declarations`, what the viewer's devices draw.
+    pub(crate) fn of(viewer: &Actor, declarations: Vec<DeclarationView>) -> Sites {
+        Sites(
+            declarations
+                .into_iter()
+                .filter(|d| !d.withdrawn)
+                .filter_map(|d| {
+                    let own = d.owner == viewer.party;
+                    (own || d.visibility == Visibility::Public)
+                        .then(|| (format!("deconflict-{}", d.id), (d, own)))
+                })
+                .collect(),
+        )
+    }
+
+    /// Every drawing, as of `now_ms`.
+    fn drawings(&self, now_ms: i64) -> Vec<String> {
+        self.0
+            .values()
+            .filter_map(|(d, own)| declaration(d, *own, now_ms))
+            .collect()
+    }
+
+    /// What brings devices that draw `self` to draw `next`: the
+    /// declarations that changed or came, drawn, and those gone, taken off.
+    pub(crate) fn changes(&self, next: &Sites, now_ms: i64) -> Vec<String> {
+        let drawn = next
+            .0
+            .iter()
+            .filter(|(uid, seen)| self.0.get(*uid) != Some(*seen))
+            .filter_map(|(_, (d, own))| declaration(d, *own, now_ms));
+        let gone = self
+            .0
+            .iter()
+            .filter(|(uid, _)| !next.0.contains_key(*uid))
+            .map(|(uid, (d, own))| deconflict_cot::delete(uid, &drawn_type(d, *own), now_ms));
+        drawn.chain(gone).collect()
+    }
+}
+
+/// The CoT type a declaration is drawn with: a symbol where it is a point
+/// or has a track, else a freeform outline.
+fn drawn_type(d: &DeclarationView, own: bool) -> String {
+    match (&d.track, &d.volume.geometry.value) {
+        (Some(_), _) | (None, geojson::GeometryValue::Point { .. }) => cot_type(own, &d.kind),
+        _ => FREEFORM_TYPE.to_owned(),
+    }
 }
 
 /// The CoT type of a declaration: friendly if it is the party's own,

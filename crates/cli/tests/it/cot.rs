@@ -665,3 +665,90 @@ fn a_device_redraws_its_partys_activity_as_it_is_cleared_and_cancelled() {
         "{gone}"
     );
 }
+
+#[test]
+fn a_device_redraws_its_partys_sites_as_they_change_and_hears_nothing_of_anothers_private_ones() {
+    let server = demo(&[]);
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    let pmf = token(&server.banner, "pmf", "operator");
+    let coalition = token(&server.banner, "coalition", "operator");
+    let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+    let hello = format!("<__deconflict token=\"{pmf}\"/>");
+    tak.write_all(position("PMF-RADIO-7", GATE, &hello).as_bytes())
+        .unwrap();
+    read_while_talking(&mut tak, Duration::from_millis(800));
+
+    // Another party's private site: nothing at all reaches the device.
+    call(
+        &server,
+        "POST",
+        "/v1/declarations",
+        &coalition,
+        Some(
+            json!({"kind": "base", "label": "Coalition patrol base west of Rutba",
+            "geometry": {"type": "Point", "coordinates": [TRUCK_PARK.0, TRUCK_PARK.1]},
+            "buffer_m": 300, "valid_from": in_hours(-1.0)}),
+        ),
+    );
+    let heard = read_while_talking(&mut tak, Duration::from_secs(5));
+    assert_eq!(heard, "", "the PMF's device heard of a private declaration");
+
+    // Its own site, declared, moved, then withdrawn.
+    let site = |lon: f64| {
+        json!({"kind": "base", "label": "PMF checkpoint on Highway 10",
+            "geometry": {"type": "Point", "coordinates": [lon, GATE.1]},
+            "buffer_m": 100, "valid_from": in_hours(-1.0)})
+    };
+    let declared = call(
+        &server,
+        "POST",
+        "/v1/declarations",
+        &pmf,
+        Some(site(GATE.0)),
+    );
+    let id = declared["id"].as_str().unwrap().to_owned();
+    let uid = format!("uid=\"deconflict-{id}\"");
+    let drawn = read_event(&mut tak, &uid);
+    assert!(drawn.contains("type=\"a-f-G-I\""), "{drawn}");
+    assert!(drawn.contains(&format!("lon=\"{}\"", GATE.0)), "{drawn}");
+    let mut moved = site(GATE.0 + 0.01);
+    moved["version"] = declared["version"].clone();
+    call(
+        &server,
+        "PUT",
+        &format!("/v1/declarations/{id}"),
+        &pmf,
+        Some(moved),
+    );
+    let redrawn = read_event(&mut tak, &format!("lon=\"{}\"", GATE.0 + 0.01));
+    assert!(redrawn.contains(&uid), "{redrawn}");
+    call(
+        &server,
+        "DELETE",
+        &format!("/v1/declarations/{id}"),
+        &pmf,
+        None,
+    );
+    let gone = read_event(&mut tak, "type=\"t-x-d-d\"");
+    assert!(
+        gone.contains(&format!("<link uid=\"deconflict-{id}\"")),
+        "{gone}"
+    );
+
+    // Another party's public site comes as a neutral one.
+    call(
+        &server,
+        "POST",
+        "/v1/declarations",
+        &coalition,
+        Some(
+            json!({"kind": "hospital", "label": "Field hospital at Rutba",
+            "geometry": {"type": "Point", "coordinates": [TIKRIT.0, TIKRIT.1]},
+            "buffer_m": 200, "valid_from": in_hours(-1.0), "visibility": "public"}),
+        ),
+    );
+    let public = read_event(&mut tak, "Field hospital at Rutba");
+    assert!(public.contains("type=\"a-n-G-I-X-H\""), "{public}");
+}
