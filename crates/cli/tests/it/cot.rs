@@ -752,3 +752,56 @@ fn a_device_redraws_its_partys_sites_as_they_change_and_hears_nothing_of_another
     let public = read_event(&mut tak, "Field hospital at Rutba");
     assert!(public.contains("type=\"a-n-G-I-X-H\""), "{public}");
 }
+
+/// Every party's token of `role` the demo printed, by party.
+fn tokens_of(banner: &str, role: &str) -> Vec<(String, String)> {
+    banner
+        .lines()
+        .filter_map(|line| {
+            let cols: Vec<_> = line.split_whitespace().collect();
+            (cols.len() == 3 && cols[1] == role && cols[2].starts_with("dcf_"))
+                .then(|| (cols[0].to_owned(), cols[2].to_owned()))
+        })
+        .collect()
+}
+
+#[test]
+fn no_partys_devices_are_sent_anything_private_of_another_party() {
+    let server = demo(&[]);
+    let addr = cot_url(&server.banner)
+        .trim_start_matches("tcp://")
+        .to_owned();
+    // Everything declared and planned, as the coordinator's auditor reads it.
+    let auditor = token(&server.banner, "joc", "auditor");
+    let mut objects = Vec::new();
+    for path in ["/v1/declarations?limit=1000", "/v1/activities?limit=1000"] {
+        let page = call(&server, "GET", path, &auditor, None);
+        objects.extend(page["items"].as_array().unwrap().iter().cloned());
+    }
+    let viewers = tokens_of(&server.banner, "viewer");
+    assert!(viewers.len() >= 4, "{viewers:?}");
+    for (party, viewer) in viewers {
+        let mut tak = std::net::TcpStream::connect(&addr).unwrap();
+        let hello = format!("<__deconflict token=\"{viewer}\"/>");
+        tak.write_all(position(&format!("{party}-DEVICE"), GATE, &hello).as_bytes())
+            .unwrap();
+        let stream = read_while_talking(&mut tak, Duration::from_millis(1500));
+        assert!(stream.contains("<event"), "{party}'s device was sent nothing");
+        // What the party may see: its own objects and public ones.
+        let (seen, private): (Vec<&Value>, Vec<&Value>) = objects
+            .iter()
+            .partition(|o| o["owner"] == party.as_str() || o["visibility"] == "public");
+        for object in private {
+            let id = object["id"].as_str().unwrap();
+            assert!(!stream.contains(id), "{party}'s device was sent {id}");
+            let label = object["label"].as_str().unwrap();
+            let also_seen = seen
+                .iter()
+                .any(|s| s["label"].as_str().unwrap_or_default().contains(label));
+            assert!(
+                also_seen || !stream.contains(label),
+                "{party}'s device was sent {label:?}"
+            );
+        }
+    }
+}
