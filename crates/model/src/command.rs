@@ -210,6 +210,12 @@ pub enum Command {
     /// Operator of a party whose activity the stop held, or the
     /// coordinator: it has taken note, and is reminded no more.
     AcknowledgeStop { id: StopId },
+    /// Operator of a party an alert was raised to, or the coordinator: the
+    /// party has taken note. `entry` is the entry that raised it, `index`
+    /// its place among the alerts of that entry raised to the party (all of
+    /// them, for the coordinator), so that the command says nothing of the
+    /// alerts raised to others.
+    AcknowledgeAlert { entry: u64, index: u32 },
     /// Operator of the party an incident is alleged against: its response.
     RespondIncident { id: IncidentId, response: String },
     /// Operator of the owner: the site is still as declared.
@@ -263,6 +269,7 @@ impl Command {
             Command::RaiseStop { .. } => "raise a stop",
             Command::LiftStop { .. } => "lift a stop",
             Command::AcknowledgeStop { .. } => "acknowledge a stop",
+            Command::AcknowledgeAlert { .. } => "acknowledge an alert",
             Command::RespondIncident { .. } => "respond to an incident",
             Command::Reconfirm { .. } => "reconfirm",
             Command::Challenge { .. } => "challenge",

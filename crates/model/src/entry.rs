@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 /// leaves that showed who did what, and its signed history cannot be
 /// rewritten into the new form, so this build refuses it (see
 /// `deconflict_model::ENTRY_VERSION` in the server's start-up message).
-pub const ENTRY_VERSION: u32 = 4;
+pub const ENTRY_VERSION: u32 = 5;
 
 /// The oldest entry encoding this build reads.
 pub const OLDEST_ENTRY_VERSION: u32 = 2;

@@ -26,6 +26,8 @@ pub enum Noun {
     Stop,
     /// A challenge of a declaration.
     Challenge,
+    /// An alert raised to a party.
+    Alert,
 }
 
 impl fmt::Display for Noun {
@@ -39,6 +41,7 @@ impl fmt::Display for Noun {
             Noun::Payload => "payload",
             Noun::Stop => "stop",
             Noun::Challenge => "challenge",
+            Noun::Alert => "alert",
         })
     }
 }

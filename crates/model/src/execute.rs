@@ -98,6 +98,7 @@ fn authorize(actor: &Actor, command: &Command) -> Result<(), ModelError> {
         Command::RaiseStop { .. }
         | Command::LiftStop { .. }
         | Command::AcknowledgeStop { .. }
+        | Command::AcknowledgeAlert { .. }
         | Command::Challenge { .. } => match actor.role {
             Role::Operator => Ok(()),
             Role::Approver if actor.coordinator => Ok(()),
@@ -762,6 +763,25 @@ impl<'s> Plan<'s> {
                     ));
                 }
                 Ok(Command::LiftStop { id: *id, reason })
+            }
+            Command::AcknowledgeAlert { entry, index } => {
+                let reference = crate::alerts::AlertRef {
+                    entry: *entry,
+                    index: *index,
+                };
+                let key = self
+                    .state
+                    .alert_for(self.actor, reference)
+                    .ok_or(ModelError::NotFound(Noun::Alert))?;
+                if self.state.alert_acknowledged(key, self.actor) {
+                    return Err(wrong_state(
+                        Noun::Alert,
+                        "acknowledged",
+                        verb,
+                        "one not yet acknowledged",
+                    ));
+                }
+                Ok(command)
             }
             Command::AcknowledgeStop { id } => {
                 let stop = self.visible_stop(id)?;

@@ -119,6 +119,7 @@
 //! entry a party may make public without the coordinator.
 
 mod actor;
+mod alerts;
 mod area;
 mod command;
 mod entry;
@@ -143,6 +144,7 @@ mod validate;
 mod tests;
 
 pub use actor::{Actor, Role, SERVICE};
+pub use alerts::{Acknowledgement, AlertRef, AlertView};
 pub use area::{CoarseArea, GRID_DEG};
 pub use command::{ActivitySpec, Command, DeclarationSpec, Disclosure, Visibility, VolumeSpec};
 pub use deconflict_geo4d::MAX_ALTITUDE_M;

@@ -72,6 +72,7 @@ impl Entry {
             | Command::RaiseStop { .. }
             | Command::LiftStop { .. }
             | Command::AcknowledgeStop { .. }
+            | Command::AcknowledgeAlert { .. }
             | Command::AnswerChallenge { .. }
             | Command::RuleChallenge { .. } => None,
         }
@@ -203,6 +204,8 @@ impl Reader<'_> {
             // Where, why and by whom a stop was raised or lifted is the
             // raiser's: an owner it held learns only of its own activities.
             Command::RaiseStop { .. } | Command::AcknowledgeStop { .. } => self.own(),
+            // That a party was alerted, and when it took note, is its own.
+            Command::AcknowledgeAlert { .. } => self.own(),
             // Who challenged is the challenger's and the coordinator's to
             // tell; the owner reads the challenge through its view.
             Command::Challenge { .. } | Command::AnswerChallenge { .. } => self.own(),

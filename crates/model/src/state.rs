@@ -73,6 +73,9 @@ pub struct State {
     pub(crate) challenges: BTreeMap<crate::id::ChallengeId, crate::sites::Challenge>,
     /// The declarations each party imported, by the key it gave.
     pub(crate) imports: BTreeMap<(String, String), Vec<DeclarationId>>,
+    /// Every alert raised, by the entry that raised it and its place among
+    /// that entry's alerts.
+    pub(crate) alerts: BTreeMap<(u64, u32), crate::alerts::Raised>,
 }
 
 impl State {
@@ -100,6 +103,7 @@ impl State {
             stops: BTreeMap::new(),
             challenges: BTreeMap::new(),
             imports: BTreeMap::new(),
+            alerts: BTreeMap::new(),
         }
     }
 
@@ -216,6 +220,7 @@ impl State {
         self.note_questions(entry);
         self.apply_command(entry, volumes)?;
         self.apply_conflicts(entry, volumes)?;
+        self.keep_alerts(seq, entry.time_ms, &entry.outcome.alerts);
         self.seq = Some(seq);
         self.time_ms = Some(entry.time_ms);
         Ok(())
@@ -363,6 +368,19 @@ impl State {
             Command::LiftStop { id, reason } => {
                 let stop = self.stops.get_mut(id).ok_or_else(|| missing(seq, id))?;
                 stop.lifted = Some((t, reason.clone()));
+            }
+            Command::AcknowledgeAlert {
+                entry: raised,
+                index,
+            } => {
+                let reference = crate::alerts::AlertRef {
+                    entry: *raised,
+                    index: *index,
+                };
+                let key = self
+                    .alert_for(&entry.actor, reference)
+                    .ok_or_else(|| corrupt(seq, "an acknowledgement of no alert of its party's"))?;
+                self.acknowledge_alert(key, &entry.actor, t);
             }
             Command::AcknowledgeStop { id } => {
                 let stop = self.stops.get_mut(id).ok_or_else(|| missing(seq, id))?;

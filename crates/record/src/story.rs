@@ -186,6 +186,11 @@ fn action(name: &str, body: &Value, outcome: &Value) -> String {
         ),
         "lift_stop" => format!("lifted check fire {}", id("id")),
         "acknowledge_stop" => format!("acknowledged check fire {}", id("id")),
+        "acknowledge_alert" => format!(
+            "acknowledged its alert {} of entry {}",
+            shown(&body["index"], "index"),
+            shown(&body["entry"], "entry")
+        ),
         "respond_incident" => format!("responded to incident {}", id("id")),
         "reconfirm" => format!("re-confirmed declaration {}", id("id")),
         "challenge" => format!("challenged declaration {}", id("id")),

@@ -187,6 +187,12 @@ fn history() -> Vec<Entry> {
             "from_ms": t(0), "to_ms": t(10), "reported_by": "base command", "against": "pmf",
             "source": "radar", "source_grade": "B2"}}),
     );
+    assert_eq!(attack.outcome.alerts[0].parties, ["pmf"]);
+    log.run(
+        "pmf/operator",
+        t(16),
+        json!({"acknowledge_alert": {"entry": attack.seq, "index": 0}}),
+    );
     let attack = id(&attack);
     log.run(
         "joc/approver",
@@ -396,6 +402,7 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::AcknowledgeAlert { .. } => "acknowledge_alert",
         Command::RespondIncident { .. } => "respond_incident",
         Command::Reconfirm { .. } => "reconfirm",
         Command::Challenge { .. } => "challenge",
@@ -406,7 +413,7 @@ fn name(command: &Command) -> &'static str {
     }
 }
 
-const EVERY_COMMAND: usize = 31;
+const EVERY_COMMAND: usize = 32;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

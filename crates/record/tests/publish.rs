@@ -163,6 +163,7 @@ fn commands(s: &Secrets) -> Vec<Value> {
         json!({"track": {"reports": [report(1), report(2), report(3)]}}),
         json!({"import": {"key": s.reason, "declarations": [declaration.clone(), declaration]}}),
         json!("sweep"),
+        json!({"acknowledge_alert": {"entry": s.time_ms.unsigned_abs() % 1000 + 1, "index": 2}}),
     ]
 }
 
@@ -194,6 +195,7 @@ fn name(command: &Command) -> &'static str {
         Command::RaiseStop { .. } => "raise_stop",
         Command::LiftStop { .. } => "lift_stop",
         Command::AcknowledgeStop { .. } => "acknowledge_stop",
+        Command::AcknowledgeAlert { .. } => "acknowledge_alert",
         Command::RespondIncident { .. } => "respond_incident",
         Command::Reconfirm { .. } => "reconfirm",
         Command::Challenge { .. } => "challenge",
@@ -205,7 +207,7 @@ fn name(command: &Command) -> &'static str {
 }
 
 /// The arms of [`name`].
-const EVERY_COMMAND: usize = 31;
+const EVERY_COMMAND: usize = 32;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
@@ -782,8 +784,8 @@ fn what_is_not_an_entry_of_a_format_read_is_refused() {
     }
     let s = Secrets::fixed();
     let body = String::from_utf8(encoded(&entries(&s)[0])).unwrap();
-    for v in ["1", "5", "\"4\"", "4.0", "null"] {
-        let other = body.replacen("{\"v\":4,", &format!("{{\"v\":{v},"), 1);
+    for v in ["1", "6", "\"5\"", "5.0", "null"] {
+        let other = body.replacen("{\"v\":5,", &format!("{{\"v\":{v},"), 1);
         let error = refused(other.as_bytes()).to_string();
         assert!(
             error.contains(&format!("entry format {v} is not supported")),
@@ -793,4 +795,5 @@ fn what_is_not_an_entry_of_a_format_read_is_refused() {
     assert!(publish(b"{\"v\":2,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
     assert!(publish(b"{\"v\":3,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
     assert!(publish(b"{\"v\":4,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
+    assert!(publish(b"{\"v\":5,\"seq\":1,\"time_ms\":1}", &secret()).is_ok());
 }

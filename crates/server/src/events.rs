@@ -195,7 +195,7 @@ enum RevealStepOut {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(tag = "about", rename_all = "snake_case")]
 #[schemars(rename = "Alert")]
-enum AlertOut {
+pub(crate) enum AlertOut {
     /// A tracked unit in a cleared or active hazard.
     Conflict { conflict: ConflictOut },
     /// An attack on the party's own, as reported.
@@ -214,7 +214,7 @@ enum AlertOut {
 
 #[derive(Debug, Serialize, JsonSchema)]
 #[schemars(rename = "Attack")]
-struct AttackOut {
+pub(crate) struct AttackOut {
     #[serde(with = "rfc3339")]
     #[schemars(with = "Time")]
     from: i64,
@@ -374,7 +374,7 @@ fn what(what: &What) -> WhatOut {
     }
 }
 
-fn alert(alert: &Alert) -> AlertOut {
+pub(crate) fn alert(alert: &Alert) -> AlertOut {
     match alert {
         Alert::Conflict(conflict) => AlertOut::Conflict {
             conflict: out(conflict),

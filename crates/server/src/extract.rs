@@ -9,7 +9,8 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
 use deconflict_model::{
-    ActivityId, ChallengeId, ConflictId, DeclarationId, IncidentId, ModelError, Noun, StopId,
+    ActivityId, AlertRef, ChallengeId, ConflictId, DeclarationId, IncidentId, ModelError, Noun,
+    StopId,
 };
 use serde::de::DeserializeOwned;
 
@@ -50,6 +51,7 @@ path_id!(ConflictId, Conflict);
 path_id!(IncidentId, Incident);
 path_id!(StopId, Stop);
 path_id!(ChallengeId, Challenge);
+path_id!(AlertRef, Alert);
 
 impl<T: PathId> FromRequestParts<AppState> for Id<T> {
     type Rejection = ApiError;

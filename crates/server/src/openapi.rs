@@ -76,6 +76,8 @@ fn derived() -> Map<String, Value> {
     root::<crate::routes::rules::RulesOut>(&mut written);
     root::<deconflict_wire::theatre::RuleOut>(&mut written);
     root::<crate::routes::stops::StopsOut>(&mut written);
+    root::<crate::routes::alerts::StandingOut>(&mut written);
+    root::<crate::routes::alerts::StandingAlertOut>(&mut written);
     root::<deconflict_wire::theatre::StopOut>(&mut written);
     root::<crate::routes::sites::ChallengesOut>(&mut written);
     root::<deconflict_wire::theatre::ChallengeOut>(&mut written);

@@ -277,6 +277,7 @@ impl From<ModelError> for ApiError {
                 deconflict_model::Noun::Payload => "payload",
                 deconflict_model::Noun::Stop => "stop",
                 deconflict_model::Noun::Challenge => "challenge",
+                deconflict_model::Noun::Alert => "alert",
             }),
             (ModelError::ImportRefused { refused }, _) => ApiError::ImportRefused {
                 errors: refused

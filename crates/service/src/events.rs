@@ -529,19 +529,9 @@ impl Events<'_> {
             return None;
         }
         match subject {
-            ObjectRef::Conflict(id) => self.conflict(reader, id).map(Alert::Conflict),
-            ObjectRef::Incident(id) => match self.state.incident(reader, id) {
-                Ok(view) => Some(Alert::Attack(view)),
-                Err(_) => {
-                    let spec = self.state.incident(&coordinator(), id).ok()?.spec;
-                    let bounds = incident_volume(&spec).ok()?.bounds();
-                    Some(Alert::AttackNearby {
-                        from_ms: spec.from_ms,
-                        to_ms: spec.to_ms,
-                        area: CoarseArea::around_overlap(bounds, bounds),
-                    })
-                }
-            },
+            ObjectRef::Conflict(_) | ObjectRef::Incident(_) => {
+                shown_alert(self.state, reader, subject)
+            }
             ObjectRef::Declaration(id) if reader.coordinator => {
                 let activity = match self.entry.outcome.created {
                     Some(ObjectRef::Activity(a)) => Some(a),
@@ -927,5 +917,28 @@ impl Events<'_> {
             opened: self.entry.outcome.opened.iter().map(|c| c.id).collect(),
         };
         self.push(&Audience::Coordinator, None, what);
+    }
+}
+
+/// What `reader` is shown of an alert about `subject` (a conflict or an
+/// attack) as `state` stands: the conflict or the incident as its views
+/// show it, or, of an attack report it may not read, only when and roughly
+/// where.
+pub fn shown_alert(state: &State, reader: &Actor, subject: &ObjectRef) -> Option<Alert> {
+    match subject {
+        ObjectRef::Conflict(id) => state.conflict(reader, id).ok().map(Alert::Conflict),
+        ObjectRef::Incident(id) => match state.incident(reader, id) {
+            Ok(view) => Some(Alert::Attack(view)),
+            Err(_) => {
+                let spec = state.incident(&coordinator(), id).ok()?.spec;
+                let bounds = incident_volume(&spec).ok()?.bounds();
+                Some(Alert::AttackNearby {
+                    from_ms: spec.from_ms,
+                    to_ms: spec.to_ms,
+                    area: CoarseArea::around_overlap(bounds, bounds),
+                })
+            }
+        },
+        _ => None,
     }
 }

@@ -786,7 +786,10 @@ fn no_partys_devices_are_sent_anything_private_of_another_party() {
         tak.write_all(position(&format!("{party}-DEVICE"), GATE, &hello).as_bytes())
             .unwrap();
         let stream = read_while_talking(&mut tak, Duration::from_millis(1500));
-        assert!(stream.contains("<event"), "{party}'s device was sent nothing");
+        assert!(
+            stream.contains("<event"),
+            "{party}'s device was sent nothing"
+        );
         // What the party may see: its own objects and public ones.
         let (seen, private): (Vec<&Value>, Vec<&Value>) = objects
             .iter()

@@ -211,19 +211,19 @@ fn a_log_that_does_not_fit_is_refused() {
 
     let future = String::from_utf8(w.entries[0].encode())
         .unwrap()
-        .replacen("\"v\":4", "\"v\":5", 1);
+        .replacen("\"v\":5", "\"v\":6", 1);
     let e = Entry::decode(future.as_bytes()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "log entry does not decode: format version 5 is not supported (this build reads versions 2 to 4)"
+        "log entry does not decode: format version 6 is not supported (this build reads versions 2 to 5)"
     );
     let past = String::from_utf8(w.entries[0].encode())
         .unwrap()
-        .replacen("\"v\":4", "\"v\":1", 1);
+        .replacen("\"v\":5", "\"v\":1", 1);
     let e = Entry::decode(past.as_bytes()).unwrap_err();
     assert_eq!(
         e.to_string(),
-        "log entry does not decode: format version 1 is not supported (this build reads versions 2 to 4)"
+        "log entry does not decode: format version 1 is not supported (this build reads versions 2 to 5)"
     );
     let e = Entry::decode(b"{\"v\":3}").unwrap_err();
     assert_eq!(e.code(), "undecodable_entry");

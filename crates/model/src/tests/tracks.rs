@@ -4,8 +4,8 @@
 
 use super::*;
 use crate::{
-    ActivityState, Alert, ConflictState, Escalation, IncidentKind, IncidentSpec, NoticeEvent,
-    Position, TrackReport, TrackingSpec,
+    ActivityState, Alert, ConflictState, ErrorKind, Escalation, IncidentKind, IncidentSpec,
+    NoticeEvent, Noun, Position, TrackReport, TrackingSpec,
 };
 
 /// The Baiji refinery gate and a truck park 400 m away (see the demo).
@@ -502,4 +502,134 @@ fn replaying_tracks_sweeps_and_escalations_gives_the_same_state() {
             .outcome
     };
     assert_eq!(sweep(&replayed), sweep(&w.state));
+}
+
+/// Two PMF companies, each entering a cleared strike in one report: the
+/// coalition's at the truck park, the ISF's east of it.
+fn two_alerts_in_one_entry() -> (World, u64) {
+    let mut w = world_with_cleared_strike();
+    w.ok("pmf/operator", "second", tracked("second", TIKRIT, 60));
+    w.ok(
+        "isf/operator",
+        "isf-strike",
+        submit(
+            "air_strike",
+            "ISF strike east of the truck park",
+            vol(point(EAST.0, EAST.1), 500.0, 1, Some(2)),
+        ),
+    );
+    let isf_strike = w.act("isf-strike");
+    w.ok(
+        "joc/approver",
+        "isf-cleared",
+        clear(&isf_strike, "no one there"),
+    );
+    let (first, second) = (w.decl("company"), w.decl("second"));
+    let now = w.now();
+    let entry = w.ok(
+        "pmf/operator",
+        "enter",
+        track(vec![report(first, now, GATE), report(second, now, EAST)]),
+    );
+    let parties: Vec<_> = entry
+        .outcome
+        .alerts
+        .iter()
+        .map(|a| a.parties.clone())
+        .collect();
+    assert_eq!(parties, [["coalition", "pmf"], ["isf", "pmf"]]);
+    (w, entry.seq)
+}
+
+#[test]
+fn a_party_names_its_alerts_among_its_own_and_they_stand_until_it_takes_note() {
+    let (mut w, seq) = two_alerts_in_one_entry();
+    let ids = |w: &World, party: &str| -> Vec<(u64, u32, bool)> {
+        w.state
+            .alerts_of(&viewer(party), 0)
+            .iter()
+            .map(|a| (a.id.entry, a.id.index, a.acknowledged.is_some()))
+            .collect()
+    };
+    // Each party counts only its own: the ISF's is its first, though the
+    // entry's second; the coordinator counts them all.
+    assert_eq!(ids(&w, "pmf"), [(seq, 0, false), (seq, 1, false)]);
+    assert_eq!(ids(&w, "coalition"), [(seq, 0, false)]);
+    assert_eq!(ids(&w, "isf"), [(seq, 0, false)]);
+    assert_eq!(ids(&w, "joc"), [(seq, 0, false), (seq, 1, false)]);
+    assert!(ids(&w, "ocha").is_empty());
+    let isf = w.state.alerts_of(&viewer("isf"), 0);
+    let pmf = w.state.alerts_of(&viewer("pmf"), 0);
+    assert_eq!(isf[0].subject, pmf[1].subject);
+
+    let acknowledge = |index| Command::AcknowledgeAlert { entry: seq, index };
+    let entry = w.ok("isf/operator", "isf-ack", acknowledge(0));
+    assert_eq!(ids(&w, "isf"), [(seq, 0, true)]);
+    let by = w.state.alerts_of(&viewer("isf"), 0)[0]
+        .acknowledged
+        .clone()
+        .unwrap();
+    assert_eq!(
+        (by.credential_id.as_str(), by.time_ms),
+        ("cred-isf/operator", entry.time_ms)
+    );
+    // The ISF took note for itself alone.
+    assert_eq!(ids(&w, "pmf"), [(seq, 0, false), (seq, 1, false)]);
+    assert_eq!(ids(&w, "joc"), [(seq, 0, false), (seq, 1, false)]);
+    assert_eq!(
+        w.run("isf/operator", acknowledge(0)).unwrap_err().kind(),
+        ErrorKind::Conflict {
+            state: "acknowledged"
+        }
+    );
+    // No alert of its own there: none to name, as if there were none.
+    assert_eq!(
+        w.run("isf/operator", acknowledge(1)).unwrap_err(),
+        ModelError::NotFound(Noun::Alert)
+    );
+    assert_eq!(
+        w.run("ocha/operator", acknowledge(0)).unwrap_err(),
+        ModelError::NotFound(Noun::Alert)
+    );
+    assert!(matches!(
+        w.run("pmf/viewer", acknowledge(0)).unwrap_err(),
+        ModelError::RoleForbidden { .. }
+    ));
+    // Acknowledged and older than asked for: no longer listed.
+    assert!(
+        w.state
+            .alerts_of(&viewer("isf"), entry.time_ms + 1)
+            .is_empty()
+    );
+    assert_eq!(
+        w.state.alerts_of(&viewer("pmf"), entry.time_ms + 1).len(),
+        2
+    );
+
+    // Who took note, and of which, is the party's own to read.
+    for party in ["pmf", "coalition", "ocha"] {
+        for pointer in [
+            "/command",
+            "/command/acknowledge_alert/entry",
+            "/actor/party",
+        ] {
+            assert!(
+                !crate::may_read(&w.state, &viewer(party), &entry, pointer),
+                "{party} reads {pointer}"
+            );
+        }
+    }
+    assert!(crate::may_read(
+        &w.state,
+        &viewer("isf"),
+        &entry,
+        "/command/acknowledge_alert/index"
+    ));
+
+    // Replayed, the state is the same.
+    let replayed = State::replay(Policy::default(), &w.entries).unwrap();
+    assert_eq!(
+        replayed.alerts_of(&viewer("isf"), 0),
+        w.state.alerts_of(&viewer("isf"), 0)
+    );
 }

@@ -3,6 +3,7 @@
 //! and the OpenAPI test both read, so a route cannot be served undocumented.
 
 pub(crate) mod activities;
+pub(crate) mod alerts;
 pub(crate) mod conflicts;
 pub(crate) mod console;
 pub(crate) mod declarations;
@@ -94,6 +95,7 @@ pub(crate) fn all() -> Vec<Route> {
         sites::routes(),
         ogc::routes(),
         marti::routes(),
+        alerts::routes(),
     ]
     .into_iter()
     .flatten()
@@ -101,7 +103,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 18] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 19] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -120,6 +122,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 18] = [
     include_str!("ogc.openapi.json"),
     include_str!("import.openapi.json"),
     include_str!("marti.openapi.json"),
+    include_str!("alerts.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -26,6 +26,7 @@
 //! - `failover`: nodes on PostgreSQL with a synchronous standby, the
 //!   primary killed under load and the standby promoted.
 
+mod alerts;
 mod api;
 mod connections;
 mod contract;
