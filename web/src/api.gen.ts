@@ -22,6 +22,66 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/Marti/api/device/profile/enrollment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A TAK device's enrolment profile: none
+         * @description TAK clients ask for it after enrolling; the device already has all it needs.
+         */
+        get: operations["deviceEnrolmentProfile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/Marti/api/tls/config": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The names a TAK device's certificate request should carry
+         * @description Certificate enrolment as TAK clients (ATAK, WinTAK, iTAK, pytak) do it: HTTP Basic, any user name, the party's token as the password. The names are the service's and the caller's party; the certificate is issued with them whatever the request carries.
+         */
+        get: operations["deviceCertificateConfig"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/Marti/api/tls/signClient/v2": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Issue a TAK device its client certificate
+         * @description The body is a PKCS#10 certificate signing request, PEM or the base64 of its DER. Only its public key is taken: the certificate names the user name given and the caller's party, is for client authentication only, never a CA, and is valid a year. It is bound to the caller's credential: a device connecting to Cursor-on-Target over TLS with it acts as that credential, and no longer once the credential is revoked. A credential holds at most 64 unexpired certificates (409 `too_many_certificates`).
+         */
+        post: operations["signDeviceCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/metrics": {
         parameters: {
             query?: never;
@@ -338,6 +398,46 @@ export interface paths {
          * @description Operator of the owner.
          */
         post: operations["startActivity"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What stands for the caller's party: alerts, escalations and stops
+         * @description The alerts raised to the caller's party (every alert, to the coordinator), oldest first: each one not yet acknowledged, however old, and those acknowledged within the last 24 hours, with who of the party acknowledged them. Each is shown as the event stream showed it: a conflict or an attack the party may see in full, or of an attack report it may not read only when and roughly where. Then the conflicts whose notification to the party escalated unacknowledged (to the coordinator, any party's at the last level), and the stops that stand over the party's activities or that it raised. A console loads this at sign-in so that nothing urgent is lost with a reload.
+         */
+        get: operations["listStanding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/alerts/{id}/acknowledge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Acknowledge an alert for the caller's party
+         * @description Operators, and the coordinator's approvers. An act of the log, read by the party and the coordinator only. An alert raised to another party is 404, as one that never was; one already acknowledged by the party is 409 `wrong_state`.
+         */
+        post: operations["acknowledgeAlert"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1339,6 +1439,25 @@ export interface components {
             /** @enum {string} */
             state: "cleared" | "held";
         };
+        /** @description What an alert is about. */
+        Alert: {
+            /** @constant */
+            about: "conflict";
+            conflict: components["schemas"]["Conflict"];
+        } | {
+            /** @constant */
+            about: "attack";
+            incident: components["schemas"]["Incident"];
+        } | {
+            /** @constant */
+            about: "attack";
+            attack: components["schemas"]["Attack"];
+        } | {
+            /** @constant */
+            about: "lost_unit";
+            activity_id: string | null;
+            declaration_id: string;
+        };
         /** @description `[lo, hi]` in metres above ground; `[0, 0]` (the default) is the surface. Bands that touch overlap. */
         AltitudeBand: [
             number,
@@ -1603,6 +1722,17 @@ export interface components {
         Disclosure: "coarse" | "coordinator_only";
         /** @description No fields; the body may be left out. */
         EmptyBody: Record<string, never>;
+        /**
+         * @description A conflict whose notification to the caller's party (or, to the
+         *     coordinator, to any party, at the last level) escalated unacknowledged.
+         */
+        Escalation: {
+            conflict: components["schemas"]["Conflict"];
+            /** Format: uint8 */
+            level: number;
+            /** @description The party whose notification it is. */
+            party: string;
+        };
         /**
          * @description One event of the stream or a webhook delivery: the log entry it comes
          *     from, when, and what the caller's party may learn of it, by `type`.
@@ -2132,6 +2262,28 @@ export interface components {
         };
         /** @enum {string} */
         SiteChange: "unconfirmed" | "asked" | "reconfirmed" | "challenged" | "answered" | "ruled";
+        /** @description What stands for the caller's party. */
+        Standing: {
+            /** @description Oldest first. */
+            alerts: components["schemas"]["StandingAlert"][];
+            escalations: components["schemas"]["Escalation"][];
+            stops: components["schemas"]["Stop"][];
+        };
+        /** @description One alert raised to the caller's party. */
+        StandingAlert: {
+            acknowledged_at?: components["schemas"]["Time"];
+            /** @description The credential of the party's that acknowledged it. */
+            acknowledged_by?: string;
+            alert: components["schemas"]["Alert"];
+            /**
+             * @description `alr_<entry>_<index>`: the entry that raised it and its place among
+             *     that entry's alerts to the party.
+             */
+            id: string;
+            raised_at: components["schemas"]["Time"];
+            /** @enum {string} */
+            state: "new" | "acknowledged";
+        };
         /** @description Everything the caller may see, as of one log entry. */
         State: {
             activities: components["schemas"]["Activity"][];
@@ -2620,6 +2772,96 @@ export interface operations {
                     "application/problem+json": components["schemas"]["Problem"];
                 };
             };
+        };
+    };
+    deviceEnrolmentProfile: {
+        parameters: {
+            query?: {
+                /** @description The TAK client's uid; not used. */
+                clientUid?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No profile. */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    deviceCertificateConfig: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A TAK `certificateConfig`: `nameEntry` elements `O` and `OU`. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    signDeviceCertificate: {
+        parameters: {
+            query?: {
+                /** @description The TAK client's uid, recorded with the certificate. */
+                clientUid?: string;
+                /** @description The client's version; not used. */
+                version?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/pkcs10": string;
+                "text/plain": string;
+            };
+        };
+        responses: {
+            /** @description The certificate (`signedCert`) and the certificates the device should trust (`ca0`, `ca1`, …: the anchors of the service's TLS certificate, then the device CA), each the base64 of its DER. XML (`enrollment` with `signedCert` and `ca` elements) when the client accepts only XML. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        signedCert: string;
+                    } & {
+                        [key: string]: string;
+                    };
+                    "application/xml": string;
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
         };
     };
     metrics: {
@@ -3130,6 +3372,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Activity"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["StateConflict"];
+            413: components["responses"]["TooLarge"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    listStanding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description What stands. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Standing"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+            503: components["responses"]["Unavailable"];
+        };
+    };
+    acknowledgeAlert: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The alert's id, `alr_<entry>_<index>`. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["EmptyBody"];
+            };
+        };
+        responses: {
+            /** @description The alert, acknowledged. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StandingAlert"];
                 };
             };
             401: components["responses"]["Unauthenticated"];

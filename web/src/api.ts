@@ -12,6 +12,8 @@ import type {
   Problem,
   RuleVersion,
   Rules,
+  Standing,
+  StandingAlert,
   StateView,
   Stop,
 } from "./types";
@@ -56,6 +58,14 @@ export class Api {
   state(asOf?: Date): Promise<StateView> {
     const query = asOf ? `?as_of=${encodeURIComponent(asOf.toISOString())}` : "";
     return this.call("GET", `/v1/state${query}`);
+  }
+
+  standing(): Promise<Standing> {
+    return this.call("GET", "/v1/alerts");
+  }
+
+  acknowledgeAlert(alert: string): Promise<StandingAlert> {
+    return this.call("POST", `/v1/alerts/${encodeURIComponent(alert)}/acknowledge`, {});
   }
 
   async incidents(): Promise<Incident[]> {

@@ -36,7 +36,7 @@ const EVENT_RELOAD_MS = 150;
 export async function start(token: string, root: HTMLElement, signOut: () => void): Promise<void> {
   const api = new Api(token);
   const identity = await identify(api);
-  const [live, incidents] = await Promise.all([api.state(), api.incidents()]);
+  const [live, incidents, standing] = await Promise.all([api.state(), api.incidents(), api.standing()]);
   const initial: ConsoleState = {
     identity,
     view: live,
@@ -46,6 +46,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
     aheadHours: 24,
     selected: null,
     events: [],
+    standing,
     urgent: [],
     streaming: false,
     error: null,
@@ -104,19 +105,20 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
 }
 
 /**
- * The live picture, the incidents, and the past one when a moment is chosen;
+ * The live picture, the incidents, what stands, and the past picture when a moment is chosen;
  * kept only while `latest()` says no later load was asked for.
  */
 async function load(api: Api, store: Store, latest: () => boolean): Promise<void> {
   try {
     const asOf = store.state.asOf;
-    const [live, incidents, past] = await Promise.all([
+    const [live, incidents, standing, past] = await Promise.all([
       api.state(),
       api.incidents(),
+      api.standing(),
       asOf ? api.state(asOf) : Promise.resolve(null),
     ]);
     if (!latest()) return;
-    store.update({ live, view: past ?? live, incidents });
+    store.update({ live, view: past ?? live, incidents, standing });
   } catch (error) {
     if (latest()) store.update({ error: error instanceof Error ? error.message : String(error) });
   }

@@ -1,8 +1,8 @@
 // The live event stream (`GET /v1/events`, Server-Sent Events). EventSource
 // cannot send an Authorization header, so the stream is read with fetch and
-// parsed here. Each event is listed in the notifications panel (alerts and
-// escalations kept apart until dismissed) and makes the console reload its
-// picture; a broken stream resumes from the last event seen
+// parsed here. Each event is listed in the notifications panel and makes
+// the console reload its picture and what stands for the party (alerts,
+// escalations, stops: see `ui/notifications.ts`); a broken stream resumes from the last event seen
 // (`Last-Event-ID`), so none is missed.
 
 import { type Api, ApiError } from "./api";
@@ -42,21 +42,20 @@ export async function followEvents(api: Api, store: Store, changed: () => void, 
 
 function keep(store: Store, event: ServiceEvent): void {
   const { events } = store.state;
-  // A stop is one card: each reminder replaces the last, and it goes once
-  // acknowledged or lifted.
-  const urgent =
-    event.type === "stop"
-      ? store.state.urgent.filter((e) => !(e.type === "stop" && e.stop.id === event.stop.id))
-      : store.state.urgent;
+  const { urgent } = store.state;
   store.update({
     events: [event, ...events].slice(0, KEPT),
     urgent: isUrgent(event) ? [event, ...urgent].slice(0, KEPT) : urgent,
   });
 }
 
+/**
+ * Whether the event is an alert the service does not keep as standing (a
+ * lost unit, the coordinator's): every other alert, escalation and stop
+ * comes back with the reload it causes, from `GET /v1/alerts`.
+ */
 function isUrgent(event: ServiceEvent): event is UrgentEvent {
-  if (event.type === "stop") return event.change === "raised" || event.change === "held" || event.change === "reminder";
-  return event.type === "alert" || event.type === "escalation";
+  return event.type === "alert" && "declaration_id" in event;
 }
 
 interface Message {

@@ -5,7 +5,16 @@
 // state.
 
 import type { Identity } from "./identity";
-import type { Activity, Conflict, Declaration, Incident, ServiceEvent, StateView, UrgentEvent } from "./types";
+import type {
+  Activity,
+  Conflict,
+  Declaration,
+  Incident,
+  ServiceEvent,
+  Standing,
+  StateView,
+  UrgentEvent,
+} from "./types";
 import { HOUR } from "./format";
 
 export type Selection =
@@ -28,7 +37,13 @@ export interface ConsoleState {
   selected: Selection | null;
   /** The latest events of the stream, newest first. */
   events: ServiceEvent[];
-  /** Alerts and escalations received and not yet dismissed, newest first. */
+  /**
+   * What stands for the party, as the service keeps it: alerts until
+   * acknowledged, escalations, stops. The same after a reload and on every
+   * device.
+   */
+  standing: Standing;
+  /** Alerts the service does not keep (a lost unit, to the coordinator), received and not yet dismissed, newest first. */
   urgent: UrgentEvent[];
   /** Whether the live event stream is connected. */
   streaming: boolean;

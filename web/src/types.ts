@@ -24,6 +24,9 @@ export type Side = Schemas["ConflictSide"];
 export type Area = Schemas["Area"];
 export type Conflict = Schemas["Conflict"];
 export type StateView = Schemas["State"];
+/** What stands for the party (`GET /v1/alerts`): alerts, escalations and stops. */
+export type Standing = Schemas["Standing"];
+export type StandingAlert = Schemas["StandingAlert"];
 
 export type IncidentKind = Schemas["IncidentKind"];
 export const INCIDENT_KINDS = [

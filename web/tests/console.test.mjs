@@ -372,6 +372,45 @@ describe("live events reach the PMF's page without a reload", () => {
     assert.equal(await page.evaluate(() => window.notReloaded), true, "the page was not reloaded");
   });
 
+  test("an alert stands on top after a reload and on another device until the party acknowledges it", async () => {
+    const { tokens } = demo;
+    const standing = await api(demo.url, tokens.pmf.viewer, "/v1/alerts");
+    const alert = standing.alerts.find((a) => a.state === "new" && a.alert.about === "conflict");
+    assert.ok(alert, "the alert of the test before stands");
+    // Another device of the PMF's, a viewer, signed in after the alert was sent.
+    const other = await signIn(browser, demo.url, tokens.pmf.viewer);
+    try {
+      const { page } = other;
+      const first = page.locator("[data-testid=urgent] li").first();
+      for (const when of ["at sign-in", "after a reload"]) {
+        await openTab(page, "Notifications");
+        await first.waitFor({ timeout: 5_000 });
+        assert.equal(await first.getAttribute("data-alert"), alert.id, `the alert is on top ${when}`);
+        assert.equal(await backgroundOf(first), "rgb(255, 224, 224)", `the alert is red ${when}`);
+        assert.equal(await first.getByRole("button", { name: "Acknowledge alert" }).count(), 0, "a viewer may not acknowledge");
+        await page.reload();
+        await page.getByTestId("role").waitFor();
+      }
+      // The PMF's operator acknowledges it on its own device.
+      const own = sessions.pmf.page;
+      await openTab(own, "Notifications");
+      const card = own.locator(`[data-testid=urgent] li[data-alert=${alert.id}]`);
+      await card.getByRole("button", { name: "Acknowledge alert" }).click();
+      await card.waitFor({ state: "detached", timeout: 5_000 });
+      await page.reload();
+      await page.getByTestId("role").waitFor();
+      await openTab(page, "Notifications");
+      await page.getByRole("heading", { name: "Needs your acknowledgement" }).waitFor();
+      assert.equal(await page.locator(`[data-alert=${alert.id}]`).count(), 0, "gone on every device once acknowledged");
+      const after = await api(demo.url, tokens.pmf.viewer, "/v1/alerts");
+      const acknowledged = after.alerts.find((a) => a.id === alert.id);
+      assert.equal(acknowledged.state, "acknowledged");
+      assert.equal(acknowledged.acknowledged_by, (await api(demo.url, tokens.pmf.operator, "/v1/me")).credential_id);
+    } finally {
+      await other.page.context().close();
+    }
+  });
+
   test("an attack reported near the PMF's unit by another party: an alert and its coarse area on the map", async () => {
     const { tokens } = demo;
     const { page } = sessions.pmf;
@@ -395,9 +434,12 @@ describe("live events reach the PMF's page without a reload", () => {
     await area.waitFor();
     assert.match(await page.getByTestId("legend").locator("[data-layer=attacks]").textContent(), /1$/);
     await screenshot(page, "pmf-attack-alert");
-    await card.getByRole("button", { name: "Dismiss" }).click();
+    await card.getByRole("button", { name: "Acknowledge alert" }).click();
     await area.waitFor({ state: "detached" });
     assert.equal(await card.count(), 0);
+    const standing = await api(demo.url, tokens.pmf.viewer, "/v1/alerts");
+    const acknowledged = standing.alerts.filter((a) => a.alert.about === "attack");
+    assert.equal(acknowledged.at(-1).state, "acknowledged", "acknowledged for the party, in the log");
   });
 
   test("check fire: a coalition stop holds the PMF's patrol, the PMF is told without being told by whom, and acknowledges", async () => {

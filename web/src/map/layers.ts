@@ -101,7 +101,7 @@ export class ObjectLayers {
   }
 
   private render(state: ConsoleState): void {
-    const inputs = [state.view, state.asOf, state.aheadHours, state.selected, state.identity, state.incidents, state.urgent];
+    const inputs = [state.view, state.asOf, state.aheadHours, state.selected, state.identity, state.incidents, state.standing];
     if (inputs.every((x, i) => x === this.shown[i])) return;
     this.shown = inputs;
     for (const group of Object.values(this.groups)) group.clearLayers();
@@ -167,11 +167,11 @@ export class ObjectLayers {
       const tip = `Incident · ${words(i.kind)} · ${words(i.status)} · ${i.reported_by}`;
       this.add("incidents", shapeOf, tip, { type: "incident", id: i.id }, state);
     }
-    // Alerts come from the live stream: not part of a past picture.
+    // The alerts that stand now: not part of a past picture.
     if (state.asOf !== null) return;
-    for (const event of state.urgent) {
-      if (!("attack" in event)) continue;
-      const { from, to, area } = event.attack;
+    for (const { alert, state: acknowledged } of state.standing.alerts) {
+      if (acknowledged !== "new" || !("attack" in alert)) continue;
+      const { from, to, area } = alert.attack;
       const box = L.geoJSON(area.geometry as GeoJsonGeometry, {
         style: { className: "attack-area", color: colourOf("attacks"), weight: 4, fillColor: colourOf("attacks"), fillOpacity: 0.25 },
       });

@@ -10,6 +10,13 @@ export function acknowledge(context: Context, conflict: string): Promise<boolean
   });
 }
 
+export function acknowledgeAlert(context: Context, alert: string): Promise<boolean> {
+  return context.run(async () => {
+    await context.api.acknowledgeAlert(alert);
+    return `Alert ${alert} acknowledged`;
+  });
+}
+
 export function acknowledgeStop(context: Context, stop: string): Promise<boolean> {
   return context.run(async () => {
     await context.api.acknowledgeStop(stop);

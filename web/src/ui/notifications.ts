@@ -1,20 +1,55 @@
-// Notifications: what asks for attention now. Alerts (a unit inside a live
-// hazard, an attack near the party's units) and escalations from the event
-// stream come first, marked urgent, until dismissed; then the conflicts the
-// party has not acknowledged, from the live picture; the coordinator also
-// sees every conflict still awaiting a side and every held activity. Below
-// them, the latest events of the stream.
+// Notifications: what asks for attention now. What stands for the party
+// comes first, red: its alerts (a unit inside a live hazard, an attack near
+// its units) until one of its operators acknowledges them, its escalated
+// notifications, the stops over its activities; the service keeps them
+// (`GET /v1/alerts`), so they are the same after a reload and on every
+// device. Then the conflicts the party has not acknowledged, from the live
+// picture; the coordinator also sees every held activity (its decisions
+// first) and every conflict still awaiting a side. Below them, the latest
+// events of the stream.
 
 import type { Context } from "../app";
 import { box, notice, period, relative, utc, words } from "../format";
 import { type ConsoleState, type Selection, canApprove, canOperate, ownSide } from "../store";
-import type { Activity, Conflict, ServiceEvent, Side, UrgentEvent } from "../types";
-import { acknowledge, acknowledgeStop } from "./actions";
+import type { Activity, Conflict, ServiceEvent, Side, Standing, UrgentEvent } from "../types";
+import { acknowledge, acknowledgeAlert, acknowledgeStop } from "./actions";
 import { h, replace } from "./dom";
 
 /** How many things wait for this party: unacknowledged conflicts, alerts and escalations. */
 export function unattended(state: ConsoleState): number {
-  return toAcknowledge(state).length + state.urgent.length;
+  return toAcknowledge(state).length + standing(state).length + state.urgent.length;
+}
+
+/** One standing thing as the card shows it, and the alert's id when it is one to acknowledge. */
+interface Urgent {
+  event: UrgentEvent;
+  alert: string | null;
+}
+
+/** What stands for the party, most urgent first: new alerts, escalations, stops it has yet to acknowledge. */
+function standing(state: ConsoleState): Urgent[] {
+  const { alerts, escalations, stops }: Standing = state.standing;
+  const out: Urgent[] = [];
+  for (const a of [...alerts].reverse()) {
+    if (a.state !== "new") continue;
+    const event = { type: "alert", seq: entryOf(a.id), time: a.raised_at, ...a.alert } as UrgentEvent;
+    out.push({ event, alert: a.id });
+  }
+  for (const e of escalations) {
+    const event: UrgentEvent = { type: "escalation", seq: 0, time: e.conflict.opened_at, ...e };
+    out.push({ event, alert: null });
+  }
+  for (const stop of stops) {
+    if (stop.acknowledged === false) {
+      out.push({ event: { type: "stop", seq: 0, time: stop.raised, change: "held", stop }, alert: null });
+    }
+  }
+  return out;
+}
+
+/** The entry an alert id (`alr_<entry>_<index>`) names. */
+function entryOf(id: string): number {
+  return Number(id.split("_")[1] ?? 0);
 }
 
 function toAcknowledge(state: ConsoleState): Conflict[] {
@@ -41,10 +76,11 @@ export function notificationsPanel(context: Context): HTMLElement {
   const panel = h("section", { "aria-label": "Notifications" });
   context.store.subscribe((state) => {
     const sections: HTMLElement[] = [];
-    if (state.urgent.length) {
+    const urgent = [...standing(state), ...state.urgent.map((event) => ({ event, alert: null }))];
+    if (urgent.length) {
       sections.push(
-        h("h2", { class: "urgent-heading" }, `Alerts and escalations (${state.urgent.length})`),
-        h("ul", { class: "cards", "data-testid": "urgent" }, ...state.urgent.map((e) => urgentCard(context, state, e))),
+        h("h2", { class: "urgent-heading" }, `Alerts and escalations (${urgent.length})`),
+        h("ul", { class: "cards", "data-testid": "urgent" }, ...urgent.map((u) => urgentCard(context, state, u))),
       );
     }
     const mine = toAcknowledge(state);
@@ -58,14 +94,14 @@ export function notificationsPanel(context: Context): HTMLElement {
       const waiting = awaitingSides(state);
       const decisions = held(state);
       sections.push(
-        h("h2", {}, "Conflicts awaiting a side"),
-        waiting.length
-          ? h("ul", { class: "cards" }, ...waiting.map((c) => conflictCard(context, state, c, false)))
-          : h("p", { class: "quiet" }, "Every open conflict is acknowledged by both sides."),
         h("h2", {}, "Held activities"),
         decisions.length
           ? h("ul", { class: "cards" }, ...decisions.map((a) => heldCard(context, a)))
           : h("p", { class: "quiet" }, "No activity is held."),
+        h("h2", {}, "Conflicts awaiting a side"),
+        waiting.length
+          ? h("ul", { class: "cards" }, ...waiting.map((c) => conflictCard(context, state, c, false)))
+          : h("p", { class: "quiet" }, "Every open conflict is acknowledged by both sides."),
       );
     }
     sections.push(
@@ -122,8 +158,12 @@ function heldCard(context: Context, a: Activity): HTMLElement {
   );
 }
 
-/** An alert or escalation: what it is about, what can be done, and a way to put it away. */
-function urgentCard(context: Context, state: ConsoleState, event: UrgentEvent): HTMLElement {
+/**
+ * An alert, escalation or stop: what it is about and what can be done. A
+ * standing alert is acknowledged for the party (a logged act); an alert the
+ * service does not keep is dismissed from this console.
+ */
+function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urgent): HTMLElement {
   let title: string;
   let detail: string;
   let subject: Selection | null = null;
@@ -181,23 +221,35 @@ function urgentCard(context: Context, state: ConsoleState, event: UrgentEvent): 
     detail = `Unit ${event.declaration_id}${event.activity_id ? ` · activity ${event.activity_id}` : ""}`;
     actions.push(showButton(context, subject));
   }
-  actions.push(
-    h(
-      "button",
-      {
-        type: "button",
-        "data-action": "dismiss",
-        onclick: () => context.store.update({ urgent: context.store.state.urgent.filter((e) => e !== event) }),
-      },
-      "Dismiss",
-    ),
-  );
+  if (alert !== null) {
+    if (canOperate(state) || canApprove(state)) {
+      actions.push(
+        h(
+          "button",
+          { type: "button", class: "primary", "data-action": "acknowledge-alert", onclick: () => void acknowledgeAlert(context, alert) },
+          "Acknowledge alert",
+        ),
+      );
+    }
+  } else if (event.type === "alert") {
+    actions.push(
+      h(
+        "button",
+        {
+          type: "button",
+          "data-action": "dismiss",
+          onclick: () => context.store.update({ urgent: context.store.state.urgent.filter((e) => e !== event) }),
+        },
+        "Dismiss",
+      ),
+    );
+  }
   return h(
     "li",
-    { class: "card urgent", "data-urgent": event.type, "data-subject": subject?.id ?? null },
+    { class: "card urgent", "data-urgent": event.type, "data-subject": subject?.id ?? null, "data-alert": alert },
     h("strong", {}, title),
     h("span", {}, detail),
-    h("span", { class: "quiet" }, `Received ${utc(event.time)} (#${event.seq})`),
+    h("span", { class: "quiet" }, event.seq ? `Raised ${utc(event.time)} (#${event.seq})` : `Since ${utc(event.time)}`),
     h("div", { class: "actions" }, ...actions),
   );
 }

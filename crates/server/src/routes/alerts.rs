@@ -80,6 +80,8 @@ pub(crate) struct StandingAlertOut {
 #[schemars(rename = "Escalation")]
 pub(crate) struct EscalationOut {
     level: u8,
+    /// The party whose notification it is.
+    party: String,
     conflict: ConflictOut,
 }
 
@@ -103,9 +105,10 @@ fn standing(state: &Model, caller: &Actor, now: i64) -> StandingOut {
         .into_iter()
         .filter(|c| c.state != ConflictState::Resolved)
         .filter_map(|c| {
-            let level = escalated(caller, &c)?;
+            let (level, party) = escalated(caller, &c)?;
             Some(EscalationOut {
                 level,
+                party,
                 conflict: c.into(),
             })
         })
@@ -124,9 +127,9 @@ fn standing(state: &Model, caller: &Actor, now: i64) -> StandingOut {
 }
 
 /// How far the conflict's unacknowledged notification escalated that the
-/// caller must act on: its own party's, or, for the coordinator, any
-/// party's at the last level.
-fn escalated(caller: &Actor, conflict: &deconflict_model::ConflictView) -> Option<u8> {
+/// caller must act on, and whose it is: its own party's, or, for the
+/// coordinator, any party's at the last level.
+fn escalated(caller: &Actor, conflict: &deconflict_model::ConflictView) -> Option<(u8, String)> {
     conflict
         .sides
         .iter()
@@ -141,7 +144,7 @@ fn escalated(caller: &Actor, conflict: &deconflict_model::ConflictView) -> Optio
                     || (caller.coordinator
                         && notification.escalated >= deconflict_model::MAX_ESCALATION)) =>
             {
-                Some(notification.escalated)
+                Some((notification.escalated, party.clone()))
             }
             _ => None,
         })
