@@ -1819,6 +1819,12 @@ export interface components {
             /** @constant */
             type: "rule";
         } | {
+            /** @description The alert's id, as `GET /v1/alerts` lists it. */
+            alert: string;
+            by: string;
+            /** @constant */
+            type: "alert_acknowledged";
+        } | {
             challenge?: components["schemas"]["Challenge"];
             change: components["schemas"]["SiteChange"];
             declaration: components["schemas"]["Declaration"];

@@ -104,6 +104,13 @@ enum WhatOut {
     /// A rule of the theatre set: to the parties it binds (every party if
     /// it binds all or is public) and the coordinator.
     Rule { rule: RuleOut },
+    /// One of the party's alerts acknowledged, by which of its credentials:
+    /// to the party alone.
+    AlertAcknowledged {
+        /// The alert's id, as `GET /v1/alerts` lists it.
+        alert: String,
+        by: String,
+    },
     /// A protected site went unconfirmed, its owner was asked to re-confirm
     /// it, it was re-confirmed, or a challenge of it was raised, answered or
     /// ruled on: to its owner, the challenger and the coordinator, each as
@@ -328,6 +335,10 @@ fn what(what: &What) -> WhatOut {
                 StopChange::Lifted => StopChangeOut::Lifted,
             },
             stop: StopOut::from(stop.clone()),
+        },
+        What::AlertAcknowledged { alert, by } => WhatOut::AlertAcknowledged {
+            alert: alert.to_string(),
+            by: by.clone(),
         },
         What::Rule(version) => WhatOut::Rule {
             // As the rule stood when it was set: `in_force` says whether it

@@ -122,6 +122,12 @@ pub enum What {
     },
     /// A rule of the theatre set, to those who may read it.
     Rule(RuleVersion),
+    /// One of the party's alerts acknowledged, by which of its credentials:
+    /// to the party alone, so that its every device stops showing it.
+    AlertAcknowledged {
+        alert: deconflict_model::AlertRef,
+        by: String,
+    },
     /// A protected site went unconfirmed, was asked to re-confirm, was
     /// re-confirmed, or a challenge of it was raised, answered or ruled on:
     /// to its owner, the challenger and the coordinator, each through its
@@ -217,6 +223,7 @@ impl Event {
             What::Stale { .. } => "stale",
             What::Stop { .. } => "stop",
             What::Rule(_) => "rule",
+            What::AlertAcknowledged { .. } => "alert_acknowledged",
             What::Site { .. } => "site",
             What::ProbingSuspected { .. } => "probing_suspected",
         }
@@ -737,6 +744,17 @@ impl Events<'_> {
             self.push_stop(&reader, &reminder.stop, StopChange::Reminder);
         }
         match &self.entry.command {
+            Command::AcknowledgeAlert { entry, index } => {
+                let actor = &self.entry.actor;
+                let what = What::AlertAcknowledged {
+                    alert: deconflict_model::AlertRef {
+                        entry: *entry,
+                        index: *index,
+                    },
+                    by: actor.credential_id.clone(),
+                };
+                self.push(&Audience::of(actor), None, what);
+            }
             Command::AcknowledgeStop { id } => {
                 if !self.entry.actor.coordinator {
                     self.push_stop(&viewer(raiser), id, StopChange::Acknowledged);

@@ -3,8 +3,10 @@
 //! acknowledging one is the party's own act, its own to read.
 
 use super::*;
+use crate::live::Stream;
 use crate::revocation::head;
 use crate::scene::{GATE, report, scene};
+use std::time::Duration;
 
 /// The PMF company drives into the coalition's cleared strike: an alert to
 /// both, and the coordinator.
@@ -41,6 +43,8 @@ async fn an_alert_stands_for_each_party_told_until_it_takes_note() {
 
     // A viewer may read it, not acknowledge it.
     let path = format!("/v1/alerts/{id}/acknowledge");
+    let mut pmf_devices = Stream::open(&h, "pmf/viewer", None).await;
+    let mut coalition_devices = Stream::open(&h, "coalition/viewer", None).await;
     h.post(&path, "pmf/viewer", json!({}))
         .await
         .problem(403, "role_forbidden");
@@ -54,6 +58,17 @@ async fn an_alert_stands_for_each_party_told_until_it_takes_note() {
         acknowledged["acknowledged_by"],
         h.credential("pmf/operator")
     );
+    // The party's other devices are told at once; no other party is.
+    let told = pmf_devices.until("alert_acknowledged").await;
+    let told = told.last().unwrap();
+    assert_eq!(told.data["alert"], id.as_str());
+    assert_eq!(told.data["by"], h.credential("pmf/operator"));
+    while let Some(event) = coalition_devices.next(Duration::from_millis(300)).await {
+        assert_ne!(
+            event.kind, "alert_acknowledged",
+            "the coalition heard of the PMF's"
+        );
+    }
     // For the PMF alone: the coalition's still stands.
     let pmf = alerts(h.get("/v1/alerts", "pmf/viewer").await);
     assert_eq!(pmf[0]["state"], "acknowledged");
