@@ -7,7 +7,17 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { api, launchBrowser, openTab, screenshot, showAllTimes, signIn, startDemo } from "./harness.mjs";
+import {
+  api,
+  axeViolations,
+  launchBrowser,
+  openTab,
+  overflowing,
+  screenshot,
+  showAllTimes,
+  signIn,
+  startDemo,
+} from "./harness.mjs";
 
 // Labels of the scenario (scenarios/iraq.json).
 const COALITION_PRIVATE = "Al Asad Air Base, coalition compound";
@@ -104,7 +114,7 @@ describe("each party sees what it should", () => {
     assert.doesNotMatch(legendCounts, /Other parties/);
     // Its own units and sites, and public ones, as MIL-STD-2525 symbols
     // named for what they are; none of the coalition's.
-    const own = page.locator(`.leaflet-marker-pane .symbol[title="${PMF_BAIJI}"] svg`);
+    const own = page.locator(`.leaflet-marker-pane .symbol[title="${PMF_BAIJI}"] canvas`);
     await own.waitFor();
     assert.ok((await page.locator(`.leaflet-marker-pane .symbol[title="${PUBLIC_SITE}"]`).count()) === 1, "the public site's symbol");
     assert.equal(await page.locator(`.leaflet-marker-pane .symbol[title="${COALITION_PRIVATE}"]`).count(), 0);
@@ -155,6 +165,53 @@ describe("each party sees what it should", () => {
     } finally {
       await context.close();
     }
+  });
+});
+
+describe("the console on the watch floor: it fits, and it reads without a mouse", () => {
+  for (const viewport of [
+    { width: 1280, height: 800 },
+    { width: 800, height: 1280 },
+  ]) {
+    const size = `${viewport.width}x${viewport.height}`;
+    test(`at ${size} nothing overflows its panel in any tab, for any role, and axe-core finds nothing`, async () => {
+      for (const [party, role] of [
+        ["joc", "approver"],
+        ["coalition", "operator"],
+        ["pmf", "operator"],
+        ["ocha", "viewer"],
+      ]) {
+        const session = await signIn(browser, demo.url, demo.tokens[party][role], viewport);
+        try {
+          const tabs = session.page.getByRole("tab");
+          for (let i = 0; i < (await tabs.count()); i++) {
+            await tabs.nth(i).click();
+            const name = (await tabs.nth(i).textContent()).replace(/\d+$/, "");
+            assert.deepEqual(await overflowing(session.page), [], `${party} ${role}, ${name} at ${size}`);
+          }
+          await openTab(session.page, "Notifications");
+          assert.deepEqual(await axeViolations(session.page), [], `${party} ${role} at ${size}`);
+          await screenshot(session.page, `${party}-${role}-${size}`);
+        } finally {
+          await session.context.close();
+        }
+      }
+    });
+  }
+
+  test("every shape on the map is named, and the map's controls come before its shapes in the tab order", async () => {
+    const { page } = sessions.joc;
+    await showAllTimes(page);
+    const shapes = page.locator(".leaflet-interactive");
+    await shapes.first().waitFor({ state: "attached" });
+    const unnamed = await shapes.evaluateAll((all) => all.filter((e) => !e.getAttribute("aria-label")).length);
+    assert.equal(unnamed, 0, "a shape has no accessible name");
+    const clickable = await page.locator(".leaflet-interactive[role=button]").count();
+    assert.ok(clickable > 10, `${clickable} shapes select an object`);
+    await page.locator("#map").focus();
+    await page.keyboard.press("Tab");
+    const first = await page.evaluate(() => document.activeElement?.getAttribute("aria-label") ?? document.activeElement?.getAttribute("title"));
+    assert.equal(first, "Zoom in", "the zoom buttons come first");
   });
 });
 

@@ -3,7 +3,8 @@
 // playwright-core, and a record of every response a page receives.
 
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -170,4 +171,36 @@ export async function openTab(page, name) {
 
 export function screenshot(page, name) {
   return page.screenshot({ path: join(ARTEFACTS, `${name}.png`) });
+}
+
+const AXE = readFileSync(createRequire(import.meta.url).resolve("axe-core/axe.min.js"), "utf8");
+
+/** What axe-core finds wrong with the page as it stands: `id (impact): selectors`, one a violation. */
+export async function axeViolations(page) {
+  // Evaluated through the DevTools protocol: the page's CSP forbids inline scripts.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
+  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+}
+
+/**
+ * The elements of the header and the side panel that reach outside them
+ * sideways (vertical overflow scrolls), measured in the page.
+ */
+export function overflowing(page) {
+  return page.evaluate(() => {
+    const out = [];
+    for (const panel of document.querySelectorAll("header.bar, aside.side")) {
+      const box = panel.getBoundingClientRect();
+      if (panel.scrollWidth > panel.clientWidth + 1) out.push(`${panel.tagName} scrolls sideways`);
+      for (const element of panel.querySelectorAll("*")) {
+        const r = element.getBoundingClientRect();
+        if (r.width === 0 || r.height === 0) continue;
+        if (r.right > box.right + 1 || r.left < box.left - 1) {
+          out.push(`${element.tagName.toLowerCase()}.${element.className} "${element.textContent.trim().slice(0, 40)}"`);
+        }
+      }
+    }
+    return out;
+  });
 }

@@ -190,9 +190,29 @@ export class ObjectLayers {
     if (selected) emphasise(layer);
     layer.bindTooltip(tip, { sticky: true });
     if (selection) layer.on("click", () => this.store.update({ selected: selection }));
+    named(layer, tip, selection !== null);
     layer.addTo(this.groups[key]);
     this.drawn.push({ layer, selection });
   }
+}
+
+/**
+ * Gives each shape of `layer` its tooltip as its accessible name, whenever
+ * Leaflet draws it (a layer toggled off and on is drawn anew): a button if
+ * clicking it selects something, else an image.
+ */
+function named(layer: L.Layer, name: string, clickable: boolean): void {
+  if (layer instanceof L.LayerGroup) {
+    layer.eachLayer((part) => named(part, name, clickable));
+    return;
+  }
+  const label = (): void => {
+    const element = (layer as L.Path | L.Marker).getElement?.();
+    if (!element) return;
+    element.setAttribute("aria-label", name);
+    element.setAttribute("role", clickable ? "button" : "img");
+  };
+  layer.on("add", label);
 }
 
 function colourOf(key: LayerKey): string {

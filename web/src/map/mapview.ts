@@ -36,6 +36,10 @@ export function createMap(element: HTMLElement, store: Store): MapView {
   cursorControl().addTo(map);
   const layers = new ObjectLayers(map, store);
   legendControl(map, layers, store).addTo(map);
+  // The controls first in the tab order (zoom, legend), then the shapes:
+  // Leaflet puts its panes before them, so each shape came first.
+  const controls = map.getContainer().querySelector(".leaflet-control-container");
+  if (controls) map.getContainer().prepend(controls);
   addBasemap(map).catch((error: unknown) => {
     store.update({ error: `The basemap could not be loaded: ${String(error)}` });
   });

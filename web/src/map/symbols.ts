@@ -25,7 +25,9 @@ export function symbolMarker(latlng: L.LatLngExpression, own: boolean, kind: str
   const size = symbol.getSize();
   const icon = L.divIcon({
     className: "symbol",
-    html: symbol.asSVG(),
+    // Drawn on a canvas, so that the symbol's own letters (CBT, …) are not
+    // text beside the label the marker is named by.
+    html: symbol.asCanvas(),
     iconSize: [size.width, size.height],
     iconAnchor: [anchor.x, anchor.y],
   });

@@ -1,5 +1,7 @@
 // The conflicts table of the picture shown: sorted by any column (click its
-// header), filtered by state and by text.
+// header), filtered by state and by text. Four columns, so that it fits the
+// side panel at 1280 px: a conflict's id shows it on the map, and its own
+// side's acknowledgement is done where the acknowledgements are.
 
 import type { Context } from "../app";
 import { notice, utc, words } from "../format";
@@ -15,11 +17,9 @@ interface Column {
 }
 
 const COLUMNS: readonly Column[] = [
-  { key: "id", name: "Conflict", value: (c) => c.id },
-  { key: "state", name: "State", value: (c) => c.state },
-  { key: "from", name: "Window from", value: (c) => c.overlap?.from ?? "" },
-  { key: "first", name: "Side", value: (c) => sideText(c.sides[0]) },
-  { key: "second", name: "Other side", value: (c) => sideText(c.sides[1]) },
+  { key: "id", name: "Conflict", value: (c) => `${c.id} ${c.state}` },
+  { key: "from", name: "From", value: (c) => c.overlap?.from ?? "" },
+  { key: "sides", name: "Sides", value: (c) => `${sideText(c.sides[0])} × ${sideText(c.sides[1])}` },
   { key: "notice", name: "Acknowledged", value: (c) => c.sides.map(notice).join(" / ") },
 ];
 
@@ -72,7 +72,6 @@ export function conflictsPanel(context: Context): HTMLElement {
           ),
         ),
       ),
-      h("th", { scope: "col" }, "Actions"),
     );
     const body = rows.map((c) => {
       const own = ownSide(state, c);
@@ -80,11 +79,22 @@ export function conflictsPanel(context: Context): HTMLElement {
       return h(
         "tr",
         { class: pending ? "attention" : "", "data-conflict": c.id },
-        ...COLUMNS.map((col) => h("td", {}, col.key === "from" && c.overlap ? utc(c.overlap.from) : col.value(c, state))),
         h(
           "td",
-          { class: "actions" },
-          h("button", { type: "button", onclick: () => context.select({ type: "conflict", id: c.id }) }, "Show"),
+          {},
+          h(
+            "button",
+            { type: "button", class: "link", "aria-label": `Show conflict ${c.id} on the map`, onclick: () => context.select({ type: "conflict", id: c.id }) },
+            c.id,
+          ),
+          h("span", { class: `state state-${c.state}` }, c.state),
+        ),
+        h("td", {}, c.overlap ? utc(c.overlap.from) : "withheld"),
+        h("td", {}, sideText(c.sides[0]), h("br"), "× ", sideText(c.sides[1])),
+        h(
+          "td",
+          {},
+          c.sides.map(notice).join(" / "),
           pending && canOperate(state)
             ? h(
                 "button",
