@@ -68,8 +68,13 @@ describe("each party sees what it should", () => {
     for (const label of [COALITION_PRIVATE, COALITION_STRIKE, PMF_PRIVATE, ISF_PRIVATE, PUBLIC_SITE]) {
       assert.ok(labels.includes(label), `joc lists ${label}`);
     }
+    // At 1280×800 the legend is folded to its heading, off the map; it unfolds.
     const legend = page.getByTestId("legend");
+    const fold = legend.getByRole("button", { name: "Layers" });
+    assert.equal(await fold.getAttribute("aria-expanded"), "false");
+    await fold.click();
     await assert.doesNotReject(legend.getByText("Other parties' declarations").waitFor());
+    await fold.click();
     assert.equal(await page.getByRole("tab", { name: "Submit" }).count(), 0, "an approver submits nothing");
     await openTab(page, "Notifications");
     await page.getByText("Held activities").waitFor();

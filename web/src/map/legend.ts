@@ -1,5 +1,6 @@
 // The legend: one line per layer with its colour, how many things it holds
-// now, and a checkbox that shows or hides it.
+// now, and a checkbox that shows or hides it. It folds to its heading, so
+// that it does not cover the map; folded at first where the map is small.
 
 import * as L from "leaflet";
 import type { Store } from "../store";
@@ -10,6 +11,26 @@ export function legendControl(map: L.Map, layers: ObjectLayers, store: Store): L
   const box = h("section", { class: "legend", "aria-label": "Legend and layers", "data-testid": "legend" });
   L.DomEvent.disableClickPropagation(box);
   L.DomEvent.disableScrollPropagation(box);
+  let open = map.getSize().x >= 1000 && map.getSize().y >= 800;
+  const rowsBox = h("div", { id: "legend-rows" });
+  const fold = h(
+    "button",
+    {
+      type: "button",
+      class: "legend-fold",
+      "aria-controls": "legend-rows",
+      onclick: () => {
+        open = !open;
+        show();
+      },
+    },
+    "Layers",
+  );
+  const show = (): void => {
+    fold.setAttribute("aria-expanded", String(open));
+    rowsBox.hidden = !open;
+  };
+  show();
   store.subscribe((state) => {
     const counts = layers.counts();
     const rows = LAYERS.filter((l) => !l.coordinatorOnly || state.identity.coordinator).map((info) => {
@@ -32,8 +53,9 @@ export function legendControl(map: L.Map, layers: ObjectLayers, store: Store): L
         h("span", { class: "legend-count" }, counts[info.key]),
       );
     });
-    replace(box, h("h2", {}, "Layers"), ...rows);
+    replace(rowsBox, ...rows);
   });
+  box.append(h("h2", {}, fold), rowsBox);
   const Control = L.Control.extend({ onAdd: () => box });
   return new Control({ position: "topright" });
 }
