@@ -11,6 +11,7 @@ import { h } from "./ui/dom";
 import { detailsPanel } from "./ui/details";
 import { headerBar } from "./ui/header";
 import { sidePanel } from "./ui/side";
+import { timelinePanel } from "./ui/timeline";
 
 /** What every panel may use. */
 export interface Context {
@@ -55,7 +56,9 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
   const store = new Store(initial);
   const mapElement = h("div", { class: "map", id: "map", role: "application", "aria-label": "Map of the theatre" });
   const side = h("aside", { class: "side", "aria-label": "Panels" });
-  const main = h("main", { class: "workspace" }, h("section", { class: "map-pane" }, mapElement), side);
+  const mapArea = h("div", { class: "map-area" }, mapElement);
+  const mapPane = h("section", { class: "map-pane" }, mapArea);
+  const main = h("main", { class: "workspace" }, mapPane, side);
   const header = h("header", { class: "bar" });
   root.replaceChildren(header, main);
 
@@ -91,6 +94,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
   };
   headerBar(header, context);
   side.append(detailsPanel(context), sidePanel(context));
+  mapPane.append(timelinePanel(context));
   const poll = window.setInterval(() => void context.refresh(), POLL_MS);
   stop.signal.addEventListener("abort", () => window.clearInterval(poll));
   // The events of one log entry come together: one reload for them all.

@@ -220,6 +220,38 @@ describe("the console on the watch floor: it fits, and it reads without a mouse"
   });
 });
 
+test("the timeline shows the windows of what each party sees, marks them on the map, and replays the past", async () => {
+  const { page } = sessions.joc;
+  const timeline = page.getByTestId("timeline");
+  // The coordinator reads what waits for it above the timeline.
+  assert.match(await page.getByTestId("joc-summary").textContent(), /Held, waiting for a decision: \d+ · Conflicts unacknowledged: .* · Alerts standing: \d+/);
+  const strike = timeline.locator(`rect[aria-label^="${COALITION_STRIKE}"]`);
+  await strike.waitFor();
+  assert.match(await strike.getAttribute("aria-label"), /held|cleared/);
+  const parties = await timeline.locator(".timeline-party").allTextContents();
+  assert.ok(parties.includes("joc") || parties.includes("coalition"), `rows by party: ${parties}`);
+  assert.ok(parties.includes("conflicts"), "a row of the conflicts' overlaps");
+  // Hovering a bar marks its object on the map.
+  await showAllTimes(page);
+  const emphasised = page.locator('.leaflet-overlay-pane path[stroke-width="5"]');
+  const before = await emphasised.count();
+  await strike.hover();
+  await page.waitForFunction((n) => document.querySelectorAll('.leaflet-overlay-pane path[stroke-width="5"]').length > n, before);
+  await page.mouse.move(5, 5);
+  // Clicking six hours back replays the picture as it stood then.
+  const replayed = page.waitForResponse((r) => r.url().includes("/v1/state?as_of="));
+  const plot = await timeline.locator("svg").boundingBox();
+  const labels = 92;
+  const sixHoursBack = plot.x + labels + ((12 - 6) / 36) * (plot.width - labels - 4);
+  await page.mouse.click(sixHoursBack, plot.y + 6);
+  assert.equal((await replayed).status(), 200);
+  assert.notEqual(await page.getByTestId("as-of").textContent(), "live");
+  await timeline.locator(".timeline-as-of").waitFor({ state: "attached" });
+  await screenshot(page, "joc-timeline-past");
+  await page.getByRole("button", { name: "Live", exact: true }).click();
+  await timeline.locator(".timeline-as-of").waitFor({ state: "detached" });
+});
+
 test("the clearance flow, by clicks: coalition submits, PMF acknowledges, joc clears, coalition sees it cleared", async () => {
   const coalition = sessions.coalition.page;
   await openTab(coalition, "Submit");

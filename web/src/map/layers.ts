@@ -88,6 +88,21 @@ export class ObjectLayers {
     if (bounds?.isValid()) this.map.fitBounds(bounds, { maxZoom: 11, padding: [40, 40] });
   }
 
+  /**
+   * Marks the shapes of one object (the timeline's bar under the pointer),
+   * or, with `null`, draws every shape as it was.
+   */
+  highlight(selection: Selection | null): void {
+    if (selection === null) {
+      this.shown = [];
+      this.render(this.store.state);
+      return;
+    }
+    for (const d of this.drawn) {
+      if (d.selection?.type === selection.type && d.selection.id === selection.id) emphasise(d.layer);
+    }
+  }
+
   /** Pans and zooms to a coarse area. */
   focusArea(area: Area): void {
     const [west, south, east, north] = area.bbox;

@@ -32,6 +32,8 @@ export function createMap(element: HTMLElement, store: Store): MapView {
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Borders: Natural Earth (public domain)");
   map.fitBounds(START);
+  // The map's box changes with the timeline under it, not only the window.
+  new ResizeObserver(() => map.invalidateSize()).observe(element);
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
   cursorControl().addTo(map);
   const layers = new ObjectLayers(map, store);

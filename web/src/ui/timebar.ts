@@ -60,6 +60,11 @@ export function timeControls(context: Context): HTMLElement {
     store.update({ aheadHours: ahead.value === "all" ? null : Number(ahead.value) });
   });
   store.subscribe(({ asOf }) => {
+    // The moment may be chosen elsewhere (the timeline): the slider follows.
+    if (momentOf()?.getTime() !== asOf?.getTime()) {
+      slider.value = asOf === null ? "0" : String(Math.max(-PAST_HOURS, (asOf.getTime() - Date.now()) / HOUR));
+      shown.textContent = asOf ? utc(asOf) : "live";
+    }
     liveButton.disabled = asOf === null;
     document.body.classList.toggle("past", asOf !== null);
   });
