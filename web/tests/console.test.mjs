@@ -204,6 +204,25 @@ describe("the console on the watch floor: it fits, and it reads without a mouse"
     });
   }
 
+  test("objects are labelled on the map at closer zooms, not at the theatre's", async () => {
+    const session = await signIn(browser, demo.url, demo.tokens.pmf.viewer);
+    try {
+      const { page } = session;
+      await showAllTimes(page);
+      const label = page.locator(".object-label", { hasText: PMF_BAIJI });
+      await label.waitFor({ state: "attached" });
+      assert.equal(await label.isVisible(), false, "no labels at theatre zoom");
+      await openTab(page, "Objects");
+      await page.locator("[data-testid=declarations] .row-label", { hasText: PMF_BAIJI }).click();
+      await label.waitFor({ state: "visible" });
+      assert.equal(await label.getAttribute("aria-hidden"), null);
+      assert.equal(await label.locator("[aria-hidden=true]").count(), 1, "the shape, not the label, is read out");
+      await screenshot(page, "pmf-viewer-labels");
+    } finally {
+      await session.context.close();
+    }
+  });
+
   test("every shape on the map is named, and the map's controls come before its shapes in the tab order", async () => {
     const { page } = sessions.joc;
     await showAllTimes(page);

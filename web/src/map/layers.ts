@@ -134,6 +134,7 @@ export class ObjectLayers {
       const [lon, lat] = d.geometry.type === "Point" ? (d.geometry.coordinates as number[]) : [];
       if (lat !== undefined && lon !== undefined) drawn.addLayer(symbolMarker([lat, lon], key === "own", d.kind, d.label));
       this.add(key, drawn, tip, { type: "declaration", id: d.id }, state);
+      labelled(drawn, d.label);
       if (d.track) {
         const { lat, lon, stale, stale_buffer_m: reach } = d.track;
         const marker = L.featureGroup([
@@ -160,7 +161,9 @@ export class ObjectLayers {
       const key: LayerKey = isOwn(state, a.owner) ? "ownActivities" : "otherActivities";
       if (key === "otherActivities" && !coordinator) continue;
       const tip = `${a.label} · ${words(a.kind)} · ${a.state}${key === "ownActivities" ? "" : ` · ${a.owner}`}`;
-      this.add(key, shape(a.geometry, a.buffer_m, colourOf(key), true), tip, { type: "activity", id: a.id }, state);
+      const drawn = shape(a.geometry, a.buffer_m, colourOf(key), true);
+      this.add(key, drawn, tip, { type: "activity", id: a.id }, state);
+      labelled(drawn, a.label);
     }
     for (const c of visibleConflicts(state)) {
       if (!c.overlap) continue;
@@ -228,6 +231,22 @@ function named(layer: L.Layer, name: string, clickable: boolean): void {
     element.setAttribute("role", clickable ? "button" : "img");
   };
   layer.on("add", label);
+}
+
+/**
+ * Writes `label` beside a drawn object, shown only at closer zooms (see
+ * `LABEL_ZOOM` in mapview.ts). Its shapes already carry the name, so the
+ * label is hidden from screen readers and takes no clicks.
+ */
+function labelled(drawn: L.FeatureGroup, label: string): void {
+  const bounds = drawn.getBounds();
+  if (!bounds.isValid()) return;
+  const text = document.createElement("span");
+  text.setAttribute("aria-hidden", "true");
+  text.textContent = label;
+  // No size: the label is as wide as its text (Leaflet would fix 12 px).
+  const icon = L.divIcon({ className: "object-label", html: text, iconSize: null as unknown as L.PointExpression, iconAnchor: [-8, 8] });
+  drawn.addLayer(L.marker(bounds.getCenter(), { icon, interactive: false, keyboard: false }));
 }
 
 function colourOf(key: LayerKey): string {

@@ -20,6 +20,9 @@ export interface MapView {
   layers: ObjectLayers;
 }
 
+/** The zoom from which objects are labelled on the map (about 20 km across a screen). */
+const LABEL_ZOOM = 9;
+
 export function createMap(element: HTMLElement, store: Store): MapView {
   const map = L.map(element, {
     zoomSnap: 0.5,
@@ -32,6 +35,12 @@ export function createMap(element: HTMLElement, store: Store): MapView {
   map.attributionControl.setPrefix(false);
   map.attributionControl.addAttribution("Borders: Natural Earth (public domain)");
   map.fitBounds(START);
+  // Objects' labels at closer zooms only: at theatre zoom they would cover the map.
+  const labels = (): void => {
+    element.classList.toggle("labels-on", map.getZoom() >= LABEL_ZOOM);
+  };
+  map.on("zoomend", labels);
+  labels();
   // The map's box changes with the timeline under it, not only the window.
   new ResizeObserver(() => map.invalidateSize()).observe(element);
   L.control.scale({ metric: true, imperial: false, maxWidth: 160 }).addTo(map);
