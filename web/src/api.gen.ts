@@ -413,7 +413,7 @@ export interface paths {
         };
         /**
          * What stands for the caller's party: alerts, escalations and stops
-         * @description The alerts raised to the caller's party (every alert, to the coordinator), oldest first: each one not yet acknowledged, however old, and those acknowledged within the last 24 hours, with who of the party acknowledged them. Each is shown as the event stream showed it: a conflict or an attack the party may see in full, or of an attack report it may not read only when and roughly where. Then the conflicts whose notification to the party escalated unacknowledged (to the coordinator, any party's at the last level), and the stops that stand over the party's activities or that it raised. A console loads this at sign-in so that nothing urgent is lost with a reload.
+         * @description The alerts raised to the caller's party (every alert, to the coordinator, who alone is also alerted to an activity planned where a lost unit was last assumed), oldest first: each one not yet acknowledged, however old, and those acknowledged within the last 24 hours, with who of the party acknowledged them. Each is shown as the event stream showed it: a conflict or an attack the party may see in full, or of an attack report it may not read only when and roughly where. Then the conflicts whose notification to the party escalated unacknowledged (to the coordinator, any party's at the last level), and the stops that stand over the party's activities or that it raised. A console loads this at sign-in so that nothing urgent is lost with a reload.
          */
         get: operations["listStanding"];
         put?: never;

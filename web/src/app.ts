@@ -48,7 +48,6 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
     selected: null,
     events: [],
     standing,
-    urgent: [],
     streaming: false,
     error: null,
     notice: null,

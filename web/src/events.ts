@@ -7,7 +7,7 @@
 
 import { type Api, ApiError } from "./api";
 import type { Store } from "./store";
-import { EVENT_TYPES, type ServiceEvent, type UrgentEvent } from "./types";
+import { EVENT_TYPES, type ServiceEvent } from "./types";
 
 const KEPT = 50;
 const RETRY_MS = [2_000, 5_000, 15_000, 30_000];
@@ -41,21 +41,7 @@ export async function followEvents(api: Api, store: Store, changed: () => void, 
 }
 
 function keep(store: Store, event: ServiceEvent): void {
-  const { events } = store.state;
-  const { urgent } = store.state;
-  store.update({
-    events: [event, ...events].slice(0, KEPT),
-    urgent: isUrgent(event) ? [event, ...urgent].slice(0, KEPT) : urgent,
-  });
-}
-
-/**
- * Whether the event is an alert the service does not keep as standing (a
- * lost unit, the coordinator's): every other alert, escalation and stop
- * comes back with the reload it causes, from `GET /v1/alerts`.
- */
-function isUrgent(event: ServiceEvent): event is UrgentEvent {
-  return event.type === "alert" && "declaration_id" in event;
+  store.update({ events: [event, ...store.state.events].slice(0, KEPT) });
 }
 
 interface Message {

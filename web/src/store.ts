@@ -13,7 +13,6 @@ import type {
   ServiceEvent,
   Standing,
   StateView,
-  UrgentEvent,
 } from "./types";
 import { HOUR } from "./format";
 
@@ -43,8 +42,6 @@ export interface ConsoleState {
    * device.
    */
   standing: Standing;
-  /** Alerts the service does not keep (a lost unit, to the coordinator), received and not yet dismissed, newest first. */
-  urgent: UrgentEvent[];
   /** Whether the live event stream is connected. */
   streaming: boolean;
   /** The last failure to show, if any. */

@@ -49,6 +49,9 @@ impl std::fmt::Display for AlertRef {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Raised {
     pub(crate) alert: Alert,
+    /// What the entry that raised it created (the activity planned over a
+    /// lost unit).
+    pub(crate) cause: Option<ObjectRef>,
     pub(crate) time_ms: i64,
     /// By party: who of it took note, and when.
     pub(crate) acknowledged: BTreeMap<String, Acknowledgement>,
@@ -65,9 +68,12 @@ pub struct Acknowledgement {
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlertView {
     pub id: AlertRef,
-    /// What it is about: a conflict, or an `attack` incident. The reader
-    /// sees of it what its views show it, and no more.
+    /// What it is about: a conflict, an `attack` incident, or (to the
+    /// coordinator) a lost unit. The reader sees of it what its views show
+    /// it, and no more.
     pub subject: ObjectRef,
+    /// What the entry that raised it created, if anything.
+    pub cause: Option<ObjectRef>,
     pub raised_ms: i64,
     pub acknowledged: Option<Acknowledgement>,
 }
@@ -79,13 +85,20 @@ fn told(alert: &Alert, party: &str, coordinator: bool) -> bool {
 
 impl State {
     /// Keeps the alerts `entry` raised.
-    pub(crate) fn keep_alerts(&mut self, seq: u64, time_ms: i64, alerts: &[Alert]) {
+    pub(crate) fn keep_alerts(
+        &mut self,
+        seq: u64,
+        time_ms: i64,
+        alerts: &[Alert],
+        cause: Option<ObjectRef>,
+    ) {
         for (i, alert) in alerts.iter().enumerate() {
             let index = u32::try_from(i).unwrap_or(u32::MAX);
             self.alerts.insert(
                 (seq, index),
                 Raised {
                     alert: alert.clone(),
+                    cause,
                     time_ms,
                     acknowledged: BTreeMap::new(),
                 },
@@ -148,6 +161,7 @@ impl State {
                     index: place.1,
                 },
                 subject: raised.alert.subject,
+                cause: raised.cause,
                 raised_ms: raised.time_ms,
                 acknowledged,
             });

@@ -220,7 +220,12 @@ impl State {
         self.note_questions(entry);
         self.apply_command(entry, volumes)?;
         self.apply_conflicts(entry, volumes)?;
-        self.keep_alerts(seq, entry.time_ms, &entry.outcome.alerts);
+        self.keep_alerts(
+            seq,
+            entry.time_ms,
+            &entry.outcome.alerts,
+            entry.outcome.created,
+        );
         self.seq = Some(seq);
         self.time_ms = Some(entry.time_ms);
         Ok(())

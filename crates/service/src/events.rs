@@ -535,22 +535,7 @@ impl Events<'_> {
         if !self.reads(reader) {
             return None;
         }
-        match subject {
-            ObjectRef::Conflict(_) | ObjectRef::Incident(_) => {
-                shown_alert(self.state, reader, subject)
-            }
-            ObjectRef::Declaration(id) if reader.coordinator => {
-                let activity = match self.entry.outcome.created {
-                    Some(ObjectRef::Activity(a)) => Some(a),
-                    _ => None,
-                };
-                Some(Alert::LostUnit {
-                    declaration: *id,
-                    activity,
-                })
-            }
-            _ => None,
-        }
+        shown_alert(self.state, reader, subject, self.entry.outcome.created)
     }
 
     fn escalations(&mut self) {
@@ -938,12 +923,25 @@ impl Events<'_> {
     }
 }
 
-/// What `reader` is shown of an alert about `subject` (a conflict or an
-/// attack) as `state` stands: the conflict or the incident as its views
-/// show it, or, of an attack report it may not read, only when and roughly
-/// where.
-pub fn shown_alert(state: &State, reader: &Actor, subject: &ObjectRef) -> Option<Alert> {
+/// What `reader` is shown of an alert about `subject` as `state` stands:
+/// the conflict or the incident as its views show it; of an attack report
+/// it may not read, only when and roughly where; of a lost unit (the
+/// coordinator alone), the unit and the activity planned over it (`cause`,
+/// what the raising entry created).
+pub fn shown_alert(
+    state: &State,
+    reader: &Actor,
+    subject: &ObjectRef,
+    cause: Option<ObjectRef>,
+) -> Option<Alert> {
     match subject {
+        ObjectRef::Declaration(id) if reader.coordinator => Some(Alert::LostUnit {
+            declaration: *id,
+            activity: match cause {
+                Some(ObjectRef::Activity(a)) => Some(a),
+                _ => None,
+            },
+        }),
         ObjectRef::Conflict(id) => state.conflict(reader, id).ok().map(Alert::Conflict),
         ObjectRef::Incident(id) => match state.incident(reader, id) {
             Ok(view) => Some(Alert::Attack(view)),

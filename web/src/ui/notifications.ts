@@ -17,10 +17,10 @@ import { h, replace } from "./dom";
 
 /** How many things wait for this party: unacknowledged conflicts, alerts and escalations. */
 export function unattended(state: ConsoleState): number {
-  return toAcknowledge(state).length + standing(state).length + state.urgent.length;
+  return toAcknowledge(state).length + standing(state).length;
 }
 
-/** One standing thing as the card shows it, and the alert's id when it is one to acknowledge. */
+/** One standing thing as the card shows it, and the alert's id when it is one. */
 interface Urgent {
   event: UrgentEvent;
   alert: string | null;
@@ -76,7 +76,7 @@ export function notificationsPanel(context: Context): HTMLElement {
   const panel = h("section", { "aria-label": "Notifications" });
   context.store.subscribe((state) => {
     const sections: HTMLElement[] = [];
-    const urgent = [...standing(state), ...state.urgent.map((event) => ({ event, alert: null }))];
+    const urgent = standing(state);
     if (urgent.length) {
       sections.push(
         h("h2", { class: "urgent-heading" }, `Alerts and escalations (${urgent.length})`),
@@ -159,9 +159,9 @@ function heldCard(context: Context, a: Activity): HTMLElement {
 }
 
 /**
- * An alert, escalation or stop: what it is about and what can be done. A
- * standing alert is acknowledged for the party (a logged act); an alert the
- * service does not keep is dismissed from this console.
+ * An alert, escalation or stop: what it is about and what can be done. An
+ * alert is acknowledged for the party (a logged act), an escalation by
+ * acknowledging its conflict, a stop by acknowledging it.
  */
 function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urgent): HTMLElement {
   let title: string;
@@ -221,26 +221,12 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
     detail = `Unit ${event.declaration_id}${event.activity_id ? ` · activity ${event.activity_id}` : ""}`;
     actions.push(showButton(context, subject));
   }
-  if (alert !== null) {
-    if (canOperate(state) || canApprove(state)) {
-      actions.push(
-        h(
-          "button",
-          { type: "button", class: "primary", "data-action": "acknowledge-alert", onclick: () => void acknowledgeAlert(context, alert) },
-          "Acknowledge alert",
-        ),
-      );
-    }
-  } else if (event.type === "alert") {
+  if (alert !== null && (canOperate(state) || canApprove(state))) {
     actions.push(
       h(
         "button",
-        {
-          type: "button",
-          "data-action": "dismiss",
-          onclick: () => context.store.update({ urgent: context.store.state.urgent.filter((e) => e !== event) }),
-        },
-        "Dismiss",
+        { type: "button", class: "primary", "data-action": "acknowledge-alert", onclick: () => void acknowledgeAlert(context, alert) },
+        "Acknowledge alert",
       ),
     );
   }

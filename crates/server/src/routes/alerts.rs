@@ -1,7 +1,8 @@
 //! `/v1/alerts`: what stands for the caller's party and calls for it at
 //! once, so that a console shows it again after a reload or on another
 //! device: the alerts raised to it (a unit in a live hazard, an attack near
-//! its own) with whether and by whom of it they were acknowledged, the
+//! its own; to the coordinator, an activity planned over a lost unit) with
+//! whether and by whom of it they were acknowledged, the
 //! escalated notifications it has not acknowledged, and the stops that hold
 //! its activities (or that it raised).
 //!
@@ -152,7 +153,7 @@ fn escalated(caller: &Actor, conflict: &deconflict_model::ConflictView) -> Optio
 }
 
 fn shown(state: &Model, caller: &Actor, view: &AlertView) -> Option<StandingAlertOut> {
-    let what = shown_alert(state, caller, &view.subject)?;
+    let what = shown_alert(state, caller, &view.subject, view.cause)?;
     Some(StandingAlertOut {
         id: view.id.to_string(),
         raised_at: view.raised_ms,

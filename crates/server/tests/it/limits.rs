@@ -281,4 +281,23 @@ async fn a_lost_unit_is_shown_lost_and_a_patrol_over_it_alerts_the_coordinator_a
             );
         }
     }
+    // It stands for the coordinator, with the patrol planned over the
+    // unit, until acknowledged; for no one else.
+    let standing = h.get("/v1/alerts", "joc/viewer").await.expect(200).json();
+    let lost = standing["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["alert"]["about"] == "lost_unit")
+        .unwrap_or_else(|| panic!("{standing}"));
+    assert_eq!(lost["alert"]["declaration_id"], unit.as_str());
+    assert_eq!(lost["alert"]["activity_id"], answer["id"]);
+    assert_eq!(lost["state"], "new");
+    for who in ["coalition/viewer", "pmf/viewer"] {
+        let theirs = h.get("/v1/alerts", who).await.expect(200).text();
+        assert!(
+            !theirs.contains("lost_unit") && !theirs.contains(&unit),
+            "{who}: {theirs}"
+        );
+    }
 }
