@@ -5,6 +5,7 @@
 //! the way the server will, names what they create, and keeps the entries
 //! for replay.
 
+mod alerts;
 mod area;
 mod entries;
 mod holds;
