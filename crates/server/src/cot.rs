@@ -84,6 +84,9 @@ pub const BATCH_WAIT: Duration = Duration::from_millis(20);
 pub const BATCH_MAX: usize = 2_000;
 /// How long an alert marker stays on a client's map without an update.
 const MARKER_LIFE_MS: i64 = 60 * 60 * 1000;
+/// How long a device's failed event subscription waits before it is taken
+/// up again.
+const RESUME_AFTER: Duration = Duration::from_secs(1);
 /// How often a device's sites are compared with the log's, once it has
 /// moved on.
 const SITES_REFRESH: Duration = Duration::from_secs(2);
@@ -695,51 +698,85 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
             return;
         }
     }
-    tokio::select! {
-        () = send_events(&state, &actor, &to_client, subscription) => {}
-        () = redraw_sites(&state, &actor, &to_client, sites, seq) => {}
-    }
+    // Each goes on while the other may have stopped (a subscription ends
+    // with the service); the connection aborts both when it closes.
+    tokio::join!(
+        send_events(&state, &actor, &to_client, subscription),
+        redraw_sites(&state, &actor, &to_client, sites, seq),
+    );
 }
 
-/// The subscription's events a device draws, until the client is gone.
+/// The subscription's events a device draws, until the client is gone or
+/// the subscription ends; one that fails (the log unreadable for a moment)
+/// is taken up again where it stood, so the device misses nothing.
 async fn send_events(
     state: &AppState,
     actor: &Actor,
     to_client: &mpsc::Sender<String>,
     mut subscription: Subscription,
 ) {
-    while let Some(events) = subscription.next_batch().await {
-        let alerts: Vec<_> = events
-            .into_iter()
-            .filter(|e| {
-                matches!(
-                    e.what,
-                    What::Alert(_) | What::Stop { .. } | What::Conflict { .. } | What::Activity(_)
-                )
-            })
-            .collect();
-        for event in &alerts {
-            let written = match &event.what {
-                What::Alert(alert) => marker(event.seq, alert),
-                What::Stop { change, stop } => stop_emergency(state, actor, *change, stop).await,
-                What::Conflict { change, conflict } => conflict_area(*change, conflict),
-                What::Activity(view) => crate::picture::activity_change(actor, view, now_ms()),
-                _ => None,
-            };
-            let Some(written) = written else {
-                continue;
-            };
-            if to_client.send(written).await.is_err() {
+    loop {
+        while let Some(events) = subscription.next_batch().await {
+            if !draw_events(state, actor, to_client, &subscription, events).await {
                 return;
             }
         }
-        subscription.delivered(&alerts).await;
+        if subscription.ended() {
+            return;
+        }
+        tracing::warn!(party = %actor.party, "a CoT connection's events failed; resuming");
+        tokio::time::sleep(RESUME_AFTER).await;
+        let durable = state.service().feed().subscribe();
+        subscription = Subscription::new(
+            state.service().clone(),
+            actor.clone(),
+            subscription.cursor(),
+            durable,
+        );
     }
+}
+
+/// Sends the events of one batch a device draws; `false` once the client is
+/// gone.
+async fn draw_events(
+    state: &AppState,
+    actor: &Actor,
+    to_client: &mpsc::Sender<String>,
+    subscription: &Subscription,
+    events: Vec<deconflict_service::Event>,
+) -> bool {
+    let alerts: Vec<_> = events
+        .into_iter()
+        .filter(|e| {
+            matches!(
+                e.what,
+                What::Alert(_) | What::Stop { .. } | What::Conflict { .. } | What::Activity(_)
+            )
+        })
+        .collect();
+    for event in &alerts {
+        let written = match &event.what {
+            What::Alert(alert) => marker(event.seq, alert),
+            What::Stop { change, stop } => stop_emergency(state, actor, *change, stop).await,
+            What::Conflict { change, conflict } => conflict_area(*change, conflict),
+            What::Activity(view) => crate::picture::activity_change(actor, view, now_ms()),
+            _ => None,
+        };
+        let Some(written) = written else {
+            continue;
+        };
+        if to_client.send(written).await.is_err() {
+            return false;
+        }
+    }
+    subscription.delivered(&alerts).await;
+    true
 }
 
 /// Every [`SITES_REFRESH`] once the log has moved on, draws again the
 /// party's sites that changed, and takes off those gone (see
-/// [`crate::picture::Sites`]), until the client is gone.
+/// [`crate::picture::Sites`]), until the client is gone. A state that
+/// cannot be read now is tried again at the next tick.
 async fn redraw_sites(
     state: &AppState,
     actor: &Actor,
@@ -761,10 +798,8 @@ async fn redraw_sites(
                 })
             })
             .await;
-        let (at, next) = match read {
-            Ok(Some(moved)) => moved,
-            Ok(None) => continue,
-            Err(_) => return,
+        let Ok(Some((at, next))) = read else {
+            continue;
         };
         for drawing in sites.changes(&next, now_ms()) {
             if to_client.send(drawing).await.is_err() {

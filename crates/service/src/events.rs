@@ -306,6 +306,12 @@ impl Subscription {
         Subscription::new(service, caller, cursor, durable)
     }
 
+    /// The last entry whose events were handed out: where a new
+    /// subscription resumes after this one failed.
+    pub fn cursor(&self) -> u64 {
+        self.cursor
+    }
+
     /// Whether the subscription has ended (its credential revoked or
     /// removed, or the service stopping): nothing more is to be sent.
     pub fn ended(&self) -> bool {

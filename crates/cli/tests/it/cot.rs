@@ -484,7 +484,7 @@ fn check_fire_reaches_the_owners_tak_devices_as_an_emergency_until_acknowledged(
 /// comes before it (the device's picture does).
 fn read_event(stream: &mut std::net::TcpStream, needle: &str) -> String {
     stream
-        .set_read_timeout(Some(Duration::from_secs(10)))
+        .set_read_timeout(Some(Duration::from_secs(20)))
         .unwrap();
     let mut got = Vec::new();
     let mut buf = [0u8; 8192];
