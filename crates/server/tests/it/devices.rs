@@ -140,6 +140,25 @@ async fn ended_within(tls: &mut TlsStream<TcpStream>, wait: Duration) -> bool {
     }
 }
 
+/// Whether a device presenting `chain` is refused: its handshake fails, or
+/// the connection ends within a second of its first report.
+async fn refused(
+    addr: SocketAddr,
+    server: &CertificateDer<'static>,
+    chain: Vec<CertificateDer<'static>>,
+    key: &KeyPair,
+) -> bool {
+    match connect(addr, server, chain, key).await {
+        Err(_) => true,
+        Ok(mut tls) => {
+            let _ = tls
+                .write_all(cot_position("ANDROID-pmf-3", GATE, "").as_bytes())
+                .await;
+            ended_within(&mut tls, Duration::from_secs(1)).await
+        }
+    }
+}
+
 /// Waits until the unit's track is at `at`, or fails after five seconds.
 async fn until_tracked(h: &Harness, unit: &str, at: (f64, f64)) {
     let deadline = Instant::now() + Duration::from_secs(5);
@@ -230,16 +249,11 @@ async fn a_certificate_says_what_the_service_says_whatever_the_request_asks() {
     let forged_key = KeyPair::generate().unwrap();
     let forged = forged.signed_by(&forged_key, &issuer).unwrap();
     let before = head(&h).await;
-    let refused = match connect(addr, &server, vec![forged.der().clone(), der], &forged_key).await {
-        Err(_) => true,
-        Ok(mut tls) => {
-            let _ = tls
-                .write_all(cot_position("ANDROID-pmf-3", GATE, "").as_bytes())
-                .await;
-            ended_within(&mut tls, Duration::from_secs(1)).await
-        }
-    };
-    assert!(refused, "a certificate signed by a device's is taken");
+    let chain = vec![forged.der().clone(), der];
+    assert!(
+        refused(addr, &server, chain, &forged_key).await,
+        "a certificate signed by a device's is taken"
+    );
     assert_eq!(head(&h).await, before);
 }
 
@@ -266,16 +280,10 @@ async fn a_certificate_of_another_ca_is_refused_at_the_handshake() {
     leaf.subject_alt_names = vec![SanType::DnsName("localhost".try_into().unwrap())];
     let key = KeyPair::generate().unwrap();
     let leaf = leaf.signed_by(&key, &issuer).unwrap();
-    let refused = match connect(addr, &server, vec![leaf.der().clone()], &key).await {
-        Err(_) => true,
-        Ok(mut tls) => {
-            let _ = tls
-                .write_all(cot_position("ANDROID-pmf-3", GATE, "").as_bytes())
-                .await;
-            ended_within(&mut tls, Duration::from_secs(1)).await
-        }
-    };
-    assert!(refused, "a certificate of another CA is taken");
+    assert!(
+        refused(addr, &server, vec![leaf.der().clone()], &key).await,
+        "a certificate of another CA is taken"
+    );
     assert_ne!(track_of(&h, &unit).await, Some(GATE));
 }
 
