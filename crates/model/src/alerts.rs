@@ -136,6 +136,19 @@ impl State {
             .is_some_and(|r| r.acknowledged.contains_key(&viewer.party))
     }
 
+    /// The alert `reference` names for `viewer`'s party, as it reads it.
+    pub fn alert_of(&self, viewer: &Actor, reference: AlertRef) -> Option<AlertView> {
+        let key = self.alert_for(viewer, reference)?;
+        let raised = &self.alerts[&key];
+        Some(AlertView {
+            id: reference,
+            subject: raised.alert.subject,
+            cause: raised.cause,
+            raised_ms: raised.time_ms,
+            acknowledged: raised.acknowledged.get(&viewer.party).cloned(),
+        })
+    }
+
     /// Every alert raised to `viewer`'s party (every alert, to the
     /// coordinator) since `since_ms`, and any older one it has not taken
     /// note of, oldest first.

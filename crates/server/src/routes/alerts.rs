@@ -183,10 +183,8 @@ async fn acknowledge(
     let shown = app
         .execute(&caller, command, |state, _| {
             state
-                .alerts_of(&caller, i64::MIN)
-                .iter()
-                .find(|view| view.id == id)
-                .and_then(|view| shown(state, &caller, view))
+                .alert_of(&caller, id)
+                .and_then(|view| shown(state, &caller, &view))
                 .ok_or(ApiError::NotFound("alert"))
         })
         .await??;
