@@ -3,6 +3,8 @@
 //   index.html                      the page (never cached: it names the rest)
 //   assets/app-HASH.js, .css        the bundle and its styles (Leaflet's included)
 //   assets/countries-50m-HASH.json  the basemap, Natural Earth via world-atlas
+//   assets/ground-HASH.json         rivers, lakes and places (data/ground.json,
+//                                   made by scripts/ground.py, never by the build)
 //   assets/*-HASH.png               Leaflet's control images
 //
 // Every asset name carries a hash of its content, so it may be cached for
@@ -36,7 +38,7 @@ function hashedCopy(source, out, stem, extension) {
   return `/${name}`;
 }
 
-async function bundle(out, basemapUrl) {
+async function bundle(out, basemapUrl, groundUrl) {
   const result = await build({
     absWorkingDir: here,
     entryPoints: { app: "src/main.ts", style: "src/styles/app.css" },
@@ -48,7 +50,7 @@ async function bundle(out, basemapUrl) {
     entryNames: "assets/[name]-[hash]",
     assetNames: "assets/[name]-[hash]",
     loader: { ".png": "file", ".svg": "file" },
-    define: { BASEMAP_URL: JSON.stringify(basemapUrl) },
+    define: { BASEMAP_URL: JSON.stringify(basemapUrl), GROUND_URL: JSON.stringify(groundUrl) },
     legalComments: "none",
     metafile: true,
     logLevel: "warning",
@@ -72,7 +74,8 @@ async function main() {
     "countries-50m",
     "json",
   );
-  const { js, css } = await bundle(out, basemapUrl);
+  const groundUrl = hashedCopy(join(here, "data/ground.json"), out, "ground", "json");
+  const { js, css } = await bundle(out, basemapUrl, groundUrl);
   const page = readFileSync(join(here, "src/index.html"), "utf8")
     .replace("%APP_JS%", js)
     .replace("%APP_CSS%", css);

@@ -22,8 +22,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 /// What `build.mjs` reads, relative to `web/`.
-const INPUTS: [&str; 5] = [
+const INPUTS: [&str; 6] = [
     "src",
+    "data",
     "package.json",
     "package-lock.json",
     "build.mjs",

@@ -1095,6 +1095,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/map": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What to draw under the console's shapes: the deployment's tile source, if it has one
+         * @description The same for every caller. `tiles` is `null` when the deployment names no tile source; otherwise its `url` is the service's own tile route (an MBTiles file the service serves, `--tiles`) or an external tile server's template (`--tile-url`), which the console's Content-Security-Policy lets images come from.
+         */
+        get: operations["getMap"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -1263,6 +1283,26 @@ export interface paths {
          * @description Operators of the raiser, or approvers of the coordinator. It holds nothing new from now on; what it held stays held until an approver clears it again.
          */
         post: operations["liftStop"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tiles/{z}/{x}/{y}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A raster tile of the deployment's MBTiles file
+         * @description XYZ addressing, rows counted from the north, as `GET /v1/map`'s `url` template says. The same bytes for every caller. A tile the file does not hold, a zoom level outside its `min_zoom` to `max_zoom`, or any tile when the deployment serves no MBTiles file, is `not_found`; a coordinate out of range is `invalid_field` naming it (`z`, `x` or `y`). Neither body repeats the address asked for.
+         */
+        get: operations["getTile"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2015,6 +2055,35 @@ export interface components {
             from: number;
             /** Format: uint64 */
             to: number;
+        };
+        /** @description What the console draws under its shapes. */
+        Map: {
+            /** @description The deployment's raster tile source, or `null` for none: the console then draws its bundled borders alone. */
+            tiles: components["schemas"]["MapTiles"] | null;
+        };
+        /** @description A raster tile source, XYZ-addressed. */
+        MapTiles: {
+            /** @description Whom to credit for the imagery, as plain text (never markup). */
+            attribution: string | null;
+            /** @description `[west, south, east, north]` in degrees, where the source has tiles; `null` where it does not say. */
+            bounds: [
+                number,
+                number,
+                number,
+                number
+            ] | null;
+            /**
+             * @description The tiles' image format; `null` where an external template does not say.
+             * @enum {string|null}
+             */
+            format: "png" | "jpg" | "webp" | null;
+            max_zoom: number;
+            min_zoom: number;
+            /**
+             * @description A template with `{z}`, `{x}` and `{y}`: `/v1/tiles/{z}/{x}/{y}` (load with the bearer token) or an external server's `https://...` (load as it is).
+             * @example /v1/tiles/{z}/{x}/{y}
+             */
+            url: string;
         };
         /** @description Who the caller is: its party, its role, and its credential's id. */
         Me: {
@@ -4614,6 +4683,28 @@ export interface operations {
             429: components["responses"]["RateLimited"];
         };
     };
+    getMap: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deployment's ground. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Map"];
+                };
+            };
+            401: components["responses"]["Unauthenticated"];
+            429: components["responses"]["RateLimited"];
+        };
+    };
     whoAmI: {
         parameters: {
             query?: never;
@@ -4909,6 +5000,52 @@ export interface operations {
             422: components["responses"]["Unprocessable"];
             429: components["responses"]["RateLimited"];
             503: components["responses"]["Unavailable"];
+        };
+    };
+    getTile: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The column, from the west: below 2 to the power `z`. */
+                x: number;
+                /** @description The row, from the north: below 2 to the power `z`. */
+                y: number;
+                /** @description The zoom level. */
+                z: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The tile's bytes, in the format `GET /v1/map` names. `ETag` names them; `Cache-Control: private`. */
+            200: {
+                headers: {
+                    /** @description `private, max-age=3600`. */
+                    "Cache-Control"?: string;
+                    /** @description A strong validator of the tile's bytes. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/jpeg": string;
+                    "image/png": string;
+                    "image/webp": string;
+                };
+            };
+            /** @description The caller holds the tile already: its `If-None-Match` named this `ETag`. */
+            304: {
+                headers: {
+                    /** @description The tile's validator. */
+                    ETag?: string;
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            401: components["responses"]["Unauthenticated"];
+            404: components["responses"]["NotFound"];
+            422: components["responses"]["Unprocessable"];
+            429: components["responses"]["RateLimited"];
         };
     };
     reportTracks: {

@@ -1,6 +1,9 @@
 // The one door to the HTTP API: every call carries the bearer token, every
-// refusal becomes an `ApiError` holding the server's problem+json.
+// refusal becomes an `ApiError` holding the server's problem+json, told in
+// the console's own words for its code (the service's `detail` is English;
+// the English console adds it, being the reader's language).
 
+import { locale, has, t } from "./i18n";
 import type {
   Activity,
   Challenge,
@@ -8,6 +11,7 @@ import type {
   Declaration,
   EvidenceBundle,
   Incident,
+  MapGround,
   Page,
   Problem,
   RuleVersion,
@@ -20,8 +24,16 @@ import type {
 
 export class ApiError extends Error {
   constructor(readonly problem: Problem) {
-    super(problem.field ? `${problem.detail} (${problem.field})` : problem.detail);
+    super(describe(problem));
   }
+}
+
+/** The console's message for a refusal: its code's, naming the field at fault. */
+function describe(problem: Problem): string {
+  const key = `problem.${problem.code}`;
+  let message = has(key) ? t(key, { status: problem.status }) : t("problem.other", { code: problem.code });
+  if (locale() === "en") message = t("problem.with_detail", { message, detail: problem.detail });
+  return problem.field ? t("problem.field", { message, field: problem.field }) : message;
 }
 
 export class Api {
@@ -40,6 +52,7 @@ export class Api {
     body?: unknown,
     extra: HeadersInit = {},
     signal?: AbortSignal,
+    cache: RequestCache = "no-store",
   ): Promise<Response> {
     const headers = new Headers(extra);
     headers.set("Authorization", `Bearer ${this.token}`);
@@ -48,7 +61,7 @@ export class Api {
       method,
       headers,
       body: body === undefined ? null : JSON.stringify(body),
-      cache: "no-store",
+      cache,
       signal: signal ?? null,
     });
     if (!response.ok) throw new ApiError(await problemOf(response));
@@ -58,6 +71,16 @@ export class Api {
   state(asOf?: Date): Promise<StateView> {
     const query = asOf ? `?as_of=${encodeURIComponent(asOf.toISOString())}` : "";
     return this.call("GET", `/v1/state${query}`);
+  }
+
+  /** What to draw under the shapes: the deployment's tile source, if any. */
+  map(): Promise<MapGround> {
+    return this.call("GET", "/v1/map");
+  }
+
+  /** An image the service serves behind the token (a tile), cached as its answer allows. */
+  async image(path: string, signal: AbortSignal): Promise<Blob> {
+    return (await this.send("GET", path, undefined, {}, signal, "default")).blob();
   }
 
   standing(): Promise<Standing> {

@@ -7,6 +7,7 @@ import { followEvents } from "./events";
 import { identify } from "./identity";
 import { createMap, type MapView } from "./map/mapview";
 import { type ConsoleState, type Selection, Store } from "./store";
+import { t } from "./i18n";
 import { h } from "./ui/dom";
 import { detailsPanel } from "./ui/details";
 import { headerBar } from "./ui/header";
@@ -53,10 +54,10 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
     notice: null,
   };
   const store = new Store(initial);
-  const mapElement = h("div", { class: "map", id: "map", role: "application", "aria-label": "Map of the theatre" });
-  const side = h("aside", { class: "side", "aria-label": "Panels" });
+  const mapElement = h("div", { class: "map", id: "map", role: "application", "aria-label": t("app.map") });
+  const side = h("aside", { class: "side", "aria-label": t("app.panels") });
   const mapArea = h("div", { class: "map-area" }, mapElement);
-  const mapPane = h("section", { class: "map-pane" }, mapArea);
+  const mapPane = h("section", { class: "map-pane", "data-past": t("header.past_banner") }, mapArea);
   const main = h("main", { class: "workspace" }, mapPane, side);
   const header = h("header", { class: "bar" });
   root.replaceChildren(header, main);
@@ -66,7 +67,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
   const context: Context = {
     api,
     store,
-    map: createMap(mapElement, store),
+    map: createMap(mapElement, store, api),
     refresh() {
       const mine = ++generation;
       return load(api, store, () => mine === generation);

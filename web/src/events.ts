@@ -6,6 +6,7 @@
 // (`Last-Event-ID`), so none is missed.
 
 import { type Api, ApiError } from "./api";
+import { t } from "./i18n";
 import type { Store } from "./store";
 import { EVENT_TYPES, type ServiceEvent } from "./types";
 
@@ -31,7 +32,7 @@ export async function followEvents(api: Api, store: Store, changed: () => void, 
       if (stop.aborted) return;
       // A revoked token: reconnecting would be refused again.
       if (error instanceof ApiError && error.problem.status === 401) {
-        store.update({ streaming: false, error: "The service no longer knows this token: sign out and in again." });
+        store.update({ streaming: false, error: t("stream.revoked") });
         return;
       }
     }

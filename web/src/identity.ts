@@ -2,6 +2,7 @@
 // party, its role, whether its party is the coordinator.
 
 import { type Api, ApiError } from "./api";
+import { t } from "./i18n";
 import type { Role } from "./types";
 
 export interface Identity {
@@ -17,7 +18,7 @@ export async function identify(api: Api): Promise<Identity> {
     return await api.call<Identity>("GET", "/v1/me");
   } catch (error) {
     if (error instanceof ApiError && error.problem.status === 401) {
-      throw new Error("This token is not valid: the service does not know it, or it was revoked. Check it and try again.");
+      throw new Error(t("signin.refused"));
     }
     throw error;
   }

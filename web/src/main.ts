@@ -2,11 +2,13 @@
 // then the console.
 
 import { start } from "./app";
+import { applyToDocument } from "./i18n";
 import { forgetToken, saveToken, savedToken } from "./session";
 import { signInView } from "./ui/signin";
 
 const root = document.getElementById("app");
 if (!root) throw new Error("index.html has no #app");
+applyToDocument();
 
 function signOut(): void {
   forgetToken();

@@ -76,6 +76,10 @@ export type UrgentEvent = Extract<ServiceEvent, { type: "alert" | "escalation" |
 
 export type EvidenceBundle = Schemas["EvidenceBundle"];
 
+/** What the console draws under its shapes (`GET /v1/map`). */
+export type MapGround = Schemas["Map"];
+export type MapTiles = Schemas["MapTiles"];
+
 /** One page of a list (`DeclarationPage`, `ActivityPage`, ...). */
 export type Page<T> = { items: T[]; next_after: string | null };
 

@@ -576,7 +576,7 @@ describe("live events reach the PMF's page without a reload", () => {
     await form.getByLabel("Around it (m)").fill("1500");
     await form.getByLabel("Reason").fill("Console test: a coalition team in contact");
     await form.getByRole("button", { name: "Stop all fire here" }).click();
-    const raised = coalition.getByTestId("notice").filter({ hasText: /Check fire stp_\w+ raised: 1 activities held/ });
+    const raised = coalition.getByTestId("notice").filter({ hasText: /Check fire stp_\w+ raised: 1 activity held/ });
     await raised.waitFor();
     const stop = { id: (await raised.textContent()).match(/stp_[0-9a-f]{12}/)[0] };
     const card = page.locator(`[data-testid=urgent] li[data-urgent=stop]`);

@@ -31,12 +31,13 @@ const CHROMIUM_ARGS = [
 ];
 
 /**
- * Starts the demo and reads its welcome: the URL and a token per party and
- * role (`tokens.pmf.operator`).
+ * Starts the demo, with `extra` arguments after its own, and reads its
+ * welcome: the URL and a token per party and role (`tokens.pmf.operator`).
  */
-export async function startDemo() {
+export async function startDemo(extra = []) {
   const dir = mkdtempSync(join(tmpdir(), "deconflict-console-test-"));
-  const child = spawn(BINARY, ["demo", "--listen", "127.0.0.1:0", "--cot-listen", "off", "--data", join(dir, "data")], {
+  const args = ["demo", "--listen", "127.0.0.1:0", "--cot-listen", "off", "--data", join(dir, "data"), ...extra];
+  const child = spawn(BINARY, args, {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, DECONFLICT_LOG: "warn" },
   });
@@ -84,11 +85,12 @@ export function launchBrowser() {
 }
 
 /**
- * A page signed in with `token`; `responses` collects every response it
- * receives (URL, status, body as text) and `requests` every URL it asked for.
+ * A page signed in with `token`, in a browser set to `locale` (English
+ * unless given); `responses` collects every response it receives (URL,
+ * status, body as text) and `requests` every URL it asked for.
  */
-export async function signIn(browser, url, token, viewport = { width: 1280, height: 800 }) {
-  const context = await browser.newContext({ viewport });
+export async function signIn(browser, url, token, viewport = { width: 1280, height: 800 }, locale = "en-GB") {
+  const context = await browser.newContext({ viewport, locale });
   const page = await context.newPage();
   const requests = [];
   const responses = [];
@@ -108,8 +110,9 @@ export async function signIn(browser, url, token, viewport = { width: 1280, heig
     );
   });
   await page.goto(url);
-  await page.getByLabel("Token").fill(token);
-  await page.getByRole("button", { name: "Sign in" }).click();
+  // By id, not by name: the form is in the browser's language.
+  await page.locator("#token").fill(token);
+  await page.locator("form.signin button[type=submit]").click();
   await page.getByTestId("role").waitFor();
   return {
     page,
@@ -162,7 +165,7 @@ export async function api(url, token, path, init = {}) {
 
 /** Shows every object whatever its time, so that assertions do not depend on the clock. */
 export async function showAllTimes(page) {
-  await page.getByLabel("Window ahead").selectOption("all");
+  await page.locator("#ahead").selectOption("all");
 }
 
 export async function openTab(page, name) {

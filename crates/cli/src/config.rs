@@ -6,7 +6,9 @@
 //! settings are then validated into [`Settings`] in a second step.
 
 use deconflict_model::{Limits, Policy};
-use deconflict_server::{Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit};
+use deconflict_server::{
+    Config, ENGINE_MAX_VERTICES, FailureLimit, MetricsToken, RateLimit, TileSource,
+};
 use deconflict_store::Location;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -241,6 +243,29 @@ pub(crate) struct ServeConfig {
     #[arg(long, env = "DECONFLICT_COT_MAX_PER_ADDRESS", value_name = "N")]
     pub(crate) cot_max_per_address: Option<usize>,
 
+    /// An MBTiles file of raster tiles (png, jpg or webp) the service
+    /// serves to the console, drawn under its shapes: the deployment's
+    /// imagery or offline map. Opened read-only and checked at start.
+    #[arg(
+        long,
+        env = "DECONFLICT_TILES",
+        value_name = "FILE",
+        conflicts_with = "tile_url"
+    )]
+    pub(crate) tiles: Option<PathBuf>,
+
+    /// Instead of --tiles, an external tile server the console's browsers
+    /// load from directly, as `https://host/{z}/{x}/{y}.png`; that server
+    /// sees which tiles each browser loads, so where its users look.
+    #[arg(long, env = "DECONFLICT_TILE_URL", value_name = "TEMPLATE")]
+    pub(crate) tile_url: Option<String>,
+
+    /// Whom to credit for the tiles, shown on the map as plain text; for
+    /// --tiles, in place of the file's own. [default: the file's
+    /// `attribution` or `name`]
+    #[arg(long, env = "DECONFLICT_TILE_ATTRIBUTION", value_name = "TEXT")]
+    pub(crate) tile_attribution: Option<String>,
+
     /// What to log, in tracing's filter syntax: `info`, `warn`,
     /// `deconflict_server=debug` (one line per request). Tokens are never
     /// logged. [default: info]
@@ -263,6 +288,8 @@ pub(crate) struct Settings {
     pub(crate) cot_tls: Option<SocketAddr>,
     pub(crate) cot_token: Option<String>,
     pub(crate) server: Config,
+    /// The ground drawn under the console's shapes, opened and checked.
+    pub(crate) tiles: Option<TileSource>,
     pub(crate) log: String,
 }
 
@@ -359,6 +386,9 @@ impl ServeConfig {
             max_geometry_cost: self.max_geometry_cost.or(file.max_geometry_cost),
             party_log_quota: self.party_log_quota.or(file.party_log_quota),
             report_backlog: self.report_backlog.or(file.report_backlog),
+            tiles: self.tiles.or(file.tiles),
+            tile_url: self.tile_url.or(file.tile_url),
+            tile_attribution: self.tile_attribution.or(file.tile_attribution),
             log: self.log.or(file.log),
         }
     }
@@ -517,6 +547,7 @@ impl ServeConfig {
             None => None,
         };
         let store = self.store.as_deref().map(parse_store).transpose()?;
+        let tiles = tile_source(self.tiles, self.tile_url, self.tile_attribution)?;
         Ok(Settings {
             data,
             store,
@@ -555,6 +586,7 @@ impl ServeConfig {
                 cot_max_per_address,
                 ..Config::default()
             },
+            tiles,
             log: self.log.unwrap_or_else(|| "info".to_owned()),
         })
     }
@@ -672,6 +704,37 @@ fn address(
             name,
             message: format!("`{text}` is neither an address (host:port) nor `off`"),
         }),
+    }
+}
+
+/// The tile source of `--tiles` or `--tile-url`, at most one, opened and
+/// checked now so that a file or template the console could not show stops
+/// the start.
+fn tile_source(
+    file: Option<PathBuf>,
+    url: Option<String>,
+    attribution: Option<String>,
+) -> Result<Option<TileSource>, ConfigError> {
+    let attribution = attribution.as_deref();
+    match (file, url) {
+        (Some(_), Some(_)) => Err(ConfigError::Invalid {
+            name: "tiles",
+            message: "give one tile source, --tiles FILE or --tile-url TEMPLATE, not both"
+                .to_owned(),
+        }),
+        (Some(file), None) => TileSource::mbtiles(&file, attribution)
+            .map(Some)
+            .map_err(|e| ConfigError::Invalid {
+                name: "tiles",
+                message: format!("--tiles {}: {e}", file.display()),
+            }),
+        (None, Some(url)) => TileSource::external(&url, attribution)
+            .map(Some)
+            .map_err(|e| ConfigError::Invalid {
+                name: "tile_url",
+                message: format!("--tile-url {e}"),
+            }),
+        (None, None) => Ok(None),
     }
 }
 

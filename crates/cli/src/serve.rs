@@ -149,7 +149,10 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
         .store
         .clone()
         .unwrap_or_else(|| Location::Sqlite(data.clone()));
-    let state = AppState::open_at(&store, Some(&data), settings.server.clone())?;
+    let state = grounded(
+        AppState::open_at(&store, Some(&data), settings.server.clone())?,
+        &settings,
+    );
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
         let cot = bind_cot(&settings, &state, identity.as_ref(), true).await?;
@@ -200,7 +203,7 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
     };
     let scenario = Scenario::parse(IRAQ)?;
     let tokens = issue_tokens(&dir, &scenario)?;
-    let state = AppState::open(&dir, settings.server.clone())?;
+    let state = grounded(AppState::open(&dir, settings.server.clone())?, &settings);
     runtime()?.block_on(async move {
         let loaded = scenario
             .load(&state, now_ms(), |party, role| {
@@ -232,6 +235,14 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
         print_welcome(&settings, &welcome, &scenario, &loaded, &tokens)?;
         run(listener, tls, state, cot, settings.cot_token.clone()).await
     })
+}
+
+/// The service with the configured tile source under the console's shapes.
+fn grounded(state: AppState, settings: &Settings) -> AppState {
+    match &settings.tiles {
+        Some(tiles) => state.with_tiles(tiles.clone()),
+        None => state,
+    }
 }
 
 /// Adds the scenario's parties and issues one token per party and role

@@ -69,6 +69,7 @@ mod process;
 mod routes;
 mod serve;
 mod state;
+mod tiles;
 pub mod tls;
 pub mod webhooks;
 
@@ -81,6 +82,7 @@ pub use deconflict_wire::time;
 pub use openapi::document as openapi_document;
 pub use problem::ApiError;
 pub use state::AppState;
+pub use tiles::{TileError, TileSource};
 
 use axum::Router;
 use axum::error_handling::HandleErrorLayer;

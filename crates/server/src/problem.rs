@@ -15,7 +15,7 @@
 //! | `too_many_witnesses` | 409 | the party already uses as many witness keys as allowed |
 //! | `too_many_webhooks` | 409 | the party already has as many webhooks as allowed |
 //! | `too_large` | 413 | the body, or a geometry's number of positions or its positions times the area it spans (`field` names it), exceeds the configured limit |
-//! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`) |
+//! | `invalid_field`, `reason_required` | 422 | a field's value is refused; `field` names it (`geometry.coordinates[0][1]`, or a part of the path: a tile's `z`) |
 //! | `import_refused` | 422 | features of an import are refused; `errors` names each by its index, field and reason, and nothing was imported |
 //! | `rule_refused` | 422 | a rule of the theatre refuses the command; `rule` names it and its version, `field` the field it refuses |
 //! | `malformed_body` | 422 | the body is not the JSON the route takes (syntax, type, unknown or missing field); `field` names it where it can |

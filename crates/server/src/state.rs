@@ -16,6 +16,8 @@ use std::sync::Arc;
 pub struct AppState {
     service: Service,
     front: Arc<Front>,
+    /// The deployment's ground under the console's shapes, if it has one.
+    tiles: Option<crate::tiles::TileSource>,
 }
 
 struct Front {
@@ -75,7 +77,20 @@ impl AppState {
         Ok(AppState {
             service,
             front: Arc::new(front),
+            tiles: None,
         })
+    }
+
+    /// The same service, drawing `tiles` under the console's shapes.
+    pub fn with_tiles(self, tiles: crate::tiles::TileSource) -> AppState {
+        AppState {
+            tiles: Some(tiles),
+            ..self
+        }
+    }
+
+    pub(crate) fn tiles(&self) -> Option<&crate::tiles::TileSource> {
+        self.tiles.as_ref()
     }
 
     /// The service under the front end.

@@ -2,6 +2,7 @@
 
 import * as L from "leaflet";
 import { forward, toPoint } from "mgrs";
+import { t } from "../i18n";
 import type { Position } from "../types";
 
 /** `34.93521 N, 43.47120 E`. */
@@ -39,13 +40,13 @@ function parsePosition(text: string): Position {
     return [round(lon), round(lat)];
   }
   const numbers = /^([-+]?\d+(?:\.\d+)?)\s*([NS])?\s*[,;\s]\s*([-+]?\d+(?:\.\d+)?)\s*([EW])?$/i.exec(trimmed);
-  if (!numbers) throw new Error(`"${trimmed}" is neither "lat, lon" in degrees nor an MGRS reference`);
+  if (!numbers) throw new Error(t("geometry.not_position", { text: trimmed }));
   const sign = (hemisphere: string | undefined, negative: string) =>
     hemisphere?.toUpperCase() === negative ? -1 : 1;
   const lat = Number(numbers[1]) * sign(numbers[2], "S");
   const lon = Number(numbers[3]) * sign(numbers[4], "W");
-  if (Math.abs(lat) > 90) throw new Error(`"${trimmed}": latitude ${lat} is outside -90..90`);
-  if (Math.abs(lon) > 180) throw new Error(`"${trimmed}": longitude ${lon} is outside -180..180`);
+  if (Math.abs(lat) > 90) throw new Error(t("geometry.latitude_range", { text: trimmed, value: String(lat) }));
+  if (Math.abs(lon) > 180) throw new Error(t("geometry.longitude_range", { text: trimmed, value: String(lon) }));
   return [lon, lat];
 }
 
@@ -72,11 +73,13 @@ export function cursorControl(): L.Control {
     onAdd(map: L.Map): HTMLElement {
       const box = L.DomUtil.create("div", "cursor-position");
       box.setAttribute("aria-live", "off");
+      // Coordinates read left to right, the idle hint in the page's direction.
+      box.setAttribute("dir", "auto");
       box.dataset["testid"] = "cursor";
       const show = (latlng: L.LatLng | null): void => {
         box.textContent = latlng
           ? `${decimal(latlng.lat, latlng.lng)}  ·  MGRS ${mgrs(latlng.lat, latlng.lng)}`
-          : "Move over the map for coordinates";
+          : t("map.cursor_idle");
       };
       map.on("mousemove", (e: L.LeafletMouseEvent) => show(e.latlng));
       map.on("mouseout", () => show(null));

@@ -6,7 +6,8 @@
 
 import * as L from "leaflet";
 import type { Geometry as GeoJsonGeometry } from "geojson";
-import { utc, words } from "../format";
+import { period, utc } from "../format";
+import { t, term } from "../i18n";
 import { symbolMarker } from "./symbols";
 import {
   type ConsoleState,
@@ -32,22 +33,21 @@ type LayerKey =
 
 interface LayerInfo {
   key: LayerKey;
-  name: string;
   colour: string;
   /** Shown in the legend only to the coordinator. */
   coordinatorOnly?: boolean;
 }
 
 export const LAYERS: readonly LayerInfo[] = [
-  { key: "own", name: "Own declarations", colour: "#0b4f9c" },
-  { key: "public", name: "Public sites (no-strike list)", colour: "#0b6e2f" },
-  { key: "others", name: "Other parties' declarations", colour: "#6b2c91", coordinatorOnly: true },
-  { key: "ownActivities", name: "Own activities", colour: "#b34700" },
-  { key: "otherActivities", name: "Other parties' activities", colour: "#7a4b00", coordinatorOnly: true },
-  { key: "conflicts", name: "Conflict areas (coarse)", colour: "#c8102e" },
-  { key: "tracks", name: "Live tracks (hollow: stale)", colour: "#111111" },
-  { key: "incidents", name: "Incidents", colour: "#a0006e" },
-  { key: "attacks", name: "Attacks alerted (coarse)", colour: "#e00000" },
+  { key: "own", colour: "#0b4f9c" },
+  { key: "public", colour: "#0b6e2f" },
+  { key: "others", colour: "#6b2c91", coordinatorOnly: true },
+  { key: "ownActivities", colour: "#b34700" },
+  { key: "otherActivities", colour: "#7a4b00", coordinatorOnly: true },
+  { key: "conflicts", colour: "#c8102e" },
+  { key: "tracks", colour: "#111111" },
+  { key: "incidents", colour: "#a0006e" },
+  { key: "attacks", colour: "#e00000" },
 ];
 
 interface Drawn {
@@ -125,8 +125,10 @@ export class ObjectLayers {
     for (const d of visibleDeclarations(state)) {
       const key: LayerKey = isOwn(state, d.owner) ? "own" : d.visibility === "public" ? "public" : "others";
       if (key === "others" && !coordinator) continue;
-      const standing = [d.unconfirmed_since ? "unconfirmed" : null, d.disputed ? "disputed" : null].filter(Boolean);
-      const tip = `${d.label} · ${words(d.kind)}${key === "own" ? "" : ` · ${d.owner}`}${standing.map((s) => ` · ${s}`).join("")}`;
+      const standing = (["unconfirmed", "disputed"] as const).filter((s) => (s === "unconfirmed" ? d.unconfirmed_since : d.disputed));
+      const tip = [d.label, term("kind", d.kind), key === "own" ? null : d.owner, ...standing.map((s) => t(`map.${s}`))]
+        .filter(Boolean)
+        .join(" · ");
       // An unconfirmed or disputed site is drawn dashed, and says so.
       const className = standing.map((s) => `site-${s}`).join(" ") || undefined;
       const drawn = shape(d.geometry, d.buffer_m, colourOf(key), standing.length > 0, className);
@@ -153,14 +155,16 @@ export class ObjectLayers {
             L.circle([lat, lon], { className: "track-reach", radius: reach, color: "#555555", weight: 1.5, dashArray: "3 5", fill: false }),
           );
         }
-        const when = `${stale ? "stale, " : ""}last report ${utc(d.track.time)}`;
-        this.add("tracks", marker, `${d.label} (${when})`, { type: "declaration", id: d.id }, state);
+        const tip = t(stale ? "map.track_stale" : "map.track", { label: d.label, time: utc(d.track.time) });
+        this.add("tracks", marker, tip, { type: "declaration", id: d.id }, state);
       }
     }
     for (const a of visibleActivities(state)) {
       const key: LayerKey = isOwn(state, a.owner) ? "ownActivities" : "otherActivities";
       if (key === "otherActivities" && !coordinator) continue;
-      const tip = `${a.label} · ${words(a.kind)} · ${a.state}${key === "ownActivities" ? "" : ` · ${a.owner}`}`;
+      const tip = [a.label, term("kind", a.kind), term("activity_state", a.state), key === "ownActivities" ? null : a.owner]
+        .filter(Boolean)
+        .join(" · ");
       const drawn = shape(a.geometry, a.buffer_m, colourOf(key), true);
       this.add(key, drawn, tip, { type: "activity", id: a.id }, state);
       labelled(drawn, a.label);
@@ -177,12 +181,17 @@ export class ObjectLayers {
           fillOpacity: open ? 0.18 : 0.06,
         },
       });
-      const tip = `Conflict ${c.id} · ${c.state} · ${c.sides.map((s) => s.kind ?? "undisclosed").join(" × ")}`;
+      const sides = c.sides.map((s) => (s.kind ? term("kind", s.kind) : t("map.undisclosed"))).join(" × ");
+      const tip = t("map.conflict", { id: c.id, state: term("conflict_state", c.state), sides });
       this.add("conflicts", area, tip, { type: "conflict", id: c.id }, state);
     }
     for (const i of state.incidents) {
       const shapeOf = shape(i.place, i.precision_m, colourOf("incidents"), true);
-      const tip = `Incident · ${words(i.kind)} · ${words(i.status)} · ${i.reported_by}`;
+      const tip = t("map.incident", {
+        kind: term("incident_kind", i.kind),
+        status: term("incident_status", i.status),
+        reported_by: i.reported_by,
+      });
       this.add("incidents", shapeOf, tip, { type: "incident", id: i.id }, state);
     }
     // The alerts that stand now: not part of a past picture.
@@ -193,7 +202,7 @@ export class ObjectLayers {
       const box = L.geoJSON(area.geometry as GeoJsonGeometry, {
         style: { className: "attack-area", color: colourOf("attacks"), weight: 4, fillColor: colourOf("attacks"), fillOpacity: 0.25 },
       });
-      this.add("attacks", box, `Attack reported nearby (coarse area) · ${utc(from)} → ${utc(to)}`, null, state);
+      this.add("attacks", box, t("map.attack", { period: period(from, to) }), null, state);
     }
   }
 

@@ -3,12 +3,13 @@
 // that it does not cover the map; folded at first where the map is small.
 
 import * as L from "leaflet";
+import { type MessageKey, t } from "../i18n";
 import type { Store } from "../store";
 import { h, replace } from "../ui/dom";
 import { LAYERS, type ObjectLayers } from "./layers";
 
 export function legendControl(map: L.Map, layers: ObjectLayers, store: Store): L.Control {
-  const box = h("section", { class: "legend", "aria-label": "Legend and layers", "data-testid": "legend" });
+  const box = h("section", { class: "legend", "aria-label": t("map.legend"), "data-testid": "legend" });
   L.DomEvent.disableClickPropagation(box);
   L.DomEvent.disableScrollPropagation(box);
   let open = map.getSize().x >= 1000 && map.getSize().y >= 800;
@@ -24,7 +25,7 @@ export function legendControl(map: L.Map, layers: ObjectLayers, store: Store): L
         show();
       },
     },
-    "Layers",
+    t("map.layers"),
   );
   const show = (): void => {
     fold.setAttribute("aria-expanded", String(open));
@@ -49,7 +50,7 @@ export function legendControl(map: L.Map, layers: ObjectLayers, store: Store): L
         { class: "legend-row", "data-layer": info.key },
         toggle,
         swatch,
-        h("span", { class: "legend-name" }, info.name),
+        h("span", { class: "legend-name" }, t(`map.layer.${info.key}` as MessageKey)),
         h("span", { class: "legend-count" }, counts[info.key]),
       );
     });

@@ -4,7 +4,8 @@
 // side's acknowledgement is done where the acknowledgements are.
 
 import type { Context } from "../app";
-import { notice, utc, words } from "../format";
+import { notice, utc } from "../format";
+import { type MessageKey, t, term } from "../i18n";
 import { type ConsoleState, canOperate, ownSide } from "../store";
 import type { Conflict, Side } from "../types";
 import { acknowledge } from "./actions";
@@ -12,20 +13,20 @@ import { h, replace } from "./dom";
 
 interface Column {
   key: string;
-  name: string;
+  name: MessageKey;
   value: (c: Conflict, state: ConsoleState) => string;
 }
 
 const COLUMNS: readonly Column[] = [
-  { key: "id", name: "Conflict", value: (c) => `${c.id} ${c.state}` },
-  { key: "from", name: "From", value: (c) => c.overlap?.from ?? "" },
-  { key: "sides", name: "Sides", value: (c) => `${sideText(c.sides[0])} × ${sideText(c.sides[1])}` },
-  { key: "notice", name: "Acknowledged", value: (c) => c.sides.map(notice).join(" / ") },
+  { key: "id", name: "conflicts.column.id", value: (c) => `${c.id} ${term("conflict_state", c.state)}` },
+  { key: "from", name: "conflicts.column.from", value: (c) => c.overlap?.from ?? "" },
+  { key: "sides", name: "conflicts.column.sides", value: (c) => `${sideText(c.sides[0])} × ${sideText(c.sides[1])}` },
+  { key: "notice", name: "conflicts.column.notice", value: (c) => c.sides.map(notice).join(" / ") },
 ];
 
 function sideText(side: Side): string {
-  if (side.view === "coordinator_only") return "undisclosed (the coordinator will contact you)";
-  return [side.party, side.kind ? words(side.kind) : null, side.disputed ? "disputed" : null, side.object?.id]
+  if (side.view === "coordinator_only") return t("conflicts.undisclosed");
+  return [side.party, side.kind ? term("kind", side.kind) : null, side.disputed ? t("conflicts.disputed") : null, side.object?.id]
     .filter(Boolean)
     .join(" · ");
 }
@@ -35,11 +36,13 @@ export function conflictsPanel(context: Context): HTMLElement {
   let ascending = true;
   const stateFilter = h(
     "select",
-    { id: "conflict-state", "aria-label": "State" },
-    ...["all", "open", "resolved", "overridden"].map((s) => h("option", { value: s }, s)),
+    { id: "conflict-state", "aria-label": t("conflicts.state") },
+    ...["all", "open", "resolved", "overridden"].map((s) =>
+      h("option", { value: s }, s === "all" ? t("conflicts.all") : term("conflict_state", s)),
+    ),
   );
   stateFilter.value = "open";
-  const search = h("input", { type: "search", id: "conflict-search", placeholder: "Filter: id, party, kind", "aria-label": "Filter conflicts" });
+  const search = h("input", { type: "search", id: "conflict-search", placeholder: t("conflicts.filter"), "aria-label": t("conflicts.filter_label") });
   const table = h("table", { class: "table", "data-testid": "conflicts-table" });
   const summary = h("p", { class: "quiet", "aria-live": "polite" });
 
@@ -68,7 +71,7 @@ export function conflictsPanel(context: Context): HTMLElement {
                 render(context.store.state);
               },
             },
-            col.name,
+            t(col.name),
           ),
         ),
       ),
@@ -84,12 +87,12 @@ export function conflictsPanel(context: Context): HTMLElement {
           {},
           h(
             "button",
-            { type: "button", class: "link", "aria-label": `Show conflict ${c.id} on the map`, onclick: () => context.select({ type: "conflict", id: c.id }) },
+            { type: "button", class: "link", "aria-label": t("conflicts.show", { id: c.id }), onclick: () => context.select({ type: "conflict", id: c.id }) },
             c.id,
           ),
-          h("span", { class: `state state-${c.state}` }, c.state),
+          h("span", { class: `state state-${c.state}` }, term("conflict_state", c.state)),
         ),
-        h("td", {}, c.overlap ? utc(c.overlap.from) : "withheld"),
+        h("td", {}, c.overlap ? utc(c.overlap.from) : t("conflicts.withheld")),
         h("td", {}, sideText(c.sides[0]), h("br"), "× ", sideText(c.sides[1])),
         h(
           "td",
@@ -104,21 +107,21 @@ export function conflictsPanel(context: Context): HTMLElement {
                   "data-action": "acknowledge",
                   onclick: () => void acknowledge(context, c.id),
                 },
-                "Acknowledge",
+                t("conflicts.acknowledge"),
               )
             : null,
         ),
       );
     });
     replace(table, h("thead", {}, head), h("tbody", {}, ...body));
-    summary.textContent = `${rows.length} of ${state.view.conflicts.length} conflicts`;
+    summary.textContent = t("conflicts.summary", { shown: rows.length, total: state.view.conflicts.length });
   };
   stateFilter.addEventListener("change", () => render(context.store.state));
   search.addEventListener("input", () => render(context.store.state));
   context.store.subscribe(render);
   return h(
     "section",
-    { "aria-label": "Conflicts" },
+    { "aria-label": t("conflicts.label") },
     h("div", { class: "filters" }, stateFilter, search),
     summary,
     h("div", { class: "table-wrap" }, table),

@@ -5,15 +5,16 @@
 
 import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
-import { box, notice, relative, utc, period, words } from "../format";
-import { type ConsoleState, canApprove, canOperate, isOwn, ownSide } from "../store";
-import type { Activity, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
+import { box, notice, relative, utc, period } from "../format";
+import { type MessageKey, t, term } from "../i18n";
+import { type ConsoleState, type Selection, canApprove, canOperate, isOwn, ownSide } from "../store";
+import type { Activity, Challenge, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
 import { act, acknowledge } from "./actions";
-import { h, replace } from "./dom";
+import { h, ltr, replace } from "./dom";
 import { incidentDetails } from "./incidents";
 
 export function detailsPanel(context: Context): HTMLElement {
-  const panel = h("section", { class: "details", "aria-label": "Details", "data-testid": "details", tabindex: -1 });
+  const panel = h("section", { class: "details", "aria-label": t("details.label"), "data-testid": "details", tabindex: -1 });
   let shown: unknown[] = [];
   context.store.subscribe((state) => {
     const inputs = [state.selected, state.view, state.incidents, state.identity, state.asOf];
@@ -24,7 +25,7 @@ export function detailsPanel(context: Context): HTMLElement {
     if (body === null) return;
     replace(
       panel,
-      h("button", { type: "button", class: "close", "aria-label": "Close details", onclick: () => context.select(null) }, "×"),
+      h("button", { type: "button", class: "close", "aria-label": t("details.close"), onclick: () => context.select(null) }, "×"),
       body,
     );
   });
@@ -57,16 +58,16 @@ function content(context: Context, state: ConsoleState): HTMLElement | null {
   }
 }
 
-function missing(what: string): HTMLElement {
-  return h("p", { class: "quiet" }, `This ${what} is not in the picture shown.`);
+function missing(what: Selection["type"]): HTMLElement {
+  return h("p", { class: "quiet" }, t(`details.missing.${what}` as MessageKey));
 }
 
 /** A definition list of facts; empty values are left out. */
-function facts(pairs: [string, string | number | null | undefined][]): HTMLElement {
+function facts(pairs: [MessageKey, string | number | null | undefined][]): HTMLElement {
   const list = h("dl", { class: "facts" });
   for (const [name, value] of pairs) {
     if (value === null || value === undefined || value === "") continue;
-    list.append(h("dt", {}, name), h("dd", {}, String(value)));
+    list.append(h("dt", {}, t(name)), h("dd", {}, String(value)));
   }
   return list;
 }
@@ -76,9 +77,9 @@ function conflictLinks(context: Context, ids: string[]): HTMLElement | null {
   return h(
     "p",
     {},
-    "Conflicts: ",
+    t("details.conflicts"),
     ...ids.map((id) =>
-      h("button", { type: "button", class: "link", onclick: () => context.select({ type: "conflict", id }) }, id),
+      h("button", { type: "button", class: "link", onclick: () => context.select({ type: "conflict", id }) }, ltr(id)),
     ),
   );
 }
@@ -89,35 +90,23 @@ function declaration(context: Context, state: ConsoleState, d: Declaration): HTM
     { "data-id": d.id },
     h("h2", {}, d.label),
     facts([
-      ["Id", d.id],
-      ["Kind", words(d.kind)],
-      ["Owner", isOwn(state, d.owner) ? `${d.owner} (own)` : d.owner],
-      ["Visibility", d.visibility],
-      ["Disclosure", words(d.disclosure)],
-      ["Valid", period(d.valid_from, d.valid_to)],
-      ["Buffer", `${d.buffer_m} m`],
-      ["Altitude", `${d.altitude_m[0]}–${d.altitude_m[1]} m`],
-      ["Version", d.version],
-      ["Reports", d.tracking ? reporting(d.tracking) : null],
-      ["Last report", d.track ? lastReport(d.track) : d.tracking ? "none yet" : null],
-      ["Stale", d.track?.stale ? `yes: may be within ${d.track.stale_buffer_m ?? "?"} m` : null],
-      ["Unconfirmed", d.unconfirmed_since ? `since ${utc(d.unconfirmed_since)}; still protected` : null],
-      ["Re-confirm by", d.reconfirm_by ? `${utc(d.reconfirm_by)} (${relative(d.reconfirm_by)})` : null],
-      ["Disputed", d.disputed ?? null],
-      ...(d.challenges ?? []).map(
-        (c): [string, string] => [
-          `Challenge ${c.id}`,
-          [
-            c.by ? `by ${c.by}` : null,
-            c.grounds,
-            c.answer ? `answer: ${c.answer}` : "not answered",
-            c.ruling ? `ruled ${c.ruling}: ${c.ruling_reason ?? ""}` : "open",
-          ]
-            .filter(Boolean)
-            .join(" · "),
-        ],
-      ),
+      ["details.id", d.id],
+      ["details.kind", term("kind", d.kind)],
+      ["details.owner", owner(state, d.owner)],
+      ["details.visibility", term("visibility", d.visibility)],
+      ["details.disclosure", term("disclosure", d.disclosure)],
+      ["details.valid", period(d.valid_from, d.valid_to)],
+      ["details.buffer", t("format.metres", { value: d.buffer_m })],
+      ["details.altitude", t("format.altitude", { low: d.altitude_m[0], high: d.altitude_m[1] })],
+      ["details.version", d.version],
+      ["details.reports", d.tracking ? reporting(d.tracking) : null],
+      ["details.last_report", d.track ? lastReport(d.track) : d.tracking ? t("details.none_yet") : null],
+      ["details.stale", d.track?.stale ? t("details.stale_within", { metres: d.track.stale_buffer_m ?? "?" }) : null],
+      ["details.unconfirmed", d.unconfirmed_since ? t("details.unconfirmed_since", { time: utc(d.unconfirmed_since) }) : null],
+      ["details.reconfirm_by", d.reconfirm_by ? t("details.reconfirm_by_value", { time: utc(d.reconfirm_by), relative: relative(d.reconfirm_by) }) : null],
+      ["details.disputed", d.disputed ? term("ruling", "disputed") : null],
     ]),
+    ...(d.challenges ?? []).map((c) => challenge(c)),
     conflictLinks(context, d.conflicts),
     siteActions(context, state, d),
   );
@@ -136,69 +125,94 @@ function siteActions(context: Context, state: ConsoleState, d: Declaration): HTM
     const input = h("textarea", { id, rows: 2 });
     return { input, field: [h("label", { for: id }, label), input] };
   };
-  const run = (verb: string, done: string, send: () => Promise<unknown>) =>
+  const run = (action: string, verb: MessageKey, done: MessageKey, send: () => Promise<unknown>) =>
     h(
       "button",
       {
         type: "button",
-        "data-action": verb.toLowerCase(),
+        "data-action": action,
         onclick: () =>
           void context.run(async () => {
             await send();
-            return `${d.label}: ${done}`;
+            return t(done, { label: d.label });
           }),
       },
-      verb,
+      t(verb),
     );
   const parts: (HTMLElement | null)[] = [];
   if (own && canOperate(state)) {
-    parts.push(run("Re-confirm", "re-confirmed", () => context.api.reconfirm(d.id)));
+    parts.push(run("re-confirm", "details.reconfirm", "details.reconfirmed", () => context.api.reconfirm(d.id)));
     if (open && !open.answer) {
-      const answer = text("challenge-answer", "Answer to the challenge (once)");
-      parts.push(...answer.field, run("Answer", "challenge answered", () => context.api.answerChallenge(open.id, answer.input.value.trim())));
+      const answer = text("challenge-answer", t("details.answer_label"));
+      parts.push(
+        ...answer.field,
+        run("answer", "details.answer", "details.answered", () => context.api.answerChallenge(open.id, answer.input.value.trim())),
+      );
     }
   } else if (!own && canOperate(state) && d.visibility === "public") {
-    const grounds = text("challenge-grounds", "Grounds: why this site is not what it says");
-    parts.push(...grounds.field, run("Challenge", "challenged", () => context.api.challenge(d.id, grounds.input.value.trim())));
+    const grounds = text("challenge-grounds", t("details.grounds_label"));
+    parts.push(
+      ...grounds.field,
+      run("challenge", "details.challenge_button", "details.challenged", () => context.api.challenge(d.id, grounds.input.value.trim())),
+    );
   }
   if (open && canApprove(state)) {
     const ruling = h(
       "select",
       { id: "challenge-ruling" },
-      ...["upheld", "disputed", "withdrawn"].map((r) => h("option", { value: r }, r)),
+      ...["upheld", "disputed", "withdrawn"].map((r) => h("option", { value: r }, term("ruling", r))),
     );
-    const reason = text("challenge-reason", "Reason for the ruling");
+    const reason = text("challenge-reason", t("details.ruling_reason"));
     const name = h("input", { id: "challenge-name", type: "checkbox" });
     parts.push(
-      h("label", { for: "challenge-ruling" }, `Rule on challenge ${open.id}`),
+      h("label", { for: "challenge-ruling" }, t("details.rule_on", { id: open.id })),
       ruling,
       ...reason.field,
-      h("label", { for: "challenge-name" }, name, " Tell the owner who challenged"),
-      run("Rule", "challenge ruled on", () => context.api.ruleChallenge(open.id, ruling.value, reason.input.value.trim(), name.checked)),
+      h("label", { for: "challenge-name" }, name, t("details.name_challenger")),
+      run("rule", "details.rule_button", "details.ruled", () =>
+        context.api.ruleChallenge(open.id, ruling.value, reason.input.value.trim(), name.checked),
+      ),
     );
   }
   return parts.length ? h("div", { class: "decision", "data-testid": "site-actions" }, ...parts) : null;
 }
 
-function reporting(t: Tracking): string {
-  return [
-    `every ${t.report_interval_s} s`,
-    t.max_speed_mps !== undefined ? `up to ${t.max_speed_mps} m/s` : null,
-    t.cot_uid ? `CoT uid ${t.cot_uid}` : null,
-  ]
-    .filter(Boolean)
-    .join(" · ");
+function reporting(tracking: Tracking): string {
+  return joined([
+    t("details.every", { seconds: tracking.report_interval_s }),
+    tracking.max_speed_mps != null ? t("details.up_to", { speed: tracking.max_speed_mps }) : null,
+    tracking.cot_uid ? t("details.cot_uid", { uid: tracking.cot_uid }) : null,
+  ]);
 }
 
-function lastReport(t: Track): string {
-  return [
-    `${utc(t.time)} (${relative(t.time)}) at ${t.lat.toFixed(5)}, ${t.lon.toFixed(5)}`,
-    t.ce_m !== undefined ? `± ${t.ce_m} m` : null,
-    t.speed !== undefined ? `${t.speed} m/s` : null,
-    t.course !== undefined ? `course ${t.course}°` : null,
-  ]
-    .filter(Boolean)
-    .join(" · ");
+function lastReport(track: Track): string {
+  const position = `${track.lat.toFixed(5)}, ${track.lon.toFixed(5)}`;
+  return joined([
+    t("details.report_at", { time: utc(track.time), relative: relative(track.time), position }),
+    track.ce_m !== undefined ? t("details.accuracy", { metres: track.ce_m }) : null,
+    track.speed !== undefined ? t("details.speed", { speed: track.speed }) : null,
+    track.course !== undefined ? t("details.course", { degrees: track.course }) : null,
+  ]);
+}
+
+/** Facts one after another, those missing left out. */
+function joined(parts: (string | null)[]): string {
+  return parts.filter(Boolean).join(" · ");
+}
+
+function owner(state: ConsoleState, party: string): string {
+  return isOwn(state, party) ? t("details.owner_own", { owner: party }) : party;
+}
+
+/** A challenge of the site: who (when named), the grounds, the answer, the ruling. */
+function challenge(c: Challenge): HTMLElement {
+  const text = joined([
+    c.by ? t("details.challenge_by", { party: c.by }) : null,
+    c.grounds,
+    c.answer ? t("details.challenge_answer", { answer: c.answer }) : t("details.challenge_not_answered"),
+    c.ruling ? t("details.challenge_ruled", { ruling: term("ruling", c.ruling), reason: c.ruling_reason ?? "" }) : t("details.challenge_open"),
+  ]);
+  return h("dl", { class: "facts" }, h("dt", {}, t("details.challenge", { id: c.id })), h("dd", {}, text));
 }
 
 function activity(context: Context, state: ConsoleState, a: Activity): HTMLElement {
@@ -207,22 +221,28 @@ function activity(context: Context, state: ConsoleState, a: Activity): HTMLEleme
     "article",
     { "data-id": a.id },
     h("h2", {}, a.label),
-    h("p", {}, h("span", { class: `state state-${a.state}`, "data-testid": "activity-state" }, a.state)),
+    h(
+      "p",
+      {},
+      h("span", { class: `state state-${a.state}`, "data-testid": "activity-state" }, term("activity_state", a.state)),
+    ),
     facts([
-      ["Id", a.id],
-      ["Kind", words(a.kind)],
-      ["Owner", own ? `${a.owner} (own)` : a.owner],
-      ["When", `${period(a.start, a.end)} (${relative(a.start)})`],
-      ["Hazard buffer", `${a.buffer_m} m`],
-      ["Altitude", `${a.altitude_m[0]}–${a.altitude_m[1]} m`],
-      ["Disclosure", words(a.disclosure)],
+      ["details.id", a.id],
+      ["details.kind", term("kind", a.kind)],
+      ["details.owner", owner(state, a.owner)],
+      ["details.when", t("details.when_value", { period: period(a.start, a.end), relative: relative(a.start) })],
+      ["details.hazard_buffer", t("format.metres", { value: a.buffer_m })],
+      ["details.altitude", t("format.altitude", { low: a.altitude_m[0], high: a.altitude_m[1] })],
+      ["details.disclosure", term("disclosure", a.disclosure)],
     ]),
     conflictLinks(context, a.conflicts),
-    h("h3", {}, "History"),
+    h("h3", {}, t("details.history")),
     h(
       "ol",
       { class: "history" },
-      ...a.history.map((t) => h("li", {}, `${utc(t.at)} ${t.state}`, t.reason ? h("q", {}, t.reason) : null)),
+      ...a.history.map((step) =>
+        h("li", {}, `${utc(step.at)} ${term("activity_state", step.state)}`, step.reason ? h("q", {}, step.reason) : null),
+      ),
     ),
     canApprove(state) ? decision(context, a) : null,
     own && canOperate(state) ? ownerActions(context, a) : null,
@@ -242,20 +262,20 @@ function decision(context: Context, a: Activity): HTMLElement {
         "data-action": verb,
         onclick: async () => {
           if (!reason.value.trim()) {
-            context.store.update({ error: "Give the reason for the decision; it is logged with it." });
+            context.store.update({ error: t("details.reason_needed") });
             reason.focus();
             return;
           }
           await act(context, a.id, verb, reason.value.trim());
         },
       },
-      words(verb),
+      term("verb", verb),
     );
   return h(
     "form",
-    { class: "decision", "aria-label": "Decision", onsubmit: (e: Event) => e.preventDefault() },
-    h("h3", {}, "Decision"),
-    h("label", { for: "decision-reason" }, "Reason (logged, seen by the parties in the record)"),
+    { class: "decision", "aria-label": t("details.decision"), onsubmit: (e: Event) => e.preventDefault() },
+    h("h3", {}, t("details.decision")),
+    h("label", { for: "decision-reason" }, t("details.decision_reason")),
     reason,
     h(
       "div",
@@ -277,7 +297,7 @@ function ownerActions(context: Context, a: Activity): HTMLElement | null {
     "div",
     { class: "actions" },
     ...verbs.map((verb) =>
-      h("button", { type: "button", "data-action": verb, onclick: () => void act(context, a.id, verb) }, words(verb)),
+      h("button", { type: "button", "data-action": verb, onclick: () => void act(context, a.id, verb) }, term("verb", verb)),
     ),
   );
 }
@@ -288,40 +308,40 @@ function conflict(context: Context, state: ConsoleState, c: Conflict): HTMLEleme
   return h(
     "article",
     { "data-id": c.id },
-    h("h2", {}, `Conflict ${c.id}`),
-    h("p", {}, h("span", { class: `state state-${c.state}` }, c.state)),
+    h("h2", {}, t("details.conflict_title", { id: c.id })),
+    h("p", {}, h("span", { class: `state state-${c.state}` }, term("conflict_state", c.state))),
     facts([
-      ["Opened", utc(c.opened_at)],
-      ["Resolved", c.resolved_at ? utc(c.resolved_at) : null],
-      ["Overlap", c.overlap ? period(c.overlap.from, c.overlap.to) : "withheld: the coordinator will contact you"],
-      ["Area (coarse)", c.overlap ? box(c.overlap.area.bbox) : null],
-      ["Override", c.override ? `${utc(c.override.at)}: ${c.override.reason}` : null],
+      ["details.opened", utc(c.opened_at)],
+      ["details.resolved", c.resolved_at ? utc(c.resolved_at) : null],
+      ["details.overlap", c.overlap ? period(c.overlap.from, c.overlap.to) : t("details.overlap_withheld")],
+      ["details.area", c.overlap ? box(c.overlap.area.bbox) : null],
+      ["details.override", c.override ? t("details.override_value", { time: utc(c.override.at), reason: c.override.reason }) : null],
     ]),
-    h("h3", {}, "Sides"),
+    h("h3", {}, t("details.sides")),
     h("ul", { class: "sides" }, ...c.sides.map((s) => side(context, s))),
     pending && canOperate(state)
       ? h(
           "button",
           { type: "button", class: "primary", "data-action": "acknowledge", onclick: () => void acknowledge(context, c.id) },
-          "Acknowledge",
+          t("details.acknowledge"),
         )
       : null,
   );
 }
 
 function side(context: Context, s: Side): HTMLElement {
-  if (s.view === "coordinator_only") return h("li", {}, "Undisclosed: the coordinator will contact you.");
+  if (s.view === "coordinator_only") return h("li", {}, t("details.side_undisclosed"));
   const object = s.object;
   return h(
     "li",
     {},
-    h("strong", {}, s.party ?? "another party"),
-    ` · ${words(s.kind ?? "")}${s.disputed ? " · disputed site" : ""} · notification ${notice(s)}`,
+    h("strong", {}, s.party ?? t("details.another_party")),
+    t(s.disputed ? "details.side_text_disputed" : "details.side_text", { kind: term("kind", s.kind ?? ""), notice: notice(s) }),
     object
       ? h(
           "button",
           { type: "button", class: "link", onclick: () => context.select({ type: object.type, id: object.id }) },
-          object.id,
+          ltr(object.id),
         )
       : null,
   );

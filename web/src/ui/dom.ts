@@ -44,11 +44,20 @@ export function field(label: string, control: HTMLElement, hint?: string): HTMLL
   return h("label", { class: "field" }, h("span", { class: "field-name" }, label), control, hint ? h("small", {}, hint) : null);
 }
 
-/** A `<select>` of values, the first chosen unless `chosen` is given. */
-export function select(name: string, values: readonly string[], chosen?: string): HTMLSelectElement {
-  return h(
-    "select",
-    { name },
-    ...values.map((v) => h("option", { value: v, selected: v === chosen }, v.replaceAll("_", " "))),
-  );
+/** A `<select>` of values named by `name`, the first chosen unless `chosen` is given. */
+export function select(
+  name: string,
+  values: readonly string[],
+  label: (value: string) => string,
+  chosen?: string,
+): HTMLSelectElement {
+  return h("select", { name }, ...values.map((v) => h("option", { value: v, selected: v === chosen }, label(v))));
+}
+
+/**
+ * Text that is not the console's to translate and reads left to right
+ * whatever the page's direction: an id, a grid reference, a token.
+ */
+export function ltr(text: string): HTMLElement {
+  return h("bdi", { dir: "ltr", translate: "no" }, text);
 }

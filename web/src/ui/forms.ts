@@ -4,6 +4,7 @@
 
 import type { Context } from "../app";
 import { HOUR, fromInput, toInput } from "../format";
+import { term, t } from "../i18n";
 import { field, h, select } from "./dom";
 import { geometryField } from "./geometry";
 
@@ -40,36 +41,36 @@ export function declareForm(context: Context): HTMLElement {
   const buffer = h("input", { name: "buffer_m", type: "number", min: 0, step: 1, value: "500", required: true });
   const from = h("input", { name: "valid_from", type: "datetime-local", value: toInput(new Date()), required: true });
   const to = h("input", { name: "valid_to", type: "datetime-local" });
-  const visibility = select("visibility", ["private", "public"]);
-  const disclosure = select("disclosure", ["coarse", "coordinator_only"]);
+  const visibility = select("visibility", ["private", "public"], (v) => term("visibility", v));
+  const disclosure = select("disclosure", ["coarse", "coordinator_only"], (v) => term("disclosure", v));
   return form(
     context,
-    "Declare a site or unit",
+    t("forms.declare_title"),
     [
-      field("Kind", kind.input),
+      field(t("forms.kind"), kind.input),
       kind.list,
-      field("Label", label),
+      field(t("forms.label"), label),
       where.element,
-      field("Buffer (m)", buffer),
-      field("Valid from (UTC)", from),
-      field("Valid to (UTC, empty: open)", to, "Empty: until withdrawn."),
-      field("Visibility", visibility, "Public: on every party's no-strike list."),
-      field("Disclosure to a party in conflict", disclosure, "coordinator only: it learns only that the coordinator will call."),
+      field(t("forms.buffer"), buffer),
+      field(t("forms.valid_from"), from),
+      field(t("forms.valid_to"), to, t("forms.valid_to_hint")),
+      field(t("forms.visibility"), visibility, t("forms.visibility_hint")),
+      field(t("forms.disclosure"), disclosure, t("forms.disclosure_hint")),
     ],
-    "Declare",
+    t("forms.declare"),
     async () => {
       const made = await context.api.declare({
         kind: kind.input.value.trim(),
         label: label.value,
         geometry: where.read(),
         buffer_m: Number(buffer.value),
-        valid_from: required(from.value, "Valid from").toISOString(),
+        valid_from: required(from.value, t("forms.valid_from")).toISOString(),
         valid_to: fromInput(to.value)?.toISOString() ?? null,
         visibility: visibility.value,
         disclosure: disclosure.value,
       });
       context.select({ type: "declaration", id: made.id });
-      return `Declared ${made.id}${opened(made.conflicts.length)}`;
+      return t("forms.declared", { id: made.id, opened: opened(made.conflicts.length) });
     },
   );
 }
@@ -83,22 +84,22 @@ export function submitForm(context: Context): HTMLElement {
   const high = h("input", { name: "altitude_hi", type: "number", step: 1, value: "0" });
   const start = h("input", { name: "start", type: "datetime-local", value: toInput(new Date(Date.now() + HOUR)), required: true });
   const end = h("input", { name: "end", type: "datetime-local", value: toInput(new Date(Date.now() + 3 * HOUR)) });
-  const disclosure = select("disclosure", ["coarse", "coordinator_only"]);
+  const disclosure = select("disclosure", ["coarse", "coordinator_only"], (v) => term("disclosure", v));
   return form(
     context,
-    "Submit an activity",
+    t("forms.submit_title"),
     [
-      field("Kind", kind.input),
+      field(t("forms.kind"), kind.input),
       kind.list,
-      field("Label", label),
+      field(t("forms.label"), label),
       where.element,
-      field("Hazard buffer (m)", buffer),
-      h("div", { class: "pair" }, field("Altitude from (m)", low), field("to (m)", high)),
-      field("Start (UTC)", start),
-      field("End (UTC, empty: open)", end),
-      field("Disclosure to a party in conflict", disclosure),
+      field(t("forms.hazard_buffer"), buffer),
+      h("div", { class: "pair" }, field(t("forms.altitude_from"), low), field(t("forms.altitude_to"), high)),
+      field(t("forms.start"), start),
+      field(t("forms.end"), end),
+      field(t("forms.disclosure"), disclosure),
     ],
-    "Submit",
+    t("forms.submit"),
     async () => {
       const made = await context.api.submit({
         kind: kind.input.value.trim(),
@@ -106,12 +107,12 @@ export function submitForm(context: Context): HTMLElement {
         geometry: where.read(),
         buffer_m: Number(buffer.value),
         altitude_m: [Number(low.value || 0), Number(high.value || 0)],
-        start: required(start.value, "Start").toISOString(),
+        start: required(start.value, t("forms.start")).toISOString(),
         end: fromInput(end.value)?.toISOString() ?? null,
         disclosure: disclosure.value,
       });
       context.select({ type: "activity", id: made.id });
-      return `Submitted ${made.id}: ${made.state}${opened(made.conflicts.length)}`;
+      return t("forms.submitted", { id: made.id, state: term("activity_state", made.state), opened: opened(made.conflicts.length) });
     },
   );
 }
@@ -121,22 +122,22 @@ export function submitForm(context: Context): HTMLElement {
  * area is held at once. Its owners learn the cause, never who raised it.
  */
 export function stopForm(context: Context): HTMLElement {
-  const cause = select("cause", ["troops_in_contact", "friendly_fire", "civilians_present", "other"]);
+  const cause = select("cause", ["troops_in_contact", "friendly_fire", "civilians_present", "other"], (v) => term("cause", v));
   const where = geometryField(context);
   const buffer = h("input", { name: "buffer_m", type: "number", min: 0, step: 1, value: "2000", required: true });
   const hours = h("input", { name: "hours", type: "number", min: 0.1, max: 24, step: 0.1, value: "2", required: true });
   const reason = h("input", { name: "reason", required: true, maxlength: 2000 });
   return form(
     context,
-    "Check fire",
+    t("forms.stop_title"),
     [
-      field("Cause", cause, "What the owners of the activities held are told."),
+      field(t("forms.cause"), cause, t("forms.cause_hint")),
       where.element,
-      field("Around it (m)", buffer),
-      field("For (hours, at most 24)", hours),
-      field("Reason", reason, "For the coordinator; the owners are not told it."),
+      field(t("forms.around"), buffer),
+      field(t("forms.hours"), hours),
+      field(t("forms.reason"), reason, t("forms.stop_reason_hint")),
     ],
-    "Stop all fire here",
+    t("forms.stop"),
     async () => {
       const stop = await context.api.raiseStop({
         cause: cause.value,
@@ -145,8 +146,9 @@ export function stopForm(context: Context): HTMLElement {
         until: new Date(Date.now() + Number(hours.value) * HOUR).toISOString(),
         reason: reason.value,
       });
-      const held = stop.held_count ?? "an undisclosed number of";
-      return `Check fire ${stop.id} raised: ${held} activities held`;
+      return stop.held_count === undefined
+        ? t("forms.stop_raised_undisclosed", { id: stop.id })
+        : t("forms.stop_raised", { id: stop.id, count: stop.held_count });
     },
   );
 }
@@ -173,16 +175,16 @@ export function form(
 function kindInput(listId: string, kinds: string[], chosen: string): { input: HTMLInputElement; list: HTMLDataListElement } {
   return {
     input: h("input", { name: "kind", list: listId, value: chosen, required: true, pattern: "[a-z0-9_]{1,64}" }),
-    list: h("datalist", { id: listId }, ...kinds.map((k) => h("option", { value: k }))),
+    list: h("datalist", { id: listId }, ...kinds.map((k) => h("option", { value: k, label: term("kind", k) }))),
   };
 }
 
 function required(value: string, name: string): Date {
   const date = fromInput(value);
-  if (!date) throw new Error(`${name}: give a date and time`);
+  if (!date) throw new Error(t("forms.date_needed", { name }));
   return date;
 }
 
-function opened(n: number): string {
-  return n === 0 ? "" : n === 1 ? "; 1 conflict opened" : `; ${n} conflicts opened`;
+function opened(count: number): string {
+  return t("forms.opened", { count });
 }

@@ -5,6 +5,7 @@ import type { Context } from "../app";
 import { formatPosition, parsePositions } from "../map/coords";
 import { type DrawMode, type Drawing, draw } from "../map/draw";
 import type { Geometry } from "../types";
+import { t, term } from "../i18n";
 import { h } from "./dom";
 
 interface GeometryField {
@@ -20,7 +21,7 @@ export function geometryField(context: Context, modes: readonly DrawMode[] = ["P
   const type = h(
     "select",
     { id: `${id}-type`, name: "geometry-type" },
-    ...modes.map((m) => h("option", { value: m }, { Point: "point", LineString: "line", Polygon: "area" }[m])),
+    ...modes.map((m) => h("option", { value: m }, term("shape", m))),
   );
   const positions = h("textarea", {
     id: `${id}-positions`,
@@ -30,7 +31,7 @@ export function geometryField(context: Context, modes: readonly DrawMode[] = ["P
     placeholder: "34.9355, 43.4712\nor 38S LC 47012 66342",
     "aria-describedby": `${id}-hint`,
   });
-  const drawButton = h("button", { type: "button", class: "small" }, "Draw on map");
+  const drawButton = h("button", { type: "button", class: "small" }, t("geometry.draw"));
   let drawing: Drawing | null = null;
   drawButton.addEventListener("click", () => {
     if (drawing) {
@@ -38,14 +39,14 @@ export function geometryField(context: Context, modes: readonly DrawMode[] = ["P
       return;
     }
     positions.value = "";
-    drawButton.textContent = type.value === "Point" ? "Click the map…" : "Finish drawing";
+    drawButton.textContent = type.value === "Point" ? t("geometry.click_map") : t("geometry.finish");
     drawing = draw(
       context.map.map,
       type.value as DrawMode,
       (drawn) => (positions.value = drawn.map(formatPosition).join("\n")),
       () => {
         drawing = null;
-        drawButton.textContent = "Draw on map";
+        drawButton.textContent = t("geometry.draw");
         positions.focus();
       },
     );
@@ -53,33 +54,29 @@ export function geometryField(context: Context, modes: readonly DrawMode[] = ["P
   const element = h(
     "fieldset",
     { class: "geometry" },
-    h("legend", {}, "Where"),
-    h("label", { for: type.id }, "Shape"),
+    h("legend", {}, t("geometry.where")),
+    h("label", { for: type.id }, t("geometry.shape")),
     type,
     drawButton,
-    h("label", { for: positions.id }, "Positions, one a line"),
+    h("label", { for: positions.id }, t("geometry.positions")),
     positions,
-    h(
-      "small",
-      { id: `${id}-hint` },
-      "Latitude, longitude in decimal degrees, or MGRS. An area's outline is closed for you.",
-    ),
+    h("small", { id: `${id}-hint` }, t("geometry.hint")),
   );
   return {
     element,
     read(): Geometry {
       const list = parsePositions(positions.value);
       const first = list[0];
-      if (!first) throw new Error("Where: give at least one position, or draw on the map");
+      if (!first) throw new Error(t("geometry.none"));
       switch (type.value) {
         case "Point":
-          if (list.length !== 1) throw new Error("Where: a point is one position");
+          if (list.length !== 1) throw new Error(t("geometry.point_one"));
           return { type: "Point", coordinates: first };
         case "LineString":
-          if (list.length < 2) throw new Error("Where: a line needs two positions or more");
+          if (list.length < 2) throw new Error(t("geometry.line_two"));
           return { type: "LineString", coordinates: list };
         default:
-          if (list.length < 3) throw new Error("Where: an area needs three positions or more");
+          if (list.length < 3) throw new Error(t("geometry.area_three"));
           return { type: "Polygon", coordinates: [[...list, first]] };
       }
     },

@@ -4,7 +4,8 @@
 // evidence bundle to download and check offline with `deconflict verify`.
 
 import type { Context } from "../app";
-import { HOUR, fromInput, toInput, utc, period, words } from "../format";
+import { HOUR, fromInput, toInput, utc, period } from "../format";
+import { type MessageKey, t, term } from "../i18n";
 import { canOperate } from "../store";
 import { type EvidenceBundle, INCIDENT_KINDS, type Incident } from "../types";
 import { field, h, replace, select } from "./dom";
@@ -29,46 +30,50 @@ export function incidentsPanel(context: Context): HTMLElement {
               "data-id": i.id,
               onclick: () => context.select({ type: "incident", id: i.id }),
             },
-            h("span", { class: "row-label" }, `${words(i.kind)} · ${i.reported_by}`),
-            h("span", { class: "row-facts" }, `${words(i.status)} · ${utc(i.window.from)} · reported by ${i.reporter}`),
+            h("span", { class: "row-label" }, `${term("incident_kind", i.kind)} · ${i.reported_by}`),
+            h(
+              "span",
+              { class: "row-facts" },
+              t("incidents.row_facts", { status: term("incident_status", i.status), time: utc(i.window.from), reporter: i.reporter }),
+            ),
           ),
         ),
       ),
     );
     report.hidden = !canOperate(state);
   });
-  return h("section", { "aria-label": "Incidents" }, h("h2", {}, "Incidents"), list, report);
+  return h("section", { "aria-label": t("incidents.label") }, h("h2", {}, t("incidents.label")), list, report);
 }
 
 function reportForm(context: Context): HTMLElement {
-  const kind = select("kind", INCIDENT_KINDS);
+  const kind = select("kind", INCIDENT_KINDS, (k) => term("incident_kind", k));
   const where = geometryField(context);
   const precision = h("input", { name: "precision_m", type: "number", min: 0, step: 1, value: "1000", required: true });
   const from = h("input", { name: "from", type: "datetime-local", value: toInput(new Date(Date.now() - 2 * HOUR)), required: true });
   const to = h("input", { name: "to", type: "datetime-local", value: toInput(new Date()), required: true });
   const reportedBy = h("input", { name: "reported_by", required: true });
-  const against = h("input", { name: "against", placeholder: "a party, if any" });
+  const against = h("input", { name: "against", placeholder: t("incidents.against_placeholder") });
   const source = h("input", { name: "source", required: true });
   const grade = h("input", { name: "source_grade", required: true, placeholder: "B2", maxlength: 8 });
   return form(
     context,
-    "Report an incident",
+    t("incidents.report_title"),
     [
-      field("Kind", kind),
+      field(t("forms.kind"), kind),
       where.element,
-      field("Precision (m)", precision, "How far the true place may be from the one given."),
-      field("From (UTC)", from),
-      field("To (UTC)", to),
-      field("Reported by", reportedBy),
-      field("Against", against),
-      field("Source", source),
-      field("Source grade", grade, "Reliability letter and credibility digit, e.g. B2."),
+      field(t("incidents.precision"), precision, t("incidents.precision_hint")),
+      field(t("incidents.from"), from),
+      field(t("incidents.to"), to),
+      field(t("incidents.reported_by"), reportedBy),
+      field(t("incidents.against"), against),
+      field(t("incidents.source"), source),
+      field(t("incidents.grade"), grade, t("incidents.grade_hint")),
     ],
-    "Report",
+    t("incidents.report"),
     async () => {
       const start = fromInput(from.value);
       const end = fromInput(to.value);
-      if (!start || !end) throw new Error("From and To: give both times");
+      if (!start || !end) throw new Error(t("incidents.times_needed"));
       const made = await context.api.report({
         kind: kind.value,
         place: where.read(),
@@ -80,14 +85,14 @@ function reportForm(context: Context): HTMLElement {
         source_grade: grade.value,
       });
       context.select({ type: "incident", id: made.id });
-      return `Incident ${made.id} reported`;
+      return t("incidents.reported", { id: made.id });
     },
   );
 }
 
 export function incidentDetails(context: Context, i: Incident): HTMLElement {
   const evidence = h("div", { class: "evidence", "data-testid": "evidence", "aria-live": "polite" });
-  const show = h("button", { type: "button", "data-action": "evidence" }, "Show evidence");
+  const show = h("button", { type: "button", "data-action": "evidence" }, t("incidents.show_evidence"));
   show.addEventListener("click", async () => {
     show.disabled = true;
     try {
@@ -98,26 +103,26 @@ export function incidentDetails(context: Context, i: Incident): HTMLElement {
       show.disabled = false;
     }
   });
-  const download = h("button", { type: "button", "data-action": "download" }, "Download bundle");
+  const download = h("button", { type: "button", "data-action": "download" }, t("incidents.download"));
   download.addEventListener("click", () => void saveBundle(context, i.id));
   return h(
     "article",
     { "data-id": i.id },
-    h("h2", {}, `${words(i.kind)}: ${i.reported_by}`),
-    h("p", {}, h("span", { class: `state state-${i.status}` }, words(i.status))),
+    h("h2", {}, t("incidents.title", { kind: term("incident_kind", i.kind), reported_by: i.reported_by })),
+    h("p", {}, h("span", { class: `state state-${i.status}` }, term("incident_status", i.status))),
     h(
       "dl",
       { class: "facts" },
       ...pairs([
-        ["Id", i.id],
-        ["Reported by party", i.reporter],
-        ["Against", i.against],
-        ["When", period(i.window.from, i.window.to)],
-        ["Precision", `${i.precision_m} m`],
-        ["Source", `${i.source} (${i.source_grade})`],
+        ["details.id", i.id],
+        ["incidents.reporter", i.reporter],
+        ["incidents.against", i.against ?? null],
+        ["details.when", period(i.window.from, i.window.to)],
+        ["incidents.precision", t("incidents.precision_value", { metres: i.precision_m })],
+        ["incidents.source", t("incidents.source_value", { source: i.source, grade: i.source_grade })],
       ]),
     ),
-    h("h3", {}, "History"),
+    h("h3", {}, t("details.history")),
     h(
       "ol",
       { class: "history" },
@@ -125,7 +130,9 @@ export function incidentDetails(context: Context, i: Incident): HTMLElement {
         h(
           "li",
           {},
-          `${utc(c.at)} ${words(c.status)}${c.duplicate_of ? ` of ${c.duplicate_of}` : ""} by ${c.party}`,
+          c.duplicate_of
+            ? t("incidents.history_duplicate", { time: utc(c.at), status: term("incident_status", c.status), original: c.duplicate_of, party: c.party })
+            : t("incidents.history_entry", { time: utc(c.at), status: term("incident_status", c.status), party: c.party }),
           c.reason ? h("q", {}, c.reason) : null,
         ),
       ),
@@ -135,8 +142,8 @@ export function incidentDetails(context: Context, i: Incident): HTMLElement {
   );
 }
 
-function pairs(list: [string, string | null][]): HTMLElement[] {
-  return list.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, k), h("dd", {}, v ?? "")]);
+function pairs(list: [MessageKey, string | null][]): HTMLElement[] {
+  return list.filter(([, v]) => v).flatMap(([k, v]) => [h("dt", {}, t(k)), h("dd", {}, v ?? "")]);
 }
 
 /** One line per entry of the bundle: when, who, what, as far as its fields are revealed to this party. */
@@ -145,12 +152,12 @@ function renderEvidence(bundle: EvidenceBundle): HTMLElement {
   for (const p of bundle.payloads) revealed.set(p.seq, [...(revealed.get(p.seq) ?? []), p]);
   const withheld =
     bundle.withheld > 0
-      ? [h("p", { class: "quiet" }, `${bundle.withheld} more entries bear on this and are not shown to you.`)]
+      ? [h("p", { class: "quiet" }, t("incidents.withheld", { count: bundle.withheld }))]
       : [];
   return h(
     "div",
     {},
-    h("p", { class: "quiet" }, `${bundle.entries.length} entries, each proved against the signed checkpoint:`),
+    h("p", { class: "quiet" }, t("incidents.entries", { count: bundle.entries.length })),
     h("pre", { class: "checkpoint" }, bundle.checkpoint.split("\n").slice(0, 3).join("\n")),
     h(
       "ol",
@@ -165,7 +172,7 @@ function renderEvidence(bundle: EvidenceBundle): HTMLElement {
           describeEntry(fields),
           fields.length
             ? h("ul", {}, ...fields.map((f) => h("li", {}, h("code", {}, f.pointer), " ", shortValue(f.value))))
-            : h("span", { class: "quiet" }, " (nothing revealed to you)"),
+            : h("span", { class: "quiet" }, t("incidents.nothing_revealed")),
         );
       }),
     ),
@@ -190,8 +197,8 @@ function describeEntry(fields: Revealed[]): string {
   const time = at("/time_ms");
   const party = at("/actor/party");
   const role = at("/actor/role");
-  const who = party === undefined ? "(not revealed)" : `${String(party)} (${String(role ?? "?")})`;
-  return `${typeof time === "number" ? utc(time) : "(time not revealed)"} — ${who} ${words(command ?? "")}`;
+  const who = party === undefined ? t("incidents.not_revealed") : `${String(party)} (${String(role ?? "?")})`;
+  return `${typeof time === "number" ? utc(time) : t("incidents.time_not_revealed")} — ${who} ${(command ?? "").replaceAll("_", " ")}`;
 }
 
 /** A revealed value (the JSON text the commitment opens to), shortened. */
@@ -216,7 +223,7 @@ async function saveBundle(context: Context, id: string): Promise<void> {
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 10_000);
-    context.store.update({ notice: `Evidence of ${id} downloaded: check it with deconflict verify` });
+    context.store.update({ notice: t("incidents.downloaded", { id }) });
   } catch (error) {
     context.store.update({ error: error instanceof Error ? error.message : String(error) });
   }

@@ -9,7 +9,8 @@
 // events of the stream.
 
 import type { Context } from "../app";
-import { box, notice, period, relative, utc, words } from "../format";
+import { box, notice, period, relative, utc } from "../format";
+import { t, term } from "../i18n";
 import { type ConsoleState, type Selection, canApprove, canOperate, ownSide } from "../store";
 import type { Activity, Conflict, ServiceEvent, Side, Standing, UrgentEvent } from "../types";
 import { acknowledge, acknowledgeAlert, acknowledgeStop } from "./actions";
@@ -73,47 +74,45 @@ function held(state: ConsoleState): Activity[] {
 }
 
 export function notificationsPanel(context: Context): HTMLElement {
-  const panel = h("section", { "aria-label": "Notifications" });
+  const panel = h("section", { "aria-label": t("notifications.label") });
   context.store.subscribe((state) => {
     const sections: HTMLElement[] = [];
     const urgent = standing(state);
     if (urgent.length) {
       sections.push(
-        h("h2", { class: "urgent-heading" }, `Alerts and escalations (${urgent.length})`),
+        h("h2", { class: "urgent-heading" }, t("notifications.urgent", { count: urgent.length })),
         h("ul", { class: "cards", "data-testid": "urgent" }, ...urgent.map((u) => urgentCard(context, state, u))),
       );
     }
     const mine = toAcknowledge(state);
     sections.push(
-      h("h2", {}, "Needs your acknowledgement"),
+      h("h2", {}, t("notifications.mine")),
       mine.length
         ? h("ul", { class: "cards" }, ...mine.map((c) => conflictCard(context, state, c, true)))
-        : h("p", { class: "quiet" }, "Nothing waits for your acknowledgement."),
+        : h("p", { class: "quiet" }, t("notifications.mine_none")),
     );
     if (state.identity.coordinator) {
       const waiting = awaitingSides(state);
       const decisions = held(state);
       sections.push(
-        h("h2", {}, "Held activities"),
+        h("h2", {}, t("notifications.held")),
         decisions.length
           ? h("ul", { class: "cards" }, ...decisions.map((a) => heldCard(context, a)))
-          : h("p", { class: "quiet" }, "No activity is held."),
-        h("h2", {}, "Conflicts awaiting a side"),
+          : h("p", { class: "quiet" }, t("notifications.held_none")),
+        h("h2", {}, t("notifications.awaiting")),
         waiting.length
           ? h("ul", { class: "cards" }, ...waiting.map((c) => conflictCard(context, state, c, false)))
-          : h("p", { class: "quiet" }, "Every open conflict is acknowledged by both sides."),
+          : h("p", { class: "quiet" }, t("notifications.awaiting_none")),
       );
     }
     sections.push(
-      h("h2", {}, "Latest events"),
+      h("h2", {}, t("notifications.latest")),
       state.events.length
         ? h("ol", { class: "events", "data-testid": "events" }, ...state.events.map((e) => eventRow(context, state, e)))
         : h(
             "p",
             { class: "quiet" },
-            state.streaming
-              ? "No event since you signed in."
-              : "Connecting to the event stream; meanwhile the console refreshes every 15 seconds.",
+            state.streaming ? t("notifications.no_event") : t("notifications.connecting"),
           ),
     );
     replace(panel, ...sections);
@@ -125,15 +124,22 @@ function conflictCard(context: Context, state: ConsoleState, c: Conflict, mine: 
   const [own, other] = c.sides;
   const unacknowledged = mine || c.sides.some((s) => !s.notification?.acknowledged);
   const title = mine
-    ? `Your ${words(own.kind ?? "object")} meets ${otherSide(other)}`
-    : `${own.party ?? "?"} ${words(own.kind ?? "")} × ${other.party ?? "?"} ${words(other.kind ?? "")}`;
-  const when = c.overlap ? `${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld";
-  const states = c.sides.map((s) => `${s.party ?? "other side"}: ${notice(s)}`).join(" · ");
+    ? t("notifications.your_meets", { kind: term("kind", own.kind ?? "object"), other: otherSide(other) })
+    : t("notifications.sides", {
+        party_a: own.party ?? "?",
+        kind_a: term("kind", own.kind ?? ""),
+        party_b: other.party ?? "?",
+        kind_b: term("kind", other.kind ?? ""),
+      });
+  const when = c.overlap ? `${utc(c.overlap.from)} (${relative(c.overlap.from)})` : t("notifications.window_withheld");
+  const states = c.sides
+    .map((s) => t("notifications.side_state", { party: s.party ?? t("notifications.other_side"), state: notice(s) }))
+    .join(" · ");
   return h(
     "li",
     { class: `card${unacknowledged ? " attention" : ""}`, "data-conflict": c.id },
     h("strong", {}, title),
-    h("span", {}, `Conflict ${c.id} · from ${when}`),
+    h("span", {}, t("notifications.conflict_from", { id: c.id, when })),
     h("span", { class: "quiet" }, states),
     h(
       "div",
@@ -149,11 +155,11 @@ function heldCard(context: Context, a: Activity): HTMLElement {
     "li",
     { class: "card attention", "data-activity": a.id },
     h("strong", {}, a.label),
-    h("span", {}, `${a.owner} · ${words(a.kind)} · from ${utc(a.start)} (${relative(a.start)})`),
+    h("span", {}, t("notifications.held_card", { owner: a.owner, kind: term("kind", a.kind), when: `${utc(a.start)} (${relative(a.start)})` })),
     h(
       "div",
       { class: "actions" },
-      h("button", { type: "button", onclick: () => context.select({ type: "activity", id: a.id }) }, "Decide"),
+      h("button", { type: "button", onclick: () => context.select({ type: "activity", id: a.id }) }, t("notifications.decide")),
     ),
   );
 }
@@ -170,11 +176,13 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
   const actions: (HTMLElement | null)[] = [];
   if (event.type === "stop") {
     const s = event.stop;
-    const held = s.held.length === 1 ? "1 of your activities is" : `${s.held.length} of your activities are`;
-    title = s.detail
-      ? `Check fire ${s.id} (${words(s.cause)}): ${s.held_count ?? "an undisclosed number of"} activities held`
-      : `Check fire (${words(s.cause)}): ${held} held`;
-    detail = `Stop ${s.id} · ${s.state} · until ${utc(s.until)}`;
+    const cause = term("cause", s.cause);
+    title = !s.detail
+      ? t("notifications.stop_title", { cause, count: s.held.length })
+      : s.held_count === undefined
+        ? t("notifications.stop_title_undisclosed", { id: s.id, cause })
+        : t("notifications.stop_title_detail", { id: s.id, cause, count: s.held_count });
+    detail = t("notifications.stop_detail", { id: s.id, state: term("stop_state", s.state), until: utc(s.until) });
     if (s.held[0]) {
       subject = { type: "activity", id: s.held[0] };
       actions.push(showButton(context, subject));
@@ -184,7 +192,7 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
         h(
           "button",
           { type: "button", class: "primary", "data-action": "acknowledge-stop", onclick: () => void acknowledgeStop(context, s.id) },
-          "Acknowledge",
+          t("notifications.acknowledge"),
         ),
       );
     }
@@ -194,31 +202,36 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
     const own = ownSide(state, c);
     if (event.type === "alert") {
       title = own
-        ? `Alert: your ${words(own.kind ?? "unit")} is within ${otherSide(c.sides[1])}`
-        : `Alert: ${sideName(c.sides[0])} within ${sideName(c.sides[1])}`;
+        ? t("notifications.alert_own", { kind: term("kind", own.kind ?? "unit"), other: otherSide(c.sides[1]) })
+        : t("notifications.alert_sides", { a: sideName(c.sides[0]), b: sideName(c.sides[1]) });
     } else {
       title =
         event.party === state.identity.party
-          ? `Escalation ${event.level}: conflict ${c.id} is still not acknowledged`
-          : `Escalation ${event.level}: ${event.party} has not acknowledged conflict ${c.id}`;
+          ? t("notifications.escalation_own", { level: event.level, id: c.id })
+          : t("notifications.escalation_other", { level: event.level, party: event.party, id: c.id });
     }
-    detail = `Conflict ${c.id} · ${c.state} · ${c.overlap ? `from ${utc(c.overlap.from)} (${relative(c.overlap.from)})` : "window withheld"}`;
+    const when = c.overlap
+      ? t("notifications.from_when", { time: utc(c.overlap.from), relative: relative(c.overlap.from) })
+      : t("notifications.window_withheld");
+    detail = t("notifications.conflict_detail", { id: c.id, state: term("conflict_state", c.state), when });
     actions.push(showButton(context, subject), pendingForMe(state, c) && canOperate(state) ? acknowledgeButton(context, c.id) : null);
   } else if ("incident" in event) {
     const i = event.incident;
     subject = { type: "incident", id: i.id };
-    title = `Alert: ${words(i.kind)} reported near your units`;
-    detail = `Incident ${i.id} · ${period(i.window.from, i.window.to)}`;
+    title = t("notifications.alert_incident", { kind: term("incident_kind", i.kind) });
+    detail = t("notifications.incident_detail", { id: i.id, period: period(i.window.from, i.window.to) });
     actions.push(showButton(context, subject));
   } else if ("attack" in event) {
     const { area } = event.attack;
-    title = "Alert: an attack was reported near your units";
-    detail = `${period(event.attack.from, event.attack.to)} · roughly within ${box(area.bbox)}`;
-    actions.push(h("button", { type: "button", onclick: () => context.map.layers.focusArea(area) }, "Show on map"));
+    title = t("notifications.alert_attack");
+    detail = t("notifications.attack_detail", { period: period(event.attack.from, event.attack.to), box: box(area.bbox) });
+    actions.push(h("button", { type: "button", onclick: () => context.map.layers.focusArea(area) }, t("notifications.show_on_map")));
   } else {
     subject = event.activity_id ? { type: "activity", id: event.activity_id } : { type: "declaration", id: event.declaration_id };
-    title = "Alert: an activity is planned where a lost unit was last assumed";
-    detail = `Unit ${event.declaration_id}${event.activity_id ? ` · activity ${event.activity_id}` : ""}`;
+    title = t("notifications.alert_lost");
+    detail = event.activity_id
+      ? t("notifications.lost_detail_activity", { unit: event.declaration_id, activity: event.activity_id })
+      : t("notifications.lost_detail", { unit: event.declaration_id });
     actions.push(showButton(context, subject));
   }
   if (alert !== null && (canOperate(state) || canApprove(state))) {
@@ -226,7 +239,7 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
       h(
         "button",
         { type: "button", class: "primary", "data-action": "acknowledge-alert", onclick: () => void acknowledgeAlert(context, alert) },
-        "Acknowledge alert",
+        t("notifications.acknowledge_alert"),
       ),
     );
   }
@@ -235,7 +248,11 @@ function urgentCard(context: Context, state: ConsoleState, { event, alert }: Urg
     { class: "card urgent", "data-urgent": event.type, "data-subject": subject?.id ?? null, "data-alert": alert },
     h("strong", {}, title),
     h("span", {}, detail),
-    h("span", { class: "quiet" }, event.seq ? `Raised ${utc(event.time)} (#${event.seq})` : `Since ${utc(event.time)}`),
+    h(
+      "span",
+      { class: "quiet" },
+      event.seq ? t("notifications.raised", { time: utc(event.time), seq: event.seq }) : t("notifications.since", { time: utc(event.time) }),
+    ),
     h("div", { class: "actions" }, ...actions),
   );
 }
@@ -247,9 +264,9 @@ function eventRow(context: Context, state: ConsoleState, event: ServiceEvent): H
     "li",
     { class: `event${event.type === "alert" || event.type === "escalation" || event.type === "stop" ? " urgent" : ""}`, "data-event": event.type },
     h("strong", {}, text),
-    h("span", { class: "quiet" }, ` #${event.seq} · ${utc(event.time)}`),
+    h("span", { class: "quiet" }, " ", t("event.meta", { seq: event.seq, time: utc(event.time) })),
     subject
-      ? h("button", { type: "button", class: "link", onclick: () => context.select(subject) }, "show")
+      ? h("button", { type: "button", class: "link", onclick: () => context.select(subject) }, t("notifications.show_link"))
       : null,
   );
 }
@@ -257,44 +274,60 @@ function eventRow(context: Context, state: ConsoleState, event: ServiceEvent): H
 function describe(state: ConsoleState, event: ServiceEvent): [string, Selection | null] {
   switch (event.type) {
     case "conflict":
-      return [`Conflict ${event.conflict.id} ${event.change}`, { type: "conflict", id: event.conflict.id }];
+      return [
+        t("event.conflict", { id: event.conflict.id, change: term("conflict_change", event.change) }),
+        { type: "conflict", id: event.conflict.id },
+      ];
     case "alert":
-      if ("conflict" in event) return [`Alert: conflict ${event.conflict.id}`, { type: "conflict", id: event.conflict.id }];
-      if ("incident" in event) return [`Alert: incident ${event.incident.id}`, { type: "incident", id: event.incident.id }];
-      if ("attack" in event) return ["Alert: an attack nearby", null];
-      return [`Alert: lost unit ${event.declaration_id}`, { type: "declaration", id: event.declaration_id }];
+      if ("conflict" in event) return [t("event.alert_conflict", { id: event.conflict.id }), { type: "conflict", id: event.conflict.id }];
+      if ("incident" in event) return [t("event.alert_incident", { id: event.incident.id }), { type: "incident", id: event.incident.id }];
+      if ("attack" in event) return [t("event.alert_attack"), null];
+      return [t("event.alert_lost", { id: event.declaration_id }), { type: "declaration", id: event.declaration_id }];
     case "escalation":
       return [
-        `Escalation ${event.level}: ${event.party}, conflict ${event.conflict.id}`,
+        t("event.escalation", { level: event.level, party: event.party, id: event.conflict.id }),
         { type: "conflict", id: event.conflict.id },
       ];
     case "activity":
-      return [`Activity ${event.activity.label}: ${event.change}`, { type: "activity", id: event.activity.id }];
+      return [
+        t("event.activity", { label: event.activity.label, change: term("activity_state", event.change) }),
+        { type: "activity", id: event.activity.id },
+      ];
     case "incident":
       return [
         event.change === "reported"
-          ? `Incident reported: ${words(event.incident.kind)}`
-          : `Incident ${event.incident.id} now ${words(event.incident.status)}`,
+          ? t("event.incident_reported", { kind: term("incident_kind", event.incident.kind) })
+          : t("event.incident_status", { id: event.incident.id, status: term("incident_status", event.incident.status) }),
         { type: "incident", id: event.incident.id },
       ];
     case "notification":
-      return [`Conflict ${event.conflict.id} ${event.change} by ${event.by}`, { type: "conflict", id: event.conflict.id }];
+      return [
+        t("event.notification", { id: event.conflict.id, change: term("notification_state", event.change), by: event.by }),
+        { type: "conflict", id: event.conflict.id },
+      ];
     case "stop":
       return [
-        `Check fire ${event.stop.id} ${event.change} (${words(event.stop.cause)})`,
+        t("event.stop", { id: event.stop.id, change: term("stop_change", event.change), cause: term("cause", event.stop.cause) }),
         event.stop.held[0] ? { type: "activity", id: event.stop.held[0] } : null,
       ];
-    case "site":
+    case "site": {
+      const ruling = event.challenge?.ruling;
+      const change = term("site_change", event.change);
       return [
-        `${event.declaration.label}: ${words(event.change)}${event.challenge?.ruling ? ` (${words(event.challenge.ruling)})` : ""}`,
+        ruling
+          ? t("event.site_ruled", { label: event.declaration.label, change, ruling: term("ruling", ruling) })
+          : t("event.site", { label: event.declaration.label, change }),
         { type: "declaration", id: event.declaration.id },
       ];
-    case "rule":
-      return [`Rule ${event.rule.name} v${event.rule.version} set: ${event.rule.rule?.type ?? "rescinded"}`, null];
+    }
+    case "rule": {
+      const type = event.rule.rule ? term("rule_type", event.rule.rule.type) : t("event.rule_rescinded");
+      return [t("event.rule", { name: event.rule.name, version: event.rule.version, type }), null];
+    }
     case "stale": {
       const unit = state.live.declarations.find((d) => d.id === event.declaration_id);
       return [
-        `Track stale: ${unit?.label ?? event.declaration_id}, may be within ${Math.round(event.stale_buffer_m)} m`,
+        t("event.stale", { unit: unit?.label ?? event.declaration_id, metres: Math.round(event.stale_buffer_m) }),
         { type: "declaration", id: event.declaration_id },
       ];
     }
@@ -303,23 +336,26 @@ function describe(state: ConsoleState, event: ServiceEvent): [string, Selection 
 
 /** The other side of a conflict, as the party is told of it. */
 function otherSide(side: Side): string {
-  if (side.view === "coordinator_only") return "an object the coordinator will tell you about";
-  const what = `${side.disputed ? "disputed " : ""}${words(side.kind ?? "object")}`;
-  return side.party ? `${side.party}'s ${what}` : `another party's ${what}`;
+  if (side.view === "coordinator_only") return t("notifications.object_coordinator");
+  const kind = term("kind", side.kind ?? "object");
+  const what = side.disputed ? t("notifications.disputed_object", { kind }) : kind;
+  return side.party ? t("notifications.party_object", { party: side.party, what }) : t("notifications.another_party_object", { what });
 }
 
 function sideName(side: Side): string {
-  return side.view === "coordinator_only" ? "an undisclosed object" : `${side.party ?? "?"} ${words(side.kind ?? "")}`;
+  return side.view === "coordinator_only"
+    ? t("notifications.undisclosed_object")
+    : `${side.party ?? "?"} ${term("kind", side.kind ?? "")}`;
 }
 
 function showButton(context: Context, selection: Selection): HTMLElement {
-  return h("button", { type: "button", onclick: () => context.select(selection) }, "Show");
+  return h("button", { type: "button", onclick: () => context.select(selection) }, t("notifications.show"));
 }
 
 function acknowledgeButton(context: Context, conflict: string): HTMLElement {
   return h(
     "button",
     { type: "button", class: "primary", "data-action": "acknowledge", onclick: () => void acknowledge(context, conflict) },
-    "Acknowledge",
+    t("notifications.acknowledge"),
   );
 }

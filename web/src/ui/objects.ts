@@ -2,40 +2,41 @@
 // declarations and activities of the picture and window shown.
 
 import type { Context } from "../app";
-import { utc, words } from "../format";
+import { utc } from "../format";
+import { t, term } from "../i18n";
 import { type ConsoleState, isOwn, visibleActivities, visibleDeclarations } from "../store";
 import { h, replace } from "./dom";
 
 export function objectsPanel(context: Context): HTMLElement {
-  const panel = h("section", { "aria-label": "Objects" });
+  const panel = h("section", { "aria-label": t("objects.label") });
   context.store.subscribe((state) => {
     const declarations = visibleDeclarations(state);
     const activities = visibleActivities(state);
     replace(
       panel,
-      h("h2", {}, `Declarations (${declarations.length})`),
+      h("h2", {}, t("objects.declarations", { count: declarations.length })),
       h(
         "ul",
         { class: "rows", "data-testid": "declarations" },
         ...declarations.map((d) =>
           row(context, state, { type: "declaration", id: d.id }, d.label, [
-            words(d.kind),
+            term("kind", d.kind),
             ownerText(state, d.owner),
-            d.visibility,
-            d.track ? (d.track.stale ? "track stale" : "tracked") : null,
+            term("visibility", d.visibility),
+            d.track ? (d.track.stale ? t("objects.track_stale") : t("objects.tracked")) : null,
           ]),
         ),
       ),
-      h("h2", {}, `Activities (${activities.length})`),
+      h("h2", {}, t("objects.activities", { count: activities.length })),
       h(
         "ul",
         { class: "rows", "data-testid": "activities" },
         ...activities.map((a) =>
           row(context, state, { type: "activity", id: a.id }, a.label, [
-            words(a.kind),
+            term("kind", a.kind),
             ownerText(state, a.owner),
-            a.state,
-            `from ${utc(a.start)}`,
+            term("activity_state", a.state),
+            t("objects.from", { time: utc(a.start) }),
           ]),
         ),
       ),
@@ -45,7 +46,7 @@ export function objectsPanel(context: Context): HTMLElement {
 }
 
 function ownerText(state: ConsoleState, owner: string): string {
-  return isOwn(state, owner) ? "own" : owner;
+  return isOwn(state, owner) ? t("objects.own") : owner;
 }
 
 function row(

@@ -3,7 +3,8 @@
 // takes it (JSON), so that every rule type can be set from here.
 
 import type { Context } from "../app";
-import { utc, words } from "../format";
+import { utc } from "../format";
+import { t, term } from "../i18n";
 import { canApprove } from "../store";
 import type { RuleVersion } from "../types";
 import { field, h, replace } from "./dom";
@@ -27,23 +28,24 @@ export function rulesPanel(context: Context): HTMLElement {
     shown = state.view;
     void refresh();
   });
-  return h("section", { "aria-label": "Rules" }, h("h2", {}, "Rules in force"), list, set);
+  return h("section", { "aria-label": t("rules.label") }, h("h2", {}, t("rules.in_force")), list, set);
 }
 
 function row(r: RuleVersion): HTMLElement {
-  const binds = r.parties.length ? r.parties.join(", ") : "every party";
+  const parties = r.parties.length ? r.parties.join(", ") : t("rules.every_party");
+  const type = r.rule ? term("rule_type", r.rule.type) : t("rules.rescinded");
   return h(
     "li",
     { class: "card", "data-rule": r.name },
-    h("strong", {}, `${r.name} v${r.version}: ${r.rule ? words(r.rule.type) : "rescinded"}`),
-    h("span", {}, `Binds ${binds}${r.public ? " · public" : ""} · from ${utc(r.effective_from)}`),
+    h("strong", {}, t("rules.title", { name: r.name, version: r.version, type })),
+    h("span", {}, t(r.public ? "rules.binds_public" : "rules.binds", { parties, time: utc(r.effective_from) })),
     h("span", { class: "quiet" }, r.reason),
   );
 }
 
 function ruleForm(context: Context, done: () => void): HTMLElement {
   const name = h("input", { name: "name", required: true, pattern: "[a-z0-9_-]{1,64}" });
-  const parties = h("input", { name: "parties", placeholder: "coalition, isf (empty: every party)" });
+  const parties = h("input", { name: "parties", placeholder: t("rules.parties_placeholder") });
   const visible = h("input", { name: "public", type: "checkbox" });
   const rule = h("textarea", {
     name: "rule",
@@ -54,19 +56,15 @@ function ruleForm(context: Context, done: () => void): HTMLElement {
   const reason = h("input", { name: "reason", required: true, maxlength: 2000 });
   const element = form(
     context,
-    "Set a rule",
+    t("rules.set_title"),
     [
-      field("Name", name, "The same name for every version."),
-      field("Binds", parties),
-      field("Public", visible, "Read by every party, not only the parties named."),
-      field(
-        "Rule (JSON; empty: rescind)",
-        rule,
-        "forbid, clearance (replaces the configured list for the parties named), notice, area, priority, reconfirm, respond or limits.",
-      ),
-      field("Why (logged with it)", reason),
+      field(t("rules.name"), name, t("rules.name_hint")),
+      field(t("rules.parties"), parties),
+      field(t("rules.public"), visible, t("rules.public_hint")),
+      field(t("rules.rule"), rule, t("rules.rule_hint")),
+      field(t("rules.why"), reason),
     ],
-    "Set",
+    t("rules.set"),
     async () => {
       const text = rule.value.trim();
       let parsed: unknown = null;
@@ -74,7 +72,7 @@ function ruleForm(context: Context, done: () => void): HTMLElement {
         try {
           parsed = JSON.parse(text);
         } catch {
-          throw new Error("Rule: not JSON");
+          throw new Error(t("rules.not_json"));
         }
       }
       const set = await context.api.setRule({
@@ -88,7 +86,7 @@ function ruleForm(context: Context, done: () => void): HTMLElement {
         reason: reason.value,
       });
       done();
-      return `Rule ${set.name} v${set.version} set`;
+      return t("rules.done", { name: set.name, version: set.version });
     },
   );
   return element;

@@ -3,6 +3,7 @@
 // tabs, as WAI-ARIA's tabs pattern has it.
 
 import type { Context } from "../app";
+import { type MessageKey, rightToLeft, t } from "../i18n";
 import { canOperate } from "../store";
 import { conflictsPanel } from "./conflicts";
 import { h } from "./dom";
@@ -19,23 +20,23 @@ interface Tab {
 }
 
 export function sidePanel(context: Context): HTMLElement {
-  const contents: [string, string, HTMLElement][] = [
-    ["notifications", "Notifications", notificationsPanel(context)],
-    ["conflicts", "Conflicts", conflictsPanel(context)],
-    ["objects", "Objects", objectsPanel(context)],
-    ["incidents", "Incidents", incidentsPanel(context)],
-    ["rules", "Rules", rulesPanel(context)],
+  const contents: [string, MessageKey, HTMLElement][] = [
+    ["notifications", "tabs.notifications", notificationsPanel(context)],
+    ["conflicts", "tabs.conflicts", conflictsPanel(context)],
+    ["objects", "tabs.objects", objectsPanel(context)],
+    ["incidents", "tabs.incidents", incidentsPanel(context)],
+    ["rules", "tabs.rules", rulesPanel(context)],
   ];
   if (context.store.state.identity.role === "operator") {
     contents.push(
-      ["declare", "Declare", declareForm(context)],
-      ["submit", "Submit", submitForm(context)],
-      ["stop", "Check fire", stopForm(context)],
+      ["declare", "tabs.declare", declareForm(context)],
+      ["submit", "tabs.submit", submitForm(context)],
+      ["stop", "tabs.stop", stopForm(context)],
     );
   }
   const tabs: Tab[] = contents.map(([id, name, content]) => ({
     id,
-    name,
+    name: t(name),
     panel: h("div", { id: `panel-${id}`, role: "tabpanel", "aria-labelledby": `tab-${id}`, class: "panel" }, content),
   }));
   const buttons = tabs.map((tab) =>
@@ -63,7 +64,10 @@ export function sidePanel(context: Context): HTMLElement {
   buttons.forEach((button, i) => {
     button.addEventListener("click", () => choose(i, false));
     button.addEventListener("keydown", (e: KeyboardEvent) => {
-      const step = e.key === "ArrowRight" ? 1 : e.key === "ArrowLeft" ? -1 : 0;
+      // The next tab is the one after in reading order: to the left in Arabic and Kurdish.
+      const forward = rightToLeft() ? "ArrowLeft" : "ArrowRight";
+      const back = rightToLeft() ? "ArrowRight" : "ArrowLeft";
+      const step = e.key === forward ? 1 : e.key === back ? -1 : 0;
       if (step !== 0) choose((i + step + tabs.length) % tabs.length, true);
     });
   });
@@ -79,5 +83,5 @@ export function sidePanel(context: Context): HTMLElement {
     }
   });
   choose(0, false);
-  return h("div", { class: "tabs" }, h("div", { role: "tablist", "aria-label": "Panels" }, ...buttons), ...tabs.map((t) => t.panel));
+  return h("div", { class: "tabs" }, h("div", { role: "tablist", "aria-label": t("app.panels") }, ...buttons), ...tabs.map((t) => t.panel));
 }

@@ -1,6 +1,8 @@
 // The sign-in screen: a token, nothing else.
 
+import { t } from "../i18n";
 import { h } from "./dom";
+import { languageChoice } from "./language";
 
 export function signInView(onToken: (token: string) => Promise<void>, problem?: string): HTMLElement {
   const input = h("input", {
@@ -13,7 +15,7 @@ export function signInView(onToken: (token: string) => Promise<void>, problem?: 
     "aria-describedby": "token-help",
   });
   const message = h("p", { class: "error", role: "alert" }, problem ?? "");
-  const button = h("button", { type: "submit", class: "primary" }, "Sign in");
+  const button = h("button", { type: "submit", class: "primary" }, t("signin.submit"));
   const form = h(
     "form",
     {
@@ -34,13 +36,14 @@ export function signInView(onToken: (token: string) => Promise<void>, problem?: 
         }
       },
     },
-    h("h1", { id: "signin-title" }, "deconflict console"),
-    h("p", {}, "Sign in with the token your party issued you. It stays in this tab only."),
-    h("label", { for: "token" }, "Token"),
+    h("h1", { id: "signin-title" }, t("signin.title")),
+    h("p", {}, t("signin.intro")),
+    h("label", { for: "token" }, t("signin.token")),
     input,
-    h("small", { id: "token-help" }, "A token starts with dcf_. The demo prints one for each party and role."),
+    h("small", { id: "token-help" }, t("signin.hint")),
     button,
     message,
+    languageChoice(),
   );
   queueMicrotask(() => input.focus());
   return h("main", { class: "signin-page" }, form);

@@ -4,18 +4,11 @@
 
 import type { Context } from "../app";
 import { HOUR, utc } from "../format";
+import { t } from "../i18n";
 import { h } from "./dom";
 
 const PAST_HOURS = 7 * 24;
-const AHEAD: readonly [string, number | null][] = [
-  ["next 1 h", 1],
-  ["next 3 h", 3],
-  ["next 6 h", 6],
-  ["next 12 h", 12],
-  ["next 24 h", 24],
-  ["next 72 h", 72],
-  ["all times", null],
-];
+const AHEAD: readonly (number | null)[] = [1, 3, 6, 12, 24, 72, null];
 
 export function timeControls(context: Context): HTMLElement {
   const { store } = context;
@@ -28,12 +21,14 @@ export function timeControls(context: Context): HTMLElement {
     value: 0,
     "aria-describedby": "as-of-value",
   });
-  const shown = h("output", { id: "as-of-value", for: "as-of", "data-testid": "as-of" }, "live");
-  const liveButton = h("button", { type: "button", class: "small" }, "Live");
+  const shown = h("output", { id: "as-of-value", for: "as-of", "data-testid": "as-of" }, t("time.live"));
+  const liveButton = h("button", { type: "button", class: "small" }, t("time.live_button"));
   const ahead = h(
     "select",
-    { id: "ahead", "aria-label": "Window ahead" },
-    ...AHEAD.map(([label, hours]) => h("option", { value: hours === null ? "all" : String(hours) }, label)),
+    { id: "ahead", "aria-label": t("time.window_ahead") },
+    ...AHEAD.map((hours) =>
+      h("option", { value: hours === null ? "all" : String(hours) }, hours === null ? t("time.all") : t("time.next_hours", { hours })),
+    ),
   );
   ahead.value = String(store.state.aheadHours ?? "all");
 
@@ -43,7 +38,7 @@ export function timeControls(context: Context): HTMLElement {
   };
   const describe = (): void => {
     const at = momentOf();
-    shown.textContent = at ? utc(at) : "live";
+    shown.textContent = at ? utc(at) : t("time.live");
   };
   const apply = (): void => {
     describe();
@@ -63,19 +58,19 @@ export function timeControls(context: Context): HTMLElement {
     // The moment may be chosen elsewhere (the timeline): the slider follows.
     if (momentOf()?.getTime() !== asOf?.getTime()) {
       slider.value = asOf === null ? "0" : String(Math.max(-PAST_HOURS, (asOf.getTime() - Date.now()) / HOUR));
-      shown.textContent = asOf ? utc(asOf) : "live";
+      shown.textContent = asOf ? utc(asOf) : t("time.live");
     }
     liveButton.disabled = asOf === null;
     document.body.classList.toggle("past", asOf !== null);
   });
   return h(
     "div",
-    { class: "time", role: "group", "aria-label": "Time" },
-    h("label", { for: "as-of" }, "Picture at"),
+    { class: "time", role: "group", "aria-label": t("time.group") },
+    h("label", { for: "as-of" }, t("time.picture_at")),
     slider,
     shown,
     liveButton,
-    h("label", { for: "ahead" }, "Window"),
+    h("label", { for: "ahead" }, t("time.window")),
     ahead,
   );
 }

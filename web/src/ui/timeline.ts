@@ -7,7 +7,8 @@
 // selects it. The coordinator also reads, above it, what waits for it.
 
 import type { Context } from "../app";
-import { HOUR, utc, words } from "../format";
+import { HOUR, utc } from "../format";
+import { rightToLeft, t, term } from "../i18n";
 import type { ConsoleState, Selection } from "../store";
 import { h, replace } from "./dom";
 
@@ -25,7 +26,9 @@ interface Bar {
   from: number;
   to: number | null;
   kind: "declaration" | "activity" | "conflict";
+  /** Its state (a declaration's kind), for its class; `shown` in words. */
   state: string;
+  shown: string;
   selection: Selection;
 }
 
@@ -40,7 +43,7 @@ export function timelinePanel(context: Context): HTMLElement {
   const plot = h("div", { class: "timeline-plot" });
   const panel = h(
     "section",
-    { class: "timeline", "aria-label": "Timeline", "data-testid": "timeline" },
+    { class: "timeline", "aria-label": t("timeline.label"), "data-testid": "timeline" },
     summary,
     plot,
   );
@@ -65,15 +68,20 @@ function render(context: Context, state: ConsoleState, plot: HTMLElement, summar
   const now = Date.now();
   const start = now - PAST_H * HOUR;
   const end = now + AHEAD_H * HOUR;
-  const x = (t: number): number => LABELS + ((Math.min(Math.max(t, start), end) - start) / (end - start)) * (width - LABELS - 4);
-  const timeAt = (px: number): number => start + ((px - LABELS) / (width - LABELS - 4)) * (end - start);
+  // Time runs in the reading direction: right to left in Arabic and Kurdish,
+  // the parties' names at the start of each row.
+  const mirror = rightToLeft();
+  const flip = (px: number): number => (mirror ? width - px : px);
+  const x = (time: number): number =>
+    flip(LABELS + ((Math.min(Math.max(time, start), end) - start) / (end - start)) * (width - LABELS - 4));
+  const timeAt = (px: number): number => start + ((flip(px) - LABELS) / (width - LABELS - 4)) * (end - start);
   const rows = rowsOf(state, start, end);
   const laid = rows.map((row) => ({ row, lanes: lanes(row.bars) }));
   const height = AXIS + laid.reduce((sum, r) => sum + Math.max(1, r.lanes.length) * (LANE + GAP) + GAP, 0);
-  const svg = el("svg", { width, height, role: "group", "aria-label": `Windows from ${utc(new Date(start))} to ${utc(new Date(end))}` });
+  const svg = el("svg", { width, height, role: "group", "aria-label": t("timeline.windows", { from: utc(new Date(start)), to: utc(new Date(end)) }) });
 
   // The background: clicking the past replays it, ahead of now goes live.
-  const ground = el("rect", { x: LABELS, y: 0, width: width - LABELS, height, class: "timeline-ground" });
+  const ground = el("rect", { x: mirror ? 0 : LABELS, y: 0, width: width - LABELS, height, class: "timeline-ground" });
   ground.addEventListener("click", (event) => {
     const box = svg.getBoundingClientRect();
     const at = timeAt((event as MouseEvent).clientX - box.left);
@@ -81,18 +89,21 @@ function render(context: Context, state: ConsoleState, plot: HTMLElement, summar
     void context.refresh();
   });
   svg.append(ground);
-  for (let t = Math.ceil(start / (3 * HOUR)) * 3 * HOUR; t < end; t += 3 * HOUR) {
+  for (let time = Math.ceil(start / (3 * HOUR)) * 3 * HOUR; time < end; time += 3 * HOUR) {
     svg.append(
-      el("line", { x1: x(t), x2: x(t), y1: 0, y2: height, class: "timeline-tick" }),
-      text(x(t) + 2, 11, `${String(new Date(t).getUTCHours()).padStart(2, "0")}Z`, "timeline-hour"),
+      el("line", { x1: x(time), x2: x(time), y1: 0, y2: height, class: "timeline-tick" }),
+      text(x(time) + (mirror ? -2 : 2), 11, `${String(new Date(time).getUTCHours()).padStart(2, "0")}Z`, "timeline-hour"),
     );
   }
   let y = AXIS;
   for (const { row, lanes: rowLanes } of laid) {
     const rowHeight = Math.max(1, rowLanes.length) * (LANE + GAP) + GAP;
-    svg.append(el("line", { x1: 0, x2: width, y1: y, y2: y, class: "timeline-row" }), text(2, y + LANE, row.name, "timeline-party"));
+    svg.append(el("line", { x1: 0, x2: width, y1: y, y2: y, class: "timeline-row" }), text(flip(2), y + LANE, row.name, "timeline-party"));
     rowLanes.forEach((lane, i) => {
-      for (const bar of lane) svg.append(barOf(context, bar, x(bar.from), x(bar.to ?? end), y + GAP + i * (LANE + GAP)));
+      for (const bar of lane) {
+        const [from, to] = [x(bar.from), x(bar.to ?? end)];
+        svg.append(barOf(context, bar, Math.min(from, to), Math.max(from, to), y + GAP + i * (LANE + GAP)));
+      }
     });
     y += rowHeight;
   }
@@ -116,9 +127,9 @@ function waiting(state: ConsoleState): string {
       }
     }
   }
-  const unacknowledged = [...byParty].map(([party, n]) => `${party} ${n}`).join(", ") || "none";
+  const unacknowledged = [...byParty].map(([party, n]) => `${party} ${n}`).join(", ") || t("timeline.none");
   const alerts = state.standing.alerts.filter((a) => a.state === "new").length;
-  return `Held, waiting for a decision: ${held} · Conflicts unacknowledged: ${unacknowledged} · Alerts standing: ${alerts}`;
+  return t("timeline.summary", { held, unacknowledged, alerts });
 }
 
 function rowsOf(state: ConsoleState, start: number, end: number): Row[] {
@@ -131,10 +142,10 @@ function rowsOf(state: ConsoleState, start: number, end: number): Row[] {
   for (const d of state.live.declarations) {
     if (d.withdrawn) continue;
     const to = d.valid_to ? Date.parse(d.valid_to) : null;
-    add(d.owner, { label: d.label, from: Date.parse(d.valid_from), to, kind: "declaration", state: words(d.kind), selection: { type: "declaration", id: d.id } });
+    add(d.owner, { label: d.label, from: Date.parse(d.valid_from), to, kind: "declaration", state: d.kind, shown: term("kind", d.kind), selection: { type: "declaration", id: d.id } });
   }
   for (const a of state.live.activities) {
-    add(a.owner, { label: a.label, from: Date.parse(a.start), to: a.end ? Date.parse(a.end) : null, kind: "activity", state: a.state, selection: { type: "activity", id: a.id } });
+    add(a.owner, { label: a.label, from: Date.parse(a.start), to: a.end ? Date.parse(a.end) : null, kind: "activity", state: a.state, shown: term("activity_state", a.state), selection: { type: "activity", id: a.id } });
   }
   const own = state.identity.party;
   const rows: Row[] = [...parties]
@@ -143,15 +154,16 @@ function rowsOf(state: ConsoleState, start: number, end: number): Row[] {
   const conflicts = state.live.conflicts
     .filter((c) => c.state !== "resolved" && c.overlap)
     .map((c): Bar => ({
-      label: `Conflict ${c.id}`,
+      label: t("timeline.conflict", { id: c.id }),
       from: Date.parse(c.overlap!.from),
       to: c.overlap!.to ? Date.parse(c.overlap!.to) : null,
       kind: "conflict",
       state: c.state,
+      shown: term("conflict_state", c.state),
       selection: { type: "conflict", id: c.id },
     }))
     .filter((bar) => meets(bar.from, bar.to));
-  if (conflicts.length) rows.push({ name: "conflicts", bars: conflicts });
+  if (conflicts.length) rows.push({ name: t("timeline.conflicts"), bars: conflicts });
   return rows;
 }
 
@@ -170,8 +182,8 @@ function lanes(bars: Bar[]): Bar[][] {
 }
 
 function barOf(context: Context, bar: Bar, x1: number, x2: number, y: number): SVGElement {
-  const when = `${utc(new Date(bar.from))} → ${bar.to === null ? "open" : utc(new Date(bar.to))}`;
-  const name = `${bar.label} · ${words(bar.state)} · ${when}`;
+  const when = t("format.period", { from: utc(new Date(bar.from)), to: bar.to === null ? t("format.open") : utc(new Date(bar.to)) });
+  const name = t("timeline.bar", { label: bar.label, state: bar.shown, when });
   const rect = el("rect", {
     x: x1,
     y,

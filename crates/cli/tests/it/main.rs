@@ -15,6 +15,7 @@ mod import;
 mod nodes;
 mod serve;
 mod theatre;
+mod tiles;
 mod tls;
 mod verify;
 mod witness;

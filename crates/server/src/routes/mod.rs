@@ -12,6 +12,7 @@ pub(crate) mod holds;
 pub(crate) mod import;
 pub(crate) mod incidents;
 pub(crate) mod log;
+pub(crate) mod map;
 pub(crate) mod marti;
 pub(crate) mod me;
 pub(crate) mod ogc;
@@ -96,6 +97,7 @@ pub(crate) fn all() -> Vec<Route> {
         ogc::routes(),
         marti::routes(),
         alerts::routes(),
+        map::routes(),
     ]
     .into_iter()
     .flatten()
@@ -103,7 +105,7 @@ pub(crate) fn all() -> Vec<Route> {
 }
 
 /// The OpenAPI fragments of the resources, merged by [`crate::openapi`].
-pub(crate) const OPENAPI_FRAGMENTS: [&str; 19] = [
+pub(crate) const OPENAPI_FRAGMENTS: [&str; 20] = [
     include_str!("declarations.openapi.json"),
     include_str!("activities.openapi.json"),
     include_str!("conflicts.openapi.json"),
@@ -123,6 +125,7 @@ pub(crate) const OPENAPI_FRAGMENTS: [&str; 19] = [
     include_str!("import.openapi.json"),
     include_str!("marti.openapi.json"),
     include_str!("alerts.openapi.json"),
+    include_str!("map.openapi.json"),
 ];
 
 /// Query parameters shared by the lists of declarations and activities.

@@ -23,6 +23,8 @@
 //! - `connections`: on real sockets, the timeouts, caps and rate limits of
 //!   Cursor-on-Target and HTTP connections, failed authentications limited
 //!   per address, and a stop that does not wait for open streams;
+//! - `tiles`: the deployment's ground, `/v1/map` and an MBTiles file's
+//!   tiles, the same bytes for every party and refused without a token;
 //! - `failover`: nodes on PostgreSQL with a synchronous standby, the
 //!   primary killed under load and the standby promoted.
 
@@ -53,6 +55,7 @@ mod scene;
 mod side_channels;
 mod stories;
 mod theatre;
+mod tiles;
 mod webhooks;
 
 use axum::Router;

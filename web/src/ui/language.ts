@@ -1,0 +1,14 @@
+// The language chooser: each language named in itself, so that a reader
+// finds theirs whatever the console is showing.
+
+import { LOCALES, choose, locale, t } from "../i18n";
+import { h } from "./dom";
+
+export function languageChoice(): HTMLElement {
+  const chooser = h(
+    "select",
+    { id: "language", "data-testid": "language", onchange: (e: Event) => choose((e.target as HTMLSelectElement).value as (typeof LOCALES)[number]) },
+    ...LOCALES.map((code) => h("option", { value: code, lang: code, selected: code === locale() }, t(`language.${code}`))),
+  );
+  return h("div", { class: "language" }, h("label", { for: "language" }, t("language.label")), chooser);
+}
