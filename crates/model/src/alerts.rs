@@ -17,6 +17,7 @@ use crate::id::ObjectRef;
 use crate::state::State;
 use crate::track::Alert;
 use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
 
 /// An alert as a party names it: the entry that raised it, and its place
 /// among that entry's alerts to the party.
@@ -78,11 +79,6 @@ pub struct AlertView {
     pub acknowledged: Option<Acknowledgement>,
 }
 
-/// Whether `party` (the coordinator when `coordinator`) was told of `alert`.
-fn told(alert: &Alert, party: &str, coordinator: bool) -> bool {
-    coordinator || alert.parties.iter().any(|p| p == party)
-}
-
 impl State {
     /// Keeps the alerts `entry` raised.
     pub(crate) fn keep_alerts(
@@ -93,9 +89,12 @@ impl State {
         cause: Option<ObjectRef>,
     ) {
         for (i, alert) in alerts.iter().enumerate() {
-            let index = u32::try_from(i).unwrap_or(u32::MAX);
+            let key = (seq, u32::try_from(i).unwrap_or(u32::MAX));
+            for party in &alert.parties {
+                self.alerts_to.entry(party.clone()).or_default().insert(key);
+            }
             self.alerts.insert(
-                (seq, index),
+                key,
                 Raised {
                     alert: alert.clone(),
                     cause,
@@ -106,14 +105,30 @@ impl State {
         }
     }
 
+    /// Where the state keeps the alerts within `range` that `viewer`'s
+    /// party was told of (every one, for the coordinator), in order.
+    fn told(
+        &self,
+        viewer: &Actor,
+        range: RangeInclusive<(u64, u32)>,
+    ) -> Box<dyn Iterator<Item = (u64, u32)> + '_> {
+        if viewer.coordinator {
+            Box::new(self.alerts.range(range).map(|(key, _)| *key))
+        } else {
+            Box::new(
+                self.alerts_to
+                    .get(&viewer.party)
+                    .into_iter()
+                    .flat_map(move |keys| keys.range(range.clone()).copied()),
+            )
+        }
+    }
+
     /// The alert `reference` names for `viewer`'s party, and where the
     /// state keeps it.
     pub(crate) fn alert_for(&self, viewer: &Actor, reference: AlertRef) -> Option<(u64, u32)> {
-        self.alerts
-            .range((reference.entry, 0)..=(reference.entry, u32::MAX))
-            .filter(|(_, r)| told(&r.alert, &viewer.party, viewer.coordinator))
+        self.told(viewer, (reference.entry, 0)..=(reference.entry, u32::MAX))
             .nth(reference.index as usize)
-            .map(|(key, _)| *key)
     }
 
     /// Records that `by` took note of the alert kept at `key` for its party.
@@ -155,10 +170,9 @@ impl State {
     pub fn alerts_of(&self, viewer: &Actor, since_ms: i64) -> Vec<AlertView> {
         let mut views = Vec::new();
         let mut last: Option<(u64, u32)> = None;
-        for (&(seq, _), raised) in &self.alerts {
-            if !told(&raised.alert, &viewer.party, viewer.coordinator) {
-                continue;
-            }
+        for key in self.told(viewer, (0, 0)..=(u64::MAX, u32::MAX)) {
+            let seq = key.0;
+            let raised = &self.alerts[&key];
             let place = match last {
                 Some((s, i)) if s == seq => (seq, i + 1),
                 _ => (seq, 0),

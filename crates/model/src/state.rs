@@ -76,6 +76,9 @@ pub struct State {
     /// Every alert raised, by the entry that raised it and its place among
     /// that entry's alerts.
     pub(crate) alerts: BTreeMap<(u64, u32), crate::alerts::Raised>,
+    /// Where `alerts` keeps each party's alerts, so that what a party reads
+    /// of them walks its own and not every party's.
+    pub(crate) alerts_to: BTreeMap<String, BTreeSet<(u64, u32)>>,
 }
 
 impl State {
@@ -104,6 +107,7 @@ impl State {
             challenges: BTreeMap::new(),
             imports: BTreeMap::new(),
             alerts: BTreeMap::new(),
+            alerts_to: BTreeMap::new(),
         }
     }
 
