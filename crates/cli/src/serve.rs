@@ -149,9 +149,10 @@ pub(crate) fn serve(config: ServeConfig) -> Result<()> {
         .store
         .clone()
         .unwrap_or_else(|| Location::Sqlite(data.clone()));
-    let state = grounded(
+    let state = configured(
         AppState::open_at(&store, Some(&data), settings.server.clone())?,
         &settings,
+        identity.as_ref(),
     );
     runtime()?.block_on(async move {
         let (listener, url) = bind(&settings, tls.is_some()).await?;
@@ -203,7 +204,11 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
     };
     let scenario = Scenario::parse(IRAQ)?;
     let tokens = issue_tokens(&dir, &scenario)?;
-    let state = grounded(AppState::open(&dir, settings.server.clone())?, &settings);
+    let state = configured(
+        AppState::open(&dir, settings.server.clone())?,
+        &settings,
+        identity.as_ref(),
+    );
     runtime()?.block_on(async move {
         let loaded = scenario
             .load(&state, now_ms(), |party, role| {
@@ -237,8 +242,13 @@ pub(crate) fn demo(config: ServeConfig) -> Result<()> {
     })
 }
 
-/// The service with the configured tile source under the console's shapes.
-fn grounded(state: AppState, settings: &Settings) -> AppState {
+/// The service as configured beyond its store: the tile source under the
+/// console's shapes and, over TLS, the certificate enrolled devices are told
+/// to trust.
+fn configured(state: AppState, settings: &Settings, identity: Option<&Identity>) -> AppState {
+    if let Some(identity) = identity {
+        state.enrol_against(identity);
+    }
     match &settings.tiles {
         Some(tiles) => state.with_tiles(tiles.clone()),
         None => state,

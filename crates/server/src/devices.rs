@@ -92,10 +92,16 @@ impl Authority {
         })
     }
 
+    /// Enrolment answers from now on tell devices to trust `identity`'s
+    /// anchors: the certificate the service serves TLS with. Set once, at
+    /// start-up.
+    pub(crate) fn trust_service(&self, identity: &Identity) {
+        let _ = self.server_anchors.set(identity.anchors());
+    }
+
     /// The TLS configuration of a Cursor-on-Target listener serving
     /// `identity`: a client may present a certificate of this CA, or none
-    /// (and then authenticate by token). Enrolment answers from then on
-    /// tell devices to trust `identity`'s anchors.
+    /// (and then authenticate by token).
     pub(crate) fn serve(&self, identity: &Identity) -> Result<Arc<ServerConfig>, TlsError> {
         let mut roots = RootCertStore::empty();
         roots
@@ -108,7 +114,6 @@ impl Authority {
         .allow_unauthenticated()
         .build()
         .map_err(|e| TlsError::DeviceCa(e.to_string()))?;
-        let _ = self.server_anchors.set(identity.anchors());
         identity.serve(verifier)
     }
 
@@ -143,7 +148,7 @@ impl Authority {
             expires_ms: now + CERTIFICATE_LIFE_MS,
         };
         let store = self.store.clone();
-        blocking(move || lock(&store).issued(&record)).await?;
+        crate::blocking::store(move || lock(&store).issued(&record)).await?;
         let mut trust = self.server_anchors.get().cloned().unwrap_or_default();
         trust.push(self.ca.clone());
         Ok(Issued {
@@ -160,7 +165,10 @@ impl Authority {
     ) -> Result<Option<Credential>, StoreError> {
         let sha256 = fingerprint(certificate);
         let store = self.store.clone();
-        blocking(move || lock(&store).credential(&sha256, deconflict_service::now_ms())).await
+        crate::blocking::store(move || {
+            lock(&store).credential(&sha256, deconflict_service::now_ms())
+        })
+        .await
     }
 }
 
@@ -171,19 +179,6 @@ fn fingerprint(certificate: &CertificateDer<'_>) -> [u8; 32] {
 
 fn lock(store: &Mutex<Devices>) -> std::sync::MutexGuard<'_, Devices> {
     store.lock().unwrap_or_else(PoisonError::into_inner)
-}
-
-/// Runs `f` on a blocking thread; its panic is this task's.
-async fn blocking<R: Send + 'static>(
-    f: impl FnOnce() -> Result<R, StoreError> + Send + 'static,
-) -> Result<R, StoreError> {
-    match tokio::task::spawn_blocking(f).await {
-        Ok(done) => done,
-        Err(e) => match e.try_into_panic() {
-            Ok(panic) => std::panic::resume_unwind(panic),
-            Err(_) => Err(StoreError::ConnectionStopped),
-        },
-    }
 }
 
 /// The request's DER: from PEM, or from bare base64 as some TAK clients

@@ -55,6 +55,7 @@
 //! rest within the grace period.
 
 mod auth;
+mod blocking;
 pub mod cot;
 mod devices;
 mod events;

@@ -133,6 +133,13 @@ impl AppState {
         &self.front.devices
     }
 
+    /// Enrolment answers from now on tell devices to trust `identity`: the
+    /// certificate the service serves HTTPS and Cursor-on-Target over TLS
+    /// with. A step of start-up, before the listeners.
+    pub fn enrol_against(&self, identity: &crate::tls::Identity) {
+        self.devices().trust_service(identity);
+    }
+
     /// The TLS configuration of a Cursor-on-Target listener serving
     /// `identity`, taking devices' certificates (see [`crate::devices`]).
     pub fn cot_tls(

@@ -144,7 +144,7 @@ pub(crate) async fn store<R: Send + 'static>(
     f: impl FnOnce(&mut Webhooks) -> Result<R, StoreError> + Send + 'static,
 ) -> Result<R, ApiError> {
     let registry = registry.clone();
-    let done = tokio::task::spawn_blocking(move || {
+    let done = crate::blocking::store(move || {
         let mut webhooks = registry
             .store
             .lock()
@@ -153,15 +153,11 @@ pub(crate) async fn store<R: Send + 'static>(
     })
     .await;
     match done {
-        Ok(Ok(value)) => Ok(value),
-        Ok(Err(e @ StoreError::TooManyWebhooks { .. })) => Err(ApiError::StateConflict {
+        Ok(value) => Ok(value),
+        Err(e @ StoreError::TooManyWebhooks { .. }) => Err(ApiError::StateConflict {
             code: "too_many_webhooks",
             detail: e.to_string(),
         }),
-        Ok(Err(e)) => {
-            tracing::error!(error = %e, "the webhooks table");
-            Err(ApiError::Internal)
-        }
         Err(e) => {
             tracing::error!(error = %e, "the webhooks table");
             Err(ApiError::Internal)

@@ -33,6 +33,7 @@ async fn serve_cot_tls(h: &Harness) -> (SocketAddr, CertificateDer<'static>) {
     std::fs::write(&cert, made.cert.pem()).unwrap();
     std::fs::write(&key, made.signing_key.serialize_pem()).unwrap();
     let identity = deconflict_server::tls::Identity::read(&cert, &key).unwrap();
+    h.state.enrol_against(&identity);
     let tls = h.state.cot_tls(&identity).unwrap();
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
