@@ -187,6 +187,23 @@ for (const [language, browserLocale, name] of [
   });
 }
 
+test("on a tablet (800×1280) in Arabic nothing overflows its panel, in any tab, for any role", async () => {
+  for (const [party, role] of ROLES) {
+    const session = await signIn(browser, demo.url, demo.tokens[party][role], { width: 800, height: 1280 }, "ar-IQ");
+    try {
+      const tabs = session.page.getByRole("tab");
+      for (let i = 0; i < (await tabs.count()); i++) {
+        await tabs.nth(i).click();
+        const tab = await tabs.nth(i).getAttribute("data-tab");
+        assert.deepEqual(await overflowing(session.page), [], `${party} ${role}, ${tab}`);
+      }
+      await screenshot(session.page, `ar-${party}-${role}-800x1280`);
+    } finally {
+      await session.context.close();
+    }
+  }
+});
+
 describe("the PMF's liaison officer in Arabic", () => {
   test("its alert is on top, red and in Arabic, with the time in UTC, before and after a reload", async () => {
     const session = await signIn(browser, demo.url, demo.tokens.pmf.operator, { width: 1280, height: 800 }, "ar-IQ");
