@@ -10,5 +10,7 @@ export function languageChoice(): HTMLElement {
     { id: "language", "data-testid": "language", onchange: (e: Event) => choose((e.target as HTMLSelectElement).value as (typeof LOCALES)[number]) },
     ...LOCALES.map((code) => h("option", { value: code, lang: code, selected: code === locale() }, t(`language.${code}`))),
   );
-  return h("div", { class: "language" }, h("label", { for: "language" }, t("language.label")), chooser);
+  // The chooser shows the language by its own name; its label is for screen
+  // readers, so that the bar keeps to one line at 1280 px.
+  return h("div", { class: "language" }, h("label", { for: "language", class: "unseen" }, t("language.label")), chooser);
 }
