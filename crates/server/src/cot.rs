@@ -166,10 +166,11 @@ pub async fn serve_cot(
     }
 }
 
-/// The Cursor-on-Target connections open, in all and by address, and the
-/// channel on which each party's devices hear each other's positions.
+/// The Cursor-on-Target connections open, in all and by address, the
+/// channel on which each party's devices hear each other's positions, and
+/// the sites they draw, shared.
 #[derive(Debug, Default)]
-pub(crate) struct Connections(Mutex<Open>, Relay);
+pub(crate) struct Connections(Mutex<Open>, Relay, crate::picture::SharedSites);
 
 /// One channel a party: a position one of its devices reports is relayed
 /// to its other devices, as a TAK server relays positions within a group,
@@ -207,6 +208,11 @@ struct Open {
 }
 
 impl Connections {
+    /// The sites devices draw, computed once for all those shown the same.
+    fn sites(&self) -> &crate::picture::SharedSites {
+        &self.2
+    }
+
     /// A number for a new connection, to tell its own relayed positions.
     fn number(&self) -> u64 {
         self.1.next_connection.fetch_add(1, Ordering::Relaxed)
@@ -681,19 +687,14 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
     let subscription = Subscription::from_now(state.service().clone(), actor.clone());
     // What the device draws to begin with; what changes from now on comes
     // through the subscription, and the sites' redraws.
-    let now = now_ms();
-    let Ok(((drawings, sites), seq)) = state
-        .read(|s| {
-            (
-                crate::picture::picture(&actor, s.view(&actor), now),
-                s.seq(),
-            )
-        })
+    let shared = state.cot_connections().sites();
+    let Ok((sites, activities)) = state
+        .read(|s| (shared.of(s, &actor), s.activities(&actor)))
         .await
     else {
         return;
     };
-    for drawing in drawings {
+    for drawing in crate::picture::picture(&actor, &sites, &activities, now_ms()) {
         if to_client.send(drawing).await.is_err() {
             return;
         }
@@ -702,7 +703,7 @@ async fn send_alerts(state: AppState, actor: Actor, to_client: mpsc::Sender<Stri
     // with the service); the connection aborts both when it closes.
     tokio::join!(
         send_events(&state, &actor, &to_client, subscription),
-        redraw_sites(&state, &actor, &to_client, sites, seq),
+        redraw_sites(&state, &actor, &to_client, sites),
     );
 }
 
@@ -773,40 +774,35 @@ async fn draw_events(
     true
 }
 
-/// Every [`SITES_REFRESH`] once the log has moved on, draws again the
-/// party's sites that changed, and takes off those gone (see
-/// [`crate::picture::Sites`]), until the client is gone. A state that
-/// cannot be read now is tried again at the next tick.
+/// Every [`SITES_REFRESH`], draws again the party's sites that changed, and
+/// takes off those gone (see [`crate::picture::Sites`]), until the client is
+/// gone. The sites are its audience's, shared (see
+/// [`crate::picture::SharedSites`]): the same ones as last time while the log
+/// has not moved, so nothing to compare. A state that cannot be read now is
+/// tried again at the next tick.
 async fn redraw_sites(
     state: &AppState,
     actor: &Actor,
     to_client: &mpsc::Sender<String>,
-    mut sites: crate::picture::Sites,
-    mut seq: Option<u64>,
+    mut sites: Arc<crate::picture::Sites>,
 ) {
+    let shared = state.cot_connections().sites();
     let mut tick = tokio::time::interval(SITES_REFRESH);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     loop {
         tick.tick().await;
-        let read = state
-            .read(|s| {
-                (s.seq() != seq).then(|| {
-                    (
-                        s.seq(),
-                        crate::picture::Sites::of(actor, s.declarations(actor)),
-                    )
-                })
-            })
-            .await;
-        let Ok(Some((at, next))) = read else {
+        let Ok(next) = state.read(|s| shared.of(s, actor)).await else {
             continue;
         };
+        if Arc::ptr_eq(&sites, &next) {
+            continue;
+        }
         for drawing in sites.changes(&next, now_ms()) {
             if to_client.send(drawing).await.is_err() {
                 return;
             }
         }
-        (sites, seq) = (next, at);
+        sites = next;
     }
 }
 

@@ -9,7 +9,9 @@
 //! sites, whenever what the API shows of them changes ([`Sites`]): moved,
 //! redeclared, newly declared or made public (drawn again), withdrawn or no
 //! longer public (taken off). A change to what the party cannot see changes
-//! none of its drawings, so its devices hear nothing of it.
+//! none of its drawings, so its devices hear nothing of it. The sites are
+//! computed once per position of the log for all the devices shown the same
+//! ([`SharedSites`]), not once per device.
 //!
 //! A unit is a MIL-STD-2525 symbol at its last reported position (or where
 //! it was declared); a site declared as a point is a symbol whose circle is
@@ -17,10 +19,9 @@
 //! of the area its buffer covers.
 
 use deconflict_cot::{FREEFORM_TYPE, Shape, Symbol};
-use deconflict_model::{
-    ActivityState, ActivityView, Actor, DeclarationView, StateView, Visibility,
-};
-use std::collections::BTreeMap;
+use deconflict_model::{ActivityState, ActivityView, Actor, DeclarationView, State, Visibility};
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, PoisonError};
 
 /// How long a drawing stands on a device that hears nothing more of it.
 const LIFE_MS: i64 = 24 * 60 * 60 * 1000;
@@ -33,23 +34,90 @@ const ACTIVITY_FILL: i32 = 0x301E_90FF;
 const SITE_STROKE: i32 = 0xFF2E_8B57_u32 as i32;
 const SITE_FILL: i32 = 0x302E_8B57;
 
-/// Every drawing of the party's picture, as of `view`, and the sites
-/// drawn, to redraw as they change.
-pub(crate) fn picture(viewer: &Actor, view: StateView, now_ms: i64) -> (Vec<String>, Sites) {
-    let sites = Sites::of(viewer, view.declarations);
+/// Every drawing of the party's picture: its `sites` and, of the
+/// `activities` it sees, its own cleared and active ones.
+pub(crate) fn picture(
+    viewer: &Actor,
+    sites: &Sites,
+    activities: &[ActivityView],
+    now_ms: i64,
+) -> Vec<String> {
     let mut out = sites.drawings(now_ms);
-    for a in view.activities.iter().filter(|a| a.owner == viewer.party) {
+    for a in activities.iter().filter(|a| a.owner == viewer.party) {
         if matches!(a.state, ActivityState::Cleared | ActivityState::Active) {
             out.extend(activity(a, now_ms));
         }
     }
-    (out, sites)
+    out
 }
 
 /// The declarations a party's devices draw, by uid: its own, and others'
 /// public ones, as the API shows them to it, and whether each is its own.
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub(crate) struct Sites(BTreeMap<String, (DeclarationView, bool)>);
+
+/// Those shown the same sites. [`State::declarations`] reads of its viewer
+/// the party and whether it is the coordinator, nothing else (a party's
+/// roles see the same, see `deconflict_model::sight`), so both make the key
+/// and the sites of one are never handed to another.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct Audience {
+    party: String,
+    coordinator: bool,
+}
+
+impl Audience {
+    fn of(viewer: &Actor) -> Audience {
+        Audience {
+            party: viewer.party.clone(),
+            coordinator: viewer.coordinator,
+        }
+    }
+}
+
+/// Each audience's sites as of one position of the log, computed once for
+/// all its devices, which each poll it: the views of every declaration are
+/// built under the command lock, so building them per device would hold
+/// every write up as devices are added. At most one entry an audience, and
+/// only of the log's last position: the rest is of no use to a device from
+/// then on.
+#[derive(Debug, Default)]
+pub(crate) struct SharedSites(Mutex<Known>);
+
+/// Each audience's sites, and the position of the log they are of.
+type Known = HashMap<Audience, (Option<u64>, Arc<Sites>)>;
+
+impl SharedSites {
+    /// What `viewer`'s devices draw as of `state`, the service's own (its
+    /// position names its content): the very `Arc` every device of its
+    /// audience gets until the log moves on.
+    pub(crate) fn of(&self, state: &State, viewer: &Actor) -> Arc<Sites> {
+        self.at(viewer, state.seq(), || {
+            Sites::of(viewer, state.declarations(viewer))
+        })
+    }
+
+    /// `viewer`'s sites as of log position `seq`, `compute`d unless they
+    /// are known. Two computing at once both compute, and the later is
+    /// kept: each is right for its position.
+    fn at(&self, viewer: &Actor, seq: Option<u64>, compute: impl FnOnce() -> Sites) -> Arc<Sites> {
+        let audience = Audience::of(viewer);
+        if let Some((at, sites)) = self.lock().get(&audience)
+            && *at == seq
+        {
+            return sites.clone();
+        }
+        let sites = Arc::new(compute());
+        let mut known = self.lock();
+        known.retain(|_, (at, _)| *at == seq);
+        known.insert(audience, (seq, sites.clone()));
+        sites
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 impl Sites {
     /// Of `declarations`, what the viewer's devices draw.
@@ -251,7 +319,51 @@ fn outline(
 
 #[cfg(test)]
 mod tests {
-    use super::cot_type;
+    use super::{SharedSites, Sites, cot_type};
+    use deconflict_model::{Actor, Role};
+    use std::cell::Cell;
+    use std::sync::Arc;
+
+    /// `cache.at(viewer, seq)`, counting in `computed` whether it computed.
+    fn at(cache: &SharedSites, viewer: &Actor, seq: u64, computed: &Cell<u32>) -> Arc<Sites> {
+        cache.at(viewer, Some(seq), || {
+            computed.set(computed.get() + 1);
+            Sites::default()
+        })
+    }
+
+    #[test]
+    fn shared_sites_are_computed_once_per_audience_and_position() {
+        let cache = SharedSites::default();
+        let computed = Cell::new(0);
+        let ngo = Actor::new("ngo", Role::Operator, "c1", false);
+        let first = at(&cache, &ngo, 7, &computed);
+        // Another device of the party, of another role: the same sites.
+        let viewer = Actor::new("ngo", Role::Viewer, "c2", false);
+        assert!(Arc::ptr_eq(&first, &at(&cache, &viewer, 7, &computed)));
+        assert_eq!(computed.get(), 1);
+
+        let pmf = Actor::new("pmf", Role::Operator, "c3", false);
+        let theirs = at(&cache, &pmf, 7, &computed);
+        assert!(!Arc::ptr_eq(&first, &theirs));
+        assert_eq!(computed.get(), 2);
+        // The coordinator is shown more of the same declarations.
+        let coordinator = Actor::new("ngo", Role::Approver, "c4", true);
+        assert!(!Arc::ptr_eq(
+            &first,
+            &at(&cache, &coordinator, 7, &computed)
+        ));
+        assert_eq!(computed.get(), 3);
+
+        let moved = at(&cache, &ngo, 8, &computed);
+        assert!(!Arc::ptr_eq(&first, &moved));
+        assert_eq!(computed.get(), 4);
+        assert!(Arc::ptr_eq(&moved, &at(&cache, &viewer, 8, &computed)));
+        assert_eq!(computed.get(), 4);
+        // What was of the old position is gone: asked again, it is computed.
+        assert!(!Arc::ptr_eq(&theirs, &at(&cache, &pmf, 7, &computed)));
+        assert_eq!(computed.get(), 5);
+    }
 
     #[test]
     fn symbols_by_whose_and_what() {

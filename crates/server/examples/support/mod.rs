@@ -46,8 +46,20 @@ impl Client {
         token: &str,
         body: &str,
     ) -> std::io::Result<(u16, String)> {
+        self.call_with_headers(method, path, token, "", body).await
+    }
+
+    /// [`Client::call`] with further header lines (each ending in CRLF).
+    pub(crate) async fn call_with_headers(
+        &mut self,
+        method: &str,
+        path: &str,
+        token: &str,
+        headers: &str,
+        body: &str,
+    ) -> std::io::Result<(u16, String)> {
         let request = format!(
-            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nAuthorization: Bearer {token}\r\n{headers}Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
             self.addr,
             body.len()
         );

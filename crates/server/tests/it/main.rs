@@ -23,6 +23,8 @@
 //! - `connections`: on real sockets, the timeouts, caps and rate limits of
 //!   Cursor-on-Target and HTTP connections, failed authentications limited
 //!   per address, and a stop that does not wait for open streams;
+//! - `cot_pictures`: what TAK devices of several parties draw, computed
+//!   once per party and never handed to another;
 //! - `tiles`: the deployment's ground, `/v1/map` and an MBTiles file's
 //!   tiles, the same bytes for every party and refused without a token;
 //! - `failover`: nodes on PostgreSQL with a synchronous standby, the
@@ -32,6 +34,7 @@ mod alerts;
 mod api;
 mod connections;
 mod contract;
+mod cot_pictures;
 mod devices;
 mod failover;
 mod flooding;
