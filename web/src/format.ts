@@ -2,7 +2,7 @@
 // so, as coordination cells work; dates in the language's own way, digits
 // Latin, so that times and grid references read the same on every screen.
 
-import { locale, rightToLeft, t, term } from "./i18n";
+import { type MessageKey, locale, rightToLeft, t, term } from "./i18n";
 import type { Side } from "./types";
 
 const HOUR = 3_600_000;
@@ -23,17 +23,20 @@ const dateFormats = new Map<string, Intl.DateTimeFormat | null>();
 
 /**
  * The date in the console's language: ISO in English (as the cells write
- * it), else the locale's medium date with Latin digits, or ISO where the
- * browser has no data for the locale.
+ * it), else the locale's medium date with Latin digits, or, where the
+ * browser has no data for the locale (Chromium has none for Sorani), the
+ * day, the catalogue's month and the year.
  */
 function dateOf(date: Date, iso: string): string {
   const language = locale();
+  if (language === "en") return iso.slice(0, 10);
   if (!dateFormats.has(language)) {
     const tag = `${language}-IQ-u-nu-latn`;
-    const known = language !== "en" && Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
+    const known = Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
     dateFormats.set(language, known ? new Intl.DateTimeFormat(tag, { timeZone: "UTC", dateStyle: "medium" }) : null);
   }
-  return dateFormats.get(language)?.format(date) ?? iso.slice(0, 10);
+  const month = t(`format.month.${date.getUTCMonth() + 1}` as MessageKey);
+  return dateFormats.get(language)?.format(date) ?? t("format.date", { day: String(date.getUTCDate()), month, year: String(date.getUTCFullYear()) });
 }
 
 /** A window, open-ended when `to` is null. */

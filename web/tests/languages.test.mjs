@@ -246,6 +246,18 @@ describe("the PMF's liaison officer in Arabic", () => {
   });
 });
 
+test("in Kurdish, where the browser knows no Kurdish calendar, a date names its month in Kurdish", async () => {
+  const MONTHS = /\b\d{1,2}ی (کانوونی دووەم|شوبات|ئازار|نیسان|ئایار|حوزەیران|تەممووز|ئاب|ئەیلوول|تشرینی یەکەم|تشرینی دووەم|کانوونی یەکەم)ی \d{4} \d{2}:\d{2} UTC/;
+  const session = await signIn(browser, demo.url, demo.tokens.pmf.operator, { width: 1280, height: 800 }, "ckb-IQ");
+  try {
+    const first = session.page.locator("[data-testid=urgent] li").first();
+    await first.waitFor({ timeout: 5_000 });
+    assert.match(await first.textContent(), MONTHS);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test("the joc's refusal by the service is told in Arabic, naming what the code means", async () => {
   const session = await signIn(browser, demo.url, demo.tokens.joc.approver, { width: 1280, height: 800 }, "ar-IQ");
   try {
