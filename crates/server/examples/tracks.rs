@@ -23,7 +23,8 @@
 //!    token).
 //!
 //! ```sh
-//! cargo build --release -p deconflict -p deconflict-server --example tracks
+//! cargo build --release -p deconflict
+//! cargo build --release -p deconflict-server --example tracks
 //! target/release/deconflict demo --rate-limit-per-s 0 --log warn --cot-listen 127.0.0.1:8087
 //! target/release/examples/tracks --url http://127.0.0.1:8080 --cot 127.0.0.1:8087 \
 //!     --coalition "$COALITION_OPERATOR" --pmf "$PMF_OPERATOR" --metrics "$DCF_METRICS"
