@@ -35,8 +35,10 @@ function dateOf(date: Date, iso: string): string {
     const known = Intl.DateTimeFormat.supportedLocalesOf([tag]).length > 0;
     dateFormats.set(language, known ? new Intl.DateTimeFormat(tag, { timeZone: "UTC", dateStyle: "medium" }) : null);
   }
+  const known = dateFormats.get(language);
+  if (known) return known.format(date);
   const month = t(`format.month.${date.getUTCMonth() + 1}` as MessageKey);
-  return dateFormats.get(language)?.format(date) ?? t("format.date", { day: String(date.getUTCDate()), month, year: String(date.getUTCFullYear()) });
+  return t("format.date", { day: String(date.getUTCDate()), month, year: String(date.getUTCFullYear()) });
 }
 
 /** A window, open-ended when `to` is null. */
