@@ -13,6 +13,7 @@ import {
   launchBrowser,
   openTab,
   overflowing,
+  raisePmfAlert,
   screenshot,
   showAllTimes,
   signIn,
@@ -424,38 +425,11 @@ describe("live events reach the PMF's page without a reload", () => {
     const { page } = sessions.pmf;
     await page.evaluate(() => (window.notReloaded = true));
     await openTab(page, "Notifications");
-    const now = Date.now();
-    // Declared 2 km west of where it will report: the strike meets nothing when submitted.
-    const unit = await post(tokens.pmf.operator, "/v1/declarations", {
-      kind: "unit_position",
-      label: PMF_TRACKED,
-      geometry: { type: "Point", coordinates: [40.27, 33.035] },
-      buffer_m: 50,
-      valid_from: iso(now),
-      valid_to: iso(now + 24 * HOUR),
-      tracking: { report_interval_s: 30, cot_uid: "TEST-1" },
+    const { unit, conflictId } = await raisePmfAlert(demo, {
+      unitLabel: PMF_TRACKED,
+      strikeLabel: LIVE_STRIKE,
+      cotUid: "TEST-1",
     });
-    // 400 m east of where the unit will report.
-    const strike = await post(tokens.coalition.operator, "/v1/activities", {
-      kind: "air_strike",
-      label: LIVE_STRIKE,
-      geometry: { type: "Point", coordinates: [40.2981, 33.035] },
-      buffer_m: 800,
-      altitude_m: [0, 6000],
-      start: iso(now + HOUR),
-      end: iso(now + 2 * HOUR),
-    });
-    assert.deepEqual(strike.conflicts, [], "the strike meets nothing where the unit was declared");
-    const cleared = await post(tokens.joc.approver, `/v1/activities/${strike.id}/clear`, {
-      reason: "Nothing declared within the hazard",
-    });
-    assert.equal(cleared.state, "cleared");
-
-    const moved = await post(tokens.pmf.operator, "/v1/tracks", {
-      reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 33.035, lon: 40.2938, ce_m: 10 }],
-    });
-    assert.equal(moved.alerts.length, 1, "the report puts the unit inside the cleared hazard");
-    const [conflictId] = moved.alerts;
 
     const card = page.locator(`[data-testid=urgent] li[data-urgent=alert][data-subject=${conflictId}]`);
     await card.waitFor({ timeout: 5_000 });

@@ -163,6 +163,49 @@ export async function api(url, token, path, init = {}) {
   return response.json();
 }
 
+/**
+ * The PMF's alert, raised as it would be on the ground, west of ar-Rutba
+ * where the scenario has nothing: a PMF unit declared 2 km west of a
+ * coalition strike the joc clears (the strike meets nothing when
+ * submitted), which then reports itself 400 m inside the strike's hazard.
+ * Returns the unit's declaration, the strike and the conflict it alerts of.
+ */
+export async function raisePmfAlert(demo, { unitLabel, strikeLabel, cotUid }) {
+  const { tokens } = demo;
+  const post = (token, path, body) => api(demo.url, token, path, { method: "POST", body: JSON.stringify(body) });
+  const iso = (ms) => new Date(ms).toISOString();
+  const hour = 3_600_000;
+  const now = Date.now();
+  const unit = await post(tokens.pmf.operator, "/v1/declarations", {
+    kind: "unit_position",
+    label: unitLabel,
+    geometry: { type: "Point", coordinates: [40.27, 33.035] },
+    buffer_m: 50,
+    valid_from: iso(now),
+    valid_to: iso(now + 24 * hour),
+    tracking: { report_interval_s: 30, ...(cotUid ? { cot_uid: cotUid } : {}) },
+  });
+  const strike = await post(tokens.coalition.operator, "/v1/activities", {
+    kind: "air_strike",
+    label: strikeLabel,
+    geometry: { type: "Point", coordinates: [40.2981, 33.035] },
+    buffer_m: 800,
+    altitude_m: [0, 6000],
+    start: iso(now + hour),
+    end: iso(now + 2 * hour),
+  });
+  if (strike.conflicts.length !== 0) throw new Error("the strike met something where the unit was declared");
+  const cleared = await post(tokens.joc.approver, `/v1/activities/${strike.id}/clear`, {
+    reason: "Nothing declared within the hazard",
+  });
+  if (cleared.state !== "cleared") throw new Error(`the joc's clearance left the strike ${cleared.state}`);
+  const moved = await post(tokens.pmf.operator, "/v1/tracks", {
+    reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 33.035, lon: 40.2938, ce_m: 10 }],
+  });
+  if (moved.alerts.length !== 1) throw new Error(`the report raised ${moved.alerts.length} alerts, not 1`);
+  return { unit, strike, conflictId: moved.alerts[0] };
+}
+
 /** Shows every object whatever its time, so that assertions do not depend on the clock. */
 export async function showAllTimes(page) {
   await page.locator("#ahead").selectOption("all");

@@ -9,7 +9,17 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { api, axeViolations, launchBrowser, overflowing, screenshot, showAllTimes, signIn, startDemo } from "./harness.mjs";
+import {
+  api,
+  axeViolations,
+  launchBrowser,
+  overflowing,
+  raisePmfAlert,
+  screenshot,
+  showAllTimes,
+  signIn,
+  startDemo,
+} from "./harness.mjs";
 
 const HOUR = 3_600_000;
 const iso = (ms) => new Date(ms).toISOString();
@@ -55,30 +65,11 @@ after(async () => {
 async function raiseAlertForPmf() {
   const { tokens } = demo;
   const post = (token, path, body) => api(demo.url, token, path, { method: "POST", body: JSON.stringify(body) });
+  await raisePmfAlert(demo, {
+    unitLabel: "Languages test: PMF patrol west of ar-Rutba",
+    strikeLabel: "Languages test: strike west of ar-Rutba",
+  });
   const now = Date.now();
-  const unit = await post(tokens.pmf.operator, "/v1/declarations", {
-    kind: "unit_position",
-    label: "Languages test: PMF patrol west of ar-Rutba",
-    geometry: { type: "Point", coordinates: [40.27, 33.035] },
-    buffer_m: 50,
-    valid_from: iso(now),
-    valid_to: iso(now + 24 * HOUR),
-    tracking: { report_interval_s: 30 },
-  });
-  const strike = await post(tokens.coalition.operator, "/v1/activities", {
-    kind: "air_strike",
-    label: "Languages test: strike west of ar-Rutba",
-    geometry: { type: "Point", coordinates: [40.2981, 33.035] },
-    buffer_m: 800,
-    altitude_m: [0, 6000],
-    start: iso(now + HOUR),
-    end: iso(now + 2 * HOUR),
-  });
-  await post(tokens.joc.approver, `/v1/activities/${strike.id}/clear`, { reason: "Nothing declared within the hazard" });
-  const moved = await post(tokens.pmf.operator, "/v1/tracks", {
-    reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 33.035, lon: 40.2938, ce_m: 10 }],
-  });
-  assert.equal(moved.alerts.length, 1, "the report puts the PMF's unit inside the cleared hazard");
   const held = await post(tokens.coalition.operator, "/v1/activities", {
     kind: "air_strike",
     label: "Languages test: strike beside the PMF's patrol",
@@ -174,7 +165,7 @@ for (const [language, browserLocale, name] of [
           assert.ok(side.x < map.x, `the side panel is on the left, mirrored (${party} ${role})`);
           const left = english(await mainViewText(page), await dataOf(token));
           assert.deepEqual(left, [], `English left in ${name} for ${party} ${role}`);
-          assert.deepEqual(await overflowing(page), [], `${party} ${role} in ${name}`);
+          await assertNothingOverflowsAnyTab(page, `${party} ${role} in ${name}`);
           await page.locator("[data-tab=notifications]").click();
           assert.deepEqual(await axeViolations(page), [], `${party} ${role} in ${name}`);
           await screenshot(page, `${language}-${party}-${role}`);
@@ -184,25 +175,30 @@ for (const [language, browserLocale, name] of [
         }
       }
     });
+
+    test("on a tablet (800×1280) nothing overflows its panel, in any tab, for any role", async () => {
+      for (const [party, role] of ROLES) {
+        const session = await signIn(browser, demo.url, demo.tokens[party][role], { width: 800, height: 1280 }, browserLocale);
+        try {
+          await assertNothingOverflowsAnyTab(session.page, `${party} ${role} in ${name}, 800×1280`);
+          await screenshot(session.page, `${language}-${party}-${role}-800x1280`);
+        } finally {
+          await session.context.close();
+        }
+      }
+    });
   });
 }
 
-test("on a tablet (800×1280) in Arabic nothing overflows its panel, in any tab, for any role", async () => {
-  for (const [party, role] of ROLES) {
-    const session = await signIn(browser, demo.url, demo.tokens[party][role], { width: 800, height: 1280 }, "ar-IQ");
-    try {
-      const tabs = session.page.getByRole("tab");
-      for (let i = 0; i < (await tabs.count()); i++) {
-        await tabs.nth(i).click();
-        const tab = await tabs.nth(i).getAttribute("data-tab");
-        assert.deepEqual(await overflowing(session.page), [], `${party} ${role}, ${tab}`);
-      }
-      await screenshot(session.page, `ar-${party}-${role}-800x1280`);
-    } finally {
-      await session.context.close();
-    }
+/** Opens every tab of the side panel in turn and measures it in the page. */
+async function assertNothingOverflowsAnyTab(page, who) {
+  const tabs = page.getByRole("tab");
+  for (let i = 0; i < (await tabs.count()); i++) {
+    await tabs.nth(i).click();
+    const tab = await tabs.nth(i).getAttribute("data-tab");
+    assert.deepEqual(await overflowing(page), [], `${who}, ${tab}`);
   }
-});
+}
 
 describe("the PMF's liaison officer in Arabic", () => {
   test("its alert is on top, red and in Arabic, with the time in UTC, before and after a reload", async () => {
