@@ -9,6 +9,9 @@
 //! (`DECONFLICT_WRITE_GOLDEN=1 cargo test -p deconflict-record --test
 //! golden` writes it), never an edit of an old one.
 
+mod commands;
+
+use commands::{EVERY_COMMAND, name};
 use deconflict_model::{
     Actor, Command, ENTRY_VERSION, Entropy, Entry, ObjectRef, Policy, Role, State,
 };
@@ -373,47 +376,6 @@ fn check_fire(log: &mut Log, t: impl Fn(i64) -> i64) -> String {
     );
     raised.outcome.stop.unwrap().id.to_string()
 }
-
-/// The command's name, by a match with no wildcard: a new command does not
-/// compile until the golden log holds one.
-fn name(command: &Command) -> &'static str {
-    match command {
-        Command::Declare(_) => "declare",
-        Command::Amend { .. } => "amend",
-        Command::Withdraw { .. } => "withdraw",
-        Command::Import { .. } => "import",
-        Command::SubmitActivity(_) => "submit_activity",
-        Command::Clear { .. } => "clear",
-        Command::Hold { .. } => "hold",
-        Command::Deny { .. } => "deny",
-        Command::Start { .. } => "start",
-        Command::Complete { .. } => "complete",
-        Command::Cancel { .. } => "cancel",
-        Command::Acknowledge { .. } => "acknowledge",
-        Command::Override { .. } => "override",
-        Command::MarkDelivered { .. } => "mark_delivered",
-        Command::ReportIncident(_) => "report_incident",
-        Command::SetIncidentStatus { .. } => "set_incident_status",
-        Command::Reveal { .. } => "reveal",
-        Command::GrantEvidence { .. } => "grant_evidence",
-        Command::SuspendHolds { .. } => "suspend_holds",
-        Command::Dispute { .. } => "dispute",
-        Command::SetRule { .. } => "set_rule",
-        Command::RaiseStop { .. } => "raise_stop",
-        Command::LiftStop { .. } => "lift_stop",
-        Command::AcknowledgeStop { .. } => "acknowledge_stop",
-        Command::AcknowledgeAlert { .. } => "acknowledge_alert",
-        Command::RespondIncident { .. } => "respond_incident",
-        Command::Reconfirm { .. } => "reconfirm",
-        Command::Challenge { .. } => "challenge",
-        Command::AnswerChallenge { .. } => "answer_challenge",
-        Command::RuleChallenge { .. } => "rule_challenge",
-        Command::Track { .. } => "track",
-        Command::Sweep => "sweep",
-    }
-}
-
-const EVERY_COMMAND: usize = 32;
 
 /// One line of the golden file.
 fn line(entry: &Entry, secret: &SaltSecret) -> Value {

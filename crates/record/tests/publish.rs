@@ -3,8 +3,11 @@
 //! every command of the model with every kind of outcome, with random
 //! labels, parties, ids and times.
 
+mod commands;
+
+use commands::{EVERY_COMMAND, name};
 use deconflict_ledger::Hash;
-use deconflict_model::{Actor, Command, Entry, Outcome, Role};
+use deconflict_model::{Actor, Entry, Outcome, Role};
 use deconflict_record::{
     LEAF_VERSION, MIN_FIELDS, NotAnEntry, Payload, PayloadError, SaltSecret, WHOLE, fields_hex,
     leaf_hash_of, publish, sealed, units,
@@ -166,48 +169,6 @@ fn commands(s: &Secrets) -> Vec<Value> {
         json!({"acknowledge_alert": {"entry": s.time_ms.unsigned_abs() % 1000 + 1, "index": 2}}),
     ]
 }
-
-/// The command's name, by a match with no wildcard: a new command does not
-/// compile until [`commands`] holds one.
-fn name(command: &Command) -> &'static str {
-    match command {
-        Command::Declare(_) => "declare",
-        Command::Amend { .. } => "amend",
-        Command::Withdraw { .. } => "withdraw",
-        Command::Import { .. } => "import",
-        Command::SubmitActivity(_) => "submit_activity",
-        Command::Clear { .. } => "clear",
-        Command::Hold { .. } => "hold",
-        Command::Deny { .. } => "deny",
-        Command::Start { .. } => "start",
-        Command::Complete { .. } => "complete",
-        Command::Cancel { .. } => "cancel",
-        Command::Acknowledge { .. } => "acknowledge",
-        Command::Override { .. } => "override",
-        Command::MarkDelivered { .. } => "mark_delivered",
-        Command::ReportIncident(_) => "report_incident",
-        Command::SetIncidentStatus { .. } => "set_incident_status",
-        Command::Reveal { .. } => "reveal",
-        Command::GrantEvidence { .. } => "grant_evidence",
-        Command::SuspendHolds { .. } => "suspend_holds",
-        Command::Dispute { .. } => "dispute",
-        Command::SetRule { .. } => "set_rule",
-        Command::RaiseStop { .. } => "raise_stop",
-        Command::LiftStop { .. } => "lift_stop",
-        Command::AcknowledgeStop { .. } => "acknowledge_stop",
-        Command::AcknowledgeAlert { .. } => "acknowledge_alert",
-        Command::RespondIncident { .. } => "respond_incident",
-        Command::Reconfirm { .. } => "reconfirm",
-        Command::Challenge { .. } => "challenge",
-        Command::AnswerChallenge { .. } => "answer_challenge",
-        Command::RuleChallenge { .. } => "rule_challenge",
-        Command::Track { .. } => "track",
-        Command::Sweep => "sweep",
-    }
-}
-
-/// The arms of [`name`].
-const EVERY_COMMAND: usize = 32;
 
 /// An outcome with something in every field the model has.
 fn rich_outcome(s: &Secrets, opened: usize) -> Outcome {
