@@ -12,12 +12,15 @@
 //!
 //! Entries come from the service's feed of durable entries ([`Feed`]),
 //! which publishes them only once they are durable, like any answer. Their
-//! events are built when the first subscriber of an audience reads them,
-//! once for all, against the state as it then stands (milliseconds later
-//! for a live subscriber): building them on the command path, for every
+//! events are built once for each audience that has a subscriber, by one
+//! task of that audience's, against the state as it then stands
+//! (milliseconds later): building them on the command path, for every
 //! entry and every recipient whether anyone listens or not, took a third of
-//! a track batch's time. A subscriber further behind than the ring gets its
-//! events rebuilt from the log the same way.
+//! a track batch's time. Its subscriptions read what the task keeps and are
+//! woken only when it holds something new for them, so a party's hundred
+//! devices cost little more than one while the log moves on with other
+//! parties' business. A subscriber further behind than what the task keeps
+//! builds its own events the same way, from the feed or the log.
 //!
 //! [`Feed`]: crate::Feed
 
@@ -28,8 +31,8 @@ use deconflict_model::{
     IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role, RuleVersion, State,
     StopId, StopView, incident_volume,
 };
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::collections::VecDeque;
+use std::sync::{Arc, Mutex, PoisonError, Weak};
 use tokio::sync::watch;
 
 /// Who an event is for.
@@ -230,38 +233,201 @@ impl Event {
     }
 }
 
-/// The events already built, by entry and audience: each entry's events
-/// for an audience are built once, when its first subscriber reads them,
-/// and kept as long as the feed keeps the entry.
+/// The events of recent entries, for each audience someone subscribes to.
+/// One task an audience reads each durable entry once, builds its events
+/// for that audience and keeps those that hold any; every subscription of
+/// the audience reads them there, and is woken only when its audience has
+/// something new, not at every entry of the log. The task ends once the
+/// audience's last subscription is gone.
 #[derive(Debug, Default)]
-pub(crate) struct Built(Mutex<BTreeMap<u64, ByAudience>>);
+pub(crate) struct Audiences(Mutex<Vec<(Audience, Weak<Shared>)>>);
 
-/// One entry's events, for each audience that has read them.
-type ByAudience = Vec<(Audience, Arc<[Event]>)>;
-
-impl Built {
-    fn get(&self, seq: u64, audience: &Audience) -> Option<Arc<[Event]>> {
-        let built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        built
-            .get(&seq)?
+impl Audiences {
+    /// The audience's shared events, its task started if none runs.
+    fn join(&self, service: &Service, audience: &Audience) -> Arc<Shared> {
+        let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        all.retain(|(_, shared)| shared.strong_count() > 0);
+        let running = all
             .iter()
             .find(|(a, _)| a == audience)
-            .map(|(_, events)| events.clone())
+            .and_then(|(_, shared)| shared.upgrade());
+        if let Some(shared) = running {
+            return shared;
+        }
+        let start = service.feed().durable();
+        let shared = Arc::new(Shared::new(start, crate::feed::RING));
+        all.push((audience.clone(), Arc::downgrade(&shared)));
+        tokio::spawn(follow(
+            service.clone(),
+            audience.clone(),
+            Arc::downgrade(&shared),
+            start,
+        ));
+        shared
+    }
+}
+
+/// One audience's recent events, as its task builds them.
+#[derive(Debug)]
+struct Shared {
+    ring: Mutex<Ring>,
+    /// How many entries' events the ring keeps.
+    capacity: usize,
+    /// The last entry that held events for the audience.
+    latest: watch::Sender<u64>,
+}
+
+#[derive(Debug)]
+struct Ring {
+    /// Every entry after this one and up to `read` has its events here, if
+    /// it has any; a subscription further behind builds its own.
+    covers_after: u64,
+    /// The last entry whose events were built.
+    read: u64,
+    /// The entries that hold events, oldest first.
+    events: VecDeque<(u64, Arc<[Event]>)>,
+}
+
+impl Shared {
+    fn new(start: u64, capacity: usize) -> Shared {
+        Shared {
+            capacity,
+            ring: Mutex::new(Ring {
+                covers_after: start,
+                read: start,
+                events: VecDeque::new(),
+            }),
+            latest: watch::Sender::new(start),
+        }
     }
 
-    fn keep(&self, seq: u64, audience: &Audience, events: Arc<[Event]>) {
-        let mut built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        built
-            .entry(seq)
-            .or_default()
-            .push((audience.clone(), events));
-        while built.len() > crate::feed::RING {
-            built.pop_first();
+    fn ring(&self) -> std::sync::MutexGuard<'_, Ring> {
+        self.ring.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Keeps the events built of the entries up to `read`, and wakes the
+    /// audience's subscriptions if there are any.
+    fn keep(&self, read: u64, built: Vec<(u64, Arc<[Event]>)>) {
+        let newest = built.last().map(|(seq, _)| *seq);
+        let mut ring = self.ring();
+        ring.events.extend(built);
+        while ring.events.len() > self.capacity {
+            if let Some((seq, _)) = ring.events.pop_front() {
+                ring.covers_after = seq;
+            }
+        }
+        ring.read = read;
+        drop(ring);
+        if let Some(newest) = newest {
+            self.latest.send_replace(newest);
+        }
+    }
+
+    /// The events after entry `cursor` (of at most [`CATCH_UP_BATCH`]
+    /// entries) and the entry they reach to; `Err` with the first entry
+    /// the ring covers if `cursor` is behind it.
+    fn after(&self, cursor: u64) -> Result<(Vec<Event>, u64), u64> {
+        let ring = self.ring();
+        if cursor < ring.covers_after {
+            return Err(ring.covers_after);
+        }
+        let first = ring.events.partition_point(|(seq, _)| *seq <= cursor);
+        let taken: Vec<_> = ring.events.range(first..).take(CATCH_UP_BATCH).collect();
+        let reached = if taken.len() == CATCH_UP_BATCH {
+            taken.last().map_or(ring.read, |(seq, _)| *seq)
+        } else {
+            ring.read
+        };
+        let events = taken
+            .into_iter()
+            .flat_map(|(_, events)| events.iter().cloned())
+            .collect();
+        Ok((events, reached.max(cursor)))
+    }
+}
+
+/// The audience's task (see [`Audiences`]): builds the events of each
+/// durable entry after `read` until the service stops or fails, or the
+/// audience has no subscription left. An entry that cannot be read now is
+/// tried again.
+async fn follow(service: Service, audience: Audience, shared: Weak<Shared>, mut read: u64) {
+    let mut durable = service.feed().subscribe();
+    let mut stopping = service.stopping();
+    loop {
+        let until = tokio::select! {
+            biased;
+            _ = stopping.wait_for(|&stopping| stopping) => return,
+            durable = durable.wait_for(|&durable| durable > read) => match durable {
+                Ok(durable) => *durable,
+                Err(_) => return,
+            },
+        };
+        let Some(shared) = shared.upgrade() else {
+            return;
+        };
+        let until = until.min(read + CATCH_UP_BATCH as u64);
+        match build(&service, &audience, read, until).await {
+            Ok(built) => {
+                shared.keep(until, built);
+                read = until;
+            }
+            Err(_) if service.failed() => {
+                // The state is no longer trusted: nothing more is told, and
+                // the audience's subscriptions, woken, end.
+                shared.latest.send_modify(|_| {});
+                return;
+            }
+            Err(error) => {
+                tracing::warn!(%error, ?audience, "building events; trying again");
+                tokio::time::sleep(RETRY_AFTER).await;
+            }
         }
     }
 }
 
-/// Entries read from the log at once when a subscriber is behind the ring.
+/// How long the audience's task waits before reading the state again after
+/// it could not.
+const RETRY_AFTER: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// The audience's events of entries `after + 1 ..= until`, by entry (those
+/// that hold any), built against the current state; the entries from the
+/// feed while it still has them, else from the log.
+async fn build(
+    service: &Service,
+    audience: &Audience,
+    after: u64,
+    until: u64,
+) -> Result<Vec<(u64, Arc<[Event]>)>, Error> {
+    let entries: Vec<Arc<Entry>> = match service.feed().recent(after, until) {
+        Some(recent) => recent,
+        None => {
+            let log = service.log().clone();
+            let stored = tokio::task::spawn_blocking(move || log.read(after + 1, CATCH_UP_BATCH))
+                .await
+                .map_err(|_| Error::Internal)?
+                .map_err(|_| Error::Internal)?;
+            stored
+                .iter()
+                .filter(|s| s.seq <= until)
+                .filter_map(|s| Entry::decode(&s.body).ok())
+                .map(Arc::new)
+                .collect()
+        }
+    };
+    service
+        .read(|state| {
+            entries
+                .iter()
+                .map(|entry| (entry.seq, events_of(state, entry, audience)))
+                .filter(|(_, events)| !events.is_empty())
+                .map(|(seq, events)| (seq, events.into()))
+                .collect()
+        })
+        .await
+}
+
+/// Entries read at once: by an audience's task, and by a subscriber
+/// catching up from further back than its audience's events go.
 const CATCH_UP_BATCH: usize = 1024;
 
 /// One credential's place in the events: what an event stream, a webhook
@@ -274,36 +440,29 @@ pub struct Subscription {
     audience: Audience,
     /// The last sequence number whose events were handed out.
     cursor: u64,
-    durable: watch::Receiver<u64>,
+    /// The audience's shared events, and their newest entry, once read.
+    joined: Option<(Arc<Shared>, watch::Receiver<u64>)>,
     lease: Lease,
 }
 
 impl Subscription {
-    /// Events after entry `cursor`, for `caller`; `durable` from
-    /// [`crate::Feed::subscribe`], taken before `cursor` was checked
-    /// against it.
-    pub fn new(
-        service: Service,
-        caller: Actor,
-        cursor: u64,
-        durable: watch::Receiver<u64>,
-    ) -> Subscription {
+    /// Events after entry `cursor`, for `caller`.
+    pub fn new(service: Service, caller: Actor, cursor: u64) -> Subscription {
         let lease = service.lease(&caller.credential_id);
         Subscription {
             audience: Audience::of(&caller),
             service,
             caller,
             cursor,
-            durable,
+            joined: None,
             lease,
         }
     }
 
     /// Events from the log's durable end on, for `caller`.
     pub fn from_now(service: Service, caller: Actor) -> Subscription {
-        let durable = service.feed().subscribe();
-        let cursor = *durable.borrow();
-        Subscription::new(service, caller, cursor, durable)
+        let cursor = service.feed().durable();
+        Subscription::new(service, caller, cursor)
     }
 
     /// The last entry whose events were handed out: where a new
@@ -319,78 +478,45 @@ impl Subscription {
     }
 
     /// The caller's next events: those of the next durable entries that
-    /// hold any, waiting for them; `None` once the subscription has ended.
+    /// hold any, waiting for them; `None` once the subscription has ended,
+    /// or the service has stopped trusting its state.
     pub async fn next_batch(&mut self) -> Option<Vec<Event>> {
+        let (shared, latest) = self.joined.get_or_insert_with(|| {
+            let shared = self.service.audiences().join(&self.service, &self.audience);
+            let latest = shared.latest.subscribe();
+            (shared, latest)
+        });
         loop {
+            if self.service.failed() {
+                return None;
+            }
             let cursor = self.cursor;
-            let until = tokio::select! {
-                biased;
-                _ = self.lease.end() => return None,
-                durable = self.durable.wait_for(|&durable| durable > cursor) => *durable.ok()?,
+            let (events, reached) = match shared.after(cursor) {
+                Ok(taken) => taken,
+                Err(covers_after) => {
+                    // Further back than the audience's events go: its own,
+                    // from the feed or the log.
+                    let until = covers_after.min(cursor + CATCH_UP_BATCH as u64);
+                    let built = build(&self.service, &self.audience, cursor, until).await;
+                    let events = built.ok()?.into_iter().flat_map(|(_, e)| e.to_vec());
+                    (events.collect(), until)
+                }
             };
-            let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
-            let events: Vec<Event> = match self.service.feed().recent(self.cursor, until) {
-                Some(recent) => self.built(&recent).await.ok()?,
-                None => self.rebuild(until).await.ok()?,
-            };
-            self.cursor = until;
-            if self.ended() {
+            self.cursor = reached;
+            if self.lease.ended().is_some() {
                 return None;
             }
             if !events.is_empty() {
                 return Some(events);
             }
+            if reached == cursor {
+                tokio::select! {
+                    biased;
+                    _ = self.lease.end() => return None,
+                    changed = latest.wait_for(|&newest| newest > cursor) => { changed.ok()?; }
+                }
+            }
         }
-    }
-
-    /// The caller's events of recent entries, built now where its
-    /// audience has not read them yet.
-    async fn built(&self, recent: &[Arc<Entry>]) -> Result<Vec<Event>, Error> {
-        let cache = self.service.built();
-        let audience = &self.audience;
-        let mut built: Vec<Option<Arc<[Event]>>> =
-            recent.iter().map(|e| cache.get(e.seq, audience)).collect();
-        if built.iter().any(Option::is_none) {
-            self.service
-                .read(|state| {
-                    for (entry, slot) in recent.iter().zip(&mut built).filter(|(_, b)| b.is_none())
-                    {
-                        let events: Arc<[Event]> = events_of(state, entry, audience).into();
-                        cache.keep(entry.seq, audience, events.clone());
-                        *slot = Some(events);
-                    }
-                })
-                .await?;
-        }
-        Ok(built
-            .into_iter()
-            .flatten()
-            .flat_map(|e| e.to_vec())
-            .collect())
-    }
-
-    /// The events of entries `cursor + 1 ..= until`, read back from the log
-    /// and built against the current state.
-    async fn rebuild(&self, until: u64) -> Result<Vec<Event>, Error> {
-        let log = self.service.log().clone();
-        let from = self.cursor + 1;
-        let stored = tokio::task::spawn_blocking(move || log.read(from, CATCH_UP_BATCH))
-            .await
-            .map_err(|_| Error::Internal)?
-            .map_err(|_| Error::Internal)?;
-        let entries: Vec<Entry> = stored
-            .iter()
-            .filter(|s| s.seq <= until)
-            .filter_map(|s| Entry::decode(&s.body).ok())
-            .collect();
-        self.service
-            .read(|state| {
-                entries
-                    .iter()
-                    .flat_map(|e| events_of(state, e, &self.audience))
-                    .collect()
-            })
-            .await
     }
 
     /// Records `delivered` for the caller's pending notifications of the
@@ -417,6 +543,9 @@ impl Subscription {
         }
     }
 }
+
+#[cfg(test)]
+mod tests;
 
 /// A reader of everything a party may see, through the model's views.
 fn viewer(party: &str) -> Actor {
