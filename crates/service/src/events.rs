@@ -32,6 +32,7 @@ use deconflict_model::{
     StopId, StopView, incident_volume,
 };
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, Weak};
 use tokio::sync::watch;
 
@@ -246,11 +247,11 @@ impl Audiences {
     /// The audience's shared events, its task started if none runs.
     fn join(&self, service: &Service, audience: &Audience) -> Arc<Shared> {
         let mut all = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        all.retain(|(_, shared)| shared.strong_count() > 0);
+        all.retain(|(_, shared)| shared.upgrade().is_some_and(|s| !s.ended()));
         let running = all
             .iter()
-            .find(|(a, _)| a == audience)
-            .and_then(|(_, shared)| shared.upgrade());
+            .filter(|(a, _)| a == audience)
+            .find_map(|(_, shared)| shared.upgrade());
         if let Some(shared) = running {
             return shared;
         }
@@ -271,6 +272,8 @@ impl Audiences {
 #[derive(Debug)]
 struct Shared {
     ring: Mutex<Ring>,
+    /// Whether its task has ended: its subscriptions join anew.
+    ended: AtomicBool,
     /// How many entries' events the ring keeps.
     capacity: usize,
     /// The last entry that held events for the audience.
@@ -291,6 +294,7 @@ struct Ring {
 impl Shared {
     fn new(start: u64, capacity: usize) -> Shared {
         Shared {
+            ended: AtomicBool::new(false),
             capacity,
             ring: Mutex::new(Ring {
                 covers_after: start,
@@ -299,6 +303,16 @@ impl Shared {
             }),
             latest: watch::Sender::new(start),
         }
+    }
+
+    fn ended(&self) -> bool {
+        self.ended.load(Ordering::Acquire)
+    }
+
+    /// Marks the task ended, and wakes the subscriptions to see it.
+    fn end(&self) {
+        self.ended.store(true, Ordering::Release);
+        self.latest.send_modify(|_| {});
     }
 
     fn ring(&self) -> std::sync::MutexGuard<'_, Ring> {
@@ -351,6 +365,7 @@ impl Shared {
 /// audience has no subscription left. An entry that cannot be read now is
 /// tried again.
 async fn follow(service: Service, audience: Audience, shared: Weak<Shared>, mut read: u64) {
+    let _ended = Ended(shared.clone());
     let mut durable = service.feed().subscribe();
     let mut stopping = service.stopping();
     loop {
@@ -362,7 +377,7 @@ async fn follow(service: Service, audience: Audience, shared: Weak<Shared>, mut 
                 Err(_) => return,
             },
         };
-        let Some(shared) = shared.upgrade() else {
+        let Some(shared) = shared.upgrade().filter(|shared| !shared.ended()) else {
             return;
         };
         let until = until.min(read + CATCH_UP_BATCH as u64);
@@ -371,16 +386,25 @@ async fn follow(service: Service, audience: Audience, shared: Weak<Shared>, mut 
                 shared.keep(until, built);
                 read = until;
             }
-            Err(_) if service.failed() => {
-                // The state is no longer trusted: nothing more is told, and
-                // the audience's subscriptions, woken, end.
-                shared.latest.send_modify(|_| {});
-                return;
-            }
+            // The state is no longer trusted: nothing more is told, and the
+            // audience's subscriptions, woken as the task ends, end.
+            Err(_) if service.failed() => return,
             Err(error) => {
                 tracing::warn!(%error, ?audience, "building events; trying again");
                 tokio::time::sleep(RETRY_AFTER).await;
             }
+        }
+    }
+}
+
+/// Marks the audience's task ended however it ends, a panic included, so
+/// that its subscriptions are not left waiting on a task that is gone.
+struct Ended(Weak<Shared>);
+
+impl Drop for Ended {
+    fn drop(&mut self) {
+        if let Some(shared) = self.0.upgrade() {
+            shared.end();
         }
     }
 }
@@ -481,15 +505,22 @@ impl Subscription {
     /// hold any, waiting for them; `None` once the subscription has ended,
     /// or the service has stopped trusting its state.
     pub async fn next_batch(&mut self) -> Option<Vec<Event>> {
-        let (shared, latest) = self.joined.get_or_insert_with(|| {
-            let shared = self.service.audiences().join(&self.service, &self.audience);
-            let latest = shared.latest.subscribe();
-            (shared, latest)
-        });
         loop {
             if self.service.failed() {
                 return None;
             }
+            if self
+                .joined
+                .as_ref()
+                .is_some_and(|(shared, _)| shared.ended())
+            {
+                self.joined = None;
+            }
+            let (shared, latest) = self.joined.get_or_insert_with(|| {
+                let shared = self.service.audiences().join(&self.service, &self.audience);
+                let latest = shared.latest.subscribe();
+                (shared, latest)
+            });
             let cursor = self.cursor;
             let (events, reached) = match shared.after(cursor) {
                 Ok(taken) => taken,
@@ -509,11 +540,13 @@ impl Subscription {
             if !events.is_empty() {
                 return Some(events);
             }
-            if reached == cursor {
+            // Nothing new yet: wait for the audience's events to grow past
+            // the cursor, or its task to end.
+            if reached == cursor && *latest.borrow_and_update() <= cursor {
                 tokio::select! {
                     biased;
                     _ = self.lease.end() => return None,
-                    changed = latest.wait_for(|&newest| newest > cursor) => { changed.ok()?; }
+                    changed = latest.changed() => changed.ok()?,
                 }
             }
         }

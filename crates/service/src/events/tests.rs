@@ -190,6 +190,31 @@ async fn a_subscription_from_further_back_than_its_audience_builds_its_own_then_
 }
 
 #[tokio::test]
+async fn a_subscription_whose_audiences_task_ended_joins_a_new_one_and_misses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let service = Service::open(dir.path(), Config::default()).unwrap();
+    let mut subscription = Subscription::from_now(service.clone(), actor("coalition", 1));
+    let first = submit(&service, "coalition", 40.0, 31.0).await;
+    assert_eq!(
+        told(&until(&mut subscription, first).await),
+        [(first, "activity")]
+    );
+    // The task ends as a panic would end it: marked ended on its way out.
+    let running: Vec<Arc<Shared>> = {
+        let all = service.audiences().0.lock().unwrap();
+        all.iter()
+            .filter_map(|(_, shared)| shared.upgrade())
+            .collect()
+    };
+    assert_eq!(running.len(), 1);
+    running[0].end();
+    let second = submit(&service, "coalition", 40.5, 31.0).await;
+    let third = submit(&service, "coalition", 41.0, 31.0).await;
+    let events = until(&mut subscription, third).await;
+    assert_eq!(told(&events), [(second, "activity"), (third, "activity")]);
+}
+
+#[tokio::test]
 async fn a_subscription_ends_once_the_service_stops_trusting_its_state() {
     let dir = tempfile::tempdir().unwrap();
     let service = Service::open(dir.path(), Config::default()).unwrap();
