@@ -5,6 +5,7 @@
 
 use super::*;
 use crate::Config;
+use crate::events::What;
 use deconflict_model::{
     ActivitySpec, DeclarationSpec, Disclosure, RevealStep, Role, Visibility, VolumeSpec,
 };
