@@ -82,7 +82,8 @@ async fn stream(
     headers: HeaderMap,
     Query(params): Query<EventParams>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
-    let now = app.feed().durable();
+    let durable = app.feed().subscribe();
+    let now = *durable.borrow();
     let invalid = |field: &str| ApiError::Invalid {
         code: "invalid_field",
         field: field.into(),
@@ -112,7 +113,7 @@ async fn stream(
     };
     let reader = Reader {
         _open: crate::metrics::OpenStream::new(&app),
-        subscription: Subscription::new(app.service().clone(), caller, cursor),
+        subscription: Subscription::new(app.service().clone(), caller, cursor, durable),
         skip: resume.and_then(|r| Some((r.seq, r.seen?))),
         queue: VecDeque::new(),
     };
