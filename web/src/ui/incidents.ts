@@ -91,21 +91,25 @@ function reportForm(context: Context): HTMLElement {
 }
 
 /**
- * The evidence last shown of each incident: the details are drawn again as
- * events arrive, and what was asked for stays on screen across that.
+ * The evidence last shown of each incident, by signed-in session (a context
+ * lives as long as one; another credential signed in gets a new one, and
+ * sees none of it): the details are drawn again as events arrive, and what
+ * was asked for stays on screen across that.
  */
-const shownEvidence = new Map<string, EvidenceBundle>();
+const shownEvidence = new WeakMap<Context, Map<string, EvidenceBundle>>();
 
 export function incidentDetails(context: Context, i: Incident): HTMLElement {
   const evidence = h("div", { class: "evidence", "data-testid": "evidence", "aria-live": "polite" });
-  const kept = shownEvidence.get(i.id);
+  if (!shownEvidence.has(context)) shownEvidence.set(context, new Map());
+  const shown = shownEvidence.get(context)!;
+  const kept = shown.get(i.id);
   if (kept) replace(evidence, renderEvidence(kept));
   const show = h("button", { type: "button", "data-action": "evidence" }, t("incidents.show_evidence"));
   show.addEventListener("click", async () => {
     show.disabled = true;
     try {
       const bundle = await context.api.evidence(i.id);
-      shownEvidence.set(i.id, bundle);
+      shown.set(i.id, bundle);
       replace(evidence, renderEvidence(bundle));
     } catch (error) {
       context.store.update({ error: error instanceof Error ? error.message : String(error) });
