@@ -103,7 +103,7 @@ fn browser_tests(root: &Path) -> Result<(), String> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web))?;
     }
-    run(cargo(root).args(["build", "--locked", "-p", "deconflict"]))?;
+    run(&mut build_binary(root))?;
     run(Command::new("npm").arg("test").current_dir(&web))?;
     api::conformance(root, &debug_binary(root))
 }
@@ -118,8 +118,17 @@ fn api() -> Result<(), String> {
             .args(["ci", "--no-audit", "--no-fund"])
             .current_dir(&web))?;
     }
-    run(cargo(&root).args(["build", "--locked", "-p", "deconflict"]))?;
+    run(&mut build_binary(&root))?;
     api::conformance(&root, &debug_binary(&root))
+}
+
+/// The `deconflict` binary in the test profile, the one `cargo test` has
+/// just built for the integration tests (both land in `target/debug`), so
+/// the workspace is not compiled a second time.
+fn build_binary(root: &Path) -> Command {
+    let mut command = cargo(root);
+    command.args(["build", "--locked", "--profile", "test", "-p", "deconflict"]);
+    command
 }
 
 /// The debug `deconflict`, in the target directory cargo uses.
@@ -263,6 +272,11 @@ fn install_cargo_deny(root: &Path) -> Result<(), String> {
 fn cargo(dir: &Path) -> Command {
     let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     command.current_dir(dir);
+    // A fresh checkout builds once: incremental state would only double
+    // what the target directory holds on disk.
+    if std::env::var_os("CI").is_some() {
+        command.env("CARGO_INCREMENTAL", "0");
+    }
     command
 }
 
