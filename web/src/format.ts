@@ -5,7 +5,8 @@
 import { type MessageKey, locale, rightToLeft, t, term } from "./i18n";
 import type { Side } from "./types";
 
-const HOUR = 3_600_000;
+const MINUTE = 60_000;
+const HOUR = 60 * MINUTE;
 
 /**
  * `2026-11-23 14:05Z` in English; the locale's date with the same time
@@ -82,4 +83,4 @@ export function toInput(time: Date): string {
   return time.toISOString().slice(0, 16);
 }
 
-export { HOUR };
+export { HOUR, MINUTE };

@@ -402,6 +402,104 @@ test("an incident's evidence is shown and its bundle downloads", async () => {
   await screenshot(page, "joc-evidence");
 });
 
+describe("the console is drawn again as events arrive, and loses nothing being done", () => {
+  // In the western desert, far from the scenario and the other tests: a
+  // coalition survey the joc decides on, and a PMF unit whose reports are
+  // events the joc sees.
+  let survey;
+  let unit;
+  before(async () => {
+    const { tokens } = demo;
+    const now = Date.now();
+    survey = await post(tokens.coalition.operator, "/v1/activities", {
+      kind: "survey",
+      label: "Console test: survey in the western desert",
+      geometry: { type: "Point", coordinates: [40.6, 32.2] },
+      buffer_m: 500,
+      start: iso(now + HOUR),
+      end: iso(now + 3 * HOUR),
+    });
+    unit = await post(tokens.pmf.operator, "/v1/declarations", {
+      kind: "unit_position",
+      label: "Console test: PMF patrol in the western desert",
+      geometry: { type: "Point", coordinates: [40.7, 32.25] },
+      buffer_m: 50,
+      valid_from: iso(now),
+      valid_to: iso(now + 24 * HOUR),
+      tracking: { report_interval_s: 30 },
+    });
+  });
+
+  /** The PMF unit reports itself; resolves once the page has reloaded its picture for the event. */
+  async function eventReaches(page) {
+    const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === "/v1/state");
+    await post(demo.tokens.pmf.operator, "/v1/tracks", {
+      reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 32.25, lon: 40.7, ce_m: 10 }],
+    });
+    await reloaded;
+    // The response is read; let the page draw what it brought.
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))));
+  }
+
+  test("a reason being typed keeps its text and focus, and is emptied once its decision is done", async () => {
+    const { page } = sessions.joc;
+    await showAllTimes(page);
+    await openTab(page, "Objects");
+    await page.locator(`[data-testid=activities] button[data-id=${survey.id}]`).click();
+    const reason = page.locator("#decision-reason");
+    await reason.fill("Nothing declared near; half of a reason");
+    const typing = () => page.evaluate(() => [document.activeElement?.id, document.activeElement?.value]);
+
+    await eventReaches(page);
+    assert.deepEqual(await typing(), ["decision-reason", "Nothing declared near; half of a reason"], "an event about something else");
+
+    // Another approver clears the survey meanwhile: the details show it cleared, the reason stays.
+    const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === "/v1/state");
+    await post(demo.tokens.joc.approver, `/v1/activities/${survey.id}/clear`, { reason: "Cleared from another desk" });
+    await reloaded;
+    await page.getByTestId("activity-state").filter({ hasText: "cleared" }).waitFor();
+    assert.deepEqual(await typing(), ["decision-reason", "Nothing declared near; half of a reason"], "the object itself changed");
+
+    await page.keyboard.type(", and now whole");
+    await page.locator("[data-action=hold]").click();
+    await page.getByTestId("notice").filter({ hasText: `Activity ${survey.id} held` }).waitFor();
+    assert.match(await page.getByTestId("details").textContent(), /Nothing declared near; half of a reason, and now whole/);
+    assert.equal(await reason.inputValue(), "", "the reason is not offered again for the next decision");
+  });
+
+  test("keyboard focus on a timeline bar stays on it", async () => {
+    const { page } = sessions.joc;
+    await showAllTimes(page);
+    const bar = page.getByTestId("timeline").locator(`rect[data-id=${survey.id}]`);
+    await bar.focus();
+    await eventReaches(page);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-id")), survey.id);
+  });
+});
+
+test("an incident's evidence shown to one party is not shown to the next signed in at the same screen", async () => {
+  const session = await signIn(browser, demo.url, demo.tokens.joc.approver);
+  try {
+    const { page } = session;
+    const incident = page.locator("[data-testid=incidents] button").filter({ hasText: "blocked movement" });
+    await openTab(page, "Incidents");
+    await incident.click();
+    await page.locator("[data-action=evidence]").click();
+    await page.getByTestId("evidence").locator("li").first().waitFor();
+
+    await page.locator("button.signout").click();
+    await page.locator("#token").fill(demo.tokens.coalition.viewer);
+    await page.locator("form.signin button[type=submit]").click();
+    await page.getByTestId("party").filter({ hasText: "coalition" }).waitFor();
+    await openTab(page, "Incidents");
+    await incident.click();
+    await page.locator("[data-action=evidence]").waitFor();
+    assert.equal(await page.getByTestId("evidence").locator("li").count(), 0);
+  } finally {
+    await session.context.close();
+  }
+});
+
 test("the time slider replays the picture as it stood, and Live returns to now", async () => {
   const { page } = sessions.joc;
   await showAllTimes(page);

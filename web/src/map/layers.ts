@@ -59,6 +59,8 @@ export class ObjectLayers {
   readonly groups: Record<LayerKey, L.FeatureGroup>;
   private drawn: Drawn[] = [];
   private shown: unknown[] = [];
+  /** The object marked from the timeline, if any. */
+  private marked: Selection | null = null;
 
   constructor(
     private readonly map: L.Map,
@@ -81,7 +83,7 @@ export class ObjectLayers {
 
   /** Pans and zooms to a selected object, if it is on the map. */
   focus(selection: Selection): void {
-    const found = this.drawn.find((d) => d.selection?.type === selection.type && d.selection.id === selection.id);
+    const found = this.drawn.find((d) => same(d.selection, selection));
     if (!found) return;
     const layer = found.layer;
     const bounds = layer instanceof L.FeatureGroup || layer instanceof L.Path ? boundsOf(layer) : null;
@@ -93,13 +95,14 @@ export class ObjectLayers {
    * or, with `null`, draws every shape as it was.
    */
   highlight(selection: Selection | null): void {
+    this.marked = selection;
     if (selection === null) {
       this.shown = [];
       this.render(this.store.state);
       return;
     }
     for (const d of this.drawn) {
-      if (d.selection?.type === selection.type && d.selection.id === selection.id) emphasise(d.layer);
+      if (same(d.selection, selection)) emphasise(d.layer);
     }
   }
 
@@ -213,8 +216,8 @@ export class ObjectLayers {
     selection: Selection | null,
     state: ConsoleState,
   ) {
-    const selected = selection !== null && state.selected?.type === selection.type && state.selected.id === selection.id;
-    if (selected) emphasise(layer);
+    // The mark stays on through a redraw: the pointer is still on its bar.
+    if (same(selection, state.selected) || same(selection, this.marked)) emphasise(layer);
     layer.bindTooltip(tip, { sticky: true });
     if (selection) layer.on("click", () => this.store.update({ selected: selection }));
     named(layer, tip, selection !== null);
@@ -280,6 +283,10 @@ function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boo
       return buffer_m > 0 ? L.featureGroup([L.circle(latlng, { ...style, radius: buffer_m }), dot]) : dot;
     },
   });
+}
+
+function same(a: Selection | null, b: Selection | null): boolean {
+  return a !== null && b !== null && a.type === b.type && a.id === b.id;
 }
 
 function emphasise(layer: L.Layer): void {

@@ -5,25 +5,38 @@
 
 import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
-import { box, notice, relative, utc, period } from "../format";
+import { MINUTE, box, notice, relative, utc, period } from "../format";
 import { type MessageKey, t, term } from "../i18n";
 import { type ConsoleState, type Selection, canApprove, canOperate, isOwn, ownSide } from "../store";
 import type { Activity, Challenge, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
 import { act, acknowledge } from "./actions";
-import { h, ltr, replace } from "./dom";
+import { h, ltr, replace, replaceKeepingInput } from "./dom";
 import { incidentDetails } from "./incidents";
 
 export function detailsPanel(context: Context): HTMLElement {
   const panel = h("section", { class: "details", "aria-label": t("details.label"), "data-testid": "details", tabindex: -1 });
-  let shown: unknown[] = [];
+  // What an action done from here consumed is not offered again.
+  const local: Context = {
+    ...context,
+    async run(action) {
+      const done = await context.run(action);
+      if (done) for (const text of panel.querySelectorAll("textarea")) text.value = "";
+      return done;
+    },
+  };
+  // The picture is reloaded at every event; the details are drawn again only
+  // when what they show changed, and then keep what is being typed.
+  let shown: { selected: Selection | null; drawn: string } = { selected: null, drawn: "" };
   context.store.subscribe((state) => {
-    const inputs = [state.selected, state.view, state.incidents, state.identity, state.asOf];
-    if (inputs.every((x, i) => x === shown[i])) return;
-    shown = inputs;
-    const body = state.selected ? content(context, state) : null;
+    // The minute too: the details say how long ago things were.
+    const drawn = JSON.stringify([selectedObject(state), state.identity, state.asOf, Math.floor(Date.now() / MINUTE)]);
+    const same = sameSelection(state.selected, shown.selected);
+    if (same && drawn === shown.drawn) return;
+    shown = { selected: state.selected, drawn };
+    const body = state.selected ? content(local, state) : null;
     panel.hidden = body === null;
     if (body === null) return;
-    replace(
+    (same ? replaceKeepingInput : replace)(
       panel,
       h("button", { type: "button", class: "close", "aria-label": t("details.close"), onclick: () => context.select(null) }, "×"),
       body,
@@ -33,6 +46,26 @@ export function detailsPanel(context: Context): HTMLElement {
     if (e.key === "Escape" && context.store.state.selected && !document.querySelector(".drawing")) context.select(null);
   });
   return panel;
+}
+
+function sameSelection(a: Selection | null, b: Selection | null): boolean {
+  return a?.type === b?.type && a?.id === b?.id;
+}
+
+/** The object the details show, as the state holds it now. */
+function selectedObject(state: ConsoleState): unknown {
+  const selected = state.selected;
+  if (!selected) return null;
+  switch (selected.type) {
+    case "declaration":
+      return state.view.declarations.find((x) => x.id === selected.id);
+    case "activity":
+      return state.view.activities.find((x) => x.id === selected.id);
+    case "conflict":
+      return state.view.conflicts.find((x) => x.id === selected.id);
+    case "incident":
+      return state.incidents.find((x) => x.id === selected.id);
+  }
 }
 
 function content(context: Context, state: ConsoleState): HTMLElement | null {

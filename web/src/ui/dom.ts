@@ -26,10 +26,97 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return element;
 }
 
-/** Replaces the children of `parent`. */
+/**
+ * Replaces the children of `parent`. Focus inside it moves to the new
+ * element that stands for the same thing (see `placeOf`): a panel drawn
+ * again as events arrive must not throw a keyboard user back to the top of
+ * the page.
+ */
 export function replace(parent: Element, ...children: Child[]): void {
+  const focused = document.activeElement;
+  const place = focused && focused !== parent && parent.contains(focused) ? placeOf(focused) : null;
   parent.replaceChildren();
   append(parent, children);
+  if (place) (find(parent, place) as HTMLElement | SVGElement | null)?.focus({ preventScroll: true });
+}
+
+/** The attributes that say which thing an element stands for. */
+const KEYS = ["id", "data-id", "data-action", "data-tab", "data-conflict", "data-activity", "data-alert", "data-urgent", "data-event", "data-rule"];
+
+/**
+ * Where an element is, in terms that survive a redraw: the nearest element
+ * (itself or an ancestor) that names what it stands for, and its rank
+ * among the like elements inside that one. Nothing when no element names
+ * it: focus moved by guesswork could put Enter on another party's alert.
+ */
+interface Place {
+  anchor: string;
+  tag: string;
+  /** -1: the anchor itself. */
+  rank: number;
+}
+
+function placeOf(element: Element): Place | null {
+  for (let anchor: Element | null = element; anchor; anchor = anchor.parentElement) {
+    const named = KEYS.filter((name) => anchor!.hasAttribute(name));
+    if (!named.length) continue;
+    const selector = anchor.localName + named.map((name) => `[${name}="${CSS.escape(anchor!.getAttribute(name)!)}"]`).join("");
+    const rank = anchor === element ? -1 : [...anchor.querySelectorAll(element.localName)].indexOf(element);
+    return { anchor: selector, tag: element.localName, rank };
+  }
+  return null;
+}
+
+function find(parent: Element, place: Place): Element | null {
+  const anchor = parent.querySelector(place.anchor);
+  if (!anchor || place.rank < 0) return anchor;
+  return anchor.querySelectorAll(place.tag)[place.rank] ?? null;
+}
+
+/**
+ * Like `replace`, and what was typed or chosen in the controls with an `id`
+ * is carried over to the new controls of the same `id`, caret and all: for a
+ * panel drawn again while it shows the same object.
+ */
+export function replaceKeepingInput(parent: Element, ...children: Child[]): void {
+  const typed = new Map<string, { value: string; checked: boolean }>();
+  for (const control of controls(parent)) {
+    typed.set(control.id, { value: control.value, checked: control instanceof HTMLInputElement && control.checked });
+  }
+  const focused = document.activeElement;
+  const caret = focused instanceof HTMLTextAreaElement || focused instanceof HTMLInputElement ? caretOf(focused) : null;
+  replace(parent, ...children);
+  for (const control of controls(parent)) {
+    const was = typed.get(control.id);
+    if (!was) continue;
+    if (control instanceof HTMLInputElement && (control.type === "checkbox" || control.type === "radio")) {
+      control.checked = was.checked;
+    } else if (!(control instanceof HTMLSelectElement) || [...control.options].some((o) => o.value === was.value)) {
+      control.value = was.value;
+    }
+  }
+  const now = document.activeElement;
+  if (caret && (now instanceof HTMLTextAreaElement || now instanceof HTMLInputElement)) {
+    try {
+      now.setSelectionRange(caret[0], caret[1]);
+    } catch {
+      // Inputs such as numbers and dates have no caret to put back.
+    }
+  }
+}
+
+type Control = HTMLInputElement | HTMLTextAreaElement | HTMLSelectElement;
+
+function controls(parent: Element): NodeListOf<Control> {
+  return parent.querySelectorAll<Control>("input[id], textarea[id], select[id]");
+}
+
+function caretOf(control: HTMLInputElement | HTMLTextAreaElement): [number, number] | null {
+  try {
+    return control.selectionStart === null ? null : [control.selectionStart, control.selectionEnd ?? control.selectionStart];
+  } catch {
+    return null;
+  }
 }
 
 function append(parent: Element, children: Child[]): void {

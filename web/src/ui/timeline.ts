@@ -47,16 +47,18 @@ export function timelinePanel(context: Context): HTMLElement {
     summary,
     plot,
   );
-  const draw = (): void => render(context, context.store.state, plot, summary);
+  // Drawn again when what it shows changed (not at a selection or a
+  // notice), or its width; a new drawing's height must not call for another.
+  let shown: unknown[] = [];
+  const draw = (): void => {
+    const state = context.store.state;
+    const inputs = [state.live, state.asOf, state.identity, state.standing, plot.clientWidth];
+    if (inputs.every((x, i) => x === shown[i])) return;
+    shown = inputs;
+    render(context, state, plot, summary);
+  };
   context.store.subscribe(draw);
-  // Drawn again when the width changes; a new drawing's height must not
-  // call for another.
-  let width = 0;
-  new ResizeObserver(() => {
-    if (plot.clientWidth === width) return;
-    width = plot.clientWidth;
-    draw();
-  }).observe(plot);
+  new ResizeObserver(draw).observe(plot);
   return panel;
 }
 
