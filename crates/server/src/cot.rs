@@ -727,12 +727,10 @@ async fn send_events(
         }
         tracing::warn!(party = %actor.party, "a CoT connection's events failed; resuming");
         tokio::time::sleep(RESUME_AFTER).await;
-        let durable = state.service().feed().subscribe();
         subscription = Subscription::new(
             state.service().clone(),
             actor.clone(),
             subscription.cursor(),
-            durable,
         );
     }
 }

@@ -53,7 +53,7 @@ pub(crate) fn picture(
 
 /// The declarations a party's devices draw, by uid: its own, and others'
 /// public ones, as the API shows them to it, and whether each is its own.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq)]
 pub(crate) struct Sites(BTreeMap<String, (DeclarationView, bool)>);
 
 /// Those shown the same sites. [`State::declarations`] reads of its viewer
@@ -78,9 +78,10 @@ impl Audience {
 /// Each audience's sites as of one position of the log, computed once for
 /// all its devices, which each poll it: the views of every declaration are
 /// built under the command lock, so building them per device would hold
-/// every write up as devices are added. At most one entry an audience, and
-/// only of the log's last position: the rest is of no use to a device from
-/// then on.
+/// every write up as devices are added. Computed again at a later position
+/// and found unchanged, they stay the very `Arc` the devices drew, so none
+/// of them compares its sites with the state's: on a busy log every device
+/// did, each time the log moved. One entry an audience.
 #[derive(Debug, Default)]
 pub(crate) struct SharedSites(Mutex<Known>);
 
@@ -98,19 +99,25 @@ impl SharedSites {
     }
 
     /// `viewer`'s sites as of log position `seq`, `compute`d unless they
-    /// are known. Two computing at once both compute, and the later is
-    /// kept: each is right for its position.
+    /// are known; the audience's previous ones if they are the same. Two
+    /// computing at once both compute, and the later is kept: each is right
+    /// for its position.
     fn at(&self, viewer: &Actor, seq: Option<u64>, compute: impl FnOnce() -> Sites) -> Arc<Sites> {
         let audience = Audience::of(viewer);
-        if let Some((at, sites)) = self.lock().get(&audience)
-            && *at == seq
-        {
-            return sites.clone();
-        }
-        let sites = Arc::new(compute());
-        let mut known = self.lock();
-        known.retain(|_, (at, _)| *at == seq);
-        known.insert(audience, (seq, sites.clone()));
+        let previous = self.lock().get(&audience).cloned();
+        let sites = match previous {
+            Some((at, sites)) if at == seq => return sites,
+            Some((_, sites)) => {
+                let computed = compute();
+                if *sites == computed {
+                    sites
+                } else {
+                    Arc::new(computed)
+                }
+            }
+            None => Arc::new(compute()),
+        };
+        self.lock().insert(audience, (seq, sites.clone()));
         sites
     }
 
@@ -355,14 +362,16 @@ mod tests {
         ));
         assert_eq!(computed.get(), 3);
 
+        // The log moved on: computed again, found the same, the very sites
+        // the party's devices drew.
         let moved = at(&cache, &ngo, 8, &computed);
-        assert!(!Arc::ptr_eq(&first, &moved));
         assert_eq!(computed.get(), 4);
+        assert!(Arc::ptr_eq(&first, &moved));
         assert!(Arc::ptr_eq(&moved, &at(&cache, &viewer, 8, &computed)));
         assert_eq!(computed.get(), 4);
-        // What was of the old position is gone: asked again, it is computed.
-        assert!(!Arc::ptr_eq(&theirs, &at(&cache, &pmf, 7, &computed)));
-        assert_eq!(computed.get(), 5);
+        // Another audience's are kept meanwhile.
+        assert!(Arc::ptr_eq(&theirs, &at(&cache, &pmf, 7, &computed)));
+        assert_eq!(computed.get(), 4);
     }
 
     #[test]

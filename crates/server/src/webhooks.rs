@@ -318,8 +318,7 @@ async fn deliver_as(app: Hooks, hook: Webhook, credential: Credential) {
         kept: None,
     };
     let actor = actor_of(credential);
-    let durable = app.feed().subscribe();
-    let mut subscription = Subscription::new(app.service.clone(), actor, hook.cursor, durable);
+    let mut subscription = Subscription::new(app.service.clone(), actor, hook.cursor);
     let first_wait = app.config().webhook_backoff;
     let mut failures = hook.attempts;
     while let Some(batch) = subscription.next_batch().await {

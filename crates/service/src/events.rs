@@ -12,25 +12,24 @@
 //!
 //! Entries come from the service's feed of durable entries ([`Feed`]),
 //! which publishes them only once they are durable, like any answer. Their
-//! events are built when the first subscriber of an audience reads them,
-//! once for all, against the state as it then stands (milliseconds later
-//! for a live subscriber): building them on the command path, for every
+//! events are built once for each audience that has a subscriber, by one
+//! task of that audience's, against the state as it then stands
+//! (milliseconds later): building them on the command path, for every
 //! entry and every recipient whether anyone listens or not, took a third of
-//! a track batch's time. A subscriber further behind than the ring gets its
-//! events rebuilt from the log the same way.
+//! a track batch's time. Its subscriptions read what the task keeps and are
+//! woken only when it holds something new for them, so a party's hundred
+//! devices cost little more than one while the log moves on with other
+//! parties' business. A subscriber further behind than what the task keeps
+//! builds its own events the same way, from the feed or the log.
 //!
 //! [`Feed`]: crate::Feed
 
-use crate::{Error, Lease, Service};
 use deconflict_model::{
     ActivityId, ActivityView, Actor, ChallengeId, ChallengeRuling, ChallengeView, CoarseArea,
     Command, ConflictId, ConflictView, DeclarationId, DeclarationView, Entry, IncidentId,
     IncidentView, NoticeEvent, ObjectRef, PatternSeen, RevealStep, Role, RuleVersion, State,
     StopId, StopView, incident_volume,
 };
-use std::collections::BTreeMap;
-use std::sync::{Arc, Mutex, PoisonError};
-use tokio::sync::watch;
 
 /// Who an event is for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -230,193 +229,10 @@ impl Event {
     }
 }
 
-/// The events already built, by entry and audience: each entry's events
-/// for an audience are built once, when its first subscriber reads them,
-/// and kept as long as the feed keeps the entry.
-#[derive(Debug, Default)]
-pub(crate) struct Built(Mutex<BTreeMap<u64, ByAudience>>);
+mod subscription;
 
-/// One entry's events, for each audience that has read them.
-type ByAudience = Vec<(Audience, Arc<[Event]>)>;
-
-impl Built {
-    fn get(&self, seq: u64, audience: &Audience) -> Option<Arc<[Event]>> {
-        let built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        built
-            .get(&seq)?
-            .iter()
-            .find(|(a, _)| a == audience)
-            .map(|(_, events)| events.clone())
-    }
-
-    fn keep(&self, seq: u64, audience: &Audience, events: Arc<[Event]>) {
-        let mut built = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        built
-            .entry(seq)
-            .or_default()
-            .push((audience.clone(), events));
-        while built.len() > crate::feed::RING {
-            built.pop_first();
-        }
-    }
-}
-
-/// Entries read from the log at once when a subscriber is behind the ring.
-const CATCH_UP_BATCH: usize = 1024;
-
-/// One credential's place in the events: what an event stream, a webhook
-/// or a Cursor-on-Target connection reads from. It ends once the credential
-/// is revoked or removed, or the service stops (see `revocation.rs`).
-#[derive(Debug)]
-pub struct Subscription {
-    service: Service,
-    caller: Actor,
-    audience: Audience,
-    /// The last sequence number whose events were handed out.
-    cursor: u64,
-    durable: watch::Receiver<u64>,
-    lease: Lease,
-}
-
-impl Subscription {
-    /// Events after entry `cursor`, for `caller`; `durable` from
-    /// [`crate::Feed::subscribe`], taken before `cursor` was checked
-    /// against it.
-    pub fn new(
-        service: Service,
-        caller: Actor,
-        cursor: u64,
-        durable: watch::Receiver<u64>,
-    ) -> Subscription {
-        let lease = service.lease(&caller.credential_id);
-        Subscription {
-            audience: Audience::of(&caller),
-            service,
-            caller,
-            cursor,
-            durable,
-            lease,
-        }
-    }
-
-    /// Events from the log's durable end on, for `caller`.
-    pub fn from_now(service: Service, caller: Actor) -> Subscription {
-        let durable = service.feed().subscribe();
-        let cursor = *durable.borrow();
-        Subscription::new(service, caller, cursor, durable)
-    }
-
-    /// The last entry whose events were handed out: where a new
-    /// subscription resumes after this one failed.
-    pub fn cursor(&self) -> u64 {
-        self.cursor
-    }
-
-    /// Whether the subscription has ended (its credential revoked or
-    /// removed, or the service stopping): nothing more is to be sent.
-    pub fn ended(&self) -> bool {
-        self.lease.ended().is_some()
-    }
-
-    /// The caller's next events: those of the next durable entries that
-    /// hold any, waiting for them; `None` once the subscription has ended.
-    pub async fn next_batch(&mut self) -> Option<Vec<Event>> {
-        loop {
-            let cursor = self.cursor;
-            let until = tokio::select! {
-                biased;
-                _ = self.lease.end() => return None,
-                durable = self.durable.wait_for(|&durable| durable > cursor) => *durable.ok()?,
-            };
-            let until = until.min(self.cursor + CATCH_UP_BATCH as u64);
-            let events: Vec<Event> = match self.service.feed().recent(self.cursor, until) {
-                Some(recent) => self.built(&recent).await.ok()?,
-                None => self.rebuild(until).await.ok()?,
-            };
-            self.cursor = until;
-            if self.ended() {
-                return None;
-            }
-            if !events.is_empty() {
-                return Some(events);
-            }
-        }
-    }
-
-    /// The caller's events of recent entries, built now where its
-    /// audience has not read them yet.
-    async fn built(&self, recent: &[Arc<Entry>]) -> Result<Vec<Event>, Error> {
-        let cache = self.service.built();
-        let audience = &self.audience;
-        let mut built: Vec<Option<Arc<[Event]>>> =
-            recent.iter().map(|e| cache.get(e.seq, audience)).collect();
-        if built.iter().any(Option::is_none) {
-            self.service
-                .read(|state| {
-                    for (entry, slot) in recent.iter().zip(&mut built).filter(|(_, b)| b.is_none())
-                    {
-                        let events: Arc<[Event]> = events_of(state, entry, audience).into();
-                        cache.keep(entry.seq, audience, events.clone());
-                        *slot = Some(events);
-                    }
-                })
-                .await?;
-        }
-        Ok(built
-            .into_iter()
-            .flatten()
-            .flat_map(|e| e.to_vec())
-            .collect())
-    }
-
-    /// The events of entries `cursor + 1 ..= until`, read back from the log
-    /// and built against the current state.
-    async fn rebuild(&self, until: u64) -> Result<Vec<Event>, Error> {
-        let log = self.service.log().clone();
-        let from = self.cursor + 1;
-        let stored = tokio::task::spawn_blocking(move || log.read(from, CATCH_UP_BATCH))
-            .await
-            .map_err(|_| Error::Internal)?
-            .map_err(|_| Error::Internal)?;
-        let entries: Vec<Entry> = stored
-            .iter()
-            .filter(|s| s.seq <= until)
-            .filter_map(|s| Entry::decode(&s.body).ok())
-            .collect();
-        self.service
-            .read(|state| {
-                entries
-                    .iter()
-                    .flat_map(|e| events_of(state, e, &self.audience))
-                    .collect()
-            })
-            .await
-    }
-
-    /// Records `delivered` for the caller's pending notifications of the
-    /// conflicts these events told it of.
-    pub async fn delivered(&self, events: &[Event]) {
-        let caller = &self.caller;
-        let conflicts: Vec<ConflictId> = events.iter().filter_map(|e| e.delivers).collect();
-        if conflicts.is_empty() {
-            return;
-        }
-        let plan = |state: &State| {
-            conflicts
-                .iter()
-                .filter(|id| {
-                    state
-                        .conflict(caller, id)
-                        .is_ok_and(|view| view.pending_for(&caller.party))
-                })
-                .map(|id| Command::MarkDelivered { conflict: *id })
-                .collect()
-        };
-        if let Err(e) = self.service.transact(caller, plan, |_, _| ()).await {
-            tracing::warn!(error = %e, "recording deliveries of events");
-        }
-    }
-}
+pub(crate) use subscription::Audiences;
+pub use subscription::Subscription;
 
 /// A reader of everything a party may see, through the model's views.
 fn viewer(party: &str) -> Actor {

@@ -86,8 +86,8 @@ struct Inner {
     bulk: tokio::sync::Semaphore,
     record: Record,
     feed: Feed,
-    /// The events already built for each audience.
-    built: crate::events::Built,
+    /// The events of recent entries, for each audience subscribed to.
+    audiences: crate::events::Audiences,
     /// Why the service stopped trusting its state, once it has.
     halt: OnceLock<Halt>,
     /// Whether every entry has been checked against the leaf the log
@@ -229,7 +229,7 @@ impl Service {
                 bulk: tokio::sync::Semaphore::new(BULK_LANES),
                 record,
                 feed,
-                built: crate::events::Built::default(),
+                audiences: crate::events::Audiences::default(),
                 config,
                 counters,
                 halt: OnceLock::new(),
@@ -286,9 +286,9 @@ impl Service {
         &self.inner.record
     }
 
-    /// The entries as they become durable.
-    pub(crate) fn built(&self) -> &crate::events::Built {
-        &self.inner.built
+    /// The events of recent entries, by audience.
+    pub(crate) fn audiences(&self) -> &crate::events::Audiences {
+        &self.inner.audiences
     }
 
     pub fn feed(&self) -> &Feed {

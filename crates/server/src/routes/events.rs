@@ -82,8 +82,7 @@ async fn stream(
     headers: HeaderMap,
     Query(params): Query<EventParams>,
 ) -> Result<Sse<impl Stream<Item = Result<sse::Event, Infallible>>>, ApiError> {
-    let durable = app.feed().subscribe();
-    let now = *durable.borrow();
+    let now = app.feed().durable();
     let invalid = |field: &str| ApiError::Invalid {
         code: "invalid_field",
         field: field.into(),
@@ -113,7 +112,7 @@ async fn stream(
     };
     let reader = Reader {
         _open: crate::metrics::OpenStream::new(&app),
-        subscription: Subscription::new(app.service().clone(), caller, cursor, durable),
+        subscription: Subscription::new(app.service().clone(), caller, cursor),
         skip: resume.and_then(|r| Some((r.seq, r.seen?))),
         queue: VecDeque::new(),
     };
