@@ -404,24 +404,24 @@ test("an incident's evidence is shown and its bundle downloads", async () => {
 
 describe("the console is drawn again as events arrive, and loses nothing being done", () => {
   // In the western desert, far from the scenario and the other tests: a
-  // coalition survey the joc decides on, and a PMF unit whose reports are
+  // coalition strike the joc decides on, and an ISF unit whose reports are
   // events the joc sees.
-  let survey;
+  let strike;
   let unit;
   before(async () => {
     const { tokens } = demo;
     const now = Date.now();
-    survey = await post(tokens.coalition.operator, "/v1/activities", {
-      kind: "survey",
-      label: "Console test: survey in the western desert",
+    strike = await post(tokens.coalition.operator, "/v1/activities", {
+      kind: "air_strike",
+      label: "Console test: strike in the western desert",
       geometry: { type: "Point", coordinates: [40.6, 32.2] },
       buffer_m: 500,
       start: iso(now + HOUR),
       end: iso(now + 3 * HOUR),
     });
-    unit = await post(tokens.pmf.operator, "/v1/declarations", {
+    unit = await post(tokens.isf.operator, "/v1/declarations", {
       kind: "unit_position",
-      label: "Console test: PMF patrol in the western desert",
+      label: "Console test: ISF patrol in the western desert",
       geometry: { type: "Point", coordinates: [40.7, 32.25] },
       buffer_m: 50,
       valid_from: iso(now),
@@ -430,10 +430,10 @@ describe("the console is drawn again as events arrive, and loses nothing being d
     });
   });
 
-  /** The PMF unit reports itself; resolves once the page has reloaded its picture for the event. */
+  /** The ISF unit reports itself; resolves once the page has reloaded its picture for the event. */
   async function eventReaches(page) {
     const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === "/v1/state");
-    await post(demo.tokens.pmf.operator, "/v1/tracks", {
+    await post(demo.tokens.isf.operator, "/v1/tracks", {
       reports: [{ declaration_id: unit.id, time: iso(Date.now()), lat: 32.25, lon: 40.7, ce_m: 10 }],
     });
     await reloaded;
@@ -445,7 +445,7 @@ describe("the console is drawn again as events arrive, and loses nothing being d
     const { page } = sessions.joc;
     await showAllTimes(page);
     await openTab(page, "Objects");
-    await page.locator(`[data-testid=activities] button[data-id=${survey.id}]`).click();
+    await page.locator(`[data-testid=activities] button[data-id=${strike.id}]`).click();
     const reason = page.locator("#decision-reason");
     await reason.fill("Nothing declared near; half of a reason");
     const typing = () => page.evaluate(() => [document.activeElement?.id, document.activeElement?.value]);
@@ -453,16 +453,16 @@ describe("the console is drawn again as events arrive, and loses nothing being d
     await eventReaches(page);
     assert.deepEqual(await typing(), ["decision-reason", "Nothing declared near; half of a reason"], "an event about something else");
 
-    // Another approver clears the survey meanwhile: the details show it cleared, the reason stays.
+    // Another approver clears the strike meanwhile: the details show it cleared, the reason stays.
     const reloaded = page.waitForResponse((r) => new URL(r.url()).pathname === "/v1/state");
-    await post(demo.tokens.joc.approver, `/v1/activities/${survey.id}/clear`, { reason: "Cleared from another desk" });
+    await post(demo.tokens.joc.approver, `/v1/activities/${strike.id}/clear`, { reason: "Cleared from another desk" });
     await reloaded;
     await page.getByTestId("activity-state").filter({ hasText: "cleared" }).waitFor();
     assert.deepEqual(await typing(), ["decision-reason", "Nothing declared near; half of a reason"], "the object itself changed");
 
     await page.keyboard.type(", and now whole");
     await page.locator("[data-action=hold]").click();
-    await page.getByTestId("notice").filter({ hasText: `Activity ${survey.id} held` }).waitFor();
+    await page.getByTestId("notice").filter({ hasText: `Activity ${strike.id} held` }).waitFor();
     assert.match(await page.getByTestId("details").textContent(), /Nothing declared near; half of a reason, and now whole/);
     assert.equal(await reason.inputValue(), "", "the reason is not offered again for the next decision");
   });
@@ -470,10 +470,10 @@ describe("the console is drawn again as events arrive, and loses nothing being d
   test("keyboard focus on a timeline bar stays on it", async () => {
     const { page } = sessions.joc;
     await showAllTimes(page);
-    const bar = page.getByTestId("timeline").locator(`rect[data-id=${survey.id}]`);
+    const bar = page.getByTestId("timeline").locator(`rect[data-id=${strike.id}]`);
     await bar.focus();
     await eventReaches(page);
-    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-id")), survey.id);
+    assert.equal(await page.evaluate(() => document.activeElement?.getAttribute("data-id")), strike.id);
   });
 });
 
