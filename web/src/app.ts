@@ -28,6 +28,8 @@ export interface Context {
   run(action: () => Promise<string>): Promise<boolean>;
   select(selection: Selection | null): void;
   signOut(): void;
+  /** Aborted at sign-out: what a panel listens to outside itself goes with it. */
+  signal: AbortSignal;
 }
 
 const POLL_MS = 15_000;
@@ -91,6 +93,7 @@ export async function start(token: string, root: HTMLElement, signOut: () => voi
       stop.abort();
       signOut();
     },
+    signal: stop.signal,
   };
   headerBar(header, context);
   side.append(detailsPanel(context), sidePanel(context));

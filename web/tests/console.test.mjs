@@ -260,7 +260,11 @@ test("the timeline shows the windows of what each party sees, marks them on the 
   await page.mouse.move(5, 5);
   // Clicking six hours back replays the picture as it stood then.
   const replayed = page.waitForResponse((r) => r.url().includes("/v1/state?as_of="));
-  const plot = await timeline.locator("svg").boundingBox();
+  // Measured in the page at once: the drawing is replaced as events arrive.
+  const plot = await timeline.locator("svg").evaluate((svg) => {
+    const { x, y, width } = svg.getBoundingClientRect();
+    return { x, y, width };
+  });
   const labels = 92;
   const sixHoursBack = plot.x + labels + ((12 - 6) / 36) * (plot.width - labels - 4);
   await page.mouse.click(sixHoursBack, plot.y + 6);
@@ -414,7 +418,7 @@ describe("the console is drawn again as events arrive, and loses nothing being d
     strike = await post(tokens.coalition.operator, "/v1/activities", {
       kind: "air_strike",
       label: "Console test: strike in the western desert",
-      geometry: { type: "Point", coordinates: [40.6, 32.2] },
+      geometry: { type: "Point", coordinates: [40.6137, 32.2213] },
       buffer_m: 500,
       start: iso(now + HOUR),
       end: iso(now + 3 * HOUR),
@@ -463,8 +467,44 @@ describe("the console is drawn again as events arrive, and loses nothing being d
     await page.keyboard.type(", and now whole");
     await page.locator("[data-action=hold]").click();
     await page.getByTestId("notice").filter({ hasText: `Activity ${strike.id} held` }).waitFor();
-    assert.match(await page.getByTestId("details").textContent(), /Nothing declared near; half of a reason, and now whole/);
-    assert.equal(await reason.inputValue(), "", "the reason is not offered again for the next decision");
+    // Its history, once the picture is reloaded, holds the reason; the field is emptied.
+    await page.locator("[data-testid=details] .history q").filter({ hasText: "Nothing declared near; half of a reason, and now whole" }).waitFor();
+    await page.waitForFunction(() => document.querySelector("#decision-reason")?.value === "", null, { timeout: 5_000 });
+  });
+
+  test("keyboard focus on a conflict's Acknowledge stays on that conflict's, not the first one's", async () => {
+    const { page } = sessions.pmf;
+    const pmf = (label, [lon, lat]) =>
+      post(demo.tokens.pmf.operator, "/v1/declarations", {
+        kind: "checkpoint",
+        label,
+        geometry: { type: "Point", coordinates: [lon, lat] },
+        buffer_m: 50,
+        valid_from: iso(Date.now()),
+      });
+    // Two PMF checkpoints inside the coalition strike's hazard: two conflicts for the PMF to acknowledge.
+    const first = await pmf("Console test: PMF checkpoint east of the strike", [40.6157, 32.2213]);
+    const second = await pmf("Console test: PMF checkpoint west of the strike", [40.6117, 32.2213]);
+    const [one, two] = [first.conflicts[0].id, second.conflicts[0].id];
+    await openTab(page, "Notifications");
+    const acknowledge = (id) => page.locator(`li[data-conflict=${id}] button[data-action=acknowledge]`).first();
+    await acknowledge(one).waitFor();
+    await acknowledge(two).waitFor();
+    // The last of the panel's: not the one a first match would land on.
+    const buttons = page.locator("li[data-conflict] button[data-action=acknowledge]");
+    await buttons.last().focus();
+    const focused = () =>
+      page.evaluate(() => [document.activeElement?.closest("[data-conflict]")?.getAttribute("data-conflict"), document.activeElement?.getAttribute("data-action")]);
+    const before = await focused();
+    assert.equal(before[1], "acknowledge");
+    assert.notEqual(before[0], await buttons.first().evaluate((b) => b.closest("[data-conflict]").getAttribute("data-conflict")));
+
+    const label = "Console test: PMF checkpoint far from everything";
+    const reloaded = page.waitForResponse(async (r) => new URL(r.url()).pathname === "/v1/state" && (await r.text()).includes(label));
+    await pmf(label, [40.65, 32.1]);
+    await reloaded;
+    await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve, 50))));
+    assert.deepEqual(await focused(), before);
   });
 
   test("keyboard focus on a timeline bar stays on it", async () => {

@@ -42,9 +42,13 @@ export function detailsPanel(context: Context): HTMLElement {
       body,
     );
   });
-  document.addEventListener("keydown", (e) => {
-    if (e.key === "Escape" && context.store.state.selected && !document.querySelector(".drawing")) context.select(null);
-  });
+  document.addEventListener(
+    "keydown",
+    (e) => {
+      if (e.key === "Escape" && context.store.state.selected && !document.querySelector(".drawing")) context.select(null);
+    },
+    { signal: context.signal },
+  );
   return panel;
 }
 

@@ -40,37 +40,42 @@ export function replace(parent: Element, ...children: Child[]): void {
   if (place) (find(parent, place) as HTMLElement | SVGElement | null)?.focus({ preventScroll: true });
 }
 
-/** The attributes that say which thing an element stands for. */
-const KEYS = ["id", "data-id", "data-action", "data-tab", "data-conflict", "data-activity", "data-alert", "data-urgent", "data-event", "data-rule"];
+/** The attributes that name the one thing an element stands for. */
+const NAMES = ["id", "data-id", "data-tab", "data-conflict", "data-activity", "data-alert", "data-urgent", "data-event", "data-rule"];
 
 /**
  * Where an element is, in terms that survive a redraw: the nearest element
- * (itself or an ancestor) that names what it stands for, and its rank
- * among the like elements inside that one. Nothing when no element names
- * it: focus moved by guesswork could put Enter on another party's alert.
+ * (itself or an ancestor) named by one of `NAMES`, and inside it the
+ * element's rank among those of its tag and `data-action`. Nothing when
+ * nothing names it: focus moved by guesswork could put Enter on another
+ * conflict's Acknowledge.
  */
 interface Place {
   anchor: string;
-  tag: string;
-  /** -1: the anchor itself. */
-  rank: number;
+  /** What the element is inside the anchor, and its rank among those; none: the anchor itself. */
+  inside: { selector: string; rank: number } | null;
 }
 
 function placeOf(element: Element): Place | null {
   for (let anchor: Element | null = element; anchor; anchor = anchor.parentElement) {
-    const named = KEYS.filter((name) => anchor!.hasAttribute(name));
+    const named = NAMES.filter((name) => anchor!.hasAttribute(name));
     if (!named.length) continue;
-    const selector = anchor.localName + named.map((name) => `[${name}="${CSS.escape(anchor!.getAttribute(name)!)}"]`).join("");
-    const rank = anchor === element ? -1 : [...anchor.querySelectorAll(element.localName)].indexOf(element);
-    return { anchor: selector, tag: element.localName, rank };
+    const anchorSelector = selector(anchor, named);
+    if (anchor === element) return { anchor: anchorSelector, inside: null };
+    const inside = selector(element, element.hasAttribute("data-action") ? ["data-action"] : []);
+    return { anchor: anchorSelector, inside: { selector: inside, rank: [...anchor.querySelectorAll(inside)].indexOf(element) } };
   }
   return null;
 }
 
+function selector(element: Element, attributes: string[]): string {
+  return element.localName + attributes.map((name) => `[${name}="${CSS.escape(element.getAttribute(name)!)}"]`).join("");
+}
+
 function find(parent: Element, place: Place): Element | null {
   const anchor = parent.querySelector(place.anchor);
-  if (!anchor || place.rank < 0) return anchor;
-  return anchor.querySelectorAll(place.tag)[place.rank] ?? null;
+  if (!anchor || !place.inside) return anchor;
+  return anchor.querySelectorAll(place.inside.selector)[place.inside.rank] ?? null;
 }
 
 /**
