@@ -41,7 +41,7 @@ export function replace(parent: Element, ...children: Child[]): void {
 }
 
 /** The attributes that name the one thing an element stands for. */
-const NAMES = ["id", "data-id", "data-tab", "data-conflict", "data-activity", "data-alert", "data-urgent", "data-event", "data-rule"];
+const NAMES = ["id", "data-id", "data-tab", "data-conflict", "data-activity", "data-alert", "data-urgent", "data-event", "data-rule", "data-layer"];
 
 /**
  * Where an element is, in terms that survive a redraw: the nearest element
