@@ -11,6 +11,7 @@ mod api;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
+use std::time::Instant;
 
 const USAGE: &str = "\
 usage: cargo xtask <task>
@@ -280,11 +281,18 @@ fn cargo(dir: &Path) -> Command {
     command
 }
 
+/// Runs `command`, saying how long it took: CI's budget is spent step by step.
 fn run(command: &mut Command) -> Result<(), String> {
     eprintln!("xtask: running {command:?}");
+    let started = Instant::now();
     let status = command
         .status()
         .map_err(|e| format!("could not start {command:?}: {e}"))?;
+    let named: Vec<_> = std::iter::once(command.get_program())
+        .chain(command.get_args().take(3))
+        .map(|part| part.to_string_lossy())
+        .collect();
+    eprintln!("xtask: {:.0?} for {}", started.elapsed(), named.join(" "));
     if status.success() {
         Ok(())
     } else {
