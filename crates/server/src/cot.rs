@@ -776,7 +776,7 @@ async fn draw_events(
 /// takes off those gone (see [`crate::picture::Sites`]), until the client is
 /// gone. The sites are its audience's, shared (see
 /// [`crate::picture::SharedSites`]): the same ones as last time while the log
-/// has not moved, so nothing to compare. A state that cannot be read now is
+/// has not moved or for a moment after, so nothing to compare. A state that cannot be read now is
 /// tried again at the next tick.
 async fn redraw_sites(
     state: &AppState,

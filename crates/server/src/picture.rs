@@ -10,8 +10,8 @@
 //! redeclared, newly declared or made public (drawn again), withdrawn or no
 //! longer public (taken off). A change to what the party cannot see changes
 //! none of its drawings, so its devices hear nothing of it. The sites are
-//! computed once per position of the log for all the devices shown the same
-//! ([`SharedSites`]), not once per device.
+//! computed once for all the devices shown the same, per position of the
+//! log and at most once a second ([`SharedSites`]), not once per device.
 //!
 //! A unit is a MIL-STD-2525 symbol at its last reported position (or where
 //! it was declared); a site declared as a point is a symbol whose circle is
@@ -22,6 +22,7 @@ use deconflict_cot::{FREEFORM_TYPE, Shape, Symbol};
 use deconflict_model::{ActivityState, ActivityView, Actor, DeclarationView, State, Visibility};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 /// How long a drawing stands on a device that hears nothing more of it.
 const LIFE_MS: i64 = 24 * 60 * 60 * 1000;
@@ -75,39 +76,57 @@ impl Audience {
     }
 }
 
-/// Each audience's sites as of one position of the log, computed once for
-/// all its devices, which each poll it: the views of every declaration are
-/// built under the command lock, so building them per device would hold
-/// every write up as devices are added. Computed again at a later position
-/// and found unchanged, they stay the very `Arc` the devices drew, so none
-/// of them compares its sites with the state's: on a busy log every device
-/// did, each time the log moved. One entry an audience.
+/// Each audience's sites, computed once for all its devices, which each
+/// poll them: the views of every declaration are built under the command
+/// lock, so building them per device would hold every write up as devices
+/// are added. They are kept for the position of the log they are of, and
+/// for [`FRESH`] whatever the log does meanwhile: devices poll at moments of
+/// their own, and on a busy log each would otherwise find it moved and
+/// build them again. Computed again and found unchanged, they stay the very
+/// `Arc` the devices drew, so none of them compares its sites with the
+/// state's. One entry an audience.
 #[derive(Debug, Default)]
 pub(crate) struct SharedSites(Mutex<Known>);
 
-/// Each audience's sites, and the position of the log they are of.
-type Known = HashMap<Audience, (Option<u64>, Arc<Sites>)>;
+/// How long sites are shared after they were computed, however far the log
+/// moved: a change reaches devices at most this much later than their poll.
+const FRESH: Duration = Duration::from_secs(1);
+
+/// Each audience's sites: the position of the log they are of, when they
+/// were computed, and the sites.
+type Known = HashMap<Audience, (Option<u64>, Instant, Arc<Sites>)>;
 
 impl SharedSites {
     /// What `viewer`'s devices draw as of `state`, the service's own (its
-    /// position names its content): the very `Arc` every device of its
-    /// audience gets until the log moves on.
+    /// position names its content), or as of a position at most [`FRESH`]
+    /// ago: the very `Arc` every device of its audience gets meanwhile.
     pub(crate) fn of(&self, state: &State, viewer: &Actor) -> Arc<Sites> {
-        self.at(viewer, state.seq(), || {
+        self.at(viewer, state.seq(), Instant::now(), || {
             Sites::of(viewer, state.declarations(viewer))
         })
     }
 
-    /// `viewer`'s sites as of log position `seq`, `compute`d unless they
-    /// are known; the audience's previous ones if they are the same. Two
-    /// computing at once both compute, and the later is kept: each is right
-    /// for its position.
-    fn at(&self, viewer: &Actor, seq: Option<u64>, compute: impl FnOnce() -> Sites) -> Arc<Sites> {
+    /// `viewer`'s sites as of log position `seq` at `now`, `compute`d
+    /// unless known for that position or computed less than [`FRESH`] ago;
+    /// the audience's previous ones if they are the same. Two computing at
+    /// once both compute, and the later is kept: each is right for its
+    /// position.
+    fn at(
+        &self,
+        viewer: &Actor,
+        seq: Option<u64>,
+        now: Instant,
+        compute: impl FnOnce() -> Sites,
+    ) -> Arc<Sites> {
         let audience = Audience::of(viewer);
         let previous = self.lock().get(&audience).cloned();
         let sites = match previous {
-            Some((at, sites)) if at == seq => return sites,
-            Some((_, sites)) => {
+            Some((at, computed, sites))
+                if at == seq || now.saturating_duration_since(computed) < FRESH =>
+            {
+                return sites;
+            }
+            Some((_, _, sites)) => {
                 let computed = compute();
                 if *sites == computed {
                     sites
@@ -117,7 +136,7 @@ impl SharedSites {
             }
             None => Arc::new(compute()),
         };
-        self.lock().insert(audience, (seq, sites.clone()));
+        self.lock().insert(audience, (seq, now, sites.clone()));
         sites
     }
 
@@ -326,14 +345,21 @@ fn outline(
 
 #[cfg(test)]
 mod tests {
-    use super::{SharedSites, Sites, cot_type};
+    use super::{FRESH, SharedSites, Sites, cot_type};
     use deconflict_model::{Actor, Role};
     use std::cell::Cell;
     use std::sync::Arc;
+    use std::time::{Duration, Instant};
 
-    /// `cache.at(viewer, seq)`, counting in `computed` whether it computed.
-    fn at(cache: &SharedSites, viewer: &Actor, seq: u64, computed: &Cell<u32>) -> Arc<Sites> {
-        cache.at(viewer, Some(seq), || {
+    /// `cache.at(viewer, seq, now)`, counting in `computed` whether it computed.
+    fn at(
+        cache: &SharedSites,
+        viewer: &Actor,
+        seq: u64,
+        now: Instant,
+        computed: &Cell<u32>,
+    ) -> Arc<Sites> {
+        cache.at(viewer, Some(seq), now, || {
             computed.set(computed.get() + 1);
             Sites::default()
         })
@@ -343,35 +369,75 @@ mod tests {
     fn shared_sites_are_computed_once_per_audience_and_position() {
         let cache = SharedSites::default();
         let computed = Cell::new(0);
+        let now = Instant::now();
         let ngo = Actor::new("ngo", Role::Operator, "c1", false);
-        let first = at(&cache, &ngo, 7, &computed);
+        let first = at(&cache, &ngo, 7, now, &computed);
         // Another device of the party, of another role: the same sites.
         let viewer = Actor::new("ngo", Role::Viewer, "c2", false);
-        assert!(Arc::ptr_eq(&first, &at(&cache, &viewer, 7, &computed)));
+        assert!(Arc::ptr_eq(&first, &at(&cache, &viewer, 7, now, &computed)));
         assert_eq!(computed.get(), 1);
 
         let pmf = Actor::new("pmf", Role::Operator, "c3", false);
-        let theirs = at(&cache, &pmf, 7, &computed);
+        let theirs = at(&cache, &pmf, 7, now, &computed);
         assert!(!Arc::ptr_eq(&first, &theirs));
         assert_eq!(computed.get(), 2);
         // The coordinator is shown more of the same declarations.
         let coordinator = Actor::new("ngo", Role::Approver, "c4", true);
         assert!(!Arc::ptr_eq(
             &first,
-            &at(&cache, &coordinator, 7, &computed)
+            &at(&cache, &coordinator, 7, now, &computed)
         ));
         assert_eq!(computed.get(), 3);
 
+        // Long after, at the same position: still the same.
+        let later = now + 10 * FRESH;
+        assert!(Arc::ptr_eq(&first, &at(&cache, &ngo, 7, later, &computed)));
+        assert_eq!(computed.get(), 3);
         // The log moved on: computed again, found the same, the very sites
         // the party's devices drew.
-        let moved = at(&cache, &ngo, 8, &computed);
+        let moved = at(&cache, &ngo, 8, later, &computed);
         assert_eq!(computed.get(), 4);
         assert!(Arc::ptr_eq(&first, &moved));
-        assert!(Arc::ptr_eq(&moved, &at(&cache, &viewer, 8, &computed)));
+        assert!(Arc::ptr_eq(
+            &moved,
+            &at(&cache, &viewer, 8, later, &computed)
+        ));
         assert_eq!(computed.get(), 4);
         // Another audience's are kept meanwhile.
-        assert!(Arc::ptr_eq(&theirs, &at(&cache, &pmf, 7, &computed)));
+        assert!(Arc::ptr_eq(&theirs, &at(&cache, &pmf, 7, later, &computed)));
         assert_eq!(computed.get(), 4);
+    }
+
+    #[test]
+    fn shared_sites_are_computed_at_most_once_a_fresh_while_the_log_moves() {
+        let cache = SharedSites::default();
+        let computed = Cell::new(0);
+        let ngo = Actor::new("ngo", Role::Operator, "c1", false);
+        let start = Instant::now();
+        let first = at(&cache, &ngo, 1, start, &computed);
+        // Devices poll at their own moments, the log a little further each time.
+        for (seq, after) in [(2, 0), (3, 300), (4, 999)] {
+            let polled = at(
+                &cache,
+                &ngo,
+                seq,
+                start + Duration::from_millis(after),
+                &computed,
+            );
+            assert!(Arc::ptr_eq(&first, &polled));
+        }
+        assert_eq!(computed.get(), 1);
+        at(&cache, &ngo, 5, start + FRESH, &computed);
+        assert_eq!(computed.get(), 2, "computed again once it is a FRESH old");
+        // Not shared with another audience however fresh.
+        at(
+            &cache,
+            &Actor::new("pmf", Role::Operator, "c3", false),
+            5,
+            start + FRESH,
+            &computed,
+        );
+        assert_eq!(computed.get(), 3);
     }
 
     #[test]
