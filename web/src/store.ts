@@ -85,6 +85,11 @@ function inWindow(state: ConsoleState, from: string, to: string | null): boolean
   return new Date(from).getTime() < end && (to === null || new Date(to).getTime() > start);
 }
 
+/** Whether two selections are of one object (nothing selected is of none). */
+export function sameSelection(a: Selection | null, b: Selection | null): boolean {
+  return a !== null && b !== null && a.type === b.type && a.id === b.id;
+}
+
 export function visibleDeclarations(state: ConsoleState): Declaration[] {
   return state.view.declarations.filter((d) => !d.withdrawn && inWindow(state, d.valid_from, d.valid_to));
 }

@@ -123,9 +123,10 @@ fn api() -> Result<(), String> {
     api::conformance(&root, &debug_binary(&root))
 }
 
-/// The `deconflict` binary in the test profile, the one `cargo test` has
-/// just built for the integration tests (both land in `target/debug`), so
-/// the workspace is not compiled a second time.
+/// The `deconflict` binary in the test profile, as `cargo test` built it for
+/// the integration tests (both land in `target/debug`): what the two share
+/// is compiled once (the features of one package alone differ from the
+/// workspace's, so a few crates are still built again).
 fn build_binary(root: &Path) -> Command {
     let mut command = cargo(root);
     command.args(["build", "--locked", "--profile", "test", "-p", "deconflict"]);

@@ -14,6 +14,7 @@ import {
   type Selection,
   type Store,
   isOwn,
+  sameSelection,
   visibleActivities,
   visibleConflicts,
   visibleDeclarations,
@@ -83,7 +84,7 @@ export class ObjectLayers {
 
   /** Pans and zooms to a selected object, if it is on the map. */
   focus(selection: Selection): void {
-    const found = this.drawn.find((d) => same(d.selection, selection));
+    const found = this.drawn.find((d) => sameSelection(d.selection, selection));
     if (!found) return;
     const layer = found.layer;
     const bounds = layer instanceof L.FeatureGroup || layer instanceof L.Path ? boundsOf(layer) : null;
@@ -102,7 +103,7 @@ export class ObjectLayers {
       return;
     }
     for (const d of this.drawn) {
-      if (same(d.selection, selection)) emphasise(d.layer);
+      if (sameSelection(d.selection, selection)) emphasise(d.layer);
     }
   }
 
@@ -217,7 +218,7 @@ export class ObjectLayers {
     state: ConsoleState,
   ) {
     // The mark stays on through a redraw: the pointer is still on its bar.
-    if (same(selection, state.selected) || same(selection, this.marked)) emphasise(layer);
+    if (sameSelection(selection, state.selected) || sameSelection(selection, this.marked)) emphasise(layer);
     layer.bindTooltip(tip, { sticky: true });
     if (selection) layer.on("click", () => this.store.update({ selected: selection }));
     named(layer, tip, selection !== null);
@@ -283,10 +284,6 @@ function shape(geometry: Geometry, buffer_m: number, colour: string, dashed: boo
       return buffer_m > 0 ? L.featureGroup([L.circle(latlng, { ...style, radius: buffer_m }), dot]) : dot;
     },
   });
-}
-
-function same(a: Selection | null, b: Selection | null): boolean {
-  return a !== null && b !== null && a.type === b.type && a.id === b.id;
 }
 
 function emphasise(layer: L.Layer): void {

@@ -7,7 +7,7 @@ import type { Context } from "../app";
 import type { ActivityVerb } from "../api";
 import { MINUTE, box, notice, relative, utc, period } from "../format";
 import { type MessageKey, t, term } from "../i18n";
-import { type ConsoleState, type Selection, canApprove, canOperate, isOwn, ownSide } from "../store";
+import { type ConsoleState, type Selection, canApprove, canOperate, isOwn, ownSide, sameSelection } from "../store";
 import type { Activity, Challenge, Conflict, Declaration, Incident, Side, Track, Tracking } from "../types";
 import { act, acknowledge } from "./actions";
 import { h, ltr, replace, replaceKeepingInput } from "./dom";
@@ -50,10 +50,6 @@ export function detailsPanel(context: Context): HTMLElement {
     { signal: context.signal },
   );
   return panel;
-}
-
-function sameSelection(a: Selection | null, b: Selection | null): boolean {
-  return a?.type === b?.type && a?.id === b?.id;
 }
 
 /** The object the details show, as the state holds it now. */
